@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# The container runtime and registry the e2e tests use, started by hand (no
+# systemd here) and kept apart from any other Docker on the machine: own
+# socket, data-root, exec-root, config, pid files and logs; loopback only.
+#
+#   scripts/services.sh up       start what is not running; a no-op when up
+#   scripts/services.sh down     stop both (never needed for CI to pass)
+#   scripts/services.sh status   exit 0 when both answer, 3 otherwise
+#   scripts/services.sh env      export lines: eval "$(scripts/services.sh env)"
+#
+# GOSTATIC_DOCKERD_NETWORK=bridge|host forces a dockerd network mode (default:
+# bridge, falling back to host when bridge/iptables setup fails or when
+# another dockerd owns /var/run/docker.sock and with it docker0).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+DOCKER_SOCK=/run/gostatic-docker.sock
+DOCKER_URL=unix://$DOCKER_SOCK
+DOCKER_DATA=/var/lib/gostatic-docker
+DOCKER_EXEC=/run/gostatic-docker
+DOCKER_PID=/run/gostatic-docker.pid
+DOCKER_MODE=/run/gostatic-docker.mode
+DOCKER_CONF=/run/gostatic-docker.json
+DOCKER_LOG=/var/log/gostatic-docker.log
+CHECK_IMAGE=gostatic/services-check:latest
+REG_ADDR=127.0.0.1:5000
+REG_DATA=/var/lib/gostatic-registry
+REG_CONFIG=/run/gostatic-registry.yml
+REG_PID=/run/gostatic-registry.pid
+REG_LOG=/var/log/gostatic-registry.log
+REG_USER=docker-registry
+WAIT_SECS=${GOSTATIC_SERVICES_WAIT:-60}
+# Debian's client matches the daemon's API; any client negotiates down anyway.
+DOCKER_BIN=/usr/bin/docker
+[ -x "$DOCKER_BIN" ] || DOCKER_BIN=$(command -v docker || echo docker)
+
+log() { echo "services: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+now_ms() { date +%s%3N; }
+since() { local ms=$(( $(now_ms) - $1 )); printf '%d.%03ds' $((ms / 1000)) $((ms % 1000)); }
+tail_log() { # dockerd's gRPC chatter would hide the one line that matters
+  log "last lines of $1:"
+  grep -v 'module=grpc' "$1" 2>/dev/null | tail -n 20 | sed 's/^/    /' >&2 || true
+}
+dk() { DOCKER_HOST=$DOCKER_URL timeout 20 "$DOCKER_BIN" "$@"; }
+
+# Prints the pid from pid file $1 when that process is alive (not a zombie)
+# and its command line contains $2; a stale file from a dead run fails.
+live_pid() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/stat" ] || return 1
+  [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2" || return 1
+  echo "$pid"
+}
+
+docker_answers() { dk info >/dev/null 2>&1; }
+
+registry_answers() {
+  if command -v curl >/dev/null; then
+    curl -fsS -o /dev/null --max-time 3 "http://$REG_ADDR/v2/" 2>/dev/null
+  else # curl is not among the tools we install; bash can speak HTTP/1.0
+    # shellcheck disable=SC2016 # $1 expands in the inner bash
+    timeout 3 bash -c 'exec 3<>"/dev/tcp/${1%:*}/${1#*:}" &&
+      printf "GET /v2/ HTTP/1.0\r\n\r\n" >&3 && head -n1 <&3 | grep -q " 200 "' _ "$REG_ADDR"
+  fi
+}
+
+# wait_for <check-fn> <pid-file> <name> <secs>: polls until the check passes;
+# fails early when the process dies.
+wait_for() {
+  local deadline=$(( $(date +%s) + $4 ))
+  while ! "$1"; do
+    live_pid "$2" "$3" >/dev/null || { log "$3 exited during startup"; return 1; }
+    [ "$(date +%s)" -lt "$deadline" ] || { log "$3 did not answer within $4s"; return 1; }
+    sleep 0.2
+  done
+}
+
+stop_pid() { # stop_pid <pid-file> <name> [quiet]
+  local pid _
+  pid=$(live_pid "$1" "$2") || { rm -f "$1"; [ -n "${3:-}" ] || log "$2 not running"; return 0; }
+  kill -TERM "$pid"
+  for _ in $(seq 1 150); do
+    live_pid "$1" "$2" >/dev/null || break
+    sleep 0.2
+  done
+  if live_pid "$1" "$2" >/dev/null; then log "$2 (pid $pid) ignored SIGTERM for 30s; killing"; kill -KILL "$pid"; fi
+  rm -f "$1"
+  log "$2 stopped (pid $pid)"
+}
+
+# Runs "$@" in a new session (it must outlive this shell and its process
+# group) holding no fd above 2: not our lock (9), and not a pipe a CI runner
+# waits on to see the job end. Call it with & and take $!.
+daemonize() {
+  local fd
+  for fd in "/proc/$BASHPID/fd"/*; do
+    fd=${fd##*/}
+    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+  exec setsid "$@"
+}
+
+dockerd_flags() { # dockerd_flags <bridge|host>
+  printf '%s\n' --data-root="$DOCKER_DATA" --exec-root="$DOCKER_EXEC" \
+    --pidfile="$DOCKER_EXEC/dockerd.pid" --host="$DOCKER_URL" --config-file="$DOCKER_CONF" \
+    --shutdown-timeout=5
+  # Without a bridge or iptables rules dockerd touches no host networking;
+  # containers then run with --network host, which is all the tests need.
+  [ "$1" = bridge ] || printf '%s\n' --bridge=none --iptables=false --ip-masq=false --ip-forward=false
+}
+
+start_dockerd() { # start_dockerd <bridge|host>; fails with the log tail shown
+  local t0 flags
+  t0=$(now_ms)
+  mkdir -p "$DOCKER_DATA" "$DOCKER_EXEC"
+  # Our own (empty) daemon.json, so a host /etc/docker/daemon.json can't clash.
+  echo "{}" >"$DOCKER_CONF"
+  mapfile -t flags < <(dockerd_flags "$1")
+  echo "==== $(date -Is) dockerd ${flags[*]}" >>"$DOCKER_LOG"
+  daemonize dockerd "${flags[@]}" </dev/null >>"$DOCKER_LOG" 2>&1 &
+  # The subshell and setsid exec, so $! is dockerd. This pid file is ours:
+  # dockerd writes its own --pidfile only once it has started.
+  echo $! >"$DOCKER_PID"
+  if ! wait_for docker_answers "$DOCKER_PID" dockerd "$WAIT_SECS"; then
+    tail_log "$DOCKER_LOG"; stop_pid "$DOCKER_PID" dockerd quiet; return 1
+  fi
+  echo "$1" >"$DOCKER_MODE"
+  log "dockerd up in $(since "$t0") (network $1, $DOCKER_URL, log $DOCKER_LOG)"
+}
+
+# No image can be pulled, so the check image is busybox-static imported.
+check_container_runs() { # check_container_runs <network>
+  if ! dk image inspect "$CHECK_IMAGE" >/dev/null 2>&1; then
+    local dir; dir=$(mktemp -d)
+    mkdir -p "$dir/bin"; cp /bin/busybox "$dir/bin/busybox"; ln -s busybox "$dir/bin/sh"
+    tar -C "$dir" --owner=0 --group=0 --numeric-owner -cf - . |
+      dk import -c 'CMD ["/bin/sh"]' - "$CHECK_IMAGE" >/dev/null
+    rm -rf "$dir"
+  fi
+  local out
+  out=$(dk run --rm --network "$1" "$CHECK_IMAGE" /bin/busybox echo gostatic-ok 2>&1) || true
+  [ "$out" = gostatic-ok ] || { log "a container on network $1 failed to run: $out"; return 1; }
+}
+
+up_docker() {
+  local pid mode
+  [ -x "$DOCKER_BIN" ] || command -v "$DOCKER_BIN" >/dev/null || die "no docker CLI; run scripts/install-tools.sh"
+  command -v dockerd >/dev/null || die "no dockerd; run scripts/install-tools.sh"
+  if pid=$(live_pid "$DOCKER_PID" dockerd); then
+    wait_for docker_answers "$DOCKER_PID" dockerd 20 ||
+      { tail_log "$DOCKER_LOG"; die "dockerd (pid $pid) runs but $DOCKER_URL does not answer; try: $0 down"; }
+    log "dockerd already up (pid $pid, network $(cat "$DOCKER_MODE" 2>/dev/null || echo '?'), $DOCKER_URL)"
+    return 0
+  fi
+  mode=${GOSTATIC_DOCKERD_NETWORK:-auto}
+  case $mode in
+    bridge|host) ;;
+    auto) mode=bridge
+      if [ -S /var/run/docker.sock ] && "$DOCKER_BIN" -H unix:///var/run/docker.sock info >/dev/null 2>&1; then
+        log "another dockerd owns /var/run/docker.sock (and docker0); not touching host networking"
+        mode=host
+      fi ;;
+    *) die "GOSTATIC_DOCKERD_NETWORK must be bridge or host, not '$mode'" ;;
+  esac
+  if start_dockerd "$mode" && check_container_runs "$mode" && check_container_runs host; then return 0; fi
+  if [ "$mode" = bridge ] && [ -z "${GOSTATIC_DOCKERD_NETWORK:-}" ]; then
+    log "bridge networking failed; retrying without bridge and iptables"
+    stop_pid "$DOCKER_PID" dockerd quiet
+    start_dockerd host && check_container_runs host && return 0
+  fi
+  die "dockerd could not run a container (log: $DOCKER_LOG)"
+}
+
+up_registry() {
+  local pid t0 as=()
+  command -v docker-registry >/dev/null || die "no docker-registry; run scripts/install-tools.sh"
+  if pid=$(live_pid "$REG_PID" docker-registry); then
+    wait_for registry_answers "$REG_PID" docker-registry 20 ||
+      { tail_log "$REG_LOG"; die "registry (pid $pid) runs but http://$REG_ADDR/v2/ does not answer"; }
+    log "registry already up (pid $pid, http://$REG_ADDR)"
+    return 0
+  fi
+  if registry_answers; then
+    log "http://$REG_ADDR/v2/ already answers from a process we did not start; using it"
+    return 0
+  fi
+  t0=$(now_ms)
+  mkdir -p "$REG_DATA"
+  install -m 0644 "$HERE/registry/config.yml" "$REG_CONFIG"
+  if id "$REG_USER" >/dev/null 2>&1; then # Debian's package creates this user
+    [ "$(stat -c %U "$REG_DATA")" = "$REG_USER" ] || chown -R "$REG_USER:" "$REG_DATA"
+    as=(setpriv --reuid="$REG_USER" --regid="$REG_USER" --init-groups)
+  fi
+  echo "==== $(date -Is) docker-registry serve $REG_CONFIG" >>"$REG_LOG"
+  daemonize "${as[@]}" docker-registry serve "$REG_CONFIG" </dev/null >>"$REG_LOG" 2>&1 &
+  echo $! >"$REG_PID"
+  wait_for registry_answers "$REG_PID" docker-registry "$WAIT_SECS" ||
+    { tail_log "$REG_LOG"; stop_pid "$REG_PID" docker-registry quiet; die "registry failed to start (log: $REG_LOG)"; }
+  log "registry up in $(since "$t0") (http://$REG_ADDR, storage $REG_DATA, log $REG_LOG)"
+}
+
+status() {
+  local rc=0 pid
+  if pid=$(live_pid "$DOCKER_PID" dockerd) && docker_answers; then
+    echo "dockerd   up    pid $pid  $DOCKER_URL  network $(cat "$DOCKER_MODE" 2>/dev/null || echo '?')  $(dk version -f '{{.Server.Version}}' 2>/dev/null)"
+  else echo "dockerd   down  ($DOCKER_URL)"; rc=3; fi
+  if pid=$(live_pid "$REG_PID" docker-registry) && registry_answers; then
+    echo "registry  up    pid $pid  http://$REG_ADDR"
+  elif registry_answers; then echo "registry  up    (not started by us)  http://$REG_ADDR"
+  else echo "registry  down  (http://$REG_ADDR)"; rc=3; fi
+  return $rc
+}
+
+lock() { # serialise concurrent up/down from several shells
+  exec 9>/run/gostatic-services.lock
+  flock -w 180 9 || die "another services.sh is still running"
+}
+need_root() { [ "$(id -u)" = 0 ] || die "$1 needs root (dockerd and /run)"; }
+
+case ${1:-} in
+  up)
+    need_root up; lock
+    up_docker
+    up_registry ;;
+  down)
+    need_root down; lock
+    stop_pid "$REG_PID" docker-registry
+    stop_pid "$DOCKER_PID" dockerd
+    rm -f "$DOCKER_MODE" ;;
+  status) status ;;
+  env)
+    live_pid "$DOCKER_PID" dockerd >/dev/null || log "warning: dockerd is not running; run: $0 up"
+    echo "export DOCKER_HOST=$DOCKER_URL"
+    echo "export GOSTATIC_REGISTRY=$REG_ADDR"
+    echo "export GOSTATIC_DOCKER_NETWORK=$(cat "$DOCKER_MODE" 2>/dev/null || echo host)" ;;
+  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+esac

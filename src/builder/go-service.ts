@@ -1,0 +1,87 @@
+// GoService: an immutable fluent builder. Every call returns a new builder
+// (Kysely-style: a private props object, cloned on each call). Builder calls
+// are synchronous and do no work; validation happens once, in toSpec().
+import type { ServiceSpec, ServiceSpecInput, UpxOptions, Secret, ExtraFile } from '../spec/service-spec.js'
+import type { Platform } from '../spec/platform.js'
+import { parseServiceSpec } from '../spec/parse.js'
+import { plan, type ExplainedPlan } from '../plan/plan.js'
+import { renderDockerfile, renderDockerignore } from '../render/dockerfile.js'
+
+type Props = ServiceSpecInput
+type UpxInput = { level?: UpxOptions['level']; lzma?: boolean; required?: boolean; policy?: { allowArm64?: boolean; allowProduction?: { reason: string } } }
+
+export class GoService {
+  readonly #props: Props
+  constructor(props: Props) {
+    this.#props = props
+  }
+  #with(patch: Partial<Props>): GoService {
+    return new GoService({ ...this.#props, ...patch })
+  }
+
+  /** Go version for the builder, e.g. '1.23' or '1.23.4'. */
+  go(version: string): GoService { return this.#with({ go: version }) }
+  /** Builder image for the Dockerfile and Dagger engines (default golang:<ver>-alpine). */
+  builderImage(ref: string): GoService { return this.#with({ builderImage: ref }) }
+  platforms(...platforms: (Platform | (string & {}))[]): GoService { return this.#with({ platforms: platforms as Platform[] }) }
+  tags(...tags: string[]): GoService { return this.#with({ tags: [...(this.#props.tags ?? []), ...tags] }) }
+  /** Build environment (not the container's; see runtimeEnv). */
+  env(vars: Record<string, string>): GoService { return this.#with({ env: { ...this.#props.env, ...vars } }) }
+  ldflags(flags: { X?: Record<string, string>; extra?: string[] }): GoService {
+    const cur = this.#props.ldflags ?? {}
+    return this.#with({ ldflags: { X: { ...cur.X, ...flags.X }, extra: [...(cur.extra ?? []), ...(flags.extra ?? [])] } })
+  }
+  mod(mode: 'readonly' | 'vendor' | 'mod'): GoService { return this.#with({ mod: mode }) }
+  buildmode(mode: 'exe' | 'pie'): GoService { return this.#with({ buildmode: mode }) }
+  goPrivate(...patterns: string[]): GoService { return this.#with({ goPrivate: [...(this.#props.goPrivate ?? []), ...patterns] }) }
+  /** A build-time secret (e.g. a token for private modules); never baked into the image or passed as an env literal. */
+  secret(secret: Secret): GoService { return this.#with({ secrets: [...(this.#props.secrets ?? []), secret] }) }
+  /** strip --strip-unneeded after the build. */
+  strip(on = true): GoService { return this.#with({ strip: on }) }
+  /** Pack with UPX where the UPX policy allows it. */
+  upx(options: UpxInput = {}): GoService { return this.#with({ upx: options }) }
+  /** Args for the post-UPX smoke run (default ['--version']), or false to skip it. */
+  smoke(args: string[] | false): GoService { return this.#with({ smoke: args }) }
+  signing(kind: 'cosign' | 'notation' | 'gpg' | 'other'): GoService { return this.#with({ signing: kind }) }
+  fips(on = true): GoService { return this.#with({ fips: on }) }
+  environment(env: 'development' | 'staging' | 'production'): GoService { return this.#with({ environment: env }) }
+  /** 'scratch' | 'static' | any image reference, e.g. 'alpine:3.20'. */
+  runtime(base: 'scratch' | 'static' | (string & {})): GoService { return this.#with({ runtime: base }) }
+  caCertificates(on = true): GoService { return this.#with({ caCertificates: on }) }
+  /** Time zones the service loads: a list like ['Europe/Berlin'], or 'all' (the default when called with none). */
+  timezones(zones: 'all' | string[] = 'all'): GoService { return this.#with({ timezones: zones }) }
+  /** Numeric 'uid:gid' (Kubernetes runAsNonRoot needs numbers). Default '65532:65532'. */
+  user(user: string): GoService { return this.#with({ user }) }
+  binaryPath(path: string): GoService { return this.#with({ binaryPath: path }) }
+  entrypoint(...argv: string[]): GoService { return this.#with({ entrypoint: argv }) }
+  args(...args: string[]): GoService { return this.#with({ args }) }
+  runtimeEnv(vars: Record<string, string>): GoService { return this.#with({ runtimeEnv: { ...this.#props.runtimeEnv, ...vars } }) }
+  workdir(path: string): GoService { return this.#with({ workdir: path }) }
+  expose(...ports: (number | string)[]): GoService { return this.#with({ ports: [...(this.#props.ports ?? []), ...ports] }) }
+  labels(labels: Record<string, string>): GoService { return this.#with({ labels: { ...this.#props.labels, ...labels } }) }
+  annotations(a: Record<string, string>): GoService { return this.#with({ annotations: { ...this.#props.annotations, ...a } }) }
+  /** Copy a file or folder from the source dir into the image (like ko's kodata). */
+  copy(from: string, to: string, mode?: number): GoService {
+    const f: ExtraFile = mode === undefined ? { from, to } : { from, to, mode }
+    return this.#with({ files: [...(this.#props.files ?? []), f] })
+  }
+  include(...patterns: string[]): GoService { return this.#with({ include: [...(this.#props.include ?? []), ...patterns] }) }
+  exclude(...patterns: string[]): GoService { return this.#with({ exclude: [...(this.#props.exclude ?? []), ...patterns] }) }
+  /** The service name, before validation (for selecting services in configs and the CLI). */
+  get name(): string { return this.#props.name }
+  /** Rewrites the source folder, e.g. to resolve it against a config file's folder. */
+  resolveSource(fn: (source: string) => string): GoService { return this.#with({ source: fn(this.#props.source) }) }
+  /** Compose a reusable chain: svc.with(hardened). */
+  with(fn: (s: GoService) => GoService): GoService { return fn(this) }
+
+  /** Validated plain data. Throws a GostaticError (INVALID_SPEC) naming each bad field. */
+  toSpec(): ServiceSpec { return parseServiceSpec(this.#props) }
+  plan(): ExplainedPlan { return plan(this.toSpec()) }
+  explain(): string { return this.plan().explain() }
+  dockerfile(): string { return renderDockerfile(this.plan()) }
+  dockerignore(): string { return renderDockerignore(this.plan()) }
+}
+
+export function goService(opts: { name: string; source: string; main?: string }): GoService {
+  return new GoService({ ...opts })
+}

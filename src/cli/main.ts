@@ -1,0 +1,39 @@
+// The `gostatic` command: parse, call the public API, print. User mistakes
+// print a message and a hint, never a stack trace.
+import { isGostaticError, ToolError } from '../errors.js'
+import { parseCLI, type ParsedCommand } from './parse-cli.js'
+import { servicesFromFlags } from './services-from-flags.js'
+import { dockerfileCommand, planCommand } from './commands/plan-command.js'
+
+type Runner<K extends ParsedCommand['kind']> = (c: Extract<ParsedCommand, { kind: K }>) => Promise<number>
+
+const runners: { [K in ParsedCommand['kind']]: Runner<K> } = {
+  help: async (c) => (process.stdout.write(c.text), 0),
+  version: async () => (process.stdout.write('gostatic 0.1.0\n'), 0),
+  plan: async (c) => (process.stdout.write(planCommand(await servicesFromFlags(c.dir, c.flags), c.json)), 0),
+  dockerfile: async (c) => (process.stdout.write(dockerfileCommand(await servicesFromFlags(c.dir, c.flags))), 0),
+  build: async (c) => (await import('./commands/build-command.js')).buildCommand(c.dir, c.flags),
+  inspect: async (c) => (await import('./commands/inspect-command.js')).inspectCommand(c.target, c.json),
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const cmd = parseCLI(argv)
+    return await (runners[cmd.kind] as Runner<typeof cmd.kind>)(cmd as never)
+  } catch (e) {
+    process.stderr.write(formatError(e))
+    return 1
+  }
+}
+
+export function formatError(e: unknown): string {
+  if (!isGostaticError(e)) return `gostatic: internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`
+  let out = `error [${e.code}]: ${e.message}\n`
+  if (e instanceof ToolError) {
+    out += `  command: ${e.cmd.join(' ')}\n  exit code: ${e.exitCode}\n`
+    const tail = e.stderr.trim()
+    if (tail && !e.message.includes(tail)) out += tail.split('\n').map((l) => `  | ${l}`).join('\n') + '\n'
+  }
+  if (e.hint) out += `hint: ${e.hint}\n`
+  return out
+}

@@ -1,0 +1,113 @@
+// Parses argv into a typed command. No I/O, no actions: main.ts runs them.
+import { cac, type CAC } from 'cac'
+import { z } from 'zod'
+import { ErrorCode, GostaticError } from '../errors.js'
+
+const list = z.preprocess((v) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).filter(Boolean)), z.array(z.string()))
+const optString = z.preprocess((v) => (v === undefined ? undefined : String(v)), z.string().optional())
+
+export const ServiceFlagsSchema = z.object({
+  config: optString,
+  service: list,
+  name: optString,
+  main: optString,
+  go: optString,
+  platform: list,
+  runtime: optString,
+  user: optString,
+  tags: list,
+  strip: z.boolean().optional(),
+  upx: z.boolean().optional(),
+  timezones: optString,
+})
+export type ServiceFlags = z.infer<typeof ServiceFlagsSchema>
+
+export const BuildFlagsSchema = ServiceFlagsSchema.extend({
+  engine: z.enum(['local', 'dagger', 'auto'], { error: "--engine is 'local', 'dagger' or 'auto'" }).default('auto'),
+  out: optString,
+  json: z.boolean().default(false),
+})
+export type BuildFlags = z.infer<typeof BuildFlagsSchema>
+
+export type ParsedCommand =
+  | { kind: 'plan'; dir: string; flags: ServiceFlags; json: boolean }
+  | { kind: 'dockerfile'; dir: string; flags: ServiceFlags }
+  | { kind: 'build'; dir: string; flags: BuildFlags }
+  | { kind: 'inspect'; target: string; json: boolean }
+  | { kind: 'help'; text: string }
+  | { kind: 'version' }
+
+function serviceOptions(c: ReturnType<CAC['command']>) {
+  return c
+    .option('--config <file>', 'Config file (default: gostatic.config.ts in dir, if present)')
+    .option('--service <name>', 'Only this service from the config (repeatable)')
+    .option('--name <name>', 'Service name without a config (default: the folder name)')
+    .option('--main <pkg>', "Main package, relative to the module (default '.')")
+    .option('--go <version>', "Go version, e.g. '1.23'")
+    .option('--platform <os/arch>', 'Target platform, repeatable or comma-separated (default linux/amd64)')
+    .option('--runtime <base>', "'scratch', 'static' (default) or an image reference")
+    .option('--user <uid:gid>', "Numeric user (default '65532:65532')")
+    .option('--tags <tags>', 'Go build tags, comma-separated')
+    .option('--strip', 'Run strip --strip-unneeded after the build')
+    .option('--upx', 'Pack with UPX where the UPX policy allows it')
+    .option('--timezones <zones>', "Zones to ship, comma-separated, or 'all'")
+}
+
+export function createCli(): CAC {
+  const cli = cac('gostatic')
+  serviceOptions(cli.command('plan [dir]', 'Print the build plan for the service(s) in dir')).option('--json', 'Print the plan as JSON')
+  serviceOptions(cli.command('dockerfile [dir]', 'Print the equivalent multi-stage Dockerfile'))
+  serviceOptions(cli.command('build [dir]', 'Build, verify and export the image(s)'))
+    .option('--engine <engine>', "'local', 'dagger' or 'auto' (default)")
+    .option('--out <path>', 'Output OCI archive (default dist/<name>.tar; with several services, a folder)')
+    .option('--json', 'Print the build report as JSON')
+  cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info').option('--json', 'Print the report as JSON')
+  cli.help()
+  cli.version('0.1.0')
+  return cli
+}
+
+/** argv without node and script, e.g. ['plan', 'examples/hello', '--json']. */
+export function parseCLI(argv: readonly string[]): ParsedCommand {
+  const cli = createCli()
+  // cac prints help itself (console.info) while parsing; capture it so the
+  // caller decides where it goes and tests can read it.
+  let helpText = ''
+  const origInfo = console.info
+  console.info = (...a: unknown[]) => void (helpText += a.join(' ') + '\n')
+  let parsed
+  try {
+    parsed = cli.parse(['node', 'gostatic', ...argv], { run: false })
+    if (!cli.matchedCommand && argv.length === 0) cli.outputHelp()
+  } catch (e) {
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${(e as Error).message}; see gostatic --help`)
+  } finally {
+    console.info = origInfo
+  }
+  const o = parsed.options
+  if (helpText && !o['version']) return { kind: 'help', text: helpText }
+  if (o['version']) return { kind: 'version' }
+  const name = cli.matchedCommandName
+  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect (see gostatic --help)`)
+  try {
+    cli.matchedCommand!.checkUnknownOptions()
+    cli.matchedCommand!.checkRequiredArgs()
+    cli.matchedCommand!.checkOptionValue()
+  } catch (e) {
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${(e as Error).message}; see gostatic ${name} --help`)
+  }
+  const dir = parsed.args[0] ?? '.'
+  switch (name) {
+    case 'plan': return { kind: 'plan', dir, flags: flags(ServiceFlagsSchema, o), json: o['json'] === true }
+    case 'dockerfile': return { kind: 'dockerfile', dir, flags: flags(ServiceFlagsSchema, o) }
+    case 'build': return { kind: 'build', dir, flags: flags(BuildFlagsSchema, o) }
+    case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, json: o['json'] === true }
+    default: throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${name}'`)
+  }
+}
+
+function flags<S extends z.ZodType>(schema: S, o: Record<string, unknown>): z.infer<S> {
+  const r = schema.safeParse(o)
+  if (!r.success) throw new GostaticError(ErrorCode.INVALID_CONFIG, `bad flags:\n${z.prettifyError(r.error)}`)
+  return r.data
+}

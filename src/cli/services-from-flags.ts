@@ -1,0 +1,42 @@
+// The services a CLI command acts on: from a config file when there is one,
+// else one service made from the folder and flags. Flags override the config.
+import { basename, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { ErrorCode, GostaticError } from '../errors.js'
+import { goService, type GoService } from '../builder/go-service.js'
+import { findConfig, loadConfig } from '../config/load-config.js'
+import type { ServiceFlags } from './parse-cli.js'
+
+export async function servicesFromFlags(dir: string, f: ServiceFlags): Promise<GoService[]> {
+  const root = resolve(dir)
+  if (!existsSync(root)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `folder ${dir} does not exist`)
+  const configFile = f.config ?? findConfig(root)
+  let services: GoService[]
+  if (configFile !== undefined) {
+    services = await loadConfig(configFile)
+    if (f.service.length > 0) {
+      const unknown = f.service.filter((n) => !services.some((s) => s.name === n))
+      if (unknown.length) throw new GostaticError(ErrorCode.INVALID_CONFIG, `--service ${unknown.join(', ')}: not in ${configFile}; it has ${services.map((s) => s.name).join(', ')}`)
+      services = services.filter((s) => f.service.includes(s.name))
+    }
+  } else {
+    if (!existsSync(resolve(root, 'go.mod')))
+      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${dir} has neither go.mod nor gostatic.config.ts`, { hint: 'run gostatic in the folder holding go.mod, or pass --config' })
+    const name = f.name ?? basename(root).toLowerCase().replace(/[^a-z0-9._-]/g, '-')
+    services = [goService({ name, source: root, ...(f.main !== undefined ? { main: f.main } : {}) })]
+  }
+  return services.map((s) => applyFlags(s, f))
+}
+
+function applyFlags(s: GoService, f: ServiceFlags): GoService {
+  let out = s
+  if (f.go !== undefined) out = out.go(f.go)
+  if (f.platform.length) out = out.platforms(...f.platform)
+  if (f.runtime !== undefined) out = out.runtime(f.runtime)
+  if (f.user !== undefined) out = out.user(f.user)
+  if (f.tags.length) out = out.tags(...f.tags)
+  if (f.strip !== undefined) out = out.strip(f.strip)
+  if (f.upx) out = out.upx()
+  if (f.timezones !== undefined) out = out.timezones(f.timezones === 'all' ? 'all' : f.timezones.split(','))
+  return out
+}

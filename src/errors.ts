@@ -1,0 +1,61 @@
+// One error type for everything a user can get wrong or a tool can fail at.
+// `code` is stable: scripts and tests match on it, never on message text.
+export const ErrorCode = {
+  INVALID_SPEC: 'INVALID_SPEC',
+  INVALID_CONFIG: 'INVALID_CONFIG',
+  INVALID_REFERENCE: 'INVALID_REFERENCE',
+  UPX_REFUSED: 'UPX_REFUSED',
+  UPX_FAILED: 'UPX_FAILED',
+  TOOL_MISSING: 'TOOL_MISSING',
+  TOOL_FAILED: 'TOOL_FAILED',
+  GO_BUILD_FAILED: 'GO_BUILD_FAILED',
+  GO_VERSION: 'GO_VERSION',
+  NOT_STATIC: 'NOT_STATIC',
+  WRONG_TARGET: 'WRONG_TARGET',
+  BUILD_SETTINGS: 'BUILD_SETTINGS',
+  STRIP_CHANGED_LOAD: 'STRIP_CHANGED_LOAD',
+  ELF_MALFORMED: 'ELF_MALFORMED',
+  OCI_MALFORMED: 'OCI_MALFORMED',
+  INPUT_NOT_FOUND: 'INPUT_NOT_FOUND',
+  ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
+  UNSUPPORTED: 'UNSUPPORTED',
+  CANCELLED: 'CANCELLED',
+} as const
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+export class GostaticError extends Error {
+  readonly code: ErrorCode
+  /** A one-line hint at what to do about it, printed after the message. */
+  readonly hint: string | undefined
+  constructor(code: ErrorCode, message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'GostaticError'
+    this.code = code
+    this.hint = options?.hint
+  }
+}
+
+/** A tool we ran exited non-zero: carries what a user needs to reproduce it. */
+export class ToolError extends GostaticError {
+  readonly cmd: readonly string[]
+  readonly exitCode: number | null
+  readonly stdout: string
+  readonly stderr: string
+  constructor(
+    code: ErrorCode,
+    message: string,
+    run: { cmd: readonly string[]; exitCode: number | null; stdout: string; stderr: string },
+    options?: { hint?: string },
+  ) {
+    super(code, message, options)
+    this.name = 'ToolError'
+    this.cmd = run.cmd
+    this.exitCode = run.exitCode
+    this.stdout = run.stdout
+    this.stderr = run.stderr
+  }
+}
+
+export function isGostaticError(e: unknown): e is GostaticError {
+  return e instanceof GostaticError
+}

@@ -1,0 +1,13 @@
+// Public API: re-exports only.
+export { goService, GoService } from './builder/go-service.js'
+export { plan, DEFAULT_GO_VERSION, type ExplainedPlan } from './plan/plan.js'
+export { explainPlan } from './plan/explain.js'
+export { renderDockerfile, renderDockerignore } from './render/dockerfile.js'
+export { ServiceSpecSchema, UpxOptionsSchema, SecretSchema, ExtraFileSchema } from './spec/service-spec.js'
+export type { ServiceSpec, ServiceSpecInput, UpxOptions, Secret, ExtraFile } from './spec/service-spec.js'
+export { parseServiceSpec } from './spec/parse.js'
+export { parseImageRef, type ImageRef } from './spec/image-ref.js'
+export { PLATFORMS, type Platform } from './spec/platform.js'
+export type * from './plan/build-plan.js'
+export { GostaticError, ToolError, ErrorCode, isGostaticError } from './errors.js'
+export { defineConfig, type GostaticConfig, type ConfigService } from './config/define-config.js'

@@ -1,0 +1,119 @@
+// BuildPlan: everything an engine needs, decided. Plain data; steps carry a
+// `kind` so engines and renderers walk them with an exhaustive handler map.
+import type { Platform } from '../spec/platform.js'
+import type { Secret } from '../spec/service-spec.js'
+
+export interface GoPlan {
+  /** The version the user asked for, or null for "whatever the host/builder has". */
+  readonly version: string | null
+  /** Toolchain to switch to (GOTOOLCHAIN) when the host Go is older than `version`. */
+  readonly toolchainIfOlder: string | null
+  readonly builderImage: string
+  /** Packages the builder image needs for strip/upx, for its package manager. */
+  readonly builderPackages: { readonly manager: 'apk' | 'apt'; readonly names: readonly string[] }
+}
+
+export interface StripPlan {
+  /** Tried in order; a tool that can't read the target's ELF moves on to the next. */
+  readonly candidates: readonly string[]
+  readonly args: readonly string[]
+  /** All candidates failed or are absent: skip with this warning (-s -w already dropped the symbol tables). */
+  readonly skipWarning: string
+}
+
+export type UpxPlan =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'refused'; readonly rule: UpxRule; readonly message: string; readonly required: boolean }
+  | {
+      readonly kind: 'pack'
+      readonly args: readonly string[]
+      readonly testArgs: readonly string[]
+      readonly required: boolean
+      /** Args for the post-pack smoke run, or false when the user opted out. */
+      readonly smoke: readonly string[] | false
+      /** Variables added to the smoke run's environment, to reproduce the large-environment crash. */
+      readonly smokeEnvSize: number
+    }
+
+export type UpxRule = 'platform' | 'buildmode' | 'signing' | 'fips' | 'environment'
+
+export interface TargetPlan {
+  readonly platform: Platform
+  readonly os: string
+  readonly architecture: string
+  readonly variant: string | undefined
+  readonly elfMachine: string
+  /** The complete build environment; nothing else is added by an engine. */
+  readonly env: Readonly<Record<string, string>>
+  /** `go` argv up to, not including, `-o <output> <package>`. */
+  readonly goArgs: readonly string[]
+  /** Output path relative to the engine's output folder. */
+  readonly output: string
+  readonly package: string
+  readonly strip: StripPlan | null
+  readonly upx: UpxPlan
+  readonly verify: VerifyPlan
+}
+
+export interface VerifyPlan {
+  readonly elfMachine: string
+  /** Build settings the embedded Go build info must show. */
+  readonly settings: Readonly<Record<string, string>>
+}
+
+export type RuntimeFile =
+  | { readonly kind: 'text'; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number; readonly content: string }
+  | { readonly kind: 'dir'; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number }
+  | { readonly kind: 'ca-bundle'; readonly path: string; readonly mode: number }
+  | { readonly kind: 'zoneinfo'; readonly path: string; readonly zones: 'all' | readonly string[] }
+  | { readonly kind: 'host-file'; readonly from: string; readonly path: string; readonly mode: number | null }
+
+export type RuntimeBase = { readonly kind: 'scratch' } | { readonly kind: 'static' } | { readonly kind: 'image'; readonly ref: string }
+
+export interface ImageConfigPlan {
+  readonly entrypoint: readonly string[]
+  readonly cmd: readonly string[]
+  readonly env: readonly string[]
+  readonly user: string
+  readonly workdir: string
+  readonly exposedPorts: readonly string[]
+  readonly labels: Readonly<Record<string, string>>
+}
+
+export interface RuntimePlan {
+  readonly base: RuntimeBase
+  readonly binaryPath: string
+  readonly files: readonly RuntimeFile[]
+  readonly config: ImageConfigPlan
+  readonly annotations: Readonly<Record<string, string>>
+}
+
+export type Step =
+  | { readonly kind: 'copy-module-files'; readonly files: readonly string[] }
+  | { readonly kind: 'mod-download'; readonly args: readonly string[] }
+  | { readonly kind: 'copy-sources'; readonly include: readonly string[]; readonly exclude: readonly string[] }
+  | { readonly kind: 'go-build'; readonly platform: Platform }
+  | { readonly kind: 'strip'; readonly platform: Platform }
+  | { readonly kind: 'upx'; readonly platform: Platform }
+  | { readonly kind: 'verify-static'; readonly platform: Platform }
+  | { readonly kind: 'assemble-runtime' }
+
+export type StepKind = Step['kind']
+
+export interface PlanNote {
+  readonly topic: string
+  readonly text: string
+}
+
+export interface BuildPlan {
+  readonly schema: 'gostatic.plan/v1'
+  readonly service: string
+  readonly source: { readonly dir: string; readonly main: string }
+  readonly go: GoPlan
+  readonly targets: readonly TargetPlan[]
+  readonly steps: readonly Step[]
+  readonly runtime: RuntimePlan
+  readonly secrets: readonly Secret[]
+  readonly warnings: readonly string[]
+  readonly notes: readonly PlanNote[]
+}

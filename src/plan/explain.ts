@@ -1,0 +1,42 @@
+// BuildPlan → text a human can read.
+import type { BuildPlan, Step, TargetPlan } from './build-plan.js'
+import { shJoin } from '../util/shell-quote.js'
+
+const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildPlan) => string } = {
+  'copy-module-files': (s) => `copy ${s.files.join(', ')} (so the module download is cached apart from source changes)`,
+  'mod-download': (s) => `go ${s.args.join(' ')}`,
+  'copy-sources': (s) => `copy sources${s.include.length ? ` including ${s.include.join(', ')}` : ''}${s.exclude.length ? ` excluding ${s.exclude.join(', ')}` : ''}`,
+  'go-build': (s, p) => `${s.platform}: ${envLine(target(p, s.platform))} go ${shJoin(target(p, s.platform).goArgs)} -o ${target(p, s.platform).output} ${target(p, s.platform).package}`,
+  strip: (s, p) => `${s.platform}: strip ${target(p, s.platform).strip!.args.join(' ')} (first of ${target(p, s.platform).strip!.candidates.join(', ')} that reads the ELF)`,
+  upx: (s, p) => {
+    const u = target(p, s.platform).upx
+    return u.kind === 'pack' ? `${s.platform}: upx ${u.args.join(' ')}, then upx ${u.testArgs.join(' ')}${u.smoke ? `, then a smoke run with ${u.smoke.join(' ') || 'no args'}` : ''}` : ''
+  },
+  'verify-static': (s, p) => `${s.platform}: verify the binary is a static ${target(p, s.platform).elfMachine} ELF with CGO_ENABLED=0 and -trimpath in its build info`,
+  'assemble-runtime': (_s, p) => `assemble the ${p.runtime.base.kind === 'image' ? p.runtime.base.ref : p.runtime.base.kind} runtime: ${p.runtime.binaryPath}${p.runtime.files.length ? ` + ${p.runtime.files.map((f) => f.path).join(', ')}` : ''}`,
+}
+
+export function explainPlan(p: BuildPlan): string {
+  const out: string[] = [`Plan for ${p.service} (${p.targets.map((t) => t.platform).join(', ')})`, '', 'Steps:']
+  p.steps.forEach((s, i) => out.push(`  ${i + 1}. ${(stepText[s.kind] as (s: Step, p: BuildPlan) => string)(s, p)}`))
+  out.push('', 'Why:')
+  for (const n of p.notes) out.push(`  - ${n.topic}: ${n.text}`)
+  const upx = p.targets.filter((t) => t.upx.kind !== 'none')
+  if (upx.length) {
+    out.push('', 'UPX:')
+    for (const t of upx) {
+      const u = t.upx
+      out.push(`  - ${t.platform}: ${u.kind === 'refused' ? `refused by the ${u.rule} rule: ${u.message}` : 'allowed'}`)
+    }
+  }
+  if (p.warnings.length) out.push('', 'Warnings:', ...p.warnings.map((w) => `  - ${w}`))
+  return out.join('\n') + '\n'
+}
+
+function target(p: BuildPlan, platform: string): TargetPlan {
+  return p.targets.find((t) => t.platform === platform)!
+}
+
+function envLine(t: TargetPlan): string {
+  return Object.entries(t.env).map(([k, v]) => `${k}=${v}`).join(' ')
+}

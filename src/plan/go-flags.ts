@@ -1,0 +1,46 @@
+// The one place that decides Go build env and flags.
+import type { ServiceSpec } from '../spec/service-spec.js'
+import { platformInfo, type Platform } from '../spec/platform.js'
+
+export function buildEnv(spec: ServiceSpec, platform: Platform): Record<string, string> {
+  const info = platformInfo(platform)
+  const env: Record<string, string> = { ...spec.env, CGO_ENABLED: '0', GOOS: info.os, GOARCH: info.goarch }
+  if (info.goarm !== undefined) env['GOARM'] = info.goarm
+  if (spec.mod !== undefined) env['GOFLAGS'] = `-mod=${spec.mod}`
+  if (spec.goPrivate.length > 0) env['GOPRIVATE'] = spec.goPrivate.join(',')
+  return sortKeys(env)
+}
+
+/** Tags the user asked for plus the ones the plan's needs add, sorted and unique. */
+export function buildTags(spec: ServiceSpec, needTimetzdata: boolean): string[] {
+  const tags = new Set(spec.tags)
+  if (needTimetzdata) tags.add('timetzdata')
+  return [...tags].sort()
+}
+
+export function ldflags(spec: ServiceSpec): string {
+  const parts = ['-s', '-w', '-buildid=']
+  for (const [k, v] of Object.entries(spec.ldflags.X).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    parts.push('-X', quoteLdflag(`${k}=${v}`))
+  parts.push(...spec.ldflags.extra)
+  return parts.join(' ')
+}
+
+export function goArgs(spec: ServiceSpec, tags: readonly string[]): string[] {
+  const args = ['build', '-trimpath', '-buildvcs=false']
+  if (spec.buildmode === 'pie') args.push('-buildmode=pie')
+  if (tags.length > 0) args.push('-tags', tags.join(','))
+  args.push('-ldflags', ldflags(spec))
+  return args
+}
+
+// cmd/go splits -ldflags with quoted.Split: values with spaces or quotes
+// must be quoted, or `-X main.v=a b` turns into a stray `b` argument.
+function quoteLdflag(s: string): string {
+  if (!/[\s'"]/.test(s)) return s
+  return s.includes("'") ? `"${s.replace(/"/g, '\\"')}"` : `'${s}'`
+}
+
+function sortKeys(o: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+}

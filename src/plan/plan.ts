@@ -1,0 +1,110 @@
+// spec → BuildPlan. Pure: no I/O, no clock, no env. Same spec, same plan.
+import { parseServiceSpec } from '../spec/parse.js'
+import type { ServiceSpec } from '../spec/service-spec.js'
+import { platformInfo, type Platform } from '../spec/platform.js'
+import type { BuildPlan, GoPlan, Step, StripPlan, TargetPlan } from './build-plan.js'
+import { buildEnv, buildTags, goArgs } from './go-flags.js'
+import { upxVerdict } from './upx-policy.js'
+import { runtimePlan, tzStrategy, wantsCaBundle } from './runtime-plan.js'
+import { planNotes } from './notes.js'
+import { explainPlan } from './explain.js'
+
+export const DEFAULT_GO_VERSION = '1.26'
+
+export type ExplainedPlan = BuildPlan & { explain(): string }
+
+/** Plans a spec (raw input is validated first). The result is frozen plain data plus a non-enumerable explain(). */
+export function plan(input: ServiceSpec | unknown): ExplainedPlan {
+  const spec = parseServiceSpec(input)
+  const tags = buildTags(spec, tzStrategy(spec) === 'timetzdata')
+  const targets = spec.platforms.map((p) => targetPlan(spec, p, tags))
+  const steps: Step[] = [{ kind: 'copy-module-files', files: ['go.mod', 'go.sum'] }]
+  if (spec.mod !== 'vendor') steps.push({ kind: 'mod-download', args: ['mod', 'download'] })
+  steps.push({ kind: 'copy-sources', include: spec.include, exclude: spec.exclude })
+  for (const t of targets) {
+    steps.push({ kind: 'go-build', platform: t.platform })
+    if (t.strip) steps.push({ kind: 'strip', platform: t.platform })
+    if (t.upx.kind === 'pack') steps.push({ kind: 'upx', platform: t.platform })
+    steps.push({ kind: 'verify-static', platform: t.platform })
+  }
+  steps.push({ kind: 'assemble-runtime' })
+
+  const result: BuildPlan = {
+    schema: 'gostatic.plan/v1',
+    service: spec.name,
+    source: { dir: spec.source, main: spec.main },
+    go: goPlan(spec),
+    targets,
+    steps,
+    runtime: runtimePlan(spec),
+    secrets: spec.secrets,
+    warnings: warnings(spec, targets),
+    notes: planNotes(spec, tags),
+  }
+  const copy = structuredClone(result)
+  Object.defineProperty(copy, 'explain', { value: () => explainPlan(copy), enumerable: false })
+  return deepFreeze(copy) as ExplainedPlan
+}
+
+function goPlan(spec: ServiceSpec): GoPlan {
+  const version = spec.go ?? null
+  const v = version ?? DEFAULT_GO_VERSION
+  const image = spec.builderImage ?? `golang:${v}-alpine`
+  const apk = /(^|[/:-])alpine/.test(image)
+  const packages: string[] = []
+  if (spec.strip) packages.push('binutils')
+  if (spec.upx !== undefined) packages.push(apk ? 'upx' : 'upx-ucl')
+  return {
+    version,
+    // A toolchain name needs a patch level from Go 1.21 on: go1.23 is not a release, go1.23.0 is.
+    toolchainIfOlder: version === null ? null : `go${/^1\.\d+$/.test(version) ? `${version}.0` : version}`,
+    builderImage: image,
+    builderPackages: { manager: apk ? 'apk' : 'apt', names: packages },
+  }
+}
+
+function targetPlan(spec: ServiceSpec, platform: Platform, tags: readonly string[]): TargetPlan {
+  const info = platformInfo(platform)
+  const settings: Record<string, string> = { CGO_ENABLED: '0', '-trimpath': 'true', GOOS: info.os, GOARCH: info.goarch }
+  return {
+    platform,
+    os: info.os,
+    architecture: info.architecture,
+    variant: info.variant,
+    elfMachine: info.elfMachine,
+    env: buildEnv(spec, platform),
+    goArgs: goArgs(spec, tags),
+    output: `${platform.replace(/\//g, '_')}/${spec.name}`,
+    package: spec.main,
+    strip: spec.strip ? stripPlan(info.triple) : null,
+    upx: upxVerdict(spec, platform),
+    verify: { elfMachine: info.elfMachine, settings },
+  }
+}
+
+function stripPlan(triple: string): StripPlan {
+  return {
+    candidates: ['strip', 'llvm-strip', `${triple}-strip`],
+    args: ['--strip-unneeded'],
+    skipWarning: `no strip that reads this target's ELF was found (tried strip, llvm-strip, ${triple}-strip); skipped, -s -w already removed the symbol tables`,
+  }
+}
+
+function warnings(spec: ServiceSpec, targets: readonly TargetPlan[]): string[] {
+  const w: string[] = []
+  if (spec.runtime === 'scratch' && !wantsCaBundle(spec))
+    w.push("runtime 'scratch' has no CA certificates: outbound TLS fails with 'x509: certificate signed by unknown authority'. Use runtime('static') or caCertificates(true) if the service makes HTTPS calls")
+  if (spec.runtime !== 'scratch' && spec.runtime !== 'static' && spec.user !== '0' && !spec.user.startsWith('0:'))
+    w.push(`runtime '${spec.runtime}' is not built by gostatic: make sure it has a passwd entry for ${spec.user}, or os/user lookups fail`)
+  for (const t of targets)
+    if (t.upx.kind === 'refused') w.push(`upx skipped for ${t.platform} (${t.upx.rule} rule): ${t.upx.message}`)
+  return w
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o !== null && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v)
+    Object.freeze(o)
+  }
+  return o
+}

@@ -1,0 +1,94 @@
+// What the runtime stage holds: base, files, image config. Pure.
+import type { ServiceSpec } from '../spec/service-spec.js'
+import type { RuntimeBase, RuntimeFile, RuntimePlan } from './build-plan.js'
+
+export const CA_BUNDLE_PATH = '/etc/ssl/certs/ca-certificates.crt'
+export const ZONEINFO_PATH = '/usr/share/zoneinfo'
+export const NONROOT_UID = 65532
+const PATH_ENV = 'PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin'
+
+export function runtimeBase(spec: ServiceSpec): RuntimeBase {
+  if (spec.runtime === 'scratch') return { kind: 'scratch' }
+  if (spec.runtime === 'static') return { kind: 'static' }
+  return { kind: 'image', ref: spec.runtime }
+}
+
+/** Time zones go into the image as files where we own the base, else into the binary. */
+export function tzStrategy(spec: ServiceSpec): 'none' | 'files' | 'timetzdata' {
+  if (spec.timezones === undefined) return 'none'
+  const base = runtimeBase(spec).kind
+  if (base === 'static') return 'files'
+  if (base === 'scratch' && spec.timezones !== 'all') return 'files'
+  return 'timetzdata'
+}
+
+export function wantsCaBundle(spec: ServiceSpec): boolean {
+  return spec.caCertificates ?? spec.runtime === 'static'
+}
+
+export function runtimePlan(spec: ServiceSpec): RuntimePlan {
+  const base = runtimeBase(spec)
+  const binaryPath = spec.binaryPath ?? `/usr/local/bin/${spec.name}`
+  const [uid, gid] = parseUser(spec.user)
+  const files: RuntimeFile[] = []
+  if (base.kind !== 'image') {
+    files.push(text('/etc/passwd', passwd(uid, gid)), text('/etc/group', group(gid)))
+    files.push(text('/etc/nsswitch.conf', 'hosts: files dns\n'))
+    files.push({ kind: 'dir', path: '/tmp', mode: 0o1777, uid: 0, gid: 0 })
+    if (uid !== 0) files.push({ kind: 'dir', path: homeOf(uid), mode: 0o700, uid, gid })
+  }
+  if (wantsCaBundle(spec)) files.push({ kind: 'ca-bundle', path: CA_BUNDLE_PATH, mode: 0o644 })
+  if (tzStrategy(spec) === 'files') files.push({ kind: 'zoneinfo', path: ZONEINFO_PATH, zones: spec.timezones! })
+  for (const f of spec.files) files.push({ kind: 'host-file', from: f.from, path: f.to, mode: f.mode ?? null })
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+
+  const env = [PATH_ENV]
+  if (wantsCaBundle(spec)) env.push(`SSL_CERT_FILE=${CA_BUNDLE_PATH}`)
+  for (const [k, v] of Object.entries(spec.runtimeEnv).sort(([a], [b]) => (a < b ? -1 : 1))) env.push(`${k}=${v}`)
+
+  const labels: Record<string, string> = { 'org.opencontainers.image.title': spec.name, ...spec.labels }
+  const reason = spec.upx?.policy.allowProduction?.reason
+  if (reason !== undefined && spec.environment === 'production') labels['dev.gostatic.upx.production-reason'] = reason
+
+  return {
+    base,
+    binaryPath,
+    files,
+    config: {
+      entrypoint: spec.entrypoint ?? [binaryPath],
+      cmd: spec.args,
+      env,
+      user: spec.user,
+      workdir: spec.workdir,
+      exposedPorts: [...new Set(spec.ports.map((p) => (typeof p === 'number' || !p.includes('/') ? `${p}/tcp` : p)))].sort(),
+      labels: Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))),
+    },
+    annotations: Object.fromEntries(Object.entries(spec.annotations).sort(([a], [b]) => (a < b ? -1 : 1))),
+  }
+}
+
+function parseUser(user: string): [number, number] {
+  const [u, g] = user.split(':')
+  const uid = Number(u)
+  return [uid, g === undefined ? uid : Number(g)]
+}
+
+function homeOf(uid: number): string {
+  return uid === NONROOT_UID ? '/home/nonroot' : `/home/app`
+}
+
+function passwd(uid: number, gid: number): string {
+  const lines = ['root:x:0:0:root:/root:/sbin/nologin', `nonroot:x:${NONROOT_UID}:${NONROOT_UID}:nonroot:/home/nonroot:/sbin/nologin`]
+  if (uid !== 0 && uid !== NONROOT_UID) lines.push(`app:x:${uid}:${gid}:app:/home/app:/sbin/nologin`)
+  return lines.join('\n') + '\n'
+}
+
+function group(gid: number): string {
+  const lines = ['root:x:0:', `nonroot:x:${NONROOT_UID}:`]
+  if (gid !== 0 && gid !== NONROOT_UID) lines.push(`app:x:${gid}:`)
+  return lines.join('\n') + '\n'
+}
+
+function text(path: string, content: string): RuntimeFile {
+  return { kind: 'text', path, mode: 0o644, uid: 0, gid: 0, content }
+}

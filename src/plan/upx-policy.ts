@@ -1,0 +1,28 @@
+// UPX policy: pure rules. Every engine enforces the verdict the plan records.
+import type { ServiceSpec } from '../spec/service-spec.js'
+import type { Platform } from '../spec/platform.js'
+import { upxPlatformRule } from '../spec/upx-platforms.js'
+import type { UpxPlan, UpxRule } from './build-plan.js'
+
+/** Enough variables to reproduce UPX's known crash with large environments. */
+export const SMOKE_ENV_SIZE = 640
+
+export function upxVerdict(spec: ServiceSpec, platform: Platform): UpxPlan {
+  const upx = spec.upx
+  if (upx === undefined) return { kind: 'none' }
+  const refuse = (rule: UpxRule, message: string): UpxPlan => ({ kind: 'refused', rule, message, required: upx.required })
+  const platformWhy = upxPlatformRule(platform, upx.policy.allowArm64)
+  if (platformWhy) return refuse('platform', platformWhy)
+  if (spec.buildmode === 'pie')
+    return refuse('buildmode', 'UPX cannot pack -buildmode=pie Go binaries (CantPackException); drop buildmode pie or upx()')
+  if (spec.fips)
+    return refuse('fips', 'a FIPS build must run its validated module unmodified; UPX rewrites it. Remove upx() for FIPS builds')
+  if (spec.signing !== undefined)
+    return refuse('signing', `the binary is signed with ${spec.signing}; UPX rewrites the signed bytes. Packing must come before signing, so remove upx() or sign the packed output in a later step you own`)
+  if (spec.environment === 'production' && upx.policy.allowProduction === undefined)
+    return refuse('environment', "packed binaries are flagged by EDR tools in production; pass upx({ policy: { allowProduction: { reason: '...' } } }) to pack anyway (the reason is recorded in the image labels)")
+  const args = [upx.level === 'best' ? '--best' : `-${upx.level}`]
+  if (upx.lzma) args.push('--lzma')
+  args.push('--no-progress', '-q')
+  return { kind: 'pack', args, testArgs: ['-t', '-q'], required: upx.required, smoke: spec.smoke, smokeEnvSize: SMOKE_ENV_SIZE }
+}

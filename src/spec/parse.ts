@@ -1,0 +1,13 @@
+// The boundary: raw input in, a valid ServiceSpec or a GostaticError out.
+import { z } from 'zod'
+import { ErrorCode, GostaticError } from '../errors.js'
+import { ServiceSpecSchema, type ServiceSpec } from './service-spec.js'
+
+export function parseServiceSpec(input: unknown): ServiceSpec {
+  const r = ServiceSpecSchema.safeParse(input)
+  if (r.success) return r.data
+  const name = typeof input === 'object' && input !== null && 'name' in input ? String((input as { name: unknown }).name) : undefined
+  throw new GostaticError(ErrorCode.INVALID_SPEC, `invalid service${name ? ` '${name}'` : ''}:\n${z.prettifyError(r.error)}`)
+}
+
+export { ServiceSpecSchema }

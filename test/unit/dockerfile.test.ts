@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest'
+import { DockerfileParser } from 'dockerfile-ast'
+import { goService } from '../../src/index.js'
+
+const svc = () => goService({ name: 'hello', source: 'examples/hello' }).go('1.23').ldflags({ X: { 'main.version': '1.0.0' } })
+
+function instructions(text: string) {
+  const df = DockerfileParser.parse(text)
+  // args: everything after the keyword, flags (--mount=...) included.
+  return df.getInstructions().map((i) => ({ keyword: i.getKeyword(), args: i.getTextContent().replace(/^\s*\S+\s+/, '') }))
+}
+
+describe('dockerfile', () => {
+  it('parses as a real Dockerfile with a builder and a runtime stage', () => {
+    const df = DockerfileParser.parse(svc().dockerfile())
+    expect(df.getFROMs().map((f) => f.getImageName())).toEqual(['${GO_IMAGE}', 'scratch'])
+    expect(df.getARGs()[0]!.getProperty()!.getValue()).toBe('golang:1.23-alpine')
+  })
+
+  it('copies go.mod and go.sum and downloads modules before copying the sources', () => {
+    const ins = instructions(svc().dockerfile())
+    const i = (pred: (x: { keyword: string; args: string }) => boolean) => ins.findIndex(pred)
+    const modCopy = i((x) => x.keyword === 'COPY' && x.args.startsWith('go.mod go.sum'))
+    const download = i((x) => x.keyword === 'RUN' && x.args.includes('go mod download'))
+    const src = i((x) => x.keyword === 'COPY' && x.args.trim() === '. .')
+    expect(modCopy).toBeGreaterThan(-1)
+    expect(download).toBeGreaterThan(modCopy)
+    expect(src).toBeGreaterThan(download)
+  })
+
+  it('uses BuildKit cache mounts for the module and build caches', () => {
+    const run = instructions(svc().dockerfile()).filter((x) => x.keyword === 'RUN' && x.args.includes('go build'))[0]!
+    expect(run.args).toContain('--mount=type=cache,target=/go/pkg/mod')
+    expect(run.args).toContain('--mount=type=cache,target=/root/.cache/go-build')
+  })
+
+  it("runs exactly the plan's go build args and env", () => {
+    const p = svc().plan()
+    const text = svc().dockerfile()
+    expect(text).toContain("go build -trimpath -buildvcs=false -ldflags '-s -w -buildid= -X main.version=1.0.0' -o /out/hello .")
+    expect(text).toContain('ENV CGO_ENABLED=0')
+    expect(text).toContain(`GOOS=${p.targets[0]!.env['GOOS']} GOARCH=${p.targets[0]!.env['GOARCH']}`)
+  })
+
+  it('passes secrets as --mount=type=secret and never as ARG or ENV', () => {
+    const text = svc()
+      .secret({ id: 'netrc', from: { file: '~/.netrc' }, as: { file: '/root/.netrc' } })
+      .secret({ id: 'gh', from: { env: 'GITHUB_TOKEN' }, as: { env: 'GITHUB_TOKEN' } })
+      .dockerfile()
+    const ins = instructions(text)
+    expect(ins.filter((x) => x.keyword === 'RUN' && x.args.includes('go mod download'))[0]!.args).toContain('--mount=type=secret,id=netrc,target=/root/.netrc')
+    expect(text).toContain('--mount=type=secret,id=gh GITHUB_TOKEN="$(cat /run/secrets/gh)" GOOS=linux GOARCH=amd64 go build')
+    expect(ins.filter((x) => (x.keyword === 'ARG' || x.keyword === 'ENV') && /GITHUB_TOKEN|netrc/.test(x.args))).toEqual([])
+  })
+
+  it.each([
+    ['scratch', 'scratch'],
+    ['static', 'scratch'],
+    ['alpine:3.20', 'alpine:3.20'],
+  ])('renders the %s runtime stage from %s', (runtime, from) => {
+    const df = DockerfileParser.parse(svc().runtime(runtime).dockerfile())
+    expect(df.getFROMs()[1]!.getImageName() + (df.getFROMs()[1]!.getImageTag() ? `:${df.getFROMs()[1]!.getImageTag()}` : '')).toBe(from)
+    const text = svc().runtime(runtime).dockerfile()
+    expect(text).toContain('ENTRYPOINT ["/usr/local/bin/hello"]')
+    expect(text).toContain('USER 65532:65532')
+    if (runtime === 'static') expect(text).toContain('cp /etc/ssl/certs/ca-certificates.crt /rootfs/etc/ssl/certs/ca-certificates.crt')
+    if (runtime !== 'static') expect(text).not.toContain('ca-certificates.crt')
+  })
+
+  it('cross-compiles several platforms from $BUILDPLATFORM with TARGETARCH', () => {
+    const text = svc().platforms('linux/amd64', 'linux/arm64').upx().dockerfile()
+    expect(text).toContain('FROM --platform=$BUILDPLATFORM ${GO_IMAGE} AS build')
+    expect(text).toContain('GOOS=$TARGETOS GOARCH=$TARGETARCH go build')
+    expect(text).toContain('if [ "$TARGETARCH" = amd64 ]; then upx')
+  })
+
+  it('verifies the build settings in the builder before packing', () => {
+    const text = svc().upx().dockerfile()
+    expect(text.indexOf("grep -q 'build\tCGO_ENABLED=0'")).toBeLessThan(text.indexOf('upx --best') === -1 ? text.indexOf('upx -9') : text.indexOf('upx --best'))
+  })
+})

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest'
+import { goService, plan } from '../../src/index.js'
+
+const svc = () =>
+  goService({ name: 'hello', source: 'examples/hello' })
+    .go('1.23')
+    .platforms('linux/amd64', 'linux/arm64')
+    .ldflags({ X: { 'main.version': '1.0.0' } })
+    .strip()
+    .expose(8080)
+
+describe('plan', () => {
+  it.each(['scratch', 'static', 'alpine:3.20'])('snapshot: %s base, two platforms', (runtime) => {
+    expect(JSON.stringify(svc().runtime(runtime).timezones(['Europe/Berlin']).plan(), null, 2)).toMatchSnapshot()
+  })
+
+  it('is deterministic: the same spec gives a deep-equal plan, byte for byte', () => {
+    const a = svc().upx().plan()
+    const b = plan(svc().upx().toSpec())
+    expect(b).toEqual(a)
+    expect(JSON.stringify(b)).toBe(JSON.stringify(a))
+  })
+
+  it('is frozen plain data', () => {
+    const p = svc().plan()
+    expect(Object.isFrozen(p)).toBe(true)
+    expect(Object.isFrozen(p.targets[0]!.env)).toBe(true)
+    expect(JSON.parse(JSON.stringify(p))).toEqual(p)
+  })
+
+  it('sets CGO_ENABLED=0, GOOS and GOARCH per platform', () => {
+    const [amd, arm] = svc().plan().targets
+    expect(amd!.env).toMatchObject({ CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'amd64' })
+    expect(arm!.env).toMatchObject({ CGO_ENABLED: '0', GOOS: 'linux', GOARCH: 'arm64' })
+    expect(goService({ name: 'a', source: '.' }).platforms('linux/arm/v7').plan().targets[0]!.env).toMatchObject({ GOARCH: 'arm', GOARM: '7' })
+  })
+
+  it('builds with -trimpath and -s -w -buildid= and never emits -a or -extldflags', () => {
+    const args = svc().plan().targets[0]!.goArgs
+    expect(args).toEqual(['build', '-trimpath', '-buildvcs=false', '-ldflags', '-s -w -buildid= -X main.version=1.0.0'])
+    expect(args.join(' ')).not.toMatch(/(^| )-a( |$)|extldflags/)
+  })
+
+  it('explains why -a and -extldflags "-static" are left out', () => {
+    const text = svc().explain()
+    expect(text).toContain("no -a: The seed recipe's `-a` forces every package to rebuild")
+    expect(text).toContain("no -extldflags '-static': extldflags are passed to the external (C) linker, which CGO_ENABLED=0 never runs")
+  })
+
+  it('quotes -X values with spaces so cmd/go keeps them whole', () => {
+    const args = goService({ name: 'a', source: '.' }).ldflags({ X: { 'main.msg': 'hello world' } }).plan().targets[0]!.goArgs
+    expect(args.at(-1)).toBe("-s -w -buildid= -X 'main.msg=hello world'")
+  })
+
+  it('sets GOFLAGS=-mod=vendor and drops the download step in vendor mode', () => {
+    const p = svc().mod('vendor').plan()
+    expect(p.targets[0]!.env['GOFLAGS']).toBe('-mod=vendor')
+    expect(p.steps.map((s) => s.kind)).not.toContain('mod-download')
+  })
+
+  it('adds the timetzdata tag when the base has no zoneinfo gostatic controls', () => {
+    expect(svc().runtime('alpine:3.20').timezones().plan().targets[0]!.goArgs).toContain('timetzdata')
+    expect(svc().runtime('scratch').timezones('all').plan().targets[0]!.goArgs).toContain('timetzdata')
+    expect(svc().runtime('static').timezones().plan().targets[0]!.goArgs).not.toContain('timetzdata')
+    expect(svc().runtime('static').timezones().plan().runtime.files.map((f) => f.kind)).toContain('zoneinfo')
+  })
+
+  it('puts a CA bundle, passwd with nonroot 65532, nsswitch and a 1777 /tmp on the static base', () => {
+    const files = svc().runtime('static').plan().runtime.files
+    expect(files.map((f) => f.path)).toEqual(['/etc/group', '/etc/nsswitch.conf', '/etc/passwd', '/etc/ssl/certs/ca-certificates.crt', '/home/nonroot', '/tmp'])
+    const passwd = files.find((f) => f.path === '/etc/passwd')
+    expect(passwd?.kind === 'text' && passwd.content).toContain('nonroot:x:65532:65532:')
+    expect(files.find((f) => f.path === '/tmp')).toMatchObject({ kind: 'dir', mode: 0o1777 })
+    expect(files.find((f) => f.path === '/etc/nsswitch.conf')).toMatchObject({ content: 'hosts: files dns\n' })
+  })
+
+  it('adds no CA bundle on scratch and warns about x509 failures', () => {
+    const p = svc().runtime('scratch').plan()
+    expect(p.runtime.files.map((f) => f.kind)).not.toContain('ca-bundle')
+    expect(p.warnings.join('\n')).toContain('x509: certificate signed by unknown authority')
+  })
+
+  it('records a UPX verdict per platform: amd64 packs, arm64 is refused by the platform rule', () => {
+    const [amd, arm] = svc().upx({ level: 'best' }).plan().targets
+    expect(amd!.upx).toMatchObject({ kind: 'pack', args: ['--best', '--no-progress', '-q'], smoke: ['--version'] })
+    expect(arm!.upx).toMatchObject({ kind: 'refused', rule: 'platform' })
+  })
+
+  it('refuses UPX on a PIE build, with FIPS, when signed, and in production without a reason', () => {
+    const one = goService({ name: 'a', source: '.' }).upx()
+    expect(one.buildmode('pie').plan().targets[0]!.upx).toMatchObject({ kind: 'refused', rule: 'buildmode' })
+    expect(one.fips().plan().targets[0]!.upx).toMatchObject({ kind: 'refused', rule: 'fips' })
+    expect(one.signing('cosign').plan().targets[0]!.upx).toMatchObject({ kind: 'refused', rule: 'signing' })
+    expect(one.environment('production').plan().targets[0]!.upx).toMatchObject({ kind: 'refused', rule: 'environment' })
+    const allowed = goService({ name: 'a', source: '.' }).environment('production').upx({ policy: { allowProduction: { reason: 'cold starts' } } }).plan()
+    expect(allowed.targets[0]!.upx.kind).toBe('pack')
+    expect(allowed.runtime.config.labels['dev.gostatic.upx.production-reason']).toBe('cold starts')
+  })
+
+  it('asks for a Go toolchain with a patch level when the host is older', () => {
+    expect(svc().plan().go).toMatchObject({ version: '1.23', toolchainIfOlder: 'go1.23.0', builderImage: 'golang:1.23-alpine' })
+    expect(svc().go('1.23.4').plan().go.toolchainIfOlder).toBe('go1.23.4')
+  })
+
+  it('names builder packages for the builder image package manager', () => {
+    expect(svc().upx().plan().go.builderPackages).toEqual({ manager: 'apk', names: ['binutils', 'upx'] })
+    expect(svc().upx().builderImage('127.0.0.1:5000/gostatic/go-builder:1.26').plan().go.builderPackages).toEqual({ manager: 'apt', names: ['binutils', 'upx-ucl'] })
+  })
+})

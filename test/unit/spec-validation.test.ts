@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest'
+import { goService, GostaticError, type GoService } from '../../src/index.js'
+
+const base = () => goService({ name: 'hello', source: 'examples/hello' })
+
+function errorOf(s: GoService): GostaticError {
+  try {
+    s.toSpec()
+  } catch (e) {
+    expect(e).toBeInstanceOf(GostaticError)
+    return e as GostaticError
+  }
+  throw new Error('expected toSpec() to throw')
+}
+
+describe('spec validation names the field and says what is allowed', () => {
+  it('refuses go("banana")', () => {
+    const e = errorOf(base().go('banana'))
+    expect(e.code).toBe('INVALID_SPEC')
+    expect(e.message).toContain("expected a Go version like '1.23' or '1.23.4', got 'banana'")
+    expect(e.message).toContain('→ at go')
+  })
+  it('refuses Go versions without build info', () => {
+    expect(errorOf(base().go('1.17')).message).toContain('Go 1.18 or newer is required')
+  })
+  it('accepts patch and rc versions', () => {
+    expect(base().go('1.23.4').toSpec().go).toBe('1.23.4')
+    expect(base().go('1.24rc1').toSpec().go).toBe('1.24rc1')
+  })
+  it('refuses an unknown platform and lists the allowed ones', () => {
+    const e = errorOf(base().platforms('linux/amd64', 'plan9/mips'))
+    expect(e.message).toContain("unknown platform 'plan9/mips'; allowed: linux/amd64, linux/arm64")
+    expect(e.message).toContain('→ at platforms[1]')
+  })
+  it('refuses CGO_ENABLED=1 on a static build', () => {
+    const e = errorOf(base().env({ CGO_ENABLED: '1' }))
+    expect(e.message).toContain('CGO_ENABLED=1 makes a dynamically linked binary')
+    expect(e.message).toContain('→ at env.CGO_ENABLED')
+  })
+  it('refuses GOARCH in env and points at platforms()', () => {
+    expect(errorOf(base().env({ GOARCH: 'arm64' })).message).toContain('GOARCH is set per target by .platforms(...)')
+  })
+  it('refuses GOFLAGS in env: the plan decides flags', () => {
+    expect(errorOf(base().env({ GOFLAGS: '-mod=mod' })).message).toContain('GOFLAGS is decided by the plan')
+  })
+  it("refuses user('nonroot') and suggests 65532:65532 for runAsNonRoot", () => {
+    const e = errorOf(base().user('nonroot'))
+    expect(e.message).toContain("'nonroot' is not numeric; Kubernetes runAsNonRoot can only verify a numeric UID, use '65532:65532'")
+    expect(e.message).toContain('→ at user')
+  })
+  it('refuses an empty name', () => {
+    const e = errorOf(goService({ name: '', source: '.' }))
+    expect(e.message).toContain('the service needs a name')
+    expect(e.message).toContain('→ at name')
+  })
+  it('refuses a name that cannot be an image or file name', () => {
+    expect(errorOf(goService({ name: 'My Service', source: '.' })).message).toContain('names are lowercase letters, digits')
+  })
+  it('refuses a runtime that is not a valid image reference', () => {
+    const e = errorOf(base().runtime('alpine::3.20'))
+    expect(e.message).toContain("'alpine::3.20' is not 'scratch', 'static' or a valid image reference")
+    expect(e.message).toContain('→ at runtime')
+    expect(errorOf(base().runtime('Alpine:3.20')).message).toContain('repository names must be lowercase')
+  })
+  it('refuses upx() when no target platform can be packed', () => {
+    const e = errorOf(base().platforms('linux/arm/v7').upx())
+    expect(e.message).toContain('upx() cannot pack any target platform: linux/arm/v7')
+    expect(e.message).toContain('→ at upx')
+  })
+  it('refuses upx() on arm64 alone unless allowArm64 is given', () => {
+    expect(errorOf(base().platforms('linux/arm64').upx()).message).toContain('allowArm64: true')
+    expect(base().platforms('linux/arm64').upx({ policy: { allowArm64: true } }).toSpec().upx?.policy.allowArm64).toBe(true)
+  })
+  it('refuses an image path that is not absolute', () => {
+    expect(errorOf(base().copy('kodata', 'srv/data')).message).toContain('must be an absolute path in the image')
+  })
+  it('refuses two extra files copied to the same path', () => {
+    expect(errorOf(base().copy('a', '/data').copy('b', '/data')).message).toContain('two extra files are copied to /data')
+  })
+  it('refuses a malformed port', () => {
+    expect(errorOf(base().expose('http')).message).toContain("ports look like 8080 or '8080/tcp'")
+  })
+  it('refuses a malformed time zone name', () => {
+    expect(errorOf(base().timezones(['Europe/Berlin; rm -rf /'])).message).toContain("zones look like 'Europe/Berlin'")
+  })
+  it('reports every bad field at once', () => {
+    const e = errorOf(base().go('x').user('root').platforms('linux/sparc'))
+    expect(e.message.match(/✖/g)?.length).toBe(3)
+  })
+})
+
+describe('builders are immutable', () => {
+  it('returns a new builder from every call and leaves the original unchanged', () => {
+    const a = base()
+    const b = a.go('1.23').strip()
+    expect(b).not.toBe(a)
+    expect(a.toSpec().go).toBeUndefined()
+    expect(a.toSpec().strip).toBe(false)
+    expect(b.toSpec()).toMatchObject({ go: '1.23', strip: true })
+  })
+  it('composes reusable chains with with()', () => {
+    const hardened = (s: GoService) => s.strip().runtime('scratch')
+    expect(base().with(hardened).toSpec()).toMatchObject({ strip: true, runtime: 'scratch' })
+  })
+  it('has sensible defaults: static base, nonroot user, linux/amd64', () => {
+    expect(base().toSpec()).toMatchObject({ runtime: 'static', user: '65532:65532', platforms: ['linux/amd64'], main: '.' })
+  })
+})

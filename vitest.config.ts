@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    // Go builds dominate; two cores, so keep file parallelism modest.
+    maxWorkers: 2,
+  },
+})
