@@ -6,6 +6,8 @@ import type { Platform } from '../spec/platform.js'
 import { parseServiceSpec } from '../spec/parse.js'
 import { plan, type ExplainedPlan } from '../plan/plan.js'
 import { renderDockerfile, renderDockerignore } from '../render/dockerfile.js'
+import { buildPlan, type BuildOptions } from '../engines/build.js'
+import type { BuildResult } from '../engines/build-result.js'
 
 type Props = ServiceSpecInput
 type UpxInput = { level?: UpxOptions['level']; lzma?: boolean; required?: boolean; policy?: { allowArm64?: boolean; allowProduction?: { reason: string } } }
@@ -80,6 +82,8 @@ export class GoService {
   explain(): string { return this.plan().explain() }
   dockerfile(): string { return renderDockerfile(this.plan()) }
   dockerignore(): string { return renderDockerignore(this.plan()) }
+  /** Builds, verifies and assembles the image. Nothing is written until you export it. */
+  build(opts: BuildOptions = {}): Promise<BuildResult> { return buildPlan(this.plan(), opts) }
 }
 
 export function goService(opts: { name: string; source: string; main?: string }): GoService {

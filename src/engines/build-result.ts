@@ -1,0 +1,64 @@
+// What a build produced, engine-independent: verified targets held in memory,
+// and the separate steps over them (export now; publish/load in their issues).
+import type { BuildPlan } from '../plan/build-plan.js'
+import type { Platform } from '../spec/platform.js'
+import type { ElfInfo } from '../inspect/elf-reader.js'
+import type { GoBuildInfo } from '../inspect/go-buildinfo.js'
+import type { BuiltLayer } from './local/layer.js'
+import type { OciImageConfig, WrittenOciArchive } from './local/oci-writer.js'
+import type { StartupCost } from './local/upx-pack.js'
+
+export type EngineName = 'local' | 'dagger'
+
+export interface TargetReport {
+  readonly platform: Platform
+  /** Bytes after go build, after strip, after upx (null when the step did not run). */
+  readonly sizes: { readonly built: number; readonly stripped: number | null; readonly packed: number | null; readonly final: number }
+  readonly strip: 'stripped' | 'skipped' | 'not requested'
+  readonly upx: 'packed' | 'kept unpacked' | 'refused' | 'not requested'
+  readonly upxStartup: StartupCost | null
+  readonly elf: ElfInfo
+  readonly goVersion: string
+  readonly settings: Readonly<Record<string, string>>
+  readonly layers: readonly { readonly digest: string; readonly size: number }[]
+  readonly imageBytes: number
+}
+
+export interface BuildReport {
+  readonly service: string
+  readonly engine: EngineName
+  readonly go: string
+  readonly targets: readonly TargetReport[]
+  readonly warnings: readonly string[]
+  readonly ms: number
+}
+
+/** One verified platform image, ready to be written. */
+export interface BuiltImage {
+  readonly platform: Platform
+  readonly os: string
+  readonly architecture: string
+  readonly variant: string | undefined
+  readonly layers: readonly BuiltLayer[]
+  readonly history: readonly string[]
+  readonly config: OciImageConfig
+  readonly annotations: Readonly<Record<string, string>>
+  readonly binary: { readonly bytes: Buffer; readonly verified: { elf: ElfInfo; buildInfo: GoBuildInfo } }
+}
+
+export interface ExportOptions {
+  /** Image name recorded in the archive (docker load tags it), default gostatic.local/<service>:latest. */
+  tag?: string
+}
+
+export interface BuildResult {
+  readonly service: string
+  readonly engine: EngineName
+  readonly plan: BuildPlan
+  readonly images: readonly BuiltImage[]
+  readonly report: BuildReport
+  /** Writes one OCI archive (an image index for several platforms); temp name, then rename. */
+  exportTarball(path: string, opts?: ExportOptions): Promise<WrittenOciArchive>
+  /** Writes the final binary for one platform (default: the only or first one). */
+  exportBinary(path: string, platform?: Platform): Promise<string>
+}

@@ -1,0 +1,13 @@
+// The one small interface engines report progress through.
+import type { Platform } from '../spec/platform.js'
+import type { StepKind } from '../plan/build-plan.js'
+
+export type EngineEvent =
+  | { kind: 'step-start'; service: string; step: StepKind; platform?: Platform }
+  | { kind: 'step-done'; service: string; step: StepKind; platform?: Platform; ms: number; detail?: string }
+  | { kind: 'warning'; service: string; platform?: Platform; message: string }
+  | { kind: 'info'; service: string; message: string }
+
+export type EventSink = (e: EngineEvent) => void
+
+export const noEvents: EventSink = () => {}

@@ -1,0 +1,47 @@
+// Builds the runtime layers: one for the base files (shared by every platform
+// and service with the same base), one for the binary and the user's files.
+import { readFile } from 'node:fs/promises'
+import type { BuiltImage } from '../build-result.js'
+import type { LocalContext } from './local-engine.js'
+import { buildLayer } from './layer.js'
+import { materialize } from './runtime-files.js'
+
+export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
+  const r = c.plan.runtime
+  const ctx = { sourceDir: c.sourceDir, goroot: c.go.goroot }
+  const baseFiles = r.files.filter((f) => f.kind !== 'host-file')
+  const userFiles = r.files.filter((f) => f.kind === 'host-file')
+  const base = baseFiles.length ? await buildLayer(await materialize(baseFiles, ctx), { mtime: c.epoch }) : undefined
+  const extra = await materialize(userFiles, ctx)
+  const images: BuiltImage[] = []
+  for (const t of c.targets.values()) {
+    const bytes = await readFile(t.binPath)
+    const app = await buildLayer([{ path: r.binaryPath, type: 'file', mode: 0o755, content: bytes }, ...extra], { mtime: c.epoch })
+    const layers = base ? [base, app] : [app]
+    const history = base ? [`gostatic: ${r.base.kind} base (${baseFiles.map((f) => f.path).join(', ')})`, `gostatic: ${r.binaryPath}`] : [`gostatic: ${r.binaryPath}`]
+    images.push({
+      platform: t.target.platform,
+      os: t.target.os,
+      architecture: t.target.architecture,
+      variant: t.target.variant,
+      layers,
+      history,
+      config: {
+        Entrypoint: [...r.config.entrypoint],
+        ...(r.config.cmd.length ? { Cmd: [...r.config.cmd] } : {}),
+        Env: [...r.config.env],
+        User: r.config.user,
+        WorkingDir: r.config.workdir,
+        ...(r.config.exposedPorts.length ? { ExposedPorts: Object.fromEntries(r.config.exposedPorts.map((p) => [p, {}])) } : {}),
+        Labels: { ...r.config.labels },
+      },
+      annotations: {
+        ...r.annotations,
+        'dev.gostatic.verified': `static ${t.verified!.elf.machine}, CGO_ENABLED=0, -trimpath`,
+        'dev.gostatic.upx': t.upx?.kind === 'packed' ? 'packed' : t.target.upx.kind === 'refused' ? `refused (${t.target.upx.rule})` : t.upx ? 'kept unpacked' : 'not requested',
+      },
+      binary: { bytes, verified: t.verified! },
+    })
+  }
+  return images
+}

@@ -1,0 +1,168 @@
+// The local engine: carries out a BuildPlan with the host's go, strip and upx,
+// and writes the image itself. It translates steps; it decides nothing.
+import { mkdtemp, mkdir, readFile, rm, stat } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { ErrorCode, GostaticError, ToolError } from '../../errors.js'
+import type { BuildPlan, Step, TargetPlan } from '../../plan/build-plan.js'
+import type { Platform } from '../../spec/platform.js'
+import { hostPlatform } from '../../spec/platform.js'
+import { verifyBinary, type VerifiedBinary } from '../../verify/verify-binary.js'
+import { noEvents, type EventSink } from '../events.js'
+import { runTool, type ToolRun } from '../run-tool.js'
+import type { BuildResult } from '../build-result.js'
+import { resolveGo, type ResolvedGo } from './go-toolchain.js'
+import { stripBinary, type StripOutcome } from './strip-binary.js'
+import { upxPack, type UpxOutcome } from './upx-pack.js'
+import { assembleImages } from './assemble.js'
+import { makeResult } from './local-result.js'
+
+export interface LocalEngineOptions {
+  signal?: AbortSignal
+  onEvent?: EventSink
+  /** Base environment for tools (default process.env); the plan's env goes on top. */
+  env?: NodeJS.ProcessEnv
+  /** Seconds for every timestamp in the image (default: SOURCE_DATE_EPOCH, else 0). */
+  sourceDateEpoch?: number
+  /** Test seam: runs `go` with the given argv. Defaults to the host go. */
+  runGo?: (args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<ToolRun>
+}
+
+export interface TargetState {
+  readonly target: TargetPlan
+  readonly binPath: string
+  built: number
+  strip: StripOutcome | null
+  upx: UpxOutcome | null
+  unpacked: Buffer | null
+  verified: VerifiedBinary | null
+}
+
+export interface LocalContext {
+  readonly plan: BuildPlan
+  readonly sourceDir: string
+  readonly work: string
+  readonly go: ResolvedGo
+  readonly env: NodeJS.ProcessEnv
+  readonly opts: LocalEngineOptions
+  readonly emit: EventSink
+  readonly targets: Map<Platform, TargetState>
+  readonly warnings: string[]
+  readonly epoch: number
+  result?: BuildResult
+}
+
+type Handler<K extends Step['kind']> = (s: Extract<Step, { kind: K }>, c: LocalContext) => Promise<string | void>
+
+const handlers: { [K in Step['kind']]: Handler<K> } = {
+  'copy-module-files': async (s, c) => {
+    for (const f of s.files.filter((f) => f === 'go.mod'))
+      if (!existsSync(join(c.sourceDir, f)))
+        throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${c.plan.source.dir} has no ${f}`, { hint: 'point source at the folder holding go.mod (run `go mod init` to create one)' })
+    return 'building in place (local engine)'
+  },
+  'mod-download': async (s, c) => {
+    const r = await runGo(c, s.args, c.plan.targets[0]!)
+    if (r.exitCode !== 0) throw new ToolError(ErrorCode.TOOL_FAILED, `go mod download failed for ${c.plan.service}:\n${r.stderr.trim()}`, r, { hint: 'check GOPROXY and network access, or vendor the modules and use .mod("vendor")' })
+  },
+  'copy-sources': async () => 'building in place (local engine)',
+  'go-build': async (s, c) => {
+    const t = state(c, s.platform)
+    await mkdir(dirname(t.binPath), { recursive: true })
+    const r = await runGo(c, [...t.target.goArgs, '-o', t.binPath, t.target.package], t.target)
+    if (r.exitCode !== 0) throw new ToolError(ErrorCode.GO_BUILD_FAILED, `go build failed for ${c.plan.service} (${s.platform}):\n${r.stderr.trim()}`, r)
+    t.built = (await stat(t.binPath)).size
+    return `${t.built} bytes`
+  },
+  strip: async (s, c) => {
+    const t = state(c, s.platform)
+    t.strip = await stripBinary(t.binPath, t.target.strip!, `${c.plan.service} (${s.platform})`)
+    if (t.strip.kind === 'skipped') warn(c, t.strip.warning, s.platform)
+    return t.strip.kind === 'stripped' ? `${t.strip.before} → ${t.strip.after} bytes with ${t.strip.tool}` : 'skipped'
+  },
+  upx: async (s, c) => {
+    const t = state(c, s.platform)
+    if (t.target.upx.kind !== 'pack') return
+    t.unpacked = await readFile(t.binPath)
+    // The packed binary hides its build info, so verify the unpacked one now.
+    t.verified = verifyBinary(t.unpacked, t.target.verify, `${c.plan.service} (${s.platform})`, c.plan.runtime.binaryPath)
+    t.upx = await upxPack(t.binPath, t.target.upx, `${c.plan.service} (${s.platform})`, hostPlatform() === s.platform)
+    if (t.upx.kind === 'kept-unpacked') warn(c, t.upx.reason, s.platform)
+    return t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} bytes` : 'kept unpacked'
+  },
+  'verify-static': async (s, c) => {
+    const t = state(c, s.platform)
+    const what = `${c.plan.service} (${s.platform})`
+    const final = await readFile(t.binPath)
+    if (t.upx?.kind === 'packed') {
+      const elf = verifyBinary(t.unpacked!, t.target.verify, what, c.plan.runtime.binaryPath)
+      t.verified = { ...elf, elf: { ...elf.elf, ...packedFacts(final) } }
+    } else t.verified = verifyBinary(final, t.target.verify, what, c.plan.runtime.binaryPath)
+    return `static ${t.verified.elf.machine}, ${t.verified.buildInfo.goVersion}`
+  },
+  'assemble-runtime': async (_s, c) => {
+    c.result = makeResult(c, await assembleImages(c))
+  },
+}
+
+export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {}): Promise<BuildResult> {
+  if (plan.runtime.base.kind === 'image')
+    throw new GostaticError(ErrorCode.UNSUPPORTED, `runtime '${plan.runtime.base.ref}' must be pulled from a registry, which the local engine does not do yet`, { hint: "use runtime('static') or runtime('scratch') with the local engine" })
+  const env = opts.env ?? process.env
+  const emit = opts.onEvent ?? noEvents
+  const t0 = performance.now()
+  const work = await mkdtemp(join(tmpdir(), `gostatic-${plan.service}-`))
+  try {
+    const c: LocalContext = {
+      plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: sourceDateEpoch(opts, env),
+      sourceDir: resolve(plan.source.dir),
+      go: await resolveGo(plan.go, env),
+      targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null }])),
+    }
+    if (!existsSync(c.sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
+    if (c.go.env['GOTOOLCHAIN']) emit({ kind: 'info', service: plan.service, message: `host ${c.go.hostVersion} is older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})` })
+    for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
+    for (const step of plan.steps) {
+      if (opts.signal?.aborted) throw new GostaticError(ErrorCode.CANCELLED, `build of ${plan.service} was cancelled`)
+      const platform = 'platform' in step ? step.platform : undefined
+      emit({ kind: 'step-start', service: plan.service, step: step.kind, ...(platform ? { platform } : {}) })
+      const s0 = performance.now()
+      const detail = await (handlers[step.kind] as Handler<Step['kind']>)(step, c)
+      emit({ kind: 'step-done', service: plan.service, step: step.kind, ...(platform ? { platform } : {}), ms: Math.round(performance.now() - s0), ...(detail ? { detail } : {}) })
+    }
+    if (!c.result) throw new GostaticError(ErrorCode.UNSUPPORTED, 'the plan has no assemble-runtime step')
+    Object.assign(c.result.report, { ms: Math.round(performance.now() - t0) })
+    return c.result
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}
+
+function runGo(c: LocalContext, args: readonly string[], t: TargetPlan): Promise<ToolRun> {
+  const env = { ...c.env, ...c.go.env, ...t.env }
+  const signal = c.opts.signal
+  if (c.opts.runGo) return c.opts.runGo(args, { cwd: c.sourceDir, env, ...(signal ? { signal } : {}) })
+  return runTool('go', args, { cwd: c.sourceDir, env, ...(signal ? { signal } : {}) })
+}
+
+function state(c: LocalContext, p: Platform): TargetState {
+  return c.targets.get(p)!
+}
+
+function warn(c: LocalContext, message: string, platform: Platform): void {
+  c.warnings.push(message)
+  c.emit({ kind: 'warning', service: c.plan.service, platform, message })
+}
+
+function packedFacts(bytes: Buffer) {
+  return { upx: true, size: bytes.length }
+}
+
+function sourceDateEpoch(opts: LocalEngineOptions, env: NodeJS.ProcessEnv): number {
+  if (opts.sourceDateEpoch !== undefined) return opts.sourceDateEpoch
+  const v = env['SOURCE_DATE_EPOCH']
+  if (v === undefined || v === '') return 0
+  if (!/^\d+$/.test(v)) throw new GostaticError(ErrorCode.INVALID_CONFIG, `SOURCE_DATE_EPOCH must be whole seconds since 1970, got '${v}'`)
+  return Number(v)
+}

@@ -1,0 +1,223 @@
+// Writes built layers as one OCI image-layout tar that also carries a docker
+// `manifest.json`, so a single file feeds `docker load`, `podman load` and
+// `skopeo ... oci-archive:` without a daemon on our side.
+import { createHash, randomBytes } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdir, rename, rm } from 'node:fs/promises'
+import { basename, dirname, join, resolve } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import * as tar from 'tar-stream'
+import { GostaticError } from '../../errors.js'
+import type { BuiltLayer } from './layer.js'
+
+export const MediaType = {
+  index: 'application/vnd.oci.image.index.v1+json',
+  manifest: 'application/vnd.oci.image.manifest.v1+json',
+  config: 'application/vnd.oci.image.config.v1+json',
+  layerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+} as const
+
+export type OciPlatform = { os: string; architecture: string; variant?: string }
+
+export type OciImageConfig = {
+  Entrypoint?: string[]
+  Cmd?: string[]
+  Env?: string[]
+  User?: string
+  WorkingDir?: string
+  ExposedPorts?: Record<string, {}>
+  Labels?: Record<string, string>
+}
+
+export type OciImageInput = {
+  platform: OciPlatform
+  layers: BuiltLayer[]
+  config: OciImageConfig
+  /** RFC 3339; defaults to the archive's sourceDateEpoch. */
+  created?: string
+  /** Manifest annotations. */
+  annotations?: Record<string, string>
+  /** `created_by` per layer for `docker history`; defaults to 'gostatic'. */
+  history?: string[]
+}
+
+export type WriteOciOptions = {
+  /** e.g. 'gostatic.local/hello:latest': index annotation and docker RepoTags. */
+  refName?: string
+  /** Seconds; default `created` and the archive's own entry mtimes. The caller reads SOURCE_DATE_EPOCH. */
+  sourceDateEpoch?: number
+  /**
+   * The one image `docker load` sees (manifest.json can hold one image per
+   * tag). Default: the host's linux/<arch> if present, else the first image.
+   * Pass it explicitly for archives that must be identical across hosts.
+   */
+  loadPlatform?: OciPlatform
+}
+
+export type OciManifestRef = { platform: OciPlatform; digest: string; size: number; configDigest: string }
+
+export type WrittenOciArchive = {
+  path: string
+  /** Digest of the single manifest, or of the image index when several platforms. */
+  indexDigest: string
+  manifests: OciManifestRef[]
+  /** Total bytes of all distinct blobs. */
+  size: number
+}
+
+type Blob = { digest: string; bytes: Buffer; layer?: BuiltLayer }
+type Descriptor = { mediaType: string; digest: string; size: number; platform?: OciPlatform; annotations?: Record<string, string> }
+type Layout = { blobs: Blob[]; indexJson: string; dockerManifest: string; top: Descriptor; manifests: (OciManifestRef & { layers: string[] })[] }
+
+export async function writeOciArchive(outPath: string, images: readonly OciImageInput[], opts: WriteOciOptions = {}): Promise<WrittenOciArchive> {
+  const epoch = Math.trunc(opts.sourceDateEpoch ?? 0)
+  const layout = planLayout(outPath, images, opts.refName, epoch, opts.loadPlatform)
+  const mtime = new Date(epoch * 1000)
+  const path = resolve(outPath)
+  await writeAtomically(path, async (pack) => {
+    const put = (name: string, body?: Buffer) =>
+      new Promise<void>((res, rej) => {
+        const cb = (err?: Error | null) => (err ? rej(err) : res())
+        if (body) pack.entry({ name, type: 'file', mode: 0o644, mtime, size: body.length }, body, cb)
+        else pack.entry({ name, type: 'directory', mode: 0o755, mtime }, cb)
+      })
+    await put('oci-layout', Buffer.from(canonicalJson({ imageLayoutVersion: '1.0.0' })))
+    await put('index.json', Buffer.from(layout.indexJson))
+    await put('manifest.json', Buffer.from(layout.dockerManifest))
+    await put('blobs/')
+    await put('blobs/sha256/')
+    for (const b of layout.blobs) {
+      // Re-hash layer bytes as they go out: a BuiltLayer whose buffer was
+      // changed after buildLayer must not produce an archive that lies.
+      if (b.layer && (sha256(b.bytes) !== b.digest || b.bytes.length !== b.layer.size)) {
+        throw new GostaticError('OCI_MALFORMED', `layer ${b.digest}: its bytes no longer match its digest or size`)
+      }
+      await put(blobPath(b.digest), b.bytes)
+    }
+  })
+  return {
+    path,
+    indexDigest: layout.top.digest,
+    manifests: layout.manifests.map(({ layers: _, ...m }) => m),
+    size: layout.blobs.reduce((n, b) => n + b.bytes.length, 0),
+  }
+}
+
+/** Every blob and the two top-level JSON files, decided before a byte is written. */
+function planLayout(outPath: string, images: readonly OciImageInput[], refName: string | undefined, epoch: number, loadPlatform: OciPlatform | undefined): Layout {
+  if (images.length === 0) throw new GostaticError('INVALID_CONFIG', `OCI archive ${outPath}: no images to write`)
+  const blobs = new Map<string, Blob>()
+  const addJson = (value: unknown): { digest: string; size: number } => {
+    const bytes = Buffer.from(canonicalJson(value))
+    const digest = sha256(bytes)
+    blobs.set(digest, { digest, bytes })
+    return { digest, size: bytes.length }
+  }
+  const seen = new Set<string>()
+  const manifests = images.map((img) => {
+    const key = platformKey(img.platform)
+    if (seen.has(key)) throw new GostaticError('INVALID_CONFIG', `OCI archive ${outPath}: platform ${key} appears twice`)
+    seen.add(key)
+    if (img.history && img.history.length !== img.layers.length) {
+      throw new GostaticError('INVALID_CONFIG', `image ${key}: history has ${img.history.length} entries for ${img.layers.length} layers`)
+    }
+    const platform = cleanPlatform(img.platform)
+    const created = img.created ?? rfc3339(epoch)
+    const config = addJson({
+      ...platform,
+      created,
+      config: img.config,
+      rootfs: { type: 'layers', diff_ids: img.layers.map((l) => l.diffId) },
+      history: img.layers.map((_, i) => ({ created, created_by: img.history?.[i] ?? 'gostatic' })),
+    })
+    for (const l of img.layers) blobs.set(l.digest, { digest: l.digest, bytes: l.gz, layer: l })
+    const manifest = addJson({
+      schemaVersion: 2,
+      mediaType: MediaType.manifest,
+      config: { mediaType: MediaType.config, ...config },
+      layers: img.layers.map((l) => ({ mediaType: MediaType.layerGzip, digest: l.digest, size: l.size })),
+      annotations: img.annotations && Object.keys(img.annotations).length > 0 ? img.annotations : undefined,
+    })
+    return { platform, ...manifest, configDigest: config.digest, layers: img.layers.map((l) => l.digest) }
+  })
+
+  const annotations = refName ? { 'org.opencontainers.image.ref.name': refName } : undefined
+  const descs = manifests.map((m) => ({ mediaType: MediaType.manifest, digest: m.digest, size: m.size, platform: m.platform }))
+  // One platform: index.json points straight at the manifest, as docker and
+  // skopeo write it. Several: at one image index, so the ref names them all.
+  const top: Descriptor =
+    descs.length === 1
+      ? { ...descs[0]!, annotations }
+      : { mediaType: MediaType.index, ...addJson({ schemaVersion: 2, mediaType: MediaType.index, manifests: descs }), annotations }
+  const load = pickLoadImage(manifests, loadPlatform)
+  return {
+    blobs: [...blobs.values()].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0)),
+    indexJson: canonicalJson({ schemaVersion: 2, mediaType: MediaType.index, manifests: [top] }),
+    dockerManifest: canonicalJson([{ Config: blobPath(load.configDigest), RepoTags: refName ? [refName] : [], Layers: load.layers.map(blobPath) }]),
+    top,
+    manifests,
+  }
+}
+
+/** JSON with keys sorted at every level and undefined dropped: same value, same bytes, same digest. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v
+    const out: Record<string, unknown> = {}
+    for (const k of Object.keys(v).sort()) out[k] = (v as Record<string, unknown>)[k]
+    return out
+  })
+}
+
+/** Temp file in the same folder, fsync, rename: readers see the whole archive or none. */
+async function writeAtomically(path: string, fill: (pack: tar.Pack) => Promise<void>): Promise<void> {
+  const dir = dirname(path)
+  await mkdir(dir, { recursive: true })
+  const tmp = join(dir, `.${basename(path)}.tmp-${randomBytes(6).toString('hex')}`)
+  try {
+    const pack = tar.pack()
+    // flush: fsync before close, so the rename never exposes unwritten data.
+    // (A FileHandle with autoClose:false would do too, but its close() hangs on Node 20.)
+    const done = pipeline(pack, createWriteStream(tmp, { flags: 'wx', mode: 0o644, flush: true }))
+    try {
+      await fill(pack)
+      pack.finalize()
+    } catch (err) {
+      pack.destroy(err instanceof Error ? err : new Error(String(err)))
+      await done.catch(() => undefined)
+      throw err
+    }
+    await done
+    await rename(tmp, path)
+  } catch (err) {
+    await rm(tmp, { force: true })
+    throw err
+  }
+}
+
+function pickLoadImage<T extends { platform: OciPlatform }>(refs: T[], want: OciPlatform | undefined): T {
+  const target = want ?? { os: 'linux', architecture: hostArch() }
+  const hit = refs.find((r) => r.platform.os === target.os && r.platform.architecture === target.architecture && (!want?.variant || r.platform.variant === want.variant))
+  if (!hit && want) throw new GostaticError('INVALID_CONFIG', `loadPlatform ${platformKey(want)} is not among the images`)
+  return hit ?? refs[0]!
+}
+
+function hostArch(): string {
+  const goArch: Record<string, string> = { x64: 'amd64', ia32: '386', ppc64: 'ppc64le' }
+  return goArch[process.arch] ?? process.arch
+}
+
+function cleanPlatform(p: OciPlatform): OciPlatform {
+  return p.variant ? { os: p.os, architecture: p.architecture, variant: p.variant } : { os: p.os, architecture: p.architecture }
+}
+
+function platformKey(p: OciPlatform): string {
+  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`
+}
+
+function rfc3339(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`
+const blobPath = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`

@@ -1,0 +1,80 @@
+// Packs with UPX where the plan's verdict allows it, then proves the packed
+// binary still works: `upx -t`, and a smoke run under a large environment.
+import { copyFile, readFile, rm, stat } from 'node:fs/promises'
+import { ErrorCode, ToolError } from '../../errors.js'
+import type { UpxPlan } from '../../plan/build-plan.js'
+import { runTool, type ToolRun } from '../run-tool.js'
+
+export type UpxOutcome =
+  | { kind: 'packed'; before: number; after: number; startup: StartupCost | null }
+  | { kind: 'kept-unpacked'; reason: string }
+
+export interface StartupCost {
+  readonly runs: number
+  readonly unpackedMs: number
+  readonly packedMs: number
+}
+
+// UPX's own "can't" exceptions: packing is impossible, not broken.
+const CANT = /(AlreadyPackedException|NotCompressibleException|CantPackException|UnknownExecutableFormatException)[^\n]*/
+
+export async function upxPack(path: string, plan: Extract<UpxPlan, { kind: 'pack' }>, what: string, canRun: boolean): Promise<UpxOutcome> {
+  const before = (await stat(path)).size
+  const packed = `${path}.upx`
+  await rm(packed, { force: true })
+  const r = await runTool('upx', [...plan.args, '-o', packed, path])
+  if (r.exitCode !== 0) {
+    await rm(packed, { force: true })
+    const cant = CANT.exec(r.stderr + r.stdout)
+    if (cant && !plan.required) return { kind: 'kept-unpacked', reason: `upx can't pack ${what}: ${cant[0].trim()}` }
+    throw new ToolError(ErrorCode.UPX_FAILED, `upx failed on ${what}${cant ? ` (${cant[1]}; upx({ required: true }) makes this fatal)` : ''}`, r)
+  }
+  const t = await runTool('upx', [...plan.testArgs, packed])
+  if (t.exitCode !== 0) {
+    await rm(packed, { force: true })
+    throw new ToolError(ErrorCode.UPX_FAILED, `upx -t rejects the packed ${what}; kept nothing`, t)
+  }
+  let startup: StartupCost | null = null
+  if (plan.smoke !== false && canRun) {
+    const env = largeEnv(plan.smokeEnvSize)
+    const s = await runTool(packed, plan.smoke, { env, timeoutMs: 20_000 })
+    if (s.exitCode !== 0) {
+      await rm(packed, { force: true })
+      throw new ToolError(
+        ErrorCode.UPX_FAILED,
+        `the UPX-packed ${what} fails its smoke run (${plan.smoke.join(' ') || 'no args'}) with ${plan.smokeEnvSize} environment variables${s.signal ? `: killed by ${s.signal}` : ''}; the unpacked binary was not replaced`,
+        s,
+        { hint: "fix the smoke args with .smoke([...]), or drop upx(); .smoke(false) skips the run if the binary can't run bare" },
+      )
+    }
+    startup = await startupCost(path, packed, plan.smoke)
+  }
+  await copyFile(packed, path)
+  await rm(packed, { force: true })
+  return { kind: 'packed', before, after: (await readFile(path)).length, startup }
+}
+
+function largeEnv(n: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }
+  for (let i = 0; i < n; i++) env[`GOSTATIC_SMOKE_${i}`] = `value-${i}-${'x'.repeat(32)}`
+  return env
+}
+
+const STARTUP_RUNS = 7
+
+/** Median wall time of the smoke command, unpacked vs packed: what packing costs at every start. */
+async function startupCost(unpacked: string, packed: string, args: readonly string[]): Promise<StartupCost> {
+  const median = async (exe: string) => {
+    const times: number[] = []
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      const t0 = performance.now()
+      const r: ToolRun = await runTool(exe, args, { timeoutMs: 20_000 })
+      if (r.exitCode !== 0) throw new ToolError(ErrorCode.UPX_FAILED, `${exe} ${args.join(' ')} failed while measuring start-up`, r)
+      times.push(performance.now() - t0)
+    }
+    times.sort((a, b) => a - b)
+    return Math.round(times[Math.floor(times.length / 2)]! * 10) / 10
+  }
+  return { runs: STARTUP_RUNS, unpackedMs: await median(unpacked), packedMs: await median(packed) }
+}
+

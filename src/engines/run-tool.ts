@@ -1,0 +1,53 @@
+// Runs one external tool without a shell and collects its output.
+import { spawn } from 'node:child_process'
+import { delimiter, join } from 'node:path'
+import { accessSync, constants } from 'node:fs'
+import { ErrorCode, GostaticError } from '../errors.js'
+
+export interface ToolRun {
+  readonly cmd: readonly string[]
+  readonly exitCode: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export interface RunOptions {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  signal?: AbortSignal
+  timeoutMs?: number
+}
+
+export function runTool(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<ToolRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal, timeout: opts.timeoutMs })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (b: Buffer) => out.push(b))
+    child.stderr.on('data', (b: Buffer) => err.push(b))
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') reject(new GostaticError(ErrorCode.TOOL_MISSING, `${cmd} is not installed or not on PATH`, { hint: `install ${cmd}` }))
+      else if (e.name === 'AbortError') reject(new GostaticError(ErrorCode.CANCELLED, `${cmd} was cancelled`))
+      else reject(e)
+    })
+    child.on('close', (code, signal) =>
+      resolve({ cmd: [cmd, ...args], exitCode: code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    )
+  })
+}
+
+/** The absolute path of an executable on PATH, or undefined. */
+export function which(cmd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env['PATH'] ?? '').split(delimiter)) {
+    if (!dir) continue
+    const p = join(dir, cmd)
+    try {
+      accessSync(p, constants.X_OK)
+      return p
+    } catch {
+      // not here
+    }
+  }
+  return undefined
+}

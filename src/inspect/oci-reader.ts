@@ -1,0 +1,57 @@
+// Opens an image archive (OCI layout tar, or a plain `docker save` tar),
+// checks every blob against its digest, and resolves it to per-platform
+// images. Blob bytes stay in the file; only small JSON is held in memory.
+import type { OciImageConfig, OciPlatform } from '../engines/local/oci-writer.js'
+import { malformed, scan } from './oci-archive-scan.js'
+import { resolveDockerSave, resolveOciLayout } from './oci-resolve.js'
+
+export { openBlob, readFileFromImage } from './oci-image-files.js'
+
+/** Where a blob's bytes are: `bytes` in memory, or `size` bytes at `offset` in the archive file. */
+export type OciBlob = { digest: string; size: number; offset?: number; bytes?: Buffer; /** first 4 bytes, to sniff compression */ magic: Buffer }
+
+export type OciLayerInfo = { digest: string; mediaType: string; /** stored (compressed) bytes */ size: number; diffId?: string }
+
+/** The image config blob, as far as we read it; other fields are kept as they are. */
+export type OciConfigFile = {
+  architecture: string
+  os: string
+  variant?: string
+  created?: string
+  config?: OciImageConfig & Record<string, unknown>
+  rootfs: { type: string; diff_ids: string[] }
+  history?: { created?: string; created_by?: string; comment?: string; empty_layer?: boolean }[]
+  [key: string]: unknown
+}
+
+export type OciArchiveImage = {
+  platform: OciPlatform
+  /** Absent for `docker save` archives, which have no manifest. */
+  manifestDigest?: string
+  configDigest: string
+  config: OciConfigFile
+  layers: OciLayerInfo[]
+  annotations: Record<string, string>
+}
+
+export type OciArchive = {
+  path: string
+  format: 'oci' | 'docker'
+  /**
+   * OCI: the digest index.json points at (the manifest or image index), or
+   * the digest of index.json itself when it lists several. docker: the
+   * config digest of the first image, i.e. the image ID docker prints.
+   */
+  indexDigest: string
+  refName?: string
+  images: OciArchiveImage[]
+  blobs: ReadonlyMap<string, OciBlob>
+}
+
+export async function readOciArchive(path: string): Promise<OciArchive> {
+  const scanned = await scan(path)
+  const resolved = scanned.files.has('index.json') ? await resolveOciLayout(scanned) : scanned.files.has('manifest.json') ? await resolveDockerSave(scanned) : undefined
+  if (!resolved) throw malformed(path, 'has neither index.json (OCI layout) nor manifest.json (docker save)')
+  return { path, ...resolved }
+}
+
