@@ -1,0 +1,30 @@
+// Builds examples/hello into a verified static image on the local engine
+// (no Docker needed) and writes dist/hello.tar, an OCI archive that
+// `docker load`, `podman load` and `skopeo copy oci-archive:` accept.
+//
+//   npx tsx examples/hello/pipeline.ts
+import { goService } from 'gostatic'
+
+export const hello = goService({ name: 'hello', source: import.meta.dirname })
+  .ldflags({ X: { 'main.version': '1.0.0' } })
+  .strip()
+  .runtime('static') // CA bundle, passwd with nonroot 65532, /tmp, nsswitch.conf
+  .timezones(['Europe/Berlin', 'Asia/Shanghai', 'America/New_York'])
+  .args('-addr', ':8080')
+  .expose(8080)
+
+// Run as a script (not when imported by tests or a gostatic.config.ts).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await hello.build({
+    engine: 'local',
+    onEvent: (e) => {
+      if (e.kind === 'step-done') console.log(`  ${e.step}${e.platform ? ` ${e.platform}` : ''}: ${e.ms} ms${e.detail ? `, ${e.detail}` : ''}`)
+      if (e.kind === 'warning') console.log(`  warning: ${e.message}`)
+    },
+  })
+  const archive = await result.exportTarball('dist/hello.tar')
+  for (const t of result.report.targets)
+    console.log(`${t.platform}: ${t.elf.machine} ${t.elf.isStatic ? 'static' : 'DYNAMIC'}, ${t.goVersion}, binary ${t.sizes.final} bytes, image ${t.imageBytes} bytes`)
+  console.log(`wrote ${archive.path} (${archive.indexDigest})`)
+  console.log('run it:  docker load -i dist/hello.tar && docker run --rm -p 8080:8080 gostatic.local/hello:latest')
+}
