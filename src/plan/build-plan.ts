@@ -74,7 +74,8 @@ export interface ImageConfigPlan {
   readonly entrypoint: readonly string[]
   readonly cmd: readonly string[]
   readonly env: readonly string[]
-  readonly user: string
+  /** null: keep the base image's user. */
+  readonly user: string | null
   readonly workdir: string
   readonly exposedPorts: readonly string[]
   readonly labels: Readonly<Record<string, string>>

@@ -94,7 +94,7 @@ function warnings(spec: ServiceSpec, targets: readonly TargetPlan[]): string[] {
   const w: string[] = []
   if (spec.runtime === 'scratch' && !wantsCaBundle(spec))
     w.push("runtime 'scratch' has no CA certificates: outbound TLS fails with 'x509: certificate signed by unknown authority'. Use runtime('static') or caCertificates(true) if the service makes HTTPS calls")
-  if (spec.runtime !== 'scratch' && spec.runtime !== 'static' && spec.user !== '0' && !spec.user.startsWith('0:'))
+  if (spec.runtime !== 'scratch' && spec.runtime !== 'static' && spec.user !== undefined && spec.user !== '0' && !spec.user.startsWith('0:'))
     w.push(`runtime '${spec.runtime}' is not built by gostatic: make sure it has a passwd entry for ${spec.user}, or os/user lookups fail`)
   for (const t of targets)
     if (t.upx.kind === 'refused') w.push(`upx skipped for ${t.platform} (${t.upx.rule} rule): ${t.upx.message}`)

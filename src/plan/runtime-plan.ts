@@ -29,7 +29,8 @@ export function wantsCaBundle(spec: ServiceSpec): boolean {
 export function runtimePlan(spec: ServiceSpec): RuntimePlan {
   const base = runtimeBase(spec)
   const binaryPath = spec.binaryPath ?? `/usr/local/bin/${spec.name}`
-  const [uid, gid] = parseUser(spec.user)
+  const user = effectiveUser(spec)
+  const [uid, gid] = parseUser(user ?? '0')
   const files: RuntimeFile[] = []
   if (base.kind !== 'image') {
     files.push(text('/etc/passwd', passwd(uid, gid)), text('/etc/group', group(gid)))
@@ -42,7 +43,8 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
   for (const f of spec.files) files.push({ kind: 'host-file', from: f.from, path: f.to, mode: f.mode ?? null })
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 
-  const env = [PATH_ENV]
+  // An image base keeps its own PATH (and the rest of its env) unless overridden.
+  const env = base.kind === 'image' ? [] : [PATH_ENV]
   if (wantsCaBundle(spec)) env.push(`SSL_CERT_FILE=${CA_BUNDLE_PATH}`)
   for (const [k, v] of Object.entries(spec.runtimeEnv).sort(([a], [b]) => (a < b ? -1 : 1))) env.push(`${k}=${v}`)
 
@@ -58,13 +60,19 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
       entrypoint: spec.entrypoint ?? [binaryPath],
       cmd: spec.args,
       env,
-      user: spec.user,
+      user,
       workdir: spec.workdir,
       exposedPorts: [...new Set(spec.ports.map((p) => (typeof p === 'number' || !p.includes('/') ? `${p}/tcp` : p)))].sort(),
       labels: Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))),
     },
     annotations: Object.fromEntries(Object.entries(spec.annotations).sort(([a], [b]) => (a < b ? -1 : 1))),
   }
+}
+
+/** The image's user: given, or nonroot on bases gostatic makes, or null to keep an image base's own. */
+export function effectiveUser(spec: ServiceSpec): string | null {
+  if (spec.user !== undefined) return spec.user
+  return runtimeBase(spec).kind === 'image' ? null : `${NONROOT_UID}:${NONROOT_UID}`
 }
 
 function parseUser(user: string): [number, number] {

@@ -119,7 +119,9 @@ function runtimeStage(p: BuildPlan, out: string): string[] {
   if (c.env.length) L.push(`ENV ${c.env.map((e) => { const i = e.indexOf('='); return `${e.slice(0, i)}=${shq(e.slice(i + 1))}` }).join(' ')}`)
   for (const [k, v] of Object.entries(c.labels)) L.push(`LABEL ${JSON.stringify(k)}=${JSON.stringify(v)}`)
   if (c.exposedPorts.length) L.push(`EXPOSE ${c.exposedPorts.join(' ')}`)
-  L.push(`WORKDIR ${c.workdir}`, `USER ${c.user}`, `ENTRYPOINT ${JSON.stringify(c.entrypoint)}`)
+  L.push(`WORKDIR ${c.workdir}`)
+  if (c.user !== null) L.push(`USER ${c.user}`)
+  L.push(`ENTRYPOINT ${JSON.stringify(c.entrypoint)}`)
   if (c.cmd.length) L.push(`CMD ${JSON.stringify(c.cmd)}`)
   if (Object.keys(r.annotations).length) L.push(`# annotations (set by gostatic's engines; Dockerfiles have no equivalent): ${JSON.stringify(r.annotations)}`)
   return L

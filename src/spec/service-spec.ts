@@ -89,7 +89,8 @@ export const ServiceSpecSchema = z
     runtime: runtimeBase.default('static'),
     caCertificates: z.boolean().optional(),
     timezones: z.union([z.literal('all'), z.array(z.string().regex(/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/, { error: "zones look like 'Europe/Berlin'" })).min(1)]).optional(),
-    user: numericUser.default('65532:65532'),
+    /** Unset: nonroot 65532 on scratch/static, the base image's own user on image bases. */
+    user: numericUser.optional(),
     binaryPath: absPath.optional(),
     entrypoint: z.array(z.string()).min(1).optional(),
     args: z.array(z.string()).default([]),

@@ -103,6 +103,11 @@ describe('builders are immutable', () => {
     expect(base().with(hardened).toSpec()).toMatchObject({ strip: true, runtime: 'scratch' })
   })
   it('has sensible defaults: static base, nonroot user, linux/amd64', () => {
-    expect(base().toSpec()).toMatchObject({ runtime: 'static', user: '65532:65532', platforms: ['linux/amd64'], main: '.' })
+    expect(base().toSpec()).toMatchObject({ runtime: 'static', platforms: ['linux/amd64'], main: '.' })
+    expect(base().plan().runtime.config.user).toBe('65532:65532')
+  })
+  it("keeps an image base's own user unless one is given", () => {
+    expect(base().runtime('alpine:3.20').plan().runtime.config.user).toBeNull()
+    expect(base().runtime('alpine:3.20').user('1000:1000').plan().runtime.config.user).toBe('1000:1000')
   })
 })

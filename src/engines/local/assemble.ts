@@ -30,7 +30,7 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
         Entrypoint: [...r.config.entrypoint],
         ...(r.config.cmd.length ? { Cmd: [...r.config.cmd] } : {}),
         Env: [...r.config.env],
-        User: r.config.user,
+        ...(r.config.user !== null ? { User: r.config.user } : {}),
         WorkingDir: r.config.workdir,
         ...(r.config.exposedPorts.length ? { ExposedPorts: Object.fromEntries(r.config.exposedPorts.map((p) => [p, {}])) } : {}),
         Labels: { ...r.config.labels },
