@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import type { BuiltImage } from '../build-result.js'
 import type { LocalContext } from './local-engine.js'
-import { buildLayer } from './layer.js'
+import { cachedLayer } from './layer-cache.js'
 import { materialize } from './runtime-files.js'
 
 export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
@@ -11,12 +11,12 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   const ctx = { sourceDir: c.sourceDir, goroot: c.go.goroot }
   const baseFiles = r.files.filter((f) => f.kind !== 'host-file')
   const userFiles = r.files.filter((f) => f.kind === 'host-file')
-  const base = baseFiles.length ? await buildLayer(await materialize(baseFiles, ctx), { mtime: c.epoch }) : undefined
+  const base = baseFiles.length ? await cachedLayer(await materialize(baseFiles, ctx), c.epoch, c.cacheDir) : undefined
   const extra = await materialize(userFiles, ctx)
   const images: BuiltImage[] = []
   for (const t of c.targets.values()) {
     const bytes = await readFile(t.binPath)
-    const app = await buildLayer([{ path: r.binaryPath, type: 'file', mode: 0o755, content: bytes }, ...extra], { mtime: c.epoch })
+    const app = await cachedLayer([{ path: r.binaryPath, type: 'file', mode: 0o755, content: bytes }, ...extra], c.epoch, c.cacheDir)
     const layers = base ? [base, app] : [app]
     const history = base ? [`gostatic: ${r.base.kind} base (${baseFiles.map((f) => f.path).join(', ')})`, `gostatic: ${r.binaryPath}`] : [`gostatic: ${r.binaryPath}`]
     images.push({

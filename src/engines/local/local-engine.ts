@@ -17,6 +17,7 @@ import { stripBinary, type StripOutcome } from './strip-binary.js'
 import { upxPack, type UpxOutcome } from './upx-pack.js'
 import { assembleImages } from './assemble.js'
 import { makeResult } from './local-result.js'
+import { defaultCacheDir } from './cache-dir.js'
 
 export interface LocalEngineOptions {
   signal?: AbortSignal
@@ -25,6 +26,8 @@ export interface LocalEngineOptions {
   env?: NodeJS.ProcessEnv
   /** Seconds for every timestamp in the image (default: SOURCE_DATE_EPOCH, else 0). */
   sourceDateEpoch?: number
+  /** Folder for cached layers and blobs (default $GOSTATIC_CACHE_DIR or ~/.cache/gostatic); null disables the cache. */
+  cacheDir?: string | null
   /** Test seam: runs `go` with the given argv. Defaults to the host go. */
   runGo?: (args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<ToolRun>
 }
@@ -50,6 +53,7 @@ export interface LocalContext {
   readonly targets: Map<Platform, TargetState>
   readonly warnings: string[]
   readonly epoch: number
+  readonly cacheDir: string | null
   result?: BuildResult
 }
 
@@ -116,6 +120,7 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
   try {
     const c: LocalContext = {
       plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: sourceDateEpoch(opts, env),
+      cacheDir: opts.cacheDir === undefined ? defaultCacheDir(env) : opts.cacheDir,
       sourceDir: resolve(plan.source.dir),
       go: await resolveGo(plan.go, env),
       targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null }])),
