@@ -34,6 +34,8 @@ export class GoService {
     return this.#with({ ldflags: { X: { ...cur.X, ...flags.X }, extra: [...(cur.extra ?? []), ...(flags.extra ?? [])] } })
   }
   mod(mode: 'readonly' | 'vendor' | 'mod'): GoService { return this.#with({ mod: mode }) }
+  /** Skip `go mod download` (a workspace build downloads once per module and turns this off). */
+  downloadModules(on: boolean): GoService { return this.#with({ downloadModules: on }) }
   buildmode(mode: 'exe' | 'pie'): GoService { return this.#with({ buildmode: mode }) }
   goPrivate(...patterns: string[]): GoService { return this.#with({ goPrivate: [...(this.#props.goPrivate ?? []), ...patterns] }) }
   /** A build-time secret (e.g. a token for private modules); never baked into the image or passed as an env literal. */

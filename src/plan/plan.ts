@@ -19,7 +19,7 @@ export function plan(input: ServiceSpec | unknown): ExplainedPlan {
   const tags = buildTags(spec, tzStrategy(spec) === 'timetzdata')
   const targets = spec.platforms.map((p) => targetPlan(spec, p, tags))
   const steps: Step[] = [{ kind: 'copy-module-files', files: ['go.mod', 'go.sum'] }]
-  if (spec.mod !== 'vendor') steps.push({ kind: 'mod-download', args: ['mod', 'download'] })
+  if (spec.mod !== 'vendor' && spec.downloadModules) steps.push({ kind: 'mod-download', args: ['mod', 'download'] })
   steps.push({ kind: 'copy-sources', include: spec.include, exclude: spec.exclude })
   for (const t of targets) {
     steps.push({ kind: 'go-build', platform: t.platform })

@@ -77,6 +77,8 @@ export const ServiceSpecSchema = z
     env: z.record(envName, z.string()).default({}),
     ldflags: z.strictObject({ X: z.record(z.string().min(1), z.string()).default({}), extra: z.array(z.string()).default([]) }).default({ X: {}, extra: [] }),
     mod: z.enum(['readonly', 'vendor', 'mod']).optional(),
+    /** False when something else (a workspace build) already downloaded this module's dependencies. */
+    downloadModules: z.boolean().default(true),
     buildmode: z.enum(['exe', 'pie']).default('exe'),
     goPrivate: z.array(z.string().min(1)).default([]),
     secrets: z.array(SecretSchema).default([]),

@@ -1,0 +1,3 @@
+module example.com/monorepo/tools
+
+go 1.22

@@ -1,0 +1,67 @@
+// Builds a resolved workspace: modules downloaded (or vendored) once, then
+// every service in parallel up to `concurrency`, each failure kept to itself.
+import { join } from 'node:path'
+import { ErrorCode, GostaticError, ToolError, isGostaticError } from '../errors.js'
+import type { ResolvedWorkspace } from '../builder/go-workspace.js'
+import type { BuildOptions } from '../engines/build.js'
+import type { BuildResult } from '../engines/build-result.js'
+import type { WrittenOciArchive } from '../engines/local/oci-writer.js'
+import { noEvents } from '../engines/events.js'
+import { runTool } from '../engines/run-tool.js'
+import { runPool } from './run-pool.js'
+import { vendor, vendorError } from './vendor.js'
+
+export interface WorkspaceBuildOptions extends BuildOptions {
+  /** Services built at once (default: the CPU count). */
+  concurrency?: number
+}
+
+export type ServiceBuild = { name: string; ok: true; result: BuildResult; ms: number } | { name: string; ok: false; error: GostaticError; ms: number }
+
+export interface WorkspaceResult {
+  readonly ok: boolean
+  readonly services: readonly ServiceBuild[]
+  /** Writes <dir>/<service>.tar for every service that built. */
+  exportAll(dir: string): Promise<Map<string, WrittenOciArchive>>
+}
+
+export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions): Promise<WorkspaceResult> {
+  const emit = opts.onEvent ?? noEvents
+  const env = opts.env ?? process.env
+  const usesWork = ws.workModules !== null
+  if (ws.vendor) {
+    for (const d of await vendor(ws.root, usesWork ? ws.workModules! : ws.modules, usesWork, env)) emit({ kind: 'info', service: 'workspace', message: d })
+  } else if (opts.engine !== 'dagger') {
+    // One download per module (or one for the whole go.work), not one per service.
+    for (const dir of usesWork ? [ws.root] : ws.modules) {
+      const r = await runTool('go', ['mod', 'download'], { cwd: dir, env, ...(opts.signal ? { signal: opts.signal } : {}) })
+      if (r.exitCode !== 0) throw new ToolError(ErrorCode.TOOL_FAILED, `go mod download failed in ${dir}:\n${r.stderr.trim()}`, r, { hint: 'check GOPROXY and network access, or use .vendor()' })
+      emit({ kind: 'info', service: 'workspace', message: `modules downloaded once for ${dir}` })
+    }
+  }
+  const services = ws.services.map((s) => (opts.engine === 'dagger' ? s : s.downloadModules(false)))
+  const settled = await runPool(services, opts.concurrency ?? 1, async (s) => {
+    const t0 = performance.now()
+    try {
+      return { name: s.name, ok: true as const, result: await s.build(opts), ms: Math.round(performance.now() - t0) }
+    } catch (e) {
+      const err = vendorError(e, usesWork)
+      if (!isGostaticError(err)) throw err
+      return { name: s.name, ok: false as const, error: err, ms: Math.round(performance.now() - t0) }
+    }
+  })
+  const results: ServiceBuild[] = settled.map((r) => {
+    if (r.status === 'rejected') throw r.reason
+    return r.value
+  })
+  if (opts.signal?.aborted) throw new GostaticError(ErrorCode.CANCELLED, 'workspace build cancelled')
+  return {
+    ok: results.every((r) => r.ok),
+    services: results,
+    exportAll: async (dir) => {
+      const out = new Map<string, WrittenOciArchive>()
+      for (const r of results) if (r.ok) out.set(r.name, await r.result.exportTarball(join(dir, `${r.name}.tar`)))
+      return out
+    },
+  }
+}
