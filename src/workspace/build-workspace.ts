@@ -10,6 +10,8 @@ import { noEvents } from '../engines/events.js'
 import { runTool } from '../engines/run-tool.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
+import { compileShared } from './compile-shared.js'
+import { resolve } from 'node:path'
 
 export interface WorkspaceBuildOptions extends BuildOptions {
   /** Services built at once (default: the CPU count). */
@@ -40,6 +42,17 @@ export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuild
     }
   }
   const services = ws.services.map((s) => (opts.engine === 'dagger' ? s : s.downloadModules(false)))
+  if (opts.engine !== 'dagger' && services.length > 1) {
+    const plans = services.flatMap((s) => {
+      try {
+        const p = s.plan()
+        return [{ ...p, source: { ...p.source, dir: resolve(p.source.dir) } }]
+      } catch {
+        return [] // an invalid spec fails in its own build below
+      }
+    })
+    await compileShared(plans, env, emit, opts.signal)
+  }
   const settled = await runPool(services, opts.concurrency ?? 1, async (s) => {
     const t0 = performance.now()
     try {
