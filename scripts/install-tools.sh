@@ -5,7 +5,14 @@
 set -euo pipefail
 
 PKGS=(upx-ucl runc docker.io skopeo umoci busybox-static docker-registry
-      binutils binutils-aarch64-linux-gnu llvm jq iproute2 util-linux ca-certificates)
+      # htpasswd (bcrypt) for the auth test registry in scripts/services.sh
+      apache2-utils
+      binutils binutils-aarch64-linux-gnu llvm jq iproute2 util-linux ca-certificates
+      # test/e2e/failure-modes.test.ts: a test CA and TLS leaf (openssl), a default cgo build (gcc)
+      openssl gcc
+      # the Dagger engine built from source (scripts/dagger-engine.sh) and the
+      # Debian-based builder image it runs (scripts/builder-image.sh)
+      iptables nftables dnsmasq-base containernetworking-plugins mmdebstrap)
 
 need=()
 for p in "${PKGS[@]}"; do

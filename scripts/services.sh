@@ -4,8 +4,8 @@
 # socket, data-root, exec-root, config, pid files and logs; loopback only.
 #
 #   scripts/services.sh up       start what is not running; a no-op when up
-#   scripts/services.sh down     stop both (never needed for CI to pass)
-#   scripts/services.sh status   exit 0 when both answer, 3 otherwise
+#   scripts/services.sh down     stop them all (never needed for CI to pass)
+#   scripts/services.sh status   exit 0 when all answer, 3 otherwise
 #   scripts/services.sh env      export lines: eval "$(scripts/services.sh env)"
 #
 # GOSTATIC_DOCKERD_NETWORK=bridge|host forces a dockerd network mode (default:
@@ -30,6 +30,17 @@ REG_CONFIG=/run/gostatic-registry.yml
 REG_PID=/run/gostatic-registry.pid
 REG_LOG=/var/log/gostatic-registry.log
 REG_USER=docker-registry
+# A second registry with htpasswd auth, for the credential paths. The
+# credentials are fixed test data (loopback only); the bcrypt htpasswd file
+# is made from them at start-up, never committed.
+REG_AUTH_ADDR=127.0.0.1:5001
+REG_AUTH_DATA=/var/lib/gostatic-registry-auth
+REG_AUTH_CONFIG=/run/gostatic-registry-auth.yml
+REG_AUTH_HTPASSWD=/run/gostatic-registry-auth.htpasswd
+REG_AUTH_PID=/run/gostatic-registry-auth.pid
+REG_AUTH_LOG=/var/log/gostatic-registry-auth.log
+REG_AUTH_USER=gostatic
+REG_AUTH_PASSWORD=gostatic-test-password
 WAIT_SECS=${GOSTATIC_SERVICES_WAIT:-60}
 # Debian's client matches the daemon's API; any client negotiates down anyway.
 DOCKER_BIN=/usr/bin/docker
@@ -66,6 +77,13 @@ registry_answers() {
     timeout 3 bash -c 'exec 3<>"/dev/tcp/${1%:*}/${1#*:}" &&
       printf "GET /v2/ HTTP/1.0\r\n\r\n" >&3 && head -n1 <&3 | grep -q " 200 "' _ "$REG_ADDR"
   fi
+}
+
+# The auth registry answers /v2/ with 200 only to the right credentials.
+auth_registry_answers() {
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/${1%:*}/${1#*:}" &&
+    printf "GET /v2/ HTTP/1.0\r\nAuthorization: Basic %s\r\n\r\n" "$2" >&3 && head -n1 <&3 | grep -q " 200 "' \
+    _ "$REG_AUTH_ADDR" "$(printf '%s:%s' "$REG_AUTH_USER" "$REG_AUTH_PASSWORD" | base64 -w0)" 2>/dev/null
 }
 
 # wait_for <check-fn> <pid-file> <name> <secs>: polls until the check passes;
@@ -203,6 +221,33 @@ up_registry() {
   log "registry up in $(since "$t0") (http://$REG_ADDR, storage $REG_DATA, log $REG_LOG)"
 }
 
+up_auth_registry() {
+  local pid t0 as=()
+  command -v htpasswd >/dev/null || die "no htpasswd (apache2-utils); run scripts/install-tools.sh"
+  if pid=$(live_pid "$REG_AUTH_PID" docker-registry); then
+    wait_for auth_registry_answers "$REG_AUTH_PID" docker-registry 20 ||
+      { tail_log "$REG_AUTH_LOG"; die "auth registry (pid $pid) runs but http://$REG_AUTH_ADDR/v2/ does not accept the test credentials"; }
+    log "auth registry already up (pid $pid, http://$REG_AUTH_ADDR)"
+    return 0
+  fi
+  t0=$(now_ms)
+  mkdir -p "$REG_AUTH_DATA"
+  install -m 0644 "$HERE/registry/config-auth.yml" "$REG_AUTH_CONFIG"
+  # Temp + rename: a registry never reads half a file.
+  htpasswd -nbB "$REG_AUTH_USER" "$REG_AUTH_PASSWORD" >"$REG_AUTH_HTPASSWD.tmp"
+  chmod 0644 "$REG_AUTH_HTPASSWD.tmp" && mv -f "$REG_AUTH_HTPASSWD.tmp" "$REG_AUTH_HTPASSWD"
+  if id "$REG_USER" >/dev/null 2>&1; then
+    [ "$(stat -c %U "$REG_AUTH_DATA")" = "$REG_USER" ] || chown -R "$REG_USER:" "$REG_AUTH_DATA"
+    as=(setpriv --reuid="$REG_USER" --regid="$REG_USER" --init-groups)
+  fi
+  echo "==== $(date -Is) docker-registry serve $REG_AUTH_CONFIG" >>"$REG_AUTH_LOG"
+  daemonize "${as[@]}" docker-registry serve "$REG_AUTH_CONFIG" </dev/null >>"$REG_AUTH_LOG" 2>&1 &
+  echo $! >"$REG_AUTH_PID"
+  wait_for auth_registry_answers "$REG_AUTH_PID" docker-registry "$WAIT_SECS" ||
+    { tail_log "$REG_AUTH_LOG"; stop_pid "$REG_AUTH_PID" docker-registry quiet; die "auth registry failed to start (log: $REG_AUTH_LOG)"; }
+  log "auth registry up in $(since "$t0") (http://$REG_AUTH_ADDR, htpasswd, log $REG_AUTH_LOG)"
+}
+
 status() {
   local rc=0 pid
   if pid=$(live_pid "$DOCKER_PID" dockerd) && docker_answers; then
@@ -212,6 +257,9 @@ status() {
     echo "registry  up    pid $pid  http://$REG_ADDR"
   elif registry_answers; then echo "registry  up    (not started by us)  http://$REG_ADDR"
   else echo "registry  down  (http://$REG_ADDR)"; rc=3; fi
+  if pid=$(live_pid "$REG_AUTH_PID" docker-registry) && auth_registry_answers; then
+    echo "registry  up    pid $pid  http://$REG_AUTH_ADDR  (htpasswd auth)"
+  else echo "registry  down  (http://$REG_AUTH_ADDR, htpasswd auth)"; rc=3; fi
   return $rc
 }
 
@@ -225,9 +273,11 @@ case ${1:-} in
   up)
     need_root up; lock
     up_docker
-    up_registry ;;
+    up_registry
+    up_auth_registry ;;
   down)
     need_root down; lock
+    stop_pid "$REG_AUTH_PID" docker-registry
     stop_pid "$REG_PID" docker-registry
     stop_pid "$DOCKER_PID" dockerd
     rm -f "$DOCKER_MODE" ;;
@@ -236,6 +286,9 @@ case ${1:-} in
     live_pid "$DOCKER_PID" dockerd >/dev/null || log "warning: dockerd is not running; run: $0 up"
     echo "export DOCKER_HOST=$DOCKER_URL"
     echo "export GOSTATIC_REGISTRY=$REG_ADDR"
+    echo "export GOSTATIC_AUTH_REGISTRY=$REG_AUTH_ADDR"
+    echo "export GOSTATIC_AUTH_REGISTRY_USER=$REG_AUTH_USER"
+    echo "export GOSTATIC_AUTH_REGISTRY_PASSWORD=$REG_AUTH_PASSWORD"
     echo "export GOSTATIC_DOCKER_NETWORK=$(cat "$DOCKER_MODE" 2>/dev/null || echo host)" ;;
   *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
 esac

@@ -14,6 +14,7 @@ const runners: { [K in ParsedCommand['kind']]: Runner<K> } = {
   dockerfile: async (c) => (process.stdout.write(dockerfileCommand(await servicesFromFlags(c.dir, c.flags))), 0),
   build: async (c) => (await import('./commands/build-command.js')).buildCommand(c.dir, c.flags),
   inspect: async (c) => (await import('./commands/inspect-command.js')).inspectCommand(c.target, c.json),
+  doctor: async (c) => (await import('./commands/doctor-command.js')).doctorCommand(c.dir, c.flags),
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -2,6 +2,7 @@
 import { cac, type CAC } from 'cac'
 import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
+import { PLATFORM_NAMES } from '../spec/platform.js'
 
 const list = z.preprocess((v) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).filter(Boolean)), z.array(z.string()))
 const optString = z.preprocess((v) => (v === undefined ? undefined : String(v)), z.string().optional())
@@ -25,15 +26,26 @@ export type ServiceFlags = z.infer<typeof ServiceFlagsSchema>
 export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   engine: z.enum(['local', 'dagger', 'auto'], { error: "--engine is 'local', 'dagger' or 'auto'" }).default('auto'),
   out: optString,
+  push: optString,
   json: z.boolean().default(false),
 })
 export type BuildFlags = z.infer<typeof BuildFlagsSchema>
+
+export const DoctorFlagsSchema = z.object({
+  main: optString,
+  runtime: optString,
+  platform: z.preprocess((v) => (v === undefined ? undefined : String(v)), z.enum(PLATFORM_NAMES, { error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}` }).optional()),
+  tags: list,
+  json: z.boolean().default(false),
+})
+export type DoctorFlags = z.infer<typeof DoctorFlagsSchema>
 
 export type ParsedCommand =
   | { kind: 'plan'; dir: string; flags: ServiceFlags; json: boolean }
   | { kind: 'dockerfile'; dir: string; flags: ServiceFlags }
   | { kind: 'build'; dir: string; flags: BuildFlags }
   | { kind: 'inspect'; target: string; json: boolean }
+  | { kind: 'doctor'; dir: string; flags: DoctorFlags }
   | { kind: 'help'; text: string }
   | { kind: 'version' }
 
@@ -60,8 +72,15 @@ export function createCli(): CAC {
   serviceOptions(cli.command('build [dir]', 'Build, verify and export the image(s)'))
     .option('--engine <engine>', "'local', 'dagger' or 'auto' (default)")
     .option('--out <path>', 'Output OCI archive (default dist/<name>.tar; with several services, a folder)')
+    .option('--push <ref>', "Also publish to this registry reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it)")
     .option('--json', 'Print the build report as JSON')
   cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info').option('--json', 'Print the report as JSON')
+  cli.command('doctor [dir]', 'Audit a Go module for CGO_ENABLED=0: packages that need cgo, uses that change meaning (exit 1 on blockers)')
+    .option('--main <pkg>', "Main package, relative to the module (default '.')")
+    .option('--runtime <base>', "The runtime it will run on: 'scratch', 'static' (default) or an image reference")
+    .option('--platform <os/arch>', 'Target platform (default linux/amd64)')
+    .option('--tags <tags>', 'Go build tags, comma-separated')
+    .option('--json', 'Print the report as JSON')
   cli.help()
   cli.version('0.1.0')
   return cli
@@ -88,7 +107,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
   if (helpText && !o['version']) return { kind: 'help', text: helpText }
   if (o['version']) return { kind: 'version' }
   const name = cli.matchedCommandName
-  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect (see gostatic --help)`)
+  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect, doctor (see gostatic --help)`)
   try {
     cli.matchedCommand!.checkUnknownOptions()
     cli.matchedCommand!.checkRequiredArgs()
@@ -102,6 +121,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     case 'dockerfile': return { kind: 'dockerfile', dir, flags: flags(ServiceFlagsSchema, o) }
     case 'build': return { kind: 'build', dir, flags: flags(BuildFlagsSchema, o) }
     case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, json: o['json'] === true }
+    case 'doctor': return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }
     default: throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${name}'`)
   }
 }

@@ -2,11 +2,13 @@
 // and the separate steps over them (export now; publish/load in their issues).
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { Platform } from '../spec/platform.js'
+import type { Container as DaggerContainer } from '@dagger.io/dagger'
 import type { ElfInfo } from '../inspect/elf-reader.js'
 import type { GoBuildInfo } from '../inspect/go-buildinfo.js'
 import type { BuiltLayer } from './local/layer.js'
 import type { OciImageConfig, WrittenOciArchive } from './local/oci-writer.js'
 import type { StartupCost } from './local/upx-pack.js'
+import type { PublishOptions } from '../registry/registry-options.js'
 
 export type EngineName = 'local' | 'dagger'
 
@@ -52,6 +54,8 @@ export interface ExportOptions {
 }
 
 export interface BuildResult {
+  /** Dagger engine with a caller's `dag` only: the runtime containers, to compose into a Dagger pipeline. */
+  readonly containers?: ReadonlyMap<Platform, DaggerContainer>
   readonly service: string
   readonly engine: EngineName
   readonly plan: BuildPlan
@@ -61,4 +65,12 @@ export interface BuildResult {
   exportTarball(path: string, opts?: ExportOptions): Promise<WrittenOciArchive>
   /** Writes the final binary for one platform (default: the only or first one). */
   exportBinary(path: string, platform?: Platform): Promise<string>
+  /**
+   * Pushes the image (an image index for several platforms) to `ref`, e.g.
+   * '127.0.0.1:5000/team/hello:1.0', tag last; resolves to the digest
+   * reference 'registry/repository:tag@sha256:…'. Credentials as for pulls.
+   */
+  publish(ref: string, opts?: PublishOptions): Promise<string>
+  /** `docker load` into the daemon DOCKER_HOST names; resolves to the loaded tag. Needs a running daemon. */
+  load(opts?: ExportOptions): Promise<string>
 }

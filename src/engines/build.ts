@@ -5,10 +5,11 @@ import type { BuildPlan } from '../plan/build-plan.js'
 import type { BuildResult } from './build-result.js'
 import { noEvents } from './events.js'
 import { buildLocal, type LocalEngineOptions } from './local/local-engine.js'
+import { buildDagger, type DaggerEngineOptions } from './dagger/dagger-engine.js'
 
 export type EngineChoice = 'local' | 'dagger' | 'auto'
 
-export interface BuildOptions extends LocalEngineOptions {
+export interface BuildOptions extends LocalEngineOptions, Pick<DaggerEngineOptions, 'dag' | 'source'> {
   engine?: EngineChoice
 }
 
@@ -26,11 +27,20 @@ export async function buildPlan(plan: BuildPlan, opts: BuildOptions = {}): Promi
     const d = daggerReachable(opts.env)
     emit({ kind: 'info', service: plan.service, message: `engine auto: using ${d.ok ? 'dagger' : 'local'} (${d.why})` })
     if (!d.ok) return buildLocal(plan, opts)
-    return buildDagger(plan)
+    return dagger(plan, opts)
   }
-  return choice === 'local' ? buildLocal(plan, opts) : buildDagger(plan)
+  return choice === 'local' ? buildLocal(plan, opts) : dagger(plan, opts)
 }
 
-async function buildDagger(plan: BuildPlan): Promise<BuildResult> {
-  throw new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, `the Dagger engine cannot build ${plan.service} yet in this version of gostatic`, { hint: "use engine: 'local'" })
+function dagger(plan: BuildPlan, opts: BuildOptions): Promise<BuildResult> {
+  if (opts.dag === undefined && !daggerReachable(opts.env).ok)
+    throw new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, `engine 'dagger': ${daggerReachable(opts.env).why}`, { hint: "start an engine and export _EXPERIMENTAL_DAGGER_RUNNER_HOST (scripts/dagger-engine.sh up && eval \"$(scripts/dagger-engine.sh env)\"), run under `dagger run`, or use engine 'local'" })
+  const o: DaggerEngineOptions = {}
+  if (opts.onEvent) o.onEvent = opts.onEvent
+  if (opts.env) o.env = opts.env
+  if (opts.sourceDateEpoch !== undefined) o.sourceDateEpoch = opts.sourceDateEpoch
+  if (opts.dag) o.dag = opts.dag
+  if (opts.source) o.source = opts.source
+  if (opts.cacheDir !== undefined) o.cacheDir = opts.cacheDir
+  return buildDagger(plan, o)
 }

@@ -19,6 +19,8 @@ export const DEFAULT_REGISTRY = 'docker.io'
 /** The host Docker actually talks to for docker.io. */
 export const DOCKER_HUB_API_HOST = 'registry-1.docker.io'
 const NAME_TOTAL_LENGTH_MAX = 255
+// go-digest accepts only registered algorithms, each with its own hex length.
+const DIGEST_HEX_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 }
 
 export interface ImageRef {
   /** Registry host, with port if any; `docker.io` when the reference names none. */
@@ -35,6 +37,8 @@ export type ParseRefResult = { ok: true; ref: ImageRef } | { ok: false; reason: 
 
 export function parseImageRef(input: string): ParseRefResult {
   if (input.length === 0) return { ok: false, reason: 'the reference is empty' }
+  // ParseNormalizedNamed refuses a bare image ID, which would otherwise read as a repository name.
+  if (/^[a-f0-9]{64}$/.test(input)) return { ok: false, reason: 'a 64-character hex string is an image ID, not a repository name' }
   const m = referenceRe.exec(input)
   if (!m) {
     if (/[A-Z]/.test(input) && referenceRe.test(input.toLowerCase()))
@@ -57,12 +61,15 @@ export function parseImageRef(input: string): ParseRefResult {
   }
   if (registry === 'index.docker.io') registry = DEFAULT_REGISTRY
   if (registry === DEFAULT_REGISTRY && !repository.includes('/')) repository = `library/${repository}`
-  if (repository.length > NAME_TOTAL_LENGTH_MAX)
-    return { ok: false, reason: `repository name must not exceed ${NAME_TOTAL_LENGTH_MAX} characters` }
-  if (d !== undefined && d.startsWith('sha256:') && !/^sha256:[0-9a-f]{64}$/.test(d))
-    return { ok: false, reason: `invalid digest ${d}: sha256 takes 64 lowercase hex digits` }
-  if (d !== undefined && d.startsWith('sha512:') && !/^sha512:[0-9a-f]{128}$/.test(d))
-    return { ok: false, reason: `invalid digest ${d}: sha512 takes 128 lowercase hex digits` }
+  // The limit applies to the normalized name with its domain (Parse(domain + "/" + remainder)).
+  if (`${registry}/${repository}`.length > NAME_TOTAL_LENGTH_MAX)
+    return { ok: false, reason: `repository name must not exceed ${NAME_TOTAL_LENGTH_MAX} characters (with its registry)` }
+  if (d !== undefined) {
+    const [alg, hex] = d.split(':') as [string, string]
+    const want = DIGEST_HEX_LENGTH[alg]
+    if (want === undefined) return { ok: false, reason: `invalid digest ${d}: unsupported algorithm ${alg} (sha256, sha384 or sha512)` }
+    if (!new RegExp(`^[0-9a-f]{${want}}$`).test(hex)) return { ok: false, reason: `invalid digest ${d}: ${alg} takes ${want} lowercase hex digits` }
+  }
   const canonical = `${registry}/${repository}${t !== undefined ? `:${t}` : d === undefined ? ':latest' : ''}${d !== undefined ? `@${d}` : ''}`
   return { ok: true, ref: { registry, repository, tag: t ?? (d === undefined ? 'latest' : undefined), digest: d, canonical } }
 }

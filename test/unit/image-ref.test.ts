@@ -46,3 +46,24 @@ describe('image references follow the distribution grammar', () => {
     expect(bad('a:' + 't'.repeat(129))).toContain('not a valid image reference')
   })
 })
+
+describe('image references: normalization limits of distribution/reference', () => {
+  it('counts the 255-character limit on the normalized name, registry included', () => {
+    expect(parseImageRef('a'.repeat(240)).ok).toBe(false) // docker.io/library/ + 240 > 255
+    expect(parseImageRef('a'.repeat(237)).ok).toBe(true) // exactly 255 once normalized
+    expect(parseImageRef(`127.0.0.1:5000/${'b'.repeat(240)}`).ok).toBe(true) // 255
+    expect(parseImageRef(`127.0.0.1:5000/${'b'.repeat(241)}`).ok).toBe(false)
+  })
+  it('refuses a bare 64-hex image ID as a repository name', () => {
+    const r = parseImageRef('f'.repeat(64))
+    expect(r.ok ? '' : r.reason).toContain('image ID')
+  })
+  it('takes sha384 and sha512 digests, and refuses unknown algorithms', () => {
+    expect(parseImageRef(`alpine@sha384:${'a'.repeat(96)}`).ok).toBe(true)
+    expect(parseImageRef(`alpine@sha512:${'a'.repeat(128)}`).ok).toBe(true)
+    const md5 = parseImageRef(`alpine@md5:${'a'.repeat(32)}`)
+    expect(md5.ok ? '' : md5.reason).toContain('unsupported algorithm md5')
+    const short = parseImageRef(`alpine@sha384:${'a'.repeat(64)}`)
+    expect(short.ok ? '' : short.reason).toContain('sha384 takes 96')
+  })
+})

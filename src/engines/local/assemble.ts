@@ -5,6 +5,7 @@ import type { BuiltImage } from '../build-result.js'
 import type { LocalContext } from './local-engine.js'
 import { cachedLayer } from './layer-cache.js'
 import { materialize } from './runtime-files.js'
+import { configOnBase } from './base-image.js'
 
 export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   const r = c.plan.runtime
@@ -17,8 +18,10 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   for (const t of c.targets.values()) {
     const bytes = await readFile(t.binPath)
     const app = await cachedLayer([{ path: r.binaryPath, type: 'file', mode: 0o755, content: bytes }, ...extra], c.epoch, c.cacheDir)
-    const layers = base ? [base, app] : [app]
-    const history = base ? [`gostatic: ${r.base.kind} base (${baseFiles.map((f) => f.path).join(', ')})`, `gostatic: ${r.binaryPath}`] : [`gostatic: ${r.binaryPath}`]
+    // An image base's layers go under ours, unchanged (same digests, so registries dedupe them).
+    const pulled = c.bases?.get(t.target.platform)
+    const layers = [...(pulled?.layers ?? []), ...(base ? [base, app] : [app])]
+    const history = [...(pulled?.history ?? []), ...(base ? [`gostatic: ${r.base.kind} base (${baseFiles.map((f) => f.path).join(', ')})`, `gostatic: ${r.binaryPath}`] : [`gostatic: ${r.binaryPath}`])]
     images.push({
       platform: t.target.platform,
       os: t.target.os,
@@ -26,7 +29,7 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
       variant: t.target.variant,
       layers,
       history,
-      config: {
+      config: pulled ? configOnBase(pulled.config.config, r.config) : {
         Entrypoint: [...r.config.entrypoint],
         ...(r.config.cmd.length ? { Cmd: [...r.config.cmd] } : {}),
         Env: [...r.config.env],
@@ -36,6 +39,8 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
         Labels: { ...r.config.labels },
       },
       annotations: {
+        // The OCI pre-defined annotations that let scanners and bots track the base.
+        ...(pulled ? { 'org.opencontainers.image.base.name': (r.base as { ref: string }).ref, 'org.opencontainers.image.base.digest': pulled.reference.split('@')[1]! } : {}),
         ...r.annotations,
         'dev.gostatic.verified': `static ${t.verified!.elf.machine}, CGO_ENABLED=0, -trimpath`,
         'dev.gostatic.upx': t.upx?.kind === 'packed' ? 'packed' : t.target.upx.kind === 'refused' ? `refused (${t.target.upx.rule})` : t.upx ? 'kept unpacked' : 'not requested',

@@ -18,8 +18,11 @@ import { upxPack, type UpxOutcome } from './upx-pack.js'
 import { assembleImages } from './assemble.js'
 import { makeResult } from './local-result.js'
 import { defaultCacheDir } from './cache-dir.js'
+import { pullBaseImages } from './base-image.js'
+import type { PulledImage } from '../../registry/pull-image.js'
+import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
 
-export interface LocalEngineOptions {
+export interface LocalEngineOptions extends RegistryOptions {
   signal?: AbortSignal
   onEvent?: EventSink
   /** Base environment for tools (default process.env); the plan's env goes on top. */
@@ -28,6 +31,8 @@ export interface LocalEngineOptions {
   sourceDateEpoch?: number
   /** Folder for cached layers and blobs (default $GOSTATIC_CACHE_DIR or ~/.cache/gostatic); null disables the cache. */
   cacheDir?: string | null
+  /** An image runtime base: 'missing' (default) reuses the digest its tag resolved to last time, from the cache; 'always' asks the registry again. */
+  pull?: PullPolicy
   /** Test seam: runs `go` with the given argv. Defaults to the host go. */
   runGo?: (args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<ToolRun>
 }
@@ -54,6 +59,8 @@ export interface LocalContext {
   readonly warnings: string[]
   readonly epoch: number
   readonly cacheDir: string | null
+  /** The pulled image base per platform; null for bases gostatic makes. */
+  bases: ReadonlyMap<Platform, PulledImage> | null
   result?: BuildResult
 }
 
@@ -111,8 +118,6 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
 }
 
 export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {}): Promise<BuildResult> {
-  if (plan.runtime.base.kind === 'image')
-    throw new GostaticError(ErrorCode.UNSUPPORTED, `runtime '${plan.runtime.base.ref}' must be pulled from a registry, which the local engine does not do yet`, { hint: "use runtime('static') or runtime('scratch') with the local engine" })
   const env = opts.env ?? process.env
   const emit = opts.onEvent ?? noEvents
   const t0 = performance.now()
@@ -121,6 +126,7 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
     const c: LocalContext = {
       plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: sourceDateEpoch(opts, env),
       cacheDir: opts.cacheDir === undefined ? defaultCacheDir(env) : opts.cacheDir,
+      bases: null,
       sourceDir: resolve(plan.source.dir),
       go: await resolveGo(plan.go, env),
       targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null }])),
@@ -128,6 +134,9 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
     if (!existsSync(c.sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
     if (c.go.env['GOTOOLCHAIN']) emit({ kind: 'info', service: plan.service, message: `host ${c.go.hostVersion} is older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})` })
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
+    // Before compiling: a wrong tag or missing platform should not cost a Go build to find out.
+    const base = plan.runtime.base
+    if (base.kind === 'image') c.bases = await pullBaseImages(base.ref, plan.targets, plan.service, emit, { ...opts, env, cacheDir: c.cacheDir })
     for (const step of plan.steps) {
       if (opts.signal?.aborted) throw new GostaticError(ErrorCode.CANCELLED, `build of ${plan.service} was cancelled`)
       const platform = 'platform' in step ? step.platform : undefined

@@ -1,9 +1,7 @@
 // The BuildResult of a local build: report data plus export steps.
-import { writeOciArchive } from './oci-writer.js'
 import type { BuildResult, BuiltImage, TargetReport } from '../build-result.js'
 import type { LocalContext } from './local-engine.js'
-import { writeFileAtomic } from '../../util/atomic-write.js'
-import { ErrorCode, GostaticError } from '../../errors.js'
+import { imageResult } from '../image-result.js'
 
 export function makeResult(c: LocalContext, images: BuiltImage[]): BuildResult {
   const targets: TargetReport[] = images.map((img) => {
@@ -27,29 +25,14 @@ export function makeResult(c: LocalContext, images: BuiltImage[]): BuildResult {
       imageBytes: img.layers.reduce((n, l) => n + l.size, 0),
     }
   })
-  const service = c.plan.service
-  return {
-    service,
-    engine: 'local',
+  const { env, registryAuth, dockerConfig, signal } = c.opts
+  return imageResult({
     plan: c.plan,
     images,
-    report: { service, engine: 'local', go: c.go.version, targets, warnings: [...c.warnings], ms: 0 },
-    exportTarball: (path, opts = {}) =>
-      writeOciArchive(
-        path,
-        images.map((i) => ({
-          platform: { os: i.os, architecture: i.architecture, ...(i.variant ? { variant: i.variant } : {}) },
-          layers: [...i.layers],
-          config: i.config,
-          annotations: { ...i.annotations },
-          history: [...i.history],
-        })),
-        { refName: opts.tag ?? `gostatic.local/${service}:latest`, sourceDateEpoch: c.epoch },
-      ),
-    exportBinary: async (path, platform) => {
-      const img = platform ? images.find((i) => i.platform === platform) : images[0]
-      if (!img) throw new GostaticError(ErrorCode.INVALID_CONFIG, `exportBinary: ${service} was not built for ${platform}; it has ${images.map((i) => i.platform).join(', ')}`)
-      return writeFileAtomic(path, img.binary.bytes, 0o755)
-    },
-  }
+    report: { service: c.plan.service, engine: 'local', go: c.go.version, targets, warnings: [...c.warnings], ms: 0 },
+    epoch: c.epoch,
+    env: c.env,
+    cacheDir: c.cacheDir,
+    registry: { ...(env ? { env } : {}), ...(registryAuth ? { registryAuth } : {}), ...(dockerConfig ? { dockerConfig } : {}), ...(signal ? { signal } : {}) },
+  })
 }

@@ -1,0 +1,55 @@
+// Well-known cgo packages and the pure-Go packages people replace them with.
+// Deliberately short: an entry is here only when the replacement is widely
+// used for the same job. None is a drop-in; each note says what changes.
+
+export interface KnownCgoModule {
+  /** Module path; matches the module's packages too. */
+  readonly module: string
+  /**
+   * What it does with CGO_ENABLED=0 when that is known and worse than a build
+   * error: 'stub' compiles, then fails at run time.
+   */
+  readonly withoutCgo?: 'stub'
+  readonly replacement: string
+  readonly note: string
+}
+
+export const KNOWN_CGO_MODULES: readonly KnownCgoModule[] = [
+  {
+    module: 'github.com/mattn/go-sqlite3',
+    withoutCgo: 'stub',
+    replacement: 'modernc.org/sqlite',
+    note: "with CGO_ENABLED=0 go-sqlite3 compiles a stub whose every connection fails with \"Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work. This is a stub\". modernc.org/sqlite is SQLite translated to Go: same file format, database/sql driver name 'sqlite' instead of 'sqlite3' (github.com/ncruces/go-sqlite3, SQLite as WebAssembly, is another pure-Go option)",
+  },
+  {
+    module: 'github.com/confluentinc/confluent-kafka-go',
+    replacement: 'github.com/twmb/franz-go',
+    note: 'confluent-kafka-go wraps librdkafka through cgo. franz-go and github.com/segmentio/kafka-go are pure-Go Kafka clients with their own APIs',
+  },
+  {
+    module: 'github.com/DataDog/zstd',
+    replacement: 'github.com/klauspost/compress/zstd',
+    note: 'a pure-Go zstd: the compressed format is the same, the API differs',
+  },
+  {
+    module: 'github.com/valyala/gozstd',
+    replacement: 'github.com/klauspost/compress/zstd',
+    note: 'a pure-Go zstd: the compressed format is the same, the API differs',
+  },
+  {
+    module: 'github.com/mattn/go-oci8',
+    replacement: 'github.com/sijms/go-ora/v2',
+    note: "a pure-Go Oracle client (database/sql driver name 'oracle'); no Oracle Instant Client needed",
+  },
+  {
+    module: 'github.com/godror/godror',
+    replacement: 'github.com/sijms/go-ora/v2',
+    note: "a pure-Go Oracle client (database/sql driver name 'oracle'); no Oracle Instant Client needed",
+  },
+]
+
+/** The entry for a package's module, matched by module path (or the import path when go list gave no module). */
+export function knownCgoModule(importPath: string, modulePath: string | undefined): KnownCgoModule | undefined {
+  const path = modulePath ?? importPath
+  return KNOWN_CGO_MODULES.find((k) => path === k.module || path.startsWith(`${k.module}/`) || importPath.startsWith(`${k.module}/`))
+}

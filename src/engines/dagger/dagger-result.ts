@@ -1,0 +1,83 @@
+// Reads the image Dagger exported into BuiltImages, so the Dagger result has
+// the same shape and the same export/publish/load steps as a local build.
+import type { BuildPlan } from '../../plan/build-plan.js'
+import type { BuildResult, BuiltImage, TargetReport } from '../build-result.js'
+import type { BuiltLayer } from '../local/layer.js'
+import { readOciArchive, openBlob } from '../../inspect/oci-reader.js'
+import { imageResult } from '../image-result.js'
+import type { DaggerTarget } from './dagger-engine.js'
+
+export interface DaggerResultInput {
+  plan: BuildPlan
+  archive: string
+  targets: readonly DaggerTarget[]
+  epoch: number
+  env: NodeJS.ProcessEnv
+  cacheDir: string | null
+  ms: number
+  keepContainers: boolean
+}
+
+export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
+  const archive = await readOciArchive(i.archive)
+  const images: BuiltImage[] = []
+  const reports: TargetReport[] = []
+  for (const t of i.targets) {
+    const info = i.plan.targets.find((x) => x.platform === t.platform)!
+    const img = archive.images.find((x) => x.platform.architecture === info.architecture && (x.platform.variant ?? undefined) === info.variant) ?? archive.images[0]!
+    const layers: BuiltLayer[] = []
+    for (const [n, l] of img.layers.entries()) {
+      const chunks: Buffer[] = []
+      for await (const c of openBlob(archive, l.digest)) chunks.push(c as Buffer)
+      const gz = Buffer.concat(chunks)
+      layers.push({ gz, digest: l.digest, size: gz.length, diffId: img.config.rootfs.diff_ids[n]! })
+    }
+    const cfg = img.config.config ?? {}
+    images.push({
+      platform: t.platform,
+      os: info.os,
+      architecture: info.architecture,
+      variant: info.variant,
+      layers,
+      history: layers.map((_, n) => img.config.history?.filter((h) => !h.empty_layer)[n]?.created_by ?? 'dagger'),
+      config: {
+        ...(cfg.Entrypoint ? { Entrypoint: cfg.Entrypoint } : {}),
+        ...(cfg.Cmd ? { Cmd: cfg.Cmd } : {}),
+        ...(cfg.Env ? { Env: cfg.Env } : {}),
+        ...(cfg.User ? { User: cfg.User } : {}),
+        ...(cfg.WorkingDir ? { WorkingDir: cfg.WorkingDir } : {}),
+        ...(cfg.ExposedPorts ? { ExposedPorts: cfg.ExposedPorts } : {}),
+        ...(cfg.Labels ? { Labels: cfg.Labels } : {}),
+      },
+      annotations: {
+        ...i.plan.runtime.annotations,
+        'dev.gostatic.verified': `static ${t.verified.elf.machine}, ${Object.entries(info.verify.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+        'dev.gostatic.upx': info.upx.kind === 'pack' ? 'packed' : info.upx.kind === 'refused' ? `refused (${info.upx.rule})` : 'not requested',
+      },
+      binary: { bytes: t.binary, verified: t.verified },
+    })
+    reports.push({
+      platform: t.platform,
+      sizes: { built: t.sizes.built, stripped: null, packed: info.upx.kind === 'pack' ? t.sizes.final : null, final: t.sizes.final },
+      strip: info.strip ? 'stripped' : 'not requested',
+      upx: info.upx.kind === 'pack' ? 'packed' : info.upx.kind === 'refused' ? 'refused' : 'not requested',
+      upxStartup: null,
+      elf: t.verified.elf,
+      goVersion: t.verified.buildInfo.goVersion,
+      settings: t.verified.buildInfo.settings,
+      layers: layers.map((l) => ({ digest: l.digest, size: l.size })),
+      imageBytes: layers.reduce((n, l) => n + l.size, 0),
+    })
+  }
+  const goVersion = reports[0]?.goVersion ?? 'unknown'
+  const result = imageResult({
+    plan: i.plan,
+    images,
+    report: { service: i.plan.service, engine: 'dagger', go: goVersion, targets: reports, warnings: [...i.plan.warnings], ms: i.ms },
+    epoch: i.epoch,
+    env: i.env,
+    cacheDir: i.cacheDir,
+    registry: { env: i.env },
+  })
+  return i.keepContainers ? { ...result, containers: new Map(i.targets.map((t) => [t.platform, t.container])) } : result
+}

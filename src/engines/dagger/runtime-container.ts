@@ -1,0 +1,43 @@
+// BuildPlan runtime → Dagger containers, one per platform. The static and
+// scratch bases are gostatic's own layer (the same bytes the local engine
+// writes), imported as an OCI archive; image bases come from `from(ref)`.
+import { join } from 'node:path'
+import { NetworkProtocol, type Client, type Container, type File, type Platform as DaggerPlatform } from '@dagger.io/dagger'
+import type { BuildPlan, TargetPlan } from '../../plan/build-plan.js'
+import { buildLayer } from '../local/layer.js'
+import { writeOciArchive } from '../local/oci-writer.js'
+import { materialize } from '../local/runtime-files.js'
+
+/** Writes the base files as a one-layer image per platform, for Container.import_. */
+export async function baseArchive(plan: BuildPlan, t: TargetPlan, ctx: { sourceDir: string; goroot: string; epoch: number; tmp: string }): Promise<string | null> {
+  if (plan.runtime.base.kind === 'image' || plan.runtime.files.length === 0) return null
+  const layer = await buildLayer(await materialize(plan.runtime.files, { sourceDir: ctx.sourceDir, goroot: ctx.goroot }), { mtime: ctx.epoch })
+  const path = join(ctx.tmp, `base-${t.output.replace(/\//g, '-')}.tar`)
+  await writeOciArchive(path, [{ platform: { os: t.os, architecture: t.architecture, ...(t.variant ? { variant: t.variant } : {}) }, layers: [layer], config: {} }], { sourceDateEpoch: ctx.epoch })
+  return path
+}
+
+export function runtimeContainer(dag: Client, plan: BuildPlan, t: TargetPlan, binary: File, base: File | null): Container {
+  const r = plan.runtime
+  let c = dag.container({ platform: daggerPlatform(t) })
+  if (r.base.kind === 'image') c = c.from(r.base.ref)
+  else if (base) c = c.import_(base)
+  c = c.withFile(r.binaryPath, binary, { permissions: 0o755 })
+  for (const e of r.config.env) {
+    const i = e.indexOf('=')
+    c = c.withEnvVariable(e.slice(0, i), e.slice(i + 1))
+  }
+  for (const [k, v] of Object.entries(r.config.labels)) c = c.withLabel(k, v)
+  for (const p of r.config.exposedPorts) {
+    const [port, proto] = p.split('/')
+    c = c.withExposedPort(Number(port), { protocol: proto === 'udp' ? NetworkProtocol.Udp : NetworkProtocol.Tcp })
+  }
+  for (const [k, v] of Object.entries(r.annotations)) c = c.withAnnotation(k, v)
+  if (r.config.user !== null) c = c.withUser(r.config.user)
+  c = c.withWorkdir(r.config.workdir).withEntrypoint([...r.config.entrypoint])
+  return r.config.cmd.length ? c.withDefaultArgs([...r.config.cmd]) : c.withoutDefaultArgs()
+}
+
+export function daggerPlatform(t: TargetPlan): DaggerPlatform {
+  return `${t.os}/${t.architecture}${t.variant ? `/${t.variant}` : ''}` as DaggerPlatform
+}

@@ -1,0 +1,56 @@
+// The BuildResult both engines return: verified images held in memory, and
+// the separate steps over them. Export writes our own deterministic archive;
+// publish and load go through that very archive, so the pushed digest is the
+// one `gostatic build` prints.
+import type { BuildPlan } from '../plan/build-plan.js'
+import type { BuildReport, BuildResult, BuiltImage } from './build-result.js'
+import { writeOciArchive } from './local/oci-writer.js'
+import { withTempArchive } from './local/temp-archive.js'
+import { writeFileAtomic } from '../util/atomic-write.js'
+import { ErrorCode, GostaticError } from '../errors.js'
+import { publishOciArchive } from '../registry/push-image.js'
+import { dockerLoad } from '../registry/docker-load.js'
+import type { RegistryOptions } from '../registry/registry-options.js'
+
+export interface ImageResultInput {
+  readonly plan: BuildPlan
+  readonly images: BuiltImage[]
+  readonly report: BuildReport
+  readonly epoch: number
+  readonly env: NodeJS.ProcessEnv
+  readonly cacheDir: string | null
+  /** Registry settings the build was given; publish options win over them. */
+  readonly registry: RegistryOptions
+}
+
+export function imageResult(r: ImageResultInput): BuildResult {
+  const service = r.plan.service
+  const exportTarball: BuildResult['exportTarball'] = (path, opts = {}) =>
+    writeOciArchive(
+      path,
+      r.images.map((i) => ({
+        platform: { os: i.os, architecture: i.architecture, ...(i.variant ? { variant: i.variant } : {}) },
+        layers: [...i.layers],
+        config: i.config,
+        annotations: { ...i.annotations },
+        history: [...i.history],
+      })),
+      { refName: opts.tag ?? `gostatic.local/${service}:latest`, sourceDateEpoch: r.epoch },
+    )
+  return {
+    service,
+    engine: r.report.engine,
+    plan: r.plan,
+    images: r.images,
+    report: r.report,
+    exportTarball,
+    exportBinary: async (path, platform) => {
+      const img = platform ? r.images.find((i) => i.platform === platform) : r.images[0]
+      if (!img) throw new GostaticError(ErrorCode.INVALID_CONFIG, `exportBinary: ${service} was not built for ${platform}; it has ${r.images.map((i) => i.platform).join(', ')}`)
+      return writeFileAtomic(path, img.binary.bytes, 0o755)
+    },
+    publish: (ref, opts = {}) =>
+      withTempArchive(service, (p) => exportTarball(p, { tag: ref }), async (p) => (await publishOciArchive(p, ref, { ...r.registry, ...opts, cacheDir: r.cacheDir })).reference),
+    load: (opts = {}) => withTempArchive(service, (p) => exportTarball(p, opts), (p) => dockerLoad(p, r.env)),
+  }
+}

@@ -1,0 +1,53 @@
+// An image runtime base on the local engine: pulled (or read from the blob
+// cache) once per build for every target platform, its layers put under
+// ours and its config kept where the plan leaves a field to the base.
+import type { ImageConfigPlan, TargetPlan } from '../../plan/build-plan.js'
+import type { Platform } from '../../spec/platform.js'
+import { pullImage, type PulledImage } from '../../registry/pull-image.js'
+import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
+import type { EventSink } from '../events.js'
+import type { OciImageConfig } from './oci-writer.js'
+
+export interface BaseImageOptions extends RegistryOptions {
+  cacheDir: string | null
+  pull?: PullPolicy
+}
+
+/** Pulls `ref` for each target; says where it came from (cache or registry) and what it resolved to. */
+export async function pullBaseImages(ref: string, targets: readonly TargetPlan[], service: string, emit: EventSink, opts: BaseImageOptions): Promise<Map<Platform, PulledImage>> {
+  const platforms = targets.map((t) => ({ os: t.os, architecture: t.architecture, ...(t.variant ? { variant: t.variant } : {}) }))
+  const out = await pullImage(ref, platforms, opts)
+  emit({ kind: 'info', service, message: `runtime base ${ref} → ${out.digest} (${out.usedNetwork ? `pulled from ${out.ref.registry}` : 'from the local cache, no network'})` })
+  return new Map(targets.map((t, i) => [t.platform, out.images[i]!]))
+}
+
+/**
+ * The image config on an image base, with docker's semantics for a stage
+ * FROM it: env merged by key (the plan's wins), the base's user unless the
+ * plan sets one, exposed ports and labels added to the base's. Our
+ * entrypoint replaces the base's, and with it the base's CMD.
+ */
+export function configOnBase(base: (OciImageConfig & Record<string, unknown>) | undefined, plan: ImageConfigPlan): OciImageConfig {
+  const env = mergeEnv(base?.Env ?? [], plan.env)
+  const user = plan.user ?? (typeof base?.User === 'string' && base.User !== '' ? base.User : undefined)
+  const ports = [...new Set([...Object.keys(base?.ExposedPorts ?? {}), ...plan.exposedPorts])].sort()
+  const labels = { ...(base?.Labels ?? {}), ...plan.labels }
+  return {
+    Entrypoint: [...plan.entrypoint],
+    ...(plan.cmd.length ? { Cmd: [...plan.cmd] } : {}),
+    Env: env,
+    ...(user !== undefined ? { User: user } : {}),
+    WorkingDir: plan.workdir,
+    ...(ports.length ? { ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])) } : {}),
+    Labels: Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))),
+  }
+}
+
+/** Base order kept, a key the plan sets replaced in place, new keys appended in the plan's order. */
+export function mergeEnv(base: readonly string[], plan: readonly string[]): string[] {
+  const key = (kv: string) => kv.split('=', 1)[0]!
+  const ours = new Map(plan.map((kv) => [key(kv), kv]))
+  const merged = base.map((kv) => ours.get(key(kv)) ?? kv)
+  const seen = new Set(base.map(key))
+  return [...merged, ...plan.filter((kv) => !seen.has(key(kv)))]
+}

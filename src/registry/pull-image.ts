@@ -1,0 +1,198 @@
+// Pulls a base image for the platforms a build targets: resolves the tag,
+// picks each platform from the index, and fetches config and layers into
+// the blob cache, verifying every digest. With the tag already resolved in
+// the cache (policy 'missing') and its blobs present, no request is made.
+// Nothing reaches the cache until every blob of every platform is verified:
+// a refused blob leaves the cache as it was.
+import { createHash } from 'node:crypto'
+import { Readable, Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { createGunzip } from 'node:zlib'
+import { ErrorCode, GostaticError } from '../errors.js'
+import type { BuiltLayer } from '../engines/local/layer.js'
+import type { OciPlatform } from '../engines/local/oci-writer.js'
+import type { OciConfigFile } from '../inspect/oci-reader.js'
+import { parseImageRef, type ImageRef } from '../spec/image-ref.js'
+import { BlobStore, sha256, verifyDigest } from './blob-store.js'
+import { docKind, GZIP_LAYERS, MANIFEST_ACCEPT, MANIFEST_MAX_BYTES, type Descriptor, type IndexDoc, type ManifestDoc } from './media-types.js'
+import { matchesPlatform, pickPlatform, platformKey } from './platform-match.js'
+import { RegistryClient, repoScope } from './registry-client.js'
+import type { PullPolicy, RegistryOptions } from './registry-options.js'
+
+export interface PullOptions extends RegistryOptions {
+  /** The blob cache folder; null keeps pulled blobs in memory only. */
+  cacheDir: string | null
+  pull?: PullPolicy
+}
+
+export interface PulledImage {
+  readonly platform: OciPlatform
+  /** 'registry/repository@sha256:…' of this platform's manifest. */
+  readonly reference: string
+  readonly config: OciConfigFile
+  readonly layers: readonly BuiltLayer[]
+  /** `created_by` of each layer, for our history. */
+  readonly history: readonly string[]
+}
+
+export interface PullOutcome {
+  readonly ref: ImageRef
+  /** Digest the reference resolved to (an index or a manifest). */
+  readonly digest: string
+  /** In the order of the requested platforms. */
+  readonly images: readonly PulledImage[]
+  /** Whether anything was asked of the registry. */
+  readonly usedNetwork: boolean
+}
+
+export async function pullImage(refText: string, platforms: readonly OciPlatform[], opts: PullOptions): Promise<PullOutcome> {
+  const parsed = parseImageRef(refText)
+  if (!parsed.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `runtime image '${refText}': ${parsed.reason}`)
+  const ref = parsed.ref
+  const p = new Puller(ref, refText, opts)
+  const { digest, doc } = await p.top()
+  const images: PulledImage[] = []
+  for (const platform of platforms) images.push(await p.image(digest, doc, platform))
+  await p.commit(digest)
+  return { ref, digest, images, usedNetwork: p.usedNetwork }
+}
+
+type Doc = (IndexDoc | ManifestDoc) & { schemaVersion?: number; mediaType?: string }
+
+class Puller {
+  readonly store: BlobStore
+  readonly #ref: ImageRef
+  readonly #text: string
+  readonly #opts: PullOptions
+  #client: RegistryClient | undefined
+  /** Verified downloads, written to the cache by commit(). */
+  readonly #pending = new Map<string, Buffer>()
+
+  constructor(ref: ImageRef, text: string, opts: PullOptions) {
+    this.#ref = ref
+    this.#text = text
+    this.#opts = opts
+    this.store = new BlobStore(opts.cacheDir)
+  }
+
+  get usedNetwork(): boolean {
+    return this.#client !== undefined
+  }
+
+  async commit(topDigest: string): Promise<void> {
+    const ref = this.#ref
+    for (const [digest, bytes] of this.#pending) {
+      await this.store.put(digest, bytes)
+      await this.store.addSource(digest, ref.registry, ref.repository)
+    }
+    // Last: a tag that resolves in the cache always has its blobs there.
+    if (ref.digest === undefined) await this.store.setTag(ref.canonical, { digest: topDigest })
+  }
+
+  get #reg(): RegistryClient {
+    return (this.#client ??= new RegistryClient(this.#ref.registry, this.#opts))
+  }
+
+  async top(): Promise<{ digest: string; doc: Doc }> {
+    const ref = this.#ref
+    const known = ref.digest ?? (this.#opts.pull === 'always' ? undefined : (await this.store.tag(ref.canonical))?.digest)
+    const cached = known === undefined ? undefined : await this.store.get(known)
+    if (cached) return { digest: known!, doc: this.#parse(cached, known!) }
+    const what = `image ${this.#text}`
+    const res = await this.#reg.fetch({ method: 'GET', url: `/v2/${ref.repository}/manifests/${ref.digest ?? ref.tag}`, scopes: [repoScope(ref.repository)], doing: `pulling ${what}`, headers: { accept: MANIFEST_ACCEPT } })
+    const bytes = await this.#reg.body(res, `pulling ${what}`, MANIFEST_MAX_BYTES)
+    const digest = ref.digest ?? sha256(bytes)
+    if (ref.digest) verifyDigest(bytes, ref.digest, undefined, `manifest of ${what}`)
+    const said = res.headers.get('docker-content-digest')
+    if (said && said.startsWith('sha256:')) verifyDigest(bytes, said, undefined, `manifest of ${what}`)
+    const doc = this.#parse(bytes, digest, res.headers.get('content-type'))
+    this.#pending.set(digest, bytes)
+    return { digest, doc }
+  }
+
+  async image(topDigest: string, top: Doc, platform: OciPlatform): Promise<PulledImage> {
+    const ref = this.#ref
+    let manifestDigest = topDigest
+    let manifest = top as ManifestDoc
+    if (docKind(top, null) === 'index') {
+      const pick = pickPlatform(top as IndexDoc, platform)
+      if (!pick.ok)
+        throw new GostaticError(ErrorCode.PLATFORM_NOT_FOUND, `runtime image ${this.#text} has no ${platformKey(platform)} image; it has ${pick.available.join(', ') || 'no runnable platforms'}`, {
+          hint: `build for one of those platforms (.platforms(...)), or pick a base image that has ${platformKey(platform)}`,
+        })
+      manifestDigest = pick.descriptor.digest
+      const bytes = await this.#blob(pick.descriptor, 'manifest', `manifest ${manifestDigest} of ${this.#text}`)
+      manifest = this.#parse(bytes, manifestDigest) as ManifestDoc
+      if (docKind(manifest, pick.descriptor.mediaType ?? null) !== 'manifest') throw this.#malformed(`${manifestDigest} is not an image manifest`)
+    }
+    if (!manifest.config?.digest || !Array.isArray(manifest.layers)) throw this.#malformed(`manifest ${manifestDigest} has no config or layers`)
+    const config = JSON.parse((await this.#blob(manifest.config, 'blob', `config of ${this.#text}`)).toString('utf8')) as OciConfigFile
+    if (!matchesPlatform(platform, config))
+      throw new GostaticError(ErrorCode.PLATFORM_NOT_FOUND, `runtime image ${this.#text} is ${platformKey(config)} only; the build targets ${platformKey(platform)}`, {
+        hint: `build for ${platformKey(config)}, or use a multi-platform base image`,
+      })
+    const diffIds = config.rootfs?.diff_ids ?? []
+    if (diffIds.length !== manifest.layers.length) throw this.#malformed(`manifest ${manifestDigest} lists ${manifest.layers.length} layers but its config ${diffIds.length} diff_ids`)
+    for (const l of manifest.layers)
+      if (!GZIP_LAYERS.has(l.mediaType ?? ''))
+        throw new GostaticError(ErrorCode.UNSUPPORTED, `runtime image ${this.#text}: layer ${l.digest} is ${l.mediaType ?? 'of no media type'}; gostatic can build only on gzip layers`, { hint: 'use a base image published with gzip layers (the default of docker and buildkit)' })
+    const layers = await Promise.all(
+      manifest.layers.map(async (l, i): Promise<BuiltLayer> => {
+        const gz = await this.#blob(l, 'blob', `layer ${l.digest} of ${this.#text}`, diffIds[i]!)
+        return { gz, digest: l.digest, size: l.size, diffId: diffIds[i]! }
+      }),
+    )
+    const built = (config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by ?? '')
+    const history = built.length === layers.length ? built.map((h, i) => h || `base layer ${i + 1}`) : layers.map((_, i) => `base layer ${i + 1}`)
+    return { platform, reference: `${ref.registry}/${ref.repository}@${manifestDigest}`, config, layers, history: history.map((h) => `${this.#text}: ${h}`) }
+  }
+
+  /** A blob or child manifest by digest: from the cache, else fetched, verified and cached. */
+  async #blob(d: Descriptor, kind: 'manifest' | 'blob', what: string, diffId?: string): Promise<Buffer> {
+    const cached = this.#pending.get(d.digest) ?? (await this.store.get(d.digest, d.size))
+    if (cached) return cached
+    const ref = this.#ref
+    const res = await this.#reg.fetch({
+      method: 'GET',
+      url: `/v2/${ref.repository}/${kind === 'manifest' ? 'manifests' : 'blobs'}/${d.digest}`,
+      scopes: [repoScope(ref.repository)],
+      doing: `pulling ${what}`,
+      ...(kind === 'manifest' ? { headers: { accept: MANIFEST_ACCEPT } } : {}),
+    })
+    // One byte over the size is enough to know it's wrong; don't read a runaway body.
+    const bytes = await this.#reg.body(res, `pulling ${what}`, kind === 'manifest' ? MANIFEST_MAX_BYTES : d.size + 1)
+    verifyDigest(bytes, d.digest, d.size, what)
+    if (diffId !== undefined) await verifyDiffId(bytes, diffId, what)
+    this.#pending.set(d.digest, bytes)
+    return bytes
+  }
+
+  #parse(bytes: Buffer, digest: string, contentType: string | null = null): Doc {
+    let doc: Doc
+    try {
+      doc = JSON.parse(bytes.toString('utf8')) as Doc
+    } catch {
+      throw this.#malformed(`${digest} is not JSON`)
+    }
+    if (doc.schemaVersion === 1) throw new GostaticError(ErrorCode.UNSUPPORTED, `runtime image ${this.#text} has a schema 1 manifest, which registries no longer serve`, { hint: 'push the image again with a current docker or skopeo' })
+    if (docKind(doc, contentType) === 'unknown') throw this.#malformed(`${digest} is neither an image index nor an image manifest`)
+    return doc
+  }
+
+  #malformed(why: string): GostaticError {
+    return new GostaticError(ErrorCode.OCI_MALFORMED, `runtime image ${this.#text}: ${why}`)
+  }
+}
+
+/** The uncompressed tar must hash to the config's diff_id, or the config lies about the layer. */
+async function verifyDiffId(gz: Buffer, diffId: string, what: string): Promise<void> {
+  if (!diffId.startsWith('sha256:')) return
+  const h = createHash('sha256')
+  try {
+    await pipeline(Readable.from([gz]), createGunzip(), new Writable({ write: (c: Buffer, _e, cb) => (h.update(c), cb()) }))
+  } catch (e) {
+    throw new GostaticError(ErrorCode.DIGEST_MISMATCH, `${what} is not valid gzip (${(e as Error).message}); refusing it, nothing was written`)
+  }
+  const got = `sha256:${h.digest('hex')}`
+  if (got !== diffId) throw new GostaticError(ErrorCode.DIGEST_MISMATCH, `${what} unpacks to ${got} but the image config says ${diffId}; refusing it, nothing was written`)
+}

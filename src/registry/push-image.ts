@@ -1,0 +1,123 @@
+// Publishes an OCI archive to a registry: every blob first (skipped when the
+// registry has it, mounted from another repository of the same registry when
+// we know one that holds it, else uploaded), then each platform's manifest by
+// digest, and the tag last, so a push that fails leaves no tag behind.
+import { ErrorCode, GostaticError } from '../errors.js'
+import { blobBytes } from '../inspect/oci-archive-scan.js'
+import { readOciArchive, type OciArchive } from '../inspect/oci-reader.js'
+import { parseImageRef, type ImageRef } from '../spec/image-ref.js'
+import { BlobStore } from './blob-store.js'
+import { docKind, type IndexDoc, type ManifestDoc } from './media-types.js'
+import { RegistryClient, repoScope } from './registry-client.js'
+import type { PublishOptions, PushProgress } from './registry-options.js'
+import { uploadBlob } from './upload-blob.js'
+
+export interface PushResult {
+  /** 'registry/repository:tag@sha256:…': what to deploy. */
+  readonly reference: string
+  /** Digest of the pushed manifest, or of the image index for several platforms. */
+  readonly digest: string
+}
+
+export async function publishOciArchive(archivePath: string, refText: string, opts: PublishOptions & { cacheDir?: string | null } = {}): Promise<PushResult> {
+  const ref = publishRef(refText)
+  const archive = await readOciArchive(archivePath)
+  if (archive.format !== 'oci' || !archive.blobs.has(archive.indexDigest))
+    throw new GostaticError(ErrorCode.UNSUPPORTED, `${archivePath}: only OCI archives with one top-level image (as gostatic writes them) can be published`)
+  const client = new RegistryClient(ref.registry, opts)
+  const store = new BlobStore(opts.cacheDir ?? null)
+  const progress = opts.onProgress ?? (() => undefined)
+  const top = await json(archive, archive.indexDigest)
+  const kind = docKind(top.doc, null)
+  const manifests = kind === 'index' ? (top.doc as IndexDoc).manifests.map((d) => d.digest) : kind === 'manifest' ? [archive.indexDigest] : []
+  if (manifests.length === 0) throw new GostaticError(ErrorCode.OCI_MALFORMED, `${archivePath}: ${archive.indexDigest} is neither an image index nor a manifest`)
+
+  const docs = await Promise.all(manifests.map((d) => json(archive, d)))
+  const blobs = new Map<string, number>()
+  for (const m of docs) for (const d of [(m.doc as ManifestDoc).config, ...(m.doc as ManifestDoc).layers]) blobs.set(d.digest, d.size)
+  for (const [digest, size] of blobs) {
+    const e = await ensureBlob(client, store, ref, digest, size, () => readBlob(archive, digest), opts.chunkSize)
+    progress(e)
+  }
+  // Child manifests by digest; the index (or the single manifest) under the tag, last.
+  if (kind === 'index') for (const m of docs) await putManifest(client, ref, m.digest, m.bytes, m.doc.mediaType, progress)
+  const digest = await putManifest(client, ref, ref.tag!, top.bytes, top.doc.mediaType, progress, archive.indexDigest)
+  return { reference: `${ref.registry}/${ref.repository}:${ref.tag}@${digest}`, digest }
+}
+
+function publishRef(refText: string): ImageRef {
+  const parsed = parseImageRef(refText)
+  if (!parsed.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish reference '${refText}': ${parsed.reason}`)
+  if (parsed.ref.digest !== undefined)
+    throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish reference '${refText}' has a digest; publish to a tag (the registry computes the digest)`, { hint: `drop @${parsed.ref.digest}` })
+  return parsed.ref
+}
+
+async function ensureBlob(client: RegistryClient, store: BlobStore, ref: ImageRef, digest: string, size: number, read: () => Promise<Buffer>, chunkSize: number | undefined): Promise<PushProgress> {
+  const repo = ref.repository
+  const scope = repoScope(repo, true)
+  const doing = `pushing blob ${digest} to ${ref.registry}/${repo}`
+  const head = await client.fetch({ method: 'HEAD', url: `/v2/${repo}/blobs/${digest}`, scopes: [scope], doing, pass: [404] })
+  if (head.ok) {
+    await store.addSource(digest, ref.registry, repo)
+    return { kind: 'blob', digest, size, action: 'exists' }
+  }
+  let location: string | undefined
+  const from = (await store.sources(digest)).find((s) => s.startsWith(`${ref.registry}/`) && s !== `${ref.registry}/${repo}`)?.slice(ref.registry.length + 1)
+  if (from !== undefined) {
+    const q = new URLSearchParams({ mount: digest, from })
+    const res = await client.fetch({ method: 'POST', url: `/v2/${repo}/blobs/uploads/?${q}`, scopes: [scope, repoScope(from)], doing, pass: [] })
+    await res.body?.cancel()
+    if (res.status === 201) {
+      await store.addSource(digest, ref.registry, repo)
+      return { kind: 'blob', digest, size, action: 'mounted', from }
+    }
+    // 202: the registry could not mount and opened an upload session instead.
+    location = res.headers.get('location') ?? undefined
+  }
+  if (location === undefined) {
+    const res = await client.fetch({ method: 'POST', url: `/v2/${repo}/blobs/uploads/`, scopes: [scope], doing })
+    await res.body?.cancel()
+    location = res.headers.get('location') ?? undefined
+    if (!location) throw new GostaticError(ErrorCode.REGISTRY_ERROR, `registry ${ref.registry} opened an upload without a Location while ${doing}`)
+  }
+  await uploadBlob(client, { location, digest, bytes: await read(), scopes: [scope], doing, ...(chunkSize ? { chunkSize } : {}) })
+  await store.addSource(digest, ref.registry, repo)
+  return { kind: 'blob', digest, size, action: 'uploaded' }
+}
+
+async function putManifest(
+  client: RegistryClient,
+  ref: ImageRef,
+  reference: string,
+  bytes: Buffer,
+  mediaType: string | undefined,
+  progress: (e: PushProgress) => void,
+  expect = reference,
+): Promise<string> {
+  const doing = `pushing manifest ${ref.registry}/${ref.repository}:${reference}`
+  const res = await client.fetch({
+    method: 'PUT',
+    url: `/v2/${ref.repository}/manifests/${reference}`,
+    scopes: [repoScope(ref.repository, true)],
+    doing,
+    headers: { 'content-type': mediaType ?? 'application/vnd.oci.image.manifest.v1+json' },
+    body: bytes,
+  })
+  await res.body?.cancel()
+  const said = res.headers.get('docker-content-digest')
+  if (said && said !== expect) throw new GostaticError(ErrorCode.DIGEST_MISMATCH, `registry ${ref.registry} stored manifest ${reference} as ${said}, not ${expect}`, { hint: 'the registry or a proxy changed the manifest; check them' })
+  progress({ kind: 'manifest', digest: expect, reference })
+  return expect
+}
+
+async function readBlob(archive: OciArchive, digest: string): Promise<Buffer> {
+  return blobBytes(archive.path, archive.blobs.get(digest)!)
+}
+
+async function json(archive: OciArchive, digest: string): Promise<{ digest: string; bytes: Buffer; doc: IndexDoc | ManifestDoc }> {
+  const blob = archive.blobs.get(digest)
+  if (!blob) throw new GostaticError(ErrorCode.OCI_MALFORMED, `${archive.path}: manifest ${digest} is not in the archive`)
+  const bytes = await blobBytes(archive.path, blob)
+  return { digest, bytes, doc: JSON.parse(bytes.toString('utf8')) as IndexDoc | ManifestDoc }
+}
