@@ -47,9 +47,9 @@ export class GoWorkspace {
   /** Vendor modules (go work vendor / go mod vendor, then go mod verify) and build with -mod=vendor. */
   vendor(on = true): GoWorkspace { return this.#with({ vendor: on }) }
 
-  /** Finds the services and their modules (reads the file system). */
-  resolve(): ResolvedWorkspace {
-    const root = resolve(this.#p.root)
+  /** Finds the services and their modules (reads the file system). A relative root resolves against `base` (default: the current folder). */
+  resolve(base: string = process.cwd()): ResolvedWorkspace {
+    const root = resolve(base, this.#p.root)
     const dirs = [...this.#p.dirs, ...this.#p.patterns.flatMap((p) => discover(root, p))]
     if (dirs.length === 0) throw new GostaticError(ErrorCode.INVALID_CONFIG, `workspace ${root}: no services; name them with .services([...]) or .discover('cmd/*')`)
     const locs = [...new Set(dirs)].map((d) => ({ dir: d, ...locate(root, d) }))

@@ -27,6 +27,8 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   engine: z.enum(['local', 'dagger', 'auto'], { error: "--engine is 'local', 'dagger' or 'auto'" }).default('auto'),
   out: optString,
   push: optString,
+  all: z.boolean().default(false),
+  concurrency: z.preprocess((v) => (v === undefined ? undefined : Number(v)), z.int({ error: '--concurrency takes a whole number' }).min(1, { error: '--concurrency must be at least 1' }).optional()),
   json: z.boolean().default(false),
 })
 export type BuildFlags = z.infer<typeof BuildFlagsSchema>
@@ -73,6 +75,8 @@ export function createCli(): CAC {
     .option('--engine <engine>', "'local', 'dagger' or 'auto' (default)")
     .option('--out <path>', 'Output OCI archive (default dist/<name>.tar; with several services, a folder)')
     .option('--push <ref>', "Also publish to this registry reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it)")
+    .option('--all', 'Build every service the config declares (the default when --service is not given)')
+    .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')
   cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info').option('--json', 'Print the report as JSON')
   cli.command('doctor [dir]', 'Audit a Go module for CGO_ENABLED=0: packages that need cgo, uses that change meaning (exit 1 on blockers)')

@@ -6,14 +6,21 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import { goService, type GoService } from '../builder/go-service.js'
 import { findConfig, loadConfig } from '../config/load-config.js'
 import type { ServiceFlags } from './parse-cli.js'
+import type { ResolvedWorkspace } from '../builder/go-workspace.js'
 
 export async function servicesFromFlags(dir: string, f: ServiceFlags): Promise<GoService[]> {
+  return (await loadServices(dir, f)).services
+}
+
+/** The services, with the workspace they came from when the config declares one. */
+export async function loadServices(dir: string, f: ServiceFlags): Promise<{ services: GoService[]; workspace: ResolvedWorkspace | null }> {
   const root = resolve(dir)
   if (!existsSync(root)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `folder ${dir} does not exist`)
   const configFile = f.config ?? findConfig(root)
   let services: GoService[]
+  let workspace: ResolvedWorkspace | null = null
   if (configFile !== undefined) {
-    services = await loadConfig(configFile)
+    ;({ services, workspace } = await loadConfig(configFile))
     if (f.service.length > 0) {
       const unknown = f.service.filter((n) => !services.some((s) => s.name === n))
       if (unknown.length) throw new GostaticError(ErrorCode.INVALID_CONFIG, `--service ${unknown.join(', ')}: not in ${configFile}; it has ${services.map((s) => s.name).join(', ')}`)
@@ -25,7 +32,8 @@ export async function servicesFromFlags(dir: string, f: ServiceFlags): Promise<G
     const name = f.name ?? basename(root).toLowerCase().replace(/[^a-z0-9._-]/g, '-')
     services = [goService({ name, source: root, ...(f.main !== undefined ? { main: f.main } : {}) })]
   }
-  return services.map((s) => applyFlags(s, f))
+  services = services.map((s) => applyFlags(s, f))
+  return { services, workspace: workspace && { ...workspace, services } }
 }
 
 function applyFlags(s: GoService, f: ServiceFlags): GoService {

@@ -2,7 +2,7 @@
 import type { BuildReport } from '../engines/build-result.js'
 
 export type ServiceOutcome =
-  | { service: string; ok: true; report: BuildReport; archive: { path: string; digest: string; size: number }; ms: number }
+  | { service: string; ok: true; report: BuildReport; archive: { path: string; digest: string; size: number }; ms: number; pushed?: string }
   | { service: string; ok: false; error: { code: string; message: string; hint?: string }; ms: number }
 
 export function humanBytes(n: number): string {

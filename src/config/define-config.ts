@@ -1,6 +1,8 @@
-// gostatic.config.ts: `export default defineConfig({ services: [...] })`.
+// gostatic.config.ts: `export default defineConfig({ services: [...] })` or
+// `defineConfig({ workspace: goWorkspace({ root: '.' })... })`.
 import { z } from 'zod'
 import { GoService } from '../builder/go-service.js'
+import type { GoWorkspace } from '../builder/go-workspace.js'
 import type { ServiceSpecInput } from '../spec/service-spec.js'
 
 /** A service in a config: a builder, or plain spec input (name and source required). */
@@ -8,18 +10,25 @@ export type ConfigService = GoService | ServiceSpecInput
 
 // A config file may import a different copy of gostatic than the CLI's (tsx
 // loads it in its own module namespace), so builders are recognised by shape.
-const builderLike = z.custom<{ toSpec(): unknown }>((v) => v instanceof GoService || (typeof v === 'object' && v !== null && typeof (v as { toSpec?: unknown }).toSpec === 'function'))
+const hasMethod = (m: string) => (v: unknown) => typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[m] === 'function'
+const builderLike = z.custom<{ toSpec(): unknown }>((v) => v instanceof GoService || hasMethod('toSpec')(v))
+const workspaceLike = z.custom<{ resolve(base?: string): unknown }>(hasMethod('resolve'), { error: 'workspace must be a goWorkspace(...) builder' })
 
-export const ConfigSchema = z.strictObject({
-  services: z
-    .array(z.union([builderLike, z.looseObject({ name: z.string(), source: z.string() })]), {
-      error: 'services must be a list of goService(...) builders or { name, source, ... } objects',
-    })
-    .min(1, { error: 'the config lists no services' }),
-})
+export const ConfigSchema = z
+  .strictObject({
+    services: z
+      .array(z.union([builderLike, z.looseObject({ name: z.string(), source: z.string() })]), {
+        error: 'services must be a list of goService(...) builders or { name, source, ... } objects',
+      })
+      .optional(),
+    workspace: workspaceLike.optional(),
+  })
+  .refine((c) => (c.services?.length ?? 0) > 0 || c.workspace !== undefined, { error: 'the config lists no services: give services: [...] or a workspace' })
 
 export interface GostaticConfig {
-  services: ConfigService[]
+  services?: ConfigService[]
+  /** Its root and service folders resolve against the config file's folder. */
+  workspace?: GoWorkspace
 }
 
 /** Identity function that gives a config file types, as vite's defineConfig does. */

@@ -96,6 +96,8 @@ function warnings(spec: ServiceSpec, targets: readonly TargetPlan[]): string[] {
     w.push("runtime 'scratch' has no CA certificates: outbound TLS fails with 'x509: certificate signed by unknown authority'. Use runtime('static') or caCertificates(true) if the service makes HTTPS calls")
   if (spec.runtime !== 'scratch' && spec.runtime !== 'static' && spec.user !== undefined && spec.user !== '0' && !spec.user.startsWith('0:'))
     w.push(`runtime '${spec.runtime}' is not built by gostatic: make sure it has a passwd entry for ${spec.user}, or os/user lookups fail`)
+  if (spec.buildmode === 'pie')
+    w.push('buildmode pie with CGO_ENABLED=0 still links a dynamic loader (PT_INTERP) on linux, so the static check will refuse the binary; use the default exe build mode for static images')
   for (const t of targets)
     if (t.upx.kind === 'refused') w.push(`upx skipped for ${t.platform} (${t.upx.rule} rule): ${t.upx.message}`)
   return w

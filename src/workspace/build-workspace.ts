@@ -16,6 +16,8 @@ import { resolve } from 'node:path'
 export interface WorkspaceBuildOptions extends BuildOptions {
   /** Services built at once (default: the CPU count). */
   concurrency?: number
+  /** Called as each service finishes, before the others are done. */
+  onServiceDone?: (s: ServiceBuild) => void
 }
 
 export type ServiceBuild = { name: string; ok: true; result: BuildResult; ms: number } | { name: string; ok: false; error: GostaticError; ms: number }
@@ -55,13 +57,16 @@ export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuild
   }
   const settled = await runPool(services, opts.concurrency ?? 1, async (s) => {
     const t0 = performance.now()
+    let done: ServiceBuild
     try {
-      return { name: s.name, ok: true as const, result: await s.build(opts), ms: Math.round(performance.now() - t0) }
+      done = { name: s.name, ok: true, result: await s.build(opts), ms: Math.round(performance.now() - t0) }
     } catch (e) {
       const err = vendorError(e, usesWork)
       if (!isGostaticError(err)) throw err
-      return { name: s.name, ok: false as const, error: err, ms: Math.round(performance.now() - t0) }
+      done = { name: s.name, ok: false, error: err, ms: Math.round(performance.now() - t0) }
     }
+    opts.onServiceDone?.(done)
+    return done
   })
   const results: ServiceBuild[] = settled.map((r) => {
     if (r.status === 'rejected') throw r.reason

@@ -1,36 +1,75 @@
-// `gostatic build`: builds each service, exports its OCI archive, prints a
-// summary (or JSON). One failing service does not stop the others.
+// `gostatic build`: builds every service (in parallel, each failure kept to
+// itself), exports and optionally pushes each image, prints a summary table
+// or JSON. Ctrl-C cancels cleanly: tools are killed, temp folders removed,
+// and no output is half-written.
+import { availableParallelism } from 'node:os'
 import { resolve, join } from 'node:path'
 import { ErrorCode, GostaticError, isGostaticError } from '../../errors.js'
 import type { BuildFlags } from '../parse-cli.js'
-import { servicesFromFlags } from '../services-from-flags.js'
+import { loadServices } from '../services-from-flags.js'
 import { formatError } from '../main.js'
-import { formatEvent } from '../format-event.js'
-import { summaryTable, type ServiceOutcome } from '../summary-table.js'
+import { createProgress } from '../progress.js'
+import { summaryTable, humanBytes, type ServiceOutcome } from '../summary-table.js'
+import { buildWorkspace, type ServiceBuild } from '../../workspace/build-workspace.js'
+import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
 
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
-  const services = await servicesFromFlags(dir, flags)
+  const { services, workspace } = await loadServices(dir, flags)
   // One reference can't name several images: each service gets {name} filled in.
   if (flags.push !== undefined && services.length > 1 && !flags.push.includes('{name}'))
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `--push ${flags.push} would publish ${services.length} services to one reference`, { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' })
-  const outcomes: ServiceOutcome[] = []
-  const pushed: string[] = []
-  for (const svc of services) {
-    const out = flags.out === undefined ? join('dist', `${svc.name}.tar`) : services.length > 1 ? join(flags.out, `${svc.name}.tar`) : flags.out
-    const t0 = performance.now()
+  const ws: ResolvedWorkspace = workspace ?? { root: resolve(dir), workModules: null, modules: sourcesOf(services), services, vendor: false }
+  const progress = createProgress(services.map((s) => s.name), { tty: process.stderr.isTTY === true && !flags.json, write: (s) => void (flags.json || process.stderr.write(s)) })
+  const abort = new AbortController()
+  const onSigint = () => abort.abort()
+  process.once('SIGINT', onSigint)
+  const outcomes = new Map<string, ServiceOutcome>()
+  const exports: Promise<void>[] = []
+  const exportOne = async (b: ServiceBuild): Promise<void> => {
+    if (!b.ok) {
+      outcomes.set(b.name, { service: b.name, ok: false, error: { code: b.error.code, message: b.error.message, ...(b.error.hint ? { hint: b.error.hint } : {}) }, ms: b.ms })
+      progress.done(b.name, { ok: false, error: b.error.code })
+      return
+    }
     try {
-      const result = await svc.build({ engine: flags.engine, onEvent: (e) => flags.json || process.stderr.write(formatEvent(e)) })
-      const archive = await result.exportTarball(out)
-      const ref = flags.push === undefined ? undefined : await result.publish(flags.push.replaceAll('{name}', svc.name))
-      if (ref !== undefined) pushed.push(`${svc.name}: pushed ${ref}`)
-      const outcome = { service: svc.name, ok: true as const, report: result.report, archive: { path: resolve(archive.path), digest: archive.indexDigest, size: archive.size }, ms: Math.round(performance.now() - t0), ...(ref !== undefined ? { pushed: ref } : {}) }
-      outcomes.push(outcome)
+      const out = flags.out === undefined ? join('dist', `${b.name}.tar`) : services.length > 1 ? join(flags.out, `${b.name}.tar`) : flags.out
+      const archive = await b.result.exportTarball(out)
+      const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), abort.signal.aborted ? {} : { signal: abort.signal })
+      outcomes.set(b.name, { service: b.name, ok: true, report: b.result.report, archive: { path: resolve(archive.path), digest: archive.indexDigest, size: archive.size }, ms: b.ms, ...(ref !== undefined ? { pushed: ref } : {}) })
+      progress.done(b.name, { ok: true, detail: `${humanBytes(archive.size)} ${archive.indexDigest.slice(0, 19)}${ref ? `, pushed ${ref}` : ''}` })
     } catch (e) {
       if (!isGostaticError(e)) throw e
-      outcomes.push({ service: svc.name, ok: false, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }, ms: Math.round(performance.now() - t0) })
-      if (!flags.json) process.stderr.write(`\n${svc.name}: ${formatError(e)}`)
+      outcomes.set(b.name, { service: b.name, ok: false, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }, ms: b.ms })
+      progress.done(b.name, { ok: false, error: e.code })
     }
   }
-  process.stdout.write(flags.json ? JSON.stringify(outcomes, null, 2) + '\n' : summaryTable(outcomes) + pushed.map((p) => `${p}\n`).join(''))
-  return outcomes.every((o) => o.ok) ? 0 : 1
+  try {
+    await buildWorkspace(ws, {
+      engine: flags.engine,
+      concurrency: flags.concurrency ?? availableParallelism(),
+      onEvent: progress.onEvent,
+      signal: abort.signal,
+      onServiceDone: (b) => void exports.push(exportOne(b)),
+    })
+    await Promise.all(exports)
+  } finally {
+    process.removeListener('SIGINT', onSigint)
+    await progress.close()
+  }
+  const list = services.map((s) => outcomes.get(s.name)!).filter(Boolean)
+  if (!flags.json) for (const o of list) if (!o.ok) process.stderr.write(`\n${o.service}: ${formatError(new GostaticError(o.error.code as never, o.error.message, o.error.hint ? { hint: o.error.hint } : {}))}`)
+  process.stdout.write(flags.json ? JSON.stringify(list, null, 2) + '\n' : summaryTable(list) + list.flatMap((o) => (o.ok && o.pushed ? [`${o.service}: pushed ${o.pushed}\n`] : [])).join(''))
+  return list.every((o) => o.ok) ? 0 : 1
+}
+
+function sourcesOf(services: readonly { toSpec(): { source: string } }[]): string[] {
+  const dirs = new Set<string>()
+  for (const s of services) {
+    try {
+      dirs.add(resolve(s.toSpec().source))
+    } catch {
+      // an invalid spec fails in its own build, with its own error
+    }
+  }
+  return [...dirs].sort()
 }

@@ -88,7 +88,7 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
   },
   strip: async (s, c) => {
     const t = state(c, s.platform)
-    t.strip = await stripBinary(t.binPath, t.target.strip!, `${c.plan.service} (${s.platform})`)
+    t.strip = await stripBinary(t.binPath, t.target.strip!, `${c.plan.service} (${s.platform})`, c.env)
     if (t.strip.kind === 'skipped') warn(c, t.strip.warning, s.platform)
     return t.strip.kind === 'stripped' ? `${t.strip.before} → ${t.strip.after} bytes with ${t.strip.tool}` : 'skipped'
   },
@@ -98,7 +98,7 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     t.unpacked = await readFile(t.binPath)
     // The packed binary hides its build info, so verify the unpacked one now.
     t.verified = verifyBinary(t.unpacked, t.target.verify, `${c.plan.service} (${s.platform})`, c.plan.runtime.binaryPath)
-    t.upx = await upxPack(t.binPath, t.target.upx, `${c.plan.service} (${s.platform})`, hostPlatform() === s.platform)
+    t.upx = await upxPack(t.binPath, t.target.upx, `${c.plan.service} (${s.platform})`, hostPlatform() === s.platform, c.env)
     if (t.upx.kind === 'kept-unpacked') warn(c, t.upx.reason, s.platform)
     return t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} bytes` : 'kept unpacked'
   },

@@ -8,15 +8,15 @@ import { runTool, which } from '../run-tool.js'
 
 export type StripOutcome = { kind: 'stripped'; tool: string; before: number; after: number } | { kind: 'skipped'; warning: string; tried: string[] }
 
-export async function stripBinary(path: string, plan: StripPlan, what: string): Promise<StripOutcome> {
+export async function stripBinary(path: string, plan: StripPlan, what: string, env: NodeJS.ProcessEnv = process.env): Promise<StripOutcome> {
   const before = await readFile(path)
   const tried: string[] = []
   for (const cand of plan.candidates) {
-    const exe = which(cand)
+    const exe = which(cand, env)
     if (!exe) continue
     const tmp = `${path}.strip`
     await copyFile(path, tmp)
-    const r = await runTool(exe, [...plan.args, tmp])
+    const r = await runTool(exe, [...plan.args, tmp], { env })
     if (r.exitCode !== 0) {
       // GNU strip for the host arch says "Unable to recognise the format" on a foreign ELF: try the next tool.
       tried.push(`${cand}: ${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.exitCode}`}`)
