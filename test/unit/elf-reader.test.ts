@@ -11,6 +11,7 @@ import { ErrorCode, GostaticError } from '../../src/errors.js'
 import { readElf } from '../../src/inspect/elf-reader.js'
 import type { ElfInfo } from '../../src/inspect/elf-reader.js'
 import { missing } from '../support/tools.js'
+import { malformedMessage } from '../support/errors.js'
 
 const exec = promisify(execFile)
 // GOCACHE is left alone so repeated runs reuse compiled packages.
@@ -32,17 +33,6 @@ async function elfOf(path: string): Promise<ElfInfo> {
   return readElf(await readFile(path))
 }
 
-/** Expects fn to throw GostaticError(ELF_MALFORMED) and returns its message. */
-function malformedMessage(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (e) {
-    expect(e).toBeInstanceOf(GostaticError)
-    expect((e as GostaticError).code).toBe(ErrorCode.ELF_MALFORMED)
-    return (e as GostaticError).message
-  }
-  throw new Error('expected ELF_MALFORMED, but it returned')
-}
 
 /** A copy of an ELF64 LE file with its section header table removed, as sstrip or UPX leave it. */
 function withoutSectionHeaders(bytes: Uint8Array): Uint8Array {

@@ -11,6 +11,7 @@ import { readGoBuildInfo } from '../../src/inspect/go-buildinfo.js'
 import type { GoBuildInfo, GoModule } from '../../src/inspect/go-buildinfo.js'
 import { parseModInfo } from '../../src/inspect/go-modinfo.js'
 import { missing } from '../support/tools.js'
+import { malformedMessage } from '../support/errors.js'
 
 const exec = promisify(execFile)
 // GOCACHE is left alone so repeated runs reuse compiled packages; GOPROXY=off
@@ -153,16 +154,6 @@ describe.skipIf(missing('gcc'))('C programs', () => {
 
 describe('module info text', () => {
   const parse = (lines: string[]): GoBuildInfo => parseModInfo('go1.26.0', lines.map((l) => `${l}\n`).join(''))
-  const malformedMessage = (fn: () => unknown): string => {
-    try {
-      fn()
-    } catch (e) {
-      expect(e).toBeInstanceOf(GostaticError)
-      expect((e as GostaticError).code).toBe(ErrorCode.ELF_MALFORMED)
-      return (e as GostaticError).message
-    }
-    throw new Error('expected ELF_MALFORMED')
-  }
 
   it('keeps sums, and replacements only on the module before them', () => {
     const bi = parse([

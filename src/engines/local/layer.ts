@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises'
 import { constants as zc, createGzip } from 'node:zlib'
 import * as tar from 'tar-stream'
 import { GostaticError } from '../../errors.js'
+import { fillTar } from '../../util/fill-tar.js'
 
 export type LayerEntry = {
   /** Absolute path in the image, e.g. '/app/hello'. */
@@ -83,15 +84,9 @@ export async function buildLayer(entries: readonly LayerEntry[], opts: BuildLaye
       },
     }),
   )
-  try {
-    for (const e of resolved) await writeEntry(pack, e, mtime)
-    pack.finalize()
-  } catch (err) {
-    pack.destroy(err instanceof Error ? err : new Error(String(err)))
-    await done.catch(() => undefined)
-    throw err
-  }
-  await done
+  await fillTar(pack, done, async (p) => {
+    for (const e of resolved) await writeEntry(p, e, mtime)
+  })
   const gz = Buffer.concat(chunks)
   // The OS byte is the one gzip header field zlib varies by host (its macOS
   // and Windows builds write other codes); it is outside the CRC, so pin it.

@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar-stream'
 import { GostaticError } from '../../errors.js'
+import { fillTar } from '../../util/fill-tar.js'
 import type { BuiltLayer } from './layer.js'
 
 export const MediaType = {
@@ -179,15 +180,7 @@ async function writeAtomically(path: string, fill: (pack: tar.Pack) => Promise<v
     // flush: fsync before close, so the rename never exposes unwritten data.
     // (A FileHandle with autoClose:false would do too, but its close() hangs on Node 20.)
     const done = pipeline(pack, createWriteStream(tmp, { flags: 'wx', mode: 0o644, flush: true }))
-    try {
-      await fill(pack)
-      pack.finalize()
-    } catch (err) {
-      pack.destroy(err instanceof Error ? err : new Error(String(err)))
-      await done.catch(() => undefined)
-      throw err
-    }
-    await done
+    await fillTar(pack, done, fill)
     await rename(tmp, path)
   } catch (err) {
     await rm(tmp, { force: true })
