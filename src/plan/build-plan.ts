@@ -90,7 +90,8 @@ export interface RuntimePlan {
 }
 
 export type Step =
-  | { readonly kind: 'copy-module-files'; readonly files: readonly string[] }
+  /** `optional` files may be absent (a module with no dependencies has no go.sum). */
+  | { readonly kind: 'copy-module-files'; readonly files: readonly string[]; readonly optional: readonly string[] }
   | { readonly kind: 'mod-download'; readonly args: readonly string[] }
   | { readonly kind: 'copy-sources'; readonly include: readonly string[]; readonly exclude: readonly string[] }
   | { readonly kind: 'go-build'; readonly platform: Platform }

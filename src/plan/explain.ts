@@ -3,7 +3,7 @@ import type { BuildPlan, Step, TargetPlan } from './build-plan.js'
 import { shJoin } from '../util/shell-quote.js'
 
 const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildPlan) => string } = {
-  'copy-module-files': (s) => `copy ${s.files.join(', ')} (so the module download is cached apart from source changes)`,
+  'copy-module-files': (s) => `copy ${[...s.files, ...s.optional.map((f) => `${f} (if present)`)].join(', ')} (so the module download is cached apart from source changes)`,
   'mod-download': (s) => `go ${s.args.join(' ')}`,
   'copy-sources': (s) => `copy sources${s.include.length ? ` including ${s.include.join(', ')}` : ''}${s.exclude.length ? ` excluding ${s.exclude.join(', ')}` : ''}`,
   'go-build': (s, p) => `${s.platform}: ${envLine(target(p, s.platform))} go ${shJoin(target(p, s.platform).goArgs)} -o ${target(p, s.platform).output} ${target(p, s.platform).package}`,

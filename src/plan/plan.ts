@@ -18,7 +18,7 @@ export function plan(input: ServiceSpec | unknown): ExplainedPlan {
   const spec = parseServiceSpec(input)
   const tags = buildTags(spec, tzStrategy(spec) === 'timetzdata')
   const targets = spec.platforms.map((p) => targetPlan(spec, p, tags))
-  const steps: Step[] = [{ kind: 'copy-module-files', files: ['go.mod', 'go.sum'] }]
+  const steps: Step[] = [{ kind: 'copy-module-files', files: ['go.mod'], optional: ['go.sum'] }]
   if (spec.mod !== 'vendor' && spec.downloadModules) steps.push({ kind: 'mod-download', args: ['mod', 'download'] })
   steps.push({ kind: 'copy-sources', include: spec.include, exclude: spec.exclude })
   for (const t of targets) {

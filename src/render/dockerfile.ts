@@ -21,11 +21,16 @@ export function renderDockerfile(p: BuildPlan): string {
     'FROM --platform=$BUILDPLATFORM ${GO_IMAGE} AS build',
   ]
   const pk = p.go.builderPackages
-  if (pk.names.length)
-    L.push(pk.manager === 'apk' ? `RUN apk add --no-cache ${pk.names.join(' ')}` : `RUN apt-get update && apt-get install -y --no-install-recommends ${pk.names.join(' ')} && rm -rf /var/lib/apt/lists/*`)
+  if (pk.names.length) {
+    // Install only what the builder lacks: GO_IMAGE may be overridden with one that has them.
+    const tools = pk.names.map((n) => (n.startsWith('upx') ? 'upx' : 'strip'))
+    const install = pk.manager === 'apk' ? `apk add --no-cache ${pk.names.join(' ')}` : `apt-get update && apt-get install -y --no-install-recommends ${pk.names.join(' ')} && rm -rf /var/lib/apt/lists/*`
+    L.push(`RUN ${tools.map((t) => `command -v ${t} >/dev/null`).join(' && ')} || (${install})`)
+  }
   L.push('WORKDIR /src')
   const modFiles = p.steps.find((s) => s.kind === 'copy-module-files')
-  if (modFiles?.kind === 'copy-module-files') L.push(`COPY ${modFiles.files.join(' ')} ./`)
+  // A trailing * makes COPY accept a missing file.
+  if (modFiles?.kind === 'copy-module-files') L.push(`COPY ${[...modFiles.files, ...modFiles.optional.map((f) => `${f}*`)].join(' ')} ./`)
   const shared = commonEnv(t0)
   if (multi) L.push('ARG TARGETOS TARGETARCH TARGETVARIANT')
   L.push(`ENV ${Object.entries(shared).map(([k, v]) => `${k}=${shq(v)}`).join(' ')}`)
@@ -92,7 +97,8 @@ function rootfsLines(files: readonly RuntimeFile[]): string[] {
     const dst = `${ROOTFS}${f.path}`
     switch (f.kind) {
       case 'text':
-        cmds.push(`mkdir -p $(dirname ${dst}) && printf '%s' ${shq(f.content)} > ${dst} && chmod ${f.mode.toString(8)} ${dst}`)
+        // One line per instruction: newlines go in as printf escapes, not raw.
+        cmds.push(`mkdir -p $(dirname ${dst}) && printf ${shq(printfFormat(f.content))} > ${dst} && chmod ${f.mode.toString(8)} ${dst}`)
         break
       case 'dir':
         cmds.push(`mkdir -p ${dst} && chmod ${f.mode.toString(8)} ${dst} && chown ${f.uid}:${f.gid} ${dst}`)
@@ -134,4 +140,9 @@ export function renderDockerignore(p: BuildPlan): string {
   const lines = s.include.length ? ['*', '!go.mod', '!go.sum', ...s.include.map((i) => `!${i}`)] : []
   lines.push(...s.exclude)
   return lines.join('\n') + '\n'
+}
+
+/** `content` as a printf format that prints it verbatim, on one line. */
+function printfFormat(content: string): string {
+  return content.replace(/\\/g, '\\\\').replace(/%/g, '%%').replace(/\n/g, '\\n')
 }

@@ -79,4 +79,19 @@ describe('dockerfile', () => {
     const text = svc().upx().dockerfile()
     expect(text.indexOf("grep -q 'build\tCGO_ENABLED=0'")).toBeLessThan(text.indexOf('upx --best') === -1 ? text.indexOf('upx -9') : text.indexOf('upx --best'))
   })
+
+  it('writes synthesized files with printf on one logical line, reproducing them byte for byte', async () => {
+    const { execFileSync } = await import('node:child_process')
+    const p = svc().user('1000:1000').plan()
+    const text = svc().user('1000:1000').dockerfile()
+    for (const f of p.runtime.files) {
+      if (f.kind !== 'text') continue
+      const m = new RegExp(`printf ('(?:[^']|'\\\\'')*') > /rootfs${f.path} `).exec(text)
+      expect(m, f.path).not.toBeNull()
+      expect(execFileSync('sh', ['-c', `printf ${m![1]}`], { encoding: 'utf8' })).toBe(f.content)
+    }
+    // A raw newline inside a quoted string would end the RUN instruction early.
+    expect(text.split('\n').filter((l) => l.startsWith('nonroot:') || l.startsWith('root:'))).toEqual([])
+  })
 })
+

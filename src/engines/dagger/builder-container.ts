@@ -30,14 +30,14 @@ export function preparedBuilder(dag: Client, plan: BuildPlan, source: Directory,
   c = c.withWorkdir('/src')
   const byKind = <K extends Step['kind']>(k: K) => plan.steps.find((s): s is Extract<Step, { kind: K }> => s.kind === k)
   const modFiles = byKind('copy-module-files')
-  if (modFiles) c = c.withDirectory('/src', source, { include: [...modFiles.files] })
+  if (modFiles) c = c.withDirectory('/src', source, { include: [...modFiles.files, ...modFiles.optional] })
   // Module-level env (GOFLAGS, GOPRIVATE) applies to the download as to the build.
   const t0 = plan.targets[0]!
   for (const [k, v] of Object.entries(t0.env)) if (k !== 'GOOS' && k !== 'GOARCH' && k !== 'GOARM') c = c.withEnvVariable(k, v)
   const dl = byKind('mod-download')
   if (dl) c = c.withExec(['go', ...dl.args])
   const src = byKind('copy-sources')
-  if (src) c = c.withDirectory('/src', source, { ...(src.include.length ? { include: ['go.mod', 'go.sum', ...src.include] } : {}), exclude: [...src.exclude] })
+  if (src) c = c.withDirectory('/src', source, { ...(src.include.length ? { include: [...(modFiles ? [...modFiles.files, ...modFiles.optional] : []), ...src.include] } : {}), exclude: [...src.exclude] })
   return c
 }
 
