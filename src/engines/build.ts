@@ -5,11 +5,12 @@ import type { BuildPlan } from '../plan/build-plan.js'
 import type { BuildResult } from './build-result.js'
 import { noEvents } from './events.js'
 import { buildLocal, type LocalEngineOptions } from './local/local-engine.js'
-import { buildDagger, type DaggerEngineOptions } from './dagger/dagger-engine.js'
+// The Dagger SDK is large (gRPC, OpenTelemetry): load it only when the Dagger engine runs.
+import type { DaggerEngineOptions } from './dagger/dagger-engine.js'
 
 export type EngineChoice = 'local' | 'dagger' | 'auto'
 
-export interface BuildOptions extends LocalEngineOptions, Pick<DaggerEngineOptions, 'dag' | 'source'> {
+export interface BuildOptions extends LocalEngineOptions, Pick<DaggerEngineOptions, 'dag' | 'source' | 'cacheKey'> {
   engine?: EngineChoice
 }
 
@@ -32,7 +33,7 @@ export async function buildPlan(plan: BuildPlan, opts: BuildOptions = {}): Promi
   return choice === 'local' ? buildLocal(plan, opts) : dagger(plan, opts)
 }
 
-function dagger(plan: BuildPlan, opts: BuildOptions): Promise<BuildResult> {
+async function dagger(plan: BuildPlan, opts: BuildOptions): Promise<BuildResult> {
   if (opts.dag === undefined && !daggerReachable(opts.env).ok)
     throw new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, `engine 'dagger': ${daggerReachable(opts.env).why}`, { hint: "start an engine and export _EXPERIMENTAL_DAGGER_RUNNER_HOST (scripts/dagger-engine.sh up && eval \"$(scripts/dagger-engine.sh env)\"), run under `dagger run`, or use engine 'local'" })
   const o: DaggerEngineOptions = {}
@@ -41,6 +42,8 @@ function dagger(plan: BuildPlan, opts: BuildOptions): Promise<BuildResult> {
   if (opts.sourceDateEpoch !== undefined) o.sourceDateEpoch = opts.sourceDateEpoch
   if (opts.dag) o.dag = opts.dag
   if (opts.source) o.source = opts.source
+  if (opts.cacheKey) o.cacheKey = opts.cacheKey
   if (opts.cacheDir !== undefined) o.cacheDir = opts.cacheDir
+  const { buildDagger } = await import('./dagger/dagger-engine.js')
   return buildDagger(plan, o)
 }

@@ -19,7 +19,7 @@ export function buildTags(spec: ServiceSpec, needTimetzdata: boolean): string[] 
 }
 
 export function ldflags(spec: ServiceSpec): string {
-  const parts = ['-s', '-w', '-buildid=']
+  const parts = ['-s', '-w']
   for (const [k, v] of Object.entries(spec.ldflags.X).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     parts.push('-X', quoteLdflag(`${k}=${v}`))
   parts.push(...spec.ldflags.extra)

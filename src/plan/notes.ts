@@ -9,7 +9,7 @@ export function planNotes(spec: ServiceSpec, tags: readonly string[]): PlanNote[
     { topic: 'no -a', text: "The seed recipe's `-a` forces every package to rebuild; it was needed before Go 1.10 cached builds by content. Today it only makes builds slow, so it is not emitted." },
     { topic: "no -extldflags '-static'", text: 'extldflags are passed to the external (C) linker, which CGO_ENABLED=0 never runs; the flag is a no-op and hides the real question (is cgo off?), so it is not emitted.' },
     { topic: '-trimpath', text: 'Removes host paths from the binary so builds on different machines are byte-identical; the Go build info records it and verify checks it.' },
-    { topic: '-ldflags -s -w -buildid=', text: '-s drops the symbol table and -w the DWARF data at link time; an empty -buildid keeps the binary reproducible.' },
+    { topic: '-ldflags -s -w', text: '-s drops the symbol table and -w the DWARF data at link time. The Go build ID stays: with -trimpath it is a hash of the inputs, so it is reproducible, and it lets go build skip relinking an unchanged binary.' },
     { topic: '-buildvcs=false', text: 'VCS stamping needs git inside the builder and makes a dirty tree build differently; off for reproducible images.' },
   ]
   if (spec.strip) notes.push({ topic: 'strip --strip-unneeded', text: 'Removes what -s -w leave (a few section headers and notes); the loadable segments are checked to be unchanged afterwards.' })

@@ -37,7 +37,7 @@ describe('dockerfile', () => {
   it("runs exactly the plan's go build args and env", () => {
     const p = svc().plan()
     const text = svc().dockerfile()
-    expect(text).toContain("go build -trimpath -buildvcs=false -ldflags '-s -w -buildid= -X main.version=1.0.0' -o /out/hello .")
+    expect(text).toContain("go build -trimpath -buildvcs=false -ldflags '-s -w -X main.version=1.0.0' -o /out/hello .")
     expect(text).toContain('ENV CGO_ENABLED=0')
     expect(text).toContain(`GOOS=${p.targets[0]!.env['GOOS']} GOARCH=${p.targets[0]!.env['GOARCH']}`)
   })

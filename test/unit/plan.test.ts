@@ -35,9 +35,9 @@ describe('plan', () => {
     expect(goService({ name: 'a', source: '.' }).platforms('linux/arm/v7').plan().targets[0]!.env).toMatchObject({ GOARCH: 'arm', GOARM: '7' })
   })
 
-  it('builds with -trimpath and -s -w -buildid= and never emits -a or -extldflags', () => {
+  it('builds with -trimpath and -s -w and never emits -a or -extldflags', () => {
     const args = svc().plan().targets[0]!.goArgs
-    expect(args).toEqual(['build', '-trimpath', '-buildvcs=false', '-ldflags', '-s -w -buildid= -X main.version=1.0.0'])
+    expect(args).toEqual(['build', '-trimpath', '-buildvcs=false', '-ldflags', '-s -w -X main.version=1.0.0'])
     expect(args.join(' ')).not.toMatch(/(^| )-a( |$)|extldflags/)
   })
 
@@ -49,7 +49,7 @@ describe('plan', () => {
 
   it('quotes -X values with spaces so cmd/go keeps them whole', () => {
     const args = goService({ name: 'a', source: '.' }).ldflags({ X: { 'main.msg': 'hello world' } }).plan().targets[0]!.goArgs
-    expect(args.at(-1)).toBe("-s -w -buildid= -X 'main.msg=hello world'")
+    expect(args.at(-1)).toBe("-s -w -X 'main.msg=hello world'")
   })
 
   it('sets GOFLAGS=-mod=vendor and drops the download step in vendor mode', () => {

@@ -9,13 +9,13 @@ import { shJoin, shq } from '../../util/shell-quote.js'
 export const OUT = '/out'
 
 /** The builder with module cache, build cache, secrets and sources in place, before any target is built. */
-export function preparedBuilder(dag: Client, plan: BuildPlan, source: Directory, env: NodeJS.ProcessEnv): Container {
+export function preparedBuilder(dag: Client, plan: BuildPlan, source: Directory, env: NodeJS.ProcessEnv, cacheKey = 'gostatic'): Container {
   const ver = plan.go.version ?? 'default'
   let c = dag
     .container()
     .from(plan.go.builderImage)
-    .withMountedCache('/go/pkg/mod', dag.cacheVolume(`gostatic-gomod-${ver}`))
-    .withMountedCache('/root/.cache/go-build', dag.cacheVolume(`gostatic-gobuild-${ver}`))
+    .withMountedCache('/go/pkg/mod', dag.cacheVolume(`${cacheKey}-gomod-${ver}`))
+    .withMountedCache('/root/.cache/go-build', dag.cacheVolume(`${cacheKey}-gobuild-${ver}`))
   const pk = plan.go.builderPackages
   if (pk.names.length) {
     // Install only what the image lacks: pipeline containers may have no network.

@@ -24,6 +24,8 @@ export interface DaggerEngineOptions {
   /** A Dagger Directory to build from instead of the plan's host folder. */
   source?: Directory
   cacheDir?: string | null
+  /** Prefix of the module and build cache volume names (default 'gostatic'); projects that must not share caches set their own. */
+  cacheKey?: string
 }
 
 export interface DaggerTarget {
@@ -58,7 +60,7 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
   try {
     const sourceDir = resolve(plan.source.dir)
     const source = opts.source ?? dag.host().directory(sourceDir)
-    const builder = preparedBuilder(dag, plan, source, env)
+    const builder = preparedBuilder(dag, plan, source, env, opts.cacheKey)
     const step = async <T>(name: string, platform: Platform | undefined, fn: () => Promise<T>): Promise<T> => {
       const s0 = performance.now()
       emit({ kind: 'step-start', service: plan.service, step: name as never, ...(platform ? { platform } : {}) })

@@ -1,6 +1,7 @@
 // The local engine: carries out a BuildPlan with the host's go, strip and upx,
 // and writes the image itself. It translates steps; it decides nothing.
-import { mkdtemp, mkdir, readFile, rm, stat } from 'node:fs/promises'
+import { copyFile, mkdtemp, mkdir, readFile, rm, stat } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -17,6 +18,7 @@ import { stripBinary, type StripOutcome } from './strip-binary.js'
 import { upxPack, type UpxOutcome } from './upx-pack.js'
 import { assembleImages } from './assemble.js'
 import { makeResult } from './local-result.js'
+import { memoStep, toolIdentity } from './step-memo.js'
 import { defaultCacheDir } from './cache-dir.js'
 import { pullBaseImages } from './base-image.js'
 import type { PulledImage } from '../../registry/pull-image.js'
@@ -80,17 +82,26 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
   'copy-sources': async () => 'building in place (local engine)',
   'go-build': async (s, c) => {
     const t = state(c, s.platform)
+    // go build skips the link when the output it finds carries the build ID it
+    // would produce, so the output lives in the cache between builds; strip
+    // and upx then work on a copy.
+    const out = c.cacheDir === null ? t.binPath : goOutputPath(c.cacheDir, c.sourceDir, c.plan.service, t.target)
+    await mkdir(dirname(out), { recursive: true })
     await mkdir(dirname(t.binPath), { recursive: true })
-    const r = await runGo(c, [...t.target.goArgs, '-o', t.binPath, t.target.package], t.target)
+    const r = await runGo(c, [...t.target.goArgs, '-o', out, t.target.package], t.target)
     if (r.exitCode !== 0) throw new ToolError(ErrorCode.GO_BUILD_FAILED, `go build failed for ${c.plan.service} (${s.platform}):\n${r.stderr.trim()}`, r)
+    if (out !== t.binPath) await copyFile(out, t.binPath)
     t.built = (await stat(t.binPath)).size
     return `${t.built} bytes`
   },
   strip: async (s, c) => {
     const t = state(c, s.platform)
-    t.strip = await stripBinary(t.binPath, t.target.strip!, `${c.plan.service} (${s.platform})`, c.env)
+    const plan = t.target.strip!
+    const recipe = ['strip', plan, await toolIdentity(plan.candidates, c.env)]
+    const m = await memoStep(c.cacheDir, recipe, t.binPath, () => stripBinary(t.binPath, plan, `${c.plan.service} (${s.platform})`, c.env))
+    t.strip = m.outcome
     if (t.strip.kind === 'skipped') warn(c, t.strip.warning, s.platform)
-    return t.strip.kind === 'stripped' ? `${t.strip.before} → ${t.strip.after} bytes with ${t.strip.tool}` : 'skipped'
+    return (t.strip.kind === 'stripped' ? `${t.strip.before} → ${t.strip.after} bytes with ${t.strip.tool}` : 'skipped') + (m.cached ? ' (cached)' : '')
   },
   upx: async (s, c) => {
     const t = state(c, s.platform)
@@ -98,9 +109,13 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     t.unpacked = await readFile(t.binPath)
     // The packed binary hides its build info, so verify the unpacked one now.
     t.verified = verifyBinary(t.unpacked, t.target.verify, `${c.plan.service} (${s.platform})`, c.plan.runtime.binaryPath)
-    t.upx = await upxPack(t.binPath, t.target.upx, `${c.plan.service} (${s.platform})`, hostPlatform() === s.platform, c.env)
+    const plan = t.target.upx
+    const canRun = hostPlatform() === s.platform
+    const recipe = ['upx', plan, canRun, await toolIdentity(['upx'], c.env)]
+    const m = await memoStep(c.cacheDir, recipe, t.binPath, () => upxPack(t.binPath, plan, `${c.plan.service} (${s.platform})`, canRun, c.env))
+    t.upx = m.outcome
     if (t.upx.kind === 'kept-unpacked') warn(c, t.upx.reason, s.platform)
-    return t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} bytes` : 'kept unpacked'
+    return (t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} bytes` : 'kept unpacked') + (m.cached ? ' (cached)' : '')
   },
   'verify-static': async (s, c) => {
     const t = state(c, s.platform)
@@ -179,4 +194,14 @@ function sourceDateEpoch(opts: LocalEngineOptions, env: NodeJS.ProcessEnv): numb
   if (v === undefined || v === '') return 0
   if (!/^\d+$/.test(v)) throw new GostaticError(ErrorCode.INVALID_CONFIG, `SOURCE_DATE_EPOCH must be whole seconds since 1970, got '${v}'`)
   return Number(v)
+}
+
+/**
+ * One stable output path per service, source folder, target and flags, so go
+ * build finds its previous output (two configurations sharing a slot would
+ * relink each other's binary every time).
+ */
+function goOutputPath(cacheDir: string, sourceDir: string, service: string, t: TargetPlan): string {
+  const key = createHash('sha256').update(JSON.stringify([sourceDir, service, t.platform, t.package, t.goArgs, t.env])).digest('hex').slice(0, 24)
+  return join(cacheDir, 'go-out', key, t.output)
 }
