@@ -50,7 +50,7 @@ const text = [
   '# Dagger engine: cold and warm builds',
   '',
   `Command: \`npx tsx bench/dagger.ts ${runs}\` on ${new Date().toISOString().slice(0, 10)}, Dagger engine v0.21.8 built by scripts/dagger-engine.sh, SDK @dagger.io/dagger 0.21.9, go${goMinor}, 2 cores.`,
-  'examples/hello with strip and one zone; builder: the Debian go-builder stand-in. Median of the runs, seconds (all runs in brackets).',
+  'examples/hello with strip and one zone; builder: the Debian go-builder stand-in. Median of the runs in seconds; every run in the last column.',
   '',
   '| build | median s | runs |',
   '| --- | ---: | --- |',

@@ -21,20 +21,46 @@ export interface RunOptions {
 
 export function runTool(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal, timeout: opts.timeoutMs })
+    if (opts.signal?.aborted) return reject(cancelled(cmd))
+    // Its own process group, so cancelling reaches the tool's children too (go
+    // runs compile and link as children), as Ctrl-C in a terminal would.
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: opts.timeoutMs, detached: true })
     const out: Buffer[] = []
     const err: Buffer[] = []
+    let aborted = false
+    let killer: NodeJS.Timeout | undefined
+    const group = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, sig)
+      } catch {
+        // already gone
+      }
+    }
+    // SIGINT first: go cleans up its work folder on it. SIGKILL if it lingers.
+    const onAbort = () => {
+      aborted = true
+      group('SIGINT')
+      killer = setTimeout(() => group('SIGKILL'), 5000)
+    }
+    opts.signal?.addEventListener('abort', onAbort, { once: true })
     child.stdout.on('data', (b: Buffer) => out.push(b))
     child.stderr.on('data', (b: Buffer) => err.push(b))
     child.on('error', (e: NodeJS.ErrnoException) => {
+      opts.signal?.removeEventListener('abort', onAbort)
       if (e.code === 'ENOENT') reject(new GostaticError(ErrorCode.TOOL_MISSING, `${cmd} is not installed or not on PATH`, { hint: `install ${cmd}` }))
-      else if (e.name === 'AbortError') reject(new GostaticError(ErrorCode.CANCELLED, `${cmd} was cancelled`))
       else reject(e)
     })
-    child.on('close', (code, signal) =>
-      resolve({ cmd: [cmd, ...args], exitCode: code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
-    )
+    child.on('close', (code, signal) => {
+      opts.signal?.removeEventListener('abort', onAbort)
+      if (killer) clearTimeout(killer)
+      if (aborted) return reject(cancelled(cmd))
+      resolve({ cmd: [cmd, ...args], exitCode: code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') })
+    })
   })
+}
+
+function cancelled(cmd: string): GostaticError {
+  return new GostaticError(ErrorCode.CANCELLED, `${cmd} was cancelled`)
 }
 
 /** The absolute path of an executable on PATH, or undefined. */

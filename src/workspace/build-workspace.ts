@@ -1,6 +1,8 @@
 // Builds a resolved workspace: modules downloaded (or vendored) once, then
 // every service in parallel up to `concurrency`, each failure kept to itself.
 import { join } from 'node:path'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { ErrorCode, GostaticError, ToolError, isGostaticError } from '../errors.js'
 import type { ResolvedWorkspace } from '../builder/go-workspace.js'
 import type { BuildOptions } from '../engines/build.js'
@@ -30,8 +32,17 @@ export interface WorkspaceResult {
 }
 
 export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions): Promise<WorkspaceResult> {
+  // go's work folders for the workspace-wide commands go here, removed at the end even when cancelled.
+  const gotmp = await mkdtemp(join(tmpdir(), 'gostatic-workspace-'))
+  try {
+    return await buildIn(ws, opts, { ...(opts.env ?? process.env), GOTMPDIR: gotmp })
+  } finally {
+    await rm(gotmp, { recursive: true, force: true })
+  }
+}
+
+async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, env: NodeJS.ProcessEnv): Promise<WorkspaceResult> {
   const emit = opts.onEvent ?? noEvents
-  const env = opts.env ?? process.env
   const usesWork = ws.workModules !== null
   if (ws.vendor) {
     for (const d of await vendor(ws.root, usesWork ? ws.workModules! : ws.modules, usesWork, env)) emit({ kind: 'info', service: 'workspace', message: d })

@@ -65,6 +65,25 @@ describe.skipIf(skip)('dagger engine: composition', () => {
   })
 })
 
+describe.skipIf(skip)('dagger engine: platforms and sources', () => {
+  it('exports linux/amd64 and linux/arm64 as one image index, each a verified static ELF for its arch', async () => {
+    const r = await goService({ name: 'hello', source: resolve('examples/hello') }).builderImage(builderImage()).platforms('linux/amd64', 'linux/arm64').build({ engine: 'dagger' })
+    expect(r.report.targets.map((t) => [t.platform, t.elf.machine, t.elf.isStatic])).toEqual([['linux/amd64', 'x86_64', true], ['linux/arm64', 'aarch64', true]])
+    const tar = (await r.exportTarball(join(tmp, 'hello-multi.tar'))).path
+    const raw = await exec('skopeo', ['inspect', '--raw', `oci-archive:${tar}`])
+    const index = JSON.parse(raw.stdout) as { manifests: { platform: { architecture: string } }[] }
+    expect(index.manifests.map((m) => m.platform.architecture).sort()).toEqual(['amd64', 'arm64'])
+  })
+
+  it("builds from a caller's Dagger Directory", async () => {
+    await connection(async () => {
+      const source = dag.host().directory(resolve('examples/hello'))
+      const r = await goService({ name: 'hello', source: '/nonexistent/not-used' }).builderImage(builderImage()).build({ engine: 'dagger', dag, source })
+      expect(r.report.targets[0]!.elf.isStatic).toBe(true)
+    })
+  })
+})
+
 describe.skipIf(skip)('rendered Dockerfile', () => {
   it('builds with a real docker build on the same builder image, and the image runs', async () => {
     const svc = goService({ name: 'hello', source: resolve('examples/hello') }).strip().timezones(['Europe/Berlin'])

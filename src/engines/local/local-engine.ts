@@ -169,7 +169,8 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
 }
 
 function runGo(c: LocalContext, args: readonly string[], t: TargetPlan): Promise<ToolRun> {
-  const env = { ...c.env, ...c.go.env, ...t.env }
+  // go's own work folders go inside ours, so a cancelled build leaves none behind.
+  const env = { ...c.env, ...c.go.env, ...t.env, GOTMPDIR: c.work }
   const signal = c.opts.signal
   if (c.opts.runGo) return c.opts.runGo(args, { cwd: c.sourceDir, env, ...(signal ? { signal } : {}) })
   return runTool('go', args, { cwd: c.sourceDir, env, ...(signal ? { signal } : {}) })
