@@ -21,6 +21,7 @@ export const ErrorCode = {
   UNSUPPORTED: 'UNSUPPORTED',
   CANCELLED: 'CANCELLED',
   VENDOR_OUT_OF_SYNC: 'VENDOR_OUT_OF_SYNC',
+  OUTPUT_NOT_WRITABLE: 'OUTPUT_NOT_WRITABLE',
   REGISTRY_AUTH: 'REGISTRY_AUTH',
   REGISTRY_NOT_FOUND: 'REGISTRY_NOT_FOUND',
   REGISTRY_UNREACHABLE: 'REGISTRY_UNREACHABLE',
@@ -30,7 +31,13 @@ export const ErrorCode = {
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
+// A gostatic.config.ts may load its own copy of this module (tsx gives it a
+// separate module namespace), so errors carry a registry-wide brand that
+// isGostaticError checks instead of relying on instanceof alone.
+const BRAND = Symbol.for('gostatic.error')
+
 export class GostaticError extends Error {
+  readonly [BRAND] = true
   readonly code: ErrorCode
   /** A one-line hint at what to do about it, printed after the message. */
   readonly hint: string | undefined
@@ -64,5 +71,5 @@ export class ToolError extends GostaticError {
 }
 
 export function isGostaticError(e: unknown): e is GostaticError {
-  return e instanceof GostaticError
+  return e instanceof GostaticError || (typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true)
 }

@@ -29,13 +29,18 @@ export function imageResult(r: ImageResultInput): BuildResult {
     writeOciArchive(
       path,
       r.images.map((i) => ({
-        platform: { os: i.os, architecture: i.architecture, ...(i.variant ? { variant: i.variant } : {}) },
+        platform: platformOf(i),
         layers: [...i.layers],
         config: i.config,
         annotations: { ...i.annotations },
         history: [...i.history],
       })),
-      { refName: opts.tag ?? `gostatic.local/${service}:latest`, sourceDateEpoch: r.epoch },
+      {
+        refName: opts.tag ?? `gostatic.local/${service}:latest`,
+        sourceDateEpoch: r.epoch,
+        // The first platform, not the host's, is what `docker load` sees: the archive's bytes don't depend on the machine.
+        loadPlatform: platformOf(r.images[0]!),
+      },
     )
   return {
     service,
@@ -53,4 +58,8 @@ export function imageResult(r: ImageResultInput): BuildResult {
       withTempArchive(service, (p) => exportTarball(p, { tag: ref }), async (p) => (await publishOciArchive(p, ref, { ...r.registry, ...opts, cacheDir: r.cacheDir })).reference),
     load: (opts = {}) => withTempArchive(service, (p) => exportTarball(p, opts), (p) => dockerLoad(p, r.env)),
   }
+}
+
+function platformOf(i: BuiltImage): { os: string; architecture: string; variant?: string } {
+  return { os: i.os, architecture: i.architecture, ...(i.variant ? { variant: i.variant } : {}) }
 }

@@ -4,16 +4,26 @@
 import { readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { DEFAULT_REGISTRY } from '../spec/image-ref.js'
 import type { RegistryCredentials } from './registry-options.js'
 
-export type DockerAuthEntry = { auth?: string; username?: string; password?: string; identitytoken?: string; registrytoken?: string }
-export type DockerConfigFile = {
-  auths?: Record<string, DockerAuthEntry>
-  credHelpers?: Record<string, string>
-  credsStore?: string
-}
+// Unknown keys are docker's business (proxies, plugins...); the ones we read are checked.
+const DockerAuthEntrySchema = z.looseObject({
+  auth: z.string().optional(),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  identitytoken: z.string().optional(),
+  registrytoken: z.string().optional(),
+})
+const DockerConfigFileSchema = z.looseObject({
+  auths: z.record(z.string(), DockerAuthEntrySchema).optional(),
+  credHelpers: z.record(z.string(), z.string()).optional(),
+  credsStore: z.string().optional(),
+})
+export type DockerAuthEntry = z.infer<typeof DockerAuthEntrySchema>
+export type DockerConfigFile = z.infer<typeof DockerConfigFileSchema>
 
 /** The key `docker login` uses for Docker Hub, in `auths` and for helpers. */
 export const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/'
@@ -39,13 +49,16 @@ export async function readDockerConfig(dir: string): Promise<DockerConfigFile | 
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `cannot read docker config ${path}: ${(e as Error).message}`)
   }
+  let parsed: unknown
   try {
-    const parsed: unknown = JSON.parse(text)
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object')
-    return parsed as DockerConfigFile
+    parsed = JSON.parse(text)
   } catch (e) {
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `docker config ${path} is not valid JSON: ${(e as Error).message}`, { hint: 'fix or remove the file, or point DOCKER_CONFIG at another folder' })
   }
+  const r = DockerConfigFileSchema.safeParse(parsed)
+  if (!r.success)
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `docker config ${path}:\n${z.prettifyError(r.error)}`, { hint: 'fix or remove the file, or point DOCKER_CONFIG at another folder' })
+  return r.data
 }
 
 /** Like docker's ConvertToHostname: 'https://host:5000/v1/' → 'host:5000'. */

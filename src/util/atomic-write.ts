@@ -3,17 +3,40 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
+import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 
 export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o644): Promise<string> {
   const full = resolve(path)
-  await mkdir(dirname(full), { recursive: true })
-  const tmp = join(dirname(full), `.${basename(full)}.tmp-${randomBytes(6).toString('hex')}`)
-  try {
-    await writeFile(tmp, data, { mode, flush: true })
-    await rename(tmp, full)
-  } catch (e) {
-    await rm(tmp, { force: true })
-    throw e
-  }
+  await writeAtomic(full, async (tmp) => writeFile(tmp, data, { mode, flush: true }))
   return full
+}
+
+/** Runs `write(tmp)` for a temp file beside `path`, then renames it into place; file-system failures name the output. */
+export async function writeAtomic(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${randomBytes(6).toString('hex')}`)
+  try {
+    await mkdir(dirname(path), { recursive: true })
+    await write(tmp)
+    await rename(tmp, path)
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined)
+    throw outputError(path, e)
+  }
+}
+
+/** A file-system error on an output path, as an error that names the path and what to do. */
+export function outputError(path: string, e: unknown): unknown {
+  if (isGostaticError(e)) return e
+  const code = (e as NodeJS.ErrnoException | undefined)?.code
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return e
+  const why: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOTDIR: 'a parent of it is a file, not a folder',
+    EEXIST: 'a parent of it is a file, not a folder',
+    EISDIR: 'it is a folder',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'the file system is read-only',
+  }
+  return new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `cannot write ${path}: ${why[code] ?? (e as Error).message}`, { hint: 'choose another output path (--out), or fix the folder', cause: e })
 }

@@ -7,10 +7,10 @@ import { join } from 'node:path'
 import { ErrorCode, GostaticError, ToolError } from '../errors.js'
 import { runTool } from '../engines/run-tool.js'
 
-export async function vendor(root: string, modules: readonly string[], usesWork: boolean, env: NodeJS.ProcessEnv): Promise<string[]> {
+export async function vendor(root: string, modules: readonly string[], usesWork: boolean, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string[]> {
   const did: string[] = []
   const go = async (args: string[], cwd: string) => {
-    const r = await runTool('go', args, { cwd, env })
+    const r = await runTool('go', args, { cwd, env, ...(signal ? { signal } : {}) })
     if (r.exitCode !== 0) throw new ToolError(ErrorCode.TOOL_FAILED, `go ${args.join(' ')} failed in ${cwd}:\n${r.stderr.trim()}`, r)
     did.push(`go ${args.join(' ')} in ${cwd}`)
   }

@@ -106,3 +106,15 @@ describe('an image base keeps its config unless the plan overrides it', () => {
     expect(configOnBase(undefined, plan)).not.toHaveProperty('User')
   })
 })
+
+describe('docker config validation', () => {
+  it('names the bad key instead of failing with a TypeError', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { readDockerConfig } = await import('../../src/registry/docker-config.js')
+    const dir = mkdtempSync(join(tmpdir(), 'gostatic-dockercfg-'))
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': null } }))
+    await expect(readDockerConfig(dir)).rejects.toThrow(/docker config .*config\.json:\n✖ .*\n\s+→ at auths\["ghcr\.io"\]/)
+  })
+})

@@ -32,15 +32,20 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       return
     }
     try {
+      // After Ctrl-C nothing more is written or pushed.
+      const cancelled = () => new GostaticError(ErrorCode.CANCELLED, `${b.name}: cancelled before export`)
+      if (abort.signal.aborted) throw cancelled()
       const out = flags.out === undefined ? join('dist', `${b.name}.tar`) : services.length > 1 ? join(flags.out, `${b.name}.tar`) : flags.out
       const archive = await b.result.exportTarball(out)
-      const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), abort.signal.aborted ? {} : { signal: abort.signal })
+      if (abort.signal.aborted && flags.push !== undefined) throw cancelled()
+      const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal })
       outcomes.set(b.name, { service: b.name, ok: true, report: b.result.report, archive: { path: resolve(archive.path), digest: archive.indexDigest, size: archive.size }, ms: b.ms, ...(ref !== undefined ? { pushed: ref } : {}) })
       progress.done(b.name, { ok: true, detail: `${humanBytes(archive.size)} ${archive.indexDigest.slice(0, 19)}${ref ? `, pushed ${ref}` : ''}` })
     } catch (e) {
-      if (!isGostaticError(e)) throw e
-      outcomes.set(b.name, { service: b.name, ok: false, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }, ms: b.ms })
-      progress.done(b.name, { ok: false, error: e.code })
+      // Every service gets an outcome, whatever went wrong while exporting it.
+      const err = isGostaticError(e) ? e : new GostaticError(ErrorCode.TOOL_FAILED, `exporting ${b.name} failed: ${(e as Error).message ?? String(e)}`)
+      outcomes.set(b.name, { service: b.name, ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, ms: b.ms })
+      progress.done(b.name, { ok: false, error: err.code })
     }
   }
   try {

@@ -19,6 +19,8 @@ import { upxPack, type UpxOutcome } from './upx-pack.js'
 import { assembleImages } from './assemble.js'
 import { makeResult } from './local-result.js'
 import { memoStep, toolIdentity } from './step-memo.js'
+import { localSecretEnv } from './local-secrets.js'
+import { buildHostEnv } from './host-env.js'
 import { defaultCacheDir } from './cache-dir.js'
 import { pullBaseImages } from './base-image.js'
 import type { PulledImage } from '../../registry/pull-image.js'
@@ -61,6 +63,8 @@ export interface LocalContext {
   readonly warnings: string[]
   readonly epoch: number
   readonly cacheDir: string | null
+  /** Secret env for the go process only (never the image). */
+  readonly secretEnv: Readonly<Record<string, string>>
   /** The pulled image base per platform; null for bases gostatic makes. */
   bases: ReadonlyMap<Platform, PulledImage> | null
   result?: BuildResult
@@ -144,6 +148,7 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       bases: null,
       sourceDir: resolve(plan.source.dir),
       go: await resolveGo(plan.go, env),
+      secretEnv: await localSecretEnv(plan.secrets, env, work),
       targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null }])),
     }
     if (!existsSync(c.sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
@@ -170,7 +175,7 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
 
 function runGo(c: LocalContext, args: readonly string[], t: TargetPlan): Promise<ToolRun> {
   // go's own work folders go inside ours, so a cancelled build leaves none behind.
-  const env = { ...c.env, ...c.go.env, ...t.env, GOTMPDIR: c.work }
+  const env = { ...buildHostEnv(c.env), ...c.go.env, ...c.secretEnv, ...t.env, GOTMPDIR: c.work }
   const signal = c.opts.signal
   if (c.opts.runGo) return c.opts.runGo(args, { cwd: c.sourceDir, env, ...(signal ? { signal } : {}) })
   return runTool('go', args, { cwd: c.sourceDir, env, ...(signal ? { signal } : {}) })

@@ -1,14 +1,14 @@
 // Writes built layers as one OCI image-layout tar that also carries a docker
 // `manifest.json`, so a single file feeds `docker load`, `podman load` and
 // `skopeo ... oci-archive:` without a daemon on our side.
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rename, rm } from 'node:fs/promises'
-import { basename, dirname, join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar-stream'
 import { GostaticError } from '../../errors.js'
 import { fillTar } from '../../util/fill-tar.js'
+import { writeAtomic } from '../../util/atomic-write.js'
 import type { BuiltLayer } from './layer.js'
 
 export const MediaType = {
@@ -172,20 +172,13 @@ export function canonicalJson(value: unknown): string {
 
 /** Temp file in the same folder, fsync, rename: readers see the whole archive or none. */
 async function writeAtomically(path: string, fill: (pack: tar.Pack) => Promise<void>): Promise<void> {
-  const dir = dirname(path)
-  await mkdir(dir, { recursive: true })
-  const tmp = join(dir, `.${basename(path)}.tmp-${randomBytes(6).toString('hex')}`)
-  try {
+  await writeAtomic(path, async (tmp) => {
     const pack = tar.pack()
     // flush: fsync before close, so the rename never exposes unwritten data.
     // (A FileHandle with autoClose:false would do too, but its close() hangs on Node 20.)
     const done = pipeline(pack, createWriteStream(tmp, { flags: 'wx', mode: 0o644, flush: true }))
     await fillTar(pack, done, fill)
-    await rename(tmp, path)
-  } catch (err) {
-    await rm(tmp, { force: true })
-    throw err
-  }
+  })
 }
 
 function pickLoadImage<T extends { platform: OciPlatform }>(refs: T[], want: OciPlatform | undefined): T {
