@@ -2,6 +2,7 @@
 // print a message and a hint, never a stack trace.
 import { isGostaticError, ToolError } from '../errors.js'
 import { parseCLI, type ParsedCommand } from './parse-cli.js'
+import { VERSION } from '../version.js'
 
 // Commands load what they need when they run, so `--help` and `plan` start fast.
 const services = async (dir: string, flags: Parameters<typeof import('./services-from-flags.js').servicesFromFlags>[1]) =>
@@ -12,7 +13,7 @@ type Runner<K extends ParsedCommand['kind']> = (c: Extract<ParsedCommand, { kind
 
 const runners: { [K in ParsedCommand['kind']]: Runner<K> } = {
   help: async (c) => (process.stdout.write(c.text), 0),
-  version: async () => (process.stdout.write('gostatic 0.1.0\n'), 0),
+  version: async () => (process.stdout.write(`gostatic ${VERSION}\n`), 0),
   plan: async (c) => (process.stdout.write((await planCmd()).planCommand(await services(c.dir, c.flags), c.json)), 0),
   dockerfile: async (c) => (process.stdout.write((await planCmd()).dockerfileCommand(await services(c.dir, c.flags))), 0),
   build: async (c) => (await import('./commands/build-command.js')).buildCommand(c.dir, c.flags),

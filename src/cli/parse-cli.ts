@@ -3,6 +3,7 @@ import { cac, type CAC } from 'cac'
 import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { PLATFORM_NAMES } from '../spec/platform.js'
+import { VERSION } from '../version.js'
 
 const list = z.preprocess((v) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).filter(Boolean)), z.array(z.string()))
 const optString = z.preprocess((v) => (v === undefined ? undefined : String(v)), z.string().optional())
@@ -60,8 +61,8 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
     .option('--go <version>', "Go version, e.g. '1.23'")
     .option('--platform <os/arch>', 'Target platform, repeatable or comma-separated (default linux/amd64)')
     .option('--runtime <base>', "'scratch', 'static' (default) or an image reference")
-    .option('--user <uid:gid>', "Numeric user (default '65532:65532')")
-    .option('--tags <tags>', 'Go build tags, comma-separated')
+    .option('--user <uid:gid>', "Numeric user (default '65532:65532' on scratch and static; an image base keeps its own)")
+    .option('--tags <tags>', 'Go build tags to add, comma-separated')
     .option('--strip', 'Run strip --strip-unneeded after the build')
     .option('--upx', 'Pack with UPX where the UPX policy allows it')
     .option('--timezones <zones>', "Zones to ship, comma-separated, or 'all'")
@@ -69,7 +70,7 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
 
 export function createCli(): CAC {
   const cli = cac('gostatic')
-  serviceOptions(cli.command('plan [dir]', 'Print the build plan for the service(s) in dir')).option('--json', 'Print the plan as JSON')
+  serviceOptions(cli.command('plan [dir]', 'Print the build plan for the service(s) in dir')).option('--json', 'Print the plan as JSON (an array when there are several services)')
   serviceOptions(cli.command('dockerfile [dir]', 'Print the equivalent multi-stage Dockerfile'))
   serviceOptions(cli.command('build [dir]', 'Build, verify and export the image(s)'))
     .option('--engine <engine>', "'local', 'dagger' or 'auto' (default)")
@@ -86,7 +87,7 @@ export function createCli(): CAC {
     .option('--tags <tags>', 'Go build tags, comma-separated')
     .option('--json', 'Print the report as JSON')
   cli.help()
-  cli.version('0.1.0')
+  cli.version(VERSION)
   return cli
 }
 

@@ -1,5 +1,5 @@
 // The services a CLI command acts on: from a config file when there is one,
-// else one service made from the folder and flags. Flags override the config.
+// else one service made from the folder and flags. Flags apply on top of the config.
 import { basename, resolve } from 'node:path'
 import { existsSync } from 'node:fs'
 import { ErrorCode, GostaticError } from '../errors.js'

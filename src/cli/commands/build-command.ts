@@ -14,6 +14,8 @@ import { buildWorkspace, type ServiceBuild } from '../../workspace/build-workspa
 import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
 
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
+  if (flags.all && flags.service.length > 0)
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `--all builds every service; --service ${flags.service.join(', ')} picks some. Give one of them`)
   const { services, workspace } = await loadServices(dir, flags)
   // One reference can't name several images: each service gets {name} filled in.
   if (flags.push !== undefined && services.length > 1 && !flags.push.includes('{name}'))
