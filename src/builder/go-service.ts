@@ -1,7 +1,9 @@
 // GoService: an immutable fluent builder. Every call returns a new builder
 // (Kysely-style: a private props object, cloned on each call). Builder calls
 // are synchronous and do no work; validation happens once, in toSpec().
-import type { ServiceSpec, ServiceSpecInput, UpxOptions, Secret, ExtraFile } from '../spec/service-spec.js'
+import type { z } from 'zod'
+import type { ServiceSpec, ServiceSpecInput, Secret, ExtraFile } from '../spec/service-spec.js'
+import type { UpxOptionsSchema } from '../spec/service-spec.js'
 import type { Platform } from '../spec/platform.js'
 import { parseServiceSpec } from '../spec/parse.js'
 import { plan, type ExplainedPlan } from '../plan/plan.js'
@@ -10,7 +12,8 @@ import { buildPlan, type BuildOptions } from '../engines/build.js'
 import type { BuildResult } from '../engines/build-result.js'
 
 type Props = ServiceSpecInput
-type UpxInput = { level?: UpxOptions['level']; lzma?: boolean; required?: boolean; policy?: { allowArm64?: boolean; allowProduction?: { reason: string } } }
+type UpxInput = z.input<typeof UpxOptionsSchema>
+type Field<K extends keyof Props> = NonNullable<Props[K]>
 
 export class GoService {
   readonly #props: Props
@@ -33,10 +36,10 @@ export class GoService {
     const cur = this.#props.ldflags ?? {}
     return this.#with({ ldflags: { X: { ...cur.X, ...flags.X }, extra: [...(cur.extra ?? []), ...(flags.extra ?? [])] } })
   }
-  mod(mode: 'readonly' | 'vendor' | 'mod'): GoService { return this.#with({ mod: mode }) }
+  mod(mode: Field<'mod'>): GoService { return this.#with({ mod: mode }) }
   /** Skip `go mod download` (a workspace build downloads once per module and turns this off). */
   downloadModules(on: boolean): GoService { return this.#with({ downloadModules: on }) }
-  buildmode(mode: 'exe' | 'pie'): GoService { return this.#with({ buildmode: mode }) }
+  buildmode(mode: Field<'buildmode'>): GoService { return this.#with({ buildmode: mode }) }
   goPrivate(...patterns: string[]): GoService { return this.#with({ goPrivate: [...(this.#props.goPrivate ?? []), ...patterns] }) }
   /** A build-time secret (e.g. a token for private modules); never baked into the image or passed as an env literal. */
   secret(secret: Secret): GoService { return this.#with({ secrets: [...(this.#props.secrets ?? []), secret] }) }
@@ -46,9 +49,9 @@ export class GoService {
   upx(options: UpxInput = {}): GoService { return this.#with({ upx: options }) }
   /** Args for the post-UPX smoke run (default ['--version']), or false to skip it. */
   smoke(args: string[] | false): GoService { return this.#with({ smoke: args }) }
-  signing(kind: 'cosign' | 'notation' | 'gpg' | 'other'): GoService { return this.#with({ signing: kind }) }
+  signing(kind: Field<'signing'>): GoService { return this.#with({ signing: kind }) }
   fips(on = true): GoService { return this.#with({ fips: on }) }
-  environment(env: 'development' | 'staging' | 'production'): GoService { return this.#with({ environment: env }) }
+  environment(env: Field<'environment'>): GoService { return this.#with({ environment: env }) }
   /** 'scratch' | 'static' | any image reference, e.g. 'alpine:3.20'. */
   runtime(base: 'scratch' | 'static' | (string & {})): GoService { return this.#with({ runtime: base }) }
   caCertificates(on = true): GoService { return this.#with({ caCertificates: on }) }

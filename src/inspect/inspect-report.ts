@@ -1,0 +1,108 @@
+// The report inspect() returns: plain data, JSON-serializable.
+import type { ElfMachine, ElfType } from './elf-reader.js'
+import type { GoBuildInfo } from './go-buildinfo.js'
+
+export type { ElfMachine, ElfType } from './elf-reader.js'
+export type { GoBuildInfo, GoDependency, GoModule } from './go-buildinfo.js'
+
+export interface ElfFacts {
+  readonly class: 32 | 64
+  readonly endian: 'little' | 'big'
+  readonly machine: ElfMachine
+  readonly type: ElfType
+  readonly pie: boolean
+  /** No PT_INTERP and no DT_NEEDED. Of a UPX-packed file this describes the stub only. */
+  readonly static: boolean
+  readonly interpreter: string | null
+  readonly needed: string[]
+  readonly symtab: boolean
+  /** Any .debug_* / .zdebug_* section. */
+  readonly debug: boolean
+  readonly stripped: boolean
+  readonly upx: boolean
+}
+
+export interface BinaryFacts {
+  /** On disk for a binary target; inside the image for an image's entrypoint. */
+  readonly path: string
+  readonly size: number
+  readonly elf: ElfFacts
+  readonly go: GoBuildInfo | null
+  /** Why `go` is null; null when it is not. */
+  readonly goMissing: 'hidden by UPX packing' | 'not a Go binary' | `unreadable: ${string}` | null
+}
+
+/** Computed by inspect from the bytes. 'unknown' when the bytes cannot tell (UPX, no build info, no binary). */
+export interface Verdicts {
+  readonly static: 'ok' | `dynamic: needs ${string}` | 'unknown'
+  readonly cgo: 'CGO_ENABLED=0' | 'CGO_ENABLED=1' | 'unknown'
+  readonly trimpath: '-trimpath=true' | '-trimpath=false' | 'unknown'
+  readonly stripped: 'yes' | `no: has ${string}` | 'unknown'
+  readonly upx: 'packed' | 'not packed' | 'unknown'
+}
+
+export interface ImageVerdicts extends Verdicts {
+  /** Whether the entrypoint resolves, as a runtime would, to an ELF file in the image. */
+  readonly entrypoint: 'ok' | `missing: ${string}` | `not an ELF binary: ${string}` | `unreadable: ${string}`
+  /** The dev.gostatic.* manifest annotations our builds write (the plan's verdicts at build time). */
+  readonly recorded: Record<string, string>
+}
+
+export interface LayerReport {
+  readonly digest: string
+  readonly mediaType: string
+  /** Stored (compressed) bytes. */
+  readonly size: number
+  readonly createdBy: string | null
+}
+
+export interface ImageConfigReport {
+  readonly entrypoint: string[]
+  readonly cmd: string[]
+  /** null when unset: the runtime runs it as root. */
+  readonly user: string | null
+  readonly env: string[]
+  readonly workdir: string | null
+  readonly exposedPorts: string[]
+  readonly labels: Record<string, string>
+}
+
+export interface PlatformReport {
+  /** os/architecture[/variant], e.g. linux/arm64. */
+  readonly platform: string
+  /** null for docker save archives, which have no manifest. */
+  readonly manifestDigest: string | null
+  readonly configDigest: string
+  readonly layers: LayerReport[]
+  readonly totalSize: number
+  readonly config: ImageConfigReport
+  readonly annotations: Record<string, string>
+  /** The entrypoint binary; null when verdicts.entrypoint says why not. */
+  readonly binary: BinaryFacts | null
+  readonly verdicts: ImageVerdicts
+}
+
+export interface ImageReport {
+  readonly kind: 'image'
+  readonly path: string
+  readonly format: 'oci' | 'docker'
+  /** What index.json points at (OCI), or the image ID (docker save). */
+  readonly digest: string
+  readonly refName: string | null
+  readonly platforms: PlatformReport[]
+}
+
+export interface BinaryReport {
+  readonly kind: 'binary'
+  readonly path: string
+  readonly binary: BinaryFacts
+  readonly verdicts: Verdicts
+}
+
+export type InspectReport = ImageReport | BinaryReport
+
+export interface InspectOptions {
+  /** Only this platform of an image, e.g. 'linux/arm64' (variant optional). Ignored for a binary. */
+  readonly platform?: string
+}
+
