@@ -21,16 +21,19 @@ export function daggerReachable(env: NodeJS.ProcessEnv = process.env): { ok: boo
   return { ok: false, why: 'no Dagger session or engine is configured' }
 }
 
+/** The engine a choice means here and now; `auto` comes with the message that says which it picked and why. */
+export function decideEngine(choice: EngineChoice = 'local', env?: NodeJS.ProcessEnv): { engine: 'local' | 'dagger'; message?: string } {
+  if (choice !== 'auto') return { engine: choice }
+  const d = daggerReachable(env)
+  const engine = d.ok ? 'dagger' : 'local'
+  return { engine, message: `engine auto: using ${engine} (${d.why})` }
+}
+
 export async function buildPlan(plan: BuildPlan, opts: BuildOptions = {}): Promise<BuildResult> {
   const emit = opts.onEvent ?? noEvents
-  const choice = opts.engine ?? 'local'
-  if (choice === 'auto') {
-    const d = daggerReachable(opts.env)
-    emit({ kind: 'info', service: plan.service, message: `engine auto: using ${d.ok ? 'dagger' : 'local'} (${d.why})` })
-    if (!d.ok) return buildLocal(plan, opts)
-    return dagger(plan, opts)
-  }
-  return choice === 'local' ? buildLocal(plan, opts) : dagger(plan, opts)
+  const { engine, message } = decideEngine(opts.engine, opts.env)
+  if (message) emit({ kind: 'info', service: plan.service, message })
+  return engine === 'local' ? buildLocal(plan, opts) : dagger(plan, opts)
 }
 
 async function dagger(plan: BuildPlan, opts: BuildOptions): Promise<BuildResult> {
@@ -39,6 +42,10 @@ async function dagger(plan: BuildPlan, opts: BuildOptions): Promise<BuildResult>
   const o: DaggerEngineOptions = {}
   if (opts.onEvent) o.onEvent = opts.onEvent
   if (opts.env) o.env = opts.env
+  if (opts.signal) o.signal = opts.signal
+  // The result's publish() uses the same registry settings as the build was given.
+  if (opts.registryAuth) o.registryAuth = opts.registryAuth
+  if (opts.dockerConfig) o.dockerConfig = opts.dockerConfig
   if (opts.sourceDateEpoch !== undefined) o.sourceDateEpoch = opts.sourceDateEpoch
   if (opts.dag) o.dag = opts.dag
   if (opts.source) o.source = opts.source

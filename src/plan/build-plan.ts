@@ -9,8 +9,14 @@ export interface GoPlan {
   /** Toolchain to switch to (GOTOOLCHAIN) when the host Go is older than `version`. */
   readonly toolchainIfOlder: string | null
   readonly builderImage: string
-  /** Packages the builder image needs for strip/upx, for its package manager. */
-  readonly builderPackages: { readonly manager: 'apk' | 'apt'; readonly names: readonly string[] }
+  /** Tools the builder stage runs beyond Go, each with the package that provides it under the image's package manager. */
+  readonly builderTools: { readonly manager: 'apk' | 'apt'; readonly tools: readonly BuilderTool[] }
+}
+
+/** A command the builder needs, installed from `package` only when the image lacks it. */
+export interface BuilderTool {
+  readonly command: string
+  readonly package: string
 }
 
 export interface StripPlan {

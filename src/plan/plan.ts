@@ -2,7 +2,7 @@
 import { parseServiceSpec } from '../spec/parse.js'
 import type { ServiceSpec } from '../spec/service-spec.js'
 import { platformInfo, type Platform } from '../spec/platform.js'
-import type { BuildPlan, GoPlan, Step, StripPlan, TargetPlan } from './build-plan.js'
+import type { BuilderTool, BuildPlan, GoPlan, Step, StripPlan, TargetPlan } from './build-plan.js'
 import { buildEnv, buildTags, goArgs } from './go-flags.js'
 import { upxVerdict } from './upx-policy.js'
 import { runtimePlan, tzStrategy, wantsCaBundle } from './runtime-plan.js'
@@ -51,15 +51,17 @@ function goPlan(spec: ServiceSpec): GoPlan {
   const v = version ?? DEFAULT_GO_VERSION
   const image = spec.builderImage ?? `golang:${v}-alpine`
   const apk = /(^|[/:-])alpine/.test(image)
-  const packages: string[] = []
-  if (spec.strip) packages.push('binutils')
-  if (spec.upx !== undefined) packages.push(apk ? 'upx' : 'upx-ucl')
+  const tools: BuilderTool[] = []
+  if (spec.strip) tools.push({ command: 'strip', package: 'binutils' })
+  if (spec.upx !== undefined) tools.push({ command: 'upx', package: apk ? 'upx' : 'upx-ucl' })
+  // The Dockerfile unpacks the zone files from Go's zoneinfo.zip in the builder.
+  if (tzStrategy(spec) === 'files') tools.push({ command: 'unzip', package: 'unzip' })
   return {
     version,
     // A toolchain name needs a patch level from Go 1.21 on: go1.23 is not a release, go1.23.0 is.
     toolchainIfOlder: version === null ? null : `go${/^1\.\d+$/.test(version) ? `${version}.0` : version}`,
     builderImage: image,
-    builderPackages: { manager: apk ? 'apk' : 'apt', names: packages },
+    builderTools: { manager: apk ? 'apk' : 'apt', tools },
   }
 }
 

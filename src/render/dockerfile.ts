@@ -4,6 +4,7 @@
 import type { BuildPlan, RuntimeFile, TargetPlan } from '../plan/build-plan.js'
 import type { Secret } from '../spec/service-spec.js'
 import { shJoin, shq } from '../util/shell-quote.js'
+import { installLine, stripLoop } from './builder-shell.js'
 
 const CACHE = '--mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build'
 const OUT = '/out'
@@ -20,13 +21,8 @@ export function renderDockerfile(p: BuildPlan): string {
     '',
     'FROM --platform=$BUILDPLATFORM ${GO_IMAGE} AS build',
   ]
-  const pk = p.go.builderPackages
-  if (pk.names.length) {
-    // Install only what the builder lacks: GO_IMAGE may be overridden with one that has them.
-    const tools = pk.names.map((n) => (n.startsWith('upx') ? 'upx' : 'strip'))
-    const install = pk.manager === 'apk' ? `apk add --no-cache ${pk.names.join(' ')}` : `apt-get update && apt-get install -y --no-install-recommends ${pk.names.join(' ')} && rm -rf /var/lib/apt/lists/*`
-    L.push(`RUN ${tools.map((t) => `command -v ${t} >/dev/null`).join(' && ')} || (${install})`)
-  }
+  const install = installLine(p.go.builderTools)
+  if (install) L.push(`RUN ${install}`)
   L.push('WORKDIR /src')
   const modFiles = p.steps.find((s) => s.kind === 'copy-module-files')
   // A trailing * makes COPY accept a missing file.
@@ -74,10 +70,10 @@ function secretMounts(secrets: readonly Secret[]): { mounts: string; prefix: str
   return { mounts, prefix }
 }
 
+/** One RUN strips for every platform: the candidates of all targets, in order. */
 function stripLine(targets: readonly TargetPlan[], out: string): string {
-  const cands = [...new Set(targets.flatMap((t) => t.strip!.candidates))]
-  const args = shJoin(targets[0]!.strip!.args)
-  return `for s in ${cands.join(' ')}; do if command -v "$s" >/dev/null && "$s" ${args} ${out} 2>/dev/null; then exit 0; fi; done; echo ${shq(`warning: ${targets[0]!.strip!.skipWarning}`)} >&2`
+  const first = targets[0]!.strip!
+  return stripLoop({ ...first, candidates: [...new Set(targets.flatMap((t) => t.strip!.candidates))] }, out)
 }
 
 function upxLine(packs: readonly TargetPlan[], multi: boolean, out: string): string {

@@ -1,19 +1,20 @@
-// Builds a resolved workspace: modules downloaded (or vendored) once, then
-// every service in parallel up to `concurrency`, each failure kept to itself.
-import { join } from 'node:path'
+// Builds a resolved workspace: the engine decided once, modules downloaded
+// (or vendored) once, then every service in parallel up to `concurrency`,
+// each failure kept to the services it concerns.
+import { join, resolve } from 'node:path'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { ErrorCode, GostaticError, ToolError, isGostaticError } from '../errors.js'
+import type { GoService } from '../builder/go-service.js'
 import type { ResolvedWorkspace } from '../builder/go-workspace.js'
-import type { BuildOptions } from '../engines/build.js'
+import { daggerReachable, decideEngine, type BuildOptions } from '../engines/build.js'
 import type { BuildResult } from '../engines/build-result.js'
 import type { WrittenOciArchive } from '../engines/local/oci-writer.js'
-import { noEvents } from '../engines/events.js'
+import { noEvents, type EventSink } from '../engines/events.js'
 import { runTool } from '../engines/run-tool.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
 import { compileShared } from './compile-shared.js'
-import { resolve } from 'node:path'
 
 export interface WorkspaceBuildOptions extends BuildOptions {
   /** Services built at once (default: the CPU count). */
@@ -31,34 +32,56 @@ export interface WorkspaceResult {
   exportAll(dir: string): Promise<Map<string, WrittenOciArchive>>
 }
 
+type Engine = 'local' | 'dagger'
+
 export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions): Promise<WorkspaceResult> {
+  const emit = opts.onEvent ?? noEvents
+  // Once for the workspace, so every service runs on the same engine and 'auto' is announced once.
+  const { engine, message } = decideEngine(opts.engine, opts.env)
+  if (message) emit({ kind: 'info', service: 'workspace', message })
+  const decided: WorkspaceBuildOptions = { ...opts, engine }
   // go's work folders for the workspace-wide commands go here, removed at the end even when cancelled.
   const gotmp = await mkdtemp(join(tmpdir(), 'gostatic-workspace-'))
   try {
-    return await buildIn(ws, opts, { ...(opts.env ?? process.env), GOTMPDIR: gotmp })
+    const env = { ...(opts.env ?? process.env), GOTMPDIR: gotmp }
+    // The Dagger SDK keeps one global client that connection() sets and
+    // clears, so parallel services share one session instead of each opening
+    // (and closing) their own. An unreachable engine is left to each service
+    // to report, as its own outcome.
+    if (engine === 'dagger' && opts.dag === undefined && daggerReachable(opts.env).ok) {
+      const { withDaggerSession } = await import('../engines/dagger/dagger-engine.js')
+      return await withDaggerSession('workspace', (dag) => buildIn(ws, { ...decided, dag }, engine, env, emit, true))
+    }
+    return await buildIn(ws, decided, engine, env, emit, false)
   } finally {
     await rm(gotmp, { recursive: true, force: true })
   }
 }
 
-async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, env: NodeJS.ProcessEnv): Promise<WorkspaceResult> {
-  const emit = opts.onEvent ?? noEvents
+async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engine: Engine, env: NodeJS.ProcessEnv, emit: EventSink, ownSession: boolean): Promise<WorkspaceResult> {
   const usesWork = ws.workModules !== null
+  let failedModules = new Map<string, GostaticError>()
   if (ws.vendor) {
     for (const d of await vendor(ws.root, usesWork ? ws.workModules! : ws.modules, usesWork, env)) emit({ kind: 'info', service: 'workspace', message: d })
-  } else if (opts.engine !== 'dagger') {
-    // One download per module (or one for the whole go.work), not one per service.
-    for (const dir of usesWork ? [ws.root] : ws.modules) {
-      const r = await runTool('go', ['mod', 'download'], { cwd: dir, env, ...(opts.signal ? { signal: opts.signal } : {}) })
-      if (r.exitCode !== 0) throw new ToolError(ErrorCode.TOOL_FAILED, `go mod download failed in ${dir}:\n${r.stderr.trim()}`, r, { hint: 'check GOPROXY and network access, or use .vendor()' })
-      emit({ kind: 'info', service: 'workspace', message: `modules downloaded once for ${dir}` })
+  } else if (engine === 'local') {
+    // The Dagger builder downloads in its own module cache; on the host, once per module (or for the whole go.work), not once per service.
+    failedModules = await downloadModules(usesWork ? [ws.root] : ws.modules, env, emit, opts.signal)
+  }
+  const services = ws.services.map((s) => (engine === 'local' ? s.downloadModules(false) : s))
+  const results: ServiceBuild[] = new Array(services.length)
+  const toBuild: number[] = []
+  for (const [i, s] of services.entries()) {
+    const err = failedModules.get(usesWork ? resolve(ws.root) : (sourceOf(s) ?? ''))
+    if (err === undefined) toBuild.push(i)
+    else {
+      results[i] = { name: s.name, ok: false, error: err, ms: 0 }
+      opts.onServiceDone?.(results[i])
     }
   }
-  const services = ws.services.map((s) => (opts.engine === 'dagger' ? s : s.downloadModules(false)))
-  if (opts.engine !== 'dagger' && services.length > 1) {
-    const plans = services.flatMap((s) => {
+  if (engine === 'local' && toBuild.length > 1) {
+    const plans = toBuild.flatMap((i) => {
       try {
-        const p = s.plan()
+        const p = services[i]!.plan()
         return [{ ...p, source: { ...p.source, dir: resolve(p.source.dir) } }]
       } catch {
         return [] // an invalid spec fails in its own build below
@@ -66,11 +89,13 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, env: 
     })
     await compileShared(plans, env, emit, opts.signal)
   }
-  const settled = await runPool(services, opts.concurrency ?? 1, async (s) => {
+  const settled = await runPool(toBuild, opts.concurrency ?? 1, async (i) => {
+    const s = services[i]!
     const t0 = performance.now()
     let done: ServiceBuild
     try {
-      done = { name: s.name, ok: true, result: await s.build(opts), ms: Math.round(performance.now() - t0) }
+      const result = await s.build(opts)
+      done = { name: s.name, ok: true, result: ownSession ? withoutContainers(result) : result, ms: Math.round(performance.now() - t0) }
     } catch (e) {
       const err = vendorError(e, usesWork)
       if (!isGostaticError(err)) throw err
@@ -79,10 +104,10 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, env: 
     opts.onServiceDone?.(done)
     return done
   })
-  const results: ServiceBuild[] = settled.map((r) => {
+  for (const [n, r] of settled.entries()) {
     if (r.status === 'rejected') throw r.reason
-    return r.value
-  })
+    results[toBuild[n]!] = r.value
+  }
   if (opts.signal?.aborted) throw new GostaticError(ErrorCode.CANCELLED, 'workspace build cancelled')
   return {
     ok: results.every((r) => r.ok),
@@ -93,4 +118,33 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, env: 
       return out
     },
   }
+}
+
+/** `go mod download` in each folder; a failure is recorded against its folder, and the others still download. */
+async function downloadModules(dirs: readonly string[], env: NodeJS.ProcessEnv, emit: EventSink, signal: AbortSignal | undefined): Promise<Map<string, GostaticError>> {
+  const failed = new Map<string, GostaticError>()
+  for (const dir of dirs) {
+    const r = await runTool('go', ['mod', 'download'], { cwd: dir, env, ...(signal ? { signal } : {}) })
+    if (r.exitCode === 0) {
+      emit({ kind: 'info', service: 'workspace', message: `modules downloaded once for ${dir}` })
+      continue
+    }
+    failed.set(resolve(dir), new ToolError(ErrorCode.TOOL_FAILED, `go mod download failed in ${dir}:\n${r.stderr.trim()}`, r, { hint: 'check GOPROXY and network access, or use .vendor()' }))
+    emit({ kind: 'warning', service: 'workspace', message: `go mod download failed in ${dir}: its services are not built` })
+  }
+  return failed
+}
+
+function sourceOf(s: GoService): string | undefined {
+  try {
+    return resolve(s.toSpec().source)
+  } catch {
+    return undefined // an invalid spec fails in its own build
+  }
+}
+
+/** Containers die with the session the workspace opened: a result must not hand them out. */
+function withoutContainers(r: BuildResult): BuildResult {
+  const { containers: _dead, ...rest } = r
+  return rest
 }

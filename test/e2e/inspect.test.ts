@@ -69,7 +69,7 @@ describe.skipIf(missing('go', 'strip'))('inspect an image built by the local eng
       trimpath: '-trimpath=true',
       stripped: 'yes',
       upx: 'not packed',
-      recorded: { 'dev.gostatic.verified': 'static x86_64, CGO_ENABLED=0, -trimpath', 'dev.gostatic.upx': 'not requested' },
+      recorded: { 'dev.gostatic.verified': 'static x86_64, CGO_ENABLED=0 -trimpath=true GOOS=linux GOARCH=amd64', 'dev.gostatic.strip': 'stripped', 'dev.gostatic.upx': 'not requested' },
     })
     expect(p.annotations).toEqual(p.verdicts.recorded)
   })
@@ -103,7 +103,7 @@ describe.skipIf(missing('go', 'strip'))('inspect an image built by the local eng
     expect(stdout).toMatch(/\n {4}linking +static: no interpreter, no shared libraries\n/)
     expect(stdout).toMatch(/\n {4}main module +example\.com\/hello /)
     expect(stdout).toMatch(/\n {2}verdicts\n {4}entrypoint +ok: \/usr\/local\/bin\/hello\n {4}static +ok\n {4}cgo +CGO_ENABLED=0\n {4}trimpath +-trimpath=true\n {4}stripped +yes\n {4}upx +not packed\n/)
-    expect(stdout).toMatch(/\n {4}dev\.gostatic\.verified +static x86_64, CGO_ENABLED=0, -trimpath\n/)
+    expect(stdout).toMatch(/\n {4}dev\.gostatic\.verified +static x86_64, CGO_ENABLED=0 -trimpath=true GOOS=linux GOARCH=amd64\n/)
   })
 })
 

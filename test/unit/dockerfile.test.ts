@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DockerfileParser } from 'dockerfile-ast'
 import { goService } from '../../src/index.js'
+import { installLine, stripLoop } from '../../src/render/builder-shell.js'
 
 const svc = () => goService({ name: 'hello', source: 'examples/hello' }).go('1.23').ldflags({ X: { 'main.version': '1.0.0' } })
 
@@ -78,6 +79,21 @@ describe('dockerfile', () => {
   it('verifies the build settings in the builder before packing', () => {
     const text = svc().upx().dockerfile()
     expect(text.indexOf("grep -q 'build\tCGO_ENABLED=0'")).toBeLessThan(text.indexOf('upx --best') === -1 ? text.indexOf('upx -9') : text.indexOf('upx --best'))
+  })
+
+  it('installs unzip in the builder when it unpacks zone files there', () => {
+    const text = svc().runtime('static').timezones(['Europe/Berlin']).dockerfile()
+    expect(text).toContain('RUN command -v unzip >/dev/null || (apk add --no-cache unzip)')
+    expect(text.indexOf('apk add')).toBeLessThan(text.indexOf('unzip -q -o -d /rootfs/usr/share/zoneinfo'))
+    expect(svc().runtime('alpine:3.20').timezones(['Europe/Berlin']).dockerfile()).not.toContain('unzip')
+  })
+
+  it("runs the plan's builder tools and strip candidates with the shell text the Dagger builder runs", () => {
+    const s = svc().strip().upx()
+    const p = s.plan()
+    const ins = instructions(s.dockerfile()).filter((x) => x.keyword === 'RUN').map((x) => x.args)
+    expect(ins).toContain(installLine(p.go.builderTools))
+    expect(ins).toContain(stripLoop(p.targets[0]!.strip!, '/out/hello'))
   })
 
   it('writes synthesized files with printf on one logical line, reproducing them byte for byte', async () => {

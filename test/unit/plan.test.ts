@@ -102,8 +102,28 @@ describe('plan', () => {
     expect(svc().go('1.23.4').plan().go.toolchainIfOlder).toBe('go1.23.4')
   })
 
-  it('names builder packages for the builder image package manager', () => {
-    expect(svc().upx().plan().go.builderPackages).toEqual({ manager: 'apk', names: ['binutils', 'upx'] })
-    expect(svc().upx().builderImage('127.0.0.1:5000/gostatic/go-builder:1.26').plan().go.builderPackages).toEqual({ manager: 'apt', names: ['binutils', 'upx-ucl'] })
+  it('names each builder tool with its package for the builder image package manager', () => {
+    expect(svc().upx().plan().go.builderTools).toEqual({
+      manager: 'apk',
+      tools: [
+        { command: 'strip', package: 'binutils' },
+        { command: 'upx', package: 'upx' },
+      ],
+    })
+    expect(svc().upx().builderImage('127.0.0.1:5000/gostatic/go-builder:1.26').plan().go.builderTools).toEqual({
+      manager: 'apt',
+      tools: [
+        { command: 'strip', package: 'binutils' },
+        { command: 'upx', package: 'upx-ucl' },
+      ],
+    })
+  })
+
+  it('asks for unzip in the builder only when zone files go into the image', () => {
+    const unzip = { command: 'unzip', package: 'unzip' }
+    expect(svc().runtime('static').timezones(['Europe/Berlin']).plan().go.builderTools.tools).toContainEqual(unzip)
+    // On an image base the zones go into the binary (timetzdata): nothing to unpack.
+    expect(svc().runtime('alpine:3.20').timezones(['Europe/Berlin']).plan().go.builderTools.tools).not.toContainEqual(unzip)
+    expect(svc().runtime('static').plan().go.builderTools.tools).not.toContainEqual(unzip)
   })
 })

@@ -1,10 +1,11 @@
 // BuildPlan → the builder stage as Dagger containers. Translation only: the
-// env, args, strip candidates and UPX flags all come from the plan.
+// env, args and builder tools come from the plan, the shell text from the
+// same module the Dockerfile renderer uses.
 import { readFileSync } from 'node:fs'
 import type { Client, Container, Directory } from '@dagger.io/dagger'
 import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan, Step, TargetPlan } from '../../plan/build-plan.js'
-import { shJoin, shq } from '../../util/shell-quote.js'
+import { installLine } from '../../render/builder-shell.js'
 
 export const OUT = '/out'
 
@@ -16,13 +17,8 @@ export function preparedBuilder(dag: Client, plan: BuildPlan, source: Directory,
     .from(plan.go.builderImage)
     .withMountedCache('/go/pkg/mod', dag.cacheVolume(`${cacheKey}-gomod-${ver}`))
     .withMountedCache('/root/.cache/go-build', dag.cacheVolume(`${cacheKey}-gobuild-${ver}`))
-  const pk = plan.go.builderPackages
-  if (pk.names.length) {
-    // Install only what the image lacks: pipeline containers may have no network.
-    const tools = pk.names.map((n) => (n.startsWith('upx') ? 'upx' : 'strip'))
-    const install = pk.manager === 'apk' ? `apk add --no-cache ${pk.names.join(' ')}` : `apt-get update && apt-get install -y --no-install-recommends ${pk.names.join(' ')}`
-    c = c.withExec(['sh', '-c', `${tools.map((t) => `command -v ${t} >/dev/null`).join(' && ')} || (${install})`])
-  }
+  const install = installLine(plan.go.builderTools)
+  if (install) c = c.withExec(['sh', '-c', install])
   for (const s of plan.secrets) {
     const secret = dag.setSecret(`gostatic-${plan.service}-${s.id}`, secretValue(s.id, s.from, env))
     c = 'env' in s.as ? c.withSecretVariable(s.as.env, secret) : c.withMountedSecret(s.as.file, secret)
@@ -41,32 +37,15 @@ export function preparedBuilder(dag: Client, plan: BuildPlan, source: Directory,
   return c
 }
 
-export interface TargetBuild {
-  /** After go build (and strip): the binary verification reads. */
-  readonly built: Container
-  /** After UPX when the plan packs; else the same as built. */
-  readonly final: Container
-  readonly out: string
-}
-
-export function targetBuild(base: Container, t: TargetPlan, canRun: boolean): TargetBuild {
-  const out = `${OUT}/${t.output}`
+/** The builder after `go build` for one target; the binary is at outPath(t). */
+export function compiled(base: Container, t: TargetPlan): Container {
   let c = base
   for (const [k, v] of Object.entries(t.env)) c = c.withEnvVariable(k, v)
-  c = c.withExec(['go', ...t.goArgs, '-o', out, t.package])
-  if (t.strip) {
-    const s = t.strip
-    c = c.withExec(['sh', '-c', `for s in ${s.candidates.join(' ')}; do if command -v "$s" >/dev/null && "$s" ${shJoin(s.args)} ${out} 2>/dev/null; then exit 0; fi; done; echo ${shq(`warning: ${s.skipWarning}`)} >&2`])
-  }
-  if (t.upx.kind !== 'pack') return { built: c, final: c, out }
-  const u = t.upx
-  let packed = c.withExec(['upx', ...u.args, '-o', `${out}.upx`, out]).withExec(['upx', ...u.testArgs, `${out}.upx`])
-  if (u.smoke !== false && canRun) {
-    let smoke = packed
-    for (let i = 0; i < u.smokeEnvSize; i++) smoke = smoke.withEnvVariable(`GOSTATIC_SMOKE_${i}`, `value-${i}-${'x'.repeat(32)}`)
-    packed = smoke.withExec([`${out}.upx`, ...u.smoke])
-  }
-  return { built: c, final: packed.withExec(['mv', `${out}.upx`, out]), out }
+  return c.withExec(['go', ...t.goArgs, '-o', outPath(t), t.package])
+}
+
+export function outPath(t: TargetPlan): string {
+  return `${OUT}/${t.output}`
 }
 
 function secretValue(id: string, from: { env: string } | { file: string }, env: NodeJS.ProcessEnv): string {

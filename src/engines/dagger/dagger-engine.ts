@@ -1,23 +1,27 @@
 // The Dagger engine: the plan's builder and runtime stages as Dagger
 // containers. Binaries are exported and verified with the same check as the
 // local engine before any image is exported.
-import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, mkdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { connection, dag as globalDag, ImageLayerCompression, type Client, type Container, type Directory } from '@dagger.io/dagger'
+import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan } from '../../plan/build-plan.js'
 import type { Platform } from '../../spec/platform.js'
+import type { RegistryOptions } from '../../registry/registry-options.js'
 import { verifyBinary, type VerifiedBinary } from '../../verify/verify-binary.js'
 import { noEvents, type EventSink } from '../events.js'
-import type { BuildResult } from '../build-result.js'
-import { preparedBuilder, targetBuild } from './builder-container.js'
-import { baseArchive, runtimeContainer, daggerPlatform } from './runtime-container.js'
+import type { BuildResult, TargetReport } from '../build-result.js'
+import type { ResolvedBase } from '../annotations.js'
+import { sourceDateEpoch } from '../source-date-epoch.js'
+import { compiled, outPath, preparedBuilder } from './builder-container.js'
+import { baseContainer, filesArchive, runtimeContainer, daggerPlatform } from './runtime-container.js'
+import { bytesOf, stripInDagger, upxInDagger } from './target-steps.js'
 import { daggerResult } from './dagger-result.js'
 import { translateDaggerError } from './dagger-errors.js'
 
-export interface DaggerEngineOptions {
+export interface DaggerEngineOptions extends RegistryOptions {
   onEvent?: EventSink
-  env?: NodeJS.ProcessEnv
   sourceDateEpoch?: number
   /** The `dag` of an existing Dagger connection; without it gostatic opens its own. */
   dag?: Client
@@ -31,42 +35,70 @@ export interface DaggerEngineOptions {
 export interface DaggerTarget {
   readonly platform: Platform
   readonly verified: VerifiedBinary
-  readonly sizes: { built: number; final: number }
+  readonly sizes: TargetReport['sizes']
+  readonly strip: TargetReport['strip']
+  readonly upx: 'packed' | 'kept-unpacked' | null
   /** The binary as it goes into the image (packed when UPX ran). */
   readonly binary: Buffer
+  /** The image base as resolved by the engine; null on bases gostatic makes. */
+  readonly base: ResolvedBase | null
   /** The runtime container; valid while the Dagger session that made it lives. */
   readonly container: Container
 }
 
 export async function buildDagger(plan: BuildPlan, opts: DaggerEngineOptions = {}): Promise<BuildResult> {
   if (opts.dag) return run(opts.dag, plan, opts)
-  let result: BuildResult | undefined
+  return withDaggerSession(plan.service, (dag) => run(dag, plan, opts))
+}
+
+/**
+ * Runs `fn` inside one Dagger session. The SDK keeps a single global client
+ * that connection() sets and clears, so concurrent builds must share one
+ * session rather than each open their own.
+ */
+export async function withDaggerSession<T>(what: string, fn: (dag: Client) => Promise<T>): Promise<T> {
+  // connection() wraps whatever the callback throws in its own Error; keep
+  // ours as thrown, so a build error keeps its code.
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined
   try {
     await connection(async () => {
-      result = await run(globalDag, plan, opts)
+      try {
+        outcome = { ok: true, value: await fn(globalDag) }
+      } catch (error) {
+        outcome = { ok: false, error }
+      }
     })
   } catch (e) {
-    throw translateDaggerError(e, plan.service)
+    throw translateDaggerError(e, what)
   }
-  return result!
+  if (!outcome!.ok) throw translateDaggerError(outcome!.error, what)
+  return outcome!.value
 }
 
 async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Promise<BuildResult> {
   const emit = opts.onEvent ?? noEvents
   const env = opts.env ?? process.env
-  const epoch = opts.sourceDateEpoch ?? Number(env['SOURCE_DATE_EPOCH'] ?? 0)
+  const epoch = sourceDateEpoch(opts, env)
+  const warnings = [...plan.warnings]
+  const warn = (message: string, platform?: Platform) => {
+    warnings.push(message)
+    emit({ kind: 'warning', service: plan.service, ...(platform ? { platform } : {}), message })
+  }
+  for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
   const t0 = performance.now()
   const tmp = await mkdtemp(join(tmpdir(), `gostatic-dagger-${plan.service}-`))
   try {
     const sourceDir = resolve(plan.source.dir)
     const source = opts.source ?? dag.host().directory(sourceDir)
     const builder = preparedBuilder(dag, plan, source, env, opts.cacheKey)
-    const step = async <T>(name: string, platform: Platform | undefined, fn: () => Promise<T>): Promise<T> => {
+    const step = async <T>(name: string, platform: Platform | undefined, fn: () => Promise<T>, detail?: (v: T) => string): Promise<T> => {
+      if (opts.signal?.aborted) throw new GostaticError(ErrorCode.CANCELLED, `build of ${plan.service} was cancelled`)
       const s0 = performance.now()
       emit({ kind: 'step-start', service: plan.service, step: name as never, ...(platform ? { platform } : {}) })
       try {
         const v = await fn()
-        emit({ kind: 'step-done', service: plan.service, step: name as never, ...(platform ? { platform } : {}), ms: Math.round(performance.now() - s0) })
+        const d = detail?.(v)
+        emit({ kind: 'step-done', service: plan.service, step: name as never, ...(platform ? { platform } : {}), ms: Math.round(performance.now() - s0), ...(d ? { detail: d } : {}) })
         return v
       } catch (e) {
         throw translateDaggerError(e, plan.service)
@@ -82,27 +114,68 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
     const enginePlatform = await dag.defaultPlatform()
     const targets: DaggerTarget[] = []
     for (const t of plan.targets) {
-      const b = targetBuild(builder, t, enginePlatform === daggerPlatform(t))
       const what = `${plan.service} (${t.platform})`
-      const built = join(tmp, 'built', t.output)
-      await mkdir(dirname(built), { recursive: true })
-      await step('go-build', t.platform, () => b.built.file(b.out).export(built))
-      const verified = verifyBinary(await readFile(built), t.verify, what, plan.runtime.binaryPath)
+      const out = outPath(t)
+      const at = (stage: string) => join(tmp, stage, t.output)
+      let c = compiled(builder, t)
+      const built = await step('go-build', t.platform, () => bytesOf(c.file(out), at('built')), (b) => `${b.length} bytes`)
+      let current = built
+      let strip: TargetReport['strip'] = 'not requested'
+      if (t.strip) {
+        const s = await step('strip', t.platform, () => stripInDagger(c, t.strip!, out, built, what, at('stripped')), (s) => (s.kind === 'stripped' ? `${built.length} → ${s.after.length} bytes with ${s.tool}` : 'skipped'))
+        c = s.container
+        strip = s.kind
+        if (s.kind === 'stripped') current = s.after
+        else warn(s.warning, t.platform)
+      }
+      // The packed binary hides its build info, so verify before UPX, as the local engine does.
+      let verified = verifyBinary(current, t.verify, what, plan.runtime.binaryPath)
+      let upx: DaggerTarget['upx'] = null
+      let final = current
+      const pack = t.upx.kind === 'pack' ? t.upx : null
+      if (pack) {
+        const u = await step('upx', t.platform, () => upxInDagger(c, pack, out, what, enginePlatform === daggerPlatform(t)), (u) => (u.kind === 'packed' ? 'packed' : 'kept unpacked'))
+        c = u.container
+        upx = u.kind
+        if (u.kind === 'kept-unpacked') warn(u.reason, t.platform)
+        else {
+          final = await bytesOf(c.file(out), at('packed'))
+          verified = { ...verified, elf: { ...verified.elf, upx: true } }
+        }
+      }
       emit({ kind: 'step-done', service: plan.service, step: 'verify-static', platform: t.platform, ms: 0, detail: `static ${verified.elf.machine}, ${verified.buildInfo.goVersion}` })
-      const finalFile = b.final.file(b.out)
-      const finalPath = join(tmp, 'final', t.output)
-      await mkdir(dirname(finalPath), { recursive: true })
-      await step(t.upx.kind === 'pack' ? 'upx' : 'strip', t.platform, () => finalFile.export(finalPath))
-      const finalBytes = await readFile(finalPath)
-      const basePath = await baseArchive(plan, t, { sourceDir, goroot: gorootCopy, epoch, tmp })
-      const container = runtimeContainer(dag, plan, t, finalFile, basePath ? dag.host().file(basePath) : null)
-      targets.push({ platform: t.platform, verified, binary: finalBytes, sizes: { built: (await readFile(built)).length, final: finalBytes.length }, container })
+      const files = await filesArchive(plan, t, { sourceDir, goroot: gorootCopy, epoch, tmp })
+      const base = baseContainer(dag, plan, t, files ? dag.host().file(files) : null)
+      const container = runtimeContainer(plan, base, c.file(out))
+      const sizes = { built: built.length, stripped: strip === 'stripped' ? current.length : null, packed: upx === 'packed' ? final.length : null, final: final.length }
+      targets.push({ platform: t.platform, verified, sizes, strip, upx, binary: final, base: await resolvedBase(dag, plan, t), container })
     }
     const archive = join(tmp, 'image.tar')
     const [first, ...rest] = targets.map((t) => t.container)
     await step('assemble-runtime', undefined, () => first!.export(archive, { platformVariants: rest, forcedCompression: ImageLayerCompression.Gzip }))
-    return await daggerResult({ plan, archive, targets, epoch, env, cacheDir: opts.cacheDir ?? null, ms: Math.round(performance.now() - t0), keepContainers: opts.dag !== undefined })
+    const { registryAuth, dockerConfig, signal } = opts
+    return await daggerResult({
+      plan,
+      archive,
+      targets,
+      epoch,
+      env,
+      warnings,
+      cacheDir: opts.cacheDir ?? null,
+      ms: Math.round(performance.now() - t0),
+      keepContainers: opts.dag !== undefined,
+      registry: { env, ...(registryAuth ? { registryAuth } : {}), ...(dockerConfig ? { dockerConfig } : {}), ...(signal ? { signal } : {}) },
+    })
   } finally {
     await rm(tmp, { recursive: true, force: true })
   }
+}
+
+/** What an image base's reference resolved to in the engine (the index digest for a multi-platform base, as the OCI annotation asks). */
+async function resolvedBase(dag: Client, plan: BuildPlan, t: BuildPlan['targets'][number]): Promise<ResolvedBase | null> {
+  const b = plan.runtime.base
+  if (b.kind !== 'image') return null
+  const ref = await dag.container({ platform: daggerPlatform(t) }).from(b.ref).imageRef()
+  const digest = ref.slice(ref.lastIndexOf('@') + 1)
+  return { name: b.ref, digest }
 }

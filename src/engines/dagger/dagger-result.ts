@@ -1,10 +1,13 @@
 // Reads the image Dagger exported into BuiltImages, so the Dagger result has
 // the same shape and the same export/publish/load steps as a local build.
+import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan } from '../../plan/build-plan.js'
+import type { RegistryOptions } from '../../registry/registry-options.js'
 import type { BuildResult, BuiltImage, TargetReport } from '../build-result.js'
 import type { BuiltLayer } from '../local/layer.js'
 import { readOciArchive, openBlob } from '../../inspect/oci-reader.js'
 import { imageResult } from '../image-result.js'
+import { imageAnnotations, upxVerdict } from '../annotations.js'
 import type { DaggerTarget } from './dagger-engine.js'
 
 export interface DaggerResultInput {
@@ -13,9 +16,13 @@ export interface DaggerResultInput {
   targets: readonly DaggerTarget[]
   epoch: number
   env: NodeJS.ProcessEnv
+  /** The plan's warnings and those the build added. */
+  warnings: readonly string[]
   cacheDir: string | null
   ms: number
   keepContainers: boolean
+  /** Registry settings the build was given, for publish. */
+  registry: RegistryOptions
 }
 
 export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
@@ -24,7 +31,9 @@ export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
   const reports: TargetReport[] = []
   for (const t of i.targets) {
     const info = i.plan.targets.find((x) => x.platform === t.platform)!
-    const img = archive.images.find((x) => x.platform.architecture === info.architecture && (x.platform.variant ?? undefined) === info.variant) ?? archive.images[0]!
+    const img = archive.images.find((x) => x.platform.os === info.os && x.platform.architecture === info.architecture && (x.platform.variant ?? undefined) === info.variant)
+    if (!img)
+      throw new GostaticError(ErrorCode.OCI_MALFORMED, `the image Dagger exported for ${i.plan.service} has no ${t.platform} variant (it has ${archive.images.map((x) => `${x.platform.os}/${x.platform.architecture}${x.platform.variant ? `/${x.platform.variant}` : ''}`).join(', ') || 'none'})`)
     const layers: BuiltLayer[] = []
     for (const [n, l] of img.layers.entries()) {
       const chunks: Buffer[] = []
@@ -33,6 +42,7 @@ export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
       layers.push({ gz, digest: l.digest, size: gz.length, diffId: img.config.rootfs.diff_ids[n]! })
     }
     const cfg = img.config.config ?? {}
+    const upx = upxVerdict(info.upx, t.upx)
     images.push({
       platform: t.platform,
       os: info.os,
@@ -49,18 +59,14 @@ export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
         ...(cfg.ExposedPorts ? { ExposedPorts: cfg.ExposedPorts } : {}),
         ...(cfg.Labels ? { Labels: cfg.Labels } : {}),
       },
-      annotations: {
-        ...i.plan.runtime.annotations,
-        'dev.gostatic.verified': `static ${t.verified.elf.machine}, ${Object.entries(info.verify.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`,
-        'dev.gostatic.upx': info.upx.kind === 'pack' ? 'packed' : info.upx.kind === 'refused' ? `refused (${info.upx.rule})` : 'not requested',
-      },
+      annotations: imageAnnotations(i.plan.runtime.annotations, info, { machine: t.verified.elf.machine, strip: t.strip, upx }, t.base),
       binary: { bytes: t.binary, verified: t.verified },
     })
     reports.push({
       platform: t.platform,
-      sizes: { built: t.sizes.built, stripped: null, packed: info.upx.kind === 'pack' ? t.sizes.final : null, final: t.sizes.final },
-      strip: info.strip ? 'stripped' : 'not requested',
-      upx: info.upx.kind === 'pack' ? 'packed' : info.upx.kind === 'refused' ? 'refused' : 'not requested',
+      sizes: t.sizes,
+      strip: t.strip,
+      upx,
       upxStartup: null,
       elf: t.verified.elf,
       goVersion: t.verified.buildInfo.goVersion,
@@ -73,11 +79,11 @@ export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
   const result = imageResult({
     plan: i.plan,
     images,
-    report: { service: i.plan.service, engine: 'dagger', go: goVersion, targets: reports, warnings: [...i.plan.warnings], ms: i.ms },
+    report: { service: i.plan.service, engine: 'dagger', go: goVersion, targets: reports, warnings: [...i.warnings], ms: i.ms },
     epoch: i.epoch,
     env: i.env,
     cacheDir: i.cacheDir,
-    registry: { env: i.env },
+    registry: i.registry,
   })
   return i.keepContainers ? { ...result, containers: new Map(i.targets.map((t) => [t.platform, t.container])) } : result
 }

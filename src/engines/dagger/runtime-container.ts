@@ -1,6 +1,7 @@
-// BuildPlan runtime → Dagger containers, one per platform. The static and
-// scratch bases are gostatic's own layer (the same bytes the local engine
-// writes), imported as an OCI archive; image bases come from `from(ref)`.
+// BuildPlan runtime → Dagger containers, one per platform. The plan's files
+// are gostatic's own layer (the same bytes the local engine writes), imported
+// as an OCI archive: the whole filesystem on the static and scratch bases,
+// copied on top of `from(ref)` on an image base, owners and modes kept.
 import { join } from 'node:path'
 import { NetworkProtocol, type Client, type Container, type File, type Platform as DaggerPlatform } from '@dagger.io/dagger'
 import type { BuildPlan, TargetPlan } from '../../plan/build-plan.js'
@@ -8,21 +9,27 @@ import { buildLayer } from '../local/layer.js'
 import { writeOciArchive } from '../local/oci-writer.js'
 import { materialize } from '../local/runtime-files.js'
 
-/** Writes the base files as a one-layer image per platform, for Container.import_. */
-export async function baseArchive(plan: BuildPlan, t: TargetPlan, ctx: { sourceDir: string; goroot: string; epoch: number; tmp: string }): Promise<string | null> {
-  if (plan.runtime.base.kind === 'image' || plan.runtime.files.length === 0) return null
+/** Writes the plan's runtime files as a one-layer image per platform, for Container.import_; null when there are none. */
+export async function filesArchive(plan: BuildPlan, t: TargetPlan, ctx: { sourceDir: string; goroot: string; epoch: number; tmp: string }): Promise<string | null> {
+  if (plan.runtime.files.length === 0) return null
   const layer = await buildLayer(await materialize(plan.runtime.files, { sourceDir: ctx.sourceDir, goroot: ctx.goroot }), { mtime: ctx.epoch })
   const path = join(ctx.tmp, `base-${t.output.replace(/\//g, '-')}.tar`)
   await writeOciArchive(path, [{ platform: { os: t.os, architecture: t.architecture, ...(t.variant ? { variant: t.variant } : {}) }, layers: [layer], config: {} }], { sourceDateEpoch: ctx.epoch })
   return path
 }
 
-export function runtimeContainer(dag: Client, plan: BuildPlan, t: TargetPlan, binary: File, base: File | null): Container {
+/** The base with the plan's files in place, before the binary and the image config. */
+export function baseContainer(dag: Client, plan: BuildPlan, t: TargetPlan, files: File | null): Container {
   const r = plan.runtime
-  let c = dag.container({ platform: daggerPlatform(t) })
-  if (r.base.kind === 'image') c = c.from(r.base.ref)
-  else if (base) c = c.import_(base)
-  c = c.withFile(r.binaryPath, binary, { permissions: 0o755 })
+  const c = dag.container({ platform: daggerPlatform(t) })
+  if (r.base.kind !== 'image') return files ? c.import_(files) : c
+  const base = c.from(r.base.ref)
+  return files ? base.withDirectory('/', dag.container({ platform: daggerPlatform(t) }).import_(files).rootfs()) : base
+}
+
+export function runtimeContainer(plan: BuildPlan, base: Container, binary: File): Container {
+  const r = plan.runtime
+  let c = base.withFile(r.binaryPath, binary, { permissions: 0o755 })
   for (const e of r.config.env) {
     const i = e.indexOf('=')
     c = c.withEnvVariable(e.slice(0, i), e.slice(i + 1))

@@ -6,6 +6,7 @@ import type { LocalContext } from './local-engine.js'
 import { cachedLayer } from './layer-cache.js'
 import { materialize } from './runtime-files.js'
 import { configOnBase } from './base-image.js'
+import { imageAnnotations, upxVerdict } from '../annotations.js'
 
 export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   const r = c.plan.runtime
@@ -38,13 +39,12 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
         ...(r.config.exposedPorts.length ? { ExposedPorts: Object.fromEntries(r.config.exposedPorts.map((p) => [p, {}])) } : {}),
         Labels: { ...r.config.labels },
       },
-      annotations: {
-        // The OCI pre-defined annotations that let scanners and bots track the base.
-        ...(pulled ? { 'org.opencontainers.image.base.name': (r.base as { ref: string }).ref, 'org.opencontainers.image.base.digest': pulled.reference.split('@')[1]! } : {}),
-        ...r.annotations,
-        'dev.gostatic.verified': `static ${t.verified!.elf.machine}, CGO_ENABLED=0, -trimpath`,
-        'dev.gostatic.upx': t.upx?.kind === 'packed' ? 'packed' : t.target.upx.kind === 'refused' ? `refused (${t.target.upx.rule})` : t.upx ? 'kept unpacked' : 'not requested',
-      },
+      annotations: imageAnnotations(
+        r.annotations,
+        t.target,
+        { machine: t.verified!.elf.machine, strip: t.strip === null ? 'not requested' : t.strip.kind, upx: upxVerdict(t.target.upx, t.upx?.kind ?? null) },
+        pulled && r.base.kind === 'image' ? { name: r.base.ref, digest: pulled.resolvedDigest } : null,
+      ),
       binary: { bytes, verified: t.verified! },
     })
   }

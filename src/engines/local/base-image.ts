@@ -14,11 +14,14 @@ export interface BaseImageOptions extends RegistryOptions {
 }
 
 /** Pulls `ref` for each target; says where it came from (cache or registry) and what it resolved to. */
-export async function pullBaseImages(ref: string, targets: readonly TargetPlan[], service: string, emit: EventSink, opts: BaseImageOptions): Promise<Map<Platform, PulledImage>> {
+/** A pulled base for one platform, plus the digest its reference resolved to (an index for multi-platform bases). */
+export type BaseImage = PulledImage & { readonly resolvedDigest: string }
+
+export async function pullBaseImages(ref: string, targets: readonly TargetPlan[], service: string, emit: EventSink, opts: BaseImageOptions): Promise<Map<Platform, BaseImage>> {
   const platforms = targets.map((t) => ({ os: t.os, architecture: t.architecture, ...(t.variant ? { variant: t.variant } : {}) }))
   const out = await pullImage(ref, platforms, opts)
   emit({ kind: 'info', service, message: `runtime base ${ref} → ${out.digest} (${out.usedNetwork ? `pulled from ${out.ref.registry}` : 'from the local cache, no network'})` })
-  return new Map(targets.map((t, i) => [t.platform, out.images[i]!]))
+  return new Map(targets.map((t, i) => [t.platform, { ...out.images[i]!, resolvedDigest: out.digest }]))
 }
 
 /**

@@ -23,7 +23,8 @@ import { localSecretEnv } from './local-secrets.js'
 import { buildHostEnv } from './host-env.js'
 import { defaultCacheDir } from './cache-dir.js'
 import { pullBaseImages } from './base-image.js'
-import type { PulledImage } from '../../registry/pull-image.js'
+import { sourceDateEpoch } from '../source-date-epoch.js'
+import type { BaseImage } from './base-image.js'
 import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
 
 export interface LocalEngineOptions extends RegistryOptions {
@@ -66,7 +67,7 @@ export interface LocalContext {
   /** Secret env for the go process only (never the image). */
   readonly secretEnv: Readonly<Record<string, string>>
   /** The pulled image base per platform; null for bases gostatic makes. */
-  bases: ReadonlyMap<Platform, PulledImage> | null
+  bases: ReadonlyMap<Platform, BaseImage> | null
   result?: BuildResult
 }
 
@@ -192,14 +193,6 @@ function warn(c: LocalContext, message: string, platform: Platform): void {
 
 function packedFacts(bytes: Buffer) {
   return { upx: true, size: bytes.length }
-}
-
-function sourceDateEpoch(opts: LocalEngineOptions, env: NodeJS.ProcessEnv): number {
-  if (opts.sourceDateEpoch !== undefined) return opts.sourceDateEpoch
-  const v = env['SOURCE_DATE_EPOCH']
-  if (v === undefined || v === '') return 0
-  if (!/^\d+$/.test(v)) throw new GostaticError(ErrorCode.INVALID_CONFIG, `SOURCE_DATE_EPOCH must be whole seconds since 1970, got '${v}'`)
-  return Number(v)
 }
 
 /**

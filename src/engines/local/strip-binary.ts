@@ -24,16 +24,23 @@ export async function stripBinary(path: string, plan: StripPlan, what: string, e
       continue
     }
     const after = await readFile(tmp)
-    const masks = [...headerRanges(before), ...headerRanges(after)]
-    const diff = segmentDiff(masked(before, masks), readElf(before).loadSegments, masked(after, masks), readElf(after).loadSegments)
-    if (diff) {
+    try {
+      checkStripKeptLoad(before, after, cand, what)
+    } catch (e) {
       await rm(tmp, { force: true })
-      throw new GostaticError(ErrorCode.STRIP_CHANGED_LOAD, `${cand} changed what the kernel loads from ${what}: ${diff}`, { hint: 'drop .strip() (-s -w already removed the symbol tables) and report this binary' })
+      throw e
     }
     await rename(tmp, path)
     return { kind: 'stripped', tool: cand, before: before.length, after: after.length }
   }
   return { kind: 'skipped', warning: `${what}: ${plan.skipWarning}${tried.length ? ` [${tried.join('; ')}]` : ''}`, tried }
+}
+
+/** Throws STRIP_CHANGED_LOAD when `tool` changed what the kernel loads from the binary (`before` → `after`). Every engine that strips runs it. */
+export function checkStripKeptLoad(before: Buffer, after: Buffer, tool: string, what: string): void {
+  const masks = [...headerRanges(before), ...headerRanges(after)]
+  const diff = segmentDiff(masked(before, masks), readElf(before).loadSegments, masked(after, masks), readElf(after).loadSegments)
+  if (diff) throw new GostaticError(ErrorCode.STRIP_CHANGED_LOAD, `${tool} changed what the kernel loads from ${what}: ${diff}`, { hint: 'drop .strip() (-s -w already removed the symbol tables) and report this binary' })
 }
 
 // Go maps its ELF header, program headers and (with -s -w) its section header

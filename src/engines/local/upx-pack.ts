@@ -16,7 +16,7 @@ export interface StartupCost {
 }
 
 // UPX's own "can't" exceptions: packing is impossible, not broken.
-const CANT = /(AlreadyPackedException|NotCompressibleException|CantPackException|UnknownExecutableFormatException)[^\n]*/
+export const UPX_CANT = /(AlreadyPackedException|NotCompressibleException|CantPackException|UnknownExecutableFormatException)[^\n]*/
 
 export async function upxPack(path: string, plan: Extract<UpxPlan, { kind: 'pack' }>, what: string, canRun: boolean, toolEnv: NodeJS.ProcessEnv = process.env): Promise<UpxOutcome> {
   const before = (await stat(path)).size
@@ -25,7 +25,7 @@ export async function upxPack(path: string, plan: Extract<UpxPlan, { kind: 'pack
   const r = await runTool('upx', [...plan.args, '-o', packed, path], { env: toolEnv })
   if (r.exitCode !== 0) {
     await rm(packed, { force: true })
-    const cant = CANT.exec(r.stderr + r.stdout)
+    const cant = UPX_CANT.exec(r.stderr + r.stdout)
     if (cant && !plan.required) return { kind: 'kept-unpacked', reason: `upx can't pack ${what}: ${cant[0].trim()}` }
     throw new ToolError(ErrorCode.UPX_FAILED, `upx failed on ${what}${cant ? ` (${cant[1]}; upx({ required: true }) makes this fatal)` : ''}`, r)
   }

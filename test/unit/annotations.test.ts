@@ -1,0 +1,46 @@
+// The annotations both engines write come from one function, fed by what happened.
+import { describe, expect, it } from 'vitest'
+import { goService } from '../../src/index.js'
+import { imageAnnotations, upxVerdict } from '../../src/engines/annotations.js'
+import { sourceDateEpoch } from '../../src/engines/source-date-epoch.js'
+
+const svc = () => goService({ name: 'hello', source: 'examples/hello' })
+
+describe('image annotations', () => {
+  it("records the plan's verified settings, the strip outcome and the UPX verdict", () => {
+    const p = svc().annotations({ 'org.opencontainers.image.source': 'https://example.com/hello' }).plan()
+    const t = p.targets[0]!
+    expect(imageAnnotations(p.runtime.annotations, t, { machine: 'x86_64', strip: 'skipped', upx: upxVerdict(t.upx, null) }, null)).toEqual({
+      'org.opencontainers.image.source': 'https://example.com/hello',
+      'dev.gostatic.verified': 'static x86_64, CGO_ENABLED=0 -trimpath=true GOOS=linux GOARCH=amd64',
+      'dev.gostatic.strip': 'skipped',
+      'dev.gostatic.upx': 'not requested',
+    })
+  })
+
+  it('names the refusing rule, and tells packed from kept unpacked', () => {
+    const refused = svc().environment('production').upx().plan().targets[0]!
+    expect(imageAnnotations({}, refused, { machine: 'x86_64', strip: 'not requested', upx: upxVerdict(refused.upx, null) }, null)['dev.gostatic.upx']).toBe('refused (environment)')
+    const pack = svc().upx().plan().targets[0]!
+    expect([upxVerdict(pack.upx, 'packed'), upxVerdict(pack.upx, 'kept-unpacked'), upxVerdict(svc().plan().targets[0]!.upx, null)]).toEqual(['packed', 'kept unpacked', 'not requested'])
+  })
+
+  it('names an image base and the digest it resolved to first', () => {
+    const p = svc().runtime('alpine:3.20').plan()
+    const a = imageAnnotations(p.runtime.annotations, p.targets[0]!, { machine: 'x86_64', strip: 'not requested', upx: 'not requested' }, { name: 'alpine:3.20', digest: 'sha256:abc' })
+    expect(Object.entries(a).slice(0, 2)).toEqual([
+      ['org.opencontainers.image.base.name', 'alpine:3.20'],
+      ['org.opencontainers.image.base.digest', 'sha256:abc'],
+    ])
+  })
+})
+
+describe('SOURCE_DATE_EPOCH', () => {
+  it('takes the option first, then whole seconds from the environment, else 0', () => {
+    expect(sourceDateEpoch({ sourceDateEpoch: 5 }, { SOURCE_DATE_EPOCH: '7' })).toBe(5)
+    expect(sourceDateEpoch({}, { SOURCE_DATE_EPOCH: '1700000000' })).toBe(1700000000)
+    expect(sourceDateEpoch({}, { SOURCE_DATE_EPOCH: '' })).toBe(0)
+    expect(sourceDateEpoch({}, {})).toBe(0)
+    expect(() => sourceDateEpoch({}, { SOURCE_DATE_EPOCH: '1.5' })).toThrow("SOURCE_DATE_EPOCH must be whole seconds since 1970, got '1.5'")
+  })
+})
