@@ -51,6 +51,38 @@ BUILDER_REFS=("$REG/gostatic/go-builder:$GO_MINOR" "$REG/library/golang:$GO_MINO
 ALPINE_REF=$REG/library/alpine:$ALPINE_VERSION
 LABEL=org.gostatic.builder-image
 
+# The first line of the registry's answer to GET /v2/ (bash speaks HTTP/1.0;
+# curl is not among the tools we install); nothing when no one answers.
+registry_status() {
+  local host=${REG%:*} port=${REG##*:}
+  [ "$host" != "$REG" ] || port=80
+  # shellcheck disable=SC2016 # $1..$3 expand in the inner bash
+  timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2" &&
+    printf "GET /v2/ HTTP/1.0\r\nHost: %s\r\n\r\n" "$3" >&3 && head -n1 <&3' _ "$host" "$port" "$REG" 2>/dev/null |
+    tr -d '\r' || true
+}
+
+# Before minutes of mmdebstrap: the push at the end needs the registry.
+need_registry() {
+  local st
+  st=$(registry_status)
+  case $st in
+    *' 200 '*|*' 200') ;;
+    '') die "no registry answers at http://$REG/v2/; start it first (scripts/services.sh up) or set GOSTATIC_REGISTRY" ;;
+    *) die "http://$REG/v2/ answered '$st', not 200: this pushes without credentials to the open registry of scripts/services.sh" ;;
+  esac
+}
+
+# mmdebstrap (root mode) mounts /proc, /sys and /dev nodes inside the rootfs;
+# one killed midway leaves them mounted. Unmount those first, and never let
+# rm cross into a mount.
+remove_rootfs() { # remove_rootfs <dir>
+  local m
+  while read -r m; do umount -l "$m" 2>/dev/null || true
+  done < <(awk -v d="$1/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+  rm -rf --one-file-system "$1"
+}
+
 registry_has() { # registry_has <ref>: the tag exists and carries this recipe's label
   local got
   got=$(skopeo inspect --tls-verify=false --retry-times 0 "docker://$1" 2>/dev/null |
@@ -103,7 +135,7 @@ build_builder() {
     --config.env GOLANG_VERSION="${GO_VERSION#go}" \
     --config.workingdir /go --config.cmd /bin/bash \
     --config.label "org.opencontainers.image.description=gostatic Go builder: Debian $SUITE + $GO_VERSION; stands in for golang:$GO_MINOR-alpine"
-  rm -rf "$root"
+  remove_rootfs "$root"
   log "builder image built in $(since "$t0")"
 }
 
@@ -120,7 +152,7 @@ build_alpine() {
   umoci_image alpine "$root" \
     --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --config.cmd /bin/sh \
     --config.label "org.opencontainers.image.description=gostatic stand-in for alpine:$ALPINE_VERSION (busybox-static, not Alpine)"
-  rm -rf "$root"
+  remove_rootfs "$root"
 }
 
 push() { # push <tag> <ref>
@@ -132,6 +164,7 @@ push() { # push <tag> <ref>
 main() {
   local t0 r
   t0=$(now_ms)
+  need_registry
   if [ "${1:-}" != --force ] && all_pushed; then
     log "registry already has ${BUILDER_REFS[*]} $ALPINE_REF ($STAMP)"
     return 0
@@ -139,7 +172,8 @@ main() {
   mkdir -p "$CACHE"
   exec 9>"$CACHE.lock"
   flock -w 900 9 || die "another builder-image.sh is still running"
-  rm -rf "$CACHE"/rootfs.* "$CACHE"/layer.*
+  for r in "$CACHE"/rootfs.*; do [ ! -d "$r" ] || remove_rootfs "$r"; done
+  rm -f "$CACHE"/layer.*
   if [ "${1:-}" = --force ] || [ ! -f "$CACHE/complete" ]; then
     rm -rf "$LAYOUT" "$CACHE/complete"
     umoci init --layout "$LAYOUT"

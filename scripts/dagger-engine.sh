@@ -8,6 +8,7 @@
 #   scripts/dagger-engine.sh down     stop the engine and remove its network namespace
 #   scripts/dagger-engine.sh status   exit 0 when a session answers a query, 3 otherwise
 #   scripts/dagger-engine.sh env      export lines: eval "$(scripts/dagger-engine.sh env)"
+#   scripts/dagger-engine.sh vet      gofmt + go vet the Go sources in scripts/dagger/
 #
 # What is built, and why it differs from a stock engine image:
 # - Version: the Go module proxy here serves github.com/dagger/dagger at
@@ -17,17 +18,24 @@
 #   nested dirs that a module zip lacks. dagger.io/dagger is replaced by its
 #   published version. distconsts has no tag and the proxy refuses its
 #   pseudo-version, so we write a module with the constants the engine reads
-#   (paths the engine image uses, listed below in write_distconsts).
+#   (the paths a stock engine image uses: scripts/dagger/distconsts/).
 # - The proxy refuses four modules: github.com/vito/{tuist,tuist/teav1,
 #   midterm} (the CLI's terminal UI) and github.com/vito/dang/v2 (the Dang v2
 #   module SDK). They get empty stand-in modules, and the engine is built with
 #   `go build -overlay` that (a) swaps package dagql/idtui for a small one of
-#   ours with the few names the engine uses, (b) drops one midterm call from
-#   util/scrub and (c) serves Dang modules with the v1 SDK. The upstream CLI
-#   cannot be built without them, so `dagger` is our session-only client over
-#   the engine's own client package: it implements `dagger session`, the one
-#   command SDKs run. When the proxy serves all four, the stock CLI and engine
-#   are built instead.
+#   ours with the few names the engine uses (scripts/dagger/idtui/), (b) drops
+#   one midterm call from util/scrub and (c) serves Dang modules with the v1
+#   SDK. The upstream CLI cannot be built without them, so `dagger` is our
+#   session-only client over the engine's own client package
+#   (scripts/dagger/session-cli/): it implements `dagger session`, the one
+#   command SDKs run. When the proxy serves all four, the stock CLI and
+#   engine are built instead.
+# - Go: Dagger's go.mod names the minimum Go (`go 1.26.1` for v0.21.8); the
+#   build runs with GOTOOLCHAIN=auto, so an older local Go fetches that
+#   toolchain through the Go module proxy instead of failing.
+# - Cache: $CACHE/BUILD-INFO records RECIPE and a hash of scripts/dagger/, and
+#   a build is reused only when both match: editing a Go source there rebuilds
+#   by itself; bump RECIPE when the build steps in this script change.
 #
 # Runtime (`up`): a network namespace of our own holds the engine, its bridge,
 # dnsmasq and iptables rules, and a second docker-registry on its loopback
@@ -44,14 +52,19 @@
 # view (the engine hard-codes the path); the CNI plugins (Debian's bridge,
 # loopback, firewall, host-local plus the engine's dnsname) are in $BIN/cni,
 # passed with --oci-cni-binary-dir instead of /opt/cni/bin, which would need
-# a mount point on the host.
+# a mount point on the host. The CNI plugins do keep state on the host
+# (/var/lib/cni, /run/containers/cni/dnsname/dagger) and dnsmasq outlives
+# an engine that dies, so every fresh start (no engine answering) and `down`
+# first clears what an earlier engine left: processes in the namespace, the
+# namespace itself, that CNI state and the sockets.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
+GO_SRC=$HERE/dagger # the Go sources the build copies in (see its README.md)
 
 DAGGER_VERSION=${GOSTATIC_DAGGER_VERSION:-v0.21.8}
-RECIPE=1 # bump when the build below changes, to invalidate caches
+RECIPE=1 # bump when the build steps below change (scripts/dagger/ is hashed in)
 CACHE=${GOSTATIC_DAGGER_CACHE:-/var/cache/gostatic/dagger-$DAGGER_VERSION}
 BIN=$CACHE/bin
 NETNS=gostatic-dagger
@@ -81,13 +94,24 @@ lock() {
   exec 9>"$RUN/lock"
   flock -w 900 9 || die "another dagger-engine.sh is still running"
 }
+rotate_log() { # rotate_log <file>: keeps one older copy once it passes 50 MB
+  [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -lt 52428800 ] || mv -f "$1" "$1.1"
+}
 
 # ---------------------------------------------------------------- build
 
 build_info() { cat "$CACHE/BUILD-INFO" 2>/dev/null; }
+# One hash of the Go sources in scripts/dagger/ (README.md aside), the same in
+# any clone: the cache is keyed on it as well as on RECIPE.
+sources_hash() {
+  [ -d "$GO_SRC" ] || die "no $GO_SRC: the Go sources this script builds with"
+  (cd "$GO_SRC" && find . -type f ! -name '*.md' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) |
+    sha256sum | cut -c1-16
+}
 is_built() {
-  build_info | grep -q "^recipe=$RECIPE\$" || return 1
-  local b
+  local info b
+  info=$(build_info) || return 1
+  grep -qx "recipe=$RECIPE" <<<"$info" && grep -qx "sources=$(sources_hash)" <<<"$info" || return 1
   for b in dagger-engine dagger dagger-init dial-stdio cni/dnsname cni/bridge cni/loopback cni/firewall cni/host-local; do
     [ -x "$BIN/$b" ] || return 1
   done
@@ -110,215 +134,109 @@ mod_served() { # mod_served <path@version>: 0 when the proxy serves its zip
   (cd / && go mod download -json "$1" 2>/dev/null) | jq -e 'has("Error") | not' >/dev/null
 }
 
-# The constants the engine and CLI read from github.com/dagger/dagger/engine/distconsts,
-# with the values a stock engine image is laid out for.
-write_distconsts() { # write_distconsts <dir>
-  mkdir -p "$1"
-  printf 'module github.com/dagger/dagger/engine/distconsts\n\ngo 1.22\n' >"$1/go.mod"
-  cat >"$1/distconsts.go" <<'GO'
-// Package distconsts: written by gostatic's scripts/dagger-engine.sh, because
-// the Go module proxy does not serve this nested module of Dagger.
-package distconsts
+version_ge() { [ "$(printf '%s\n' "$1" "$2" | sort -V | head -n1)" = "$2" ]; } # $1 >= $2
 
-const (
-	EngineContainerName   = "dagger-engine.dev"
-	DefaultEngineSockAddr = "unix:///run/dagger/engine.sock"
-
-	RuncPath              = "/usr/local/bin/runc"
-	DaggerInitPath        = "/usr/local/bin/dagger-init"
-	TiniPath              = "/usr/local/bin/tini"
-	EngineDefaultStateDir = "/var/lib/dagger"
-
-	EngineContainerBuiltinContentDir   = "/usr/local/share/dagger/content"
-	EngineCustomCACertsDir             = "/usr/local/share/ca-certificates"
-	GoSDKManifestDigestEnvName         = "DAGGER_GO_SDK_MANIFEST_DIGEST"
-	PythonSDKManifestDigestEnvName     = "DAGGER_PYTHON_SDK_MANIFEST_DIGEST"
-	TypescriptSDKManifestDigestEnvName = "DAGGER_TYPESCRIPT_SDK_MANIFEST_DIGEST"
-
-	AlpineVersion  = "3.22.1"
-	AlpineImage    = "alpine:" + AlpineVersion
-	GolangVersion  = "1.26"
-	GolangImage    = "golang:" + GolangVersion + "-alpine"
-	BusyboxVersion = "1.37.0"
-	BusyboxImage   = "busybox:" + BusyboxVersion
-
-	OCIVersionAnnotation = "org.opencontainers.image.version"
-)
-GO
+# Dagger's go.mod names the Go it needs; GOTOOLCHAIN=auto (exported by
+# prepare_tree) has an older local Go fetch that release through the module
+# proxy. Fails, saying so, when neither works.
+check_toolchain() {
+  local want have used
+  want=$(sed -n 's/^go \([0-9][0-9.]*\)[[:space:]]*$/\1/p' "$SRC/go.mod" | head -n1)
+  have=$(GOTOOLCHAIN=local go env GOVERSION)
+  if [ -n "$want" ] && ! version_ge "${have#go}" "$want"; then
+    log "local $have is older than the 'go $want' in Dagger $DAGGER_VERSION's go.mod; fetching go$want through the Go module proxy (GOTOOLCHAIN=auto)"
+  fi
+  used=$(cd "$SRC" && go env GOVERSION 2>&1) ||
+    die "Dagger $DAGGER_VERSION needs Go >= ${want:-?} and the local $have could not switch to it: $used; install Go ${want:-?} or newer"
+  GO_USED=$used
 }
 
-# Package dagql/idtui reduced to what core/ and util/scrub use (the terminal
-# banner of Container.terminal and a few scrubbing constants).
-write_idtui_min() { # write_idtui_min <file>
-  cat >"$1" <<'GO'
-// Package idtui: gostatic's stand-in for Dagger's terminal UI package, which
-// needs modules the Go module proxy here does not serve. It keeps only what
-// the engine uses.
-package idtui
+# Lays out Dagger's module in a fresh $WORK with every replacement, stand-in
+# and overlay the build needs; sets SRC, HASH, DC, STUBBED, ENGINE_FLAGS and
+# CLI_SRC. Removes $WORK on exit unless the caller does first.
+prepare_tree() {
+  local dl dir time pseudo m v ovl f
+  need_tools go jq readelf
+  export GOTOOLCHAIN=auto GOFLAGS=-buildvcs=false CGO_ENABLED=0
+  mkdir -p "${CACHE%/*}"
+  rm -rf "${CACHE%/*}"/.dagger-build.* # left by an interrupted build (we hold the lock)
+  # A fixed path, not mktemp's: the binaries record the dirs of replaced
+  # modules and Go's cache keys hash them, so with one path the same inputs
+  # give the same bytes and a rebuild reuses Go's build cache.
+  WORK=${CACHE%/*}/.dagger-build.$DAGGER_VERSION
+  mkdir -p "$WORK"
+  trap 'rm -rf "$WORK"' EXIT
+  SRC=$WORK/src
 
-import (
-	"fmt"
-	"io"
+  log "downloading github.com/dagger/dagger@$DAGGER_VERSION through the Go module proxy"
+  dl=$(mod_download "github.com/dagger/dagger@$DAGGER_VERSION")
+  dir=$(jq -r '.Dir // empty' <<<"$dl")
+  [ -n "$dir" ] || die "the module proxy did not serve github.com/dagger/dagger@$DAGGER_VERSION: $(jq -r .Error <<<"$dl")"
+  HASH=$(jq -r '.Origin.Hash // empty' <<<"$dl")
+  cp -r "$dir" "$SRC"
+  chmod -R u+w "$SRC"
+  check_toolchain
 
-	"github.com/muesli/termenv"
+  # dagger.io/dagger: the published Go SDK of the same version.
+  mod_served "dagger.io/dagger@$DAGGER_VERSION" || die "the module proxy does not serve dagger.io/dagger@$DAGGER_VERSION"
+  (cd "$SRC" && go mod edit -replace "dagger.io/dagger=dagger.io/dagger@$DAGGER_VERSION")
 
-	"github.com/dagger/dagger/dagql/call"
-)
+  # distconsts: the pseudo-version at the tagged commit, else our own module.
+  time=$(jq -r '.Time' "$(jq -r .Info <<<"$dl")" | tr -d -- '-:TZ' | cut -c1-14)
+  pseudo="v0.0.0-$time-${HASH:0:12}"
+  if [ -n "$HASH" ] && mod_served "github.com/dagger/dagger/engine/distconsts@$pseudo"; then
+    DC="github.com/dagger/dagger/engine/distconsts@$pseudo"
+  else
+    log "the proxy refuses github.com/dagger/dagger/engine/distconsts@$pseudo; using scripts/dagger/distconsts"
+    cp -r "$GO_SRC/distconsts" "$WORK/distconsts"
+    DC=$WORK/distconsts
+  fi
+  (cd "$SRC" && go mod edit -replace "github.com/dagger/dagger/engine/distconsts=$DC")
 
-const (
-	DotFilled   = "●"
-	IconSuccess = "✔"
-	IconFailure = "✘"
-	IconCached  = "$"
-)
+  # Modules the proxy refuses become empty stand-ins.
+  STUBBED=()
+  for m in "${REFUSABLE[@]}"; do
+    v=$(cd "$SRC" && go mod edit -json | jq -r --arg m "$m" '.Require[] | select(.Path == $m) | .Version')
+    [ -n "$v" ] || continue
+    if ! mod_served "$m@$v"; then
+      STUBBED+=("$m@$v")
+      mkdir -p "$WORK/stub/$m"
+      printf 'module %s\n\ngo 1.22\n' "$m" >"$WORK/stub/$m/go.mod"
+      (cd "$SRC" && go mod edit -replace "$m=$WORK/stub/$m")
+    fi
+  done
 
-var SkipLoggedOutTraceMsgEnvs = []string{"DAGGER_NO_NAG", "NOTHANKS", "SHUTUP", "GOAWAY", "STOPIT"}
-
-func NewOutput(w io.Writer, opts ...termenv.OutputOption) *termenv.Output {
-	profile := termenv.ANSI
-	if termenv.EnvNoColor() {
-		profile = termenv.Ascii
-	}
-	return termenv.NewOutput(w, append([]termenv.OutputOption{termenv.WithProfile(profile), termenv.WithTTY(true)}, opts...)...)
-}
-
-// Dump prints a call ID on one line.
-type Dump struct {
-	Newline string
-	Prefix  string
-}
-
-func (d *Dump) DumpID(out *termenv.Output, id *call.ID) error {
-	if id == nil {
-		return nil
-	}
-	_, err := fmt.Fprint(out, d.Prefix, id.Display(), d.Newline)
-	return err
-}
-GO
-}
-
-# gostatic's session-only `dagger` CLI (see the header).
-write_session_cli() { # write_session_cli <dir>
-  mkdir -p "$1"
-  cat >"$1/main.go" <<'GO'
-// Command dagger: gostatic's session-only Dagger CLI. It implements the one
-// subcommand SDKs run, `dagger session`, over the engine's own client package;
-// the upstream CLI's terminal UI needs modules the Go module proxy here does
-// not serve. Built by scripts/dagger-engine.sh.
-package main
-
-import (
-	"context"
-	"encoding/json"
-	"errors"
-	"flag"
-	"fmt"
-	"io"
-	"net"
-	"net/http"
-	"os"
-	"os/signal"
-	"runtime"
-	"syscall"
-	"time"
-
-	"github.com/google/uuid"
-
-	"github.com/dagger/dagger/engine"
-	"github.com/dagger/dagger/engine/client"
-)
-
-type list []string
-
-func (l *list) String() string     { return fmt.Sprint(*l) }
-func (l *list) Set(v string) error { *l = append(*l, v); return nil }
-
-func main() {
-	cmd := ""
-	if len(os.Args) > 1 {
-		cmd = os.Args[1]
-	}
-	switch cmd {
-	case "version", "--version":
-		fmt.Printf("dagger %s (gostatic session-only build) %s/%s\n", engine.Version, runtime.GOOS, runtime.GOARCH)
-	case "session":
-		if err := session(os.Args[2:]); err != nil {
-			fmt.Fprintln(os.Stderr, "dagger session:", err)
-			os.Exit(1)
-		}
-	default:
-		fmt.Fprintln(os.Stderr, "usage: dagger session [--workdir DIR] [--label K:V]... | dagger version")
-		os.Exit(2)
-	}
-}
-
-func session(args []string) error {
-	fs := flag.NewFlagSet("session", flag.ContinueOnError)
-	var labels list
-	fs.Var(&labels, "label", "SDK identification (accepted, unused)")
-	workdir := fs.String("workdir", "", "directory host paths are relative to")
-	fs.String("project", "", "accepted, unused")
-	version := fs.String("version", "", "client version to announce")
-	workspace := fs.String("workspace", "", "workspace to load")
-	loadWS := fs.Bool("load-workspace-modules", false, "load workspace modules")
-	skipWS := fs.Bool("skip-workspace-modules", false, "skip workspace modules")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *workdir != "" {
-		if err := os.Chdir(*workdir); err != nil {
-			return err
-		}
-	}
-	runner := os.Getenv("_EXPERIMENTAL_DAGGER_RUNNER_HOST")
-	if runner == "" {
-		return errors.New("_EXPERIMENTAL_DAGGER_RUNNER_HOST is not set; this build cannot provision an engine")
-	}
-	signal.Ignore(syscall.SIGPIPE)
-
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGINT, syscall.SIGTERM)
-	go func() { <-stop; l.Close() }()
-	// The SDK ends the session by closing our stdin.
-	go func() { io.Copy(io.Discard, os.Stdin); l.Close() }()
-
-	token := uuid.NewString()
-	params := client.Params{
-		SecretToken:          token,
-		RunnerHost:           runner,
-		Version:              *version,
-		LoadWorkspaceModules: *loadWS,
-		SkipWorkspaceModules: *skipWS,
-	}
-	if *workspace != "" {
-		params.Workspace = workspace
-	}
-	ctx := context.Background()
-	sess, err := client.Connect(ctx, params)
-	if err != nil {
-		return fmt.Errorf("connect to %s: %w", runner, err)
-	}
-	defer sess.Close()
-
-	line, err := json.Marshal(map[string]any{"port": l.Addr().(*net.TCPAddr).Port, "session_token": token})
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stdout.Write(append(line, '\n')); err != nil {
-		return err
-	}
-	srv := http.Server{Handler: sess, ReadHeaderTimeout: 30 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
-	if err := srv.Serve(l); err != nil && !errors.Is(err, net.ErrClosed) {
-		return err
-	}
-	return nil
-}
-GO
+  ENGINE_FLAGS=()
+  CLI_SRC=./cmd/dagger
+  if [ ${#STUBBED[@]} -gt 0 ]; then
+    log "the proxy refuses ${STUBBED[*]}: building the engine with an overlay and the session-only CLI"
+    ovl=$WORK/overlay
+    mkdir -p "$ovl"
+    # Package dagql/idtui reduced to what core/ and util/scrub use.
+    cp "$GO_SRC/idtui/idtui.go" "$ovl/idtui.go"
+    sed -e '/"github.com\/vito\/midterm"/d' -e 's/midterm\.Reset\.Render()/"\\x1b[0m"/' \
+      "$SRC/util/scrub/scrub.go" >"$ovl/scrub.go"
+    sed -e '/dangv2 "github.com\/dagger\/dagger\/core\/sdk\/dang\/v2"/d' -e 's/return dangv2\.Impl{}/return dangv1.Impl{}/' \
+      "$SRC/core/sdk/dang_sdk.go" >"$ovl/dang_sdk.go"
+    if grep -q 'midterm' "$ovl/scrub.go" || grep -q 'dangv2' "$ovl/dang_sdk.go"; then
+      die "the overlay patches no longer apply to $DAGGER_VERSION's util/scrub or core/sdk"
+    fi
+    {
+      echo '{"Replace": {'
+      for f in "$SRC"/dagql/idtui/*.go; do
+        case $f in *_test.go) ;; *) printf '"%s": "",\n' "$f" ;; esac
+      done
+      printf '"%s": "%s",\n' "$SRC/dagql/idtui/gostatic_idtui.go" "$ovl/idtui.go"
+      printf '"%s": "%s",\n' "$SRC/util/scrub/scrub.go" "$ovl/scrub.go"
+      printf '"%s": "%s"\n' "$SRC/core/sdk/dang_sdk.go" "$ovl/dang_sdk.go"
+      echo '}}'
+    } >"$ovl/overlay.json"
+    ENGINE_FLAGS=(-overlay "$ovl/overlay.json")
+    # gostatic's session-only `dagger` CLI (see the header).
+    mkdir -p "$SRC/cmd/gostatic-session"
+    cp "$GO_SRC/session-cli/main.go" "$SRC/cmd/gostatic-session/main.go"
+    CLI_SRC=./cmd/gostatic-session
+  fi
 }
 
 # static <file>: fails when the ELF has a program interpreter (dynamic)
@@ -329,99 +247,30 @@ check_static() {
 }
 
 build() {
-  local t0 work src dl dir hash time pseudo dc stubbed=() m v ovl f ld
+  local t0 f ld out sources
   if is_built; then
     log "cached: $BIN ($(build_info | grep -E '^(dagger|cli|built)=' | tr '\n' ' ' | sed 's/ $//'))"
     return 0
   fi
-  need_tools go jq readelf
   [ -d /usr/lib/cni ] || die "no /usr/lib/cni; run scripts/install-tools.sh (containernetworking-plugins)"
   t0=$(now_ms)
-  export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false CGO_ENABLED=0
-  mkdir -p "${CACHE%/*}"
-  rm -rf "${CACHE%/*}"/.dagger-build.* # left by an interrupted build
-  work=$(mktemp -d "${CACHE%/*}/.dagger-build.XXXXXX")
-  trap 'rm -rf "$work"' RETURN
-  src=$work/src
-
-  log "downloading github.com/dagger/dagger@$DAGGER_VERSION through the Go module proxy"
-  dl=$(mod_download "github.com/dagger/dagger@$DAGGER_VERSION")
-  dir=$(jq -r '.Dir // empty' <<<"$dl")
-  [ -n "$dir" ] || die "the module proxy did not serve github.com/dagger/dagger@$DAGGER_VERSION: $(jq -r .Error <<<"$dl")"
-  hash=$(jq -r '.Origin.Hash // empty' <<<"$dl")
-  cp -r "$dir" "$src"
-  chmod -R u+w "$src"
-
-  # dagger.io/dagger: the published Go SDK of the same version.
-  mod_served "dagger.io/dagger@$DAGGER_VERSION" || die "the module proxy does not serve dagger.io/dagger@$DAGGER_VERSION"
-  (cd "$src" && go mod edit -replace "dagger.io/dagger=dagger.io/dagger@$DAGGER_VERSION")
-
-  # distconsts: the pseudo-version at the tagged commit, else our own module.
-  time=$(jq -r '.Time' "$(jq -r .Info <<<"$dl")" | tr -d -- '-:TZ' | cut -c1-14)
-  pseudo="v0.0.0-$time-${hash:0:12}"
-  if [ -n "$hash" ] && mod_served "github.com/dagger/dagger/engine/distconsts@$pseudo"; then
-    dc="github.com/dagger/dagger/engine/distconsts@$pseudo"
-  else
-    log "the proxy refuses github.com/dagger/dagger/engine/distconsts@$pseudo; writing it"
-    write_distconsts "$work/distconsts"
-    dc=$work/distconsts
-  fi
-  (cd "$src" && go mod edit -replace "github.com/dagger/dagger/engine/distconsts=$dc")
-
-  # Modules the proxy refuses become empty stand-ins.
-  for m in "${REFUSABLE[@]}"; do
-    v=$(cd "$src" && go mod edit -json | jq -r --arg m "$m" '.Require[] | select(.Path == $m) | .Version')
-    [ -n "$v" ] || continue
-    if ! mod_served "$m@$v"; then
-      stubbed+=("$m@$v")
-      mkdir -p "$work/stub/$m"
-      printf 'module %s\n\ngo 1.22\n' "$m" >"$work/stub/$m/go.mod"
-      (cd "$src" && go mod edit -replace "$m=$work/stub/$m")
-    fi
-  done
-
-  local engine_flags=() cli_src=./cmd/dagger
-  if [ ${#stubbed[@]} -gt 0 ]; then
-    log "the proxy refuses ${stubbed[*]}: building the engine with an overlay and the session-only CLI"
-    ovl=$work/overlay
-    mkdir -p "$ovl"
-    write_idtui_min "$ovl/idtui.go"
-    sed -e '/"github.com\/vito\/midterm"/d' -e 's/midterm\.Reset\.Render()/"\\x1b[0m"/' \
-      "$src/util/scrub/scrub.go" >"$ovl/scrub.go"
-    sed -e '/dangv2 "github.com\/dagger\/dagger\/core\/sdk\/dang\/v2"/d' -e 's/return dangv2\.Impl{}/return dangv1.Impl{}/' \
-      "$src/core/sdk/dang_sdk.go" >"$ovl/dang_sdk.go"
-    if grep -q 'midterm' "$ovl/scrub.go" || grep -q 'dangv2' "$ovl/dang_sdk.go"; then
-      die "the overlay patches no longer apply to $DAGGER_VERSION's util/scrub or core/sdk"
-    fi
-    {
-      echo '{"Replace": {'
-      for f in "$src"/dagql/idtui/*.go; do
-        case $f in *_test.go) ;; *) printf '"%s": "",\n' "$f" ;; esac
-      done
-      printf '"%s": "%s",\n' "$src/dagql/idtui/gostatic_idtui.go" "$ovl/idtui.go"
-      printf '"%s": "%s",\n' "$src/util/scrub/scrub.go" "$ovl/scrub.go"
-      printf '"%s": "%s"\n' "$src/core/sdk/dang_sdk.go" "$ovl/dang_sdk.go"
-      echo '}}'
-    } >"$ovl/overlay.json"
-    engine_flags=(-overlay "$ovl/overlay.json")
-    write_session_cli "$src/cmd/gostatic-session"
-    cli_src=./cmd/gostatic-session
-  fi
+  sources=$(sources_hash)
+  prepare_tree
 
   ld="-s -w -X github.com/dagger/dagger/engine.Version=$DAGGER_VERSION -X github.com/dagger/dagger/engine.Tag=$DAGGER_VERSION"
-  local out=$work/out
+  out=$WORK/out
   mkdir -p "$out/cni"
   gob() { # gob <what> <go build args...>
     local b0; b0=$(now_ms)
-    (cd "$src" && go build -mod=mod -trimpath -ldflags "$ld" "${@:2}") 2> >(grep -v '^go: downloading' >&2)
+    (cd "$SRC" && go build -mod=mod -trimpath -ldflags "$ld" "${@:2}") 2> >(grep -v '^go: downloading' >&2)
     log "built $1 in $(since "$b0")"
   }
   # The engine's dockerfile frontend needs these tags (Dagger's own engine build sets them).
-  gob dagger-engine "${engine_flags[@]}" -tags dfexcludepatterns,dfparents -o "$out/dagger-engine" ./cmd/engine
+  gob dagger-engine "${ENGINE_FLAGS[@]}" -tags dfexcludepatterns,dfparents -o "$out/dagger-engine" ./cmd/engine
   gob dagger-init -o "$out/dagger-init" ./cmd/init
   gob dial-stdio -o "$out/dial-stdio" ./cmd/dialstdio
   gob dnsname -o "$out/cni/dnsname" ./cmd/dnsname
-  gob dagger "${engine_flags[@]}" -o "$out/dagger" "$cli_src"
+  gob dagger "${ENGINE_FLAGS[@]}" -o "$out/dagger" "$CLI_SRC"
   for f in dagger-engine dagger-init dial-stdio dagger cni/dnsname; do check_static "$out/$f"; done
   for f in bridge loopback firewall host-local; do
     [ -x "/usr/lib/cni/$f" ] || die "missing CNI plugin /usr/lib/cni/$f"
@@ -431,15 +280,17 @@ build() {
 
   {
     echo "recipe=$RECIPE"
+    echo "sources=$sources"
     echo "dagger=$DAGGER_VERSION"
-    echo "commit=$hash"
-    echo "distconsts=${dc#"$work/"}"
-    echo "stubbed=${stubbed[*]:-}"
-    echo "cli=$([ "$cli_src" = ./cmd/dagger ] && echo upstream || echo gostatic-session-only)"
-    echo "go=$(go env GOVERSION)"
+    echo "commit=$HASH"
+    echo "distconsts=${DC#"$WORK/"}"
+    echo "stubbed=${STUBBED[*]:-}"
+    echo "cli=$([ "$CLI_SRC" = ./cmd/dagger ] && echo upstream || echo gostatic-session-only)"
+    echo "go=$GO_USED"
     echo "built=$(date -Is) in $(since "$t0")"
   } >"$out/BUILD-INFO"
 
+  # BUILD-INFO lands last: an interrupted swap is never taken for a build.
   rm -rf "$CACHE.old"
   [ ! -e "$CACHE" ] || mv "$CACHE" "$CACHE.old"
   mkdir -p "$CACHE"
@@ -447,8 +298,34 @@ build() {
   rm -rf "$BIN"
   mv "$out" "$BIN"
   mv "$CACHE/BUILD-INFO.tmp" "$CACHE/BUILD-INFO"
-  rm -rf "$CACHE.old"
+  rm -rf "$CACHE.old" "$WORK"
+  trap - EXIT
   log "built Dagger $DAGGER_VERSION in $(since "$t0") into $BIN"
+}
+
+# gofmt and go vet of scripts/dagger/, in the same tree a build uses: the two
+# packages that import Dagger's need its module around them.
+vet() {
+  local bad
+  bad=$(gofmt -l "$GO_SRC") || die "gofmt failed on $GO_SRC"
+  [ -z "$bad" ] || die "not gofmt-formatted: $bad"
+  prepare_tree
+  if [ "$DC" = "$WORK/distconsts" ]; then (cd "$DC" && go vet .)
+  else log "distconsts comes from the proxy; vetting scripts/dagger/distconsts on its own"; (cd "$GO_SRC/distconsts" && go vet .); fi
+  if [ ${#STUBBED[@]} -gt 0 ]; then
+    # vet takes in a package's tests too: the upstream idtui tests need the
+    # refused modules, so they go as well. -trimpath: the build's cache keys.
+    local f ovl=$WORK/overlay/vet.json
+    { jq -c '.Replace' "$WORK/overlay/overlay.json"
+      for f in "$SRC"/dagql/idtui/*_test.go; do [ ! -e "$f" ] || jq -cn --arg f "$f" '{($f): ""}'; done
+    } | jq -s '{Replace: add}' >"$ovl"
+    (cd "$SRC" && go vet -mod=mod -trimpath -overlay "$ovl" ./dagql/idtui "$CLI_SRC") 2> >(grep -v '^go: downloading' >&2)
+  else
+    log "the proxy serves every module, so the build uses the upstream idtui and CLI; not vetting ours"
+  fi
+  rm -rf "$WORK"
+  trap - EXIT
+  log "vet: scripts/dagger is gofmt-clean and go vet found nothing"
 }
 
 # ---------------------------------------------------------------- run
@@ -460,6 +337,20 @@ live_pid() { # live_pid <pid-file> <cmdline substring>
   [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2" || return 1
   echo "$pid"
+}
+
+# Right after `daemonize ... &`, $! is still our forked shell until it execs:
+# waits (10s at most) for the pid file's process to show <match>, and fails
+# only when it is gone.
+exec_seen() { # exec_seen <pid-file> <match>
+  local pid _
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  for _ in $(seq 1 100); do
+    live_pid "$1" "$2" >/dev/null && return 0
+    [ -d "/proc/$pid" ] || return 1
+    sleep 0.1
+  done
+  return 1
 }
 
 # Runs "$@" in a new session with no fd above 2 (nothing a CI runner waits on).
@@ -500,6 +391,7 @@ ns_registry_answers() {
 
 wait_until() { # wait_until <secs> <pid-file> <match> <check...>
   local deadline=$(( $(date +%s) + $1 ))
+  exec_seen "$2" "$3" || return 1
   while ! "${@:4}"; do
     live_pid "$2" "$3" >/dev/null || return 1
     [ "$(date +%s)" -lt "$deadline" ] || return 1
@@ -507,12 +399,55 @@ wait_until() { # wait_until <secs> <pid-file> <match> <check...>
   done
 }
 
+netns_listed() { ip netns list | grep -qE "^$NETNS( |\$)"; }
+
+# A name under /run/netns that no longer holds a namespace (e.g. /run kept
+# across a reboot, or a half-done `ip netns add`) is removed and made anew.
 up_netns() {
-  if ! ip netns list | grep -qw "^$NETNS"; then
+  if netns_listed && ! ip -n "$NETNS" link show lo >/dev/null 2>&1; then
+    log "network namespace $NETNS is stale; recreating it"
+    ip netns del "$NETNS" 2>/dev/null || rm -f "/run/netns/$NETNS"
+  fi
+  if ! netns_listed; then
     ip netns add "$NETNS"
     log "network namespace $NETNS created"
   fi
   ip -n "$NETNS" link set lo up
+}
+
+# Ends every process left in our namespace (the registry, a dead engine's
+# dnsmasq, strays) by pid: TERM, then KILL after 10s.
+kill_ns_pids() {
+  local pids=() _
+  netns_listed || return 0
+  mapfile -t pids < <(ip netns pids "$NETNS" 2>/dev/null)
+  [ ${#pids[@]} -gt 0 ] || return 0
+  log "stopping what is left in netns $NETNS: $(for p in "${pids[@]}"; do printf '%s(%s) ' "$p" "$(cat "/proc/$p/comm" 2>/dev/null)"; done)"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    mapfile -t pids < <(ip netns pids "$NETNS" 2>/dev/null)
+    [ ${#pids[@]} -gt 0 ] || return 0
+    sleep 0.2
+  done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+  sleep 0.5
+}
+
+# What an engine that is no longer running leaves behind, cleared before a
+# fresh start and by `down`. Call only with no engine running.
+clean_runtime() {
+  stop_pid "$REG_PID" "registry in $NETNS" "$RUN/registry.yml"
+  kill_ns_pids
+  if netns_listed; then
+    ip netns del "$NETNS" 2>/dev/null || rm -f "/run/netns/$NETNS"
+    log "network namespace $NETNS removed"
+  fi
+  rm -f "$SOCK" "$ENGINE_PID"
+  # dnsmasq and CNI state the engine kept for its (now gone) bridge and
+  # namespace pool, and the buildkit socket it also serves.
+  rm -rf /run/containers/cni/dnsname/dagger /run/buildkit/buildkitd.sock /var/lib/cni/networks/dagger
+  rm -f /var/lib/cni/results/dagger-* /var/lib/cni/results/cni-loopback-*
+  rmdir /run/buildkit /run/containers/cni/dnsname /run/containers/cni /run/containers 2>/dev/null || true
 }
 
 # A second registry process on the namespace's loopback, same storage: the
@@ -522,7 +457,7 @@ up_ns_registry() {
   if live_pid "$REG_PID" "$RUN/registry.yml" >/dev/null && ns_registry_answers; then return 0; fi
   stop_pid "$REG_PID" "registry in $NETNS" "$RUN/registry.yml"
   command -v docker-registry >/dev/null || die "no docker-registry; run scripts/install-tools.sh"
-  mkdir -p "$REG_DATA"
+  mkdir -p "$REG_DATA" "$RUN"
   # No in-memory blob cache: the host's registry writes the same storage.
   cat >"$RUN/registry.yml" <<YML
 version: 0.1
@@ -540,6 +475,7 @@ YML
     [ "$(stat -c %U "$REG_DATA")" = "$REG_USER" ] || chown -R "$REG_USER:" "$REG_DATA"
     as=(setpriv --reuid="$REG_USER" --regid="$REG_USER" --init-groups)
   fi
+  rotate_log "$REG_LOG"
   echo "==== $(date -Is) docker-registry in netns $NETNS" >>"$REG_LOG"
   daemonize ip netns exec "$NETNS" "${as[@]}" docker-registry serve "$RUN/registry.yml" </dev/null >>"$REG_LOG" 2>&1 &
   echo $! >"$REG_PID"
@@ -565,7 +501,9 @@ JSON
 engine_inner() {
   local o d
   o=$STATE/overlay
-  rm -rf "$o"
+  # Nothing is mounted below $o in this fresh mount namespace; --one-file-system
+  # keeps rm on this side of any mount all the same.
+  rm -rf --one-file-system "$o"
   for d in etc usr-bin usr-local; do mkdir -p "$o/$d/upper" "$o/$d/work"; done
   # A sysfs of the engine's network namespace, as `ip netns exec` mounts one,
   # but keeping the cgroup mounts under it that runc needs (ip netns exec
@@ -600,6 +538,7 @@ engine_inner() {
 # One real round trip: `dagger session`, then a GraphQL query through it.
 session_query() { # prints the engine's version
   local line port token body resp rc=1
+  mkdir -p "$RUN"
   coproc SESS { DO_NOT_TRACK=1 DAGGER_NO_UPDATE_CHECK=1 _EXPERIMENTAL_DAGGER_RUNNER_HOST=$RUNNER_HOST \
     exec "$BIN/dagger" session 2>>"$RUN/session-check.log"; }
   if IFS= read -r -t 60 line <&"${SESS[0]}"; then
@@ -621,19 +560,33 @@ session_query() { # prints the engine's version
   return $rc
 }
 
-up_engine() {
+# The running engine's binary was replaced by a build since it started.
+engine_outdated() { # engine_outdated <pid>
+  case $(readlink "/proc/$1/exe" 2>/dev/null) in *' (deleted)') return 0 ;; esac
+  return 1
+}
+
+up() {
   local pid t0 v
   if pid=$(live_pid "$ENGINE_PID" "$BIN/dagger-engine"); then
-    if v=$(session_query); then
+    if engine_outdated "$pid"; then
+      log "engine (pid $pid) runs a binary that a build has replaced since; restarting it"
+    elif v=$(session_query); then
+      up_netns
+      up_ns_registry
       log "engine already up (pid $pid, $RUNNER_HOST, $v)"
       return 0
+    else
+      log "engine (pid $pid) runs but no session answers; restarting it"
     fi
-    log "engine (pid $pid) runs but no session answers; restarting it"
     stop_pid "$ENGINE_PID" engine "$BIN/dagger-engine"
   fi
   t0=$(now_ms)
+  clean_runtime
+  up_netns
+  up_ns_registry
   mkdir -p "$STATE/root" "$(dirname "$SOCK")"
-  rm -f "$SOCK"
+  rotate_log "$ENGINE_LOG"
   echo "==== $(date -Is) dagger-engine $DAGGER_VERSION in netns $NETNS" >>"$ENGINE_LOG"
   daemonize nsenter --net="/run/netns/$NETNS" unshare --mount --propagation private -- \
     bash "$SELF" __engine "$BIN/dagger-engine" </dev/null >>"$ENGINE_LOG" 2>&1 &
@@ -641,9 +594,11 @@ up_engine() {
   # nsenter and unshare exec in turn, and so does the inner script: the pid
   # stays the engine's.
   if ! wait_until "$WAIT_SECS" "$ENGINE_PID" "$BIN/dagger-engine" test -S "$SOCK"; then
+    local why="exited before it created $SOCK"
+    ! live_pid "$ENGINE_PID" "$BIN/dagger-engine" >/dev/null || why="did not create $SOCK within ${WAIT_SECS}s"
     tail_log "$ENGINE_LOG" 40
     stop_pid "$ENGINE_PID" engine "$BIN/dagger-engine"
-    die "the engine did not create $SOCK within ${WAIT_SECS}s (log: $ENGINE_LOG)"
+    die "the engine $why (log: $ENGINE_LOG)"
   fi
   local deadline=$(( $(date +%s) + WAIT_SECS ))
   until v=$(session_query); do
@@ -660,22 +615,14 @@ up_engine() {
 
 down() {
   stop_pid "$ENGINE_PID" engine "$BIN/dagger-engine"
-  stop_pid "$REG_PID" "registry in $NETNS" "$RUN/registry.yml"
-  rm -f "$SOCK"
-  if ip netns list | grep -qw "^$NETNS"; then
-    ip netns del "$NETNS"
-    log "network namespace $NETNS removed"
-  fi
-  # dnsmasq and CNI state the engine kept for its (now gone) bridge, and the
-  # buildkit socket it also serves.
-  rm -rf /run/containers/cni/dnsname/dagger /run/buildkit/buildkitd.sock
-  rmdir /run/buildkit /run/containers/cni/dnsname /run/containers/cni /run/containers 2>/dev/null || true
+  clean_runtime
 }
 
 status() {
   local rc=0 pid v
   if pid=$(live_pid "$ENGINE_PID" "$BIN/dagger-engine"); then
-    if v=$(session_query); then echo "engine    up    pid $pid  $RUNNER_HOST  $v  netns $NETNS"
+    if engine_outdated "$pid"; then echo "engine    up    pid $pid  $RUNNER_HOST  but runs a replaced binary (run: $0 up)"; rc=3
+    elif v=$(session_query); then echo "engine    up    pid $pid  $RUNNER_HOST  $v  netns $NETNS"
     else echo "engine    up    pid $pid  $RUNNER_HOST  but no session answers"; rc=3; fi
   else echo "engine    down  ($RUNNER_HOST)"; rc=3; fi
   if pid=$(live_pid "$REG_PID" "$RUN/registry.yml") && ns_registry_answers; then
@@ -691,17 +638,16 @@ case ${1:-} in
   up)
     need_root up; lock
     build
-    need_tools ip nsenter unshare setsid runc dnsmasq iptables jq base64
-    up_netns
-    up_ns_registry
-    up_engine ;;
+    need_tools ip nsenter unshare setsid setpriv mount umount runc dnsmasq iptables jq base64
+    up ;;
   down) need_root down; lock; down ;;
   status) status ;;
+  vet) need_root vet; lock; vet ;;
   env)
     echo "export _EXPERIMENTAL_DAGGER_CLI_BIN=$BIN/dagger"
     echo "export _EXPERIMENTAL_DAGGER_RUNNER_HOST=$RUNNER_HOST"
     echo "export DAGGER_NO_UPDATE_CHECK=1"
     echo "export DO_NOT_TRACK=1" ;;
   __engine) engine_inner ;;
-  *) echo "usage: $0 build|up|down|status|env" >&2; exit 2 ;;
+  *) echo "usage: $0 build|up|down|status|env|vet" >&2; exit 2 ;;
 esac

@@ -55,6 +55,9 @@ tail_log() { # dockerd's gRPC chatter would hide the one line that matters
   grep -v 'module=grpc' "$1" 2>/dev/null | tail -n 20 | sed 's/^/    /' >&2 || true
 }
 dk() { DOCKER_HOST=$DOCKER_URL timeout 20 "$DOCKER_BIN" "$@"; }
+rotate_log() { # rotate_log <file>: keeps one older copy once it passes 50 MB
+  [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -lt 52428800 ] || mv -f "$1" "$1.1"
+}
 
 # Prints the pid from pid file $1 when that process is alive (not a zombie)
 # and its command line contains $2; a stale file from a dead run fails.
@@ -69,27 +72,77 @@ live_pid() {
 
 docker_answers() { dk info >/dev/null 2>&1; }
 
+# port_owner <port>: "PID n (cmdline)" of what listens on TCP <port> on any
+# address of this namespace; nothing when the port is free.
+port_owner() {
+  local pid
+  command -v ss >/dev/null || return 0
+  pid=$(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n1 | cut -d= -f2) || true
+  if [ -n "$pid" ]; then
+    echo "PID $pid ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | sed 's/ $//' || cat "/proc/$pid/comm" 2>/dev/null))"
+  elif ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; then
+    echo "a process this shell cannot see"
+  fi
+}
+
+# claim_port <port> <config> <pid-file> <name>: before starting <name> on
+# <port>. A registry of ours whose pid file was lost (its command line names
+# <config>) is adopted: its pid is written back and 0 returned. Anything else
+# on the port fails with what it is. 1: the port is free.
+claim_port() {
+  local owner pid
+  owner=$(port_owner "$1")
+  [ -n "$owner" ] || return 1
+  pid=$(sed -n 's/^PID \([0-9]*\) .*/\1/p' <<<"$owner")
+  if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "serve $2"; then
+    echo "$pid" >"$3"
+    log "$4 already up (pid $pid, found on port $1; pid file rewritten)"
+    return 0
+  fi
+  local hint=
+  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = docker-registry ]; then
+    hint=" (Debian's docker-registry service? scripts/install-tools.sh disables it: systemctl disable --now docker-registry; systemctl mask docker-registry)"
+  fi
+  die "port $1 is in use by $owner, not by the $4 this script starts$hint; stop it and re-run"
+}
+
 registry_answers() {
   if command -v curl >/dev/null; then
     curl -fsS -o /dev/null --max-time 3 "http://$REG_ADDR/v2/" 2>/dev/null
   else # curl is not among the tools we install; bash can speak HTTP/1.0
     # shellcheck disable=SC2016 # $1 expands in the inner bash
     timeout 3 bash -c 'exec 3<>"/dev/tcp/${1%:*}/${1#*:}" &&
-      printf "GET /v2/ HTTP/1.0\r\n\r\n" >&3 && head -n1 <&3 | grep -q " 200 "' _ "$REG_ADDR"
+      printf "GET /v2/ HTTP/1.0\r\n\r\n" >&3 && head -n1 <&3 | grep -q " 200 "' _ "$REG_ADDR" 2>/dev/null
   fi
 }
 
 # The auth registry answers /v2/ with 200 only to the right credentials.
 auth_registry_answers() {
+  # shellcheck disable=SC2016 # $1 and $2 expand in the inner bash
   timeout 3 bash -c 'exec 3<>"/dev/tcp/${1%:*}/${1#*:}" &&
     printf "GET /v2/ HTTP/1.0\r\nAuthorization: Basic %s\r\n\r\n" "$2" >&3 && head -n1 <&3 | grep -q " 200 "' \
     _ "$REG_AUTH_ADDR" "$(printf '%s:%s' "$REG_AUTH_USER" "$REG_AUTH_PASSWORD" | base64 -w0)" 2>/dev/null
+}
+
+# Right after `daemonize ... &`, $! is still our forked shell until it execs:
+# waits (10s at most) for the pid file's process to show <match>, and fails
+# only when it is gone.
+exec_seen() { # exec_seen <pid-file> <match>
+  local pid _
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  for _ in $(seq 1 100); do
+    live_pid "$1" "$2" >/dev/null && return 0
+    [ -d "/proc/$pid" ] || return 1
+    sleep 0.1
+  done
+  return 1
 }
 
 # wait_for <check-fn> <pid-file> <name> <secs>: polls until the check passes;
 # fails early when the process dies.
 wait_for() {
   local deadline=$(( $(date +%s) + $4 ))
+  exec_seen "$2" "$3" || { log "$3 exited during startup"; return 1; }
   while ! "$1"; do
     live_pid "$2" "$3" >/dev/null || { log "$3 exited during startup"; return 1; }
     [ "$(date +%s)" -lt "$deadline" ] || { log "$3 did not answer within $4s"; return 1; }
@@ -125,16 +178,40 @@ daemonize() {
 dockerd_flags() { # dockerd_flags <bridge|host>
   printf '%s\n' --data-root="$DOCKER_DATA" --exec-root="$DOCKER_EXEC" \
     --pidfile="$DOCKER_EXEC/dockerd.pid" --host="$DOCKER_URL" --config-file="$DOCKER_CONF" \
-    --shutdown-timeout=5
+    --shutdown-timeout=5 \
+    --containerd-namespace=gostatic --containerd-plugins-namespace=gostatic-plugins
+  # (dockerd uses a running system containerd, e.g. containerd.service after
+  # a reboot on a systemd host, in place of its own; its own namespaces keep
+  # it apart from the system dockerd's "moby" there.)
   # Without a bridge or iptables rules dockerd touches no host networking;
   # containers then run with --network host, which is all the tests need.
   [ "$1" = bridge ] || printf '%s\n' --bridge=none --iptables=false --ip-masq=false --ip-forward=false
+}
+
+# pid files an earlier dockerd (and the containerd it ran) left when it was
+# killed: dockerd refuses to start while its --pidfile names a live process,
+# whatever that process is, and adopts any live pid in containerd.pid. A pid
+# file is removed unless its process is the daemon it names.
+clear_stale_pid_files() {
+  local f want pid
+  for f in "$DOCKER_EXEC/dockerd.pid:dockerd" "$DOCKER_EXEC/containerd/containerd.pid:containerd"; do
+    want=${f##*:}; f=${f%:*}
+    [ -e "$f" ] || continue
+    pid=$(cat "$f" 2>/dev/null || true)
+    if [[ $pid =~ ^[0-9]+$ ]] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$want" ] &&
+       tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$DOCKER_EXEC"; then
+      continue
+    fi
+    rm -f "$f"
+  done
 }
 
 start_dockerd() { # start_dockerd <bridge|host>; fails with the log tail shown
   local t0 flags
   t0=$(now_ms)
   mkdir -p "$DOCKER_DATA" "$DOCKER_EXEC"
+  clear_stale_pid_files
+  rotate_log "$DOCKER_LOG"
   # Our own (empty) daemon.json, so a host /etc/docker/daemon.json can't clash.
   echo "{}" >"$DOCKER_CONF"
   mapfile -t flags < <(dockerd_flags "$1")
@@ -168,6 +245,13 @@ up_docker() {
   local pid mode
   [ -x "$DOCKER_BIN" ] || command -v "$DOCKER_BIN" >/dev/null || die "no docker CLI; run scripts/install-tools.sh"
   command -v dockerd >/dev/null || die "no dockerd; run scripts/install-tools.sh"
+  # Ours with its pid file lost: dockerd's own --pidfile still names it.
+  if ! live_pid "$DOCKER_PID" dockerd >/dev/null &&
+     pid=$(live_pid "$DOCKER_EXEC/dockerd.pid" "--exec-root=$DOCKER_EXEC"); then
+    echo "$pid" >"$DOCKER_PID"
+    [ -s "$DOCKER_MODE" ] || { grep -qF -- '--bridge=none' "/proc/$pid/cmdline" && echo host || echo bridge; } >"$DOCKER_MODE"
+    log "found our dockerd (pid $pid) without its pid file; adopting it"
+  fi
   if pid=$(live_pid "$DOCKER_PID" dockerd); then
     wait_for docker_answers "$DOCKER_PID" dockerd 20 ||
       { tail_log "$DOCKER_LOG"; die "dockerd (pid $pid) runs but $DOCKER_URL does not answer; try: $0 down"; }
@@ -202,12 +286,16 @@ up_registry() {
     log "registry already up (pid $pid, http://$REG_ADDR)"
     return 0
   fi
-  if registry_answers; then
-    log "http://$REG_ADDR/v2/ already answers from a process we did not start; using it"
+  # The registry in scripts/dagger-engine.sh's namespace shares $REG_DATA,
+  # so one on this port that is not ours (other storage) cannot stand in.
+  if claim_port "${REG_ADDR##*:}" "$REG_CONFIG" "$REG_PID" registry; then
+    wait_for registry_answers "$REG_PID" docker-registry 20 ||
+      { tail_log "$REG_LOG"; die "registry (pid $(cat "$REG_PID")) runs but http://$REG_ADDR/v2/ does not answer"; }
     return 0
   fi
   t0=$(now_ms)
   mkdir -p "$REG_DATA"
+  rotate_log "$REG_LOG"
   install -m 0644 "$HERE/registry/config.yml" "$REG_CONFIG"
   if id "$REG_USER" >/dev/null 2>&1; then # Debian's package creates this user
     [ "$(stat -c %U "$REG_DATA")" = "$REG_USER" ] || chown -R "$REG_USER:" "$REG_DATA"
@@ -230,8 +318,14 @@ up_auth_registry() {
     log "auth registry already up (pid $pid, http://$REG_AUTH_ADDR)"
     return 0
   fi
+  if claim_port "${REG_AUTH_ADDR##*:}" "$REG_AUTH_CONFIG" "$REG_AUTH_PID" "auth registry"; then
+    wait_for auth_registry_answers "$REG_AUTH_PID" docker-registry 20 ||
+      { tail_log "$REG_AUTH_LOG"; die "auth registry (pid $(cat "$REG_AUTH_PID")) runs but http://$REG_AUTH_ADDR/v2/ does not accept the test credentials"; }
+    return 0
+  fi
   t0=$(now_ms)
   mkdir -p "$REG_AUTH_DATA"
+  rotate_log "$REG_AUTH_LOG"
   install -m 0644 "$HERE/registry/config-auth.yml" "$REG_AUTH_CONFIG"
   # Temp + rename: a registry never reads half a file.
   htpasswd -nbB "$REG_AUTH_USER" "$REG_AUTH_PASSWORD" >"$REG_AUTH_HTPASSWD.tmp"
@@ -255,7 +349,7 @@ status() {
   else echo "dockerd   down  ($DOCKER_URL)"; rc=3; fi
   if pid=$(live_pid "$REG_PID" docker-registry) && registry_answers; then
     echo "registry  up    pid $pid  http://$REG_ADDR"
-  elif registry_answers; then echo "registry  up    (not started by us)  http://$REG_ADDR"
+  elif registry_answers; then echo "registry  up    but not ours: $(port_owner "${REG_ADDR##*:}")  http://$REG_ADDR"; rc=3
   else echo "registry  down  (http://$REG_ADDR)"; rc=3; fi
   if pid=$(live_pid "$REG_AUTH_PID" docker-registry) && auth_registry_answers; then
     echo "registry  up    pid $pid  http://$REG_AUTH_ADDR  (htpasswd auth)"
