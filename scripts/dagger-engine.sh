@@ -60,6 +60,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/lib/daemon.sh
+. "$HERE/lib/daemon.sh"
 SELF="$HERE/$(basename "${BASH_SOURCE[0]}")"
 GO_SRC=$HERE/dagger # the Go sources the build copies in (see its README.md)
 
@@ -86,16 +88,11 @@ REFUSABLE=(github.com/vito/tuist github.com/vito/tuist/teav1 github.com/vito/mid
 
 log() { echo "dagger-engine: $*" >&2; }
 die() { log "error: $*"; exit 1; }
-now_ms() { date +%s%3N; }
-since() { local ms=$(( $(now_ms) - $1 )); printf '%d.%03ds' $((ms / 1000)) $((ms % 1000)); }
 need_root() { [ "$(id -u)" = 0 ] || die "$1 needs root (network namespaces, mounts, /run)"; }
 lock() {
   mkdir -p "$RUN"
   exec 9>"$RUN/lock"
   flock -w 900 9 || die "another dagger-engine.sh is still running"
-}
-rotate_log() { # rotate_log <file>: keeps one older copy once it passes 50 MB
-  [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -lt 52428800 ] || mv -f "$1" "$1.1"
 }
 
 # ---------------------------------------------------------------- build
@@ -329,39 +326,6 @@ vet() {
 }
 
 # ---------------------------------------------------------------- run
-
-live_pid() { # live_pid <pid-file> <cmdline substring>
-  local pid
-  pid=$(cat "$1" 2>/dev/null) || return 1
-  [[ $pid =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/stat" ] || return 1
-  [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2" || return 1
-  echo "$pid"
-}
-
-# Right after `daemonize ... &`, $! is still our forked shell until it execs:
-# waits (10s at most) for the pid file's process to show <match>, and fails
-# only when it is gone.
-exec_seen() { # exec_seen <pid-file> <match>
-  local pid _
-  pid=$(cat "$1" 2>/dev/null) || return 1
-  for _ in $(seq 1 100); do
-    live_pid "$1" "$2" >/dev/null && return 0
-    [ -d "/proc/$pid" ] || return 1
-    sleep 0.1
-  done
-  return 1
-}
-
-# Runs "$@" in a new session with no fd above 2 (nothing a CI runner waits on).
-daemonize() {
-  local fd
-  for fd in "/proc/$BASHPID/fd"/*; do
-    fd=${fd##*/}
-    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
-  done
-  exec setsid "$@"
-}
 
 stop_pid() { # stop_pid <pid-file> <name> <match>
   local pid _

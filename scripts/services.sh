@@ -14,6 +14,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/lib/daemon.sh
+. "$HERE/lib/daemon.sh"
 
 DOCKER_SOCK=/run/gostatic-docker.sock
 DOCKER_URL=unix://$DOCKER_SOCK
@@ -48,27 +50,11 @@ DOCKER_BIN=/usr/bin/docker
 
 log() { echo "services: $*" >&2; }
 die() { log "error: $*"; exit 1; }
-now_ms() { date +%s%3N; }
-since() { local ms=$(( $(now_ms) - $1 )); printf '%d.%03ds' $((ms / 1000)) $((ms % 1000)); }
 tail_log() { # dockerd's gRPC chatter would hide the one line that matters
   log "last lines of $1:"
   grep -v 'module=grpc' "$1" 2>/dev/null | tail -n 20 | sed 's/^/    /' >&2 || true
 }
 dk() { DOCKER_HOST=$DOCKER_URL timeout 20 "$DOCKER_BIN" "$@"; }
-rotate_log() { # rotate_log <file>: keeps one older copy once it passes 50 MB
-  [ "$(stat -c %s "$1" 2>/dev/null || echo 0)" -lt 52428800 ] || mv -f "$1" "$1.1"
-}
-
-# Prints the pid from pid file $1 when that process is alive (not a zombie)
-# and its command line contains $2; a stale file from a dead run fails.
-live_pid() {
-  local pid
-  pid=$(cat "$1" 2>/dev/null) || return 1
-  [[ $pid =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/stat" ] || return 1
-  [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2" || return 1
-  echo "$pid"
-}
 
 docker_answers() { dk info >/dev/null 2>&1; }
 
@@ -124,20 +110,6 @@ auth_registry_answers() {
     _ "$REG_AUTH_ADDR" "$(printf '%s:%s' "$REG_AUTH_USER" "$REG_AUTH_PASSWORD" | base64 -w0)" 2>/dev/null
 }
 
-# Right after `daemonize ... &`, $! is still our forked shell until it execs:
-# waits (10s at most) for the pid file's process to show <match>, and fails
-# only when it is gone.
-exec_seen() { # exec_seen <pid-file> <match>
-  local pid _
-  pid=$(cat "$1" 2>/dev/null) || return 1
-  for _ in $(seq 1 100); do
-    live_pid "$1" "$2" >/dev/null && return 0
-    [ -d "/proc/$pid" ] || return 1
-    sleep 0.1
-  done
-  return 1
-}
-
 # wait_for <check-fn> <pid-file> <name> <secs>: polls until the check passes;
 # fails early when the process dies.
 wait_for() {
@@ -161,18 +133,6 @@ stop_pid() { # stop_pid <pid-file> <name> [quiet]
   if live_pid "$1" "$2" >/dev/null; then log "$2 (pid $pid) ignored SIGTERM for 30s; killing"; kill -KILL "$pid"; fi
   rm -f "$1"
   log "$2 stopped (pid $pid)"
-}
-
-# Runs "$@" in a new session (it must outlive this shell and its process
-# group) holding no fd above 2: not our lock (9), and not a pipe a CI runner
-# waits on to see the job end. Call it with & and take $!.
-daemonize() {
-  local fd
-  for fd in "/proc/$BASHPID/fd"/*; do
-    fd=${fd##*/}
-    if [ "$fd" -gt 2 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
-  done
-  exec setsid "$@"
 }
 
 dockerd_flags() { # dockerd_flags <bridge|host>

@@ -1,11 +1,10 @@
 // BuildPlan → the builder stage as Dagger containers. Translation only: the
 // env, args and builder tools come from the plan, the shell text from the
 // same module the Dockerfile renderer uses.
-import { readFileSync } from 'node:fs'
 import type { Client, Container, Directory } from '@dagger.io/dagger'
-import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan, Step, TargetPlan } from '../../plan/build-plan.js'
 import { installLine } from '../../render/builder-shell.js'
+import { secretValue } from '../secret-value.js'
 
 export const OUT = '/out'
 
@@ -46,17 +45,4 @@ export function compiled(base: Container, t: TargetPlan): Container {
 
 export function outPath(t: TargetPlan): string {
   return `${OUT}/${t.output}`
-}
-
-function secretValue(id: string, from: { env: string } | { file: string }, env: NodeJS.ProcessEnv): string {
-  if ('env' in from) {
-    const v = env[from.env]
-    if (v === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `secret '${id}': environment variable ${from.env} is not set`, { hint: `export ${from.env}=... before building` })
-    return v
-  }
-  try {
-    return readFileSync(from.file.replace(/^~(?=\/)/, env['HOME'] ?? '~'), 'utf8')
-  } catch {
-    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `secret '${id}': cannot read ${from.file}`)
-  }
 }
