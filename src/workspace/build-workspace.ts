@@ -15,6 +15,7 @@ import { runTool } from '../engines/run-tool.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
 import { compileShared } from './compile-shared.js'
+import { buildHostEnv } from '../engines/local/host-env.js'
 
 export interface WorkspaceBuildOptions extends BuildOptions {
   /** Services built at once (default: the CPU count). */
@@ -43,7 +44,8 @@ export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuild
   // go's work folders for the workspace-wide commands go here, removed at the end even when cancelled.
   const gotmp = await mkdtemp(join(tmpdir(), 'gostatic-workspace-'))
   try {
-    const env = { ...(opts.env ?? process.env), GOTMPDIR: gotmp }
+    // The same host environment the engine gives go: nothing in it may shape the binaries.
+    const env = { ...buildHostEnv(opts.env ?? process.env), GOTMPDIR: gotmp }
     // The Dagger SDK keeps one global client that connection() sets and
     // clears, so parallel services share one session instead of each opening
     // (and closing) their own. An unreachable engine is left to each service
@@ -62,7 +64,7 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engin
   const usesWork = ws.workModules !== null
   let failedModules = new Map<string, GostaticError>()
   if (ws.vendor) {
-    for (const d of await vendor(ws.root, usesWork ? ws.workModules! : ws.modules, usesWork, env)) emit({ kind: 'info', service: 'workspace', message: d })
+    for (const d of await vendor(ws.root, usesWork ? ws.workModules! : ws.modules, usesWork, env, opts.signal)) emit({ kind: 'info', service: 'workspace', message: d })
   } else if (engine === 'local') {
     // The Dagger builder downloads in its own module cache; on the host, once per module (or for the whole go.work), not once per service.
     failedModules = await downloadModules(usesWork ? [ws.root] : ws.modules, env, emit, opts.signal)
