@@ -1,6 +1,7 @@
 // The one place that decides Go build env and flags.
 import type { ServiceSpec } from '../spec/service-spec.js'
 import { platformInfo, type Platform } from '../spec/platform.js'
+import { sortedEntries, sortKeys } from '../util/sorted.js'
 
 export function buildEnv(spec: ServiceSpec, platform: Platform): Record<string, string> {
   const info = platformInfo(platform)
@@ -20,7 +21,7 @@ export function buildTags(spec: ServiceSpec, needTimetzdata: boolean): string[] 
 
 export function ldflags(spec: ServiceSpec): string {
   const parts = ['-s', '-w']
-  for (const [k, v] of Object.entries(spec.ldflags.X).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  for (const [k, v] of sortedEntries(spec.ldflags.X))
     parts.push('-X', quoteLdflag(`${k}=${v}`))
   parts.push(...spec.ldflags.extra)
   return parts.join(' ')
@@ -41,6 +42,3 @@ function quoteLdflag(s: string): string {
   return s.includes("'") ? `"${s.replace(/"/g, '\\"')}"` : `'${s}'`
 }
 
-function sortKeys(o: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-}

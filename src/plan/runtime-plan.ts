@@ -1,6 +1,7 @@
 // What the runtime stage holds: base, files, image config. Pure.
 import type { ServiceSpec } from '../spec/service-spec.js'
 import type { RuntimeBase, RuntimeFile, RuntimePlan } from './build-plan.js'
+import { sortKeys, sortedEntries } from '../util/sorted.js'
 
 export const CA_BUNDLE_PATH = '/etc/ssl/certs/ca-certificates.crt'
 export const ZONEINFO_PATH = '/usr/share/zoneinfo'
@@ -46,7 +47,7 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
   // An image base keeps its own PATH (and the rest of its env) unless overridden.
   const env = base.kind === 'image' ? [] : [PATH_ENV]
   if (wantsCaBundle(spec)) env.push(`SSL_CERT_FILE=${CA_BUNDLE_PATH}`)
-  for (const [k, v] of Object.entries(spec.runtimeEnv).sort(([a], [b]) => (a < b ? -1 : 1))) env.push(`${k}=${v}`)
+  for (const [k, v] of sortedEntries(spec.runtimeEnv)) env.push(`${k}=${v}`)
 
   const labels: Record<string, string> = { 'org.opencontainers.image.title': spec.name, ...spec.labels }
   const reason = spec.upx?.policy.allowProduction?.reason
@@ -63,9 +64,9 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
       user,
       workdir: spec.workdir,
       exposedPorts: [...new Set(spec.ports.map((p) => (typeof p === 'number' || !p.includes('/') ? `${p}/tcp` : p)))].sort(),
-      labels: Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))),
+      labels: sortKeys(labels),
     },
-    annotations: Object.fromEntries(Object.entries(spec.annotations).sort(([a], [b]) => (a < b ? -1 : 1))),
+    annotations: sortKeys(spec.annotations),
   }
 }
 

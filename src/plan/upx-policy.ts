@@ -7,6 +7,11 @@ import type { UpxPlan, UpxRule } from './build-plan.js'
 /** Enough variables to reproduce UPX's known crash with large environments. */
 export const SMOKE_ENV_SIZE = 640
 
+/** The smoke run's extra variables, the same for every engine. */
+export function smokeEnv(size: number): [string, string][] {
+  return Array.from({ length: size }, (_, i) => [`GOSTATIC_SMOKE_${i}`, `value-${i}-${'x'.repeat(32)}`])
+}
+
 export function upxVerdict(spec: ServiceSpec, platform: Platform): UpxPlan {
   const upx = spec.upx
   if (upx === undefined) return { kind: 'none' }

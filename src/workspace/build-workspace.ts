@@ -137,7 +137,8 @@ async function downloadModules(dirs: readonly string[], env: NodeJS.ProcessEnv, 
   return failed
 }
 
-function sourceOf(s: GoService): string | undefined {
+/** The service's source folder, or undefined when its spec is invalid (that fails in its own build). */
+export function sourceOf(s: GoService): string | undefined {
   try {
     return resolve(s.toSpec().source)
   } catch {

@@ -10,7 +10,8 @@ import { loadServices } from '../services-from-flags.js'
 import { formatError } from '../main.js'
 import { createProgress } from '../progress.js'
 import { summaryTable, humanBytes, type ServiceOutcome } from '../summary-table.js'
-import { buildWorkspace, type ServiceBuild } from '../../workspace/build-workspace.js'
+import { buildWorkspace, sourceOf, type ServiceBuild } from '../../workspace/build-workspace.js'
+import type { GoService } from '../../builder/go-service.js'
 import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
 
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
@@ -69,14 +70,6 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   return list.every((o) => o.ok) ? 0 : 1
 }
 
-function sourcesOf(services: readonly { toSpec(): { source: string } }[]): string[] {
-  const dirs = new Set<string>()
-  for (const s of services) {
-    try {
-      dirs.add(resolve(s.toSpec().source))
-    } catch {
-      // an invalid spec fails in its own build, with its own error
-    }
-  }
-  return [...dirs].sort()
+function sourcesOf(services: readonly GoService[]): string[] {
+  return [...new Set(services.flatMap((s) => sourceOf(s) ?? []))].sort()
 }

@@ -10,6 +10,7 @@ import type { StripPlan, UpxPlan } from '../../plan/build-plan.js'
 import { parseStripRecord, stripLoop } from '../../render/builder-shell.js'
 import { checkStripKeptLoad } from '../local/strip-binary.js'
 import { UPX_CANT } from '../local/upx-pack.js'
+import { smokeEnv } from '../../plan/upx-policy.js'
 
 /** Writes a Dagger file to `path` on the host and reads it back. */
 export async function bytesOf(file: File, path: string): Promise<Buffer> {
@@ -54,7 +55,7 @@ export async function upxInDagger(c: Container, plan: PackPlan, out: string, wha
   let last = tested.container
   if (plan.smoke !== false && canRun) {
     let env = last
-    for (let i = 0; i < plan.smokeEnvSize; i++) env = env.withEnvVariable(`GOSTATIC_SMOKE_${i}`, `value-${i}-${'x'.repeat(32)}`)
+    for (const [k, v] of smokeEnv(plan.smokeEnvSize)) env = env.withEnvVariable(k, v)
     const smoke = await run(env, [packedPath, ...plan.smoke])
     if (smoke.exitCode !== 0)
       throw new ToolError(

@@ -7,6 +7,7 @@ import { pullImage, type PulledImage } from '../../registry/pull-image.js'
 import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
 import type { EventSink } from '../events.js'
 import type { OciImageConfig } from './oci-writer.js'
+import { sortKeys } from '../../util/sorted.js'
 
 export interface BaseImageOptions extends RegistryOptions {
   cacheDir: string | null
@@ -42,7 +43,7 @@ export function configOnBase(base: (OciImageConfig & Record<string, unknown>) | 
     ...(user !== undefined ? { User: user } : {}),
     WorkingDir: plan.workdir,
     ...(ports.length ? { ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])) } : {}),
-    Labels: Object.fromEntries(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))),
+    Labels: sortKeys(labels),
   }
 }
 

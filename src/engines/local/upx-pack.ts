@@ -4,6 +4,7 @@ import { copyFile, readFile, rm, stat } from 'node:fs/promises'
 import { ErrorCode, ToolError } from '../../errors.js'
 import type { UpxPlan } from '../../plan/build-plan.js'
 import { runTool, type ToolRun } from '../run-tool.js'
+import { smokeEnv } from '../../plan/upx-policy.js'
 
 export type UpxOutcome =
   | { kind: 'packed'; before: number; after: number; startup: StartupCost | null }
@@ -55,9 +56,7 @@ export async function upxPack(path: string, plan: Extract<UpxPlan, { kind: 'pack
 }
 
 function largeEnv(n: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }
-  for (let i = 0; i < n; i++) env[`GOSTATIC_SMOKE_${i}`] = `value-${i}-${'x'.repeat(32)}`
-  return env
+  return { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...Object.fromEntries(smokeEnv(n)) }
 }
 
 const STARTUP_RUNS = 7
