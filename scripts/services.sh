@@ -238,7 +238,7 @@ up_docker() {
 }
 
 up_registry() {
-  local pid t0 as=()
+  local pid t0
   command -v docker-registry >/dev/null || die "no docker-registry; run scripts/install-tools.sh"
   if pid=$(live_pid "$REG_PID" docker-registry); then
     wait_for registry_answers "$REG_PID" docker-registry 20 ||
@@ -254,23 +254,31 @@ up_registry() {
     return 0
   fi
   t0=$(now_ms)
-  mkdir -p "$REG_DATA"
-  rotate_log "$REG_LOG"
   install -m 0644 "$HERE/registry/config.yml" "$REG_CONFIG"
-  if id "$REG_USER" >/dev/null 2>&1; then # Debian's package creates this user
-    [ "$(stat -c %U "$REG_DATA")" = "$REG_USER" ] || chown -R "$REG_USER:" "$REG_DATA"
-    as=(setpriv --reuid="$REG_USER" --regid="$REG_USER" --init-groups)
-  fi
-  echo "==== $(date -Is) docker-registry serve $REG_CONFIG" >>"$REG_LOG"
-  daemonize "${as[@]}" docker-registry serve "$REG_CONFIG" </dev/null >>"$REG_LOG" 2>&1 &
-  echo $! >"$REG_PID"
-  wait_for registry_answers "$REG_PID" docker-registry "$WAIT_SECS" ||
-    { tail_log "$REG_LOG"; stop_pid "$REG_PID" docker-registry quiet; die "registry failed to start (log: $REG_LOG)"; }
+  start_registry "$REG_CONFIG" "$REG_DATA" "$REG_LOG" "$REG_PID" registry_answers registry
   log "registry up in $(since "$t0") (http://$REG_ADDR, storage $REG_DATA, log $REG_LOG)"
 }
 
+# start_registry <config> <data-dir> <log> <pid-file> <check-fn> <name>:
+# starts docker-registry as Debian's docker-registry user (when it exists)
+# and waits until <check-fn> passes.
+start_registry() {
+  local as=()
+  mkdir -p "$2"
+  rotate_log "$3"
+  if id "$REG_USER" >/dev/null 2>&1; then # Debian's package creates this user
+    [ "$(stat -c %U "$2")" = "$REG_USER" ] || chown -R "$REG_USER:" "$2"
+    as=(setpriv --reuid="$REG_USER" --regid="$REG_USER" --init-groups)
+  fi
+  echo "==== $(date -Is) docker-registry serve $1" >>"$3"
+  daemonize "${as[@]}" docker-registry serve "$1" </dev/null >>"$3" 2>&1 &
+  echo $! >"$4"
+  wait_for "$5" "$4" docker-registry "$WAIT_SECS" ||
+    { tail_log "$3"; stop_pid "$4" docker-registry quiet; die "$6 failed to start (log: $3)"; }
+}
+
 up_auth_registry() {
-  local pid t0 as=()
+  local pid t0
   command -v htpasswd >/dev/null || die "no htpasswd (apache2-utils); run scripts/install-tools.sh"
   if pid=$(live_pid "$REG_AUTH_PID" docker-registry); then
     wait_for auth_registry_answers "$REG_AUTH_PID" docker-registry 20 ||
@@ -284,21 +292,11 @@ up_auth_registry() {
     return 0
   fi
   t0=$(now_ms)
-  mkdir -p "$REG_AUTH_DATA"
-  rotate_log "$REG_AUTH_LOG"
   install -m 0644 "$HERE/registry/config-auth.yml" "$REG_AUTH_CONFIG"
   # Temp + rename: a registry never reads half a file.
   htpasswd -nbB "$REG_AUTH_USER" "$REG_AUTH_PASSWORD" >"$REG_AUTH_HTPASSWD.tmp"
   chmod 0644 "$REG_AUTH_HTPASSWD.tmp" && mv -f "$REG_AUTH_HTPASSWD.tmp" "$REG_AUTH_HTPASSWD"
-  if id "$REG_USER" >/dev/null 2>&1; then
-    [ "$(stat -c %U "$REG_AUTH_DATA")" = "$REG_USER" ] || chown -R "$REG_USER:" "$REG_AUTH_DATA"
-    as=(setpriv --reuid="$REG_USER" --regid="$REG_USER" --init-groups)
-  fi
-  echo "==== $(date -Is) docker-registry serve $REG_AUTH_CONFIG" >>"$REG_AUTH_LOG"
-  daemonize "${as[@]}" docker-registry serve "$REG_AUTH_CONFIG" </dev/null >>"$REG_AUTH_LOG" 2>&1 &
-  echo $! >"$REG_AUTH_PID"
-  wait_for auth_registry_answers "$REG_AUTH_PID" docker-registry "$WAIT_SECS" ||
-    { tail_log "$REG_AUTH_LOG"; stop_pid "$REG_AUTH_PID" docker-registry quiet; die "auth registry failed to start (log: $REG_AUTH_LOG)"; }
+  start_registry "$REG_AUTH_CONFIG" "$REG_AUTH_DATA" "$REG_AUTH_LOG" "$REG_AUTH_PID" auth_registry_answers "auth registry"
   log "auth registry up in $(since "$t0") (http://$REG_AUTH_ADDR, htpasswd, log $REG_AUTH_LOG)"
 }
 
