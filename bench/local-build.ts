@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { hello } from '../examples/hello/pipeline.js'
-import { caBundle } from '../src/engines/local/runtime-files.js'
+import { caBundle } from '../src/engines/runtime-files.js'
 
 const runs = Number(process.argv[2] ?? 15)
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-bench-'))

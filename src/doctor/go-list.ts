@@ -3,7 +3,7 @@
 // boundary, so it goes through zod like any other input.
 import { z } from 'zod'
 import { ErrorCode, GostaticError, ToolError } from '../errors.js'
-import { runTool } from '../engines/run-tool.js'
+import { runTool } from '../util/run-tool.js'
 
 export const GoListPackageSchema = z.object({
   ImportPath: z.string(),

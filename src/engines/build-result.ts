@@ -5,10 +5,16 @@ import type { Platform } from '../spec/platform.js'
 import type { Container as DaggerContainer } from '@dagger.io/dagger'
 import type { ElfInfo } from '../inspect/elf-reader.js'
 import type { GoBuildInfo } from '../inspect/go-buildinfo.js'
-import type { BuiltLayer } from './local/layer.js'
-import type { OciImageConfig, WrittenOciArchive } from './local/oci-writer.js'
-import type { StartupCost } from './local/upx-pack.js'
+import type { BuiltLayer } from '../oci/layer.js'
+import type { OciImageConfig, WrittenOciArchive } from '../oci/oci-writer.js'
 import type { PublishOptions } from '../registry/registry-options.js'
+
+/** What UPX packing costs at every start: median wall time of the smoke command, unpacked vs packed. */
+export interface StartupCost {
+  readonly runs: number
+  readonly unpackedMs: number
+  readonly packedMs: number
+}
 
 export type EngineName = 'local' | 'dagger'
 

@@ -5,6 +5,8 @@ import type { BuildPlan } from '../plan/build-plan.js'
 import type { BuildResult } from './build-result.js'
 import { noEvents } from './events.js'
 import { buildLocal, type LocalEngineOptions } from './local/local-engine.js'
+
+export type { LocalEngineOptions }
 // The Dagger SDK is large (gRPC, OpenTelemetry): load it only when the Dagger engine runs.
 import type { DaggerEngineOptions } from './dagger/dagger-engine.js'
 

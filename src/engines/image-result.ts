@@ -4,8 +4,8 @@
 // one `gostatic build` prints.
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { BuildReport, BuildResult, BuiltImage } from './build-result.js'
-import { writeOciArchive } from './local/oci-writer.js'
-import { withTempArchive } from './local/temp-archive.js'
+import { writeOciArchive } from '../oci/oci-writer.js'
+import { withTempArchive } from '../oci/temp-archive.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { publishOciArchive } from '../registry/push-image.js'

@@ -4,6 +4,10 @@ import type { Platform } from '../spec/platform.js'
 import { upxPlatformRule } from '../spec/upx-platforms.js'
 import type { UpxPlan, UpxRule } from './build-plan.js'
 
+// UPX's own "can't" exceptions: packing is impossible, not broken, so the
+// binary is kept unpacked (with a warning) unless the plan requires packing.
+export const UPX_CANT = /(AlreadyPackedException|NotCompressibleException|CantPackException|UnknownExecutableFormatException)[^\n]*/
+
 /** Enough variables to reproduce UPX's known crash with large environments. */
 export const SMOKE_ENV_SIZE = 640
 

@@ -1,7 +1,7 @@
 // `docker load` of an archive we wrote, for BuildResult.load(): the one
 // place gostatic talks to a Docker daemon, and only when asked to.
 import { ErrorCode, GostaticError, ToolError } from '../errors.js'
-import { runTool } from '../engines/run-tool.js'
+import { runTool } from '../util/run-tool.js'
 
 /** Loads the archive; resolves to the loaded tag, or the image ID when it has none. */
 export async function dockerLoad(archivePath: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {

@@ -1,8 +1,8 @@
 // Picks the image for a platform out of an image index, the way container
 // runtimes match: os and architecture exactly, the variant where it matters
 // (arm/v6 vs arm/v7), arm64's 'v8' the same as no variant.
-import type { OciPlatform } from '../engines/local/oci-writer.js'
-import type { Descriptor, IndexDoc } from './media-types.js'
+import type { OciPlatform } from '../oci/oci-types.js'
+import type { Descriptor, IndexDoc } from '../oci/media-types.js'
 
 export function platformKey(p: { os?: string; architecture?: string; variant?: string | undefined }): string {
   return `${p.os ?? '?'}/${p.architecture ?? '?'}${p.variant ? `/${p.variant}` : ''}`

@@ -3,11 +3,11 @@
 // we know one that holds it, else uploaded), then each platform's manifest by
 // digest, and the tag last, so a push that fails leaves no tag behind.
 import { ErrorCode, GostaticError } from '../errors.js'
-import { blobBytes } from '../inspect/oci-archive-scan.js'
-import { readOciArchive, type OciArchive } from '../inspect/oci-reader.js'
+import { blobBytes } from '../oci/oci-archive-scan.js'
+import { readOciArchive, type OciArchive } from '../oci/oci-reader.js'
 import { parseImageRef, type ImageRef } from '../spec/image-ref.js'
-import { BlobStore } from './blob-store.js'
-import { docKind, type IndexDoc, type ManifestDoc } from './media-types.js'
+import { BlobStore } from '../oci/blob-store.js'
+import { docKind, type IndexDoc, type ManifestDoc } from '../oci/media-types.js'
 import { RegistryClient, repoScope } from './registry-client.js'
 import type { PublishOptions, PushProgress } from './registry-options.js'
 import { uploadBlob } from './upload-blob.js'

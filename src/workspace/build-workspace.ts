@@ -9,13 +9,13 @@ import type { GoService } from '../builder/go-service.js'
 import type { ResolvedWorkspace } from '../builder/go-workspace.js'
 import { daggerReachable, decideEngine, type BuildOptions } from '../engines/build.js'
 import type { BuildResult } from '../engines/build-result.js'
-import type { WrittenOciArchive } from '../engines/local/oci-writer.js'
+import type { WrittenOciArchive } from '../oci/oci-writer.js'
 import { noEvents, type EventSink } from '../engines/events.js'
-import { runTool } from '../engines/run-tool.js'
+import { runTool } from '../util/run-tool.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
 import { compileShared } from './compile-shared.js'
-import { buildHostEnv } from '../engines/local/host-env.js'
+import { buildHostEnv } from '../engines/host-env.js'
 
 export interface WorkspaceBuildOptions extends BuildOptions {
   /** Services built at once (default: the CPU count). */

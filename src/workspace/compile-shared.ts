@@ -4,7 +4,7 @@
 // compiling the same dependencies at the same time.
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { EventSink } from '../engines/events.js'
-import { runTool } from '../engines/run-tool.js'
+import { runTool } from '../util/run-tool.js'
 
 interface Group {
   readonly cwd: string

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { ErrorCode, GostaticError, ToolError } from '../errors.js'
-import { runTool } from '../engines/run-tool.js'
+import { runTool } from '../util/run-tool.js'
 
 export async function vendor(root: string, modules: readonly string[], usesWork: boolean, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string[]> {
   const did: string[] = []

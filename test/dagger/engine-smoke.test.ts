@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { connection, dag } from '@dagger.io/dagger'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readElf } from '../../src/inspect/elf-reader.js'
-import { readOciArchive } from '../../src/inspect/oci-reader.js'
+import { readOciArchive } from '../../src/oci/oci-reader.js'
 
 const GO_MINOR = '1.26'
 const REGISTRY = process.env.GOSTATIC_REGISTRY ?? '127.0.0.1:5000'

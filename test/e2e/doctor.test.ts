@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { doctor, type DoctorFinding, type DoctorReport } from '../../src/index.js'
-import { runTool } from '../../src/engines/run-tool.js'
+import { runTool } from '../../src/util/run-tool.js'
 import { missing } from '../support/tools.js'
 import { exec } from '../support/runtime.js'
 

@@ -8,7 +8,7 @@ import { goService, GostaticError, type BuildResult } from '../../src/index.js'
 import { hello } from '../../examples/hello/pipeline.js'
 import { missing } from '../support/tools.js'
 import { dockerLoad, exec, freePort, missingDocker, missingRunc, runcRunOciArchive, startContainer } from '../support/runtime.js'
-import { runTool } from '../../src/engines/run-tool.js'
+import { runTool } from '../../src/util/run-tool.js'
 
 const skip = missing('go', 'strip', 'skopeo') || missingDocker()
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-e2e-local-'))

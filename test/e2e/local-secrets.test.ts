@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { goService, GostaticError } from '../../src/index.js'
-import { runTool } from '../../src/engines/run-tool.js'
+import { runTool } from '../../src/util/run-tool.js'
 import { missing } from '../support/tools.js'
 
 describe.skipIf(missing('go'))('local engine secrets', () => {

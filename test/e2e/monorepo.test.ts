@@ -5,7 +5,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync }
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { goWorkspace, type WorkspaceResult } from '../../src/index.js'
-import { readOciArchive, readFileFromImage } from '../../src/inspect/oci-reader.js'
+import { readOciArchive, readFileFromImage } from '../../src/oci/oci-reader.js'
 import { readElf } from '../../src/inspect/elf-reader.js'
 import { missing } from '../support/tools.js'
 import { dockerLoad, missingDocker, runContainer } from '../support/runtime.js'

@@ -7,9 +7,9 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildLayer, type LayerEntry } from '../../src/engines/local/layer.js'
-import { writeOciArchive, type OciImageInput, type WrittenOciArchive } from '../../src/engines/local/oci-writer.js'
-import { readFileFromImage, readOciArchive } from '../../src/inspect/oci-reader.js'
+import { buildLayer, type LayerEntry } from '../../src/oci/layer.js'
+import { writeOciArchive, type OciImageInput, type WrittenOciArchive } from '../../src/oci/oci-writer.js'
+import { readFileFromImage, readOciArchive } from '../../src/oci/oci-reader.js'
 import { hasTool, missing } from '../support/tools.js'
 
 const run = promisify(execFile)

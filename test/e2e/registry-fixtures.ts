@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { buildLayer, type LayerEntry } from '../../src/engines/local/layer.js'
-import { writeOciArchive, type OciImageInput } from '../../src/engines/local/oci-writer.js'
+import { buildLayer, type LayerEntry } from '../../src/oci/layer.js'
+import { writeOciArchive, type OciImageInput } from '../../src/oci/oci-writer.js'
 import { goService, type GoService } from '../../src/index.js'
 import { execOk } from '../support/runtime.js'
 

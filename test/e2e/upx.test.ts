@@ -10,7 +10,7 @@ import { goService, ToolError, type BuildResult, type UpxPlan } from '../../src/
 import { upxPack } from '../../src/engines/local/upx-pack.js'
 import { SMOKE_ENV_SIZE } from '../../src/plan/upx-policy.js'
 import { readElf } from '../../src/inspect/elf-reader.js'
-import { runTool } from '../../src/engines/run-tool.js'
+import { runTool } from '../../src/util/run-tool.js'
 import { missing } from '../support/tools.js'
 import { docker, dockerLoad, missingDocker, runContainer } from '../support/runtime.js'
 

@@ -3,8 +3,8 @@
 // to compare what two engines produce for the same plan.
 import { createHash } from 'node:crypto'
 import { createGunzip } from 'node:zlib'
-import { readOciArchive, openBlob } from '../../src/inspect/oci-reader.js'
-import { tarEntries } from '../../src/inspect/oci-image-files.js'
+import { readOciArchive, openBlob } from '../../src/oci/oci-reader.js'
+import { tarEntries } from '../../src/oci/oci-image-files.js'
 
 export interface ImageFile {
   type: string

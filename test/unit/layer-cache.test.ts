@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cachedLayer, blobPath } from '../../src/engines/local/layer-cache.js'
-import { buildLayer, type LayerEntry } from '../../src/engines/local/layer.js'
+import { cachedLayer, blobPath } from '../../src/oci/layer-cache.js'
+import { buildLayer, type LayerEntry } from '../../src/oci/layer.js'
 
 const entries: LayerEntry[] = [{ path: '/usr/local/bin/app', type: 'file', mode: 0o755, content: Buffer.from('binary bytes '.repeat(1000)) }]
 

@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import * as tar from 'tar-stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { buildLayer, type LayerEntry } from '../../src/engines/local/layer.js'
-import { writeOciArchive, type OciImageInput } from '../../src/engines/local/oci-writer.js'
-import { readFileFromImage, readOciArchive } from '../../src/inspect/oci-reader.js'
+import { buildLayer, type LayerEntry } from '../../src/oci/layer.js'
+import { writeOciArchive, type OciImageInput } from '../../src/oci/oci-writer.js'
+import { readFileFromImage, readOciArchive } from '../../src/oci/oci-reader.js'
 
 const amd64 = { os: 'linux', architecture: 'amd64' }
 const arm64 = { os: 'linux', architecture: 'arm64', variant: 'v8' }

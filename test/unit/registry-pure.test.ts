@@ -6,7 +6,7 @@ import { configKeyHost, credentialSource, DOCKER_HUB_SERVER } from '../../src/re
 import { matchesPlatform, pickPlatform } from '../../src/registry/platform-match.js'
 import { isLoopbackRegistry, registryBaseUrl } from '../../src/registry/endpoint.js'
 import { configOnBase, mergeEnv } from '../../src/engines/local/base-image.js'
-import type { IndexDoc } from '../../src/registry/media-types.js'
+import type { IndexDoc } from '../../src/oci/media-types.js'
 
 describe('WWW-Authenticate', () => {
   it("reads Docker Hub's bearer challenge", () => {

@@ -5,9 +5,9 @@
 import { join } from 'node:path'
 import { NetworkProtocol, type Client, type Container, type File, type Platform as DaggerPlatform } from '@dagger.io/dagger'
 import type { BuildPlan, TargetPlan } from '../../plan/build-plan.js'
-import { buildLayer } from '../local/layer.js'
-import { writeOciArchive } from '../local/oci-writer.js'
-import { materialize } from '../local/runtime-files.js'
+import { buildLayer } from '../../oci/layer.js'
+import { writeOciArchive } from '../../oci/oci-writer.js'
+import { materialize } from '../runtime-files.js'
 
 /** Writes the plan's runtime files as a one-layer image per platform, for Container.import_; null when there are none. */
 export async function filesArchive(plan: BuildPlan, t: TargetPlan, ctx: { sourceDir: string; goroot: string; epoch: number; tmp: string }): Promise<string | null> {

@@ -8,9 +8,8 @@ import { ReturnType, type Container, type File } from '@dagger.io/dagger'
 import { ErrorCode, ToolError } from '../../errors.js'
 import type { StripPlan, UpxPlan } from '../../plan/build-plan.js'
 import { parseStripRecord, stripLoop } from '../../render/builder-shell.js'
-import { checkStripKeptLoad } from '../local/strip-binary.js'
-import { UPX_CANT } from '../local/upx-pack.js'
-import { smokeEnv } from '../../plan/upx-policy.js'
+import { checkStripKeptLoad } from '../../verify/strip-check.js'
+import { smokeEnv, UPX_CANT } from '../../plan/upx-policy.js'
 
 /** Writes a Dagger file to `path` on the host and reads it back. */
 export async function bytesOf(file: File, path: string): Promise<Buffer> {
@@ -37,8 +36,6 @@ export async function stripInDagger(c: Container, plan: StripPlan, out: string, 
 type PackPlan = Extract<UpxPlan, { kind: 'pack' }>
 
 export type DaggerUpx = { readonly kind: 'packed'; readonly container: Container } | { readonly kind: 'kept-unpacked'; readonly reason: string; readonly container: Container }
-
-// UPX's own "can't" exceptions: packing is impossible, not broken (the list src/engines/local/upx-pack.ts matches too).
 
 /** Packs `out` in place, then proves the result with `upx -t` and, when the engine can run it, a smoke run under a large environment. */
 export async function upxInDagger(c: Container, plan: PackPlan, out: string, what: string, canRun: boolean): Promise<DaggerUpx> {

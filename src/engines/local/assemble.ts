@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises'
 import type { BuiltImage } from '../build-result.js'
 import type { LocalContext } from './local-engine.js'
-import { cachedLayer } from './layer-cache.js'
-import { materialize } from './runtime-files.js'
+import { cachedLayer } from '../../oci/layer-cache.js'
+import { materialize } from '../runtime-files.js'
 import { configOnBase } from './base-image.js'
 import { imageAnnotations, upxVerdict } from '../annotations.js'
 

@@ -6,7 +6,7 @@ import type { Platform } from '../../spec/platform.js'
 import { pullImage, type PulledImage } from '../../registry/pull-image.js'
 import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
 import type { EventSink } from '../events.js'
-import type { OciImageConfig } from './oci-writer.js'
+import type { OciImageConfig } from '../../oci/oci-writer.js'
 import { sortKeys } from '../../util/sorted.js'
 
 export interface BaseImageOptions extends RegistryOptions {

@@ -2,7 +2,7 @@
 // is new enough, else GOTOOLCHAIN so Go fetches the version through the proxy.
 import { ErrorCode, GostaticError, ToolError } from '../../errors.js'
 import type { GoPlan } from '../../plan/build-plan.js'
-import { runTool } from '../run-tool.js'
+import { runTool } from '../../util/run-tool.js'
 
 export interface ResolvedGo {
   /** e.g. 'go1.26.8' */

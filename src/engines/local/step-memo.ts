@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from '../../util/atomic-write.js'
-import { which } from '../run-tool.js'
+import { which } from '../../util/run-tool.js'
 
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex')
 

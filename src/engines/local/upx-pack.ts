@@ -3,21 +3,14 @@
 import { copyFile, readFile, rm, stat } from 'node:fs/promises'
 import { ErrorCode, ToolError } from '../../errors.js'
 import type { UpxPlan } from '../../plan/build-plan.js'
-import { runTool, type ToolRun } from '../run-tool.js'
-import { smokeEnv } from '../../plan/upx-policy.js'
+import { runTool, type ToolRun } from '../../util/run-tool.js'
+import { smokeEnv, UPX_CANT } from '../../plan/upx-policy.js'
+import type { StartupCost } from '../build-result.js'
 
 export type UpxOutcome =
   | { kind: 'packed'; before: number; after: number; startup: StartupCost | null }
   | { kind: 'kept-unpacked'; reason: string }
 
-export interface StartupCost {
-  readonly runs: number
-  readonly unpackedMs: number
-  readonly packedMs: number
-}
-
-// UPX's own "can't" exceptions: packing is impossible, not broken.
-export const UPX_CANT = /(AlreadyPackedException|NotCompressibleException|CantPackException|UnknownExecutableFormatException)[^\n]*/
 
 export async function upxPack(path: string, plan: Extract<UpxPlan, { kind: 'pack' }>, what: string, canRun: boolean, toolEnv: NodeJS.ProcessEnv = process.env): Promise<UpxOutcome> {
   const before = (await stat(path)).size

@@ -1,7 +1,7 @@
 // Turns a scanned archive into images: OCI index → (nested indexes) →
 // manifests → config + layers, or docker save's manifest.json → configs + layer tars.
 import { posix } from 'node:path'
-import type { OciPlatform } from '../engines/local/oci-writer.js'
+import type { OciPlatform } from './oci-types.js'
 import type { ScannedArchive } from './oci-archive-scan.js'
 import { archiveFile, blobOf, malformed, readBlobJson, readFileJson, verifiedBlobs } from './oci-archive-scan.js'
 import type { OciArchive, OciArchiveImage, OciBlob, OciConfigFile } from './oci-reader.js'

@@ -8,8 +8,8 @@ import { Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { constants as zc, createGzip } from 'node:zlib'
 import * as tar from 'tar-stream'
-import { GostaticError } from '../../errors.js'
-import { fillTar } from '../../util/fill-tar.js'
+import { GostaticError } from '../errors.js'
+import { fillTar } from '../util/fill-tar.js'
 
 export type LayerEntry = {
   /** Absolute path in the image, e.g. '/app/hello'. */

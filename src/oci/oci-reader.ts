@@ -1,7 +1,7 @@
 // Opens an image archive (OCI layout tar, or a plain `docker save` tar),
 // checks every blob against its digest, and resolves it to per-platform
 // images. Blob bytes stay in the file; only small JSON is held in memory.
-import type { OciImageConfig, OciPlatform } from '../engines/local/oci-writer.js'
+import type { OciImageConfig, OciPlatform } from './oci-types.js'
 import { malformed, scan } from './oci-archive-scan.js'
 import { resolveDockerSave, resolveOciLayout } from './oci-resolve.js'
 

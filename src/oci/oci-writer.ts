@@ -6,29 +6,14 @@ import { createWriteStream } from 'node:fs'
 import { resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar-stream'
-import { GostaticError } from '../../errors.js'
-import { fillTar } from '../../util/fill-tar.js'
-import { writeAtomic } from '../../util/atomic-write.js'
+import { GostaticError } from '../errors.js'
+import { fillTar } from '../util/fill-tar.js'
+import { writeAtomic } from '../util/atomic-write.js'
 import type { BuiltLayer } from './layer.js'
+import { Media } from './media-types.js'
+import type { OciImageConfig, OciPlatform } from './oci-types.js'
 
-export const MediaType = {
-  index: 'application/vnd.oci.image.index.v1+json',
-  manifest: 'application/vnd.oci.image.manifest.v1+json',
-  config: 'application/vnd.oci.image.config.v1+json',
-  layerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
-} as const
-
-export type OciPlatform = { os: string; architecture: string; variant?: string }
-
-export type OciImageConfig = {
-  Entrypoint?: string[]
-  Cmd?: string[]
-  Env?: string[]
-  User?: string
-  WorkingDir?: string
-  ExposedPorts?: Record<string, {}>
-  Labels?: Record<string, string>
-}
+export type { OciImageConfig, OciPlatform } from './oci-types.js'
 
 export type OciImageInput = {
   platform: OciPlatform
@@ -134,26 +119,26 @@ function planLayout(outPath: string, images: readonly OciImageInput[], refName: 
     for (const l of img.layers) blobs.set(l.digest, { digest: l.digest, bytes: l.gz, layer: l })
     const manifest = addJson({
       schemaVersion: 2,
-      mediaType: MediaType.manifest,
-      config: { mediaType: MediaType.config, ...config },
-      layers: img.layers.map((l) => ({ mediaType: MediaType.layerGzip, digest: l.digest, size: l.size })),
+      mediaType: Media.ociManifest,
+      config: { mediaType: Media.ociConfig, ...config },
+      layers: img.layers.map((l) => ({ mediaType: Media.ociLayerGzip, digest: l.digest, size: l.size })),
       annotations: img.annotations && Object.keys(img.annotations).length > 0 ? img.annotations : undefined,
     })
     return { platform, ...manifest, configDigest: config.digest, layers: img.layers.map((l) => l.digest) }
   })
 
   const annotations = refName ? { 'org.opencontainers.image.ref.name': refName } : undefined
-  const descs = manifests.map((m) => ({ mediaType: MediaType.manifest, digest: m.digest, size: m.size, platform: m.platform }))
+  const descs = manifests.map((m) => ({ mediaType: Media.ociManifest, digest: m.digest, size: m.size, platform: m.platform }))
   // One platform: index.json points straight at the manifest, as docker and
   // skopeo write it. Several: at one image index, so the ref names them all.
   const top: Descriptor =
     descs.length === 1
       ? { ...descs[0]!, annotations }
-      : { mediaType: MediaType.index, ...addJson({ schemaVersion: 2, mediaType: MediaType.index, manifests: descs }), annotations }
+      : { mediaType: Media.ociIndex, ...addJson({ schemaVersion: 2, mediaType: Media.ociIndex, manifests: descs }), annotations }
   const load = pickLoadImage(manifests, loadPlatform)
   return {
     blobs: [...blobs.values()].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0)),
-    indexJson: canonicalJson({ schemaVersion: 2, mediaType: MediaType.index, manifests: [top] }),
+    indexJson: canonicalJson({ schemaVersion: 2, mediaType: Media.ociIndex, manifests: [top] }),
     dockerManifest: canonicalJson([{ Config: blobPath(load.configDigest), RepoTags: refName ? [refName] : [], Layers: load.layers.map(blobPath) }]),
     top,
     manifests,

@@ -5,9 +5,9 @@ import { readFile, readdir, stat } from 'node:fs/promises'
 import { join, resolve, posix } from 'node:path'
 import { rootCertificates } from 'node:tls'
 import { unzipSync } from 'fflate'
-import { ErrorCode, GostaticError } from '../../errors.js'
-import type { RuntimeFile } from '../../plan/build-plan.js'
-import type { LayerEntry } from './layer.js'
+import { ErrorCode, GostaticError } from '../errors.js'
+import type { RuntimeFile } from '../plan/build-plan.js'
+import type { LayerEntry } from '../oci/layer.js'
 
 export interface MaterializeContext {
   readonly sourceDir: string

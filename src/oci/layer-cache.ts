@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { buildLayer, LAYER_GZIP_LEVEL, type BuiltLayer, type LayerEntry } from './layer.js'
-import { writeFileAtomic } from '../../util/atomic-write.js'
+import { writeFileAtomic } from '../util/atomic-write.js'
 
 const FORMAT = 'gostatic-layer/v1'
 

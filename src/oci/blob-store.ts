@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
-import { blobPath } from '../engines/local/layer-cache.js'
+import { blobPath } from './layer-cache.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 
 export type TagRecord = { readonly digest: string }

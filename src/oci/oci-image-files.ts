@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises'
 import * as zlib from 'node:zlib'
 import * as tar from 'tar-stream'
 import { GostaticError } from '../errors.js'
-import type { OciPlatform } from '../engines/local/oci-writer.js'
+import type { OciPlatform } from './oci-types.js'
 import type { OciArchive, OciArchiveImage } from './oci-reader.js'
 
 type Source = tar.ExtractEvents['entry'][1]

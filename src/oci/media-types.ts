@@ -1,11 +1,12 @@
 // The manifest, index and layer media types gostatic reads and writes, and
 // the small slice of their JSON it needs.
-import type { OciPlatform } from '../engines/local/oci-writer.js'
+import type { OciPlatform } from './oci-types.js'
 
 export const Media = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
   dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
   ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  ociConfig: 'application/vnd.oci.image.config.v1+json',
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
   ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
   dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
