@@ -1,5 +1,7 @@
 // The `gostatic` command: parse, call the public API, print. User mistakes
 // print a message and a hint, never a stack trace.
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { isGostaticError, ToolError } from '../errors.js'
 import { parseCLI, type ParsedCommand } from './parse-cli.js'
 import { VERSION } from '../version.js'
@@ -41,4 +43,19 @@ export function formatError(e: unknown): string {
   }
   if (e.hint) out += `hint: ${e.hint}\n`
   return out
+}
+
+// Run when this file is the program itself (`tsx src/cli/main.ts`, `node dist/cli/main.js`);
+// bin/gostatic.js imports it and calls main() on its own. No top-level await: a
+// module with one can't be require()d.
+const entry = process.argv[1]
+if (entry !== undefined && realpathOr(entry) === fileURLToPath(import.meta.url))
+  void main(process.argv.slice(2)).then((code) => (process.exitCode = code))
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p)
+  } catch {
+    return p
+  }
 }

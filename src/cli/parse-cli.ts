@@ -31,6 +31,7 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   all: z.boolean().default(false),
   concurrency: z.preprocess((v) => (v === undefined ? undefined : Number(v)), z.int({ error: '--concurrency takes a whole number' }).min(1, { error: '--concurrency must be at least 1' }).optional()),
   json: z.boolean().default(false),
+  reporter: z.enum(['auto', 'plain', 'json', 'silent'], { error: "--reporter is 'auto', 'plain', 'json' or 'silent'" }).optional(),
 })
 export type BuildFlags = z.infer<typeof BuildFlagsSchema>
 
@@ -79,6 +80,7 @@ export function createCli(): CAC {
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')
+    .option('--reporter <kind>', "Progress on stderr: 'auto' (live on a terminal, else plain lines), 'plain', 'json' or 'silent' (default with --json)")
   cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info').option('--json', 'Print the report as JSON')
   cli.command('doctor [dir]', 'Audit a Go module for CGO_ENABLED=0: packages that need cgo, uses that change meaning (exit 1 on blockers)')
     .option('--main <pkg>', "Main package, relative to the module (default '.')")

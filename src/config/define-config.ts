@@ -8,8 +8,8 @@ import type { ServiceSpecInput } from '../spec/service-spec.js'
 /** A service in a config: a builder, or plain spec input (name and source required). */
 export type ConfigService = GoService | ServiceSpecInput
 
-// A config file may import a different copy of gostatic than the CLI's (tsx
-// loads it in its own module namespace), so builders are recognised by shape.
+// A config file may import a different copy of gostatic than the CLI's (the
+// config loader's, or another install's), so builders are recognised by shape.
 const hasMethod = (m: string) => (v: unknown) => typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[m] === 'function'
 const builderLike = z.custom<{ toSpec(): unknown }>((v) => v instanceof GoService || hasMethod('toSpec')(v))
 const workspaceLike = z.custom<{ resolve(base?: string): unknown }>(hasMethod('resolve'), { error: 'workspace must be a goWorkspace(...) builder' })

@@ -1,10 +1,9 @@
-// Finds and loads gostatic.config.ts (or .mts/.js/.mjs) through tsx, and
-// turns its services into builders with sources resolved against the file.
+// Finds and loads gostatic.config.ts (or .mts/.js/.mjs), and turns its
+// services into builders with sources resolved against the file.
 import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
-import { tsImport } from 'tsx/esm/api'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { GoService } from '../builder/go-service.js'
 import { ConfigSchema } from './define-config.js'
@@ -15,6 +14,16 @@ export const CONFIG_NAMES = ['gostatic.config.ts', 'gostatic.config.mts', 'gosta
 
 export function findConfig(dir: string): string | undefined {
   return CONFIG_NAMES.map((n) => join(dir, n)).find((p) => existsSync(p))
+}
+
+// Node loads .js/.mjs itself. TypeScript goes through jiti, in ESM and CommonJS
+// projects alike; it is imported only here, on the CLI's config path, so the
+// API never loads it. Its transform cache (node_modules/.cache/jiti, else the
+// temp folder) keeps repeated runs fast.
+async function importConfig(path: string): Promise<unknown> {
+  if (/\.m?js$/.test(path)) return import(pathToFileURL(path).href)
+  const { createJiti } = await import('jiti')
+  return createJiti(import.meta.url, { moduleCache: false }).import(path)
 }
 
 export interface LoadedConfig {
@@ -28,12 +37,11 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   if (!existsSync(path)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `config file ${file} does not exist`)
   let mod: { default?: unknown }
   try {
-    mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown }
+    mod = (await importConfig(path)) as { default?: unknown }
   } catch (e) {
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `could not load ${file}: ${(e as Error).message}`, { cause: e })
   }
-  // A .ts config outside a "type": "module" package loads as CommonJS: its
-  // default export then sits one level down.
+  // A config compiled to CommonJS may carry its default export one level down.
   let exported = mod.default
   if (typeof exported === 'object' && exported !== null && 'default' in exported && !('services' in exported) && !('workspace' in exported)) exported = (exported as { default: unknown }).default
   const r = ConfigSchema.safeParse(exported)

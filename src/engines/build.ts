@@ -4,6 +4,7 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { BuildResult } from './build-result.js'
 import { noEvents } from './events.js'
+import { DAGGER_SDK, daggerSdkInstalled, loadDaggerEngine } from './dagger-sdk.js'
 import { buildLocal, type LocalEngineOptions } from './local/local-engine.js'
 
 export type { LocalEngineOptions }
@@ -26,6 +27,7 @@ export function daggerReachable(env: NodeJS.ProcessEnv = process.env): { ok: boo
 /** The engine a choice means here and now; `auto` comes with the message that says which it picked and why. */
 export function decideEngine(choice: EngineChoice = 'local', env?: NodeJS.ProcessEnv): { engine: 'local' | 'dagger'; message?: string } {
   if (choice !== 'auto') return { engine: choice }
+  if (!daggerSdkInstalled()) return { engine: 'local', message: `engine auto: using local (the Dagger SDK, ${DAGGER_SDK}, is not installed)` }
   const d = daggerReachable(env)
   const engine = d.ok ? 'dagger' : 'local'
   return { engine, message: `engine auto: using ${engine} (${d.why})` }
@@ -39,6 +41,7 @@ export async function buildPlan(plan: BuildPlan, opts: BuildOptions = {}): Promi
 }
 
 async function dagger(plan: BuildPlan, opts: BuildOptions): Promise<BuildResult> {
+  const { buildDagger } = await loadDaggerEngine()
   if (opts.dag === undefined && !daggerReachable(opts.env).ok)
     throw new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, `engine 'dagger': ${daggerReachable(opts.env).why}`, { hint: "start an engine and export _EXPERIMENTAL_DAGGER_RUNNER_HOST (scripts/dagger-engine.sh up && eval \"$(scripts/dagger-engine.sh env)\"), run under `dagger run`, or use engine 'local'" })
   const o: DaggerEngineOptions = {}
@@ -53,6 +56,5 @@ async function dagger(plan: BuildPlan, opts: BuildOptions): Promise<BuildResult>
   if (opts.source) o.source = opts.source
   if (opts.cacheKey) o.cacheKey = opts.cacheKey
   if (opts.cacheDir !== undefined) o.cacheDir = opts.cacheDir
-  const { buildDagger } = await import('./dagger/dagger-engine.js')
   return buildDagger(plan, o)
 }

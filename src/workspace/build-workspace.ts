@@ -16,6 +16,7 @@ import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
 import { compileShared } from './compile-shared.js'
 import { buildHostEnv } from '../engines/host-env.js'
+import { loadDaggerEngine } from '../engines/dagger-sdk.js'
 
 export interface WorkspaceBuildOptions extends BuildOptions {
   /** Services built at once (default: the CPU count). */
@@ -51,7 +52,7 @@ export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuild
     // (and closing) their own. An unreachable engine is left to each service
     // to report, as its own outcome.
     if (engine === 'dagger' && opts.dag === undefined && daggerReachable(opts.env).ok) {
-      const { withDaggerSession } = await import('../engines/dagger/dagger-engine.js')
+      const { withDaggerSession } = await loadDaggerEngine()
       return await withDaggerSession('workspace', (dag) => buildIn(ws, { ...decided, dag }, engine, env, emit, true))
     }
     return await buildIn(ws, decided, engine, env, emit, false)

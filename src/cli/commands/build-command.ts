@@ -8,8 +8,9 @@ import { ErrorCode, GostaticError, isGostaticError } from '../../errors.js'
 import type { BuildFlags } from '../parse-cli.js'
 import { loadServices } from '../services-from-flags.js'
 import { formatError } from '../main.js'
-import { createProgress } from '../progress.js'
-import { summaryTable, humanBytes, type ServiceOutcome } from '../summary-table.js'
+import { createReporter } from '../../progress/reporter.js'
+import { summaryTable, type ServiceOutcome } from '../summary-table.js'
+import { humanBytes } from '../../util/human-bytes.js'
 import { buildWorkspace, sourceOf, type ServiceBuild } from '../../workspace/build-workspace.js'
 import type { GoService } from '../../builder/go-service.js'
 import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
@@ -22,7 +23,8 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   if (flags.push !== undefined && services.length > 1 && !flags.push.includes('{name}'))
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `--push ${flags.push} would publish ${services.length} services to one reference`, { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' })
   const ws: ResolvedWorkspace = workspace ?? { root: resolve(dir), workModules: null, modules: sourcesOf(services), services, vendor: false }
-  const progress = createProgress(services.map((s) => s.name), { tty: process.stderr.isTTY === true && !flags.json, write: (s) => void (flags.json || process.stderr.write(s)) })
+  // The same reporters as the API's build(); --json keeps stderr quiet unless --reporter says otherwise.
+  const progress = createReporter({ reporter: flags.reporter ?? (flags.json ? 'silent' : 'auto') }, services.map((s) => s.name))
   const abort = new AbortController()
   const onSigint = () => abort.abort()
   process.once('SIGINT', onSigint)
