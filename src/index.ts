@@ -14,6 +14,7 @@ export { defineConfig, type GostaticConfig, type ConfigService } from './config/
 export { buildPlan, daggerReachable, type BuildOptions, type EngineChoice } from './engines/build.js'
 export type { BuildResult, BuildReport, TargetReport, BuiltImage, ExportOptions, EngineName } from './engines/build-result.js'
 export type { EngineEvent, EventSink } from './engines/events.js'
+export type { ReporterChoice, ReporterOptions } from './progress/reporter.js'
 export type { LocalEngineOptions } from './engines/build.js'
 export { inspect, type InspectReport, type InspectOptions, type ImageReport, type BinaryReport, type PlatformReport, type BinaryFacts, type ElfFacts, type Verdicts, type ImageVerdicts, type LayerReport, type ImageConfigReport, type GoBuildInfo, type GoModule, type GoDependency } from './inspect/inspect.js'
 export { goWorkspace, GoWorkspace, type ResolvedWorkspace } from './builder/go-workspace.js'
