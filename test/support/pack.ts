@@ -2,7 +2,7 @@
 // prepare script must build dist/), then the tarball installed into fresh
 // consumer projects. npm takes what it can from its cache.
 import { execFile, execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 
 const repo = resolve(import.meta.dirname, '../..')
@@ -18,16 +18,16 @@ export function npm(cwd: string, args: readonly string[]): string {
   return execFileSync('npm', args, { cwd, env: npmEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
-/** Packs the working tree's files (tracked and new, not ignored) as a fresh checkout would; resolves to the .tgz path. */
-export function packCheckout(tmp: string): string {
-  const checkout = join(tmp, 'checkout')
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: repo, encoding: 'utf8' }).split('\0').filter(Boolean)
+/** Packs a working tree's files (tracked and new, not ignored) as a fresh checkout would; returns the .tgz path. */
+export function packCheckout(tmp: string, from = repo): string {
+  const checkout = mkdtempSync(join(tmp, 'checkout-'))
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: from, encoding: 'utf8' }).split('\0').filter(Boolean)
   for (const f of files) {
     mkdirSync(dirname(join(checkout, f)), { recursive: true })
-    cpSync(join(repo, f), join(checkout, f))
+    cpSync(join(from, f), join(checkout, f))
   }
-  // The build tools (tsc) come from the repo's install; the checkout has no dist/ of its own.
-  symlinkSync(join(repo, 'node_modules'), join(checkout, 'node_modules'))
+  // The build tools (tsc) come from the tree's install; the checkout has no dist/ of its own.
+  symlinkSync(join(from, 'node_modules'), join(checkout, 'node_modules'))
   const out = npm(checkout, ['pack', '--pack-destination', tmp, '--json'])
   const [{ filename }] = JSON.parse(out) as [{ filename: string }]
   return join(tmp, filename)
