@@ -5,7 +5,8 @@ import type { BuildPlan } from '../plan/build-plan.js'
 import type { BuildResult } from './build-result.js'
 import { noEvents } from './events.js'
 import { DAGGER_SDK, daggerSdkInstalled, loadDaggerEngine } from './dagger-sdk.js'
-import { buildLocal, type LocalEngineOptions } from './local/local-engine.js'
+// The local engine loads when a build runs, so `import 'gostatic'` stays quick.
+import type { LocalEngineOptions } from './local/local-engine.js'
 
 export type { LocalEngineOptions }
 // The Dagger SDK is large (gRPC, OpenTelemetry): load it only when the Dagger engine runs.
@@ -37,7 +38,7 @@ export async function buildPlan(plan: BuildPlan, opts: BuildOptions = {}): Promi
   const emit = opts.onEvent ?? noEvents
   const { engine, message } = decideEngine(opts.engine, opts.env)
   if (message) emit({ kind: 'info', service: plan.service, message })
-  return engine === 'local' ? buildLocal(plan, opts) : dagger(plan, opts)
+  return engine === 'local' ? (await import('./local/local-engine.js')).buildLocal(plan, opts) : dagger(plan, opts)
 }
 
 async function dagger(plan: BuildPlan, opts: BuildOptions): Promise<BuildResult> {
