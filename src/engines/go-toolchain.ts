@@ -17,7 +17,7 @@ export interface ResolvedGo {
 
 export async function resolveGo(plan: GoPlan, baseEnv: NodeJS.ProcessEnv): Promise<ResolvedGo> {
   // GOTOOLCHAIN=local: the host's own version, whatever go.mod the current folder is in.
-  const host = await goEnv(['GOVERSION', 'GOROOT'], { ...baseEnv, GOTOOLCHAIN: 'local' })
+  const host = await goEnv(['GOVERSION', 'GOROOT', 'GOPROXY'], { ...baseEnv, GOTOOLCHAIN: 'local' })
   const hostVersion = host[0]!
   if (plan.version === null || compareGo(hostVersion.slice(2), plan.version) >= 0)
     return { hostVersion, version: hostVersion, env: {}, goroot: host[1]! }
@@ -29,7 +29,7 @@ export async function resolveGo(plan: GoPlan, baseEnv: NodeJS.ProcessEnv): Promi
     const detail = e instanceof ToolError ? e.stderr.trim() : (e as Error).message
     throw new GostaticError(
       ErrorCode.GO_VERSION,
-      `${askedBy(plan.from, plan.version)} asks for Go ${plan.version}, the host has ${hostVersion}, and switching with GOTOOLCHAIN=${env.GOTOOLCHAIN} failed: ${detail}`,
+      `${askedBy(plan.from, plan.version)} asks for Go ${plan.version}, the host has ${hostVersion}, and switching with GOTOOLCHAIN=${env.GOTOOLCHAIN} (GOPROXY=${host[2]}) failed: ${detail}`,
       { hint: `install Go ${plan.version} or newer on the host, or let go fetch ${env.GOTOOLCHAIN} through a module proxy that serves golang.org/toolchain (GOPROXY)` },
     )
   }
