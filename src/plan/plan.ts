@@ -107,7 +107,11 @@ function warnings(spec: ServiceSpec, targets: readonly TargetPlan[], facts: Modu
   const w: string[] = []
   const need = facts?.go
   if (spec.go !== undefined && need && compareGo(spec.go, need.version) < 0)
-    w.push(`.go('${spec.go}') is older than the Go ${need.version} that ${facts.file} line ${need.line} requires: go refuses to build the module with an older toolchain. Drop .go() to take the version from ${facts.file}, or raise it`)
+    w.push(
+      `.go('${spec.go}') is older than the Go ${need.version} that ${facts.file} line ${need.line} requires: ` +
+        `go refuses to build the module with an older Go (a host Go older than ${need.version}, or an image builder of Go ${spec.go}). ` +
+        `Drop .go() to take the version from ${facts.file}, or raise it`,
+    )
   if (spec.runtime === 'scratch' && !wantsCaBundle(spec))
     w.push("runtime 'scratch' has no CA certificates: outbound TLS fails with 'x509: certificate signed by unknown authority'. Use runtime('static') or caCertificates(true) if the service makes HTTPS calls")
   if (spec.runtime !== 'scratch' && spec.runtime !== 'static' && spec.user !== undefined && spec.user !== '0' && !spec.user.startsWith('0:'))

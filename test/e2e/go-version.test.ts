@@ -104,6 +104,12 @@ describe.skipIf(missing('go'))('Go version from go.mod', () => {
     expect(await builtWith(out, '/usr/local/bin/cli')).toBe('go1.27.1')
   })
 
+  it('.go() still switches the toolchain for a module whose go.mod asks for less', async () => {
+    const src = writeModule(join(tmp, 'pinned'), 'module example.com/pinned\n\ngo 1.22\n')
+    const r = await goService({ name: 'pinned', source: src }).go('1.27.1').build({ engine: 'local' })
+    expect(r.report.targets[0]!.goVersion).toBe('go1.27.1')
+  })
+
   it(".go() still wins over go.mod, and says so when it is older than go.mod's go line", () => {
     const src = writeModule(join(tmp, 'older'), 'module example.com/older\n\ngo 1.27\n')
     const p = goService({ name: 'older', source: src }).go('1.26').plan()
