@@ -3,17 +3,17 @@
 // Also: the Dagger engine stamps a clean git checkout's commit time, as the
 // local engine does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
-import { rootCertificates } from 'node:tls'
 import { goService, type GoService } from '../../src/index.js'
 import { readOciArchive } from '../../src/oci/oci-reader.js'
 import { builderImage, missingDagger } from '../support/dagger.js'
 import { missing } from '../support/tools.js'
 import { docker, dockerEnv, dockerOk, exec, execOk, missingDocker } from '../support/runtime.js'
 import { imageFiles, type ImageFile } from '../support/image-files.js'
+import { helloWithPinnedCa, PINNED_PEM } from '../support/pinned-ca.js'
 
 const skip = missingDagger() || missingDocker() || missing('go', 'git')
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-dagger-ca-'))
@@ -24,14 +24,9 @@ afterAll(async () => {
 })
 
 const CA = '/etc/ssl/certs/ca-certificates.crt'
-// Not what Node's store or the builder would give: a comment, CRLF line ends and two roots only.
-const pem = `# pinned by the test\r\n${rootCertificates.slice(0, 2).join('\r\n')}\r\n`
+const pem = PINNED_PEM
 const src = join(tmp, 'hello')
-beforeAll(() => {
-  cpSync(resolve('examples/hello'), src, { recursive: true })
-  mkdirSync(join(src, 'certs'))
-  writeFileSync(join(src, 'certs', 'ca.pem'), pem)
-})
+beforeAll(() => void helloWithPinnedCa(src))
 const pinned = (): GoService => goService({ name: 'hello', source: src }).builderImage(builderImage()).caCertificates({ file: 'certs/ca.pem' }).include('*.go')
 
 describe.skipIf(skip)('pinned CA bundle', () => {

@@ -1,9 +1,8 @@
 // The local engine end to end: real go, strip and upx; the exported archive
 // loaded into a real dockerd and run; /healthz fetched over loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { createHash } from 'node:crypto'
-import { rootCertificates } from 'node:tls'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { goService, GostaticError, type BuildResult } from '../../src/index.js'
@@ -12,6 +11,7 @@ import { missing } from '../support/tools.js'
 import { dockerLoad, exec, freePort, missingDocker, missingRunc, runcRunOciArchive, startContainer } from '../support/runtime.js'
 import { runTool } from '../../src/util/run-tool.js'
 import { imageFiles } from '../support/image-files.js'
+import { helloWithPinnedCa, PINNED_PEM } from '../support/pinned-ca.js'
 
 const skip = missing('go', 'strip', 'skopeo') || missingDocker()
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-e2e-local-'))
@@ -122,13 +122,10 @@ describe.skipIf(missing('go', 'gcc'))('local engine refuses what would not run',
 })
 
 describe.skipIf(missing('go'))('local engine: a pinned CA bundle', () => {
-  // Not what Node's store would give: a comment, CRLF line ends and two roots only.
-  const pem = `# pinned by the test\r\n${rootCertificates.slice(0, 2).join('\r\n')}\r\n`
+  const pem = PINNED_PEM
   const src = join(tmp, 'pinned-ca')
   beforeAll(() => {
-    cpSync(resolve('examples/hello'), src, { recursive: true })
-    mkdirSync(join(src, 'certs'))
-    writeFileSync(join(src, 'certs', 'ca.pem'), pem)
+    helloWithPinnedCa(src)
     writeFileSync(join(src, 'certs', 'not-pem.der'), Buffer.from([0x30, 0x82, 0x01, 0x0a]))
   })
   const svc = () => goService({ name: 'hello', source: src })
