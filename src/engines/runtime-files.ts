@@ -19,7 +19,10 @@ type Handler<K extends RuntimeFile['kind']> = (f: Extract<RuntimeFile, { kind: K
 const handlers: { [K in RuntimeFile['kind']]: Handler<K> } = {
   text: async (f) => [{ path: f.path, type: 'file', mode: f.mode, uid: f.uid, gid: f.gid, content: Buffer.from(f.content) }],
   dir: async (f) => [{ path: f.path, type: 'dir', mode: f.mode, uid: f.uid, gid: f.gid }],
-  'ca-bundle': async (f, ctx) => [{ path: f.path, type: 'file', mode: f.mode, content: await (caSources[f.source.kind] as CaHandler<CaSource['kind']>)(f.source, ctx) }],
+  'ca-bundle': async (f, ctx) => {
+    const content = await (caSources[f.source.kind] as CaHandler<CaSource['kind']>)(f.source, ctx)
+    return [{ path: f.path, type: 'file', mode: f.mode, content }]
+  },
   zoneinfo: async (f, ctx) => zoneinfo(f.path, f.zones, ctx.goroot),
   'host-file': async (f, ctx) => hostFiles(resolve(ctx.sourceDir, f.from), f.path, f.mode, f.from),
 }
@@ -49,10 +52,16 @@ async function pinnedBundle(path: string, label: string): Promise<Buffer> {
     bytes = await readFile(path)
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a folder' : 'does not exist'
-    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `caCertificates.file: '${label}' ${why} (looked at ${path})`, { hint: 'the file is a PEM bundle, relative to the service source folder' })
+    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `caCertificates.file: '${label}' ${why} (looked at ${path})`, {
+      hint: 'the file is a PEM bundle, relative to the service source folder',
+    })
   }
   if (!bytes.includes('-----BEGIN CERTIFICATE-----'))
-    throw new GostaticError(ErrorCode.INVALID_SPEC, `caCertificates.file: '${label}' holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)`, { hint: 'convert a DER certificate with: openssl x509 -inform der -in ca.der -out ca.pem' })
+    throw new GostaticError(
+      ErrorCode.INVALID_SPEC,
+      `caCertificates.file: '${label}' holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)`,
+      { hint: 'convert a DER certificate with: openssl x509 -inform der -in ca.der -out ca.pem' },
+    )
   return bytes
 }
 

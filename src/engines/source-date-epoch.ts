@@ -9,11 +9,16 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import { runTool } from '../util/run-tool.js'
 
 /** `sourceDir`: the host folder the build reads, or null when the sources come from elsewhere (a Dagger Directory). */
-export async function sourceDateEpoch(opts: { sourceDateEpoch?: number }, env: NodeJS.ProcessEnv, sourceDir: string | null): Promise<number> {
+export async function sourceDateEpoch(
+  opts: { sourceDateEpoch?: number },
+  env: NodeJS.ProcessEnv,
+  sourceDir: string | null,
+): Promise<number> {
   if (opts.sourceDateEpoch !== undefined) return opts.sourceDateEpoch
   const v = env['SOURCE_DATE_EPOCH']
   if (v !== undefined && v !== '') {
-    if (!/^\d+$/.test(v)) throw new GostaticError(ErrorCode.INVALID_CONFIG, `SOURCE_DATE_EPOCH must be whole seconds since 1970, got '${v}'`)
+    if (!/^\d+$/.test(v))
+      throw new GostaticError(ErrorCode.INVALID_CONFIG, `SOURCE_DATE_EPOCH must be whole seconds since 1970, got '${v}'`)
     return Number(v)
   }
   return (sourceDir === null ? null : await cleanCommitTime(sourceDir, env)) ?? 0

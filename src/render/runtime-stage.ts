@@ -26,7 +26,10 @@ type FileHandler<K extends RuntimeFile['kind']> = (f: Extract<RuntimeFile, { kin
 
 const files: { [K in RuntimeFile['kind']]: FileHandler<K> } = {
   // One line per instruction: newlines go in as printf escapes, not raw.
-  text: (f, dst) => text({ rootfs: [`mkdir -p $(dirname ${dst}) && printf ${shq(printfFormat(f.content))} > ${dst} && chmod ${f.mode.toString(8)} ${dst}`] }),
+  text: (f, dst) => {
+    const write = `printf ${shq(printfFormat(f.content))} > ${dst}`
+    return text({ rootfs: [`mkdir -p $(dirname ${dst}) && ${write} && chmod ${f.mode.toString(8)} ${dst}`] })
+  },
   dir: (f, dst) => text({ rootfs: [`mkdir -p ${dst} && chmod ${f.mode.toString(8)} ${dst} && chown ${f.uid}:${f.gid} ${dst}`] }),
   'ca-bundle': (f, dst) => {
     const s = (caSources[f.source.kind] as CaHandler<CaSource['kind']>)(f.source)
@@ -36,10 +39,15 @@ const files: { [K in RuntimeFile['kind']]: FileHandler<K> } = {
     const zones = f.zones === 'all' ? '' : ` ${shJoin(f.zones)}`
     return text({ rootfs: [`mkdir -p ${dst} && unzip -q -o -d ${dst} "$(go env GOROOT)/lib/time/zoneinfo.zip"${zones}`] })
   },
-  'host-file': (f) => text({ copy: [`COPY${f.mode !== null ? ` --chmod=${f.mode.toString(8)}` : ''} ${f.from} ${f.path}`], context: [f.from] }),
+  'host-file': (f) => {
+    const chmod = f.mode !== null ? ` --chmod=${f.mode.toString(8)}` : ''
+    return text({ copy: [`COPY${chmod} ${f.from} ${f.path}`], context: [f.from] })
+  },
 }
 
-type CaHandler<K extends CaSource['kind']> = (s: Extract<CaSource, { kind: K }>) => { from: string; notes: string[]; context: string[] }
+/** `from`: the bundle's path in the builder, shell-quoted. */
+type CaText = { from: string; notes: string[]; context: string[] }
+type CaHandler<K extends CaSource['kind']> = (s: Extract<CaSource, { kind: K }>) => CaText
 
 const caSources: { [K in CaSource['kind']]: CaHandler<K> } = {
   'node-root-store': () => ({
@@ -73,7 +81,8 @@ export function runtimeStage(p: BuildPlan, out: string): string[] {
   const r = p.runtime
   const parts = rendered(r.files)
   const rootfs = parts.flatMap((t) => t.rootfs)
-  const L = rootfs.length ? [...parts.flatMap((t) => t.notes), `RUN ${[`mkdir -p ${ROOTFS}`, ...rootfs].join(' \\\n && ')}`] : []
+  const run = `RUN ${[`mkdir -p ${ROOTFS}`, ...rootfs].join(' \\\n && ')}`
+  const L = rootfs.length ? [...parts.flatMap((t) => t.notes), run] : []
   L.push('', `FROM ${r.base.kind === 'image' ? r.base.ref : 'scratch'}`)
   if (rootfs.length) L.push(`COPY --from=build ${ROOTFS}/ /`)
   L.push(...parts.flatMap((t) => t.copy), `COPY --from=build ${out} ${r.binaryPath}`)

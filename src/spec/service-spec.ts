@@ -62,8 +62,11 @@ export const ExtraFileSchema = z.strictObject({
 })
 
 // A file the build reads from the service's source folder: relative, and inside it.
-const sourceFile = z.string().refine((p) => p !== '' && !p.startsWith('/') && !p.endsWith('/') && !/[\n\r\\]/.test(p) && !p.split('/').includes('..'), {
-  error: (iss) => `'${String(iss.input)}' is not a file path inside the service source folder; give it relative to that folder, like 'certs/ca.pem'`,
+const insideSource = (p: string) =>
+  p !== '' && !p.startsWith('/') && !p.endsWith('/') && !/[\n\r\\]/.test(p) && !p.split('/').includes('..')
+const sourceFile = z.string().refine(insideSource, {
+  error: (iss) =>
+    `'${String(iss.input)}' is not a file path inside the service source folder; give it relative to that folder, like 'certs/ca.pem'`,
 })
 
 /** true: Node's bundled Mozilla root store (the default on 'static'); { file }: a PEM bundle pinned in the source folder. */
