@@ -55,7 +55,11 @@ export class GoService {
   environment(env: Field<'environment'>): GoService { return this.#with({ environment: env }) }
   /** 'scratch' | 'static' | any image reference, e.g. 'alpine:3.20'. */
   runtime(base: 'scratch' | 'static' | (string & {})): GoService { return this.#with({ runtime: base }) }
-  caCertificates(on = true): GoService { return this.#with({ caCertificates: on }) }
+  /**
+   * A CA bundle at /etc/ssl/certs/ca-certificates.crt (the static base has one by default): true for Node's bundled
+   * Mozilla store, { file } to pin a PEM bundle from the source folder that every backend copies byte for byte.
+   */
+  caCertificates(on: Field<'caCertificates'> = true): GoService { return this.#with({ caCertificates: on }) }
   /** Time zones the service loads: a list like ['Europe/Berlin'], or 'all' (the default when called with none). */
   timezones(zones: 'all' | string[] = 'all'): GoService { return this.#with({ timezones: zones }) }
   /** Numeric 'uid:gid' (Kubernetes runAsNonRoot needs numbers). Default '65532:65532'. */

@@ -81,9 +81,16 @@ export interface VerifyPlan {
 export type RuntimeFile =
   | { readonly kind: 'text'; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number; readonly content: string }
   | { readonly kind: 'dir'; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number }
-  | { readonly kind: 'ca-bundle'; readonly path: string; readonly mode: number }
+  | { readonly kind: 'ca-bundle'; readonly path: string; readonly mode: number; readonly source: CaSource }
   | { readonly kind: 'zoneinfo'; readonly path: string; readonly zones: 'all' | readonly string[] }
   | { readonly kind: 'host-file'; readonly from: string; readonly path: string; readonly mode: number | null }
+
+/**
+ * Where the CA bundle's bytes come from; every backend translates the same source.
+ * node-root-store: Node's bundled Mozilla roots (tls.rootCertificates) in the Node that runs gostatic.
+ * file: a PEM file in the source folder, copied byte for byte.
+ */
+export type CaSource = { readonly kind: 'node-root-store' } | { readonly kind: 'file'; readonly from: string }
 
 export type RuntimeBase = { readonly kind: 'scratch' } | { readonly kind: 'static' } | { readonly kind: 'image'; readonly ref: string }
 

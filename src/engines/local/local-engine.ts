@@ -32,7 +32,7 @@ export interface LocalEngineOptions extends RegistryOptions {
   onEvent?: EventSink
   /** Base environment for tools (default process.env); the plan's env goes on top. */
   env?: NodeJS.ProcessEnv
-  /** Seconds for every timestamp in the image (default: SOURCE_DATE_EPOCH, else 0). */
+  /** Seconds for every timestamp in the image (default: SOURCE_DATE_EPOCH, else the last commit's time of a clean git checkout, else 0). */
   sourceDateEpoch?: number
   /** Folder for cached layers and blobs (default $GOSTATIC_CACHE_DIR or ~/.cache/gostatic); null disables the cache. */
   cacheDir?: string | null
@@ -143,12 +143,13 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
   const t0 = performance.now()
   const work = await mkdtemp(join(tmpdir(), `gostatic-${plan.service}-`))
   try {
+    const sourceDir = resolve(plan.source.dir)
     const goEnv = await prepareGoEnv(plan, env, work)
     const c: LocalContext = {
-      plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: sourceDateEpoch(opts, env),
+      plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: await sourceDateEpoch(opts, env, sourceDir),
       cacheDir: opts.cacheDir === undefined ? defaultCacheDir(env) : opts.cacheDir,
       bases: null,
-      sourceDir: resolve(plan.source.dir),
+      sourceDir,
       go: goEnv.go,
       goEnv,
       targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null }])),
