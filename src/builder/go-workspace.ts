@@ -83,14 +83,16 @@ export class GoWorkspace {
   /** Builds every service; progress goes to stderr as `reporter` says (default 'auto'), one line per service. */
   build(opts: WorkspaceBuildOptions & ReporterOptions = {}): Promise<WorkspaceResult> {
     const ws = this.resolve()
+    // The workspace's reporter shows every service; the services' own builds get only its sink.
+    const { reporter, ...rest } = opts
     return withReporter(opts, ws.services.map((s) => s.name), (r) =>
       buildWorkspace(ws, {
         concurrency: availableParallelism(),
-        ...opts,
+        ...rest,
         onEvent: r.onEvent,
         onServiceDone: (b) => {
           r.done(b.name, b.ok ? { ok: true, detail: builtDetail(b.result) } : failedDetail(b.error))
-          opts.onServiceDone?.(b)
+          rest.onServiceDone?.(b)
         },
       }),
     )

@@ -99,7 +99,8 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engin
     const t0 = performance.now()
     let done: ServiceBuild
     try {
-      const result = await s.build(opts)
+      // The workspace's caller reports; each service only feeds its sink (so no reporter of its own opens).
+      const result = await s.build({ ...opts, onEvent: emit })
       done = { name: s.name, ok: true, result: ownSession ? withoutContainers(result) : result, ms: Math.round(performance.now() - t0) }
     } catch (e) {
       const err = vendorError(e, usesWork)
