@@ -11,10 +11,11 @@ import type { LocalEngineOptions } from './local/local-engine.js'
 export type { LocalEngineOptions }
 // The Dagger SDK is large (gRPC, OpenTelemetry): load it only when the Dagger engine runs.
 import type { DaggerEngineOptions } from './dagger/dagger-engine.js'
+import type { DaggerBuildOptions } from './dagger-options.js'
 
 export type EngineChoice = 'local' | 'dagger' | 'auto'
 
-export interface BuildOptions extends LocalEngineOptions, Pick<DaggerEngineOptions, 'dag' | 'source' | 'cacheKey'> {
+export interface BuildOptions extends LocalEngineOptions, DaggerBuildOptions {
   engine?: EngineChoice
 }
 

@@ -3,7 +3,7 @@
 // way the README says: plain node, require(), the CLI with a config file,
 // `npx tsx pipeline.ts`, and all of it without the optional Dagger SDK.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { missing } from '../support/tools.js'
@@ -135,16 +135,26 @@ console.log(JSON.stringify({ service: p.service, steps: p.steps.length, error: t
 
 describe('a strict TypeScript project', () => {
   let ts = ''
+  const tsconfig = (extra: object) => JSON.stringify({
+    compilerOptions: {
+      target: 'ES2023', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], noEmit: true,
+      strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, ...extra,
+    },
+    include: ['*.ts'],
+  })
   beforeAll(() => {
-    // The SDK is here because skipLibCheck: false checks the declarations of gostatic's Dagger options too.
+    // This project has the Dagger SDK, so gostatic's Dagger options carry its types; the ESM project has none.
     ts = consumerProject(join(tmp, 'ts'), { type: 'module' }, [tarball, locked('typescript'), locked('@types/node'), locked('tsx'), locked('@dagger.io/dagger')])
-    writeFileSync(join(ts, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        target: 'ES2023', module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], noEmit: true,
-        strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false,
-      },
-      include: ['pipeline.ts'],
-    }))
+    writeFileSync(join(ts, 'tsconfig.json'), tsconfig({}))
+    writeFileSync(join(ts, 'dagger.ts'), `import { connection, dag } from '@dagger.io/dagger'
+import { goService } from 'gostatic'
+export const viaDagger = () => connection(async () => {
+  const r = await goService({ name: 'hello', source: '.' }).build({ engine: 'dagger', dag, source: dag.host().directory('.') })
+  console.log(await r.containers?.get('linux/amd64')?.withExec(['/hello', '--version']).stdout())
+})
+// @ts-expect-error with the SDK installed, dag is its Client, not any value
+export const wrong = () => goService({ name: 'hello', source: '.' }).build({ engine: 'dagger', dag: 42 })
+`)
     writeFileSync(join(ts, 'pipeline.ts'), `
 import { goService, goWorkspace, defineConfig, inspect, isGostaticError, GostaticError } from 'gostatic'
 import type { BuildOptions, BuildResult, EngineEvent, GostaticConfig, ReporterChoice, WorkspaceResult, InspectReport } from 'gostatic'
@@ -171,6 +181,15 @@ export function describeError(e: unknown): string {
 
   it('type-checks a pipeline that uses the public types with strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess and skipLibCheck: false', async () => {
     const r = await run(ts, 'npx', ['--no', '--', 'tsc', '-p', '.'])
+    expect(r.stdout + r.stderr).toBe('')
+    expect(r.exitCode).toBe(0)
+  })
+
+  it('type-checks the same pipeline, under the same flags, in a project without the Dagger SDK', async () => {
+    cpSync(join(ts, 'pipeline.ts'), join(esm, 'pipeline.ts'))
+    writeFileSync(join(esm, 'tsconfig.json'), tsconfig({ typeRoots: [join(ts, 'node_modules/@types')] }))
+    expect(existsSync(join(esm, 'node_modules/@dagger.io/dagger'))).toBe(false)
+    const r = await run(esm, process.execPath, [join(ts, 'node_modules/typescript/bin/tsc'), '-p', '.'])
     expect(r.stdout + r.stderr).toBe('')
     expect(r.exitCode).toBe(0)
   })
