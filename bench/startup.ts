@@ -12,7 +12,7 @@
 // lacks. Writes bench/results/startup.md.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { consumerProject, npm, packCheckout } from '../test/support/pack.js'
 
@@ -30,6 +30,7 @@ if (!existsSync(join(mainTree, 'node_modules'))) {
   execFileSync('git', ['checkout', '-q', BASELINE], { cwd: mainTree })
   npm(mainTree, ['ci', '--prefer-offline'])
 }
+const load = loadavg().map((l) => l.toFixed(1))
 const projects = {
   new: consumerProject(join(tmp, 'new'), { type: 'module' }, [packCheckout(tmp)]),
   main: consumerProject(join(tmp, 'main'), { type: 'module' }, [packCheckout(tmp, mainTree)]),
@@ -46,22 +47,28 @@ function timed(which: Which, args: string[]): number | string {
 
 const bin = 'node_modules/gostatic/bin/gostatic.js'
 const cases: { what: string; cmd: string; args: Partial<Record<Which, string[]>>; target: number }[] = [
+  { what: 'node starting and exiting (the floor under every row)', cmd: 'node --input-type=module -e 0', args: { new: ['--input-type=module', '-e', '0'] }, target: NaN },
   { what: '`gostatic --version`', cmd: `node ${bin} --version`, args: { new: [bin, '--version'], main: [bin, '--version'] }, target: 150 },
   { what: '`gostatic plan examples/hello`', cmd: `node ${bin} plan <repo>/examples/hello`, args: { new: [bin, 'plan', hello], main: [bin, 'plan', hello] }, target: 300 },
   { what: "`import 'gostatic'` in plain node", cmd: `node --input-type=module -e "import 'gostatic'"`, args: { new: ['--input-type=module', '-e', "import 'gostatic'"], main: ['--input-type=module', '-e', "import 'gostatic'"] }, target: 150 },
   { what: "`import 'gostatic'` with tsx registered (what main needs)", cmd: `node --import tsx --input-type=module -e "import 'gostatic'"`, args: { main: ['--import', 'tsx', '--input-type=module', '-e', "import 'gostatic'"] }, target: NaN },
 ]
 
-const results = cases.map((c) => {
-  const t: Record<Which, (number | string)[]> = { new: [], main: [] }
-  const sides = (['new', 'main'] as const).filter((w) => c.args[w] !== undefined)
-  for (const w of sides) timed(w, c.args[w]!)
-  for (let i = 0; i < runs; i++) {
-    // Alternate which goes first, so neither always runs on a cache the other warmed.
-    for (const w of i % 2 ? [...sides].reverse() : sides) t[w].push(timed(w, c.args[w]!))
+const sidesOf = (c: (typeof cases)[number]) => (['new', 'main'] as const).filter((w) => c.args[w] !== undefined)
+const times = cases.map(() => ({ new: [], main: [] }) as Record<Which, (number | string)[]>)
+for (const c of cases) for (const w of sidesOf(c)) timed(w, c.args[w]!)
+// Every round runs every row, so a burst of load on this shared machine lands on all rows alike;
+// the sides alternate which goes first, so neither always runs on a cache the other warmed.
+for (let i = 0; i < runs; i++) {
+  for (const [k, c] of cases.entries()) {
+    const sides = sidesOf(c)
+    for (const w of i % 2 ? [...sides].reverse() : sides) times[k]![w].push(timed(w, c.args[w]!))
   }
-  const fig = (xs: (number | string)[]) =>
-    xs.length === 0 ? 'n/a' : xs.every((x) => typeof x === 'number') ? `${median(xs as number[]).toFixed(0)} ms` : String(xs.find((x) => typeof x === 'string'))
+}
+const fig = (xs: (number | string)[]) =>
+  xs.length === 0 ? 'n/a' : xs.every((x) => typeof x === 'number') ? `${median(xs as number[]).toFixed(0)} ms` : String(xs.find((x) => typeof x === 'string'))
+const results = cases.map((c, k) => {
+  const t = times[k]!
   const newMs = t.new.length > 0 && t.new.every((x) => typeof x === 'number') ? median(t.new as number[]) : NaN
   return { ...c, new: fig(t.new), main: fig(t.main), newMs }
 })
@@ -87,9 +94,10 @@ const dagger = (w: Which) => existsSync(join(projects[w], 'node_modules/@dagger.
 const lines = [
   '# Start-up and installed footprint',
   '',
-  `Command: \`npx tsx bench/startup.ts ${runs}\` on ${new Date().toISOString().slice(0, 10)}, node ${process.version}, 2 cores.`,
+  `Command: \`npx tsx bench/startup.ts ${runs}\` on ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus().length} cores` +
+    ` (shared: load average ${load.join(' ')} before, ${loadavg().map((l) => l.toFixed(1)).join(' ')} after).`,
   `Both packages packed with \`npm pack\` and installed from the tarball into fresh projects; "main" is ${BASELINE}.`,
-  `Each command runs ${runs} times per side after one warm-up, new and main alternating; medians. Commands run in the consumer project.`,
+  `Each command runs ${runs} times per side after one warm-up, in rounds of every row, new and main alternating; medians. Commands run in the consumer project.`,
   '',
   '| what | command | new | main (' + BASELINE + ') | target |',
   '| --- | --- | ---: | ---: | ---: |',
