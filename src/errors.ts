@@ -18,6 +18,8 @@ export const ErrorCode = {
   OCI_MALFORMED: 'OCI_MALFORMED',
   INPUT_NOT_FOUND: 'INPUT_NOT_FOUND',
   ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
+  /** A reachable build engine (Dagger) refused or failed a request: an image it cannot pull, a path it cannot read. */
+  ENGINE_FAILED: 'ENGINE_FAILED',
   UNSUPPORTED: 'UNSUPPORTED',
   CANCELLED: 'CANCELLED',
   VENDOR_OUT_OF_SYNC: 'VENDOR_OUT_OF_SYNC',
