@@ -23,4 +23,4 @@ export type { RegistryCredentials, RegistryOptions, PublishOptions, PushProgress
 export { doctor, DoctorOptionsSchema, type DoctorOptions } from './doctor/doctor.js'
 export { renderDoctorText } from './doctor/doctor-text.js'
 export type { DoctorReport, Finding as DoctorFinding, Severity as DoctorSeverity, Topic as DoctorTopic, WithoutCgo } from './doctor/doctor-report.js'
-export { KNOWN_CGO_MODULES, type KnownCgoModule } from './doctor/replacements.js'
+export { KNOWN_CGO_MODULES, type KnownCgoModule } from './plan/known-cgo-modules.js'

@@ -38,6 +38,7 @@ export function plan(input: ServiceSpec | unknown): ExplainedPlan {
     steps,
     runtime: runtimePlan(spec),
     secrets: spec.secrets,
+    needs: { ...spec.needs, declined: spec.caCertificates === false ? ['ca-roots'] : [] },
     warnings: warnings(spec, targets),
     notes: planNotes(spec, tags),
   }

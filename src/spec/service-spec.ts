@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { PLATFORM_NAMES } from './platform.js'
 import { parseImageRef } from './image-ref.js'
 import { upxPlatformRule } from './upx-platforms.js'
+import { NeedsOptionsSchema } from './needs-options.js'
 
 const goVersion = z
   .string()
@@ -104,6 +105,7 @@ export const ServiceSpecSchema = z
     files: z.array(ExtraFileSchema).default([]),
     include: z.array(z.string().min(1)).default([]),
     exclude: z.array(z.string().min(1)).default([]),
+    needs: NeedsOptionsSchema.default({ strict: false, ignore: [] }),
   })
   .superRefine((s, ctx) => {
     const cgo = s.env['CGO_ENABLED']
