@@ -15,7 +15,7 @@ export { buildPlan, daggerReachable, type BuildOptions, type EngineChoice } from
 export type { BuildResult, BuildReport, TargetReport, BuiltImage, ExportOptions, EngineName } from './engines/build-result.js'
 export type { EngineEvent, EventSink } from './engines/events.js'
 export type { LocalEngineOptions } from './engines/build.js'
-export { inspect, type InspectReport, type InspectOptions, type ImageReport, type BinaryReport, type PlatformReport, type BinaryFacts, type ElfFacts, type Verdicts, type ImageVerdicts, type LayerReport, type ImageConfigReport, type GoBuildInfo, type GoModule, type GoDependency } from './inspect/inspect.js'
+export { inspect, type InspectReport, type InspectOptions, type ImageReport, type BinaryReport, type PlatformReport, type BinaryFacts, type ElfFacts, type Verdicts, type ImageVerdicts, type LayerReport, type ImageConfigReport, type GoBuildInfo, type GoModule, type GoDependency, type NeedsReport, type NeedVerdict, type Need, type NeedId, type FunctionTableFacts } from './inspect/inspect.js'
 export { goWorkspace, GoWorkspace, type ResolvedWorkspace } from './builder/go-workspace.js'
 export type { WorkspaceBuildOptions, WorkspaceResult, ServiceBuild } from './workspace/build-workspace.js'
 export { publishOciArchive, type PushResult } from './registry/push-image.js'

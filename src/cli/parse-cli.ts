@@ -79,7 +79,7 @@ export function createCli(): CAC {
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')
-  cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info').option('--json', 'Print the report as JSON')
+  cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info, runtime needs').option('--json', 'Print the report as JSON')
   cli.command('doctor [dir]', 'Audit a Go module for CGO_ENABLED=0: packages that need cgo, uses that change meaning (exit 1 on blockers)')
     .option('--main <pkg>', "Main package, relative to the module (default '.')")
     .option('--runtime <base>', "The runtime it will run on: 'scratch', 'static' (default) or an image reference")

@@ -24,7 +24,12 @@ export function needsProblems(verdicts: readonly NeedVerdict[], policy: Pick<Nee
 
 /** One line for a warning, a note or an error message: the need, the evidence, what is missing and the fix. */
 export function needLine(v: NeedVerdict): string {
-  return `${v.id} (${v.evidence.join(', ')}): ${v.detail}. ${v.message}. Fix: ${v.fix}`
+  return `${v.id} ${needBody(v)}`
+}
+
+/** needLine without the id, for places that show the id already. */
+export function needBody(v: NeedVerdict): string {
+  return `(${v.evidence.join(', ')}): ${v.detail}. ${v.message}. Fix: ${v.fix}`
 }
 
 /**
