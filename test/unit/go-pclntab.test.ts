@@ -13,10 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readGoFuncTable } from '../../src/inspect/go-pclntab.js'
 import type { GoFuncTable } from '../../src/inspect/go-pclntab.js'
 import { malformedMessage } from '../support/errors.js'
-import { missing } from '../support/tools.js'
+import { OLD_GO, missing, missingToolchain } from '../support/tools.js'
 
 const exec = promisify(execFile)
-const OLD_GO = 'go1.21.13'
 const ARCHS = ['amd64', 'arm64', '386', 'arm'] as const
 type Arch = (typeof ARCHS)[number]
 
@@ -219,21 +218,8 @@ describe.skipIf(missing('go', 'upx'))('a UPX-packed Go binary', () => {
   })
 })
 
-// The oldest toolchain the module proxy serves (golang.org/toolchain starts at
-// Go 1.21); it writes the same 0xfffffff1 format as 1.20. The first run
-// downloads it (about 70 MB) into the module cache.
-function missingOldGo(): string | false {
-  const skip = missing('go')
-  if (skip !== false) return skip
-  const r = spawnSync('go', ['version'], { env: { ...process.env, GOTOOLCHAIN: OLD_GO, GOFLAGS: '' }, encoding: 'utf8', timeout: 300_000 })
-  if (r.status === 0 && r.stdout.includes(OLD_GO)) return false
-  const why = `GOTOOLCHAIN=${OLD_GO} is not available: ${(r.stderr || r.error?.message || '').trim()}`
-  if (process.env.GOSTATIC_REQUIRE_TOOLS === '1') throw new Error(`${why} (GOSTATIC_REQUIRE_TOOLS=1 requires it)`)
-  console.warn(`skipping: ${why}`)
-  return why
-}
-
-describe.skipIf(missingOldGo())(`function tables written by ${OLD_GO}`, () => {
+// go1.21.13 writes the same 0xfffffff1 format as Go 1.20.
+describe.skipIf(missingToolchain(OLD_GO))(`function tables written by ${OLD_GO}`, () => {
   const old: Arch[] = ['amd64', 'arm64', 'arm']
   let dir: string
   beforeAll(async () => {
