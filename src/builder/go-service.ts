@@ -74,6 +74,8 @@ export class GoService {
   }
   include(...patterns: string[]): GoService { return this.#with({ include: [...(this.#props.include ?? []), ...patterns] }) }
   exclude(...patterns: string[]): GoService { return this.#with({ exclude: [...(this.#props.exclude ?? []), ...patterns] }) }
+  /** SBOM format(s) for each platform image (default 'spdx'), or false for none. */
+  sbom(formats: Field<'sbom'>): GoService { return this.#with({ sbom: formats }) }
   /** The service name, before validation (for selecting services in configs and the CLI). */
   get name(): string { return this.#props.name }
   /** Rewrites the source folder, e.g. to resolve it against a config file's folder. */
@@ -88,7 +90,10 @@ export class GoService {
   dockerfile(): string { return renderDockerfile(this.plan()) }
   dockerignore(): string { return renderDockerignore(this.plan()) }
   /** Builds, verifies and assembles the image. Nothing is written until you export it. */
-  build(opts: BuildOptions = {}): Promise<BuildResult> { return buildPlan(this.plan(), opts) }
+  build(opts: BuildOptions = {}): Promise<BuildResult> {
+    const spec = this.toSpec()
+    return buildPlan(plan(spec), opts, spec)
+  }
 }
 
 export function goService(opts: { name: string; source: string; main?: string }): GoService {

@@ -1,7 +1,7 @@
 // BuildPlan: everything an engine needs, decided. Plain data; steps carry a
 // `kind` so engines and renderers walk them with an exhaustive handler map.
 import type { Platform } from '../spec/platform.js'
-import type { Secret } from '../spec/service-spec.js'
+import type { SbomFormat, Secret } from '../spec/service-spec.js'
 
 export interface GoPlan {
   /** The version the user asked for, or null for "whatever the host/builder has". */
@@ -124,4 +124,6 @@ export interface BuildPlan {
   readonly secrets: readonly Secret[]
   readonly warnings: readonly string[]
   readonly notes: readonly PlanNote[]
+  /** What the build attests: SBOM formats per platform image (none when empty). */
+  readonly supplyChain: { readonly sbom: readonly SbomFormat[] }
 }

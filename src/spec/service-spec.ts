@@ -61,6 +61,9 @@ export const ExtraFileSchema = z.strictObject({
   mode: z.int().min(0).max(0o7777).optional(),
 })
 
+export const SBOM_FORMATS = ['spdx', 'cyclonedx'] as const
+export const SbomFormatSchema = z.enum(SBOM_FORMATS, { error: (iss) => `unknown SBOM format '${String(iss.input)}'; allowed: ${SBOM_FORMATS.join(', ')}, or false for none` })
+
 const port = z.union([z.int().min(1).max(65535), z.string().regex(/^\d{1,5}(\/(tcp|udp|sctp))?$/, { error: "ports look like 8080 or '8080/tcp'" })])
 
 export const ServiceSpecSchema = z
@@ -104,6 +107,8 @@ export const ServiceSpecSchema = z
     files: z.array(ExtraFileSchema).default([]),
     include: z.array(z.string().min(1)).default([]),
     exclude: z.array(z.string().min(1)).default([]),
+    /** SBOM formats written for each platform image, or false for none. */
+    sbom: z.union([z.literal(false), SbomFormatSchema, z.array(SbomFormatSchema).min(1, { error: 'give at least one SBOM format, or false for none' })]).default('spdx'),
   })
   .superRefine((s, ctx) => {
     const cgo = s.env['CGO_ENABLED']
@@ -130,3 +135,4 @@ export type ServiceSpecInput = z.input<typeof ServiceSpecSchema>
 export type UpxOptions = z.infer<typeof UpxOptionsSchema>
 export type Secret = z.infer<typeof SecretSchema>
 export type ExtraFile = z.infer<typeof ExtraFileSchema>
+export type SbomFormat = z.infer<typeof SbomFormatSchema>
