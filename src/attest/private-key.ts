@@ -14,7 +14,7 @@ export function parsePrivateKey(pem: string, source: string, password: () => str
   const cosign = COSIGN_PEM.exec(pem)
   const key = cosign ? decryptCosignKey(cosign[2]!, source, password()) : plainKey(pem, source, password)
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    const what = key.asymmetricKeyType === 'ec' ? `an EC key on curve ${key.asymmetricKeyDetails?.namedCurve}` : `a${/^[aeiou]/.test(key.asymmetricKeyType ?? '') ? 'n' : ''} ${key.asymmetricKeyType} key`
+    const what = key.asymmetricKeyType === 'ec' ? `an EC key on curve ${key.asymmetricKeyDetails?.namedCurve}` : `a key of type ${key.asymmetricKeyType}`
     throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is ${what}; gostatic signs with ${WANT}`, {
       hint: 'make one with `cosign generate-key-pair` or `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`',
     })
