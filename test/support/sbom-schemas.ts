@@ -4,11 +4,12 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
-import Ajv, { type ValidateFunction } from 'ajv'
-import addFormats from 'ajv-formats'
-import addDraft2019Formats from 'ajv-formats-draft2019'
+import { Ajv, type ValidateFunction } from 'ajv'
 
 const require = createRequire(import.meta.url)
+// CommonJS plugins: required as they are published.
+const addFormats = require('ajv-formats') as (a: Ajv) => Ajv
+const addDraft2019Formats = require('ajv-formats-draft2019') as (a: Ajv) => Ajv
 const CDX = join(dirname(require.resolve('@cyclonedx/cyclonedx-library/package.json')), 'res', 'schema')
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>
 
@@ -23,8 +24,8 @@ let spdx: ValidateFunction | undefined
 let cdx: ValidateFunction | undefined
 
 export function spdxErrors(doc: unknown): string[] {
-  spdx ??= ajv().compile(json(resolve(import.meta.dirname, '../fixtures/schemas/spdx-2.3.schema.json')))
-  return spdx(doc) ? [] : (spdx.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
+  const check = (spdx ??= ajv().compile(json(resolve(import.meta.dirname, '../fixtures/schemas/spdx-2.3.schema.json'))))
+  return check(doc) ? [] : (check.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
 }
 
 export function cyclonedxErrors(doc: unknown): string[] {
@@ -35,5 +36,6 @@ export function cyclonedxErrors(doc: unknown): string[] {
       a.addSchema({ ...json(join(CDX, f)), $id: `http://cyclonedx.org/schema/${f}` })
     cdx = a.compile(json(join(CDX, 'bom-1.6.SNAPSHOT.schema.json')))
   }
-  return cdx(doc) ? [] : (cdx.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
+  const check = cdx
+  return check(doc) ? [] : (check.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
 }
