@@ -13,7 +13,8 @@ import { goService, type BuildResult } from '../../src/index.js'
 import { readOciArchive } from '../../src/oci/oci-reader.js'
 import { missing } from '../support/tools.js'
 import { missingCosign } from '../support/cosign.js'
-import { REGISTRY, missingRegistry } from '../support/runtime.js'
+import { REGISTRY, exec, execOk, missingRegistry } from '../support/runtime.js'
+import { inspect } from '../../src/inspect/inspect.js'
 import { cyclonedxErrors, spdxErrors } from '../support/sbom-schemas.js'
 import { tagExists, uniqueRepo } from './registry-fixtures.js'
 import { startRegistryProxy } from './registry-proxy.js'
@@ -154,6 +155,26 @@ describe.skipIf(skip)('supply chain: SBOMs, provenance and signatures, verified 
     for (const [, sign, code, message] of cases)
       await expect(goService({ name: 'hello', source: src }).build({ engine: 'local', cacheDir: null, sign, runGo })).rejects.toMatchObject({ code, message: expect.stringMatching(message) })
     expect(compiled).toBe(0)
+  })
+
+  it('gostatic sbom describes a binary gostatic did not build, and an exported archive per platform; inspect lists the attachments', async () => {
+    const bin = join(tmp, 'plain-hello')
+    await execOk('go', ['-C', src, 'build', '-o', bin, '.'], { env: { ...process.env, CGO_ENABLED: '0' } })
+    const r = await exec(process.execPath, ['bin/gostatic.js', 'sbom', bin])
+    expect(r.exitCode, r.stderr).toBe(0)
+    const doc = JSON.parse(r.stdout)
+    expect(spdxErrors(doc)).toEqual([])
+    expect(doc.packages.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['example.com/hello', '../greet', 'stdlib']))
+    const tar = (await signed.exportTarball(join(tmp, 'attached.tar'), { attach: true })).path
+    const out = join(tmp, 'sboms')
+    const c = await exec(process.execPath, ['bin/gostatic.js', 'sbom', tar, '--format', 'cyclonedx', '--out', out])
+    expect(c.exitCode, c.stderr).toBe(0)
+    for (const p of ['linux-amd64', 'linux-arm64']) expect(cyclonedxErrors(JSON.parse(await readFile(join(out, `${p}.cdx.json`), 'utf8')))).toEqual([])
+    const report = await inspect(tar)
+    expect(report.kind === 'image' && report.attachments.map((a) => a.kind)).toEqual(['sig', 'sig', 'sig', 'att', 'att', 'att', 'sbom', 'sbom', 'sbom'])
+    // The image itself reads as before: two platforms, the same top digest as without attachments.
+    expect(report.kind === 'image' && report.platforms.length).toBe(2)
+    expect(report.kind === 'image' && report.digest).toBe((await signed.exportTarball(join(tmp, 'plain.tar'))).indexDigest)
   })
 
   it.each([
