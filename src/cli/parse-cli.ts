@@ -25,7 +25,8 @@ export const ServiceFlagsSchema = z.object({
 export type ServiceFlags = z.infer<typeof ServiceFlagsSchema>
 
 export const BuildFlagsSchema = ServiceFlagsSchema.extend({
-  engine: z.enum(['local', 'dagger', 'auto'], { error: "--engine is 'local', 'dagger' or 'auto'" }).default('auto'),
+  // The same default as the API's build(): the daemonless local engine; 'auto' is opt-in.
+  engine: z.enum(['local', 'dagger', 'auto'], { error: "--engine is 'local', 'dagger' or 'auto'" }).default('local'),
   out: optString,
   push: optString,
   all: z.boolean().default(false),
@@ -66,7 +67,7 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
     .option('--service <name>', 'Only this service from the config (repeatable)')
     .option('--name <name>', 'Service name without a config (default: the folder name)')
     .option('--main <pkg>', "Main package, relative to the module (default '.')")
-    .option('--go <version>', "Go version, e.g. '1.23'")
+    .option('--go <version>', "Go version, e.g. '1.23' (default: go.mod's toolchain line, else its go line, else the host's)")
     .option('--platform <os/arch>', 'Target platform, repeatable or comma-separated (default linux/amd64)')
     .option('--runtime <base>', "'scratch', 'static' (default) or an image reference")
     .option('--user <uid:gid>', "Numeric user (default '65532:65532' on scratch and static; an image base keeps its own)")
@@ -81,7 +82,7 @@ export function createCli(): CAC {
   serviceOptions(cli.command('plan [dir]', 'Print the build plan for the service(s) in dir')).option('--json', 'Print the plan as JSON (an array when there are several services)')
   serviceOptions(cli.command('dockerfile [dir]', 'Print the equivalent multi-stage Dockerfile'))
   serviceOptions(cli.command('build [dir]', 'Build, verify and export the image(s)'))
-    .option('--engine <engine>', "'local', 'dagger' or 'auto' (default)")
+    .option('--engine <engine>', "'local' (default, as in the API), 'dagger', or 'auto' (dagger when an engine is configured)")
     .option('--out <path>', 'Output OCI archive (default dist/<name>.tar; with several services, a folder)')
     .option('--push <ref>', "Also publish to this registry reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it)")
     .option('--all', 'Build every service the config declares (the default when --service is not given)')

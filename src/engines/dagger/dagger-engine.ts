@@ -79,7 +79,8 @@ export async function withDaggerSession<T>(what: string, fn: (dag: Client) => Pr
 async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Promise<BuildResult> {
   const emit = opts.onEvent ?? noEvents
   const env = opts.env ?? process.env
-  const epoch = sourceDateEpoch(opts, env)
+  // A caller's Directory has no host folder whose git history we could read.
+  const epoch = await sourceDateEpoch(opts, env, opts.source ? null : resolve(plan.source.dir))
   const warnings = [...plan.warnings]
   const warn = (message: string, platform?: Platform) => {
     warnings.push(message)
