@@ -101,7 +101,7 @@ export class GoService {
   /** Builds, verifies and assembles the image. Nothing is written until you export it. */
   build(opts: BuildOptions = {}): Promise<BuildResult> {
     const spec = this.toSpec()
-    return buildPlan(plan(spec), opts, spec)
+    return buildPlan(this.plan(), opts, spec)
   }
 }
 
