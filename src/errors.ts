@@ -30,6 +30,7 @@ export const ErrorCode = {
   DIGEST_MISMATCH: 'DIGEST_MISMATCH',
   CGO_STUB: 'CGO_STUB',
   NEEDS_UNMET: 'NEEDS_UNMET',
+  SIGNING_KEY: 'SIGNING_KEY',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

@@ -118,7 +118,9 @@ const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
 // What a static base adds for an unmet need, beyond what runtimePlan already wrote.
 const FIXES: Record<NeedId, (img: ImageContext) => RuntimeFile[]> = {
   zoneinfo: () => [{ kind: 'zoneinfo', path: ZONEINFO_PATH, zones: 'all' }],
-  'ca-roots': (img) => [{ kind: 'ca-bundle', path: envValue(img.env, 'SSL_CERT_FILE') ?? CA_BUNDLE_PATH, mode: 0o644 }],
+  'ca-roots': (img) => [
+    { kind: 'ca-bundle', path: envValue(img.env, 'SSL_CERT_FILE') ?? CA_BUNDLE_PATH, mode: 0o644, source: { kind: 'node-root-store' } },
+  ],
   // runtimePlan writes passwd and group with the image's user on scratch and static.
   users: () => [],
   'name-resolution': () => [text('/etc/nsswitch.conf', NSSWITCH_CONF)],

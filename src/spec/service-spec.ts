@@ -62,6 +62,21 @@ export const ExtraFileSchema = z.strictObject({
   mode: z.int().min(0).max(0o7777).optional(),
 })
 
+// A file the build reads from the service's source folder: relative, and inside it.
+const insideSource = (p: string) =>
+  p !== '' && !p.startsWith('/') && !p.endsWith('/') && !/[\n\r\\]/.test(p) && !p.split('/').includes('..')
+const sourceFile = z.string().refine(insideSource, {
+  error: (iss) =>
+    `'${String(iss.input)}' is not a file path inside the service source folder; give it relative to that folder, like 'certs/ca.pem'`,
+})
+
+/** true: Node's bundled Mozilla root store (the default on 'static'); { file }: a PEM bundle pinned in the source folder. */
+export const CaCertificatesSchema = z.union([z.boolean(), z.strictObject({ file: sourceFile })], {
+  error: "caCertificates is true, false or { file: 'certs/ca.pem' } (a PEM bundle in the source folder)",
+})
+export const SBOM_FORMATS = ['spdx', 'cyclonedx'] as const
+export const SbomFormatSchema = z.enum(SBOM_FORMATS, { error: (iss) => `unknown SBOM format '${String(iss.input)}'; allowed: ${SBOM_FORMATS.join(', ')}, or false for none` })
+
 const port = z.union([z.int().min(1).max(65535), z.string().regex(/^\d{1,5}(\/(tcp|udp|sctp))?$/, { error: "ports look like 8080 or '8080/tcp'" })])
 
 export const ServiceSpecSchema = z
@@ -90,7 +105,7 @@ export const ServiceSpecSchema = z
     fips: z.boolean().default(false),
     environment: z.enum(['development', 'staging', 'production']).optional(),
     runtime: runtimeBase.default('static'),
-    caCertificates: z.boolean().optional(),
+    caCertificates: CaCertificatesSchema.optional(),
     timezones: z.union([z.literal('all'), z.array(z.string().regex(/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/, { error: "zones look like 'Europe/Berlin'" })).min(1)]).optional(),
     /** Unset: nonroot 65532 on scratch/static, the base image's own user on image bases. */
     user: numericUser.optional(),
@@ -106,6 +121,8 @@ export const ServiceSpecSchema = z
     include: z.array(z.string().min(1)).default([]),
     exclude: z.array(z.string().min(1)).default([]),
     needs: NeedsOptionsSchema.default({ strict: false, ignore: [] }),
+    /** SBOM formats written for each platform image, or false for none. */
+    sbom: z.union([z.literal(false), SbomFormatSchema, z.array(SbomFormatSchema).min(1, { error: 'give at least one SBOM format, or false for none' })]).default('spdx'),
   })
   .superRefine((s, ctx) => {
     const cgo = s.env['CGO_ENABLED']
@@ -132,3 +149,5 @@ export type ServiceSpecInput = z.input<typeof ServiceSpecSchema>
 export type UpxOptions = z.infer<typeof UpxOptionsSchema>
 export type Secret = z.infer<typeof SecretSchema>
 export type ExtraFile = z.infer<typeof ExtraFileSchema>
+export type CaCertificates = z.infer<typeof CaCertificatesSchema>
+export type SbomFormat = z.infer<typeof SbomFormatSchema>
