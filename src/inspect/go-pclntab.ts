@@ -120,7 +120,9 @@ function parseTable(d: ElfBytes, r: Region, ptrSize: 4 | 8): GoFuncTable {
     throw malformed(`${r.what} has non-zero header padding`)
   }
   const quantum = d.u8(at(6), `${r.what} instruction quantum`)
-  if (quantum !== 1 && quantum !== 2 && quantum !== 4) throw malformed(`${r.what} has instruction quantum ${quantum} (expected 1, 2 or 4)`)
+  if (quantum !== 1 && quantum !== 2 && quantum !== 4) {
+    throw malformed(`${r.what} has instruction quantum ${quantum} (expected 1, 2 or 4)`)
+  }
   const size = d.u8(at(7), `${r.what} pointer size`)
   if (size !== ptrSize) throw malformed(`${r.what} has pointer size ${size}, but the ELF class uses ${ptrSize}-byte pointers`)
 
@@ -173,7 +175,14 @@ function nameTable(d: ElfBytes, start: number, end: number, what: string): { lis
 // functab: nfunc (entry offset, func offset) uint32 pairs and a final entry
 // offset; a func offset points at the function's _func record in the same
 // table, whose second uint32 is its nameOff.
-function functionNames(d: ElfBytes, functab: number, end: number, nfunc: number, byOffset: Map<number, string>, what: string): string[] {
+function functionNames(
+  d: ElfBytes,
+  functab: number,
+  end: number,
+  nfunc: number,
+  byOffset: Map<number, string>,
+  what: string,
+): string[] {
   const entries = 2 * nfunc + 1
   if (entries * 4 > end - functab) {
     throw malformed(`${what}: ${nfunc} functions do not fit in the function table (${end - functab} bytes after its start)`)
@@ -185,7 +194,9 @@ function functionNames(d: ElfBytes, functab: number, end: number, nfunc: number,
     if (funcOff > end - functab - 8) throw malformed(`${what}: the record of function ${i} (${hex(funcOff)}) is outside the table`)
     const nameOff = d.u32(record + 4, `${what} name offset of function ${i}`)
     const name = byOffset.get(nameOff)
-    if (name === undefined) throw malformed(`${what}: function ${i} has name offset ${hex(nameOff)}, which is not the start of a name`)
+    if (name === undefined) {
+      throw malformed(`${what}: function ${i} has name offset ${hex(nameOff)}, which is not the start of a name`)
+    }
     out.push(name)
   }
   return out

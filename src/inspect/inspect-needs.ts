@@ -37,7 +37,11 @@ export function derivedNeeds(b: BinaryNeeds): NeedsReport {
 }
 
 /** An image's entrypoint: each need against the image's files, user and env. */
-export async function checkedNeeds(b: BinaryNeeds | null, files: () => Promise<ImageFileSet>, config: ImageConfigReport): Promise<NeedsReport> {
+export async function checkedNeeds(
+  b: BinaryNeeds | null,
+  files: () => Promise<ImageFileSet>,
+  config: ImageConfigReport,
+): Promise<NeedsReport> {
   if (b === null) return { status: 'unknown', reason: 'no entrypoint binary' }
   if (b.table === null) return { status: 'unknown', reason: b.reason }
   const image = { base: 'image' as const, files: await files(), user: config.user, env: config.env }

@@ -99,6 +99,7 @@ export function runtimeFileSet(runtime: RuntimePlan, under: ImageFileSet = fileS
   for (const f of runtime.files) rows.push(...(entriesOf[f.kind] as (f: RuntimeFile) => [string, ImageEntry][])(f))
   rows.push([runtime.binaryPath, fileEntry(0o755)])
   const texts = new Map(under.texts)
-  for (const f of runtime.files) if (f.kind === 'text' && (NEEDS_TEXT_FILES as readonly string[]).includes(f.path)) texts.set(f.path, f.content)
+  const wanted: readonly string[] = NEEDS_TEXT_FILES
+  for (const f of runtime.files) if (f.kind === 'text' && wanted.includes(f.path)) texts.set(f.path, f.content)
   return fileSet(rows, texts)
 }

@@ -95,7 +95,8 @@ const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
     if (!need.evidence.some((e) => (GROUP_LOOKUPS as readonly string[]).includes(e))) return met(user)
     const gid = who.group ?? entry[3] ?? ''
     const group = colonFile(img.files, '/etc/group')?.find((r) => (/^\d+$/.test(gid) ? r[2] === gid : r[0] === gid))
-    return group === undefined ? unmet(`${user} but /etc/group has no group ${gid}`) : met(`${user} and group ${group[0]} (gid ${group[2]})`)
+    if (group === undefined) return unmet(`${user} but /etc/group has no group ${gid}`)
+    return met(`${user} and group ${group[0]} (gid ${group[2]})`)
   },
   'name-resolution': (_need, img) =>
     isFile(img.files, '/etc/nsswitch.conf') ? met('/etc/nsswitch.conf') : unmet('the image has no /etc/nsswitch.conf'),
@@ -108,7 +109,11 @@ const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
     const ids = numericIds(img)
     if (ids.uid === null) return unmet(`the image's user ${img.user} has no /etc/passwd entry, so ${dir} cannot be checked`)
     const e: ImageEntry = d.entry ?? { type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 }
-    const writable = ids.uid === 0 || (e.mode & 0o002) !== 0 || (e.uid === ids.uid && (e.mode & 0o200) !== 0) || (e.gid === ids.gid && (e.mode & 0o020) !== 0)
+    const writable =
+      ids.uid === 0 ||
+      (e.mode & 0o002) !== 0 ||
+      (e.uid === ids.uid && (e.mode & 0o200) !== 0) ||
+      (e.gid === ids.gid && (e.mode & 0o020) !== 0)
     const what = `${dir} (mode ${(e.mode & 0o7777).toString(8).padStart(4, '0')}, owner ${e.uid}:${e.gid})`
     return writable ? met(`${what} is writable by uid ${ids.uid}`) : unmet(`${what} is not writable by uid ${ids.uid}`)
   },
@@ -119,7 +124,12 @@ const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
 const FIXES: Record<NeedId, (img: ImageContext) => RuntimeFile[]> = {
   zoneinfo: () => [{ kind: 'zoneinfo', path: ZONEINFO_PATH, zones: 'all' }],
   'ca-roots': (img) => [
-    { kind: 'ca-bundle', path: envValue(img.env, 'SSL_CERT_FILE') ?? CA_BUNDLE_PATH, mode: 0o644, source: { kind: 'node-root-store' } },
+    {
+      kind: 'ca-bundle',
+      path: envValue(img.env, 'SSL_CERT_FILE') ?? CA_BUNDLE_PATH,
+      mode: 0o644,
+      source: { kind: 'node-root-store' },
+    },
   ],
   // runtimePlan writes passwd and group with the image's user on scratch and static.
   users: () => [],

@@ -36,7 +36,11 @@ export function needBody(v: NeedVerdict): string {
  * The error a build fails with, or null. `subject` names the binary, e.g.
  * "api linux/arm64". CGO_STUB when a stub is linked, else NEEDS_UNMET.
  */
-export function needsError(verdicts: readonly NeedVerdict[], policy: Pick<NeedsPolicy, 'strict'>, subject: string): GostaticError | null {
+export function needsError(
+  verdicts: readonly NeedVerdict[],
+  policy: Pick<NeedsPolicy, 'strict'>,
+  subject: string,
+): GostaticError | null {
   const { errors } = needsProblems(verdicts, policy)
   if (errors.length === 0) return null
   const stub = errors.find((v) => v.id === 'cgo-stub')
@@ -46,7 +50,9 @@ export function needsError(verdicts: readonly NeedVerdict[], policy: Pick<NeedsP
     })
   }
   const lines = errors.map((v) => `  - ${needLine(v)}`)
-  return new GostaticError(ErrorCode.NEEDS_UNMET, `${subject}: the image does not meet ${errors.length === 1 ? 'a runtime need' : `${errors.length} runtime needs`} (needs({ strict: true })):\n${lines.join('\n')}`, {
+  const count = errors.length === 1 ? 'a runtime need' : `${errors.length} runtime needs`
+  const message = `${subject}: the image does not meet ${count} (needs({ strict: true })):\n${lines.join('\n')}`
+  return new GostaticError(ErrorCode.NEEDS_UNMET, message, {
     hint: "meet each need as its fix says, or declare it handled with needs({ ignore: ['<id>'] })",
   })
 }

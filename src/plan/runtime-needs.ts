@@ -58,7 +58,8 @@ export const GROUP_LOOKUPS = ['os/user.LookupGroup', 'os/user.LookupGroupId', 'o
 const USER_LOOKUPS = ['os/user.Current', 'os/user.Lookup', 'os/user.LookupId', ...GROUP_LOOKUPS] as const
 
 /** Service names net knows without /etc/services (net/lookup.go's table). */
-export const BUILTIN_SERVICES = 'ftp, ftps, gopher, http, https, imap2, imap3, imaps, pop3, pop3s, smtp, submissions, ssh, telnet (tcp) and domain (udp)'
+export const BUILTIN_SERVICES =
+  'ftp, ftps, gopher, http, https, imap2, imap3, imaps, pop3, pop3s, smtp, submissions, ssh, telnet (tcp) and domain (udp)'
 
 /** The cgo modules whose CGO_ENABLED=0 build is a stub that fails at run time. */
 const STUBS = KNOWN_CGO_MODULES.filter((k) => k.withoutCgo === 'stub')
@@ -112,7 +113,9 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
     message: () =>
       "Go's resolver reads /etc/nsswitch.conf for the order of /etc/hosts and DNS; without it Go uses /etc/hosts, " +
       'then DNS (container runtimes mount /etc/hosts and /etc/resolv.conf), so lookups still work',
-    fix: () => "add an /etc/nsswitch.conf ('hosts: files dns') to choose another order; runtime('static') and runtime('scratch') write one",
+    fix: () =>
+      "add an /etc/nsswitch.conf ('hosts: files dns') to choose another order; " +
+      "runtime('static') and runtime('scratch') write one",
   },
   'service-names': {
     severity: 'warning',
@@ -142,7 +145,9 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
         ? []
         : STUBS.filter((k) => b.evidence.modules.includes(k.module)).map((k) => k.module),
     message: (ev) =>
-      ev.map((m) => `${m} is linked as the stub it compiles with CGO_ENABLED=0: ${STUBS.find((k) => k.module === m)!.note}`).join('; '),
+      ev
+        .map((m) => `${m} is linked as the stub it compiles with CGO_ENABLED=0: ${STUBS.find((k) => k.module === m)!.note}`)
+        .join('; '),
     fix: (ev) =>
       ev.map((m) => `replace ${m} with ${STUBS.find((k) => k.module === m)!.replacement}`).join('; ') +
       ' (gostatic builds with CGO_ENABLED=0, so no image can make the stub work)',

@@ -14,7 +14,11 @@ export const NeedsOptionsSchema = z.strictObject({
   strict: z.boolean().default(false),
   /** Needs the service does not have although the binary links the code (a volume provides the file, a code path is never taken). */
   ignore: z
-    .array(NeedIdSchema.refine((id) => id !== 'cgo-stub', { error: "'cgo-stub' cannot be ignored: a cgo stub fails on every base; replace the module" }))
+    .array(
+      NeedIdSchema.refine((id) => id !== 'cgo-stub', {
+        error: "'cgo-stub' cannot be ignored: a cgo stub fails on every base; replace the module",
+      }),
+    )
     .default([]),
 })
 
