@@ -30,6 +30,9 @@ export const ErrorCode = {
   REGISTRY_ERROR: 'REGISTRY_ERROR',
   PLATFORM_NOT_FOUND: 'PLATFORM_NOT_FOUND',
   DIGEST_MISMATCH: 'DIGEST_MISMATCH',
+  CGO_STUB: 'CGO_STUB',
+  NEEDS_UNMET: 'NEEDS_UNMET',
+  SIGNING_KEY: 'SIGNING_KEY',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

@@ -4,15 +4,18 @@
 import type { z } from 'zod'
 import type { ServiceSpec, ServiceSpecInput, Secret, ExtraFile } from '../spec/service-spec.js'
 import type { UpxOptionsSchema } from '../spec/service-spec.js'
+import type { NeedsOptionsSchema } from '../spec/needs-options.js'
 import type { Platform } from '../spec/platform.js'
 import { parseServiceSpec } from '../spec/parse.js'
 import { plan, type ExplainedPlan } from '../plan/plan.js'
+import { readModuleFacts } from './read-module-facts.js'
 import { renderDockerfile, renderDockerignore } from '../render/dockerfile.js'
 import { buildPlan, type BuildOptions } from '../engines/build.js'
 import type { BuildResult } from '../engines/build-result.js'
 
 type Props = ServiceSpecInput
 type UpxInput = z.input<typeof UpxOptionsSchema>
+type NeedsInput = z.input<typeof NeedsOptionsSchema>
 type Field<K extends keyof Props> = NonNullable<Props[K]>
 
 export class GoService {
@@ -24,7 +27,7 @@ export class GoService {
     return new GoService({ ...this.#props, ...patch })
   }
 
-  /** Go version for the builder, e.g. '1.23' or '1.23.4'. */
+  /** Go version for the builder, e.g. '1.23' or '1.23.4'. Default: go.mod's toolchain line, else its go line, else the host's. */
   go(version: string): GoService { return this.#with({ go: version }) }
   /** Builder image for the Dockerfile and Dagger engines (default golang:<ver>-alpine). */
   builderImage(ref: string): GoService { return this.#with({ builderImage: ref }) }
@@ -59,6 +62,14 @@ export class GoService {
    * Mozilla store, { file } to pin a PEM bundle from the source folder that every backend copies byte for byte.
    */
   caCertificates(on: Field<'caCertificates'> = true): GoService { return this.#with({ caCertificates: on }) }
+  /**
+   * How runtime needs read from the binary (zoneinfo, CA roots, ...) are treated: `strict` makes an unmet
+   * need an error instead of a warning; `ignore` adds needs met outside the image (a volume, a code path never taken).
+   */
+  needs(options: NeedsInput): GoService {
+    const cur = this.#props.needs ?? {}
+    return this.#with({ needs: { ...cur, ...options, ignore: [...(cur.ignore ?? []), ...(options.ignore ?? [])] } })
+  }
   /** Time zones the service loads: a list like ['Europe/Berlin'], or 'all' (the default when called with none). */
   timezones(zones: 'all' | string[] = 'all'): GoService { return this.#with({ timezones: zones }) }
   /** Numeric 'uid:gid' (Kubernetes runAsNonRoot needs numbers). Default '65532:65532'. */
@@ -78,6 +89,8 @@ export class GoService {
   }
   include(...patterns: string[]): GoService { return this.#with({ include: [...(this.#props.include ?? []), ...patterns] }) }
   exclude(...patterns: string[]): GoService { return this.#with({ exclude: [...(this.#props.exclude ?? []), ...patterns] }) }
+  /** SBOM format(s) for each platform image (default 'spdx'), or false for none. */
+  sbom(formats: Field<'sbom'>): GoService { return this.#with({ sbom: formats }) }
   /** The service name, before validation (for selecting services in configs and the CLI). */
   get name(): string { return this.#props.name }
   /** Rewrites the source folder, e.g. to resolve it against a config file's folder. */
@@ -87,12 +100,19 @@ export class GoService {
 
   /** Validated plain data. Throws a GostaticError (INVALID_SPEC) naming each bad field. */
   toSpec(): ServiceSpec { return parseServiceSpec(this.#props) }
-  plan(): ExplainedPlan { return plan(this.toSpec()) }
+  /** Reads the Go version lines of go.mod (or the go.work that governs it) first; see plan(spec, facts). */
+  plan(): ExplainedPlan {
+    const spec = this.toSpec()
+    return plan(spec, readModuleFacts(spec.source, spec.env['GOWORK'] ?? process.env['GOWORK']))
+  }
   explain(): string { return this.plan().explain() }
   dockerfile(): string { return renderDockerfile(this.plan()) }
   dockerignore(): string { return renderDockerignore(this.plan()) }
   /** Builds, verifies and assembles the image. Nothing is written until you export it. */
-  build(opts: BuildOptions = {}): Promise<BuildResult> { return buildPlan(this.plan(), opts) }
+  build(opts: BuildOptions = {}): Promise<BuildResult> {
+    const spec = this.toSpec()
+    return buildPlan(this.plan(), opts, spec)
+  }
 }
 
 export function goService(opts: { name: string; source: string; main?: string }): GoService {

@@ -44,11 +44,19 @@ export const DoctorFlagsSchema = z.object({
 })
 export type DoctorFlags = z.infer<typeof DoctorFlagsSchema>
 
+export const SbomFlagsSchema = z.object({
+  format: z.enum(['spdx', 'cyclonedx'], { error: "--format is 'spdx' or 'cyclonedx'" }).default('spdx'),
+  platform: optString,
+  out: optString,
+})
+export type SbomFlags = z.infer<typeof SbomFlagsSchema>
+
 export type ParsedCommand =
   | { kind: 'plan'; dir: string; flags: ServiceFlags; json: boolean }
   | { kind: 'dockerfile'; dir: string; flags: ServiceFlags }
   | { kind: 'build'; dir: string; flags: BuildFlags }
   | { kind: 'inspect'; target: string; json: boolean }
+  | { kind: 'sbom'; target: string; flags: SbomFlags }
   | { kind: 'doctor'; dir: string; flags: DoctorFlags }
   | { kind: 'help'; text: string }
   | { kind: 'version' }
@@ -59,7 +67,7 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
     .option('--service <name>', 'Only this service from the config (repeatable)')
     .option('--name <name>', 'Service name without a config (default: the folder name)')
     .option('--main <pkg>', "Main package, relative to the module (default '.')")
-    .option('--go <version>', "Go version, e.g. '1.23'")
+    .option('--go <version>', "Go version, e.g. '1.23' (default: go.mod's toolchain line, else its go line, else the host's)")
     .option('--platform <os/arch>', 'Target platform, repeatable or comma-separated (default linux/amd64)')
     .option('--runtime <base>', "'scratch', 'static' (default) or an image reference")
     .option('--user <uid:gid>', "Numeric user (default '65532:65532' on scratch and static; an image base keeps its own)")
@@ -80,7 +88,11 @@ export function createCli(): CAC {
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')
-  cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info').option('--json', 'Print the report as JSON')
+  cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info, runtime needs').option('--json', 'Print the report as JSON')
+  cli.command('sbom <target>', 'Write an SBOM for any Go binary or image archive (one per platform)')
+    .option('--format <format>', "'spdx' (SPDX 2.3 JSON, default) or 'cyclonedx' (CycloneDX 1.6 JSON)")
+    .option('--platform <os/arch>', 'Only this platform of an image')
+    .option('--out <path>', 'Write to this file (several platforms: a folder) instead of stdout')
   cli.command('doctor [dir]', 'Audit a Go module for CGO_ENABLED=0: packages that need cgo, uses that change meaning (exit 1 on blockers)')
     .option('--main <pkg>', "Main package, relative to the module (default '.')")
     .option('--runtime <base>', "The runtime it will run on: 'scratch', 'static' (default) or an image reference")
@@ -113,7 +125,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
   if (helpText && !o['version']) return { kind: 'help', text: helpText }
   if (o['version']) return { kind: 'version' }
   const name = cli.matchedCommandName
-  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect, doctor (see gostatic --help)`)
+  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect, sbom, doctor (see gostatic --help)`)
   try {
     cli.matchedCommand!.checkUnknownOptions()
     cli.matchedCommand!.checkRequiredArgs()
@@ -127,6 +139,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     case 'dockerfile': return { kind: 'dockerfile', dir, flags: flags(ServiceFlagsSchema, o) }
     case 'build': return { kind: 'build', dir, flags: flags(BuildFlagsSchema, o) }
     case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, json: o['json'] === true }
+    case 'sbom': return { kind: 'sbom', target: parsed.args[0]!, flags: flags(SbomFlagsSchema, o) }
     case 'doctor': return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }
     default: throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${name}'`)
   }

@@ -1,17 +1,29 @@
 // BuildPlan: everything an engine needs, decided. Plain data; steps carry a
 // `kind` so engines and renderers walk them with an exhaustive handler map.
 import type { Platform } from '../spec/platform.js'
-import type { Secret } from '../spec/service-spec.js'
+import type { SbomFormat, Secret } from '../spec/service-spec.js'
+import type { NeedId } from '../spec/needs-options.js'
 
 export interface GoPlan {
-  /** The version the user asked for, or null for "whatever the host/builder has". */
+  /** The Go version asked for (by the spec or the module's go.mod/go.work), or null for "whatever the host/builder has". */
   readonly version: string | null
+  /** Where `version` came from. */
+  readonly from: GoVersionSource
   /** Toolchain to switch to (GOTOOLCHAIN) when the host Go is older than `version`. */
   readonly toolchainIfOlder: string | null
   readonly builderImage: string
   /** Tools the builder stage runs beyond Go, each with the package that provides it under the image's package manager. */
   readonly builderTools: { readonly manager: 'apk' | 'apt'; readonly tools: readonly BuilderTool[] }
+  /** Env of go commands that act on the whole module (mod download, mod verify, vendoring): the build env without GOOS/GOARCH/GOARM. */
+  readonly moduleEnv: Readonly<Record<string, string>>
 }
+
+/** `file` is relative to the service's source: 'go.mod', or a go.work above it. */
+export type GoVersionSource =
+  | { readonly kind: 'spec' }
+  | { readonly kind: 'toolchain-line'; readonly file: string; readonly line: number }
+  | { readonly kind: 'go-line'; readonly file: string; readonly line: number }
+  | { readonly kind: 'host' }
 
 /** A command the builder needs, installed from `package` only when the image lacks it. */
 export interface BuilderTool {
@@ -120,6 +132,16 @@ export interface PlanNote {
   readonly text: string
 }
 
+/** How a build treats the runtime needs it reads from the binary (see plan/needs-check.ts). */
+export interface NeedsPolicy {
+  /** Unmet warnings fail the build. */
+  readonly strict: boolean
+  /** Needs not to check: reported as ignored, never a warning. */
+  readonly ignore: readonly NeedId[]
+  /** Needs the user turned the files off for (caCertificates(false)): not met automatically on a static base. */
+  readonly declined: readonly NeedId[]
+}
+
 export interface BuildPlan {
   readonly schema: 'gostatic.plan/v1'
   readonly service: string
@@ -129,6 +151,9 @@ export interface BuildPlan {
   readonly steps: readonly Step[]
   readonly runtime: RuntimePlan
   readonly secrets: readonly Secret[]
+  readonly needs: NeedsPolicy
   readonly warnings: readonly string[]
   readonly notes: readonly PlanNote[]
+  /** What the build attests: SBOM formats per platform image (none when empty). */
+  readonly supplyChain: { readonly sbom: readonly SbomFormat[] }
 }

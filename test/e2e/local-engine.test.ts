@@ -111,7 +111,8 @@ describe.skipIf(missing('go', 'gcc'))('local engine refuses what would not run',
     const host = (await runTool('go', ['env', 'GOVERSION'])).stdout.trim()
     const err = (await goService({ name: 'hello', source: resolve('examples/hello') }).go('1.99').build({ engine: 'local' }).catch((e: unknown) => e)) as GostaticError
     expect(err.code).toBe('GO_VERSION')
-    expect(err.message).toContain(`the plan asks for Go 1.99, the host has ${host}, and switching with GOTOOLCHAIN=go1.99.0 failed`)
+    expect(err.message).toContain(`.go('1.99') asks for Go 1.99, the host has ${host}, and switching with GOTOOLCHAIN=go1.99.0 (GOPROXY=`)
+    expect(err.message).toContain('go1.99.0')
   })
 
   it('says which source folder is missing', async () => {

@@ -24,10 +24,9 @@ export function builderBase(dag: Client, plan: BuildPlan, env: NodeJS.ProcessEnv
     const secret = dag.setSecret(`gostatic-${plan.service}-${s.id}`, secretValue(s.id, s.from, env))
     c = 'env' in s.as ? c.withSecretVariable(s.as.env, secret) : c.withMountedSecret(s.as.file, secret)
   }
-  // Module-level env (GOFLAGS, GOPRIVATE) applies to the download as to the
-  // build; each target adds its own GOOS/GOARCH.
-  for (const [k, v] of Object.entries(plan.targets[0]!.env))
-    if (k !== 'GOOS' && k !== 'GOARCH' && k !== 'GOARM') c = c.withEnvVariable(k, v)
+  // The plan's module-wide env (GOFLAGS, GOPRIVATE) applies to the download
+  // as to the build; each target adds its own GOOS/GOARCH.
+  for (const [k, v] of Object.entries(plan.go.moduleEnv)) c = c.withEnvVariable(k, v)
   return c.withWorkdir('/src')
 }
 

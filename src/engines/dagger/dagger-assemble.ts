@@ -43,6 +43,9 @@ export async function assembleRuntime(c: DaggerContext): Promise<BuildResult> {
   const [first, ...rest] = targets.map((t) => t.container)
   if (!first) throw new GostaticError(ErrorCode.UNSUPPORTED, `the plan for ${plan.service} has no target to assemble`)
   await first.export(archive, { platformVariants: rest, forcedCompression: ImageLayerCompression.Gzip })
+  // The provenance names the builder image by digest; the engine knows what its reference resolved to.
+  const builderRef = await dag.container().from(plan.go.builderImage).imageRef()
+  const builder = { name: plan.go.builderImage, digest: digestOf(builderRef) }
   const { registryAuth, dockerConfig, signal } = c.opts
   return daggerResult({
     plan,
@@ -54,6 +57,8 @@ export async function assembleRuntime(c: DaggerContext): Promise<BuildResult> {
     cacheDir: c.opts.cacheDir ?? null,
     ms: Math.round(performance.now() - c.startedAt),
     keepContainers: c.opts.dag !== undefined,
+    ...(c.opts.attest ? { attest: c.opts.attest } : {}),
+    engineFacts: { builder },
     registry: {
       env: c.env,
       ...(registryAuth ? { registryAuth } : {}),
@@ -89,8 +94,11 @@ async function resolvedBase(dag: Client, plan: BuildPlan, t: TargetPlan): Promis
   const b = plan.runtime.base
   if (b.kind !== 'image') return null
   const ref = await dag.container({ platform: daggerPlatform(t) }).from(b.ref).imageRef()
-  const digest = ref.slice(ref.lastIndexOf('@') + 1)
-  return { name: b.ref, digest }
+  return { name: b.ref, digest: digestOf(ref) }
+}
+
+function digestOf(ref: string): string {
+  return ref.slice(ref.lastIndexOf('@') + 1)
 }
 
 /** `fn` run at most once, on first call. */

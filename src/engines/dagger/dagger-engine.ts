@@ -16,10 +16,11 @@ import { builderBase } from './builder-container.js'
 import { runStep, what, type DaggerContext, type DaggerTargetState } from './dagger-steps.js'
 import { translateDaggerError } from './dagger-errors.js'
 import { withDaggerSession } from './dagger-session.js'
+import type { EngineRunOptions } from '../attest-context.js'
 
 export { withDaggerSession }
 
-export interface DaggerEngineOptions extends RegistryOptions {
+export interface DaggerEngineOptions extends RegistryOptions, EngineRunOptions {
   onEvent?: EventSink
   sourceDateEpoch?: number
   /** The `dag` of an existing Dagger connection; without it gostatic opens its own. */

@@ -6,6 +6,7 @@
 // a type error here until it is translated.
 import { DaggerSDKError, ExecError } from '@dagger.io/dagger'
 import { ErrorCode, GostaticError, ToolError, isGostaticError } from '../../errors.js'
+import { goCommandError } from '../go-errors.js'
 
 type SdkCode = DaggerSDKError['code']
 type Translate = (e: DaggerSDKError, what: string) => GostaticError
@@ -59,10 +60,11 @@ function sdkError(e: unknown): DaggerSDKError | null {
 
 function execFailed(e: ExecError, what: string): ToolError {
   const isBuild = e.cmd[0] === 'go' && e.cmd[1] === 'build'
-  const run = { cmd: e.cmd, exitCode: e.exitCode, stdout: e.stdout, stderr: e.stderr }
-  const tool = isBuild ? 'go build' : e.cmd.join(' ')
-  const code = isBuild ? ErrorCode.GO_BUILD_FAILED : ErrorCode.TOOL_FAILED
-  return new ToolError(code, `${tool} failed for ${what} in the Dagger builder:\n${e.stderr.trim()}`, run)
+  const run = { cmd: e.cmd, exitCode: e.exitCode, signal: null, stdout: e.stdout, stderr: e.stderr }
+  const failed = `${isBuild ? 'go build' : e.cmd.join(' ')} failed for ${what} in the Dagger builder`
+  // A go command gets the hints a failed local go run gets (a Go version it refuses, a module server that said no).
+  if (e.cmd[0] === 'go') return goCommandError(failed, run, isBuild ? ErrorCode.GO_BUILD_FAILED : ErrorCode.TOOL_FAILED)
+  return new ToolError(ErrorCode.TOOL_FAILED, `${failed}:\n${e.stderr.trim()}`, run)
 }
 
 function unavailable(e: Error): GostaticError {

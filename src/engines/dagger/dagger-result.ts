@@ -12,6 +12,7 @@ import type { Container } from '@dagger.io/dagger'
 import type { Platform } from '../../spec/platform.js'
 import type { VerifiedBinary } from '../../verify/verify-binary.js'
 import type { ResolvedBase } from '../annotations.js'
+import type { AttestContext, EngineAttestFacts } from '../attest-context.js'
 
 /** One built, verified platform, ready to go into the result. */
 export interface DaggerTarget {
@@ -41,6 +42,8 @@ export interface DaggerResultInput {
   keepContainers: boolean
   /** Registry settings the build was given, for publish. */
   registry: RegistryOptions
+  attest?: AttestContext
+  engineFacts: EngineAttestFacts
 }
 
 export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
@@ -102,6 +105,8 @@ export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
     env: i.env,
     cacheDir: i.cacheDir,
     registry: i.registry,
+    ...(i.attest ? { attest: i.attest } : {}),
+    engineFacts: i.engineFacts,
   })
   return i.keepContainers ? { ...result, containers: new Map(i.targets.map((t) => [t.platform, t.container])) } : result
 }
