@@ -45,11 +45,19 @@ export const DoctorFlagsSchema = z.object({
 })
 export type DoctorFlags = z.infer<typeof DoctorFlagsSchema>
 
+export const SbomFlagsSchema = z.object({
+  format: z.enum(['spdx', 'cyclonedx'], { error: "--format is 'spdx' or 'cyclonedx'" }).default('spdx'),
+  platform: optString,
+  out: optString,
+})
+export type SbomFlags = z.infer<typeof SbomFlagsSchema>
+
 export type ParsedCommand =
   | { kind: 'plan'; dir: string; flags: ServiceFlags; json: boolean }
   | { kind: 'dockerfile'; dir: string; flags: ServiceFlags }
   | { kind: 'build'; dir: string; flags: BuildFlags }
   | { kind: 'inspect'; target: string; json: boolean }
+  | { kind: 'sbom'; target: string; flags: SbomFlags }
   | { kind: 'doctor'; dir: string; flags: DoctorFlags }
   | { kind: 'help'; text: string }
   | { kind: 'version' }
@@ -82,7 +90,11 @@ export function createCli(): CAC {
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')
     .option('--reporter <kind>', "Progress on stderr: 'auto' (live on a terminal, else plain lines), 'plain', 'json' or 'silent' (default with --json)")
-  cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info').option('--json', 'Print the report as JSON')
+  cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info, runtime needs').option('--json', 'Print the report as JSON')
+  cli.command('sbom <target>', 'Write an SBOM for any Go binary or image archive (one per platform)')
+    .option('--format <format>', "'spdx' (SPDX 2.3 JSON, default) or 'cyclonedx' (CycloneDX 1.6 JSON)")
+    .option('--platform <os/arch>', 'Only this platform of an image')
+    .option('--out <path>', 'Write to this file (several platforms: a folder) instead of stdout')
   cli.command('doctor [dir]', 'Audit a Go module for CGO_ENABLED=0: packages that need cgo, uses that change meaning (exit 1 on blockers)')
     .option('--main <pkg>', "Main package, relative to the module (default '.')")
     .option('--runtime <base>', "The runtime it will run on: 'scratch', 'static' (default) or an image reference")
@@ -115,7 +127,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
   if (helpText && !o['version']) return { kind: 'help', text: helpText }
   if (o['version']) return { kind: 'version' }
   const name = cli.matchedCommandName
-  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect, doctor (see gostatic --help)`)
+  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect, sbom, doctor (see gostatic --help)`)
   try {
     cli.matchedCommand!.checkUnknownOptions()
     cli.matchedCommand!.checkRequiredArgs()
@@ -129,6 +141,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     case 'dockerfile': return { kind: 'dockerfile', dir, flags: flags(ServiceFlagsSchema, o) }
     case 'build': return { kind: 'build', dir, flags: flags(BuildFlagsSchema, o) }
     case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, json: o['json'] === true }
+    case 'sbom': return { kind: 'sbom', target: parsed.args[0]!, flags: flags(SbomFlagsSchema, o) }
     case 'doctor': return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }
     default: throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${name}'`)
   }

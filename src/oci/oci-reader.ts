@@ -4,8 +4,10 @@
 import type { OciImageConfig, OciPlatform } from './oci-types.js'
 import { malformed, scan } from './oci-archive-scan.js'
 import { resolveDockerSave, resolveOciLayout } from './oci-resolve.js'
+import type { AttachmentInfo } from './oci-attachments.js'
 
-export { openBlob, readFileFromImage } from './oci-image-files.js'
+export { openBlob } from './oci-image-files.js'
+export { openImageTree, readFileFromImage, type ImageTree } from './image-tree.js'
 
 /** Where a blob's bytes are: `bytes` in memory, or `size` bytes at `offset` in the archive file. */
 export type OciBlob = { digest: string; size: number; offset?: number; bytes?: Buffer; /** first 4 bytes, to sniff compression */ magic: Buffer }
@@ -46,6 +48,8 @@ export type OciArchive = {
   refName?: string
   images: OciArchiveImage[]
   blobs: ReadonlyMap<string, OciBlob>
+  /** Signatures, attestations and SBOMs listed in index.json under cosign's tag names. */
+  attachments: readonly AttachmentInfo[]
 }
 
 export async function readOciArchive(path: string): Promise<OciArchive> {

@@ -1,6 +1,6 @@
 // spec → BuildPlan. Pure: no I/O, no clock, no env. Same spec, same plan.
 import { parseServiceSpec } from '../spec/parse.js'
-import type { ServiceSpec } from '../spec/service-spec.js'
+import type { SbomFormat, ServiceSpec } from '../spec/service-spec.js'
 import { parseModuleFacts, type ModuleFacts } from '../spec/module-facts.js'
 import { platformInfo, type Platform } from '../spec/platform.js'
 import type { BuilderTool, BuildPlan, GoPlan, Step, StripPlan, TargetPlan } from './build-plan.js'
@@ -48,8 +48,10 @@ export function plan(input: ServiceSpec | unknown, facts: ModuleFacts | null = n
     steps,
     runtime: runtimePlan(spec),
     secrets: spec.secrets,
+    needs: { ...spec.needs, declined: spec.caCertificates === false ? ['ca-roots'] : [] },
     warnings: warnings(spec, targets, module),
     notes: [goVersionNote(go, module), ...planNotes(spec, tags)],
+    supplyChain: { sbom: sbomFormats(spec.sbom) },
   }
   const copy = structuredClone(result)
   Object.defineProperty(copy, 'explain', { value: () => explainPlan(copy), enumerable: false })
@@ -121,6 +123,12 @@ function warnings(spec: ServiceSpec, targets: readonly TargetPlan[], facts: Modu
   for (const t of targets)
     if (t.upx.kind === 'refused') w.push(`upx skipped for ${t.platform} (${t.upx.rule} rule): ${t.upx.message}`)
   return w
+}
+
+/** One format or several, each once, in the order given; false: none. */
+function sbomFormats(s: ServiceSpec['sbom']): SbomFormat[] {
+  if (s === false) return []
+  return [...new Set(typeof s === 'string' ? [s] : s)]
 }
 
 function deepFreeze<T>(o: T): T {

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { PLATFORM_NAMES } from './platform.js'
 import { parseImageRef } from './image-ref.js'
 import { upxPlatformRule } from './upx-platforms.js'
+import { NeedsOptionsSchema } from './needs-options.js'
 
 const goVersion = z
   .string()
@@ -73,6 +74,8 @@ const sourceFile = z.string().refine(insideSource, {
 export const CaCertificatesSchema = z.union([z.boolean(), z.strictObject({ file: sourceFile })], {
   error: "caCertificates is true, false or { file: 'certs/ca.pem' } (a PEM bundle in the source folder)",
 })
+export const SBOM_FORMATS = ['spdx', 'cyclonedx'] as const
+export const SbomFormatSchema = z.enum(SBOM_FORMATS, { error: (iss) => `unknown SBOM format '${String(iss.input)}'; allowed: ${SBOM_FORMATS.join(', ')}, or false for none` })
 
 const port = z.union([z.int().min(1).max(65535), z.string().regex(/^\d{1,5}(\/(tcp|udp|sctp))?$/, { error: "ports look like 8080 or '8080/tcp'" })])
 
@@ -117,6 +120,9 @@ export const ServiceSpecSchema = z
     files: z.array(ExtraFileSchema).default([]),
     include: z.array(z.string().min(1)).default([]),
     exclude: z.array(z.string().min(1)).default([]),
+    needs: NeedsOptionsSchema.default({ strict: false, ignore: [] }),
+    /** SBOM formats written for each platform image, or false for none. */
+    sbom: z.union([z.literal(false), SbomFormatSchema, z.array(SbomFormatSchema).min(1, { error: 'give at least one SBOM format, or false for none' })]).default('spdx'),
   })
   .superRefine((s, ctx) => {
     const cgo = s.env['CGO_ENABLED']
@@ -144,3 +150,4 @@ export type UpxOptions = z.infer<typeof UpxOptionsSchema>
 export type Secret = z.infer<typeof SecretSchema>
 export type ExtraFile = z.infer<typeof ExtraFileSchema>
 export type CaCertificates = z.infer<typeof CaCertificatesSchema>
+export type SbomFormat = z.infer<typeof SbomFormatSchema>

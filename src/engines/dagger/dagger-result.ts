@@ -8,7 +8,26 @@ import type { BuiltLayer } from '../../oci/layer.js'
 import { readOciArchive, openBlob } from '../../oci/oci-reader.js'
 import { imageResult } from '../image-result.js'
 import { imageAnnotations, upxVerdict } from '../annotations.js'
-import type { DaggerTarget } from './dagger-engine.js'
+import type { Container } from '@dagger.io/dagger'
+import type { Platform } from '../../spec/platform.js'
+import type { VerifiedBinary } from '../../verify/verify-binary.js'
+import type { ResolvedBase } from '../annotations.js'
+import type { AttestContext, EngineAttestFacts } from '../attest-context.js'
+
+/** One built, verified platform, ready to go into the result. */
+export interface DaggerTarget {
+  readonly platform: Platform
+  readonly verified: VerifiedBinary
+  readonly sizes: TargetReport['sizes']
+  readonly strip: TargetReport['strip']
+  readonly upx: 'packed' | 'kept-unpacked' | null
+  /** The binary as it goes into the image (packed when UPX ran). */
+  readonly binary: Buffer
+  /** The image base as resolved by the engine; null on bases gostatic makes. */
+  readonly base: ResolvedBase | null
+  /** The runtime container; valid while the Dagger session that made it lives. */
+  readonly container: Container
+}
 
 export interface DaggerResultInput {
   plan: BuildPlan
@@ -23,6 +42,8 @@ export interface DaggerResultInput {
   keepContainers: boolean
   /** Registry settings the build was given, for publish. */
   registry: RegistryOptions
+  attest?: AttestContext
+  engineFacts: EngineAttestFacts
 }
 
 export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
@@ -84,6 +105,8 @@ export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
     env: i.env,
     cacheDir: i.cacheDir,
     registry: i.registry,
+    ...(i.attest ? { attest: i.attest } : {}),
+    engineFacts: i.engineFacts,
   })
   return i.keepContainers ? { ...result, containers: new Map(i.targets.map((t) => [t.platform, t.container])) } : result
 }

@@ -26,8 +26,9 @@ import { pullBaseImages } from './base-image.js'
 import { sourceDateEpoch } from '../source-date-epoch.js'
 import type { BaseImage } from './base-image.js'
 import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
+import type { EngineRunOptions } from '../attest-context.js'
 
-export interface LocalEngineOptions extends RegistryOptions {
+export interface LocalEngineOptions extends RegistryOptions, EngineRunOptions {
   signal?: AbortSignal
   onEvent?: EventSink
   /** Base environment for tools (default process.env); the plan's env goes on top. */
