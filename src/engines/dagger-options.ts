@@ -8,6 +8,9 @@ export interface DaggerBuildOptions {
   dag?: DaggerClient
   /** A Dagger Directory to build from instead of the plan's host folder. */
   source?: DaggerDirectory
-  /** Prefix of the module and build cache volume names (default 'gostatic'); projects that must not share caches set their own. */
+  /**
+   * Prefix of the module and build cache volume names (default 'gostatic');
+   * projects that must not share caches set their own.
+   */
   cacheKey?: string
 }

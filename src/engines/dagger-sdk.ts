@@ -17,8 +17,10 @@ export function daggerSdkInstalled(): boolean {
 }
 
 export function missingDaggerSdk(): GostaticError {
-  const range = (createRequire(import.meta.url)('../../package.json') as { peerDependencies?: Record<string, string> }).peerDependencies?.[DAGGER_SDK]
-  return new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, `engine 'dagger' needs the Dagger SDK, ${DAGGER_SDK}, an optional peer dependency that is not installed`, {
+  type Manifest = { peerDependencies?: Record<string, string> }
+  const range = (createRequire(import.meta.url)('../../package.json') as Manifest).peerDependencies?.[DAGGER_SDK]
+  const message = `engine 'dagger' needs the Dagger SDK, ${DAGGER_SDK}, an optional peer dependency that is not installed`
+  return new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, message, {
     hint: `npm install ${DAGGER_SDK}${range ? `@'${range}'` : ''}, or use engine 'local'`,
   })
 }
@@ -30,7 +32,8 @@ export async function loadDaggerEngine(): Promise<typeof import('./dagger/dagger
     return await import('./dagger/dagger-engine.js')
   } catch (e) {
     const err = e as { code?: unknown; message?: unknown }
-    if (/MODULE_NOT_FOUND/.test(String(err.code)) && String(err.message).includes(`'${DAGGER_SDK}'`)) throw missingDaggerSdk()
+    const sdkMissing = /MODULE_NOT_FOUND/.test(String(err.code)) && String(err.message).includes(`'${DAGGER_SDK}'`)
+    if (sdkMissing) throw missingDaggerSdk()
     throw e
   }
 }

@@ -8,11 +8,14 @@ import { createReporter, type Reporter, type ReporterOptions, type ServiceDone }
 
 /** 'linux/amd64 1.93 MiB static, linux/arm64 1.88 MiB static': what a finished service's line says. */
 export function builtDetail(r: BuildResult): string {
-  return r.report.targets.map((t) => `${t.platform} ${humanBytes(t.imageBytes)} ${t.elf.isStatic ? 'static' : 'dynamic'}`).join(', ')
+  return r.report.targets
+    .map((t) => `${t.platform} ${humanBytes(t.imageBytes)} ${t.elf.isStatic ? 'static' : 'dynamic'}`)
+    .join(', ')
 }
 
 export function failedDetail(e: unknown): ServiceDone {
-  return { ok: false, error: isGostaticError(e) ? `${e.code}: ${e.message.split('\n')[0]}` : String((e as Error)?.message ?? e) }
+  const error = isGostaticError(e) ? `${e.code}: ${e.message.split('\n')[0]}` : String((e as Error)?.message ?? e)
+  return { ok: false, error }
 }
 
 export async function reportBuild(
@@ -33,7 +36,11 @@ export async function reportBuild(
 }
 
 /** Opens the reporter opts ask for, runs fn with it, and closes it even when fn throws. */
-export async function withReporter<T>(opts: ReporterOptions, services: readonly string[], fn: (r: Reporter) => Promise<T>): Promise<T> {
+export async function withReporter<T>(
+  opts: ReporterOptions,
+  services: readonly string[],
+  fn: (r: Reporter) => Promise<T>,
+): Promise<T> {
   const r = createReporter(opts, services)
   try {
     return await fn(r)

@@ -50,7 +50,8 @@ type Make = (opts: ReporterOptions, services: readonly string[], stream: Termina
 
 const makers: Record<ReporterKind, Make> = {
   // More services than the terminal has rows can't be redrawn in place: plain lines then.
-  live: (_o, services, stream) => (services.length < rowsOf(stream) ? liveReporter(services, stream) : plainReporter(stream)),
+  live: (_o, services, stream) =>
+    services.length < rowsOf(stream) ? liveReporter(services, stream) : plainReporter(stream),
   plain: (_o, _s, stream) => plainReporter(stream),
   json: (_o, _s, stream) => jsonReporter(stream),
   silent: () => sinkReporter(() => {}),
@@ -58,7 +59,11 @@ const makers: Record<ReporterKind, Make> = {
 }
 
 /** The reporter opts ask for; its onEvent also feeds opts.onEvent. */
-export function createReporter(opts: ReporterOptions, services: readonly string[], stream: TerminalStream = process.stderr): Reporter {
+export function createReporter(
+  opts: ReporterOptions,
+  services: readonly string[],
+  stream: TerminalStream = process.stderr,
+): Reporter {
   const r = makers[reporterKind(opts, stream)](opts, services, stream)
   const extra = opts.onEvent
   if (extra === undefined) return r
@@ -71,7 +76,8 @@ export function plainReporter(stream: ReportStream): Reporter {
       const line = formatEvent(e)
       if (line) stream.write(line)
     },
-    done: (service, o) => void stream.write(o.ok ? `  ${service}: done, ${o.detail}\n` : `  ${service}: FAILED: ${o.error}\n`),
+    done: (service, o) =>
+      void stream.write(o.ok ? `  ${service}: done, ${o.detail}\n` : `  ${service}: FAILED: ${o.error}\n`),
     close: async () => {},
   }
 }

@@ -14,10 +14,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 const hello = resolve('examples/hello')
 const noGo = missing('go')
 // The versions this repo's lock has, so npm finds them in its cache.
-const locked = (name: string) => `${name}@${(JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { version: string }> }).packages[`node_modules/${name}`]!.version}`
+const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { version: string }> }
+const locked = (name: string) => `${name}@${lock.packages[`node_modules/${name}`]!.version}`
 const run = runIn
 // `npx --no` never fetches a package of that name from the registry: gostatic must come from the project.
-const gostatic = (cwd: string, args: string[], env?: NodeJS.ProcessEnv) => run(cwd, 'npx', ['--no', '--', 'gostatic', ...args], env)
+const gostatic = (cwd: string, args: string[], env?: NodeJS.ProcessEnv) =>
+  run(cwd, 'npx', ['--no', '--', 'gostatic', ...args], env)
 
 let tarball = ''
 let esm = ''
@@ -32,7 +34,9 @@ describe('the packed tarball', () => {
   it('holds compiled JS, declarations and their maps, the bin and the README; no TypeScript sources', async () => {
     const r = await run(tmp, 'tar', ['-tzf', tarball])
     const files = r.stdout.split('\n').filter(Boolean)
-    expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/index.d.ts.map', 'package/dist/cli/main.js', 'package/bin/gostatic.js', 'package/README.md', 'package/package.json']))
+    const expected = ['dist/index.js', 'dist/index.d.ts', 'dist/index.d.ts.map', 'dist/cli/main.js', 'dist/engines/dagger-types.d.ts',
+      'bin/gostatic.js', 'README.md', 'package.json']
+    expect(files).toEqual(expect.arrayContaining(expected.map((f) => `package/${f}`)))
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([])
   })
 
@@ -70,7 +74,9 @@ const err = await svc.build({ engine: 'dagger', reporter: 'silent' }).then(() =>
 console.log(JSON.stringify({ name: err?.name, code: err?.code, message: err?.message, hint: err?.hint }))
 if (process.argv[3] === 'auto') await svc.build({ engine: 'auto', reporter: 'plain' })
 `)
-    const r = await run(esm, 'node', ['engines.mjs', hello, noGo ? 'no' : 'auto'], { _EXPERIMENTAL_DAGGER_RUNNER_HOST: 'tcp://127.0.0.1:1' })
+    // Even with an engine configured, auto can't use Dagger without its SDK.
+    const engineConfigured = { _EXPERIMENTAL_DAGGER_RUNNER_HOST: 'tcp://127.0.0.1:1' }
+    const r = await run(esm, 'node', ['engines.mjs', hello, noGo ? 'no' : 'auto'], engineConfigured)
     expect(r.exitCode, r.stderr).toBe(0)
     const err = JSON.parse(r.stdout.split('\n')[0]!) as Record<string, string>
     expect(err).toMatchObject({ name: 'GostaticError', code: 'ENGINE_UNAVAILABLE' })
@@ -122,13 +128,18 @@ console.log(JSON.stringify({ service: p.service, steps: p.steps.length, error: t
 
   it('npx gostatic plan loads gostatic.config.ts, .mts and a CommonJS .js', async () => {
     const svc = (name: string) => `goService({ name: '${name}', source: ${JSON.stringify(hello)} }).strip()`
-    writeFileSync(join(cjs, 'gostatic.config.ts'), `import { defineConfig, goService } from 'gostatic'\nexport default defineConfig({ services: [${svc('from-ts')}] })\n`)
-    writeFileSync(join(cjs, 'other.config.mts'), `import { defineConfig, goService } from 'gostatic'\nexport default defineConfig({ services: [${svc('from-mts')}] })\n`)
-    writeFileSync(join(cjs, 'cjs.config.js'), `const { defineConfig, goService } = require('gostatic')\nmodule.exports = defineConfig({ services: [${svc('from-js')}] })\n`)
-    for (const [args, name] of [[[], 'from-ts'], [['--config', 'other.config.mts'], 'from-mts'], [['--config', 'cjs.config.js'], 'from-js']] as const) {
+    const esmSyntax = (name: string) =>
+      `import { defineConfig, goService } from 'gostatic'\nexport default defineConfig({ services: [${svc(name)}] })\n`
+    writeFileSync(join(cjs, 'gostatic.config.ts'), esmSyntax('from-ts'))
+    writeFileSync(join(cjs, 'other.config.mts'), esmSyntax('from-mts'))
+    writeFileSync(join(cjs, 'cjs.config.js'),
+      `const { defineConfig, goService } = require('gostatic')\nmodule.exports = defineConfig({ services: [${svc('from-js')}] })\n`)
+    const cases = [[[], 'from-ts'], [['--config', 'other.config.mts'], 'from-mts'], [['--config', 'cjs.config.js'], 'from-js']] as const
+    for (const [args, name] of cases) {
       const r = await gostatic(cjs, ['plan', '.', '--json', ...args])
       expect(r.exitCode, `${name}: ${r.stderr}`).toBe(0)
-      expect(JSON.parse(r.stdout)).toMatchObject({ service: name, steps: expect.arrayContaining([expect.objectContaining({ kind: 'strip' })]) })
+      const strip = expect.objectContaining({ kind: 'strip' })
+      expect(JSON.parse(r.stdout)).toMatchObject({ service: name, steps: expect.arrayContaining([strip]) })
     }
   })
 })
@@ -144,7 +155,8 @@ describe('a strict TypeScript project', () => {
   })
   beforeAll(() => {
     // This project has the Dagger SDK, so gostatic's Dagger options carry its types; the ESM project has none.
-    ts = consumerProject(join(tmp, 'ts'), { type: 'module' }, [tarball, locked('typescript'), locked('@types/node'), locked('tsx'), locked('@dagger.io/dagger')])
+    const tools = ['typescript', '@types/node', 'tsx', '@dagger.io/dagger'].map(locked)
+    ts = consumerProject(join(tmp, 'ts'), { type: 'module' }, [tarball, ...tools])
     writeFileSync(join(ts, 'tsconfig.json'), tsconfig({}))
     writeFileSync(join(ts, 'dagger.ts'), `import { connection, dag } from '@dagger.io/dagger'
 import { goService } from 'gostatic'
@@ -179,7 +191,7 @@ export function describeError(e: unknown): string {
 `)
   })
 
-  it('type-checks a pipeline that uses the public types with strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess and skipLibCheck: false', async () => {
+  it('type-checks a pipeline on the public types: strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess, skipLibCheck: false', async () => {
     const r = await run(ts, 'npx', ['--no', '--', 'tsc', '-p', '.'])
     expect(r.stdout + r.stderr).toBe('')
     expect(r.exitCode).toBe(0)

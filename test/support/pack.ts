@@ -21,7 +21,8 @@ export function npm(cwd: string, args: readonly string[]): string {
 /** Packs a working tree's files (tracked and new, not ignored) as a fresh checkout would; returns the .tgz path. */
 export function packCheckout(tmp: string, from = repo): string {
   const checkout = mkdtempSync(join(tmp, 'checkout-'))
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: from, encoding: 'utf8' }).split('\0').filter(Boolean)
+  const listed = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: from, encoding: 'utf8' })
+  const files = listed.split('\0').filter(Boolean)
   for (const f of files) {
     mkdirSync(dirname(join(checkout, f)), { recursive: true })
     cpSync(join(from, f), join(checkout, f))
@@ -36,14 +37,17 @@ export function packCheckout(tmp: string, from = repo): string {
 /** A new project with this package.json (no "type" unless given) and these packages installed. */
 export function consumerProject(dir: string, pkg: Record<string, unknown>, installs: readonly string[]): string {
   mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, ...pkg }, null, 2))
+  const manifest = { name: 'consumer', version: '1.0.0', private: true, ...pkg }
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2))
   // --prefer-offline: packages npm has cached come from the cache; only what it lacks is fetched.
   npm(dir, ['install', '--prefer-offline', '--no-audit', '--no-fund', ...installs])
   return dir
 }
 
 /** Runs a command in a consumer project; resolves with its exit code and output, whatever the code. */
-export function runIn(cwd: string, cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+export type RunResult = { exitCode: number; stdout: string; stderr: string }
+
+export function runIn(cwd: string, cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return new Promise((res, rej) => {
     execFile(cmd, args, { cwd, env: npmEnv(env), timeout: 240_000, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') rej(err)
