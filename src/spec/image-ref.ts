@@ -59,6 +59,9 @@ export function parseImageRef(input: string): ParseRefResult {
     repository = rawDomain !== undefined ? `${rawDomain}/${rawPath}` : rawPath!
     if (!/^[a-z0-9._/-]+$/.test(repository)) return { ok: false, reason: 'repository names must be lowercase' }
   }
+  const port = /:(\d+)$/.exec(registry)?.[1]
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+    return { ok: false, reason: `registry port ${port} is out of range; ports are 1 to 65535` }
   if (registry === 'index.docker.io') registry = DEFAULT_REGISTRY
   if (registry === DEFAULT_REGISTRY && !repository.includes('/')) repository = `library/${repository}`
   // The limit applies to the normalized name with its domain (Parse(domain + "/" + remainder)).

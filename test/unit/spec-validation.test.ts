@@ -78,7 +78,7 @@ describe('spec validation names the field and says what is allowed', () => {
     expect(errorOf(base().copy('a', '/data').copy('b', '/data')).message).toContain('two extra files are copied to /data')
   })
   it('refuses a malformed port', () => {
-    expect(errorOf(base().expose('http')).message).toContain("ports look like 8080 or '8080/tcp'")
+    expect(errorOf(base().expose('http')).message).toContain("ports are 1 to 65535, written 8080 or '8080/tcp'")
   })
   it('refuses a malformed time zone name', () => {
     expect(errorOf(base().timezones(['Europe/Berlin; rm -rf /'])).message).toContain("zones look like 'Europe/Berlin'")
