@@ -6,9 +6,10 @@ import type { BuildPlan } from '../plan/build-plan.js'
 import type { BuildReport, BuildResult, BuiltImage } from './build-result.js'
 import { writeOciArchive } from '../oci/oci-writer.js'
 import { withTempArchive } from '../oci/temp-archive.js'
-import { writeFileAtomic } from '../util/atomic-write.js'
+import { requireOutputPath, writeFileAtomic } from '../util/atomic-write.js'
 import { ErrorCode, GostaticError } from '../errors.js'
-import { publishOciArchive } from '../registry/push-image.js'
+import { publishOciArchive, publishRef } from '../registry/push-image.js'
+import { parseImageRef } from '../spec/image-ref.js'
 import { dockerLoad } from '../registry/docker-load.js'
 import type { RegistryOptions } from '../registry/registry-options.js'
 
@@ -25,9 +26,9 @@ export interface ImageResultInput {
 
 export function imageResult(r: ImageResultInput): BuildResult {
   const service = r.plan.service
-  const exportTarball: BuildResult['exportTarball'] = (path, opts = {}) =>
+  const exportTarball: BuildResult['exportTarball'] = async (path, opts = {}) =>
     writeOciArchive(
-      path,
+      requireOutputPath(path, 'exportTarball'),
       r.images.map((i) => ({
         platform: platformOf(i),
         layers: [...i.layers],
@@ -36,7 +37,7 @@ export function imageResult(r: ImageResultInput): BuildResult {
         history: [...i.history],
       })),
       {
-        refName: opts.tag ?? `gostatic.local/${service}:latest`,
+        refName: opts.tag === undefined ? `gostatic.local/${service}:latest` : archiveTag(opts.tag),
         sourceDateEpoch: r.epoch,
         // The first platform, not the host's, is what `docker load` sees: the archive's bytes don't depend on the machine.
         loadPlatform: platformOf(r.images[0]!),
@@ -52,12 +53,26 @@ export function imageResult(r: ImageResultInput): BuildResult {
     exportBinary: async (path, platform) => {
       const img = platform ? r.images.find((i) => i.platform === platform) : r.images[0]
       if (!img) throw new GostaticError(ErrorCode.INVALID_CONFIG, `exportBinary: ${service} was not built for ${platform}; it has ${r.images.map((i) => i.platform).join(', ')}`)
-      return writeFileAtomic(path, img.binary.bytes, 0o755)
+      return writeFileAtomic(requireOutputPath(path, 'exportBinary', 'dist/hello'), img.binary.bytes, 0o755)
     },
-    publish: (ref, opts = {}) =>
-      withTempArchive(service, (p) => exportTarball(p, { tag: ref }), async (p) => (await publishOciArchive(p, ref, { ...r.registry, ...opts, cacheDir: r.cacheDir })).reference),
-    load: (opts = {}) => withTempArchive(service, (p) => exportTarball(p, opts), (p) => dockerLoad(p, r.env)),
+    // The reference and tag are checked before a temp archive is written.
+    publish: async (ref, opts = {}) => {
+      publishRef(ref)
+      return withTempArchive(service, (p) => exportTarball(p, { tag: ref }), async (p) => (await publishOciArchive(p, ref, { ...r.registry, ...opts, cacheDir: r.cacheDir })).reference)
+    },
+    load: async (opts = {}) => {
+      if (opts.tag !== undefined) archiveTag(opts.tag)
+      return withTempArchive(service, (p) => exportTarball(p, opts), (p) => dockerLoad(p, r.env))
+    },
   }
+}
+
+/** The name `docker load` tags the image with: a reference with a tag, no digest. */
+function archiveTag(tag: unknown): string {
+  const r = typeof tag === 'string' ? parseImageRef(tag) : { ok: false as const, reason: `got ${String(tag)}` }
+  if (!r.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `tag '${String(tag)}' is not an image name like 'team/hello:1.0': ${r.reason}`)
+  if (r.ref.digest !== undefined) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `tag '${tag}' has a digest; docker load tags images by name:tag only`)
+  return tag as string
 }
 
 function platformOf(i: BuiltImage): { os: string; architecture: string; variant?: string } {

@@ -37,6 +37,8 @@ export type ParseRefResult = { ok: true; ref: ImageRef } | { ok: false; reason: 
 
 export function parseImageRef(input: string): ParseRefResult {
   if (input.length === 0) return { ok: false, reason: 'the reference is empty' }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(input)?.[1]
+  if (scheme !== undefined) return { ok: false, reason: `a reference has no scheme; drop '${scheme}://' (plain HTTP is used for loopback registries)` }
   // ParseNormalizedNamed refuses a bare image ID, which would otherwise read as a repository name.
   if (/^[a-f0-9]{64}$/.test(input)) return { ok: false, reason: 'a 64-character hex string is an image ID, not a repository name' }
   const m = referenceRe.exec(input)
