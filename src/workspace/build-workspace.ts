@@ -11,6 +11,7 @@ import { daggerReachable, decideEngine, type BuildOptions } from '../engines/bui
 import type { BuildResult } from '../engines/build-result.js'
 import type { WrittenOciArchive } from '../oci/oci-writer.js'
 import { noEvents, type EventSink } from '../engines/events.js'
+import { goModDownloadNote } from '../engines/go-failure.js'
 import { runTool } from '../util/run-tool.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
@@ -131,7 +132,7 @@ async function downloadModules(dirs: readonly string[], env: NodeJS.ProcessEnv, 
       emit({ kind: 'info', service: 'workspace', message: `modules downloaded once for ${dir}` })
       continue
     }
-    failed.set(resolve(dir), new ToolError(ErrorCode.TOOL_FAILED, `go mod download failed in ${dir}:\n${r.stderr.trim()}`, r, { hint: 'check GOPROXY and network access, or use .vendor()' }))
+    failed.set(resolve(dir), new ToolError(ErrorCode.TOOL_FAILED, `go mod download failed in ${dir}:\n${r.stderr.trim()}`, r, goModDownloadNote(r.stderr)))
     emit({ kind: 'warning', service: 'workspace', message: `go mod download failed in ${dir}: its services are not built` })
   }
   return failed

@@ -1,6 +1,6 @@
 // The local engine: carries out a BuildPlan with the host's go, strip and upx,
 // and writes the image itself. It translates steps; it decides nothing.
-import { copyFile, mkdtemp, mkdir, readFile, rm, stat } from 'node:fs/promises'
+import { copyFile, mkdtemp, mkdir, open, readFile, rm, stat } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,6 +10,8 @@ import type { BuildPlan, Step, TargetPlan } from '../../plan/build-plan.js'
 import type { Platform } from '../../spec/platform.js'
 import { hostPlatform } from '../../spec/platform.js'
 import { verifyBinary, type VerifiedBinary } from '../../verify/verify-binary.js'
+import { assertProgram } from '../../verify/program-check.js'
+import { goBuildNote, goModDownloadNote } from '../go-failure.js'
 import { noEvents, type EventSink } from '../events.js'
 import { runTool, type ToolRun } from '../../util/run-tool.js'
 import type { BuildResult } from '../build-result.js'
@@ -82,7 +84,7 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
   },
   'mod-download': async (s, c) => {
     const r = await runGo(c, s.args, c.plan.targets[0]!)
-    if (r.exitCode !== 0) throw new ToolError(ErrorCode.TOOL_FAILED, `go mod download failed for ${c.plan.service}:\n${r.stderr.trim()}`, r, { hint: 'check GOPROXY and network access, or vendor the modules and use .mod("vendor")' })
+    if (r.exitCode !== 0) throw new ToolError(ErrorCode.TOOL_FAILED, `go mod download failed for ${c.plan.service}:\n${r.stderr.trim()}`, r, goModDownloadNote(r.stderr))
   },
   'copy-sources': async () => 'building in place (local engine)',
   'go-build': async (s, c) => {
@@ -94,8 +96,12 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     await mkdir(dirname(out), { recursive: true })
     await mkdir(dirname(t.binPath), { recursive: true })
     const r = await runGo(c, [...t.target.goArgs, '-o', out, t.target.package], t.target)
-    if (r.exitCode !== 0) throw new ToolError(ErrorCode.GO_BUILD_FAILED, `go build failed for ${c.plan.service} (${s.platform}):\n${r.stderr.trim()}`, r)
+    if (r.exitCode !== 0) {
+      const note = await goBuildNote(r.stderr, t.target.package)
+      throw new ToolError(ErrorCode.GO_BUILD_FAILED, `go build failed for ${c.plan.service} (${s.platform}):\n${r.stderr.trim()}${note.detail ? `\n${note.detail}` : ''}`, r, note)
+    }
     if (out !== t.binPath) await copyFile(out, t.binPath)
+    assertProgram(await readHead(t.binPath), `${c.plan.service} (${s.platform})`, t.target.package)
     t.built = (await stat(t.binPath)).size
     return `${t.built} bytes`
   },
@@ -189,6 +195,18 @@ function state(c: LocalContext, p: Platform): TargetState {
 function warn(c: LocalContext, message: string, platform: Platform): void {
   c.warnings.push(message)
   c.emit({ kind: 'warning', service: c.plan.service, platform, message })
+}
+
+/** The first bytes of a file: enough to tell a program from a package archive. */
+async function readHead(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r')
+  try {
+    const b = Buffer.alloc(16)
+    const { bytesRead } = await fh.read(b, 0, b.length, 0)
+    return b.subarray(0, bytesRead)
+  } finally {
+    await fh.close()
+  }
 }
 
 function packedFacts(bytes: Buffer) {

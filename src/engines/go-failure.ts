@@ -1,0 +1,52 @@
+// What a failed go command means for the user: go's own words, plus the
+// sentence that names the likely mistake. Go reports an all-cgo package as
+// "build constraints exclude all Go files", and any go.mod trouble during a
+// download looks like a network problem unless it is told apart.
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+
+export interface GoFailureNote {
+  /** Appended to the message: what go's output means here. */
+  readonly detail?: string
+  readonly hint?: string
+}
+
+/** A note for a failed `go build` of main package `main` in `sourceDir`. */
+export async function goBuildNote(stderr: string, main: string): Promise<GoFailureNote> {
+  const excluded = /build constraints exclude all Go files in (\S+)/.exec(stderr)?.[1]
+  if (excluded !== undefined) {
+    const cgo = await cgoFiles(excluded)
+    if (cgo.length > 0)
+      return {
+        detail: `${cgo.join(', ')} ${cgo.length === 1 ? 'uses' : 'use'} cgo (import "C"), which a static build (CGO_ENABLED=0) leaves out, and nothing else in the package builds without it`,
+        hint: 'rewrite the cgo parts in pure Go or use a pure-Go package; `gostatic doctor` lists the packages that need cgo',
+      }
+    return { hint: 'every .go file there is excluded by a //go:build line or a file name suffix; check them against the tags (.tags(...)) and the target platform' }
+  }
+  if (/no Go files in |directory not found|cannot find package|is not in std|does not contain package/.test(stderr))
+    return { hint: `main '${main}' must be a folder of package main inside the module, like '.' or './cmd/api'` }
+  return {}
+}
+
+/** A note for a failed `go mod download`: a go.mod mistake is not a network problem. */
+export function goModDownloadNote(stderr: string): GoFailureNote {
+  if (/errors parsing go\.mod|go\.mod:\d+:.*(syntax error|unknown directive|invalid|malformed)/.test(stderr))
+    return { hint: 'go.mod has a mistake at the line go names; fix it there (`go mod edit -fmt` checks the syntax)' }
+  if (/\(replaced by [^)]+\): reading .*: no such file or directory/.test(stderr))
+    return { hint: 'a replace directive in go.mod points at a folder that does not exist; fix the path or remove the replace' }
+  if (/no modules specified|go\.mod file not found|cannot find main module/.test(stderr))
+    return { hint: 'run gostatic on the folder holding go.mod (source must be the module root)' }
+  return { hint: 'check GOPROXY and network access, or vendor the modules and build with .mod("vendor")' }
+}
+
+async function cgoFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir).catch(() => [] as string[])
+  const goFiles = names.filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort()
+  const uses = await Promise.all(goFiles.map(async (n) => importsC(await readFile(join(dir, n), 'utf8').catch(() => ''))))
+  return goFiles.filter((_, i) => uses[i])
+}
+
+function importsC(src: string): boolean {
+  if (/^\s*import\s+"C"/m.test(src)) return true
+  return [...src.matchAll(/^\s*import\s*\(([^)]*)\)/gm)].some((m) => /(^|\s)"C"(\s|$)/.test(m[1]!))
+}
