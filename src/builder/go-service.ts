@@ -87,8 +87,8 @@ export class GoService {
   explain(): string { return this.plan().explain() }
   dockerfile(): string { return renderDockerfile(this.plan()) }
   dockerignore(): string { return renderDockerignore(this.plan()) }
-  /** Builds, verifies and assembles the image. Nothing is written until you export it. */
-  build(opts: BuildOptions = {}): Promise<BuildResult> { return buildPlan(this.plan(), opts) }
+  /** Builds, verifies and assembles the image. Nothing is written until you export it. An invalid spec rejects, never throws. */
+  async build(opts: BuildOptions = {}): Promise<BuildResult> { return buildPlan(this.plan(), opts) }
 }
 
 export function goService(opts: { name: string; source: string; main?: string }): GoService {

@@ -70,7 +70,7 @@ export class GoWorkspace {
     return { root, workModules: workModules(root), modules: [...new Set(locs.map((l) => l.moduleDir))].sort(), services, vendor: this.#p.vendor }
   }
 
-  build(opts: WorkspaceBuildOptions = {}): Promise<WorkspaceResult> {
+  async build(opts: WorkspaceBuildOptions = {}): Promise<WorkspaceResult> {
     return buildWorkspace(this.resolve(), { concurrency: availableParallelism(), ...opts })
   }
 }

@@ -23,7 +23,7 @@ import { makeResult } from './local-result.js'
 import { memoStep, toolIdentity } from './step-memo.js'
 import { localSecretEnv } from './local-secrets.js'
 import { buildHostEnv } from '../host-env.js'
-import { defaultCacheDir } from '../../oci/cache-dir.js'
+import { defaultCacheDir, ensureCacheDir } from '../../oci/cache-dir.js'
 import { pullBaseImages } from './base-image.js'
 import { sourceDateEpoch } from '../source-date-epoch.js'
 import type { BaseImage } from './base-image.js'
@@ -159,6 +159,7 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null }])),
     }
     if (!existsSync(c.sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
+    if (c.cacheDir !== null) await ensureCacheDir(c.cacheDir)
     if (c.go.env['GOTOOLCHAIN']) emit({ kind: 'info', service: plan.service, message: `host ${c.go.hostVersion} is older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})` })
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
     // Before compiling: a wrong tag or missing platform should not cost a Go build to find out.
