@@ -15,21 +15,24 @@ export function unknownKeys(keys: readonly string[], known: readonly string[]): 
   return `unknown ${keys.length === 1 ? 'key' : 'keys'} ${keys.map((k) => `'${k}'`).join(', ')}${hint ? ` (${hint})` : ''}; allowed: ${known.join(', ')}`
 }
 
-/** The known key within edit distance 2 (or sharing a 4-letter prefix), if there is exactly one best. */
+/** The nearest known key, when it is a typo away (or shares the first four letters). */
 function closest(key: string, known: readonly string[]): string | undefined {
   const scored = known.map((k) => [k, distance(key.toLowerCase(), k.toLowerCase())] as const).sort((a, b) => a[1] - b[1])
   const best = scored[0]
   if (best === undefined) return undefined
-  if (best[1] <= Math.min(2, Math.floor(key.length / 3))) return best[0]
+  if (best[1] <= Math.min(2, Math.max(1, Math.floor(key.length / 3)))) return best[0]
   return known.find((k) => key.length >= 4 && k.toLowerCase().startsWith(key.toLowerCase().slice(0, 4)))
 }
 
+/** Edit distance where swapping two neighbouring letters counts once, as typos do. */
 function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i]
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    prev = cur
-  }
-  return prev[b.length]!
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1)
+      d[i]![j] = v
+    }
+  return d[a.length]![b.length]!
 }

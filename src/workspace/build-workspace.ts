@@ -2,8 +2,7 @@
 // (or vendored) once, then every service in parallel up to `concurrency`,
 // each failure kept to the services it concerns.
 import { join, resolve } from 'node:path'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { ErrorCode, GostaticError, ToolError, isGostaticError } from '../errors.js'
 import type { GoService } from '../builder/go-service.js'
 import type { ResolvedWorkspace } from '../builder/go-workspace.js'
@@ -13,6 +12,7 @@ import type { WrittenOciArchive } from '../oci/oci-writer.js'
 import { noEvents, type EventSink } from '../engines/events.js'
 import { goModDownloadNote } from '../engines/go-failure.js'
 import { runTool } from '../util/run-tool.js'
+import { makeTempDir } from '../util/temp-dir.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
 import { compileShared } from './compile-shared.js'
@@ -43,7 +43,7 @@ export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuild
   if (message) emit({ kind: 'info', service: 'workspace', message })
   const decided: WorkspaceBuildOptions = { ...opts, engine }
   // go's work folders for the workspace-wide commands go here, removed at the end even when cancelled.
-  const gotmp = await mkdtemp(join(tmpdir(), 'gostatic-workspace-'))
+  const gotmp = await makeTempDir('gostatic-workspace-')
   try {
     // The same host environment the engine gives go: nothing in it may shape the binaries.
     const env = { ...buildHostEnv(opts.env ?? process.env), GOTMPDIR: gotmp }

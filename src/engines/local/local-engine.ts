@@ -1,9 +1,8 @@
 // The local engine: carries out a BuildPlan with the host's go, strip and upx,
 // and writes the image itself. It translates steps; it decides nothing.
-import { copyFile, mkdtemp, mkdir, open, readFile, rm, stat } from 'node:fs/promises'
+import { copyFile, mkdir, open, readFile, rm, stat } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { ErrorCode, GostaticError, ToolError } from '../../errors.js'
 import type { BuildPlan, Step, TargetPlan } from '../../plan/build-plan.js'
@@ -14,6 +13,7 @@ import { assertProgram } from '../../verify/program-check.js'
 import { goBuildNote, goModDownloadNote } from '../go-failure.js'
 import { noEvents, type EventSink } from '../events.js'
 import { runTool, type ToolRun } from '../../util/run-tool.js'
+import { makeTempDir } from '../../util/temp-dir.js'
 import type { BuildResult } from '../build-result.js'
 import { resolveGo, type ResolvedGo } from './go-toolchain.js'
 import { stripBinary, type StripOutcome } from './strip-binary.js'
@@ -147,7 +147,7 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
   const env = opts.env ?? process.env
   const emit = opts.onEvent ?? noEvents
   const t0 = performance.now()
-  const work = await mkdtemp(join(tmpdir(), `gostatic-${plan.service}-`))
+  const work = await makeTempDir(`gostatic-${plan.service}-`)
   try {
     const c: LocalContext = {
       plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: sourceDateEpoch(opts, env),
