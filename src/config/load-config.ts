@@ -53,7 +53,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
     services.push(...workspace.services)
   }
   const dup = services.map((s) => s.name).find((n, i, a) => a.indexOf(n) !== i)
-  if (dup) throw new GostaticError(ErrorCode.INVALID_CONFIG, `${file}: two services are named '${dup}'`)
+  if (dup) throw new GostaticError(ErrorCode.INVALID_CONFIG, `${file}: two services are named '${dup}'; give each service its own name`)
   return { services, workspace }
 }
 

@@ -23,6 +23,8 @@ export async function goBuildNote(stderr: string, main: string): Promise<GoFailu
       }
     return { hint: 'every .go file there is excluded by a //go:build line or a file name suffix; check them against the tags (.tags(...)) and the target platform' }
   }
+  if (/function main is undeclared in the main package/.test(stderr))
+    return { hint: `main '${main}' is package main but has no func main(); add one, or point main at the package that has it` }
   if (/no Go files in |directory not found|cannot find package|is not in std|does not contain package/.test(stderr))
     return { hint: `main '${main}' must be a folder of package main inside the module, like '.' or './cmd/api'` }
   return {}

@@ -1,6 +1,5 @@
 // Field schemas of the ServiceSpec. Every message names what is allowed, so a
 // user who gets one wrong learns the rule from the error alone.
-import { posix } from 'node:path'
 import { z } from 'zod'
 import { PLATFORM_NAMES } from './platform.js'
 import { parseImageRef } from './image-ref.js'
@@ -78,13 +77,23 @@ export const absFilePath = absPath.superRefine((p, ctx) => {
   if (p.endsWith('/')) ctx.addIssue({ code: 'custom', message: `'${p}' names a folder; give the file's path, like '/usr/local/bin/app'` })
 })
 
+/** Whether a relative path climbs out of its folder ('../x', 'a/../../x'). */
+function escapes(relative: string): boolean {
+  let depth = 0
+  for (const part of relative.split('/')) {
+    if (part === '..') depth--
+    else if (part !== '' && part !== '.') depth++
+    if (depth < 0) return true
+  }
+  return false
+}
+
 /** A host path inside the service's source folder: what a Dockerfile COPY can reach from its context. */
 export const sourceRelativePath = z.string().superRefine((p, ctx) => {
   const rule = "copy() sources are paths inside the service's source folder, like 'static' or 'config/app.yaml'"
   if (p === '') return ctx.addIssue({ code: 'custom', message: `${rule}; got an empty path` })
   if (p.startsWith('/')) return ctx.addIssue({ code: 'custom', message: `${rule}; '${p}' is absolute` })
-  const n = posix.normalize(p)
-  if (n === '..' || n.startsWith('../')) ctx.addIssue({ code: 'custom', message: `${rule}; '${p}' is outside it` })
+  if (escapes(p)) ctx.addIssue({ code: 'custom', message: `${rule}; '${p}' is outside it` })
 })
 
 /** The main package: '.', './cmd/api' or an import path; inside the module, so never absolute or '../x'. */
@@ -92,8 +101,7 @@ export const mainPackage = z.string().superRefine((m, ctx) => {
   const rule = "main is the main package relative to source, like '.' or './cmd/api'"
   if (m === '') return ctx.addIssue({ code: 'custom', message: `${rule}; got an empty string` })
   if (m.startsWith('/')) return ctx.addIssue({ code: 'custom', message: `${rule}; '${m}' is absolute (point source at the module instead)` })
-  const n = posix.normalize(m)
-  if (n === '..' || n.startsWith('../')) ctx.addIssue({ code: 'custom', message: `${rule}; '${m}' is outside the module in source` })
+  if (escapes(m)) ctx.addIssue({ code: 'custom', message: `${rule}; '${m}' is outside the module in source` })
 })
 
 // cmd/link reads -X importpath.name=value and splits at the first '=': a key

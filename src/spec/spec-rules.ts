@@ -22,6 +22,7 @@ export function specRules(s: SpecFields, ctx: z.RefinementCtx): void {
   for (const k of ['GOOS', 'GOARCH', 'GOARM'] as const)
     if (s.env[k] !== undefined) issue(['env', k], `${k} is set per target by .platforms(...); remove it from env`)
   if (s.env['GOFLAGS'] !== undefined) issue(['env', 'GOFLAGS'], 'GOFLAGS is decided by the plan; use .mod(...), .tags(...) or .ldflags(...) instead')
+  if (s.env['GOTOOLCHAIN'] !== undefined) issue(['env', 'GOTOOLCHAIN'], "GOTOOLCHAIN is decided by the plan from .go(...); remove it from env and ask for the version with .go('1.23')")
   // Mixed platforms are fine (each gets its own UPX verdict in the plan);
   // asking for UPX where no platform can be packed is a contradiction.
   if (s.upx !== undefined) {

@@ -159,6 +159,8 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null }])),
     }
     if (!existsSync(c.sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
+    if (!(await stat(c.sourceDir)).isDirectory())
+      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${plan.source.dir} is a file; source is the folder holding go.mod`)
     if (c.cacheDir !== null) await ensureCacheDir(c.cacheDir)
     if (c.go.env['GOTOOLCHAIN']) emit({ kind: 'info', service: plan.service, message: `host ${c.go.hostVersion} is older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})` })
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
