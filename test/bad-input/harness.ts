@@ -113,3 +113,16 @@ export function expectCliError(r: CliRun, want: Expected): void {
   expectMessage(r.stderr, want)
   expectNoStack(all)
 }
+
+/** Runs `fn` with TMPDIR (which os.tmpdir() reads on every call) pointing at `dir`, then restores it. */
+export async function withTmpdir<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.TMPDIR
+  process.env.TMPDIR = dir
+  try {
+    return await fn()
+  } finally {
+    // Assigning undefined would store the string 'undefined'.
+    if (saved === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = saved
+  }
+}

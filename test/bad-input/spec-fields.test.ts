@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { goService, plan, type GoService } from '../../src/index.js'
 import { ErrorCode } from '../../src/errors.js'
-import { caseDirs, corpusRoot, expectNothingLeft, expectSdkError, type Expected } from './harness.js'
+import { caseDirs, corpusRoot, expectNothingLeft, expectSdkError, type Expected, withTmpdir } from './harness.js'
 
 const root = corpusRoot('spec')
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -86,18 +86,14 @@ describe('bad spec fields: refused before anything is built or written', () => {
   for (const c of cases) {
     it(`refuses ${c.name}`, async () => {
       const d = caseDirs(root, c.name)
-      const saved = process.env.TMPDIR
-      process.env.TMPDIR = d.tmp
-      try {
-        await expectSdkError(async () => {
+      await withTmpdir(d.tmp, () =>
+        expectSdkError(async () => {
           const svc = c.svc()
           const result = svc instanceof Object && 'build' in svc ? await (svc as GoService).build({ engine: 'local' }) : null
           if (result === null) return plan(svc)
           await result.exportTarball(d.out)
-        }, c)
-      } finally {
-        process.env.TMPDIR = saved
-      }
+        }, c),
+      )
       expectNothingLeft(d)
     })
   }
