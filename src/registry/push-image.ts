@@ -50,7 +50,8 @@ export function publishRef(refText: unknown): ImageRef {
   if (typeof refText !== 'string')
     throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish needs a reference like '127.0.0.1:5000/team/hello:1.0'; got ${String(refText)}`)
   const parsed = parseImageRef(refText)
-  if (!parsed.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish reference '${refText}': ${parsed.reason}`)
+  if (!parsed.ok)
+    throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish reference '${refText}': ${parsed.reason}`, { hint: "a reference looks like '127.0.0.1:5000/team/hello:1.0' (registry[:port]/repository:tag)" })
   if (parsed.ref.digest !== undefined)
     throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish reference '${refText}' has a digest; publish to a tag (the registry computes the digest)`, { hint: `drop @${parsed.ref.digest}` })
   return parsed.ref
