@@ -509,7 +509,7 @@ session_query() { # prints the engine's version
     port=$(jq -r .port <<<"$line" 2>/dev/null || true)
     token=$(jq -r .session_token <<<"$line" 2>/dev/null || true)
     body='{"query":"{ version }"}'
-    # shellcheck disable=SC2016
+    # shellcheck disable=SC2016 # $1..$3 expand in the inner bash
     resp=$(timeout 30 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
       printf "POST /query HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Basic %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" \
         "$(printf "%s:" "$2" | base64 -w0)" "${#3}" "$3" >&3

@@ -15,7 +15,9 @@ PKGS=(upx-ucl runc docker.io skopeo umoci busybox-static docker-registry
       iptables nftables dnsmasq-base containernetworking-plugins mmdebstrap
       # mount/umount for the engine's view (dagger-engine.sh); the archive key
       # that the backports source below and mmdebstrap verify with
-      mount debian-archive-keyring)
+      mount debian-archive-keyring
+      # test/e2e/shell-scripts.test.ts lints scripts/**/*.sh and .ci/run
+      shellcheck)
 
 POLICY=/usr/sbin/policy-rc.d
 POLICY_SAVED=/usr/sbin/policy-rc.d.gostatic-saved

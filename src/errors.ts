@@ -28,6 +28,7 @@ export const ErrorCode = {
   REGISTRY_ERROR: 'REGISTRY_ERROR',
   PLATFORM_NOT_FOUND: 'PLATFORM_NOT_FOUND',
   DIGEST_MISMATCH: 'DIGEST_MISMATCH',
+  SIGNING_KEY: 'SIGNING_KEY',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

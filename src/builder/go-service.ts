@@ -7,6 +7,7 @@ import type { UpxOptionsSchema } from '../spec/service-spec.js'
 import type { Platform } from '../spec/platform.js'
 import { parseServiceSpec } from '../spec/parse.js'
 import { plan, type ExplainedPlan } from '../plan/plan.js'
+import { readModuleFacts } from './read-module-facts.js'
 import { renderDockerfile, renderDockerignore } from '../render/dockerfile.js'
 import { buildPlan, type BuildOptions } from '../engines/build.js'
 import type { BuildResult } from '../engines/build-result.js'
@@ -24,7 +25,7 @@ export class GoService {
     return new GoService({ ...this.#props, ...patch })
   }
 
-  /** Go version for the builder, e.g. '1.23' or '1.23.4'. */
+  /** Go version for the builder, e.g. '1.23' or '1.23.4'. Default: go.mod's toolchain line, else its go line, else the host's. */
   go(version: string): GoService { return this.#with({ go: version }) }
   /** Builder image for the Dockerfile and Dagger engines (default golang:<ver>-alpine). */
   builderImage(ref: string): GoService { return this.#with({ builderImage: ref }) }
@@ -54,7 +55,11 @@ export class GoService {
   environment(env: Field<'environment'>): GoService { return this.#with({ environment: env }) }
   /** 'scratch' | 'static' | any image reference, e.g. 'alpine:3.20'. */
   runtime(base: 'scratch' | 'static' | (string & {})): GoService { return this.#with({ runtime: base }) }
-  caCertificates(on = true): GoService { return this.#with({ caCertificates: on }) }
+  /**
+   * A CA bundle at /etc/ssl/certs/ca-certificates.crt (the static base has one by default): true for Node's bundled
+   * Mozilla store, { file } to pin a PEM bundle from the source folder that every backend copies byte for byte.
+   */
+  caCertificates(on: Field<'caCertificates'> = true): GoService { return this.#with({ caCertificates: on }) }
   /** Time zones the service loads: a list like ['Europe/Berlin'], or 'all' (the default when called with none). */
   timezones(zones: 'all' | string[] = 'all'): GoService { return this.#with({ timezones: zones }) }
   /** Numeric 'uid:gid' (Kubernetes runAsNonRoot needs numbers). Default '65532:65532'. */
@@ -74,6 +79,8 @@ export class GoService {
   }
   include(...patterns: string[]): GoService { return this.#with({ include: [...(this.#props.include ?? []), ...patterns] }) }
   exclude(...patterns: string[]): GoService { return this.#with({ exclude: [...(this.#props.exclude ?? []), ...patterns] }) }
+  /** SBOM format(s) for each platform image (default 'spdx'), or false for none. */
+  sbom(formats: Field<'sbom'>): GoService { return this.#with({ sbom: formats }) }
   /** The service name, before validation (for selecting services in configs and the CLI). */
   get name(): string { return this.#props.name }
   /** Rewrites the source folder, e.g. to resolve it against a config file's folder. */
@@ -83,12 +90,19 @@ export class GoService {
 
   /** Validated plain data. Throws a GostaticError (INVALID_SPEC) naming each bad field. */
   toSpec(): ServiceSpec { return parseServiceSpec(this.#props) }
-  plan(): ExplainedPlan { return plan(this.toSpec()) }
+  /** Reads the Go version lines of go.mod (or the go.work that governs it) first; see plan(spec, facts). */
+  plan(): ExplainedPlan {
+    const spec = this.toSpec()
+    return plan(spec, readModuleFacts(spec.source, spec.env['GOWORK'] ?? process.env['GOWORK']))
+  }
   explain(): string { return this.plan().explain() }
   dockerfile(): string { return renderDockerfile(this.plan()) }
   dockerignore(): string { return renderDockerignore(this.plan()) }
   /** Builds, verifies and assembles the image. Nothing is written until you export it. An invalid spec rejects, never throws. */
-  async build(opts: BuildOptions = {}): Promise<BuildResult> { return buildPlan(this.plan(), opts) }
+  async build(opts: BuildOptions = {}): Promise<BuildResult> {
+    const spec = this.toSpec()
+    return buildPlan(this.plan(), opts, spec)
+  }
 }
 
 export function goService(opts: { name: string; source: string; main?: string }): GoService {

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { GoService, goService } from './go-service.js'
-import { discover, locate, workModules } from '../workspace/discover.js'
+import { discover, listWorkspace, locate } from '../workspace/discover.js'
 import { buildWorkspace, type WorkspaceBuildOptions, type WorkspaceResult } from '../workspace/build-workspace.js'
 
 interface Props {
@@ -34,7 +34,7 @@ export class GoWorkspace {
   #with(patch: Partial<Props>): GoWorkspace {
     return new GoWorkspace({ ...this.#p, ...patch })
   }
-  /** Main package folders, relative to the root. */
+  /** Main package folders, relative to the root. With neither services() nor discover(), every main package is a service. */
   services(dirs: readonly string[]): GoWorkspace { return this.#with({ dirs: [...this.#p.dirs, ...dirs] }) }
   /** Every main package folder matching a pattern like 'cmd/*'. */
   discover(pattern: string): GoWorkspace { return this.#with({ patterns: [...this.#p.patterns, pattern] }) }
@@ -47,12 +47,20 @@ export class GoWorkspace {
   /** Vendor modules (go work vendor / go mod vendor, then go mod verify) and build with -mod=vendor. */
   vendor(on = true): GoWorkspace { return this.#with({ vendor: on }) }
 
-  /** Finds the services and their modules (reads the file system). A relative root resolves against `base` (default: the current folder). */
+  /**
+   * Finds the services and their modules by asking go (go work edit -json,
+   * go list). A relative root resolves against `base` (default: the current folder).
+   */
   resolve(base: string = process.cwd()): ResolvedWorkspace {
     const root = resolve(base, this.#p.root)
-    const dirs = [...this.#p.dirs, ...this.#p.patterns.flatMap((p) => discover(root, p))]
-    if (dirs.length === 0) throw new GostaticError(ErrorCode.INVALID_CONFIG, `workspace ${root}: no services; name them with .services([...]) or .discover('cmd/*')`)
-    const locs = [...new Set(dirs)].map((d) => ({ dir: d, ...locate(root, d) }))
+    const listing = listWorkspace(root)
+    const all = this.#p.dirs.length === 0 && this.#p.patterns.length === 0
+    const dirs = all ? discover(listing) : [...this.#p.dirs, ...this.#p.patterns.flatMap((p) => discover(listing, p))]
+    if (dirs.length === 0)
+      throw new GostaticError(ErrorCode.INVALID_CONFIG, `workspace ${root}: no services; ${all ? 'it has no main package' : `nothing matches ${this.#p.patterns.map((p) => `'${p}'`).join(', ')}`}`, {
+        hint: "name them with .services([...]) or .discover('cmd/*')",
+      })
+    const locs = [...new Set(dirs)].map((d) => ({ dir: d, ...locate(listing, d) }))
     const byName = new Map<string, string>()
     for (const l of locs) {
       const prev = byName.get(l.name)
@@ -67,7 +75,7 @@ export class GoWorkspace {
       for (const fn of this.#p.overrides[l.name] ?? []) s = fn(s)
       return this.#p.vendor ? s.mod('vendor') : s
     })
-    return { root, workModules: workModules(root), modules: [...new Set(locs.map((l) => l.moduleDir))].sort(), services, vendor: this.#p.vendor }
+    return { root, workModules: listing.workModules, modules: [...new Set(locs.map((l) => l.moduleDir))].sort(), services, vendor: this.#p.vendor }
   }
 
   async build(opts: WorkspaceBuildOptions = {}): Promise<WorkspaceResult> {

@@ -26,7 +26,8 @@ export const ServiceFlagsSchema = z.object({
 export type ServiceFlags = z.infer<typeof ServiceFlagsSchema>
 
 export const BuildFlagsSchema = ServiceFlagsSchema.extend({
-  engine: z.enum(['local', 'dagger', 'auto'], { error: "--engine is 'local', 'dagger' or 'auto'" }).default('auto'),
+  // The same default as the API's build(): the daemonless local engine; 'auto' is opt-in.
+  engine: z.enum(['local', 'dagger', 'auto'], { error: "--engine is 'local', 'dagger' or 'auto'" }).default('local'),
   out: optString('--out', 'the path of the OCI archive to write (a folder with several services)'),
   push: optString('--push', "a registry reference like '127.0.0.1:5000/team/hello:1.0'"),
   all: z.boolean().default(false),
@@ -45,11 +46,19 @@ export const DoctorFlagsSchema = z.object({
 })
 export type DoctorFlags = z.infer<typeof DoctorFlagsSchema>
 
+export const SbomFlagsSchema = z.object({
+  format: z.enum(['spdx', 'cyclonedx'], { error: "--format is 'spdx' or 'cyclonedx'" }).default('spdx'),
+  platform: optString('--platform', `one platform of the image (${PLATFORM_NAMES.join(', ')})`),
+  out: optString('--out', 'the path of the SBOM file to write (a folder with several platforms)'),
+})
+export type SbomFlags = z.infer<typeof SbomFlagsSchema>
+
 export type ParsedCommand =
   | { kind: 'plan'; dir: string; flags: ServiceFlags; json: boolean }
   | { kind: 'dockerfile'; dir: string; flags: ServiceFlags }
   | { kind: 'build'; dir: string; flags: BuildFlags }
   | { kind: 'inspect'; target: string; json: boolean }
+  | { kind: 'sbom'; target: string; flags: SbomFlags }
   | { kind: 'doctor'; dir: string; flags: DoctorFlags }
   | { kind: 'help'; text: string }
   | { kind: 'version' }
@@ -60,7 +69,7 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
     .option('--service <name>', 'Only this service from the config (repeatable)')
     .option('--name <name>', 'Service name without a config (default: the folder name)')
     .option('--main <pkg>', "Main package, relative to the module (default '.')")
-    .option('--go <version>', "Go version, e.g. '1.23'")
+    .option('--go <version>', "Go version, e.g. '1.23' (default: go.mod's toolchain line, else its go line, else the host's)")
     .option('--platform <os/arch>', 'Target platform, repeatable or comma-separated (default linux/amd64)')
     .option('--runtime <base>', "'scratch', 'static' (default) or an image reference")
     .option('--user <uid:gid>', "Numeric user (default '65532:65532' on scratch and static; an image base keeps its own)")
@@ -75,13 +84,17 @@ export function createCli(): CAC {
   serviceOptions(cli.command('plan [dir]', 'Print the build plan for the service(s) in dir')).option('--json', 'Print the plan as JSON (an array when there are several services)')
   serviceOptions(cli.command('dockerfile [dir]', 'Print the equivalent multi-stage Dockerfile'))
   serviceOptions(cli.command('build [dir]', 'Build, verify and export the image(s)'))
-    .option('--engine <engine>', "'local', 'dagger' or 'auto' (default)")
+    .option('--engine <engine>', "'local' (default, as in the API), 'dagger', or 'auto' (dagger when an engine is configured)")
     .option('--out <path>', 'Output OCI archive (default dist/<name>.tar; with several services, a folder)')
     .option('--push <ref>', "Also publish to this registry reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it)")
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')
   cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info').option('--json', 'Print the report as JSON')
+  cli.command('sbom <target>', 'Write an SBOM for any Go binary or image archive (one per platform)')
+    .option('--format <format>', "'spdx' (SPDX 2.3 JSON, default) or 'cyclonedx' (CycloneDX 1.6 JSON)")
+    .option('--platform <os/arch>', 'Only this platform of an image')
+    .option('--out <path>', 'Write to this file (several platforms: a folder) instead of stdout')
   cli.command('doctor [dir]', 'Audit a Go module for CGO_ENABLED=0: packages that need cgo, uses that change meaning (exit 1 on blockers)')
     .option('--main <pkg>', "Main package, relative to the module (default '.')")
     .option('--runtime <base>', "The runtime it will run on: 'scratch', 'static' (default) or an image reference")
@@ -115,7 +128,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
   if (helpText && !o['version']) return { kind: 'help', text: helpText }
   if (o['version']) return { kind: 'version' }
   const name = cli.matchedCommandName
-  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect, doctor (see gostatic --help)`)
+  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect, sbom, doctor (see gostatic --help)`)
   const cmd = cli.matchedCommand!
   try {
     cmd.checkUnknownOptions()
@@ -136,6 +149,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     case 'dockerfile': return { kind: 'dockerfile', dir, flags: flags(ServiceFlagsSchema, o) }
     case 'build': return { kind: 'build', dir, flags: flags(BuildFlagsSchema, o) }
     case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, json: o['json'] === true }
+    case 'sbom': return { kind: 'sbom', target: parsed.args[0]!, flags: flags(SbomFlagsSchema, o) }
     case 'doctor': return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }
     default: throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${name}'`)
   }

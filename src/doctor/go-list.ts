@@ -4,6 +4,7 @@
 import { z } from 'zod'
 import { ErrorCode, GostaticError, ToolError } from '../errors.js'
 import { runTool } from '../util/run-tool.js'
+import { splitJsonStream } from '../util/json-stream.js'
 
 export const GoListPackageSchema = z.object({
   ImportPath: z.string(),
@@ -52,15 +53,4 @@ export async function goListDeps(req: GoListRequest): Promise<Map<string, GoList
     out.set(p.data.ImportPath, p.data)
   }
   return out
-}
-
-// go list -json prints one indented object after another with no separator.
-// Go's encoder indents nested values, so a top-level object is the only thing
-// that closes with "}" at the start of a line.
-function splitJsonStream(text: string): string[] {
-  return text
-    .split(/^}$/m)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map((s) => `${s}\n}`)
 }

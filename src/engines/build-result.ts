@@ -7,7 +7,16 @@ import type { ElfInfo } from '../inspect/elf-reader.js'
 import type { GoBuildInfo } from '../inspect/go-buildinfo.js'
 import type { BuiltLayer } from '../oci/layer.js'
 import type { OciImageConfig, WrittenOciArchive } from '../oci/oci-writer.js'
-import type { PublishOptions } from '../registry/registry-options.js'
+import type { PublishOptions as RegistryPublishOptions } from '../registry/registry-options.js'
+import type { Sbom } from '../attest/sbom.js'
+import type { SignOptions } from './sign-key.js'
+
+export interface PublishOptions extends RegistryPublishOptions {
+  /** Sign with this key instead of the build's (see BuildOptions.sign). */
+  sign?: SignOptions
+  /** Push the SBOMs (.sbom) and, with a key, signatures (.sig) and attestations (.att); default true. */
+  attach?: boolean
+}
 
 /** What UPX packing costs at every start: median wall time of the smoke command, unpacked vs packed. */
 export interface StartupCost {
@@ -57,6 +66,23 @@ export interface BuiltImage {
 export interface ExportOptions {
   /** Image name recorded in the archive (docker load tags it), default gostatic.local/<service>:latest. */
   tag?: string
+  /**
+   * Also write the supply-chain artefacts into the archive, listed in index.json under cosign's tag
+   * names: the SBOMs (sha256-<hex>.sbom) and, with a signing key, signatures (.sig) and attestations (.att).
+   */
+  attach?: boolean
+  /** Sign with this key instead of the build's (see BuildOptions.sign). */
+  sign?: SignOptions
+}
+
+/** What the build attests, for a caller to store or check: SBOM files and the provenance statement. */
+export interface SupplyChainDocs {
+  /** One per platform image and SBOM format. */
+  readonly sboms: readonly Sbom[]
+  /** The SLSA v1 provenance, an in-toto Statement (canonical JSON). */
+  readonly provenance: Buffer
+  /** The signing key's public half (SPKI PEM) for `cosign verify --key`; null without a key. */
+  readonly publicKey: string | null
 }
 
 export interface BuildResult {
@@ -78,5 +104,7 @@ export interface BuildResult {
    */
   publish(ref: string, opts?: PublishOptions): Promise<string>
   /** `docker load` into the daemon DOCKER_HOST names; resolves to the loaded tag. Needs a running daemon. */
-  load(opts?: ExportOptions): Promise<string>
+  load(opts?: Pick<ExportOptions, 'tag'>): Promise<string>
+  /** The SBOMs and provenance (computed once, on first use). */
+  supplyChain(): Promise<SupplyChainDocs>
 }

@@ -5,6 +5,9 @@ import type { BuildPlan } from '../plan/build-plan.js'
 import type { BuildResult } from './build-result.js'
 import { noEvents } from './events.js'
 import { buildLocal, type LocalEngineOptions } from './local/local-engine.js'
+import type { ServiceSpec } from '../spec/service-spec.js'
+import { attestContext, type EngineRunOptions } from './attest-context.js'
+import type { SignOptions } from './sign-key.js'
 
 export type { LocalEngineOptions }
 // The Dagger SDK is large (gRPC, OpenTelemetry): load it only when the Dagger engine runs.
@@ -12,8 +15,10 @@ import type { DaggerEngineOptions } from './dagger/dagger-engine.js'
 
 export type EngineChoice = 'local' | 'dagger' | 'auto'
 
-export interface BuildOptions extends LocalEngineOptions, Pick<DaggerEngineOptions, 'dag' | 'source' | 'cacheKey'> {
+export interface BuildOptions extends Omit<LocalEngineOptions, keyof EngineRunOptions>, Pick<DaggerEngineOptions, 'dag' | 'source' | 'cacheKey'> {
   engine?: EngineChoice
+  /** Sign the image, its SBOMs and provenance on export (attach) and publish. The key is read when the build starts. */
+  sign?: SignOptions
 }
 
 /** Why Dagger is or isn't reachable from this process, without starting anything. */
@@ -31,14 +36,17 @@ export function decideEngine(choice: EngineChoice = 'local', env?: NodeJS.Proces
   return { engine, message: `engine auto: using ${engine} (${d.why})` }
 }
 
-export async function buildPlan(plan: BuildPlan, opts: BuildOptions = {}): Promise<BuildResult> {
+/** `spec` (what GoService.build passes) becomes the provenance's externalParameters. */
+export async function buildPlan(plan: BuildPlan, opts: BuildOptions = {}, spec?: ServiceSpec): Promise<BuildResult> {
   const emit = opts.onEvent ?? noEvents
   const { engine, message } = decideEngine(opts.engine, opts.env)
   if (message) emit({ kind: 'info', service: plan.service, message })
-  return engine === 'local' ? buildLocal(plan, opts) : dagger(plan, opts)
+  const { sign, ...rest } = opts
+  const run = { ...rest, attest: await attestContext(plan.source.dir, spec ?? null, sign, opts.env ?? process.env) }
+  return engine === 'local' ? buildLocal(plan, run) : dagger(plan, run)
 }
 
-async function dagger(plan: BuildPlan, opts: BuildOptions): Promise<BuildResult> {
+async function dagger(plan: BuildPlan, opts: Omit<BuildOptions, 'sign'> & EngineRunOptions): Promise<BuildResult> {
   if (opts.dag === undefined && !daggerReachable(opts.env).ok)
     throw new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, `engine 'dagger': ${daggerReachable(opts.env).why}`, { hint: "start an engine and export _EXPERIMENTAL_DAGGER_RUNNER_HOST (scripts/dagger-engine.sh up && eval \"$(scripts/dagger-engine.sh env)\"), run under `dagger run`, or use engine 'local'" })
   const o: DaggerEngineOptions = {}
@@ -53,6 +61,7 @@ async function dagger(plan: BuildPlan, opts: BuildOptions): Promise<BuildResult>
   if (opts.source) o.source = opts.source
   if (opts.cacheKey) o.cacheKey = opts.cacheKey
   if (opts.cacheDir !== undefined) o.cacheDir = opts.cacheDir
+  if (opts.attest) o.attest = opts.attest
   const { buildDagger } = await import('./dagger/dagger-engine.js')
   return buildDagger(plan, o)
 }

@@ -1,9 +1,12 @@
-// What a failed go command means for the user: go's own words, plus the
+// What a failed go build means for the user: go's own words, plus the
 // sentence that names the likely mistake. Go reports an all-cgo package as
-// "build constraints exclude all Go files", and any go.mod trouble during a
-// download looks like a network problem unless it is told apart.
+// "build constraints exclude all Go files" and a library main as nothing at
+// all (see verify/program-check.ts). go-errors.ts handles the other commands.
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { ErrorCode, ToolError } from '../errors.js'
+import type { ToolRun } from '../util/run-tool.js'
+import { goCommandError } from './go-errors.js'
 
 export interface GoFailureNote {
   /** Appended to the message: what go's output means here. */
@@ -11,7 +14,15 @@ export interface GoFailureNote {
   readonly hint?: string
 }
 
-/** A note for a failed `go build` of main package `main` in `sourceDir`. */
+/** A failed `go build` of `main`: goCommandError's verdict when it knows the cause, else go's words and the note. */
+export async function goBuildError(what: string, r: ToolRun, main: string): Promise<ToolError> {
+  const known = goCommandError(what, r, ErrorCode.GO_BUILD_FAILED)
+  if (known.hint !== undefined) return known
+  const note = await goBuildNote(r.stderr, main)
+  return new ToolError(ErrorCode.GO_BUILD_FAILED, `${known.message}${note.detail ? `\n${note.detail}` : ''}`, r, note.hint ? { hint: note.hint } : {})
+}
+
+/** A note for a failed `go build` of main package `main`. */
 export async function goBuildNote(stderr: string, main: string): Promise<GoFailureNote> {
   const excluded = /build constraints exclude all Go files in (\S+)/.exec(stderr)?.[1]
   if (excluded !== undefined) {
@@ -28,17 +39,6 @@ export async function goBuildNote(stderr: string, main: string): Promise<GoFailu
   if (/no Go files in |directory not found|cannot find package|is not in std|does not contain package/.test(stderr))
     return { hint: `main '${main}' must be a folder of package main inside the module, like '.' or './cmd/api'` }
   return {}
-}
-
-/** A note for a failed `go mod download`: a go.mod mistake is not a network problem. */
-export function goModDownloadNote(stderr: string): GoFailureNote {
-  if (/errors parsing go\.mod|go\.mod:\d+:.*(syntax error|unknown directive|invalid|malformed)/.test(stderr))
-    return { hint: 'go.mod has a mistake at the line go names; fix it there (`go mod edit -fmt` checks the syntax)' }
-  if (/\(replaced by [^)]+\): reading .*: no such file or directory/.test(stderr))
-    return { hint: 'a replace directive in go.mod points at a folder that does not exist; fix the path or remove the replace' }
-  if (/no modules specified|go\.mod file not found|cannot find main module/.test(stderr))
-    return { hint: 'run gostatic on the folder holding go.mod (source must be the module root)' }
-  return { hint: 'check GOPROXY and network access, or vendor the modules and build with .mod("vendor")' }
 }
 
 async function cgoFiles(dir: string): Promise<string[]> {

@@ -9,9 +9,15 @@ import { withTempArchive } from '../oci/temp-archive.js'
 import { requireOutputPath, writeFileAtomic } from '../util/atomic-write.js'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { publishOciArchive, publishRef } from '../registry/push-image.js'
-import { parseImageRef } from '../spec/image-ref.js'
 import { dockerLoad } from '../registry/docker-load.js'
 import type { RegistryOptions } from '../registry/registry-options.js'
+import type { OciImageInput } from '../oci/oci-writer.js'
+import { parseImageRef } from '../spec/image-ref.js'
+import type { Signer } from '../attest/signer.js'
+import type { SupplyChain } from '../attest/supply-chain.js'
+import { NO_ATTEST, type AttestContext, type EngineAttestFacts } from './attest-context.js'
+import { buildSupplyChain } from './supply-chain-result.js'
+import { loadSigner, type SignOptions } from './sign-key.js'
 
 export interface ImageResultInput {
   readonly plan: BuildPlan
@@ -22,27 +28,40 @@ export interface ImageResultInput {
   readonly cacheDir: string | null
   /** Registry settings the build was given; publish options win over them. */
   readonly registry: RegistryOptions
+  /** The signer, source and spec the build was started with. */
+  readonly attest?: AttestContext
+  /** Digests only the engine knows (the Dagger builder image). */
+  readonly engineFacts?: EngineAttestFacts
 }
 
 export function imageResult(r: ImageResultInput): BuildResult {
   const service = r.plan.service
-  const exportTarball: BuildResult['exportTarball'] = async (path, opts = {}) =>
-    writeOciArchive(
-      requireOutputPath(path, 'exportTarball'),
-      r.images.map((i) => ({
-        platform: platformOf(i),
-        layers: [...i.layers],
-        config: i.config,
-        annotations: { ...i.annotations },
-        history: [...i.history],
-      })),
-      {
-        refName: opts.tag === undefined ? `gostatic.local/${service}:latest` : archiveTag(opts.tag),
-        sourceDateEpoch: r.epoch,
-        // The first platform, not the host's, is what `docker load` sees: the archive's bytes don't depend on the machine.
-        loadPlatform: platformOf(r.images[0]!),
-      },
-    )
+  const images: OciImageInput[] = r.images.map((i) => ({
+    platform: platformOf(i),
+    layers: [...i.layers],
+    config: i.config,
+    annotations: { ...i.annotations },
+    history: [...i.history],
+  }))
+  // The first platform, not the host's, is what `docker load` sees: the archive's bytes don't depend on the machine.
+  const loadPlatform = platformOf(r.images[0]!)
+  const context = r.attest ?? NO_ATTEST
+  let chain: Promise<SupplyChain> | undefined
+  const supply = () =>
+    (chain ??= buildSupplyChain({ plan: r.plan, images: r.images, archiveImages: images, loadPlatform, epoch: r.epoch, engine: r.report.engine, context, engineFacts: r.engineFacts ?? { builder: null } }))
+  const signerFor = (sign: SignOptions | undefined): Signer | null => (sign === undefined ? context.signer : loadSigner(sign, r.env))
+  /** The cosign artefacts for `ref`'s repository: none when nothing is attested or attach is off. */
+  const attachments = async (ref: string, attach: boolean, signer: Signer | null) => {
+    if (!attach || (signer === null && r.plan.supplyChain.sbom.length === 0)) return []
+    return (await supply()).attachments(signer, dockerReference(ref)).map((a) => ({ refName: a.tag, digest: a.digest, manifest: a.manifest, blobs: a.blobs }))
+  }
+  const write = async (path: string, tag: string, atts: Awaited<ReturnType<typeof attachments>>) =>
+    writeOciArchive(path, images, { refName: tag, sourceDateEpoch: r.epoch, loadPlatform, attachments: atts })
+  const exportTarball: BuildResult['exportTarball'] = async (path, opts = {}) => {
+    const out = requireOutputPath(path, 'exportTarball')
+    const tag = opts.tag === undefined ? `gostatic.local/${service}:latest` : archiveTag(opts.tag)
+    return write(out, tag, await attachments(tag, opts.attach === true, signerFor(opts.sign)))
+  }
   return {
     service,
     engine: r.report.engine,
@@ -55,14 +74,20 @@ export function imageResult(r: ImageResultInput): BuildResult {
       if (!img) throw new GostaticError(ErrorCode.INVALID_CONFIG, `exportBinary: ${service} was not built for ${platform}; it has ${r.images.map((i) => i.platform).join(', ')}`)
       return writeFileAtomic(requireOutputPath(path, 'exportBinary', 'dist/hello'), img.binary.bytes, 0o755)
     },
-    // The reference and tag are checked before a temp archive is written.
+    // The reference and tag are checked before anything is signed or written.
     publish: async (ref, opts = {}) => {
       publishRef(ref)
-      return withTempArchive(service, (p) => exportTarball(p, { tag: ref }), async (p) => (await publishOciArchive(p, ref, { ...r.registry, ...opts, cacheDir: r.cacheDir })).reference)
+      const { sign, attach, ...push } = opts
+      const atts = await attachments(ref, attach !== false, signerFor(sign))
+      return withTempArchive(service, (p) => write(p, ref, atts), async (p) => (await publishOciArchive(p, ref, { ...r.registry, ...push, cacheDir: r.cacheDir })).reference)
     },
     load: async (opts = {}) => {
       if (opts.tag !== undefined) archiveTag(opts.tag)
-      return withTempArchive(service, (p) => exportTarball(p, opts), (p) => dockerLoad(p, r.env))
+      return withTempArchive(service, (p) => exportTarball(p, { ...(opts.tag ? { tag: opts.tag } : {}) }), (p) => dockerLoad(p, r.env))
+    },
+    supplyChain: async () => {
+      const c = await supply()
+      return { sboms: c.sboms, provenance: c.provenance, publicKey: context.signer?.publicKeyPem ?? null }
     },
   }
 }
@@ -73,6 +98,12 @@ function archiveTag(tag: unknown): string {
   if (!r.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `tag '${String(tag)}' is not an image name like 'team/hello:1.0': ${r.reason}`)
   if (r.ref.digest !== undefined) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `tag '${tag}' has a digest; docker load tags images by name:tag only`)
   return tag as string
+}
+
+/** The repository a signature names (docker-reference): the reference without tag or digest. */
+function dockerReference(ref: string): string {
+  const p = parseImageRef(ref)
+  return p.ok ? `${p.ref.registry}/${p.ref.repository}` : ref
 }
 
 function platformOf(i: BuiltImage): { os: string; architecture: string; variant?: string } {

@@ -1,12 +1,12 @@
 // Turns the plan's runtime files into layer entries: text and dirs as given,
-// the CA bundle from Node's root store, zoneinfo from Go's own zoneinfo.zip,
-// extra files from the source folder.
+// the CA bundle from the source the plan names (Node's root store or a pinned
+// PEM file), zoneinfo from Go's own zoneinfo.zip, extra files from the source folder.
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join, resolve, posix } from 'node:path'
 import { rootCertificates } from 'node:tls'
 import { unzipSync } from 'fflate'
 import { ErrorCode, GostaticError } from '../errors.js'
-import type { RuntimeFile } from '../plan/build-plan.js'
+import type { CaSource, RuntimeFile } from '../plan/build-plan.js'
 import type { LayerEntry } from '../oci/layer.js'
 
 export interface MaterializeContext {
@@ -19,7 +19,10 @@ type Handler<K extends RuntimeFile['kind']> = (f: Extract<RuntimeFile, { kind: K
 const handlers: { [K in RuntimeFile['kind']]: Handler<K> } = {
   text: async (f) => [{ path: f.path, type: 'file', mode: f.mode, uid: f.uid, gid: f.gid, content: Buffer.from(f.content) }],
   dir: async (f) => [{ path: f.path, type: 'dir', mode: f.mode, uid: f.uid, gid: f.gid }],
-  'ca-bundle': async (f) => [{ path: f.path, type: 'file', mode: f.mode, content: Buffer.from(caBundle()) }],
+  'ca-bundle': async (f, ctx) => {
+    const content = await (caSources[f.source.kind] as CaHandler<CaSource['kind']>)(f.source, ctx)
+    return [{ path: f.path, type: 'file', mode: f.mode, content }]
+  },
   zoneinfo: async (f, ctx) => zoneinfo(f.path, f.zones, ctx.goroot),
   'host-file': async (f, ctx) => hostFiles(resolve(ctx.sourceDir, f.from), f.path, f.mode, f.from),
 }
@@ -33,6 +36,33 @@ export async function materialize(files: readonly RuntimeFile[], ctx: Materializ
 /** Node's bundled Mozilla root store, in PEM: the same trust a browser ships. */
 export function caBundle(): string {
   return rootCertificates.join('\n') + '\n'
+}
+
+type CaHandler<K extends CaSource['kind']> = (s: Extract<CaSource, { kind: K }>, ctx: MaterializeContext) => Promise<Buffer>
+
+const caSources: { [K in CaSource['kind']]: CaHandler<K> } = {
+  'node-root-store': async () => Buffer.from(caBundle()),
+  file: async (s, ctx) => pinnedBundle(resolve(ctx.sourceDir, s.from), s.from),
+}
+
+/** The pinned bundle's bytes, unchanged, once they are known to hold a PEM certificate. */
+async function pinnedBundle(path: string, label: string): Promise<Buffer> {
+  let bytes: Buffer
+  try {
+    bytes = await readFile(path)
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a folder' : 'does not exist'
+    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `caCertificates.file: '${label}' ${why} (looked at ${path})`, {
+      hint: 'the file is a PEM bundle, relative to the service source folder',
+    })
+  }
+  if (!bytes.includes('-----BEGIN CERTIFICATE-----'))
+    throw new GostaticError(
+      ErrorCode.INVALID_SPEC,
+      `caCertificates.file: '${label}' holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)`,
+      { hint: 'convert a DER certificate with: openssl x509 -inform der -in ca.der -out ca.pem' },
+    )
+  return bytes
 }
 
 async function zoneinfo(dir: string, zones: 'all' | readonly string[], goroot: string): Promise<LayerEntry[]> {

@@ -1,6 +1,7 @@
 // The report inspect() returns: plain data, JSON-serializable.
 import type { ElfMachine, ElfType } from './elf-reader.js'
 import type { GoBuildInfo } from './go-buildinfo.js'
+import type { AttachmentInfo } from '../oci/oci-attachments.js'
 
 export type { ElfMachine, ElfType } from './elf-reader.js'
 export type { GoBuildInfo, GoDependency, GoModule } from './go-buildinfo.js'
@@ -90,6 +91,8 @@ export interface ImageReport {
   readonly digest: string
   readonly refName: string | null
   readonly platforms: PlatformReport[]
+  /** Signatures (.sig), attestations (.att) and SBOMs (.sbom) the archive carries under cosign's tag names. */
+  readonly attachments: readonly AttachmentInfo[]
 }
 
 export interface BinaryReport {

@@ -73,7 +73,7 @@ async function inspectImage(path: string, platform: string | undefined): Promise
   const archive = await readOciArchive(path)
   const platforms: PlatformReport[] = []
   for (const img of selectImages(archive, platform)) platforms.push(await platformReport(archive, img))
-  return { kind: 'image', path, format: archive.format, digest: archive.indexDigest, refName: archive.refName ?? null, platforms }
+  return { kind: 'image', path, format: archive.format, digest: archive.indexDigest, refName: archive.refName ?? null, platforms, attachments: archive.attachments }
 }
 
 function selectImages(archive: OciArchive, want: string | undefined): OciArchiveImage[] {

@@ -22,7 +22,15 @@ function imageLines(r: ImageReport): string[] {
     '',
   )
   for (const p of r.platforms) out.push('', ...platformLines(p))
+  if (r.attachments.length > 0) out.push('', 'attachments (cosign tag scheme)', ...r.attachments.map(attachmentLine))
   return out
+}
+
+const ATTACHMENT_KIND = { sig: 'signature', att: 'attestations', sbom: 'SBOM' } as const
+
+function attachmentLine(a: ImageReport['attachments'][number]): string {
+  const what = a.layers.map((l) => l.predicateType ?? l.mediaType).join(', ')
+  return `  ${a.tag.slice(0, 19)}….${a.kind}  ${ATTACHMENT_KIND[a.kind]} of ${a.subject.slice(0, 19)}…: ${what}`
 }
 
 function platformLines(p: PlatformReport): string[] {

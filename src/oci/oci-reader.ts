@@ -4,6 +4,7 @@
 import type { OciImageConfig, OciPlatform } from './oci-types.js'
 import { malformed, scan } from './oci-archive-scan.js'
 import { resolveDockerSave, resolveOciLayout } from './oci-resolve.js'
+import type { AttachmentInfo } from './oci-attachments.js'
 
 export { openBlob, readFileFromImage } from './oci-image-files.js'
 
@@ -46,6 +47,8 @@ export type OciArchive = {
   refName?: string
   images: OciArchiveImage[]
   blobs: ReadonlyMap<string, OciBlob>
+  /** Signatures, attestations and SBOMs listed in index.json under cosign's tag names. */
+  attachments: readonly AttachmentInfo[]
 }
 
 export async function readOciArchive(path: string): Promise<OciArchive> {

@@ -5,11 +5,12 @@ import type { OciPlatform } from './oci-types.js'
 import type { ScannedArchive } from './oci-archive-scan.js'
 import { archiveFile, blobOf, malformed, readBlobJson, readFileJson, verifiedBlobs } from './oci-archive-scan.js'
 import type { OciArchive, OciArchiveImage, OciBlob, OciConfigFile } from './oci-reader.js'
+import { attachmentInfo, parseAttachmentTag, type AttachmentInfo } from './oci-attachments.js'
 
 type Resolved = Omit<OciArchive, 'path'>
 type Descriptor = { mediaType?: string; digest: string; size: number; platform?: OciPlatform; annotations?: Record<string, string> }
 type Index = { manifests?: Descriptor[] }
-type Manifest = { mediaType?: string; config?: Descriptor; layers?: Descriptor[]; annotations?: Record<string, string>; manifests?: unknown }
+type Manifest = { mediaType?: string; config?: Descriptor; layers?: (Descriptor & { annotations?: Record<string, string> })[]; annotations?: Record<string, string>; manifests?: unknown }
 
 const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'])
 const MANIFEST_TYPES = new Set(['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'])
@@ -18,8 +19,17 @@ const REF_NAME = 'org.opencontainers.image.ref.name'
 export async function resolveOciLayout(s: ScannedArchive): Promise<Resolved> {
   const blobs = verifiedBlobs(s)
   const index = await readFileJson<Index>(s, 'index.json')
-  const top = index.manifests ?? []
+  const listed = index.manifests ?? []
+  // Signatures and attestations listed under cosign's tag names are not images.
+  const top = listed.filter((d) => !parseAttachmentTag(d.annotations?.[REF_NAME]))
   if (top.length === 0) throw malformed(s.path, 'index.json lists no manifests')
+  const attachments: AttachmentInfo[] = []
+  for (const d of listed) {
+    const tag = d.annotations?.[REF_NAME]
+    if (!tag || !parseAttachmentTag(tag)) continue
+    checkDescriptor(s.path, blobs, d)
+    attachments.push(attachmentInfo(tag, d.digest, await readBlobJson<Manifest>(s.path, blobs, d.digest, 'manifest'))!)
+  }
   const images = new Map<string, OciArchiveImage>()
 
   const visit = async (desc: Descriptor, depth: number): Promise<void> => {
@@ -40,7 +50,7 @@ export async function resolveOciLayout(s: ScannedArchive): Promise<Resolved> {
 
   const refName = top.map((d) => d.annotations?.[REF_NAME]).find((r) => r !== undefined)
   const indexDigest = top.length === 1 ? top[0]!.digest : archiveFile(s, 'index.json')!.digest
-  return { format: 'oci', indexDigest, ...(refName ? { refName } : {}), images: [...images.values()], blobs }
+  return { format: 'oci', indexDigest, ...(refName ? { refName } : {}), images: [...images.values()], blobs, attachments }
 }
 
 async function imageOf(path: string, blobs: Map<string, OciBlob>, desc: Descriptor, m: Manifest): Promise<OciArchiveImage> {
@@ -97,7 +107,7 @@ export async function resolveDockerSave(s: ScannedArchive): Promise<Resolved> {
     images.push({ platform: platformOf(config), configDigest: cfgFile.digest, config, layers, annotations: {} })
   }
   const refName = entries.flatMap((e) => e.RepoTags ?? [])[0]
-  return { format: 'docker', indexDigest: images[0]!.configDigest, ...(refName ? { refName } : {}), images, blobs }
+  return { format: 'docker', indexDigest: images[0]!.configDigest, ...(refName ? { refName } : {}), images, blobs, attachments: [] }
 }
 
 function platformOf(p: { os?: string; architecture?: string; variant?: string }): OciPlatform {

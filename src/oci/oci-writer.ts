@@ -37,7 +37,12 @@ export type WriteOciOptions = {
    * Pass it explicitly for archives that must be identical across hosts.
    */
   loadPlatform?: OciPlatform
+  /** Manifests that ride along, listed in index.json under their own ref name (cosign's sha256-<hex>.sig tags). */
+  attachments?: readonly OciAttachmentInput[]
 }
+
+/** A manifest with all its blobs, e.g. a signature; `refName` is the tag it is pushed under. */
+export type OciAttachmentInput = { refName: string; digest: string; manifest: Buffer; blobs: readonly { digest: string; bytes: Buffer }[] }
 
 export type OciManifestRef = { platform: OciPlatform; digest: string; size: number; configDigest: string }
 
@@ -50,6 +55,8 @@ export type WrittenOciArchive = {
   size: number
 }
 
+const REF_NAME = 'org.opencontainers.image.ref.name'
+
 type Blob = { digest: string; bytes: Buffer; layer?: BuiltLayer }
 type Descriptor = { mediaType: string; digest: string; size: number; platform?: OciPlatform; annotations?: Record<string, string> }
 type Layout = { blobs: Blob[]; indexJson: string; dockerManifest: string; top: Descriptor; manifests: (OciManifestRef & { layers: string[] })[] }
@@ -57,7 +64,7 @@ type Layout = { blobs: Blob[]; indexJson: string; dockerManifest: string; top: D
 export async function writeOciArchive(outPath: string, images: readonly OciImageInput[], opts: WriteOciOptions = {}): Promise<WrittenOciArchive> {
   const path = requireOutputPath(outPath, 'an OCI archive')
   const epoch = Math.trunc(opts.sourceDateEpoch ?? 0)
-  const layout = planLayout(outPath, images, opts.refName, epoch, opts.loadPlatform)
+  const layout = planLayout(outPath, images, opts.refName, epoch, opts.loadPlatform, opts.attachments ?? [])
   const mtime = new Date(epoch * 1000)
   await writeAtomically(path, async (pack) => {
     const put = (name: string, body?: Buffer) =>
@@ -84,8 +91,21 @@ export async function writeOciArchive(outPath: string, images: readonly OciImage
   }
 }
 
+/** The digests an archive of `images` will have (the top and each manifest), without writing it. */
+export function ociLayoutDigests(images: readonly OciImageInput[], opts: WriteOciOptions = {}): { top: { mediaType: string; digest: string; size: number }; manifests: OciManifestRef[] } {
+  const layout = planLayout('(not written)', images, undefined, Math.trunc(opts.sourceDateEpoch ?? 0), opts.loadPlatform, [])
+  return { top: { mediaType: layout.top.mediaType, digest: layout.top.digest, size: layout.top.size }, manifests: layout.manifests.map(({ layers: _, ...m }) => m) }
+}
+
 /** Every blob and the two top-level JSON files, decided before a byte is written. */
-function planLayout(outPath: string, images: readonly OciImageInput[], refName: string | undefined, epoch: number, loadPlatform: OciPlatform | undefined): Layout {
+function planLayout(
+  outPath: string,
+  images: readonly OciImageInput[],
+  refName: string | undefined,
+  epoch: number,
+  loadPlatform: OciPlatform | undefined,
+  attachments: readonly OciAttachmentInput[],
+): Layout {
   if (images.length === 0) throw new GostaticError('INVALID_CONFIG', `OCI archive ${outPath}: no images to write`)
   const blobs = new Map<string, Blob>()
   const addJson = (value: unknown): { digest: string; size: number } => {
@@ -122,7 +142,7 @@ function planLayout(outPath: string, images: readonly OciImageInput[], refName: 
     return { platform, ...manifest, configDigest: config.digest, layers: img.layers.map((l) => l.digest) }
   })
 
-  const annotations = refName ? { 'org.opencontainers.image.ref.name': refName } : undefined
+  const annotations = refName ? { [REF_NAME]: refName } : undefined
   const descs = manifests.map((m) => ({ mediaType: Media.ociManifest, digest: m.digest, size: m.size, platform: m.platform }))
   // One platform: index.json points straight at the manifest, as docker and
   // skopeo write it. Several: at one image index, so the ref names them all.
@@ -131,9 +151,14 @@ function planLayout(outPath: string, images: readonly OciImageInput[], refName: 
       ? { ...descs[0]!, annotations }
       : { mediaType: Media.ociIndex, ...addJson({ schemaVersion: 2, mediaType: Media.ociIndex, manifests: descs }), annotations }
   const load = pickLoadImage(manifests, loadPlatform)
+  for (const a of attachments) {
+    blobs.set(a.digest, { digest: a.digest, bytes: a.manifest })
+    for (const b of a.blobs) blobs.set(b.digest, { digest: b.digest, bytes: b.bytes })
+  }
+  const extra = attachments.map((a) => ({ mediaType: Media.ociManifest, digest: a.digest, size: a.manifest.length, annotations: { [REF_NAME]: a.refName } }))
   return {
     blobs: [...blobs.values()].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0)),
-    indexJson: canonicalJson({ schemaVersion: 2, mediaType: Media.ociIndex, manifests: [top] }),
+    indexJson: canonicalJson({ schemaVersion: 2, mediaType: Media.ociIndex, manifests: [top, ...extra] }),
     dockerManifest: canonicalJson([{ Config: blobPath(load.configDigest), RepoTags: refName ? [refName] : [], Layers: load.layers.map(blobPath) }]),
     top,
     manifests,

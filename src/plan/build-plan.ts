@@ -1,17 +1,28 @@
 // BuildPlan: everything an engine needs, decided. Plain data; steps carry a
 // `kind` so engines and renderers walk them with an exhaustive handler map.
 import type { Platform } from '../spec/platform.js'
-import type { Secret } from '../spec/service-spec.js'
+import type { SbomFormat, Secret } from '../spec/service-spec.js'
 
 export interface GoPlan {
-  /** The version the user asked for, or null for "whatever the host/builder has". */
+  /** The Go version asked for (by the spec or the module's go.mod/go.work), or null for "whatever the host/builder has". */
   readonly version: string | null
+  /** Where `version` came from. */
+  readonly from: GoVersionSource
   /** Toolchain to switch to (GOTOOLCHAIN) when the host Go is older than `version`. */
   readonly toolchainIfOlder: string | null
   readonly builderImage: string
   /** Tools the builder stage runs beyond Go, each with the package that provides it under the image's package manager. */
   readonly builderTools: { readonly manager: 'apk' | 'apt'; readonly tools: readonly BuilderTool[] }
+  /** Env of go commands that act on the whole module (mod download, mod verify, vendoring): the build env without GOOS/GOARCH/GOARM. */
+  readonly moduleEnv: Readonly<Record<string, string>>
 }
+
+/** `file` is relative to the service's source: 'go.mod', or a go.work above it. */
+export type GoVersionSource =
+  | { readonly kind: 'spec' }
+  | { readonly kind: 'toolchain-line'; readonly file: string; readonly line: number }
+  | { readonly kind: 'go-line'; readonly file: string; readonly line: number }
+  | { readonly kind: 'host' }
 
 /** A command the builder needs, installed from `package` only when the image lacks it. */
 export interface BuilderTool {
@@ -70,9 +81,16 @@ export interface VerifyPlan {
 export type RuntimeFile =
   | { readonly kind: 'text'; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number; readonly content: string }
   | { readonly kind: 'dir'; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number }
-  | { readonly kind: 'ca-bundle'; readonly path: string; readonly mode: number }
+  | { readonly kind: 'ca-bundle'; readonly path: string; readonly mode: number; readonly source: CaSource }
   | { readonly kind: 'zoneinfo'; readonly path: string; readonly zones: 'all' | readonly string[] }
   | { readonly kind: 'host-file'; readonly from: string; readonly path: string; readonly mode: number | null }
+
+/**
+ * Where the CA bundle's bytes come from; every backend translates the same source.
+ * node-root-store: Node's bundled Mozilla roots (tls.rootCertificates) in the Node that runs gostatic.
+ * file: a PEM file in the source folder, copied byte for byte.
+ */
+export type CaSource = { readonly kind: 'node-root-store' } | { readonly kind: 'file'; readonly from: string }
 
 export type RuntimeBase = { readonly kind: 'scratch' } | { readonly kind: 'static' } | { readonly kind: 'image'; readonly ref: string }
 
@@ -124,4 +142,6 @@ export interface BuildPlan {
   readonly secrets: readonly Secret[]
   readonly warnings: readonly string[]
   readonly notes: readonly PlanNote[]
+  /** What the build attests: SBOM formats per platform image (none when empty). */
+  readonly supplyChain: { readonly sbom: readonly SbomFormat[] }
 }

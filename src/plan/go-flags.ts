@@ -5,8 +5,14 @@ import { sortedEntries, sortKeys } from '../util/sorted.js'
 
 export function buildEnv(spec: ServiceSpec, platform: Platform): Record<string, string> {
   const info = platformInfo(platform)
-  const env: Record<string, string> = { ...spec.env, CGO_ENABLED: '0', GOOS: info.os, GOARCH: info.goarch }
+  const env: Record<string, string> = { ...moduleEnv(spec), GOOS: info.os, GOARCH: info.goarch }
   if (info.goarm !== undefined) env['GOARM'] = info.goarm
+  return sortKeys(env)
+}
+
+/** The env every go command of the service gets; a build adds the target's GOOS/GOARCH/GOARM. */
+export function moduleEnv(spec: ServiceSpec): Record<string, string> {
+  const env: Record<string, string> = { ...spec.env, CGO_ENABLED: '0' }
   if (spec.mod !== undefined) env['GOFLAGS'] = `-mod=${spec.mod}`
   if (spec.goPrivate.length > 0) env['GOPRIVATE'] = spec.goPrivate.join(',')
   return sortKeys(env)

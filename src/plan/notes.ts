@@ -2,6 +2,7 @@
 import type { ServiceSpec } from '../spec/service-spec.js'
 import type { PlanNote } from './build-plan.js'
 import { tzStrategy } from './runtime-plan.js'
+import { caNote, caSource } from './ca-bundle.js'
 
 export function planNotes(spec: ServiceSpec, tags: readonly string[]): PlanNote[] {
   const notes: PlanNote[] = [
@@ -16,6 +17,8 @@ export function planNotes(spec: ServiceSpec, tags: readonly string[]): PlanNote[
   const tz = tzStrategy(spec)
   if (tz === 'timetzdata') notes.push({ topic: 'timetzdata', text: 'The runtime base has no zoneinfo gostatic controls, so the tz database (~450 KB) is embedded in the binary with the timetzdata tag.' })
   if (tz === 'files') notes.push({ topic: 'zoneinfo', text: `Zone files (${spec.timezones === 'all' ? 'all' : spec.timezones!.join(', ')}) go to /usr/share/zoneinfo, where Go's time.LoadLocation looks first.` })
+  const ca = caSource(spec)
+  if (ca) notes.push(caNote(ca))
   if (spec.mod === undefined) notes.push({ topic: 'GOFLAGS', text: 'No -mod given: Go uses vendor/ when it exists and matches go.mod, the module cache otherwise.' })
   if (tags.length > 0) notes.push({ topic: 'tags', text: `Build tags: ${tags.join(', ')}.` })
   return notes

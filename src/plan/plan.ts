@@ -1,9 +1,12 @@
 // spec → BuildPlan. Pure: no I/O, no clock, no env. Same spec, same plan.
 import { parseServiceSpec } from '../spec/parse.js'
-import type { ServiceSpec } from '../spec/service-spec.js'
+import type { SbomFormat, ServiceSpec } from '../spec/service-spec.js'
+import { parseModuleFacts, type ModuleFacts } from '../spec/module-facts.js'
 import { platformInfo, type Platform } from '../spec/platform.js'
 import type { BuilderTool, BuildPlan, GoPlan, Step, StripPlan, TargetPlan } from './build-plan.js'
-import { buildEnv, buildTags, goArgs } from './go-flags.js'
+import { buildEnv, buildTags, goArgs, moduleEnv } from './go-flags.js'
+import { chooseGoVersion, compareGo } from './go-version.js'
+import { goVersionNote } from './go-version-note.js'
 import { upxVerdict } from './upx-policy.js'
 import { runtimePlan, tzStrategy, wantsCaBundle } from './runtime-plan.js'
 import { planNotes } from './notes.js'
@@ -13,9 +16,16 @@ export const DEFAULT_GO_VERSION = '1.26'
 
 export type ExplainedPlan = BuildPlan & { explain(): string }
 
-/** Plans a spec (raw input is validated first). The result is frozen plain data plus a non-enumerable explain(). */
-export function plan(input: ServiceSpec | unknown): ExplainedPlan {
+/**
+ * Plans a spec (raw input is validated first). `facts` are the go and
+ * toolchain lines of the module's go.mod (or go.work), read beforehand
+ * (GoService.plan() does); without them the Go version is the spec's or the
+ * host's. The result is frozen plain data plus a non-enumerable explain().
+ */
+export function plan(input: ServiceSpec | unknown, facts: ModuleFacts | null = null): ExplainedPlan {
   const spec = parseServiceSpec(input)
+  const module = facts === null ? null : parseModuleFacts(facts)
+  const go = goPlan(spec, module)
   const tags = buildTags(spec, tzStrategy(spec) === 'timetzdata')
   const targets = spec.platforms.map((p) => targetPlan(spec, p, tags))
   const steps: Step[] = [{ kind: 'copy-module-files', files: ['go.mod'], optional: ['go.sum'] }]
@@ -33,23 +43,24 @@ export function plan(input: ServiceSpec | unknown): ExplainedPlan {
     schema: 'gostatic.plan/v1',
     service: spec.name,
     source: { dir: spec.source, main: spec.main },
-    go: goPlan(spec),
+    go,
     targets,
     steps,
     runtime: runtimePlan(spec),
     secrets: spec.secrets,
-    warnings: warnings(spec, targets),
-    notes: planNotes(spec, tags),
+    warnings: warnings(spec, targets, module),
+    notes: [goVersionNote(go, module), ...planNotes(spec, tags)],
+    supplyChain: { sbom: sbomFormats(spec.sbom) },
   }
   const copy = structuredClone(result)
   Object.defineProperty(copy, 'explain', { value: () => explainPlan(copy), enumerable: false })
   return deepFreeze(copy) as ExplainedPlan
 }
 
-function goPlan(spec: ServiceSpec): GoPlan {
-  const version = spec.go ?? null
-  const v = version ?? DEFAULT_GO_VERSION
-  const image = spec.builderImage ?? `golang:${v}-alpine`
+function goPlan(spec: ServiceSpec, facts: ModuleFacts | null): GoPlan {
+  const choice = chooseGoVersion(spec, facts)
+  // The tag follows the version, so a module that needs Go 1.27 never gets an older builder image.
+  const image = spec.builderImage ?? `golang:${choice.version ?? DEFAULT_GO_VERSION}-alpine`
   const apk = /(^|[/:-])alpine/.test(image)
   const tools: BuilderTool[] = []
   if (spec.strip) tools.push({ command: 'strip', package: 'binutils' })
@@ -57,11 +68,12 @@ function goPlan(spec: ServiceSpec): GoPlan {
   // The Dockerfile unpacks the zone files from Go's zoneinfo.zip in the builder.
   if (tzStrategy(spec) === 'files') tools.push({ command: 'unzip', package: 'unzip' })
   return {
-    version,
-    // A toolchain name needs a patch level from Go 1.21 on: go1.23 is not a release, go1.23.0 is.
-    toolchainIfOlder: version === null ? null : `go${/^1\.\d+$/.test(version) ? `${version}.0` : version}`,
+    version: choice.version,
+    from: choice.from,
+    toolchainIfOlder: choice.toolchain,
     builderImage: image,
     builderTools: { manager: apk ? 'apk' : 'apt', tools },
+    moduleEnv: moduleEnv(spec),
   }
 }
 
@@ -92,8 +104,15 @@ function stripPlan(triple: string): StripPlan {
   }
 }
 
-function warnings(spec: ServiceSpec, targets: readonly TargetPlan[]): string[] {
+function warnings(spec: ServiceSpec, targets: readonly TargetPlan[], facts: ModuleFacts | null): string[] {
   const w: string[] = []
+  const need = facts?.go
+  if (spec.go !== undefined && need && compareGo(spec.go, need.version) < 0)
+    w.push(
+      `.go('${spec.go}') is older than the Go ${need.version} that ${facts.file} line ${need.line} requires: ` +
+        `go refuses to build the module with an older Go (a host Go older than ${need.version}, or an image builder of Go ${spec.go}). ` +
+        `Drop .go() to take the version from ${facts.file}, or raise it`,
+    )
   if (spec.runtime === 'scratch' && !wantsCaBundle(spec))
     w.push("runtime 'scratch' has no CA certificates: outbound TLS fails with 'x509: certificate signed by unknown authority'. Use runtime('static') or caCertificates(true) if the service makes HTTPS calls")
   if (spec.runtime !== 'scratch' && spec.runtime !== 'static' && spec.user !== undefined && spec.user !== '0' && !spec.user.startsWith('0:'))
@@ -103,6 +122,12 @@ function warnings(spec: ServiceSpec, targets: readonly TargetPlan[]): string[] {
   for (const t of targets)
     if (t.upx.kind === 'refused') w.push(`upx skipped for ${t.platform} (${t.upx.rule} rule): ${t.upx.message}`)
   return w
+}
+
+/** One format or several, each once, in the order given; false: none. */
+function sbomFormats(s: ServiceSpec['sbom']): SbomFormat[] {
+  if (s === false) return []
+  return [...new Set(typeof s === 'string' ? [s] : s)]
 }
 
 function deepFreeze<T>(o: T): T {

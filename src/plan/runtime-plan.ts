@@ -3,8 +3,10 @@ import type { ServiceSpec } from '../spec/service-spec.js'
 import type { RuntimeBase, RuntimeFile, RuntimePlan } from './build-plan.js'
 import { sortKeys, sortedEntries } from '../util/sorted.js'
 import { assertNoPathClash } from './path-clash.js'
+import { CA_BUNDLE_PATH, caSource } from './ca-bundle.js'
 
-export const CA_BUNDLE_PATH = '/etc/ssl/certs/ca-certificates.crt'
+export { CA_BUNDLE_PATH }
+
 export const ZONEINFO_PATH = '/usr/share/zoneinfo'
 export const NONROOT_UID = 65532
 const PATH_ENV = 'PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin'
@@ -25,7 +27,7 @@ export function tzStrategy(spec: ServiceSpec): 'none' | 'files' | 'timetzdata' {
 }
 
 export function wantsCaBundle(spec: ServiceSpec): boolean {
-  return spec.caCertificates ?? spec.runtime === 'static'
+  return caSource(spec) !== null
 }
 
 export function runtimePlan(spec: ServiceSpec): RuntimePlan {
@@ -40,7 +42,8 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
     files.push({ kind: 'dir', path: '/tmp', mode: 0o1777, uid: 0, gid: 0 })
     if (uid !== 0) files.push({ kind: 'dir', path: homeOf(uid), mode: 0o700, uid, gid })
   }
-  if (wantsCaBundle(spec)) files.push({ kind: 'ca-bundle', path: CA_BUNDLE_PATH, mode: 0o644 })
+  const ca = caSource(spec)
+  if (ca) files.push({ kind: 'ca-bundle', path: CA_BUNDLE_PATH, mode: 0o644, source: ca })
   if (tzStrategy(spec) === 'files') files.push({ kind: 'zoneinfo', path: ZONEINFO_PATH, zones: spec.timezones! })
   for (const f of spec.files) files.push({ kind: 'host-file', from: f.from, path: f.to, mode: f.mode ?? null })
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
@@ -48,7 +51,7 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
 
   // An image base keeps its own PATH (and the rest of its env) unless overridden.
   const env = base.kind === 'image' ? [] : [PATH_ENV]
-  if (wantsCaBundle(spec)) env.push(`SSL_CERT_FILE=${CA_BUNDLE_PATH}`)
+  if (ca) env.push(`SSL_CERT_FILE=${CA_BUNDLE_PATH}`)
   for (const [k, v] of sortedEntries(spec.runtimeEnv)) env.push(`${k}=${v}`)
 
   const labels: Record<string, string> = { 'org.opencontainers.image.title': spec.name, ...spec.labels }

@@ -11,6 +11,7 @@ import { docKind, type IndexDoc, type ManifestDoc } from '../oci/media-types.js'
 import { RegistryClient, repoScope } from './registry-client.js'
 import type { PublishOptions, PushProgress } from './registry-options.js'
 import { uploadBlob } from './upload-blob.js'
+import { tagAttachments, type AttachmentManifest } from './push-attachments.js'
 
 export interface PushResult {
   /** 'registry/repository:tag@sha256:…': what to deploy. */
@@ -33,14 +34,21 @@ export async function publishOciArchive(archivePath: string, refText: string, op
   if (manifests.length === 0) throw new GostaticError(ErrorCode.OCI_MALFORMED, `${archivePath}: ${archive.indexDigest} is neither an image index nor a manifest`)
 
   const docs = await Promise.all(manifests.map((d) => json(archive, d)))
+  const attachments = await attachmentManifests(archive, [archive.indexDigest, ...manifests])
   const blobs = new Map<string, number>()
-  for (const m of docs) for (const d of [(m.doc as ManifestDoc).config, ...(m.doc as ManifestDoc).layers]) blobs.set(d.digest, d.size)
+  for (const m of [...docs, ...attachments.map((a) => a.doc)])
+    for (const d of [(m.doc as ManifestDoc).config, ...(m.doc as ManifestDoc).layers]) blobs.set(d.digest, d.size)
   for (const [digest, size] of blobs) {
     const e = await ensureBlob(client, store, ref, digest, size, () => readBlob(archive, digest), opts.chunkSize)
     progress(e)
   }
   // Child manifests by digest; the index (or the single manifest) under the tag, last.
   if (kind === 'index') for (const m of docs) await putManifest(client, ref, m.digest, m.bytes, m.doc.mediaType, progress)
+  if (attachments.length > 0) {
+    // The image by digest first, so every attachment's subject exists; its tag after them.
+    await putManifest(client, ref, archive.indexDigest, top.bytes, top.doc.mediaType, progress)
+    await tagAttachments(client, ref, attachments, progress)
+  }
   const digest = await putManifest(client, ref, ref.tag!, top.bytes, top.doc.mediaType, progress, archive.indexDigest)
   return { reference: `${ref.registry}/${ref.repository}:${ref.tag}@${digest}`, digest }
 }
@@ -113,6 +121,18 @@ async function putManifest(
   if (said && said !== expect) throw new GostaticError(ErrorCode.DIGEST_MISMATCH, `registry ${ref.registry} stored manifest ${reference} as ${said}, not ${expect}`, { hint: 'the registry or a proxy changed the manifest; check them' })
   progress({ kind: 'manifest', digest: expect, reference })
   return expect
+}
+
+/** The archive's attachments, each about one of `digests` (an attachment about another image is refused). */
+async function attachmentManifests(archive: OciArchive, digests: readonly string[]): Promise<(AttachmentManifest & { doc: Awaited<ReturnType<typeof json>> })[]> {
+  const out = []
+  for (const info of archive.attachments) {
+    if (!digests.includes(info.subject))
+      throw new GostaticError(ErrorCode.OCI_MALFORMED, `${archive.path}: ${info.tag} is about ${info.subject}, which is not this image (${digests.join(', ')})`)
+    const doc = await json(archive, info.digest)
+    out.push({ info, bytes: doc.bytes, doc })
+  }
+  return out
 }
 
 async function readBlob(archive: OciArchive, digest: string): Promise<Buffer> {

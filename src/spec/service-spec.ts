@@ -40,6 +40,21 @@ export const ExtraFileSchema = strict({
   mode: z.int({ error: MODE_RULE }).min(0, { error: MODE_RULE }).max(0o7777, { error: MODE_RULE }).optional(),
 })
 
+// A file the build reads from the service's source folder: relative, and inside it.
+const insideSource = (p: string) =>
+  p !== '' && !p.startsWith('/') && !p.endsWith('/') && !/[\n\r\\]/.test(p) && !p.split('/').includes('..')
+const sourceFile = z.string().refine(insideSource, {
+  error: (iss) =>
+    `'${String(iss.input)}' is not a file path inside the service source folder; give it relative to that folder, like 'certs/ca.pem'`,
+})
+
+/** true: Node's bundled Mozilla root store (the default on 'static'); { file }: a PEM bundle pinned in the source folder. */
+export const CaCertificatesSchema = z.union([z.boolean(), strict({ file: sourceFile })], {
+  error: "caCertificates is true, false or { file: 'certs/ca.pem' } (a PEM bundle in the source folder)",
+})
+export const SBOM_FORMATS = ['spdx', 'cyclonedx'] as const
+export const SbomFormatSchema = z.enum(SBOM_FORMATS, { error: (iss) => `unknown SBOM format '${String(iss.input)}'; allowed: ${SBOM_FORMATS.join(', ')}, or false for none` })
+
 export const ServiceSpecSchema = strict({
   name: z
     .string({ error: (iss) => `${iss.input === undefined ? 'the service needs a name' : 'the name is a string'}: ${NAME_RULE}` })
@@ -70,7 +85,7 @@ export const ServiceSpecSchema = strict({
   fips: z.boolean().default(false),
   environment: z.enum(['development', 'staging', 'production']).optional(),
   runtime: f.runtimeBase.default('static'),
-  caCertificates: z.boolean().optional(),
+  caCertificates: CaCertificatesSchema.optional(),
   timezones: f.timezones.optional(),
   /** Unset: nonroot 65532 on scratch/static, the base image's own user on image bases. */
   user: f.numericUser.optional(),
@@ -85,6 +100,10 @@ export const ServiceSpecSchema = strict({
   files: z.array(ExtraFileSchema).default([]),
   include: z.array(f.nonEmpty('include patterns')).default([]),
   exclude: z.array(f.nonEmpty('exclude patterns')).default([]),
+  /** SBOM formats written for each platform image, or false for none. */
+  sbom: z.union([z.literal(false), SbomFormatSchema, z.array(SbomFormatSchema).min(1, { error: 'give at least one SBOM format, or false for none' })], {
+    error: `sbom is false, a format (${SBOM_FORMATS.join(', ')}) or a non-empty list of them`,
+  }).default('spdx'),
 }).superRefine(specRules)
 
 export type ServiceSpec = z.infer<typeof ServiceSpecSchema>
@@ -92,3 +111,5 @@ export type ServiceSpecInput = z.input<typeof ServiceSpecSchema>
 export type UpxOptions = z.infer<typeof UpxOptionsSchema>
 export type Secret = z.infer<typeof SecretSchema>
 export type ExtraFile = z.infer<typeof ExtraFileSchema>
+export type CaCertificates = z.infer<typeof CaCertificatesSchema>
+export type SbomFormat = z.infer<typeof SbomFormatSchema>

@@ -3,20 +3,20 @@
 // each failure kept to the services it concerns.
 import { join, resolve } from 'node:path'
 import { rm } from 'node:fs/promises'
-import { ErrorCode, GostaticError, ToolError, isGostaticError } from '../errors.js'
+import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 import type { GoService } from '../builder/go-service.js'
 import type { ResolvedWorkspace } from '../builder/go-workspace.js'
 import { daggerReachable, decideEngine, type BuildOptions } from '../engines/build.js'
 import type { BuildResult } from '../engines/build-result.js'
 import type { WrittenOciArchive } from '../oci/oci-writer.js'
 import { noEvents, type EventSink } from '../engines/events.js'
-import { goModDownloadNote } from '../engines/go-failure.js'
-import { runTool } from '../util/run-tool.js'
+import type { BuildPlan } from '../plan/build-plan.js'
 import { makeTempDir } from '../util/temp-dir.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
 import { compileShared } from './compile-shared.js'
 import { buildHostEnv } from '../engines/host-env.js'
+import { downloadModules, moduleUnits, unitEnv, vendorUnits } from './module-commands.js'
 
 export interface WorkspaceBuildOptions extends BuildOptions {
   /** Services built at once (default: the CPU count). */
@@ -42,39 +42,47 @@ export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuild
   const { engine, message } = decideEngine(opts.engine, opts.env)
   if (message) emit({ kind: 'info', service: 'workspace', message })
   const decided: WorkspaceBuildOptions = { ...opts, engine }
-  // go's work folders for the workspace-wide commands go here, removed at the end even when cancelled.
+  // go's work folders and the secrets of the workspace-wide commands go here, removed at the end even when cancelled.
   const gotmp = await makeTempDir('gostatic-workspace-')
   try {
-    // The same host environment the engine gives go: nothing in it may shape the binaries.
-    const env = { ...buildHostEnv(opts.env ?? process.env), GOTMPDIR: gotmp }
     // The Dagger SDK keeps one global client that connection() sets and
     // clears, so parallel services share one session instead of each opening
     // (and closing) their own. An unreachable engine is left to each service
     // to report, as its own outcome.
     if (engine === 'dagger' && opts.dag === undefined && daggerReachable(opts.env).ok) {
       const { withDaggerSession } = await import('../engines/dagger/dagger-engine.js')
-      return await withDaggerSession('workspace', (dag) => buildIn(ws, { ...decided, dag }, engine, env, emit, true))
+      return await withDaggerSession('workspace', (dag) => buildIn(ws, { ...decided, dag }, engine, gotmp, emit, true))
     }
-    return await buildIn(ws, decided, engine, env, emit, false)
+    return await buildIn(ws, decided, engine, gotmp, emit, false)
   } finally {
     await rm(gotmp, { recursive: true, force: true })
   }
 }
 
-async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engine: Engine, env: NodeJS.ProcessEnv, emit: EventSink, ownSession: boolean): Promise<WorkspaceResult> {
+async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engine: Engine, gotmp: string, emit: EventSink, ownSession: boolean): Promise<WorkspaceResult> {
   const usesWork = ws.workModules !== null
-  let failedModules = new Map<string, GostaticError>()
+  const hostEnv = opts.env ?? process.env
+  const plans = ws.services.map(planOf)
+  const units = moduleUnits(ws, plans)
+  let failed = new Map<number, GostaticError>()
   if (ws.vendor) {
-    for (const d of await vendor(ws.root, usesWork ? ws.workModules! : ws.modules, usesWork, env, opts.signal)) emit({ kind: 'info', service: 'workspace', message: d })
+    const byDir = vendorUnits(units, ws)
+    // A folder no valid plan covers still vendors, with the host env the engine would give go.
+    const envFor = async (dir: string) => {
+      const u = byDir.get(resolve(dir))
+      return u ? unitEnv(u, hostEnv, join(gotmp, 'vendor')) : { ...buildHostEnv(hostEnv), GOTMPDIR: gotmp }
+    }
+    for (const d of await vendor(ws.root, usesWork ? ws.workModules! : ws.modules, usesWork, envFor, opts.signal)) emit({ kind: 'info', service: 'workspace', message: d })
   } else if (engine === 'local') {
     // The Dagger builder downloads in its own module cache; on the host, once per module (or for the whole go.work), not once per service.
-    failedModules = await downloadModules(usesWork ? [ws.root] : ws.modules, env, emit, opts.signal)
+    failed = await downloadModules(units, hostEnv, gotmp, emit, opts.signal)
   }
-  const services = ws.services.map((s) => (engine === 'local' ? s.downloadModules(false) : s))
+  const downloaded = new Set(engine === 'local' && !ws.vendor ? units.flatMap((u) => u.services).filter((i) => !failed.has(i)) : [])
+  const services = ws.services.map((s, i) => (downloaded.has(i) ? s.downloadModules(false) : s))
   const results: ServiceBuild[] = new Array(services.length)
   const toBuild: number[] = []
   for (const [i, s] of services.entries()) {
-    const err = failedModules.get(usesWork ? resolve(ws.root) : (sourceOf(s) ?? ''))
+    const err = failed.get(i)
     if (err === undefined) toBuild.push(i)
     else {
       results[i] = { name: s.name, ok: false, error: err, ms: 0 }
@@ -82,15 +90,8 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engin
     }
   }
   if (engine === 'local' && toBuild.length > 1) {
-    const plans = toBuild.flatMap((i) => {
-      try {
-        const p = services[i]!.plan()
-        return [{ ...p, source: { ...p.source, dir: resolve(p.source.dir) } }]
-      } catch {
-        return [] // an invalid spec fails in its own build below
-      }
-    })
-    await compileShared(plans, env, emit, opts.signal)
+    const shared = toBuild.flatMap((i) => planOf(services[i]!) ?? [])
+    await compileShared(shared, hostEnv, gotmp, emit, opts.signal)
   }
   const settled = await runPool(toBuild, opts.concurrency ?? 1, async (i) => {
     const s = services[i]!
@@ -123,19 +124,15 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engin
   }
 }
 
-/** `go mod download` in each folder; a failure is recorded against its folder, and the others still download. */
-async function downloadModules(dirs: readonly string[], env: NodeJS.ProcessEnv, emit: EventSink, signal: AbortSignal | undefined): Promise<Map<string, GostaticError>> {
-  const failed = new Map<string, GostaticError>()
-  for (const dir of dirs) {
-    const r = await runTool('go', ['mod', 'download'], { cwd: dir, env, ...(signal ? { signal } : {}) })
-    if (r.exitCode === 0) {
-      emit({ kind: 'info', service: 'workspace', message: `modules downloaded once for ${dir}` })
-      continue
-    }
-    failed.set(resolve(dir), new ToolError(ErrorCode.TOOL_FAILED, `go mod download failed in ${dir}:\n${r.stderr.trim()}`, r, goModDownloadNote(r.stderr)))
-    emit({ kind: 'warning', service: 'workspace', message: `go mod download failed in ${dir}: its services are not built` })
+/** The service's plan with its source made absolute, or null when its spec is invalid (that fails in its own build). */
+function planOf(s: GoService): BuildPlan | null {
+  try {
+    const p = s.plan()
+    return { ...p, source: { ...p.source, dir: resolve(p.source.dir) } }
+  } catch (e) {
+    if (!isGostaticError(e)) throw e
+    return null
   }
-  return failed
 }
 
 /** The service's source folder, or undefined when its spec is invalid (that fails in its own build). */

@@ -1,8 +1,11 @@
-// Finds what a workspace holds: go.work's modules, the module of each main
-// package folder, and the folders a discover pattern names.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
-import { basename, dirname, join, relative, resolve, sep } from 'node:path'
+// Finds what a workspace holds by asking go: go.work's modules (go work edit
+// -json), and every package of the workspace's modules with its name and
+// module (go list -find). A file go does not build (//go:build ignore, a
+// generator) makes no package main, and a nested module is its own module.
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
+import { goListPackages, goWorkUses, type ListedPackage } from './go-list-sync.js'
 
 export interface ServiceLocation {
   /** Service name: the package folder's name. */
@@ -13,58 +16,72 @@ export interface ServiceLocation {
   readonly main: string
 }
 
-/** The `use` folders of root/go.work, or null when there is no go.work. */
-export function workModules(root: string): string[] | null {
-  const file = join(root, 'go.work')
-  if (!existsSync(file)) return null
-  const text = readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '')
-  const uses: string[] = []
-  for (const m of text.matchAll(/^\s*use\s*(\(([^)]*)\)|(\S+))/gm)) {
-    const body = m[2] ?? m[3] ?? ''
-    for (const d of body.split(/\s+/).filter(Boolean)) uses.push(resolve(root, d.replace(/^"|"$/g, '')))
-  }
-  return uses
+export interface WorkspaceListing {
+  readonly root: string
+  /** go.work's modules, or null without a go.work in root. */
+  readonly workModules: readonly string[] | null
+  /** The workspace's packages by folder. */
+  readonly packages: ReadonlyMap<string, ListedPackage>
 }
 
-/** The nearest folder at or above `dir` (but inside root) holding go.mod. */
-export function moduleOf(dir: string, root: string): string {
-  let d = resolve(dir)
-  const top = resolve(root)
-  for (;;) {
-    if (existsSync(join(d, 'go.mod'))) return d
-    if (d === top || dirname(d) === d) break
-    d = dirname(d)
-  }
-  throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${relative(top, resolve(dir)) || '.'}: no go.mod at or above it inside the workspace ${top}`, { hint: 'each service folder must be inside a Go module' })
+export function listWorkspace(rootDir: string): WorkspaceListing {
+  const root = resolve(rootDir)
+  if (!existsSync(root)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `workspace root ${root} does not exist`)
+  const workModules = existsSync(join(root, 'go.work')) ? goWorkUses(root).map((d) => resolve(root, d)) : null
+  const listed: ListedPackage[] = []
+  if (workModules !== null) {
+    // In workspace mode ./... names no module; each module under the root is listed by its own pattern.
+    const inside = workModules.filter((m) => !relative(root, m).startsWith('..') && !isAbsolute(relative(root, m)))
+    const patterns = inside.map((m) => (relative(root, m) ? `./${relative(root, m).split(sep).join('/')}/...` : './...'))
+    if (patterns.length) listed.push(...goListPackages(root, patterns))
+  } else for (const m of moduleDirs(root)) listed.push(...goListPackages(m, ['./...']))
+  const packages = new Map<string, ListedPackage>()
+  for (const p of listed) if (p.Dir && p.Module?.Dir) packages.set(resolve(p.Dir), p)
+  return { root, workModules, packages }
 }
 
-export function locate(root: string, serviceDir: string): ServiceLocation {
-  const dir = resolve(root, serviceDir)
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `service folder ${serviceDir} does not exist in ${root}`)
-  if (!readdirSync(dir).some((f) => f.endsWith('.go'))) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `service folder ${serviceDir} has no .go files`)
-  const moduleDir = moduleOf(dir, root)
+export function locate(ws: WorkspaceListing, serviceDir: string): ServiceLocation {
+  const dir = resolve(ws.root, serviceDir)
+  const p = ws.packages.get(dir)
+  if (!p) throw notAPackage(ws, serviceDir, dir)
+  if (p.Name !== 'main') throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `service folder ${serviceDir} is package ${p.Name}, not a main package`, { hint: 'name the folder of a `package main` with func main()' })
+  const moduleDir = resolve(p.Module!.Dir!)
   const rel = relative(moduleDir, dir).split(sep).join('/')
   return { name: basename(dir).toLowerCase(), moduleDir, main: rel === '' ? '.' : `./${rel}` }
 }
 
-/** Expands a pattern like 'cmd/*' or 'services/*' (one `*` per path segment) to folders holding .go files. */
-export function discover(root: string, pattern: string): string[] {
-  let dirs = [resolve(root)]
-  for (const seg of pattern.split('/').filter(Boolean)) {
-    const next: string[] = []
-    for (const d of dirs) {
-      if (!seg.includes('*')) {
-        if (existsSync(join(d, seg))) next.push(join(d, seg))
-        continue
-      }
-      const re = new RegExp(`^${seg.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`)
-      for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory() && re.test(e.name) && !e.name.startsWith('.') && e.name !== 'vendor') next.push(join(d, e.name))
-    }
-    dirs = next
+/** The main packages whose folder (relative to the root) matches a pattern like 'cmd/*' (one `*` per segment), or all of them. */
+export function discover(ws: WorkspaceListing, pattern?: string): string[] {
+  const segs = pattern?.split('/').filter((s) => s && s !== '.')
+  const globs = segs?.map((seg) => new RegExp(`^${seg.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`))
+  const out: string[] = []
+  for (const [dir, p] of ws.packages) {
+    if (p.Name !== 'main') continue
+    const rel = relative(ws.root, dir).split(sep).join('/')
+    const parts = rel === '' ? [] : rel.split('/')
+    if (globs && (parts.length !== globs.length || !globs.every((g, i) => g.test(parts[i]!)))) continue
+    out.push(rel)
   }
-  return dirs.filter(isMainPackage).map((d) => relative(resolve(root), d)).sort()
+  return out.sort()
 }
 
-function isMainPackage(dir: string): boolean {
-  return readdirSync(dir).some((f) => f.endsWith('.go') && !f.endsWith('_test.go') && /^package main\b/m.test(readFileSync(join(dir, f), 'utf8')))
+function notAPackage(ws: WorkspaceListing, serviceDir: string, dir: string): GostaticError {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return new GostaticError(ErrorCode.INPUT_NOT_FOUND, `service folder ${serviceDir} does not exist in ${ws.root}`)
+  if (!readdirSync(dir).some((f) => f.endsWith('.go'))) return new GostaticError(ErrorCode.INPUT_NOT_FOUND, `service folder ${serviceDir} has no .go files`)
+  const where = ws.workModules === null ? 'a module under the workspace root' : "one of go.work's modules"
+  return new GostaticError(ErrorCode.INPUT_NOT_FOUND, `service folder ${serviceDir} holds no package go builds for linux with cgo off, in ${where}`, {
+    hint: 'files with //go:build ignore (generators) are not part of any package; a service needs a buildable package main inside a Go module',
+  })
+}
+
+/** Folders under root holding a go.mod, skipping what go's ./... skips (., _, testdata, vendor) and node_modules. */
+function moduleDirs(root: string): string[] {
+  const out: string[] = []
+  const walk = (d: string) => {
+    if (existsSync(join(d, 'go.mod'))) out.push(d)
+    for (const e of readdirSync(d, { withFileTypes: true }))
+      if (e.isDirectory() && !/^[._]/.test(e.name) && !['testdata', 'vendor', 'node_modules'].includes(e.name)) walk(join(d, e.name))
+  }
+  walk(root)
+  return out
 }

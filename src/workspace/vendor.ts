@@ -6,18 +6,21 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { ErrorCode, GostaticError, ToolError } from '../errors.js'
 import { runTool } from '../util/run-tool.js'
+import { goCommandError } from '../engines/go-errors.js'
 
-export async function vendor(root: string, modules: readonly string[], usesWork: boolean, env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string[]> {
+/** `envFor(dir)` is the env for the commands of the folder that gets vendor/: the go.work root, or a module. */
+export async function vendor(root: string, modules: readonly string[], usesWork: boolean, envFor: (dir: string) => Promise<NodeJS.ProcessEnv>, signal?: AbortSignal): Promise<string[]> {
   const did: string[] = []
-  const go = async (args: string[], cwd: string) => {
+  const go = async (args: string[], cwd: string, env: NodeJS.ProcessEnv) => {
     const r = await runTool('go', args, { cwd, env, ...(signal ? { signal } : {}) })
-    if (r.exitCode !== 0) throw new ToolError(ErrorCode.TOOL_FAILED, `go ${args.join(' ')} failed in ${cwd}:\n${r.stderr.trim()}`, r)
+    if (r.exitCode !== 0) throw goCommandError(`go ${args.join(' ')} failed in ${cwd}`, r)
     did.push(`go ${args.join(' ')} in ${cwd}`)
   }
   // Verify the cached module zips against go.sum before copying them into vendor/.
   const verifyThenVendor = async (mods: readonly string[], vendorArgs: string[], at: string) => {
-    for (const m of mods) await go(['mod', 'verify'], m)
-    await go(vendorArgs, at)
+    const env = await envFor(at)
+    for (const m of mods) await go(['mod', 'verify'], m, env)
+    await go(vendorArgs, at, env)
   }
   if (usesWork) {
     if (!existsSync(join(root, 'vendor'))) await verifyThenVendor(modules, ['work', 'vendor'], root)

@@ -1,27 +1,15 @@
 // `gostatic build` as a user runs it: a workspace config, parallel services,
 // JSON output, and Ctrl-C in the middle of a build.
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { missing } from '../support/tools.js'
+import { runCli } from '../support/cli.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-cli-build-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
-const bin = resolve('bin/gostatic.js')
-
-function run(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; onSpawn?: (p: ReturnType<typeof spawn>) => void } = {}) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res) => {
-    const p = spawn('node', [bin, ...args], { cwd: opts.cwd ?? process.cwd(), env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d) => (stdout += d))
-    p.stderr.on('data', (d) => (stderr += d))
-    opts.onSpawn?.(p)
-    p.on('close', (code, signal) => res({ code, signal, stdout, stderr }))
-  })
-}
+const run = runCli
 
 // examples/monorepo packs its api service with UPX.
 describe.skipIf(missing('go', 'upx'))('gostatic build: examples/monorepo', () => {

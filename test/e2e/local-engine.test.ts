@@ -2,6 +2,7 @@
 // loaded into a real dockerd and run; /healthz fetched over loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { goService, GostaticError, type BuildResult } from '../../src/index.js'
@@ -9,6 +10,8 @@ import { hello } from '../../examples/hello/pipeline.js'
 import { missing } from '../support/tools.js'
 import { dockerLoad, exec, freePort, missingDocker, missingRunc, runcRunOciArchive, startContainer } from '../support/runtime.js'
 import { runTool } from '../../src/util/run-tool.js'
+import { imageFiles } from '../support/image-files.js'
+import { helloWithPinnedCa, PINNED_PEM } from '../support/pinned-ca.js'
 
 const skip = missing('go', 'strip', 'skopeo') || missingDocker()
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-e2e-local-'))
@@ -108,12 +111,37 @@ describe.skipIf(missing('go', 'gcc'))('local engine refuses what would not run',
     const host = (await runTool('go', ['env', 'GOVERSION'])).stdout.trim()
     const err = (await goService({ name: 'hello', source: resolve('examples/hello') }).go('1.99').build({ engine: 'local' }).catch((e: unknown) => e)) as GostaticError
     expect(err.code).toBe('GO_VERSION')
-    expect(err.message).toContain(`the plan asks for Go 1.99, the host has ${host}, and switching with GOTOOLCHAIN=go1.99.0 failed`)
+    expect(err.message).toContain(`.go('1.99') asks for Go 1.99, the host has ${host}, and switching with GOTOOLCHAIN=go1.99.0 (GOPROXY=`)
+    expect(err.message).toContain('go1.99.0')
   })
 
   it('says which source folder is missing', async () => {
     const err = (await goService({ name: 'x', source: join(tmp, 'nope') }).build({ engine: 'local' }).catch((e: unknown) => e)) as GostaticError
     expect(err.code).toBe('INPUT_NOT_FOUND')
     expect(err.message).toContain('nope does not exist')
+  })
+})
+
+describe.skipIf(missing('go'))('local engine: a pinned CA bundle', () => {
+  const pem = PINNED_PEM
+  const src = join(tmp, 'pinned-ca')
+  beforeAll(() => {
+    helloWithPinnedCa(src)
+    writeFileSync(join(src, 'certs', 'not-pem.der'), Buffer.from([0x30, 0x82, 0x01, 0x0a]))
+  })
+  const svc = () => goService({ name: 'hello', source: src })
+
+  it('ships the file byte for byte, root-owned and 644, on the static base', async () => {
+    const r = await svc().caCertificates({ file: 'certs/ca.pem' }).build({ engine: 'local' })
+    const files = await imageFiles((await r.exportTarball(join(tmp, 'pinned-ca.tar'))).path)
+    const sha256 = createHash('sha256').update(pem).digest('hex')
+    expect(files.get('/etc/ssl/certs/ca-certificates.crt')).toEqual({ type: 'file', mode: '644', uid: 0, gid: 0, sha256 })
+  })
+
+  it('names caCertificates.file when the file is missing or holds no PEM certificate', async () => {
+    const missingFile = await svc().caCertificates({ file: 'certs/nope.pem' }).build({ engine: 'local' }).catch((e: unknown) => e)
+    expect(missingFile).toMatchObject({ code: 'INPUT_NOT_FOUND', message: `caCertificates.file: 'certs/nope.pem' does not exist (looked at ${join(src, 'certs', 'nope.pem')})` })
+    const der = await svc().caCertificates({ file: 'certs/not-pem.der' }).build({ engine: 'local' }).catch((e: unknown) => e)
+    expect(der).toMatchObject({ code: 'INVALID_SPEC', message: "caCertificates.file: 'certs/not-pem.der' holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)" })
   })
 })

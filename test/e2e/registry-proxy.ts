@@ -1,7 +1,8 @@
 // A fault-injecting HTTP proxy in front of the real registry: it forwards
 // every request unchanged (Host included, so upload Locations point back at
 // it), counts them, and on demand flips a byte in a blob it serves or cuts
-// every connection once N blob uploads have gone through.
+// every connection once N blob uploads have gone through, or refuses what a
+// pattern matches.
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -12,6 +13,8 @@ export interface ProxyOptions {
   corrupt?: RegExp
   /** After this many completed blob uploads, drop every request (the registry "stops"). */
   dropAfterUploads?: number
+  /** Answer 403 DENIED to requests whose 'METHOD path' this matches, as a registry policy refusing a tag would. */
+  refuse?: RegExp
 }
 
 export interface RegistryProxy {
@@ -33,6 +36,12 @@ export async function startRegistryProxy(opts: ProxyOptions): Promise<RegistryPr
     if (opts.dropAfterUploads !== undefined && uploads >= opts.dropAfterUploads) {
       dropped++
       req.socket.destroy()
+      return
+    }
+    if (opts.refuse?.test(`${req.method} ${req.url}`)) {
+      req.resume()
+      res.writeHead(403, { 'content-type': 'application/json' })
+      res.end(JSON.stringify({ errors: [{ code: 'DENIED', message: 'tag refused by policy' }] }))
       return
     }
     const up = request({ host, port: Number(port), method: req.method, path: req.url, headers: req.headers }, (r) => {

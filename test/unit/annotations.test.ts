@@ -36,11 +36,12 @@ describe('image annotations', () => {
 })
 
 describe('SOURCE_DATE_EPOCH', () => {
-  it('takes the option first, then whole seconds from the environment, else 0', () => {
-    expect(sourceDateEpoch({ sourceDateEpoch: 5 }, { SOURCE_DATE_EPOCH: '7' })).toBe(5)
-    expect(sourceDateEpoch({}, { SOURCE_DATE_EPOCH: '1700000000' })).toBe(1700000000)
-    expect(sourceDateEpoch({}, { SOURCE_DATE_EPOCH: '' })).toBe(0)
-    expect(sourceDateEpoch({}, {})).toBe(0)
-    expect(() => sourceDateEpoch({}, { SOURCE_DATE_EPOCH: '1.5' })).toThrow("SOURCE_DATE_EPOCH must be whole seconds since 1970, got '1.5'")
+  // With no host folder (null) git is never asked; test/e2e/source-date-epoch.test.ts covers the git default.
+  it('takes the option first, then whole seconds from the environment, else 0', async () => {
+    expect(await sourceDateEpoch({ sourceDateEpoch: 5 }, { SOURCE_DATE_EPOCH: '7' }, null)).toBe(5)
+    expect(await sourceDateEpoch({}, { SOURCE_DATE_EPOCH: '1700000000' }, null)).toBe(1700000000)
+    expect(await sourceDateEpoch({}, { SOURCE_DATE_EPOCH: '' }, null)).toBe(0)
+    expect(await sourceDateEpoch({}, {}, null)).toBe(0)
+    await expect(sourceDateEpoch({}, { SOURCE_DATE_EPOCH: '1.5' }, null)).rejects.toThrow("SOURCE_DATE_EPOCH must be whole seconds since 1970, got '1.5'")
   })
 })

@@ -6,14 +6,17 @@ import { parseCLI } from '../../src/cli/parse-cli.js'
 import { servicesFromFlags } from '../../src/cli/services-from-flags.js'
 import { formatError } from '../../src/cli/main.js'
 import { GostaticError } from '../../src/index.js'
+import { decideEngine } from '../../src/engines/build.js'
 
 describe('parseCLI', () => {
   it('parses plan with a folder, repeatable and comma-separated platforms, and --json', () => {
     const c = parseCLI(['plan', 'examples/hello', '--platform', 'linux/amd64', '--platform', 'linux/arm64,linux/arm/v7', '--json', '--strip'])
     expect(c).toMatchObject({ kind: 'plan', dir: 'examples/hello', json: true, flags: { platform: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], strip: true } })
   })
-  it("defaults the folder to '.' and the engine to auto", () => {
-    expect(parseCLI(['build'])).toMatchObject({ kind: 'build', dir: '.', flags: { engine: 'auto' } })
+  it("defaults the folder to '.' and the engine to local, as the API's build() does", () => {
+    expect(parseCLI(['build'])).toMatchObject({ kind: 'build', dir: '.', flags: { engine: 'local' } })
+    expect(decideEngine(undefined, {}).engine).toBe('local')
+    expect(parseCLI(['build', '--engine', 'auto'])).toMatchObject({ flags: { engine: 'auto' } })
   })
   it('refuses an unknown option, naming it', () => {
     expect(() => parseCLI(['plan', '--bogus'])).toThrow(/Unknown option `--bogus`/)
@@ -29,6 +32,11 @@ describe('parseCLI', () => {
     expect(c.kind).toBe('help')
     expect(c.kind === 'help' && c.text).toContain('--runtime <base>')
   })
+  it("says in build --help that the engine defaults to local", () => {
+    const c = parseCLI(['build', '--help'])
+    expect(c.kind === 'help' && c.text).toMatch(/--engine <engine>\s+'local' \(default, as in the API\)/)
+  })
+
   it('shows help when run with no arguments', () => {
     expect(parseCLI([]).kind).toBe('help')
   })

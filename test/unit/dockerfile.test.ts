@@ -96,6 +96,61 @@ describe('dockerfile', () => {
     expect(ins).toContain(stripLoop(p.targets[0]!.strip!, '/out/hello'))
   })
 
+  it('renders the steps in plan order: module files, download, sources, build, strip, verify, then UPX', () => {
+    const s = svc().strip().upx()
+    const ins = instructions(s.dockerfile())
+    const at = (pred: (x: { keyword: string; args: string }) => boolean, what: string) => {
+      const i = ins.findIndex(pred)
+      expect(i, what).toBeGreaterThan(-1)
+      return i
+    }
+    const order = [
+      at((x) => x.keyword === 'COPY' && x.args.startsWith('go.mod'), 'module files'),
+      at((x) => x.keyword === 'RUN' && x.args.includes('go mod download'), 'download'),
+      at((x) => x.keyword === 'COPY' && x.args.trim() === '. .', 'sources'),
+      at((x) => x.keyword === 'RUN' && x.args.includes(' go build '), 'build'),
+      at((x) => x.keyword === 'RUN' && x.args.includes('--strip-unneeded'), 'strip'),
+      at((x) => x.keyword === 'RUN' && x.args.includes('go version -m'), 'verify'),
+      at((x) => x.keyword === 'RUN' && x.args.startsWith('upx '), 'upx'),
+      at((x) => x.keyword === 'FROM' && x.args.trim() === 'scratch', 'runtime stage'),
+    ]
+    expect([...order].sort((a, b) => a - b)).toEqual(order)
+  })
+
+  it('renders each per-platform step once for every platform, and UPX only where the plan packs', () => {
+    const text = svc().platforms('linux/amd64', 'linux/arm64', 'linux/arm/v7').strip().upx().dockerfile()
+    const runs = instructions(text).filter((x) => x.keyword === 'RUN').map((x) => x.args)
+    expect(runs.filter((r) => r.includes(' go build '))).toHaveLength(1)
+    expect(runs.filter((r) => r.includes('--strip-unneeded'))).toHaveLength(1)
+    expect(runs.filter((r) => r.includes('go version -m'))).toHaveLength(1)
+    expect(runs.filter((r) => r.includes('upx -'))).toEqual(['if [ "$TARGETARCH" = amd64 ]; then upx -9 --no-progress -q /out/hello && upx -t -q /out/hello; fi'])
+    expect(text).toContain('GOOS=$TARGETOS GOARCH=$TARGETARCH GOARM="${TARGETVARIANT#v}" go build')
+  })
+
+  it("copies the builder's CA bundle by default and says how it differs from the engines' bundle", () => {
+    const text = svc().runtime('static').dockerfile()
+    expect(text).toContain('cp /etc/ssl/certs/ca-certificates.crt /rootfs/etc/ssl/certs/ca-certificates.crt && chmod 644 /rootfs/etc/ssl/certs/ca-certificates.crt')
+    const comment = text.split('\n').filter((l) => l.startsWith('# ')).join(' ')
+    expect(comment).toContain("CA bundle: the builder image's /etc/ssl/certs/ca-certificates.crt")
+    expect(comment).toContain("gostatic's local and Dagger engines write Node's bundled Mozilla store (tls.rootCertificates) instead")
+    expect(comment).toContain("caCertificates({ file: 'certs/ca.pem' }) pins one bundle")
+  })
+
+  it('copies a pinned CA bundle from the build context, and keeps it there whatever include and exclude say', () => {
+    const s = svc().runtime('static').caCertificates({ file: 'certs/ca.pem' }).include('*.go').exclude('certs/')
+    const text = s.dockerfile()
+    expect(text).toContain('cp certs/ca.pem /rootfs/etc/ssl/certs/ca-certificates.crt && chmod 644 /rootfs/etc/ssl/certs/ca-certificates.crt')
+    expect(text).not.toContain('cp /etc/ssl/certs/ca-certificates.crt')
+    expect(text).toContain("# CA bundle: certs/ca.pem from the source folder, byte for byte, as gostatic's engines copy it.")
+    expect(s.dockerignore()).toBe('*\n!go.mod\n!go.sum\n!*.go\ncerts/\n!certs/ca.pem\n')
+    expect(DockerfileParser.parse(text).getFROMs()).toHaveLength(2)
+  })
+
+  it('keeps copy() sources in the build context when include() filters it', () => {
+    expect(svc().copy('config/app.toml', '/etc/hello/app.toml').include('*.go').dockerignore()).toBe('*\n!go.mod\n!go.sum\n!*.go\n!config/app.toml\n')
+    expect(svc().copy('config/app.toml', '/etc/hello/app.toml').dockerignore()).toBe('\n')
+  })
+
   it('writes synthesized files with printf on one logical line, reproducing them byte for byte', async () => {
     const { execFileSync } = await import('node:child_process')
     const p = svc().user('1000:1000').plan()

@@ -56,8 +56,17 @@ describe('import direction', () => {
     ['verify', ['engines', 'registry', 'workspace', 'cli', 'builder']],
     ['render', ['engines', 'oci', 'registry', 'workspace', 'cli', 'builder']],
     ['registry', ['engines', 'workspace', 'cli', 'builder']],
+    ['attest', ['engines', 'registry', 'workspace', 'cli', 'builder', 'doctor', 'config', 'render']],
   ])('%s/ imports none of %j', (from, forbidden) => {
     const bad = graph.filter((e) => e.from.startsWith(`${from}/`) && forbidden.some((f) => layer(e.to) === f || layer(e.to).startsWith(`${f}/`)))
+    expect(bad).toEqual([])
+  })
+
+  it('attest/ is pure: no file, process or network I/O', () => {
+    const bad = sources(SRC)
+      .filter((f) => relative(SRC, f).startsWith('attest/'))
+      .filter((f) => /from 'node:(fs|fs\/promises|child_process|net|http|https|os)'/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(SRC, f))
     expect(bad).toEqual([])
   })
 

@@ -74,6 +74,26 @@ describe('plan', () => {
     expect(files.find((f) => f.path === '/etc/nsswitch.conf')).toMatchObject({ content: 'hosts: files dns\n' })
   })
 
+  it("records where the CA bundle comes from: Node's root store by default, or a pinned file", () => {
+    const ca = (g: ReturnType<typeof svc>) => g.plan().runtime.files.find((f) => f.kind === 'ca-bundle')
+    expect(ca(svc().runtime('static'))).toEqual({ kind: 'ca-bundle', path: '/etc/ssl/certs/ca-certificates.crt', mode: 0o644, source: { kind: 'node-root-store' } })
+    expect(ca(svc().runtime('static').caCertificates({ file: 'certs/ca.pem' }))).toMatchObject({ source: { kind: 'file', from: 'certs/ca.pem' } })
+    expect(ca(svc().runtime('alpine:3.20').caCertificates({ file: 'certs/ca.pem' }))).toMatchObject({ source: { kind: 'file', from: 'certs/ca.pem' } })
+    expect(svc().runtime('scratch').caCertificates({ file: 'certs/ca.pem' }).plan().runtime.config.env).toContain('SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt')
+    expect(ca(svc().runtime('static').caCertificates(false))).toBeUndefined()
+  })
+
+  it('explains what the default CA bundle is and how the Dockerfile differs, and that a pinned file is the same everywhere', () => {
+    const byDefault = svc().runtime('static').explain()
+    expect(byDefault).toContain("CA bundle: /etc/ssl/certs/ca-certificates.crt is Node's bundled Mozilla CA store (tls.rootCertificates)")
+    expect(byDefault).toContain("The rendered Dockerfile cannot reach that store, so it copies the builder image's /etc/ssl/certs/ca-certificates.crt instead")
+    expect(byDefault).toContain("caCertificates({ file: 'certs/ca.pem' }) pins one bundle")
+    expect(svc().runtime('static').caCertificates({ file: 'certs/ca.pem' }).explain()).toContain(
+      'CA bundle: /etc/ssl/certs/ca-certificates.crt is certs/ca.pem from the source folder, copied byte for byte (mode 644) by the local engine, the Dagger engine and the rendered Dockerfile',
+    )
+    expect(svc().runtime('scratch').explain()).not.toContain('CA bundle:')
+  })
+
   it('adds no CA bundle on scratch and warns about x509 failures', () => {
     const p = svc().runtime('scratch').plan()
     expect(p.runtime.files.map((f) => f.kind)).not.toContain('ca-bundle')

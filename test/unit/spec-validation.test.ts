@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { goService, GostaticError, type GoService } from '../../src/index.js'
+import { goService, GostaticError, plan, type GoService } from '../../src/index.js'
 
 const base = () => goService({ name: 'hello', source: 'examples/hello' })
 
@@ -11,6 +11,17 @@ function errorOf(s: GoService): GostaticError {
     return e as GostaticError
   }
   throw new Error('expected toSpec() to throw')
+}
+
+/** What a config file or JSON could hold, past the builder's types. */
+function rawErrorOf(fields: Record<string, unknown>): GostaticError {
+  try {
+    plan({ name: 'hello', source: 'examples/hello', ...fields })
+  } catch (e) {
+    expect(e).toBeInstanceOf(GostaticError)
+    return e as GostaticError
+  }
+  throw new Error('expected plan() to throw')
 }
 
 describe('spec validation names the field and says what is allowed', () => {
@@ -82,6 +93,21 @@ describe('spec validation names the field and says what is allowed', () => {
   })
   it('refuses a malformed time zone name', () => {
     expect(errorOf(base().timezones(['Europe/Berlin; rm -rf /'])).message).toContain("zones look like 'Europe/Berlin'")
+  })
+  it('refuses a pinned CA bundle outside the source folder, naming caCertificates.file', () => {
+    for (const file of ['/etc/ssl/certs/ca.pem', '../shared/ca.pem', 'certs/../../ca.pem', '', 'certs/']) {
+      const e = errorOf(base().caCertificates({ file }))
+      expect(e.code).toBe('INVALID_SPEC')
+      expect(e.message).toContain(`'${file}' is not a file path inside the service source folder; give it relative to that folder, like 'certs/ca.pem'`)
+      expect(e.message).toContain('→ at caCertificates.file')
+    }
+    expect(rawErrorOf({ caCertificates: { file: 'ca.pem', sha: 'x' } }).message).toContain('Unrecognized key: "sha"')
+    expect(base().caCertificates({ file: 'certs/ca.pem' }).toSpec().caCertificates).toEqual({ file: 'certs/ca.pem' })
+  })
+  it('refuses a caCertificates that is neither a boolean nor { file }', () => {
+    const e = rawErrorOf({ caCertificates: 'certs/ca.pem' })
+    expect(e.message).toContain("caCertificates is true, false or { file: 'certs/ca.pem' } (a PEM bundle in the source folder)")
+    expect(e.message).toContain('→ at caCertificates')
   })
   it('reports every bad field at once', () => {
     const e = errorOf(base().go('x').user('root').platforms('linux/sparc'))

@@ -19,8 +19,9 @@ import { baseContainer, filesArchive, runtimeContainer, daggerPlatform } from '.
 import { bytesOf, stripInDagger, upxInDagger } from './target-steps.js'
 import { daggerResult } from './dagger-result.js'
 import { translateDaggerError } from './dagger-errors.js'
+import type { EngineRunOptions } from '../attest-context.js'
 
-export interface DaggerEngineOptions extends RegistryOptions {
+export interface DaggerEngineOptions extends RegistryOptions, EngineRunOptions {
   onEvent?: EventSink
   sourceDateEpoch?: number
   /** The `dag` of an existing Dagger connection; without it gostatic opens its own. */
@@ -78,7 +79,8 @@ export async function withDaggerSession<T>(what: string, fn: (dag: Client) => Pr
 async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Promise<BuildResult> {
   const emit = opts.onEvent ?? noEvents
   const env = opts.env ?? process.env
-  const epoch = sourceDateEpoch(opts, env)
+  // A caller's Directory has no host folder whose git history we could read.
+  const epoch = await sourceDateEpoch(opts, env, opts.source ? null : resolve(plan.source.dir))
   const warnings = [...plan.warnings]
   const warn = (message: string, platform?: Platform) => {
     warnings.push(message)
@@ -164,11 +166,18 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
       cacheDir: opts.cacheDir ?? null,
       ms: Math.round(performance.now() - t0),
       keepContainers: opts.dag !== undefined,
+      ...(opts.attest ? { attest: opts.attest } : {}),
+      // The provenance names the builder image by digest; the engine knows what its reference resolved to.
+      engineFacts: { builder: { name: plan.go.builderImage, digest: digestOf(await dag.container().from(plan.go.builderImage).imageRef()) } },
       registry: { env, ...(registryAuth ? { registryAuth } : {}), ...(dockerConfig ? { dockerConfig } : {}), ...(signal ? { signal } : {}) },
     })
   } finally {
     await rm(tmp, { recursive: true, force: true })
   }
+}
+
+function digestOf(ref: string): string {
+  return ref.slice(ref.lastIndexOf('@') + 1)
 }
 
 /** What an image base's reference resolved to in the engine (the index digest for a multi-platform base, as the OCI annotation asks). */

@@ -9,6 +9,7 @@ import { readOciArchive, openBlob } from '../../oci/oci-reader.js'
 import { imageResult } from '../image-result.js'
 import { imageAnnotations, upxVerdict } from '../annotations.js'
 import type { DaggerTarget } from './dagger-engine.js'
+import type { AttestContext, EngineAttestFacts } from '../attest-context.js'
 
 export interface DaggerResultInput {
   plan: BuildPlan
@@ -23,6 +24,8 @@ export interface DaggerResultInput {
   keepContainers: boolean
   /** Registry settings the build was given, for publish. */
   registry: RegistryOptions
+  attest?: AttestContext
+  engineFacts: EngineAttestFacts
 }
 
 export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
@@ -84,6 +87,8 @@ export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
     env: i.env,
     cacheDir: i.cacheDir,
     registry: i.registry,
+    ...(i.attest ? { attest: i.attest } : {}),
+    engineFacts: i.engineFacts,
   })
   return i.keepContainers ? { ...result, containers: new Map(i.targets.map((t) => [t.platform, t.container])) } : result
 }

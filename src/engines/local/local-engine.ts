@@ -4,37 +4,38 @@ import { copyFile, mkdir, open, readFile, rm, stat } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { ErrorCode, GostaticError, ToolError } from '../../errors.js'
+import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan, Step, TargetPlan } from '../../plan/build-plan.js'
 import type { Platform } from '../../spec/platform.js'
 import { hostPlatform } from '../../spec/platform.js'
 import { verifyBinary, type VerifiedBinary } from '../../verify/verify-binary.js'
-import { assertProgram } from '../../verify/program-check.js'
-import { goBuildNote, goModDownloadNote } from '../go-failure.js'
 import { noEvents, type EventSink } from '../events.js'
 import { runTool, type ToolRun } from '../../util/run-tool.js'
+import { goCommandError } from '../go-errors.js'
+import { goBuildError } from '../go-failure.js'
+import { assertProgram } from '../../verify/program-check.js'
 import { makeTempDir } from '../../util/temp-dir.js'
 import type { BuildResult } from '../build-result.js'
-import { resolveGo, type ResolvedGo } from './go-toolchain.js'
+import type { ResolvedGo } from '../go-toolchain.js'
+import { prepareGoEnv, type GoEnv } from '../go-env.js'
 import { stripBinary, type StripOutcome } from './strip-binary.js'
 import { upxPack, type UpxOutcome } from './upx-pack.js'
 import { assembleImages } from './assemble.js'
 import { makeResult } from './local-result.js'
 import { memoStep, toolIdentity } from './step-memo.js'
-import { localSecretEnv } from './local-secrets.js'
-import { buildHostEnv } from '../host-env.js'
 import { defaultCacheDir, ensureCacheDir } from '../../oci/cache-dir.js'
 import { pullBaseImages } from './base-image.js'
 import { sourceDateEpoch } from '../source-date-epoch.js'
 import type { BaseImage } from './base-image.js'
 import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
+import type { EngineRunOptions } from '../attest-context.js'
 
-export interface LocalEngineOptions extends RegistryOptions {
+export interface LocalEngineOptions extends RegistryOptions, EngineRunOptions {
   signal?: AbortSignal
   onEvent?: EventSink
   /** Base environment for tools (default process.env); the plan's env goes on top. */
   env?: NodeJS.ProcessEnv
-  /** Seconds for every timestamp in the image (default: SOURCE_DATE_EPOCH, else 0). */
+  /** Seconds for every timestamp in the image (default: SOURCE_DATE_EPOCH, else the last commit's time of a clean git checkout, else 0). */
   sourceDateEpoch?: number
   /** Folder for cached layers and blobs (default $GOSTATIC_CACHE_DIR or ~/.cache/gostatic); null disables the cache. */
   cacheDir?: string | null
@@ -66,8 +67,8 @@ export interface LocalContext {
   readonly warnings: string[]
   readonly epoch: number
   readonly cacheDir: string | null
-  /** Secret env for the go process only (never the image). */
-  readonly secretEnv: Readonly<Record<string, string>>
+  /** The env of every go process of this build (host, toolchain switch, secrets; never the image's). */
+  readonly goEnv: GoEnv
   /** The pulled image base per platform; null for bases gostatic makes. */
   bases: ReadonlyMap<Platform, BaseImage> | null
   result?: BuildResult
@@ -83,8 +84,8 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     return 'building in place (local engine)'
   },
   'mod-download': async (s, c) => {
-    const r = await runGo(c, s.args, c.plan.targets[0]!)
-    if (r.exitCode !== 0) throw new ToolError(ErrorCode.TOOL_FAILED, `go mod download failed for ${c.plan.service}:\n${r.stderr.trim()}`, r, goModDownloadNote(r.stderr))
+    const r = await runGo(c, s.args, c.plan.go.moduleEnv)
+    if (r.exitCode !== 0) throw goCommandError(`go mod download failed for ${c.plan.service}`, r)
   },
   'copy-sources': async () => 'building in place (local engine)',
   'go-build': async (s, c) => {
@@ -95,11 +96,8 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     const out = c.cacheDir === null ? t.binPath : goOutputPath(c.cacheDir, c.sourceDir, c.plan.service, t.target)
     await mkdir(dirname(out), { recursive: true })
     await mkdir(dirname(t.binPath), { recursive: true })
-    const r = await runGo(c, [...t.target.goArgs, '-o', out, t.target.package], t.target)
-    if (r.exitCode !== 0) {
-      const note = await goBuildNote(r.stderr, t.target.package)
-      throw new ToolError(ErrorCode.GO_BUILD_FAILED, `go build failed for ${c.plan.service} (${s.platform}):\n${r.stderr.trim()}${note.detail ? `\n${note.detail}` : ''}`, r, note)
-    }
+    const r = await runGo(c, [...t.target.goArgs, '-o', out, t.target.package], t.target.env)
+    if (r.exitCode !== 0) throw await goBuildError(`go build failed for ${c.plan.service} (${s.platform})`, r, t.target.package)
     if (out !== t.binPath) await copyFile(out, t.binPath)
     assertProgram(await readHead(t.binPath), `${c.plan.service} (${s.platform})`, t.target.package)
     t.built = (await stat(t.binPath)).size
@@ -149,18 +147,20 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
   const t0 = performance.now()
   const work = await makeTempDir(`gostatic-${plan.service}-`)
   try {
+    const sourceDir = resolve(plan.source.dir)
+    if (!existsSync(sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
+    if (!(await stat(sourceDir)).isDirectory())
+      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${plan.source.dir} is a file; source is the folder holding go.mod`)
+    const goEnv = await prepareGoEnv(plan, env, work)
     const c: LocalContext = {
-      plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: sourceDateEpoch(opts, env),
+      plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: await sourceDateEpoch(opts, env, sourceDir),
       cacheDir: opts.cacheDir === undefined ? defaultCacheDir(env) : opts.cacheDir,
       bases: null,
-      sourceDir: resolve(plan.source.dir),
-      go: await resolveGo(plan.go, env),
-      secretEnv: await localSecretEnv(plan.secrets, env, work),
+      sourceDir,
+      go: goEnv.go,
+      goEnv,
       targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null }])),
     }
-    if (!existsSync(c.sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
-    if (!(await stat(c.sourceDir)).isDirectory())
-      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${plan.source.dir} is a file; source is the folder holding go.mod`)
     if (c.cacheDir !== null) await ensureCacheDir(c.cacheDir)
     if (c.go.env['GOTOOLCHAIN']) emit({ kind: 'info', service: plan.service, message: `host ${c.go.hostVersion} is older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})` })
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
@@ -183,9 +183,8 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
   }
 }
 
-function runGo(c: LocalContext, args: readonly string[], t: TargetPlan): Promise<ToolRun> {
-  // go's own work folders go inside ours, so a cancelled build leaves none behind.
-  const env = { ...buildHostEnv(c.env), ...c.go.env, ...c.secretEnv, ...t.env, GOTMPDIR: c.work }
+function runGo(c: LocalContext, args: readonly string[], planEnv: Readonly<Record<string, string>>): Promise<ToolRun> {
+  const env = c.goEnv.forCommand(planEnv)
   const signal = c.opts.signal
   if (c.opts.runGo) return c.opts.runGo(args, { cwd: c.sourceDir, env, ...(signal ? { signal } : {}) })
   return runTool('go', args, { cwd: c.sourceDir, env, ...(signal ? { signal } : {}) })

@@ -34,5 +34,6 @@ export function makeResult(c: LocalContext, images: BuiltImage[]): BuildResult {
     env: c.env,
     cacheDir: c.cacheDir,
     registry: { ...(env ? { env } : {}), ...(registryAuth ? { registryAuth } : {}), ...(dockerConfig ? { dockerConfig } : {}), ...(signal ? { signal } : {}) },
+    ...(c.opts.attest ? { attest: c.opts.attest } : {}),
   })
 }

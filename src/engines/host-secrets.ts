@@ -1,14 +1,15 @@
-// Build secrets on the local engine: an env secret becomes a variable of the
+// Build secrets for the host's go processes (local engine builds and the
+// workspace's own go commands): an env secret becomes a variable of the
 // go process only (never of the image); a .netrc secret is written 0600 into
 // the build's private work folder and handed to go with NETRC. Other file
 // targets name paths inside a builder container, which a host build has not.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { ErrorCode, GostaticError } from '../../errors.js'
-import type { Secret } from '../../spec/service-spec.js'
-import { secretValue } from '../secret-value.js'
+import { ErrorCode, GostaticError } from '../errors.js'
+import type { Secret } from '../spec/service-spec.js'
+import { secretValue } from './secret-value.js'
 
-export async function localSecretEnv(secrets: readonly Secret[], hostEnv: NodeJS.ProcessEnv, work: string): Promise<Record<string, string>> {
+export async function hostSecretEnv(secrets: readonly Secret[], hostEnv: NodeJS.ProcessEnv, work: string): Promise<Record<string, string>> {
   const env: Record<string, string> = {}
   for (const s of secrets) {
     const value = secretValue(s.id, s.from, hostEnv)

@@ -1,0 +1,61 @@
+// What the SBOM and provenance are made from: facts read from the verified
+// binary, the built image's digests and the plan, as plain data. Both engines
+// produce them the same way, so the documents don't depend on the engine.
+import type { GoBuildInfo } from '../inspect/go-modinfo.js'
+import type { OciPlatform } from '../oci/oci-types.js'
+
+export { SBOM_FORMATS, type SbomFormat } from '../spec/service-spec.js'
+
+/** A file in the image, with the digests SPDX and CycloneDX want. */
+export interface FileFact {
+  readonly path: string
+  readonly sha256: string
+  readonly sha1: string
+  readonly size: number
+}
+
+/** An image by name and the digest its reference resolved to (a base or a builder image). */
+export interface ImageDigest {
+  readonly name: string
+  readonly digest: string
+}
+
+/** Everything one SBOM describes: one platform image, or one bare binary. */
+export interface SbomFacts {
+  /** The service or image name, e.g. 'hello'. */
+  readonly name: string
+  /** null for a bare binary. */
+  readonly image: {
+    readonly platform: OciPlatform
+    readonly manifestDigest: string
+    /** The image index over all platforms; null when the image has one platform. */
+    readonly indexDigest: string | null
+  } | null
+  readonly binary: FileFact & { readonly go: GoBuildInfo }
+  /** The pulled runtime base; null on scratch and static. */
+  readonly base: ImageDigest | null
+  /** The files gostatic put in the image besides the binary (CA bundle, passwd, zoneinfo, copied files). */
+  readonly files: readonly FileFact[]
+  /** Seconds since 1970 (SOURCE_DATE_EPOCH): the only timestamp. */
+  readonly epoch: number
+  readonly toolVersion: string
+}
+
+export function rfc3339(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+export function hexOf(digest: string): string {
+  return digest.slice(digest.indexOf(':') + 1)
+}
+
+export function platformName(p: OciPlatform): string {
+  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`
+}
+
+/** go.sum's h1: hash is base64 SHA-256; SBOMs record it as a SHA-256 checksum, as syft and ko do. */
+export function h1ToSha256(sum: string | undefined): string | null {
+  if (sum === undefined || !sum.startsWith('h1:')) return null
+  const bytes = Buffer.from(sum.slice(3), 'base64')
+  return bytes.length === 32 ? bytes.toString('hex') : null
+}

@@ -1,0 +1,38 @@
+// Artefacts stored next to an image under cosign's tag scheme
+// (sha256-<hex>.sig, .att, .sbom): recognised by name wherever they are
+// found (an archive's index.json, a registry's tags), never mistaken for an
+// image, and described by their layers.
+export const ATTACHMENT_TAG = /^sha256-([0-9a-f]{64})\.(sig|att|sbom)$/
+
+export type AttachmentInfoKind = 'sig' | 'att' | 'sbom'
+
+export interface AttachmentInfo {
+  /** 'sha256-<hex>.sig' */
+  readonly tag: string
+  readonly kind: AttachmentInfoKind
+  /** The digest it is about (from its tag). */
+  readonly subject: string
+  /** Its own manifest digest. */
+  readonly digest: string
+  /** Per layer: media type, size, and the in-toto predicate type of an attestation. */
+  readonly layers: readonly { readonly mediaType: string; readonly size: number; readonly predicateType?: string }[]
+}
+
+export function parseAttachmentTag(tag: string | undefined): { kind: AttachmentInfoKind; subject: string } | null {
+  const m = tag === undefined ? null : ATTACHMENT_TAG.exec(tag)
+  return m ? { kind: m[2] as AttachmentInfoKind, subject: `sha256:${m[1]}` } : null
+}
+
+type Layer = { mediaType?: string; size?: number; annotations?: Record<string, string> }
+
+/** Describes an attachment manifest; throws nothing, a layer without fields is reported as it is. */
+export function attachmentInfo(tag: string, digest: string, manifest: { layers?: Layer[] }): AttachmentInfo | null {
+  const t = parseAttachmentTag(tag)
+  if (!t) return null
+  const layers = (manifest.layers ?? []).map((l) => ({
+    mediaType: l.mediaType ?? '',
+    size: l.size ?? 0,
+    ...(l.annotations?.['predicateType'] ? { predicateType: l.annotations['predicateType'] } : {}),
+  }))
+  return { tag, kind: t.kind, subject: t.subject, digest, layers }
+}
