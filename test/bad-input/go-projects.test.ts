@@ -24,6 +24,7 @@ const cases: Case[] = [
   { name: 'a package that is all cgo files', files: { 'go.mod': mod('cgo'), 'main.go': 'package main\n\n// #include <stdio.h>\nimport "C"\n\nfunc main() { C.puts(C.CString("hi")) }\n' }, code: B, names: 'main.go uses cgo (import "C")', allowed: 'CGO_ENABLED=0' },
   { name: 'a go.mod syntax error', files: { 'go.mod': 'module example.com/x\n\ngo 1.22\n\nrequire (\n  example.com/y v1.0.0\n', 'main.go': MAIN }, code: ErrorCode.TOOL_FAILED, names: /go\.mod:\d+: syntax error/, allowed: 'go.mod has a mistake at the line go names', not: 'GOPROXY' },
   { name: 'a go.mod with an unknown directive', files: { 'go.mod': 'module example.com/x\n\ngo 1.22\n\nrequires example.com/y v1.0.0\n', 'main.go': MAIN }, code: ErrorCode.TOOL_FAILED, names: /go\.mod:5: unknown directive: requires/, allowed: 'go.mod has a mistake', not: 'GOPROXY' },
+  { name: 'a go.mod that asks for a Go release that does not exist', files: { 'go.mod': 'module example.com/x\n\ngo 1.99\n', 'main.go': MAIN }, code: ErrorCode.GO_VERSION, names: 'go line of go.mod (line 3) asks for Go 1.99', allowed: 'install Go 1.99 or newer', not: 'check GOPROXY and network access' },
   { name: 'a replace pointing at a missing folder', files: { 'go.mod': 'module example.com/x\n\ngo 1.22\n\nrequire example.com/other v0.0.0\n\nreplace example.com/other => ../nowhere\n', 'main.go': 'package main\n\nimport _ "example.com/other"\n\nfunc main() {}\n' }, code: ErrorCode.TOOL_FAILED, names: 'replaced by ../nowhere', allowed: 'a replace directive in go.mod points at a folder that does not exist', not: 'GOPROXY' },
   { name: '--main at a folder that does not exist', files: { 'go.mod': mod('app'), 'main.go': MAIN }, flags: ['--main', './cmd/nope'], code: B, names: /cmd\/nope: directory not found/, allowed: "main './cmd/nope' must be a folder of package main" },
   { name: 'a module with no .go files', files: { 'go.mod': mod('empty'), 'README.md': '# nothing\n' }, code: B, names: 'no Go files in', allowed: "must be a folder of package main inside the module, like '.'" },
@@ -56,7 +57,7 @@ describe.skipIf(missing('go'))('Go projects gostatic cannot build: the package o
       const d = caseDirs(root, c.name)
       const project = join(d.root, 'project')
       writeFiles(project, c.files)
-      const env = { GOSTATIC_TEST_UNSET_TOKEN: undefined, GOFLAGS: undefined, GOTOOLCHAIN: 'local' }
+      const env = { GOSTATIC_TEST_UNSET_TOKEN: undefined, GOFLAGS: undefined, GOTOOLCHAIN: undefined }
       const r = await runCli(['build', project, '--engine', 'local', '--out', d.out, ...(c.flags ?? [])], d, env)
       expectCliError(r, c)
       if (c.not) expect(r.stderr).not.toContain(c.not)
