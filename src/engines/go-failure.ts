@@ -29,7 +29,9 @@ export async function goBuildNote(stderr: string, main: string): Promise<GoFailu
     const cgo = await cgoFiles(excluded)
     if (cgo.length > 0)
       return {
-        detail: `${cgo.join(', ')} ${cgo.length === 1 ? 'uses' : 'use'} cgo (import "C"), which a static build (CGO_ENABLED=0) leaves out, and nothing else in the package builds without it`,
+        detail:
+          `${cgo.join(', ')} ${cgo.length === 1 ? 'uses' : 'use'} cgo (import "C"), which a static build (CGO_ENABLED=0) leaves out, ` +
+          'and nothing else in the package builds without it',
         hint: 'rewrite the cgo parts in pure Go or use a pure-Go package; `gostatic doctor` lists the packages that need cgo',
       }
     return { hint: 'every .go file there is excluded by a //go:build line or a file name suffix; check them against the tags (.tags(...)) and the target platform' }

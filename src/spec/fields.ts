@@ -36,7 +36,8 @@ export const numericUser = z.string().superRefine((u, ctx) => {
 export function imageRef(field: string) {
   return z.string().superRefine((v, ctx) => {
     const r = parseImageRef(v)
-    if (!r.ok) ctx.addIssue({ code: 'custom', message: `${field} '${v}' is not a valid image reference (like 'golang:1.23-alpine' or 'registry:5000/team/go:1.23'): ${r.reason}` })
+    const like = "like 'golang:1.23-alpine' or 'registry:5000/team/go:1.23'"
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: `${field} '${v}' is not a valid image reference (${like}): ${r.reason}` })
   })
 }
 

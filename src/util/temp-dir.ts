@@ -11,7 +11,8 @@ export async function makeTempDir(prefix: string): Promise<string> {
   try {
     return await mkdtemp(join(tmpdir(), prefix))
   } catch (e) {
-    throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `cannot create a temp folder in ${tmpdir()} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { hint: TMPDIR_HINT, cause: e })
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message
+    throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `cannot create a temp folder in ${tmpdir()} (${why})`, { hint: TMPDIR_HINT, cause: e })
   }
 }
 
