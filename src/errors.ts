@@ -18,6 +18,8 @@ export const ErrorCode = {
   OCI_MALFORMED: 'OCI_MALFORMED',
   INPUT_NOT_FOUND: 'INPUT_NOT_FOUND',
   ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
+  /** A reachable build engine (Dagger) refused or failed a request: an image it cannot pull, a path it cannot read. */
+  ENGINE_FAILED: 'ENGINE_FAILED',
   UNSUPPORTED: 'UNSUPPORTED',
   CANCELLED: 'CANCELLED',
   VENDOR_OUT_OF_SYNC: 'VENDOR_OUT_OF_SYNC',
@@ -28,6 +30,8 @@ export const ErrorCode = {
   REGISTRY_ERROR: 'REGISTRY_ERROR',
   PLATFORM_NOT_FOUND: 'PLATFORM_NOT_FOUND',
   DIGEST_MISMATCH: 'DIGEST_MISMATCH',
+  CGO_STUB: 'CGO_STUB',
+  NEEDS_UNMET: 'NEEDS_UNMET',
   SIGNING_KEY: 'SIGNING_KEY',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]

@@ -4,6 +4,7 @@
 import type { z } from 'zod'
 import type { ServiceSpec, ServiceSpecInput, Secret, ExtraFile } from '../spec/service-spec.js'
 import type { UpxOptionsSchema } from '../spec/service-spec.js'
+import type { NeedsOptionsSchema } from '../spec/needs-options.js'
 import type { Platform } from '../spec/platform.js'
 import { parseServiceSpec } from '../spec/parse.js'
 import { plan, type ExplainedPlan } from '../plan/plan.js'
@@ -14,6 +15,7 @@ import type { BuildResult } from '../engines/build-result.js'
 
 type Props = ServiceSpecInput
 type UpxInput = z.input<typeof UpxOptionsSchema>
+type NeedsInput = z.input<typeof NeedsOptionsSchema>
 type Field<K extends keyof Props> = NonNullable<Props[K]>
 
 export class GoService {
@@ -60,6 +62,14 @@ export class GoService {
    * Mozilla store, { file } to pin a PEM bundle from the source folder that every backend copies byte for byte.
    */
   caCertificates(on: Field<'caCertificates'> = true): GoService { return this.#with({ caCertificates: on }) }
+  /**
+   * How runtime needs read from the binary (zoneinfo, CA roots, ...) are treated: `strict` makes an unmet
+   * need an error instead of a warning; `ignore` adds needs met outside the image (a volume, a code path never taken).
+   */
+  needs(options: NeedsInput): GoService {
+    const cur = this.#props.needs ?? {}
+    return this.#with({ needs: { ...cur, ...options, ignore: [...(cur.ignore ?? []), ...(options.ignore ?? [])] } })
+  }
   /** Time zones the service loads: a list like ['Europe/Berlin'], or 'all' (the default when called with none). */
   timezones(zones: 'all' | string[] = 'all'): GoService { return this.#with({ timezones: zones }) }
   /** Numeric 'uid:gid' (Kubernetes runAsNonRoot needs numbers). Default '65532:65532'. */

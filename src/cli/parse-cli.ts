@@ -90,7 +90,7 @@ export function createCli(): CAC {
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')
-  cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info').option('--json', 'Print the report as JSON')
+  cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info, runtime needs').option('--json', 'Print the report as JSON')
   cli.command('sbom <target>', 'Write an SBOM for any Go binary or image archive (one per platform)')
     .option('--format <format>', "'spdx' (SPDX 2.3 JSON, default) or 'cyclonedx' (CycloneDX 1.6 JSON)")
     .option('--platform <os/arch>', 'Only this platform of an image')

@@ -11,7 +11,7 @@ import type { RuntimeBase } from '../plan/build-plan.js'
 import type { DoctorReport, Finding, Topic } from './doctor-report.js'
 import { goListDeps, type GoListPackage } from './go-list.js'
 import { importChains, type ChainFinder } from './import-chain.js'
-import { knownCgoModule } from './replacements.js'
+import { knownCgoModule } from '../plan/known-cgo-modules.js'
 import { TOPIC_PACKAGES, TOPIC_RULES, type TopicContext } from './meaning-changes.js'
 import { scanTzCalls } from './tz-scan.js'
 

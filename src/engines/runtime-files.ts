@@ -11,7 +11,11 @@ import type { LayerEntry } from '../oci/layer.js'
 
 export interface MaterializeContext {
   readonly sourceDir: string
-  readonly goroot: string
+  /**
+   * Where Go's lib/time/zoneinfo.zip is; asked only when the plan has
+   * zoneinfo (the Dagger engine fetches it from its builder).
+   */
+  readonly zoneinfoZip: () => Promise<string>
 }
 
 type Handler<K extends RuntimeFile['kind']> = (f: Extract<RuntimeFile, { kind: K }>, ctx: MaterializeContext) => Promise<LayerEntry[]>
@@ -23,7 +27,7 @@ const handlers: { [K in RuntimeFile['kind']]: Handler<K> } = {
     const content = await (caSources[f.source.kind] as CaHandler<CaSource['kind']>)(f.source, ctx)
     return [{ path: f.path, type: 'file', mode: f.mode, content }]
   },
-  zoneinfo: async (f, ctx) => zoneinfo(f.path, f.zones, ctx.goroot),
+  zoneinfo: async (f, ctx) => zoneinfo(f.path, f.zones, await ctx.zoneinfoZip()),
   'host-file': async (f, ctx) => hostFiles(resolve(ctx.sourceDir, f.from), f.path, f.mode, f.from),
 }
 
@@ -65,8 +69,7 @@ async function pinnedBundle(path: string, label: string): Promise<Buffer> {
   return bytes
 }
 
-async function zoneinfo(dir: string, zones: 'all' | readonly string[], goroot: string): Promise<LayerEntry[]> {
-  const zip = join(goroot, 'lib', 'time', 'zoneinfo.zip')
+async function zoneinfo(dir: string, zones: 'all' | readonly string[], zip: string): Promise<LayerEntry[]> {
   let data: Uint8Array
   try {
     data = await readFile(zip)

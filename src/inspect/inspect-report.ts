@@ -1,10 +1,14 @@
 // The report inspect() returns: plain data, JSON-serializable.
 import type { ElfMachine, ElfType } from './elf-reader.js'
 import type { GoBuildInfo } from './go-buildinfo.js'
+import type { NeedVerdict } from '../plan/needs-check.js'
+import type { Need } from '../plan/runtime-needs.js'
 import type { AttachmentInfo } from '../oci/oci-attachments.js'
 
 export type { ElfMachine, ElfType } from './elf-reader.js'
 export type { GoBuildInfo, GoDependency, GoModule } from './go-buildinfo.js'
+export type { NeedVerdict } from '../plan/needs-check.js'
+export type { Need, NeedId } from '../plan/runtime-needs.js'
 
 export interface ElfFacts {
   readonly class: 32 | 64
@@ -31,7 +35,29 @@ export interface BinaryFacts {
   readonly go: GoBuildInfo | null
   /** Why `go` is null; null when it is not. */
   readonly goMissing: 'hidden by UPX packing' | 'not a Go binary' | `unreadable: ${string}` | null
+  /** The Go function table (it survives stripping); null when needs.status is 'unknown'. */
+  readonly functionTable: FunctionTableFacts | null
 }
+
+export interface FunctionTableFacts {
+  /** 'go1.20': Go 1.20 and newer; 'go1.18': Go 1.18 and 1.19. */
+  readonly format: 'go1.18' | 'go1.20'
+  readonly location: string
+  /** Functions with code. */
+  readonly functions: number
+  /** Names in the table, functions that were only inlined included. */
+  readonly names: number
+}
+
+/**
+ * What the binary needs at run time (zoneinfo, CA roots, ...), read from its
+ * function table and build info. For an image each need is checked against
+ * its files; a bare binary has no image to check against.
+ */
+export type NeedsReport =
+  | { readonly status: 'checked'; readonly summary: string; readonly verdicts: NeedVerdict[] }
+  | { readonly status: 'derived'; readonly summary: string; readonly needs: Need[] }
+  | { readonly status: 'unknown'; readonly reason: string }
 
 /** Computed by inspect from the bytes. 'unknown' when the bytes cannot tell (UPX, no build info, no binary). */
 export interface Verdicts {
@@ -81,6 +107,7 @@ export interface PlatformReport {
   /** The entrypoint binary; null when verdicts.entrypoint says why not. */
   readonly binary: BinaryFacts | null
   readonly verdicts: ImageVerdicts
+  readonly needs: NeedsReport
 }
 
 export interface ImageReport {
@@ -100,6 +127,7 @@ export interface BinaryReport {
   readonly path: string
   readonly binary: BinaryFacts
   readonly verdicts: Verdicts
+  readonly needs: NeedsReport
 }
 
 export type InspectReport = ImageReport | BinaryReport

@@ -9,8 +9,10 @@ import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 import { readElf } from './elf-reader.js'
 import { readGoBuildInfo } from './go-buildinfo.js'
 import type { GoBuildInfo } from './go-buildinfo.js'
-import { readFileFromImage, readOciArchive } from '../oci/oci-reader.js'
-import type { OciArchive, OciArchiveImage } from '../oci/oci-reader.js'
+import { openImageTree, readOciArchive } from '../oci/oci-reader.js'
+import type { ImageTree, OciArchive, OciArchiveImage } from '../oci/oci-reader.js'
+import { binaryNeeds, checkedNeeds, derivedNeeds } from './inspect-needs.js'
+import type { BinaryNeeds } from './inspect-needs.js'
 
 export type * from './inspect-report.js'
 import type { BinaryFacts, ElfFacts, ImageConfigReport, ImageReport, ImageVerdicts, InspectOptions, InspectReport, PlatformReport, Verdicts } from './inspect-report.js'
@@ -20,8 +22,8 @@ export async function inspect(target: string, opts: InspectOptions = {}): Promis
   const kind = await sniff(target)
   if (kind === 'image') return inspectImage(target, opts.platform)
   const bytes = await readInput(target, () => readFile(target))
-  const binary = namingFile(target, () => binaryFacts(target, bytes))
-  return { kind: 'binary', path: target, binary, verdicts: verdictsOf(binary) }
+  const { facts: binary, needs } = namingFile(target, () => binaryFacts(target, bytes))
+  return { kind: 'binary', path: target, binary, verdicts: verdictsOf(binary), needs: derivedNeeds(needs) }
 }
 
 async function sniff(path: string): Promise<'image' | 'binary'> {
@@ -99,7 +101,8 @@ async function platformReport(archive: OciArchive, img: OciArchiveImage): Promis
   // Docker's history marks metadata-only steps empty_layer; the rest pair up with layers.
   const history = (img.config.history ?? []).filter((h) => !h.empty_layer)
   const layers = img.layers.map((l, i) => ({ digest: l.digest, mediaType: l.mediaType, size: l.size, createdBy: history[i]?.created_by ?? null }))
-  const { binary, entrypoint } = await entrypointBinary(archive, img, config)
+  const tree = await openImageTree(archive, img.platform)
+  const { binary, entrypoint, needs } = await entrypointBinary(tree, config)
   const recorded = Object.fromEntries(Object.entries(img.annotations).filter(([k]) => k.startsWith('dev.gostatic.')))
   return {
     platform: platformName(img),
@@ -111,35 +114,37 @@ async function platformReport(archive: OciArchive, img: OciArchiveImage): Promis
     annotations: { ...img.annotations },
     binary,
     verdicts: { entrypoint, ...verdictsOf(binary), recorded },
+    needs: await checkedNeeds(needs, () => tree.files(), config),
   }
 }
 
-type Found = { binary: BinaryFacts | null; entrypoint: ImageVerdicts['entrypoint'] }
+type Found = { binary: BinaryFacts | null; entrypoint: ImageVerdicts['entrypoint']; needs: BinaryNeeds | null }
 
 // As runc does: Entrypoint[0] (else Cmd[0]); a bare name is looked up on the
 // image's PATH, a relative path is taken from the working directory.
-async function entrypointBinary(archive: OciArchive, img: OciArchiveImage, config: ImageConfigReport): Promise<Found> {
+async function entrypointBinary(tree: ImageTree, config: ImageConfigReport): Promise<Found> {
   const argv0 = config.entrypoint[0] ?? config.cmd[0]
-  if (argv0 === undefined || argv0 === '') return { binary: null, entrypoint: 'missing: the image config sets no Entrypoint or Cmd' }
+  if (argv0 === undefined || argv0 === '') return { binary: null, entrypoint: 'missing: the image config sets no Entrypoint or Cmd', needs: null }
   const dirs = argv0.includes('/') ? [] : searchPath(config.env)
   const candidates = argv0.includes('/') ? [posix.resolve('/', config.workdir ?? '/', argv0)] : dirs.map((d) => posix.join(d, argv0))
   let file = ''
   try {
     for (file of candidates) {
-      const bytes = await readFileFromImage(archive, img.platform, file)
+      const bytes = await tree.read(file)
       if (bytes === null) continue
       if (!isElf(bytes)) {
         const shebang = bytes[0] === 0x23 && bytes[1] === 0x21 ? ` is a script (${Buffer.from(bytes.subarray(0, 80)).toString('utf8').split('\n')[0]})` : ''
-        return { binary: null, entrypoint: `not an ELF binary: ${file}${shebang}` }
+        return { binary: null, entrypoint: `not an ELF binary: ${file}${shebang}`, needs: null }
       }
-      return { binary: binaryFacts(file, bytes), entrypoint: 'ok' }
+      const { facts, needs } = binaryFacts(file, bytes)
+      return { binary: facts, entrypoint: 'ok', needs }
     }
   } catch (err) {
     if (!isGostaticError(err)) throw err
-    return { binary: null, entrypoint: `unreadable: ${file}: ${err.message}` }
+    return { binary: null, entrypoint: `unreadable: ${file}: ${err.message}`, needs: null }
   }
   const where = dirs.length > 0 ? `${argv0} is not on the image's PATH (${dirs.join(':')})` : `${candidates[0]} is not a file in the image`
-  return { binary: null, entrypoint: `missing: ${where}` }
+  return { binary: null, entrypoint: `missing: ${where}`, needs: null }
 }
 
 // What docker and runc use when the image sets no PATH.
@@ -154,7 +159,7 @@ function isElf(b: Uint8Array): boolean {
   return b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46
 }
 
-function binaryFacts(path: string, bytes: Uint8Array): BinaryFacts {
+function binaryFacts(path: string, bytes: Uint8Array): { facts: BinaryFacts; needs: BinaryNeeds } {
   const e = readElf(bytes)
   const elf: ElfFacts = {
     class: e.class, endian: e.endian, machine: e.machine, type: e.type, pie: e.isPie, static: e.isStatic,
@@ -170,7 +175,8 @@ function binaryFacts(path: string, bytes: Uint8Array): BinaryFacts {
     if (!isGostaticError(err)) throw err
     goMissing = `unreadable: ${err.message}`
   }
-  return { path, size: bytes.length, elf, go, goMissing }
+  const needs = binaryNeeds(bytes)
+  return { facts: { path, size: bytes.length, elf, go, goMissing, functionTable: needs.table }, needs }
 }
 
 // A packed file's headers are the UPX stub's, so every fact about the real

@@ -1,12 +1,16 @@
 // The human rendering of an InspectReport: aligned sections, sizes in human
 // units with the exact bytes next to them (people compare both), and every
 // 'unknown' verdict followed by the reason the bytes could not tell.
-import type { BinaryFacts, ImageReport, InspectReport, PlatformReport, Verdicts } from './inspect.js'
+import type { BinaryFacts, ImageReport, InspectReport, NeedsReport, PlatformReport, Verdicts } from './inspect.js'
+import { needBody } from '../plan/needs-verdicts.js'
 
 type Row = readonly [label: string, value: string | readonly string[]]
 
 export function renderReportText(r: InspectReport): string {
-  const lines = r.kind === 'image' ? imageLines(r) : [...table([['binary', r.path]], ''), ...binaryLines(r.binary, '  '), 'verdicts', ...verdictLines(r.verdicts, r.binary, '  ')]
+  const lines =
+    r.kind === 'image'
+      ? imageLines(r)
+      : [...table([['binary', r.path]], ''), ...binaryLines(r.binary, '  '), 'verdicts', ...verdictLines(r.verdicts, r.binary, '  '), ...needsLines(r.needs, '')]
   return lines.join('\n') + '\n'
 }
 
@@ -57,6 +61,7 @@ function platformLines(p: PlatformReport): string[] {
   if (p.binary) out.push(`  entrypoint binary ${p.binary.path}`, ...binaryLines(p.binary, '    '))
   const entry = p.verdicts.entrypoint === 'ok' && p.binary ? `ok: ${p.binary.path}` : p.verdicts.entrypoint
   out.push('  verdicts', ...verdictLines(p.verdicts, p.binary, '    ', [['entrypoint', entry]]))
+  out.push(...needsLines(p.needs, '  '))
   const recorded = Object.entries(p.verdicts.recorded)
   if (recorded.length) out.push('  recorded by the gostatic build', ...table(recorded, '    '))
   return out
@@ -87,6 +92,11 @@ function binaryLines(b: BinaryFacts, indent: string): string[] {
     ['symbols', e.upx ? 'none visible (UPX stub)' : e.stripped ? 'stripped (no .symtab, no .debug_*)' : [e.symtab ? '.symtab' : '', e.debug ? '.debug_*' : ''].filter(Boolean).join(' and ') + ' present'],
     ['upx', e.upx ? 'packed' : 'not packed'],
   ]
+  const t = b.functionTable
+  if (t !== null) {
+    const counts = `${t.functions.toLocaleString('en-US')} functions, ${t.names.toLocaleString('en-US')} names`
+    rows.push(['functions', `${counts} (${t.format} table, ${t.location})`])
+  }
   if (go === null) rows.push(['build info', b.goMissing === 'not a Go binary' ? 'none (not a Go binary)' : (b.goMissing ?? 'none')])
   else
     rows.push(
@@ -123,6 +133,20 @@ function verdictLines(v: Verdicts, b: BinaryFacts | null, indent: string, lead: 
     ],
     indent,
   )
+}
+
+// A line per need: what meets it, or what is missing, why it matters and the fix.
+function needsLines(n: NeedsReport, indent: string): string[] {
+  if (n.status === 'unknown') return table([['needs', `unknown (${n.reason})`]], indent)
+  if (n.status === 'derived') {
+    const rows: Row[] = n.needs.map((x) => [x.id, `${x.embedded ?? `${x.message} (${x.evidence.join(', ')})`}`])
+    return [`${indent}needs (${n.summary}; not checked: no image)`, ...(rows.length ? table(rows, `${indent}  `) : [])]
+  }
+  const rows: Row[] = n.verdicts.map((v) => {
+    const state = v.status === 'unmet' && v.severity !== 'warning' ? `unmet (${v.severity})` : v.status
+    return [v.id, v.status === 'met' ? `met: ${v.detail} (${v.evidence.join(', ')})` : `${state} ${needBody(v)}`]
+  })
+  return [`${indent}needs (${n.summary})`, ...(rows.length ? table(rows, `${indent}  `) : [])]
 }
 
 /** Label column padded to the widest label; a list continues under its first value. */

@@ -6,7 +6,8 @@ import { malformed, scan } from './oci-archive-scan.js'
 import { resolveDockerSave, resolveOciLayout } from './oci-resolve.js'
 import type { AttachmentInfo } from './oci-attachments.js'
 
-export { openBlob, readFileFromImage } from './oci-image-files.js'
+export { openBlob } from './oci-image-files.js'
+export { openImageTree, readFileFromImage, type ImageTree } from './image-tree.js'
 
 /** Where a blob's bytes are: `bytes` in memory, or `size` bytes at `offset` in the archive file. */
 export type OciBlob = { digest: string; size: number; offset?: number; bytes?: Buffer; /** first 4 bytes, to sniff compression */ magic: Buffer }

@@ -2,6 +2,7 @@
 // `kind` so engines and renderers walk them with an exhaustive handler map.
 import type { Platform } from '../spec/platform.js'
 import type { SbomFormat, Secret } from '../spec/service-spec.js'
+import type { NeedId } from '../spec/needs-options.js'
 
 export interface GoPlan {
   /** The Go version asked for (by the spec or the module's go.mod/go.work), or null for "whatever the host/builder has". */
@@ -131,6 +132,16 @@ export interface PlanNote {
   readonly text: string
 }
 
+/** How a build treats the runtime needs it reads from the binary (see plan/needs-check.ts). */
+export interface NeedsPolicy {
+  /** Unmet warnings fail the build. */
+  readonly strict: boolean
+  /** Needs not to check: reported as ignored, never a warning. */
+  readonly ignore: readonly NeedId[]
+  /** Needs the user turned the files off for (caCertificates(false)): not met automatically on a static base. */
+  readonly declined: readonly NeedId[]
+}
+
 export interface BuildPlan {
   readonly schema: 'gostatic.plan/v1'
   readonly service: string
@@ -140,6 +151,7 @@ export interface BuildPlan {
   readonly steps: readonly Step[]
   readonly runtime: RuntimePlan
   readonly secrets: readonly Secret[]
+  readonly needs: NeedsPolicy
   readonly warnings: readonly string[]
   readonly notes: readonly PlanNote[]
   /** What the build attests: SBOM formats per platform image (none when empty). */

@@ -48,6 +48,7 @@ export function plan(input: ServiceSpec | unknown, facts: ModuleFacts | null = n
     steps,
     runtime: runtimePlan(spec),
     secrets: spec.secrets,
+    needs: { ...spec.needs, declined: spec.caCertificates === false ? ['ca-roots'] : [] },
     warnings: warnings(spec, targets, module),
     notes: [goVersionNote(go, module), ...planNotes(spec, tags)],
     supplyChain: { sbom: sbomFormats(spec.sbom) },

@@ -9,6 +9,7 @@ export { CA_BUNDLE_PATH }
 
 export const ZONEINFO_PATH = '/usr/share/zoneinfo'
 export const NONROOT_UID = 65532
+export const NSSWITCH_CONF = 'hosts: files dns\n'
 const PATH_ENV = 'PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin'
 
 export function runtimeBase(spec: ServiceSpec): RuntimeBase {
@@ -38,8 +39,8 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
   const files: RuntimeFile[] = []
   if (base.kind !== 'image') {
     files.push(text('/etc/passwd', passwd(uid, gid)), text('/etc/group', group(gid)))
-    files.push(text('/etc/nsswitch.conf', 'hosts: files dns\n'))
-    files.push({ kind: 'dir', path: '/tmp', mode: 0o1777, uid: 0, gid: 0 })
+    files.push(text('/etc/nsswitch.conf', NSSWITCH_CONF))
+    files.push(tmpDir('/tmp'))
     if (uid !== 0) files.push({ kind: 'dir', path: homeOf(uid), mode: 0o700, uid, gid })
   }
   const ca = caSource(spec)
@@ -103,6 +104,12 @@ function group(gid: number): string {
   return lines.join('\n') + '\n'
 }
 
-function text(path: string, content: string): RuntimeFile {
+/** A root-owned 0644 text file. */
+export function text(path: string, content: string): RuntimeFile {
   return { kind: 'text', path, mode: 0o644, uid: 0, gid: 0, content }
+}
+
+/** A world-writable, sticky directory, as /tmp is. */
+export function tmpDir(path: string): RuntimeFile {
+  return { kind: 'dir', path, mode: 0o1777, uid: 0, gid: 0 }
 }

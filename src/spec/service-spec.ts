@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import * as f from './fields.js'
 import { specRules } from './spec-rules.js'
+import { NeedsOptionsSchema } from './needs-options.js'
 
 const { strict } = f
 const MODE_RULE = 'mode is a permission number from 0 to 0o7777, e.g. 0o644'
@@ -100,6 +101,7 @@ export const ServiceSpecSchema = strict({
   files: z.array(ExtraFileSchema).default([]),
   include: z.array(f.nonEmpty('include patterns')).default([]),
   exclude: z.array(f.nonEmpty('exclude patterns')).default([]),
+  needs: NeedsOptionsSchema.default({ strict: false, ignore: [] }),
   /** SBOM formats written for each platform image, or false for none. */
   sbom: z.union([z.literal(false), SbomFormatSchema, z.array(SbomFormatSchema).min(1, { error: 'give at least one SBOM format, or false for none' })], {
     error: `sbom is false, a format (${SBOM_FORMATS.join(', ')}) or a non-empty list of them`,

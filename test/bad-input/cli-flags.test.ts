@@ -31,6 +31,7 @@ const cases: Case[] = [
   { name: "--tags ','", args: () => ['plan', hello, '--tags', ','], code: C, names: "--tags ','", allowed: 'Go build tags' },
   { name: "--timezones ''", args: () => ['plan', hello, '--timezones', ''], code: C, names: '--timezones is empty', allowed: "or 'all'" },
   { name: "--concurrency ''", args: (d) => ['build', hello, '--out', d.out, '--concurrency', ''], code: C, names: '--concurrency is empty', allowed: 'a whole number from 1 up' },
+  { name: "sbom --out ''", args: () => ['sbom', hello, '--out', ''], code: C, names: '--out is empty', allowed: 'the path of the SBOM file to write' },
   // Repeated single-value flags: they used to be joined with a comma.
   { name: '--go given twice', args: () => ['plan', hello, '--go', '1.23', '--go', '1.24'], code: C, names: '--go is given 2 times', allowed: 'give it once' },
   { name: '--out given twice', args: (d) => ['build', hello, '--out', d.out, '--out', join(d.root, 'other.tar')], code: C, names: '--out is given 2 times', allowed: 'give it once' },

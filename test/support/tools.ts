@@ -22,3 +22,21 @@ export function missing(...names: string[]): string | false {
   console.warn(`skipping: ${msg}`)
   return msg
 }
+
+/** The oldest toolchain the module proxy serves (golang.org/toolchain starts at Go 1.21). */
+export const OLD_GO = 'go1.21.13'
+
+/**
+ * `missing` for a Go toolchain that GOTOOLCHAIN downloads through the module
+ * proxy on first use (about 70 MB for go1.21.13, into the module cache).
+ */
+export function missingToolchain(name: string): string | false {
+  const skip = missing('go')
+  if (skip !== false) return skip
+  const r = spawnSync('go', ['version'], { env: { ...process.env, GOTOOLCHAIN: name, GOFLAGS: '' }, encoding: 'utf8', timeout: 300_000 })
+  if (r.status === 0 && r.stdout.includes(name)) return false
+  const msg = `GOTOOLCHAIN=${name} is not available: ${(r.stderr || r.error?.message || '').trim()}`
+  if (required) throw new Error(`${msg} (GOSTATIC_REQUIRE_TOOLS=1 requires it)`)
+  console.warn(`skipping: ${msg}`)
+  return msg
+}

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { doctor, GostaticError, KNOWN_CGO_MODULES, renderDoctorText, type DoctorReport } from '../../src/index.js'
 import { importChains } from '../../src/doctor/import-chain.js'
-import { knownCgoModule } from '../../src/doctor/replacements.js'
+import { knownCgoModule } from '../../src/plan/known-cgo-modules.js'
 import { TOPIC_RULES, type TopicContext } from '../../src/doctor/meaning-changes.js'
 import { GoListPackageSchema, type GoListPackage } from '../../src/doctor/go-list.js'
 import { upxPlatformRule } from '../../src/spec/upx-platforms.js'

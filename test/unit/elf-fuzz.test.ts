@@ -1,8 +1,9 @@
-// Property: whatever bytes arrive, readElf and readGoBuildInfo either return
-// a (JSON-serialisable) value or throw GostaticError(ELF_MALFORMED) — never a
-// RangeError, TypeError or hang. Seeds are small valid ELF files: synthetic
-// ones in all four class/endian combinations that carry PT_INTERP, DT_NEEDED,
-// sections and Go build info, and a real program from gcc.
+// Property: whatever bytes arrive, readElf, readGoBuildInfo and
+// readGoFuncTable either return a (JSON-serialisable) value or throw
+// GostaticError(ELF_MALFORMED) — never a RangeError, TypeError or hang. Seeds
+// are valid ELF files: synthetic ones in all four class/endian combinations
+// that carry PT_INTERP, DT_NEEDED, sections, Go build info and a Go function
+// table, a real program from gcc, and a real stripped Go program.
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -13,6 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ErrorCode, GostaticError } from '../../src/errors.js'
 import { readElf } from '../../src/inspect/elf-reader.js'
 import { readGoBuildInfo } from '../../src/inspect/go-buildinfo.js'
+import { parseElf } from '../../src/inspect/elf-headers.js'
+import { readGoFuncTable } from '../../src/inspect/go-pclntab.js'
 import { missing } from '../support/tools.js'
 
 const NUM_RUNS = 10_000
@@ -37,7 +40,7 @@ function synthElf(is64: boolean, little: boolean): Uint8Array {
   const ehsize = is64 ? 64 : 52
   const phentsize = is64 ? 56 : 32
   const shentsize = is64 ? 64 : 40
-  const phnum = 4
+  const phnum = 5
   const base = 0x400000
   end = ehsize + phnum * phentsize
 
@@ -59,7 +62,9 @@ function synthElf(is64: boolean, little: boolean): Uint8Array {
   const uvarint = (n: number): number[] => (n < 0x80 ? [n] : [(n & 0x7f) | 0x80, ...uvarint(n >> 7)])
   const buildinfo = put(new Uint8Array([...header, ...uvarint(vers.length), ...vers, ...uvarint(mod.length), ...mod]), 16)
   const buildinfoSize = end - buildinfo
-  const names = ['', '.interp', '.dynstr', '.dynamic', '.go.buildinfo', '.symtab', '.debug_info', '.shstrtab']
+  const pclntab = put(synthPclntab(is64, little), 8)
+  const pclntabSize = end - pclntab
+  const names = ['', '.interp', '.dynstr', '.dynamic', '.go.buildinfo', '.symtab', '.debug_info', '.shstrtab', '.gopclntab']
   const strtab = put(enc.encode(names.join('\0') + '\0'))
   const nameOff = names.map((_, i) => names.slice(0, i).reduce((n, s) => n + s.length + 1, 0))
   const strtabSize = end - strtab
@@ -74,6 +79,7 @@ function synthElf(is64: boolean, little: boolean): Uint8Array {
     [5, 2, strtab, 0, 7],
     [6, 1, strtab, 0, 0],
     [7, 3, strtab, strtabSize, 0],
+    [8, 1, pclntab, pclntabSize, 0],
   ]
   end = shoff + sections.length * shentsize
   sections.forEach(([n, type, off, size, link], i) => {
@@ -103,6 +109,7 @@ function synthElf(is64: boolean, little: boolean): Uint8Array {
     [3, 4, interp, 18],
     [2, 6, dynamic, dynEntries.length * 2 * W],
     [1, 6, buildinfo, buildinfoSize],
+    [1, 4, pclntab, pclntabSize],
   ]
   phdrs.forEach(([type, flags, off, size], i) => {
     const p = ehsize + i * phentsize
@@ -117,6 +124,35 @@ function synthElf(is64: boolean, little: boolean): Uint8Array {
   return buf.slice(0, end)
 }
 
+/** A Go 1.20 function table: two functions, one more name that was only inlined. */
+function synthPclntab(is64: boolean, little: boolean): Uint8Array {
+  const W = is64 ? 8 : 4
+  const enc = new TextEncoder()
+  const nametab = enc.encode('main.main\0fmt.Println\0runtime.inlined\0')
+  const header = 8 + 8 * W
+  const cu = header + nametab.length
+  const file = cu + 4
+  const pc = file + 8
+  const fn = pc + 4
+  // functab: (entry, record) pairs and an end entry, then the two records.
+  const functab = [0, 20, 0x10, 28, 0x20]
+  const records = [[0, 0], [0x10, 10]]
+  const buf = new Uint8Array(fn + functab.length * 4 + records.length * 8)
+  const v = new DataView(buf.buffer)
+  v.setUint32(0, 0xfffffff1, little)
+  buf.set([0, 0, 1, W], 4)
+  const words = [2, 1, 0, header, cu, file, pc, fn]
+  words.forEach((x, i) => (is64 ? v.setBigUint64(8 + i * 8, BigInt(x), little) : v.setUint32(8 + i * 4, x, little)))
+  buf.set(nametab, header)
+  buf.set(enc.encode('x.go\0'), file)
+  functab.forEach((x, i) => v.setUint32(fn + i * 4, x, little))
+  records.forEach(([entry, name], i) => {
+    v.setUint32(fn + 20 + i * 8, entry!, little)
+    v.setUint32(fn + 24 + i * 8, name!, little)
+  })
+  return buf
+}
+
 // ---- mutations --------------------------------------------------------------
 
 type Mutation =
@@ -126,18 +162,23 @@ type Mutation =
   | { kind: 'splice'; from: number; to: number; len: number }
   | { kind: 'append'; bytes: Uint8Array }
 
-// Most damage lands in the headers at the start and the section table at the end.
-const position = fc.oneof(
-  { arbitrary: fc.integer({ min: 0, max: 255 }), weight: 3 },
-  { arbitrary: fc.integer({ min: -400, max: -1 }), weight: 2 },
-  { arbitrary: fc.nat(), weight: 2 },
-)
+// Most damage lands in the headers at the start, the section table at the
+// end, and (in a large file) the 512 bytes after each hot spot.
+function positions(hot: readonly number[]): fc.Arbitrary<number> {
+  const near = hot.map((h) => ({ arbitrary: fc.integer({ min: h, max: h + 511 }), weight: 2 }))
+  return fc.oneof(
+    { arbitrary: fc.integer({ min: 0, max: 255 }), weight: 3 },
+    { arbitrary: fc.integer({ min: -400, max: -1 }), weight: 2 },
+    { arbitrary: fc.nat(), weight: 2 },
+    ...near,
+  )
+}
 const interesting = fc.oneof(
   fc.constantFrom(0n, 1n, 2n, 0x7fn, 0x80n, 0xffn, 0xffffn, 0x7fffffffn, 0xffffffffn, 2n ** 53n, 2n ** 63n, 2n ** 64n - 1n),
   fc.bigInt({ min: 0n, max: 4096n }),
   fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
 )
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+const mutations = (position: fc.Arbitrary<number>): fc.Arbitrary<Mutation> => fc.oneof(
   fc.record({ kind: fc.constant('byte' as const), at: position, value: fc.integer({ min: 0, max: 255 }) }),
   fc.record({
     kind: fc.constant('field' as const),
@@ -171,7 +212,10 @@ function mutate(seed: Uint8Array, mutations: Mutation[]): Uint8Array {
       const at = idx(m.to)
       b.set(chunk.subarray(0, Math.max(0, b.length - at)), at)
     } else {
-      b = new Uint8Array([...b, ...m.bytes])
+      const grown = new Uint8Array(b.length + m.bytes.length)
+      grown.set(b)
+      grown.set(m.bytes, b.length)
+      b = grown
     }
   }
   return b
@@ -186,12 +230,14 @@ function onlyMalformed(fn: () => unknown): void {
   }
 }
 
-function checkSeeds(seeds: Uint8Array[]): void {
+function checkSeeds(seeds: Uint8Array[], hot: readonly number[] = []): void {
+  const mutation = mutations(positions(hot))
   fc.assert(
     fc.property(fc.nat({ max: seeds.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }), (which, ms) => {
       const bytes = mutate(seeds[which]!, ms)
       onlyMalformed(() => readElf(bytes))
       onlyMalformed(() => readGoBuildInfo(bytes))
+      onlyMalformed(() => readGoFuncTable(bytes))
     }),
     { numRuns: NUM_RUNS },
   )
@@ -224,9 +270,15 @@ describe('mutated ELF files', () => {
       deps: [{ path: 'ex.com/d', replace: { path: '../d' } }],
       settings: { CGO_ENABLED: '0', '-ldflags': '-s -w' },
     })
+    const funcs = { format: 'go1.20', functions: ['main.main', 'fmt.Println'], names: ['main.main', 'fmt.Println', 'runtime.inlined'] }
+    expect(readGoFuncTable(bytes)).toMatchObject({ ...funcs, location: 'section .gopclntab', ptrSize: is64 ? 8 : 4 })
+    // Without section headers the table is found by scanning the read-only segment.
+    const noShdrs = new Uint8Array(bytes)
+    noShdrs.fill(0, is64 ? 40 : 32, is64 ? 48 : 36)
+    expect(readGoFuncTable(noShdrs)).toMatchObject({ ...funcs, location: expect.stringMatching(/program header 4/) })
   })
 
-  it(`readElf and readGoBuildInfo only ever throw ELF_MALFORMED (${NUM_RUNS} synthetic mutants)`, () => {
+  it(`readElf, readGoBuildInfo and readGoFuncTable only ever throw ELF_MALFORMED (${NUM_RUNS} synthetic mutants)`, () => {
     checkSeeds(seeds)
   })
 })
@@ -244,8 +296,34 @@ describe.skipIf(missing('gcc'))('mutated gcc output', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  it(`readElf and readGoBuildInfo only ever throw ELF_MALFORMED (${NUM_RUNS} mutants of a gcc program)`, () => {
+  it(`readElf, readGoBuildInfo and readGoFuncTable only ever throw ELF_MALFORMED (${NUM_RUNS} mutants of a gcc program)`, () => {
     expect(readElf(seed).needed.length).toBeGreaterThan(0)
     checkSeeds([seed])
+  })
+})
+
+describe.skipIf(missing('go'))('mutated Go program', () => {
+  let seed: Uint8Array
+  let hot: number[]
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'gostatic-fuzz-go-'))
+    await writeFile(join(dir, 'go.mod'), 'module example.com/fuzz\n\ngo 1.21\n')
+    await writeFile(join(dir, 'main.go'), 'package main\n\nfunc main() { println("hi") }\n')
+    const env = { ...process.env, GOTOOLCHAIN: 'local', GOWORK: 'off', GOFLAGS: '', GOPROXY: 'off', CGO_ENABLED: '0', GOARCH: '386' }
+    await promisify(execFile)('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', 'hello', '.'], { cwd: dir, env })
+    seed = new Uint8Array(await readFile(join(dir, 'hello')))
+    // The function table's header, name table and functab: where a reader of it can go wrong.
+    const sec = parseElf(seed).sections.find((s) => s.name === '.gopclntab')!
+    const word = (i: number): number => new DataView(seed.buffer, seed.byteOffset).getUint32(sec.offset + 8 + 4 * i, true)
+    hot = [sec.offset, sec.offset + word(3), sec.offset + word(4) - 256, sec.offset + word(7)]
+  })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it(`readElf, readGoBuildInfo and readGoFuncTable only ever throw ELF_MALFORMED (${NUM_RUNS} mutants of a stripped Go program)`, () => {
+    expect(readGoFuncTable(seed)?.functions).toContain('main.main')
+    checkSeeds([seed], hot)
   })
 })

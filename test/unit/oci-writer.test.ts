@@ -7,7 +7,7 @@ import * as tar from 'tar-stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildLayer, type LayerEntry } from '../../src/oci/layer.js'
 import { writeOciArchive, type OciImageInput } from '../../src/oci/oci-writer.js'
-import { readFileFromImage, readOciArchive } from '../../src/oci/oci-reader.js'
+import { openImageTree, readFileFromImage, readOciArchive } from '../../src/oci/oci-reader.js'
 
 const amd64 = { os: 'linux', architecture: 'amd64' }
 const arm64 = { os: 'linux', architecture: 'arm64', variant: 'v8' }
@@ -186,6 +186,26 @@ describe('OCI archive', () => {
     expect(await readFileFromImage(archive, amd64, '/etc/passwd')).toBeNull()
     expect(Buffer.from((await readFileFromImage(archive, amd64, '/etc/group'))!).toString()).toBe('root:x:0:\n')
     expect(await readFileFromImage(archive, arm64, '/etc/group')).toBeNull()
+  })
+
+  it('lists the file set after all layers, with modes, owners, symlinks and passwd text', async () => {
+    const wipeTmp = await buildLayer([{ path: '/.wh.tmp', type: 'file', mode: 0o644, content: Buffer.alloc(0) }], { mtime: 0 })
+    const layers = [...(await image()).layers, wipeTmp]
+    const out = await writeOciArchive(join(dir, 'list.tar'), [{ platform: amd64, layers, config }])
+    const tree = await openImageTree(await readOciArchive(out.path), amd64)
+    const files = await tree.files()
+    // The writer adds parent directories (0755, root); the rest is what the layers hold, /tmp whited out.
+    const parents = [...files.entries].filter(([k, e]) => e.type === 'dir' && k !== 'home/nonroot')
+    expect(parents.map(([k, e]) => [k, e.mode, e.uid])).toEqual(parents.map(([k]) => [k, 0o755, 0]))
+    expect(files.entries.has('tmp')).toBe(false)
+    expect(Object.fromEntries([...files.entries].filter(([k, e]) => e.type !== 'dir' || k === 'home/nonroot'))).toEqual({
+      'etc/passwd': { type: 'file', mode: 0o644, uid: 0, gid: 0, size: baseEntries[0]!.content!.length },
+      'home/nonroot': { type: 'dir', mode: 0o700, uid: 65532, gid: 65532, size: 0 },
+      'app/hello': { type: 'file', mode: 0o755, uid: 0, gid: 0, size: appBytes.length },
+      'usr/local/bin/hello': { type: 'symlink', mode: 0o777, uid: 0, gid: 0, size: 0, link: '../../../app/hello' },
+    })
+    expect(files.texts).toEqual(new Map([['/etc/passwd', Buffer.from(baseEntries[0]!.content!).toString()]]))
+    expect(Buffer.from((await tree.read('/usr/local/bin/hello'))!).equals(appBytes)).toBe(true)
   })
 
   it('writes an image index listing both platforms for a two-platform image', async () => {

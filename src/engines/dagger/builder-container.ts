@@ -1,15 +1,17 @@
 // BuildPlan → the builder stage as Dagger containers. Translation only: the
 // env, args and builder tools come from the plan, the shell text from the
-// same module the Dockerfile renderer uses.
-import type { Client, Container, Directory } from '@dagger.io/dagger'
-import type { BuildPlan, Step, TargetPlan } from '../../plan/build-plan.js'
+// same module the Dockerfile renderer uses. The plan's steps add module
+// files, the download and the sources (dagger-steps.ts); this is what they
+// start from.
+import type { Client, Container } from '@dagger.io/dagger'
+import type { BuildPlan, TargetPlan } from '../../plan/build-plan.js'
 import { installLine } from '../../render/builder-shell.js'
 import { secretValue } from '../secret-value.js'
 
 export const OUT = '/out'
 
-/** The builder with module cache, build cache, secrets and sources in place, before any target is built. */
-export function preparedBuilder(dag: Client, plan: BuildPlan, source: Directory, env: NodeJS.ProcessEnv, cacheKey = 'gostatic'): Container {
+/** The builder image with module and build caches, the plan's tools, secrets and module-wide env, working in /src. */
+export function builderBase(dag: Client, plan: BuildPlan, env: NodeJS.ProcessEnv, cacheKey = 'gostatic'): Container {
   const ver = plan.go.version ?? 'default'
   let c = dag
     .container()
@@ -22,18 +24,10 @@ export function preparedBuilder(dag: Client, plan: BuildPlan, source: Directory,
     const secret = dag.setSecret(`gostatic-${plan.service}-${s.id}`, secretValue(s.id, s.from, env))
     c = 'env' in s.as ? c.withSecretVariable(s.as.env, secret) : c.withMountedSecret(s.as.file, secret)
   }
-  c = c.withWorkdir('/src')
-  const byKind = <K extends Step['kind']>(k: K) => plan.steps.find((s): s is Extract<Step, { kind: K }> => s.kind === k)
-  const modFiles = byKind('copy-module-files')
-  if (modFiles) c = c.withDirectory('/src', source, { include: [...modFiles.files, ...modFiles.optional] })
-  // Module-level env (GOFLAGS, GOPRIVATE) applies to the download as to the build.
-  const t0 = plan.targets[0]!
-  for (const [k, v] of Object.entries(t0.env)) if (k !== 'GOOS' && k !== 'GOARCH' && k !== 'GOARM') c = c.withEnvVariable(k, v)
-  const dl = byKind('mod-download')
-  if (dl) c = c.withExec(['go', ...dl.args])
-  const src = byKind('copy-sources')
-  if (src) c = c.withDirectory('/src', source, { ...(src.include.length ? { include: [...(modFiles ? [...modFiles.files, ...modFiles.optional] : []), ...src.include] } : {}), exclude: [...src.exclude] })
-  return c
+  // The plan's module-wide env (GOFLAGS, GOPRIVATE) applies to the download
+  // as to the build; each target adds its own GOOS/GOARCH.
+  for (const [k, v] of Object.entries(plan.go.moduleEnv)) c = c.withEnvVariable(k, v)
+  return c.withWorkdir('/src')
 }
 
 /** The builder after `go build` for one target; the binary is at outPath(t). */

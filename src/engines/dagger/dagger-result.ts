@@ -8,8 +8,26 @@ import type { BuiltLayer } from '../../oci/layer.js'
 import { readOciArchive, openBlob } from '../../oci/oci-reader.js'
 import { imageResult } from '../image-result.js'
 import { imageAnnotations, upxVerdict } from '../annotations.js'
-import type { DaggerTarget } from './dagger-engine.js'
+import type { Container } from '@dagger.io/dagger'
+import type { Platform } from '../../spec/platform.js'
+import type { VerifiedBinary } from '../../verify/verify-binary.js'
+import type { ResolvedBase } from '../annotations.js'
 import type { AttestContext, EngineAttestFacts } from '../attest-context.js'
+
+/** One built, verified platform, ready to go into the result. */
+export interface DaggerTarget {
+  readonly platform: Platform
+  readonly verified: VerifiedBinary
+  readonly sizes: TargetReport['sizes']
+  readonly strip: TargetReport['strip']
+  readonly upx: 'packed' | 'kept-unpacked' | null
+  /** The binary as it goes into the image (packed when UPX ran). */
+  readonly binary: Buffer
+  /** The image base as resolved by the engine; null on bases gostatic makes. */
+  readonly base: ResolvedBase | null
+  /** The runtime container; valid while the Dagger session that made it lives. */
+  readonly container: Container
+}
 
 export interface DaggerResultInput {
   plan: BuildPlan

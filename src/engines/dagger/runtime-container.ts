@@ -7,12 +7,16 @@ import { NetworkProtocol, type Client, type Container, type File, type Platform 
 import type { BuildPlan, TargetPlan } from '../../plan/build-plan.js'
 import { buildLayer } from '../../oci/layer.js'
 import { writeOciArchive } from '../../oci/oci-writer.js'
-import { materialize } from '../runtime-files.js'
+import { materialize, type MaterializeContext } from '../runtime-files.js'
 
 /** Writes the plan's runtime files as a one-layer image per platform, for Container.import_; null when there are none. */
-export async function filesArchive(plan: BuildPlan, t: TargetPlan, ctx: { sourceDir: string; goroot: string; epoch: number; tmp: string }): Promise<string | null> {
+export async function filesArchive(
+  plan: BuildPlan,
+  t: TargetPlan,
+  ctx: MaterializeContext & { readonly epoch: number; readonly tmp: string },
+): Promise<string | null> {
   if (plan.runtime.files.length === 0) return null
-  const layer = await buildLayer(await materialize(plan.runtime.files, { sourceDir: ctx.sourceDir, goroot: ctx.goroot }), { mtime: ctx.epoch })
+  const layer = await buildLayer(await materialize(plan.runtime.files, ctx), { mtime: ctx.epoch })
   const path = join(ctx.tmp, `base-${t.output.replace(/\//g, '-')}.tar`)
   await writeOciArchive(path, [{ platform: { os: t.os, architecture: t.architecture, ...(t.variant ? { variant: t.variant } : {}) }, layers: [layer], config: {} }], { sourceDateEpoch: ctx.epoch })
   return path

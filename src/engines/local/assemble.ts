@@ -1,6 +1,7 @@
 // Builds the runtime layers: one for the base files (shared by every platform
 // and service with the same base), one for the binary and the user's files.
 import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { BuiltImage } from '../build-result.js'
 import type { LocalContext } from './local-engine.js'
 import { cachedLayer } from '../../oci/layer-cache.js'
@@ -10,7 +11,7 @@ import { imageAnnotations, upxVerdict } from '../annotations.js'
 
 export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   const r = c.plan.runtime
-  const ctx = { sourceDir: c.sourceDir, goroot: c.go.goroot }
+  const ctx = { sourceDir: c.sourceDir, zoneinfoZip: async () => join(c.go.goroot, 'lib', 'time', 'zoneinfo.zip') }
   const baseFiles = r.files.filter((f) => f.kind !== 'host-file')
   const userFiles = r.files.filter((f) => f.kind === 'host-file')
   const base = baseFiles.length ? await cachedLayer(await materialize(baseFiles, ctx), c.epoch, c.cacheDir) : undefined

@@ -1,6 +1,8 @@
-// Well-known cgo packages and the pure-Go packages people replace them with.
+// Well-known cgo modules and the pure-Go modules people replace them with.
 // Deliberately short: an entry is here only when the replacement is widely
 // used for the same job. None is a drop-in; each note says what changes.
+// doctor audits sources with it; the runtime-needs rules refuse a binary
+// that links one of the stubs.
 
 export interface KnownCgoModule {
   /** Module path; matches the module's packages too. */

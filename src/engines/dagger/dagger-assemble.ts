@@ -1,0 +1,108 @@
+// The assemble-runtime step on Dagger: one runtime container per verified
+// target, exported together as one OCI archive and read back as the result.
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { ImageLayerCompression, type Client } from '@dagger.io/dagger'
+import { ErrorCode, GostaticError } from '../../errors.js'
+import type { BuildPlan, TargetPlan } from '../../plan/build-plan.js'
+import type { BuildResult } from '../build-result.js'
+import type { ResolvedBase } from '../annotations.js'
+import { outPath } from './builder-container.js'
+import { baseContainer, daggerPlatform, filesArchive, runtimeContainer } from './runtime-container.js'
+import { daggerResult, type DaggerTarget } from './dagger-result.js'
+import type { DaggerContext, DaggerTargetState } from './dagger-steps.js'
+
+export async function assembleRuntime(c: DaggerContext): Promise<BuildResult> {
+  const { dag, plan } = c
+  const zoneinfoZip = once(() => builderZoneinfo(c))
+  const targets: DaggerTarget[] = []
+  for (const t of c.targets.values()) {
+    const done = verifiedTarget(c, t)
+    const ctx = { sourceDir: c.sourceDir, zoneinfoZip, epoch: c.epoch, tmp: c.tmp }
+    const files = await filesArchive(plan, t.target, ctx)
+    const base = baseContainer(dag, plan, t.target, files ? dag.host().file(files) : null)
+    const container = runtimeContainer(plan, base, done.container.file(outPath(t.target)))
+    const sizes = {
+      built: done.built,
+      stripped: t.strip === 'stripped' ? (t.unpacked ?? done.binary).length : null,
+      packed: t.upx === 'packed' ? done.binary.length : null,
+      final: done.binary.length,
+    }
+    targets.push({
+      platform: t.target.platform,
+      verified: done.verified,
+      sizes,
+      strip: t.strip,
+      upx: t.upx,
+      binary: done.binary,
+      base: await resolvedBase(dag, plan, t.target),
+      container,
+    })
+  }
+  const archive = join(c.tmp, 'image.tar')
+  const [first, ...rest] = targets.map((t) => t.container)
+  if (!first) throw new GostaticError(ErrorCode.UNSUPPORTED, `the plan for ${plan.service} has no target to assemble`)
+  await first.export(archive, { platformVariants: rest, forcedCompression: ImageLayerCompression.Gzip })
+  // The provenance names the builder image by digest; the engine knows what its reference resolved to.
+  const builderRef = await dag.container().from(plan.go.builderImage).imageRef()
+  const builder = { name: plan.go.builderImage, digest: digestOf(builderRef) }
+  const { registryAuth, dockerConfig, signal } = c.opts
+  return daggerResult({
+    plan,
+    archive,
+    targets,
+    epoch: c.epoch,
+    env: c.env,
+    warnings: c.warnings,
+    cacheDir: c.opts.cacheDir ?? null,
+    ms: Math.round(performance.now() - c.startedAt),
+    keepContainers: c.opts.dag !== undefined,
+    ...(c.opts.attest ? { attest: c.opts.attest } : {}),
+    engineFacts: { builder },
+    registry: {
+      env: c.env,
+      ...(registryAuth ? { registryAuth } : {}),
+      ...(dockerConfig ? { dockerConfig } : {}),
+      ...(signal ? { signal } : {}),
+    },
+  })
+}
+
+/** A target's state once it is built and verified; verification is not optional, so an unverified target stops here. */
+function verifiedTarget(c: DaggerContext, t: DaggerTargetState) {
+  const { container, binary, built, verified } = t
+  const which = `the plan for ${c.plan.service} assembles ${t.target.platform}`
+  if (container === null || binary === null || built === null)
+    throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} without building it`)
+  if (verified === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its verify-static step`)
+  return { container, binary, built, verified }
+}
+
+/** Zone files come from the builder's Go, as the local engine takes them from the host's. */
+async function builderZoneinfo(c: DaggerContext): Promise<string> {
+  const goroot = (await c.builder.withExec(['go', 'env', 'GOROOT']).stdout()).trim()
+  const dir = join(c.tmp, 'goroot', 'lib', 'time')
+  await mkdir(dir, { recursive: true })
+  return c.builder.file(`${goroot}/lib/time/zoneinfo.zip`).export(join(dir, 'zoneinfo.zip'))
+}
+
+/**
+ * What an image base's reference resolved to in the engine (the index digest
+ * for a multi-platform base, as the OCI annotation asks).
+ */
+async function resolvedBase(dag: Client, plan: BuildPlan, t: TargetPlan): Promise<ResolvedBase | null> {
+  const b = plan.runtime.base
+  if (b.kind !== 'image') return null
+  const ref = await dag.container({ platform: daggerPlatform(t) }).from(b.ref).imageRef()
+  return { name: b.ref, digest: digestOf(ref) }
+}
+
+function digestOf(ref: string): string {
+  return ref.slice(ref.lastIndexOf('@') + 1)
+}
+
+/** `fn` run at most once, on first call. */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined
+  return () => (p ??= fn())
+}

@@ -1,0 +1,162 @@
+// The plan's steps as Dagger calls, one handler per step kind, walked in plan
+// order like the local engine's. Dagger is lazy: a step that only extends the
+// container chain forces it (sync) so its time is the step's own, not the
+// next one's. Adding a kind to Step is a type error here until it is handled.
+import { join } from 'node:path'
+import type { Client, Container, Directory } from '@dagger.io/dagger'
+import { ErrorCode, GostaticError } from '../../errors.js'
+import type { BuildPlan, Step, StepKind, TargetPlan } from '../../plan/build-plan.js'
+import type { Platform } from '../../spec/platform.js'
+import { verifyBinary, type VerifiedBinary } from '../../verify/verify-binary.js'
+import type { EventSink } from '../events.js'
+import type { BuildResult, TargetReport } from '../build-result.js'
+import type { DaggerEngineOptions } from './dagger-engine.js'
+import { compiled, outPath } from './builder-container.js'
+import { daggerPlatform } from './runtime-container.js'
+import { bytesOf, stripInDagger, upxInDagger } from './target-steps.js'
+import { assembleRuntime } from './dagger-assemble.js'
+
+export interface DaggerTargetState {
+  readonly target: TargetPlan
+  /** The builder holding this target's binary at outPath(target), as the last step left it; null before go-build. */
+  container: Container | null
+  /** The binary as the last step left it, exported to the host. */
+  binary: Buffer | null
+  built: number | null
+  strip: TargetReport['strip']
+  /** The binary before UPX packed it (its build info is what verify-static reads). */
+  unpacked: Buffer | null
+  upx: 'packed' | 'kept-unpacked' | null
+  verified: VerifiedBinary | null
+}
+
+export interface DaggerContext {
+  readonly dag: Client
+  readonly plan: BuildPlan
+  readonly opts: DaggerEngineOptions
+  readonly env: NodeJS.ProcessEnv
+  readonly emit: EventSink
+  readonly tmp: string
+  readonly epoch: number
+  readonly sourceDir: string
+  readonly source: Directory
+  readonly startedAt: number
+  readonly warnings: string[]
+  readonly targets: ReadonlyMap<Platform, DaggerTargetState>
+  /** The shared builder as the module-file, download and source steps have left it. */
+  builder: Container
+  /** Files copy-module-files put in /src, kept when copy-sources copies only what it includes. */
+  moduleFiles: readonly string[]
+  result?: BuildResult
+}
+
+type StepOf<K extends StepKind> = Extract<Step, { kind: K }>
+type Handler<K extends StepKind> = (s: StepOf<K>, c: DaggerContext) => Promise<string | void>
+
+const handlers: { [K in StepKind]: Handler<K> } = {
+  'copy-module-files': async (s, c) => {
+    c.moduleFiles = [...s.files, ...s.optional]
+    c.builder = await c.builder.withDirectory('/src', c.source, { include: [...c.moduleFiles] }).sync()
+  },
+  'mod-download': async (s, c) => {
+    c.builder = await c.builder.withExec(['go', ...s.args]).sync()
+  },
+  'copy-sources': async (s, c) => {
+    const include = s.include.length ? { include: [...c.moduleFiles, ...s.include] } : {}
+    c.builder = await c.builder.withDirectory('/src', c.source, { ...include, exclude: [...s.exclude] }).sync()
+  },
+  'go-build': async (s, c) => {
+    const t = state(c, s.platform)
+    t.container = compiled(c.builder, t.target)
+    t.binary = await bytesOf(t.container.file(outPath(t.target)), hostPath(c, 'built', t))
+    t.built = t.binary.length
+    return `${t.built} bytes`
+  },
+  strip: async (s, c) => {
+    const t = state(c, s.platform)
+    const plan = planned(t, 'strip', t.target.strip)
+    const { binary: before, container } = builtBinary(t, 'strip')
+    const out = outPath(t.target)
+    const r = await stripInDagger(container, plan, out, before, what(c, s.platform), hostPath(c, 'stripped', t))
+    t.container = r.container
+    t.strip = r.kind
+    if (r.kind === 'skipped') {
+      warn(c, r.warning, s.platform)
+      return 'skipped'
+    }
+    t.binary = r.after
+    return `${before.length} → ${r.after.length} bytes with ${r.tool}`
+  },
+  upx: async (s, c) => {
+    const t = state(c, s.platform)
+    const plan = planned(t, 'upx', t.target.upx.kind === 'pack' ? t.target.upx : null)
+    const { binary: unpacked, container } = builtBinary(t, 'upx')
+    t.unpacked = unpacked
+    // The packed binary hides its build info: check the unpacked one before spending a pack on it.
+    verifyBinary(unpacked, t.target.verify, what(c, s.platform), c.plan.runtime.binaryPath)
+    const canRun = (await c.dag.defaultPlatform()) === daggerPlatform(t.target)
+    const r = await upxInDagger(container, plan, outPath(t.target), what(c, s.platform), canRun)
+    t.container = r.container
+    t.upx = r.kind
+    if (r.kind === 'kept-unpacked') {
+      warn(c, r.reason, s.platform)
+      return 'kept unpacked'
+    }
+    t.binary = await bytesOf(r.container.file(outPath(t.target)), hostPath(c, 'packed', t))
+    return `${unpacked.length} → ${t.binary.length} bytes`
+  },
+  'verify-static': async (s, c) => {
+    const t = state(c, s.platform)
+    const final = builtBinary(t, 'verify-static').binary
+    const check = (b: Buffer) => verifyBinary(b, t.target.verify, what(c, s.platform), c.plan.runtime.binaryPath)
+    let verified: VerifiedBinary
+    if (t.upx === 'packed' && t.unpacked) {
+      const v = check(t.unpacked)
+      verified = { ...v, elf: { ...v.elf, upx: true } }
+    } else verified = check(final)
+    t.verified = verified
+    return `static ${verified.elf.machine}, ${verified.buildInfo.goVersion}`
+  },
+  'assemble-runtime': async (_s, c) => {
+    c.result = await assembleRuntime(c)
+  },
+}
+
+/** Runs one step; `kind` is passed apart from the step so the handler's type follows it without a cast. */
+export function runStep<K extends StepKind>(kind: K, step: StepOf<K>, c: DaggerContext): Promise<string | void> {
+  return handlers[kind](step, c)
+}
+
+/** "hello (linux/arm64)" for a platform's step, the service for the others. */
+export function what(c: DaggerContext, platform: Platform | undefined): string {
+  return platform ? `${c.plan.service} (${platform})` : c.plan.service
+}
+
+function state(c: DaggerContext, p: Platform): DaggerTargetState {
+  const t = c.targets.get(p)
+  if (!t) throw new GostaticError(ErrorCode.UNSUPPORTED, `the plan for ${c.plan.service} has steps for ${p}, no target`)
+  return t
+}
+
+/** The binary and the builder holding it, once the target's go-build step ran. */
+function builtBinary(t: DaggerTargetState, step: StepKind): { binary: Buffer; container: Container } {
+  if (t.binary === null || t.container === null)
+    throw new GostaticError(ErrorCode.UNSUPPORTED, `the plan runs ${step} for ${t.target.platform} before go-build`)
+  return { binary: t.binary, container: t.container }
+}
+
+/** A step's settings from its target, which a plan made by plan() always has. */
+function planned<T>(t: DaggerTargetState, step: StepKind, settings: T | null): T {
+  if (settings === null)
+    throw new GostaticError(ErrorCode.UNSUPPORTED, `the plan has a ${step} step for ${t.target.platform}, no settings`)
+  return settings
+}
+
+function hostPath(c: DaggerContext, stage: string, t: DaggerTargetState): string {
+  return join(c.tmp, stage, t.target.output)
+}
+
+function warn(c: DaggerContext, message: string, platform: Platform): void {
+  c.warnings.push(message)
+  c.emit({ kind: 'warning', service: c.plan.service, platform, message })
+}

@@ -1,0 +1,144 @@
+// An image's file tree, replayed from its layers the way a container runtime
+// applies them (whiteouts, opaque directories, hard links, symlinks), without
+// unpacking anything to disk: one pass over the layers lists every path, and
+// a file's bytes are read back from the layer that last wrote it.
+import { posix } from 'node:path'
+import type * as tar from 'tar-stream'
+import { GostaticError } from '../errors.js'
+import { NEEDS_TEXT_FILES, fileSet } from '../plan/image-files.js'
+import type { ImageEntry, ImageEntryType, ImageFileSet } from '../plan/image-files.js'
+import { resolveImagePath } from '../util/image-path.js'
+import { normalizeName, openLayerTar, tarEntries } from './oci-image-files.js'
+import type { OciArchive, OciArchiveImage } from './oci-reader.js'
+import type { OciPlatform } from './oci-types.js'
+
+type Node = {
+  type: tar.Header['type']
+  linkname: string | undefined
+  mode: number
+  uid: number
+  gid: number
+  size: number
+  layer: number
+  ordinal: number
+}
+
+export interface ImageTree {
+  /** The regular file at `path` (symlinks followed inside the image), or null. */
+  read(path: string): Promise<Uint8Array | null>
+  /** Every path with its type, mode and owner, and the text of `texts` (default: what the needs check reads). */
+  files(texts?: readonly string[]): Promise<ImageFileSet>
+}
+
+/** Replays the layers of the archive's image for `platform` once; reads and listings then share it. */
+export async function openImageTree(archive: OciArchive, platform: OciPlatform): Promise<ImageTree> {
+  const image = findImage(archive, platform)
+  const fs = new Map<string, Node>()
+  for (const [i, layer] of image.layers.entries()) await applyLayer(fs, archive, layer.digest, i)
+  const fileNode = (path: string): Node | undefined => {
+    const key = resolvePath(fs, path)
+    const node = key === null ? undefined : fs.get(key)
+    return node?.type === 'file' || node?.type === 'contiguous-file' ? node : undefined
+  }
+  const read = async (path: string): Promise<Uint8Array | null> => {
+    const node = fileNode(path)
+    return node === undefined ? null : readEntry(archive, image.layers[node.layer]!.digest, node.ordinal)
+  }
+  return {
+    read,
+    files: async (texts = NEEDS_TEXT_FILES) => {
+      const rows = [...fs].map(([k, n]): [string, ImageEntry] => [k, entryOf(n)])
+      const loaded: [string, string][] = []
+      for (const path of texts) {
+        const bytes = await read(path)
+        if (bytes !== null) loaded.push([path, Buffer.from(bytes).toString('utf8')])
+      }
+      return fileSet(rows, loaded)
+    },
+  }
+}
+
+/**
+ * The file at `pathInImage` after applying the image's layers in order, or
+ * null when it doesn't exist or isn't a regular file. Symlinks (also in
+ * parent directories) are followed inside the image, never on the host.
+ */
+export async function readFileFromImage(archive: OciArchive, platform: OciPlatform, pathInImage: string): Promise<Uint8Array | null> {
+  return (await openImageTree(archive, platform)).read(pathInImage)
+}
+
+const TYPES: Partial<Record<NonNullable<tar.Header['type']>, ImageEntryType>> = {
+  file: 'file',
+  'contiguous-file': 'file',
+  directory: 'dir',
+  symlink: 'symlink',
+}
+
+function entryOf(n: Node): ImageEntry {
+  const e = { type: TYPES[n.type ?? 'file'] ?? 'other', mode: n.mode & 0o7777, uid: n.uid, gid: n.gid, size: n.size }
+  return n.type === 'symlink' && n.linkname !== undefined ? { ...e, link: n.linkname } : e
+}
+
+function findImage(archive: OciArchive, p: OciPlatform): OciArchiveImage {
+  const hit = archive.images.find(
+    (img) => img.platform.os === p.os && img.platform.architecture === p.architecture && (!p.variant || img.platform.variant === p.variant),
+  )
+  if (hit) return hit
+  const have = archive.images.map((i) => [i.platform.os, i.platform.architecture, i.platform.variant].filter(Boolean).join('/'))
+  const want = [p.os, p.architecture, p.variant].filter(Boolean).join('/')
+  throw new GostaticError('INPUT_NOT_FOUND', `${archive.path} has no image for ${want} (it has: ${have.join(', ') || 'none'})`)
+}
+
+async function applyLayer(fs: Map<string, Node>, archive: OciArchive, digest: string, layer: number): Promise<void> {
+  const added: [string, Node][] = []
+  const removed: string[] = []
+  let ordinal = 0
+  for await (const { name, header, body } of tarEntries(openLayerTar(archive, digest))) {
+    body.resume()
+    const here = ordinal++
+    const base = posix.basename(name)
+    const dir = posix.dirname(name) === '.' ? '' : posix.dirname(name)
+    if (base === '.wh..wh..opq') removed.push(`${dir}/`)
+    else if (base.startsWith('.wh.')) removed.push(dir ? `${dir}/${base.slice(4)}` : base.slice(4))
+    else if (name !== '') {
+      const { type, mode = 0, uid = 0, gid = 0, size = 0 } = header
+      added.push([name, { type, linkname: header.linkname ?? undefined, mode, uid, gid, size, layer, ordinal: here }])
+    }
+  }
+  // Whiteouts hide only what lower layers put there, so they go before this layer's own entries.
+  for (const r of removed) deleteTree(fs, r)
+  for (const [name, node] of added) {
+    if (node.type !== 'directory') deleteTree(fs, `${name}/`)
+    // A hard link names an earlier entry; what it reads is that entry's data.
+    const target = node.type === 'link' && node.linkname !== undefined ? fs.get(normalizeName(node.linkname)) : undefined
+    fs.set(name, target ?? node)
+  }
+}
+
+function deleteTree(fs: Map<string, Node>, path: string): void {
+  // 'dir/' clears the children only (opaque dir); 'dir/name' clears it and below.
+  const prefix = path.endsWith('/') ? path : `${path}/`
+  if (!path.endsWith('/')) fs.delete(path)
+  for (const k of fs.keys()) if (prefix === '/' || k.startsWith(prefix)) fs.delete(k)
+}
+
+function resolvePath(fs: Map<string, Node>, path: string): string | null {
+  return resolveImagePath(path, (key) => {
+    const node = fs.get(key)
+    return node?.type === 'symlink' ? node.linkname : undefined
+  })
+}
+
+async function readEntry(archive: OciArchive, digest: string, ordinal: number): Promise<Uint8Array> {
+  let i = 0
+  for await (const { body } of tarEntries(openLayerTar(archive, digest))) {
+    if (i++ !== ordinal) {
+      body.resume()
+      continue
+    }
+    const chunks: Buffer[] = []
+    for await (const c of body) chunks.push(c as Buffer)
+    return new Uint8Array(Buffer.concat(chunks))
+  }
+  throw new GostaticError('OCI_MALFORMED', `layer ${digest} changed while it was being read`)
+}

@@ -1,0 +1,55 @@
+// `gostatic build --engine dagger` when the engine cannot be reached, run as
+// a user runs it (a child process): the SDK's own error (EngineSessionError,
+// or NotAwaitedRequestError around ECONNREFUSED) becomes ENGINE_UNAVAILABLE
+// with the reason, never a crash with a stack trace. The first case uses the
+// real Dagger CLI, whose engine "runs in docker" where no docker daemon is.
+import { describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { resolve } from 'node:path'
+import { missingDagger } from '../support/dagger.js'
+import { freePort } from '../support/runtime.js'
+
+const bin = resolve('bin/gostatic.js')
+
+type Run = { code: number | null; stdout: string; stderr: string }
+
+function gostatic(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((res) => {
+    const p = spawn('node', [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 })
+    let stdout = ''
+    let stderr = ''
+    p.stdout.on('data', (d) => (stdout += d))
+    p.stderr.on('data', (d) => (stderr += d))
+    p.on('close', (code) => res({ code, stdout, stderr }))
+  })
+}
+
+/** The environment without any Dagger session or engine settings, plus `extra`. */
+function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env }
+  for (const k of ['DAGGER_SESSION_PORT', 'DAGGER_SESSION_TOKEN', '_EXPERIMENTAL_DAGGER_RUNNER_HOST']) delete env[k]
+  return { ...env, ...extra }
+}
+
+describe.skipIf(missingDagger())('dagger engine out of reach', () => {
+  it('says ENGINE_UNAVAILABLE with the session error when the engine cannot start', async () => {
+    const r = await gostatic(['build', 'examples/hello', '--engine', 'dagger'], envWith({
+      _EXPERIMENTAL_DAGGER_RUNNER_HOST: 'docker-container://gostatic-no-such-engine',
+      DOCKER_HOST: 'unix:///nonexistent/gostatic-no-docker.sock',
+    }))
+    expect(r.code).toBe(1)
+    const reason = 'dagger session: connect to docker-container://gostatic-no-such-engine: '
+    expect(r.stderr).toContain(`error [ENGINE_UNAVAILABLE]: cannot reach the Dagger engine: ${reason}`)
+    expect(r.stderr).not.toMatch(/traceparent|EngineSessionError|internal error|^\s+at /m)
+  })
+
+  it('says ENGINE_UNAVAILABLE when the session port refuses the connection', async () => {
+    const port = await freePort()
+    const env = envWith({ DAGGER_SESSION_PORT: String(port), DAGGER_SESSION_TOKEN: 'gostatic-test' })
+    const r = await gostatic(['build', 'examples/hello', '--engine', 'dagger'], env)
+    expect(r.code).toBe(1)
+    const reason = `request to http://127.0.0.1:${port}/query failed, reason: connect ECONNREFUSED`
+    expect(r.stderr).toContain(`error [ENGINE_UNAVAILABLE]: cannot reach the Dagger engine: ${reason}`)
+    expect(r.stderr).not.toMatch(/NotAwaitedRequestError|internal error|^\s+at /m)
+  })
+})
