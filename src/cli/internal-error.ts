@@ -12,6 +12,9 @@ export function internalError(e: unknown, env: NodeJS.ProcessEnv = process.env):
  * While the CLI runs, an error that escapes every await (an 'error' event
  * nobody listens to) is printed like any other instead of as Node's crash
  * dump, and the process exits 1. Returns the function that removes the guard.
+ * Only 'uncaughtException' is taken: Node raises an unhandled rejection as
+ * one when no 'unhandledRejection' listener exists, and a listener that does
+ * exist (the Dagger session's, for the SDK's stray rejection) keeps its say.
  */
 export function guardProcess(print: (e: unknown) => void): () => void {
   const crash = (e: unknown) => {
@@ -19,9 +22,5 @@ export function guardProcess(print: (e: unknown) => void): () => void {
     process.exit(1)
   }
   process.on('uncaughtException', crash)
-  process.on('unhandledRejection', crash)
-  return () => {
-    process.off('uncaughtException', crash)
-    process.off('unhandledRejection', crash)
-  }
+  return () => void process.off('uncaughtException', crash)
 }
