@@ -108,8 +108,8 @@ export class GoService {
   explain(): string { return this.plan().explain() }
   dockerfile(): string { return renderDockerfile(this.plan()) }
   dockerignore(): string { return renderDockerignore(this.plan()) }
-  /** Builds, verifies and assembles the image. Nothing is written until you export it. */
-  build(opts: BuildOptions = {}): Promise<BuildResult> {
+  /** Builds, verifies and assembles the image. Nothing is written until you export it. An invalid spec rejects, never throws. */
+  async build(opts: BuildOptions = {}): Promise<BuildResult> {
     const spec = this.toSpec()
     return buildPlan(this.plan(), opts, spec)
   }

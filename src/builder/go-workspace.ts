@@ -78,7 +78,7 @@ export class GoWorkspace {
     return { root, workModules: listing.workModules, modules: [...new Set(locs.map((l) => l.moduleDir))].sort(), services, vendor: this.#p.vendor }
   }
 
-  build(opts: WorkspaceBuildOptions = {}): Promise<WorkspaceResult> {
+  async build(opts: WorkspaceBuildOptions = {}): Promise<WorkspaceResult> {
     return buildWorkspace(this.resolve(), { concurrency: availableParallelism(), ...opts })
   }
 }
