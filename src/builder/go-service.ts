@@ -112,9 +112,9 @@ export class GoService {
   dockerignore(): string { return renderDockerignore(this.plan()) }
   /**
    * Builds, verifies and assembles the image; progress goes to stderr as `reporter` says (default 'auto').
-   * Nothing is written until you export it.
+   * Nothing is written until you export it. An invalid spec rejects, never throws.
    */
-  build(opts: BuildOptions & ReporterOptions = {}): Promise<BuildResult> {
+  async build(opts: BuildOptions & ReporterOptions = {}): Promise<BuildResult> {
     const spec = this.toSpec()
     const p = this.plan()
     return reportBuild(opts, p.service, (onEvent) => buildPlan(p, { ...opts, onEvent }, spec))

@@ -81,7 +81,7 @@ export class GoWorkspace {
   }
 
   /** Builds every service; progress goes to stderr as `reporter` says (default 'auto'), one line per service. */
-  build(opts: WorkspaceBuildOptions & ReporterOptions = {}): Promise<WorkspaceResult> {
+  async build(opts: WorkspaceBuildOptions & ReporterOptions = {}): Promise<WorkspaceResult> {
     const ws = this.resolve()
     // The workspace's reporter shows every service; the services' own builds get only its sink.
     const { reporter, ...rest } = opts

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { GoService } from '../builder/go-service.js'
 import type { GoWorkspace } from '../builder/go-workspace.js'
 import type { ServiceSpecInput } from '../spec/service-spec.js'
+import { strict } from '../spec/strict.js'
 
 /** A service in a config: a builder, or plain spec input (name and source required). */
 export type ConfigService = GoService | ServiceSpecInput
@@ -14,16 +15,22 @@ const hasMethod = (m: string) => (v: unknown) => typeof v === 'object' && v !== 
 const builderLike = z.custom<{ toSpec(): unknown }>((v) => v instanceof GoService || hasMethod('toSpec')(v))
 const workspaceLike = z.custom<{ resolve(base?: string): unknown }>(hasMethod('resolve'), { error: 'workspace must be a goWorkspace(...) builder' })
 
-export const ConfigSchema = z
-  .strictObject({
-    services: z
-      .array(z.union([builderLike, z.looseObject({ name: z.string(), source: z.string() })]), {
-        error: 'services must be a list of goService(...) builders or { name, source, ... } objects',
-      })
-      .optional(),
-    workspace: workspaceLike.optional(),
-  })
+const SERVICE_RULE = "each service is a goService(...) builder or an object with at least { name, source }"
+const serviceEntry = z.union([builderLike, z.looseObject({ name: z.string(), source: z.string() })], {
+  error: (iss) => `${SERVICE_RULE}; got ${describeEntry(iss.input)}`,
+})
+
+export const ConfigSchema = strict({
+  services: z.array(serviceEntry, { error: 'services must be a list of goService(...) builders or { name, source, ... } objects' }).optional(),
+  workspace: workspaceLike.optional(),
+})
   .refine((c) => (c.services?.length ?? 0) > 0 || c.workspace !== undefined, { error: 'the config lists no services: give services: [...] or a workspace' })
+
+function describeEntry(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return v === null ? 'null' : `${typeof v} ${JSON.stringify(v)}`
+  const missing = ['name', 'source'].filter((k) => typeof (v as Record<string, unknown>)[k] !== 'string')
+  return missing.length ? `an object without ${missing.map((k) => `a string ${k}`).join(' or ')}` : 'an object'
+}
 
 export interface GostaticConfig {
   services?: ConfigService[]

@@ -2,8 +2,7 @@
 // (or vendored) once, then every service in parallel up to `concurrency`,
 // each failure kept to the services it concerns.
 import { join, resolve } from 'node:path'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 import type { GoService } from '../builder/go-service.js'
 import type { ResolvedWorkspace } from '../builder/go-workspace.js'
@@ -12,6 +11,7 @@ import type { BuildResult } from '../engines/build-result.js'
 import type { WrittenOciArchive } from '../oci/oci-writer.js'
 import { noEvents, type EventSink } from '../engines/events.js'
 import type { BuildPlan } from '../plan/build-plan.js'
+import { makeTempDir } from '../util/temp-dir.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
 import { compileShared } from './compile-shared.js'
@@ -44,7 +44,7 @@ export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuild
   if (message) emit({ kind: 'info', service: 'workspace', message })
   const decided: WorkspaceBuildOptions = { ...opts, engine }
   // go's work folders and the secrets of the workspace-wide commands go here, removed at the end even when cancelled.
-  const gotmp = await mkdtemp(join(tmpdir(), 'gostatic-workspace-'))
+  const gotmp = await makeTempDir('gostatic-workspace-')
   try {
     // The Dagger SDK keeps one global client that connection() sets and
     // clears, so parallel services share one session instead of each opening

@@ -65,6 +65,7 @@ describe('services from flags and gostatic.config.ts', () => {
   it('loads defineConfig services and resolves sources against the config file', async () => {
     const cdir = mkdtempSync(join(tmpdir(), 'gostatic-cfg-'))
     mkdirSync(join(cdir, 'svc'))
+    writeFileSync(join(cdir, 'svc', 'go.mod'), 'module example.com/svc\n\ngo 1.22\n')
     writeFileSync(
       join(cdir, 'gostatic.config.ts'),
       `import { defineConfig, goService } from ${JSON.stringify(join(process.cwd(), 'src/index.ts'))}\n` +
