@@ -11,7 +11,7 @@
 // Needs git, npm and network access to the npm registry for what npm's cache
 // lacks. Writes bench/results/startup.md.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { consumerProject, npm, packCheckout } from '../test/support/pack.js'
@@ -112,4 +112,5 @@ const lines = [
   '',
 ]
 writeFileSync(join(repo, 'bench/results/startup.md'), lines.join('\n'))
+rmSync(tmp, { recursive: true, force: true })
 process.stdout.write(lines.join('\n'))
