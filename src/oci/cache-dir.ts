@@ -1,8 +1,9 @@
 // Where gostatic keeps content-addressed blobs and layer keys between runs.
+import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
-import { access, mkdir } from 'node:fs/promises'
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -21,5 +22,23 @@ export async function ensureCacheDir(dir: string): Promise<void> {
       hint: 'set GOSTATIC_CACHE_DIR to a writable folder (or pass cacheDir: null to build without a cache)',
       cause: e,
     })
+  }
+}
+
+/**
+ * Writes a cache entry: temp name and rename, so a reader never sees half a
+ * file, but no fsync. Every cache entry is re-hashed before use, so one torn
+ * by a crash costs a rebuild, never a wrong image, and a warm build need not
+ * wait for tens of MB to reach the disk.
+ */
+export async function writeCacheFile(path: string, data: Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`
+  await mkdir(dirname(path), { recursive: true })
+  try {
+    await writeFile(tmp, data)
+    await rename(tmp, path)
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined)
+    throw e
   }
 }

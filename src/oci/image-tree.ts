@@ -3,7 +3,6 @@
 // unpacking anything to disk: one pass over the layers lists every path, and
 // a file's bytes are read back from the layer that last wrote it.
 import { posix } from 'node:path'
-import type * as tar from 'tar-stream'
 import { GostaticError } from '../errors.js'
 import { NEEDS_TEXT_FILES, fileSet } from '../plan/image-files.js'
 import type { ImageEntry, ImageEntryType, ImageFileSet } from '../plan/image-files.js'
@@ -11,9 +10,10 @@ import { resolveImagePath } from '../util/image-path.js'
 import { normalizeName, openLayerTar, tarEntries } from './oci-image-files.js'
 import type { OciArchive, OciArchiveImage } from './oci-reader.js'
 import type { OciPlatform } from './oci-types.js'
+import type { TarType } from './tar-format.js'
 
 type Node = {
-  type: tar.Header['type']
+  type: TarType
   linkname: string | undefined
   mode: number
   uid: number
@@ -67,7 +67,7 @@ export async function readFileFromImage(archive: OciArchive, platform: OciPlatfo
   return (await openImageTree(archive, platform)).read(pathInImage)
 }
 
-const TYPES: Partial<Record<NonNullable<tar.Header['type']>, ImageEntryType>> = {
+const TYPES: Partial<Record<TarType, ImageEntryType>> = {
   file: 'file',
   'contiguous-file': 'file',
   directory: 'dir',
@@ -75,7 +75,7 @@ const TYPES: Partial<Record<NonNullable<tar.Header['type']>, ImageEntryType>> = 
 }
 
 function entryOf(n: Node): ImageEntry {
-  const e = { type: TYPES[n.type ?? 'file'] ?? 'other', mode: n.mode & 0o7777, uid: n.uid, gid: n.gid, size: n.size }
+  const e = { type: TYPES[n.type] ?? 'other', mode: n.mode & 0o7777, uid: n.uid, gid: n.gid, size: n.size }
   return n.type === 'symlink' && n.linkname !== undefined ? { ...e, link: n.linkname } : e
 }
 
@@ -101,7 +101,7 @@ async function applyLayer(fs: Map<string, Node>, archive: OciArchive, digest: st
     if (base === '.wh..wh..opq') removed.push(`${dir}/`)
     else if (base.startsWith('.wh.')) removed.push(dir ? `${dir}/${base.slice(4)}` : base.slice(4))
     else if (name !== '') {
-      const { type, mode = 0, uid = 0, gid = 0, size = 0 } = header
+      const { type, mode, uid, gid, size } = header
       added.push([name, { type, linkname: header.linkname ?? undefined, mode, uid, gid, size, layer, ordinal: here }])
     }
   }
@@ -137,7 +137,7 @@ async function readEntry(archive: OciArchive, digest: string, ordinal: number): 
       continue
     }
     const chunks: Buffer[] = []
-    for await (const c of body) chunks.push(c as Buffer)
+    for await (const c of body) chunks.push(c)
     return new Uint8Array(Buffer.concat(chunks))
   }
   throw new GostaticError('OCI_MALFORMED', `layer ${digest} changed while it was being read`)

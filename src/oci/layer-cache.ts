@@ -4,12 +4,14 @@
 // only cost a rebuild, never a wrong image.
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { buildLayer, LAYER_GZIP_LEVEL, type BuiltLayer, type LayerEntry } from './layer.js'
-import { writeFileAtomic } from '../util/atomic-write.js'
+import { GZIP_CHUNK } from './parallel-gzip.js'
+import { writeCacheFile } from './cache-dir.js'
 
-const FORMAT = 'gostatic-layer/v1'
+// v2: layers of more than one chunk are gzipped in 1 MiB chunks (parallel-gzip.ts).
+const FORMAT = 'gostatic-layer/v2'
 
 export async function cachedLayer(entries: readonly LayerEntry[], mtime: number, cacheDir: string | null): Promise<BuiltLayer> {
   if (cacheDir === null) return buildLayer(entries, { mtime })
@@ -18,9 +20,8 @@ export async function cachedLayer(entries: readonly LayerEntry[], mtime: number,
   const hit = await readHit(cacheDir, keyFile)
   if (hit) return hit
   const layer = await buildLayer(entries, { mtime })
-  await mkdir(join(cacheDir, 'blobs', 'sha256'), { recursive: true })
-  await writeFileAtomic(blobPath(cacheDir, layer.digest), layer.gz)
-  await writeFileAtomic(keyFile, Buffer.from(JSON.stringify({ digest: layer.digest, diffId: layer.diffId, size: layer.size })))
+  await writeCacheFile(blobPath(cacheDir, layer.digest), layer.gz)
+  await writeCacheFile(keyFile, Buffer.from(JSON.stringify({ digest: layer.digest, diffId: layer.diffId, size: layer.size })))
   return layer
 }
 
@@ -40,10 +41,10 @@ async function readHit(cacheDir: string, keyFile: string): Promise<BuiltLayer | 
 }
 
 async function layerKey(entries: readonly LayerEntry[], mtime: number): Promise<string> {
-  const h = createHash('sha256').update(`${FORMAT}\n${LAYER_GZIP_LEVEL}\n${mtime}\n`)
+  const h = createHash('sha256').update(`${FORMAT}\n${LAYER_GZIP_LEVEL}\n${GZIP_CHUNK}\n${mtime}\n`)
   for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     h.update(JSON.stringify([e.path, e.type, e.mode, e.uid ?? 0, e.gid ?? 0, e.linkTarget ?? null]))
-    if (e.content) h.update(createHash('sha256').update(e.content).digest('hex'))
+    if (e.content) h.update(e.contentSha256 ?? createHash('sha256').update(e.content).digest('hex'))
     else if (e.sourcePath) h.update(await fileHash(e.sourcePath))
     h.update('\n')
   }

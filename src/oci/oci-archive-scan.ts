@@ -38,11 +38,11 @@ export async function scan(path: string): Promise<ScannedArchive> {
       const alg = BLOB_PATH.exec(name)?.[1] ?? 'sha256'
       if (!getHashes().includes(alg)) throw new GostaticError('UNSUPPORTED', `${path}: blob ${name} uses digest algorithm ${alg}`)
       const hash = createHash(alg)
-      const size = header.size ?? 0
+      const size = header.size
       const keep = gzipped || size <= KEEP_IN_MEMORY
       const chunks: Buffer[] = []
       let head = Buffer.alloc(0)
-      for await (const chunk of body as AsyncIterable<Buffer>) {
+      for await (const chunk of body) {
         hash.update(chunk)
         if (keep) chunks.push(chunk)
         if (head.length < 4) head = Buffer.concat([head, chunk.subarray(0, 4 - head.length)])

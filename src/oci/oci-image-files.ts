@@ -5,25 +5,17 @@ import { posix } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import * as zlib from 'node:zlib'
-import * as tar from 'tar-stream'
 import { GostaticError } from '../errors.js'
 import type { OciArchive } from './oci-reader.js'
-
-type Source = tar.ExtractEvents['entry'][1]
+import type { TarHeader } from './tar-format.js'
+import { readTar, type TarBody } from './tar-reader.js'
 
 /** One tar entry with its name normalized ('app/hello') and the byte offset of its data in the tar. */
-export type TarItem = { name: string; header: tar.Header; offset: number; body: Source }
+export type TarItem = { name: string; header: TarHeader; offset: number; body: TarBody }
 
-/** Iterates a tar stream; each body must be consumed or resumed before the next item. */
-export async function* tarEntries(src: Readable): AsyncGenerator<TarItem> {
-  const extract = tar.extract()
-  const piping = pipeline(src, extract)
-  piping.catch(() => undefined) // a failure surfaces through the iterator below
-  for await (const body of extract) {
-    // Source.offset is where the entry's 512-byte header starts (after any pax/GNU long-name blocks).
-    yield { name: normalizeName(body.header.name), header: body.header, offset: body.offset + 512, body }
-  }
-  await piping
+/** Iterates a tar stream; an item's body can be read until the next item is asked for. */
+export async function* tarEntries(src: AsyncIterable<Uint8Array>): AsyncGenerator<TarItem> {
+  for await (const { header, offset, body } of readTar(src)) yield { name: normalizeName(header.name), header, offset, body }
 }
 
 export function normalizeName(name: string): string {

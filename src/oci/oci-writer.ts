@@ -2,12 +2,10 @@
 // `manifest.json`, so a single file feeds `docker load`, `podman load` and
 // `skopeo ... oci-archive:` without a daemon on our side.
 import { createHash } from 'node:crypto'
-import { createWriteStream } from 'node:fs'
-import { pipeline } from 'node:stream/promises'
-import * as tar from 'tar-stream'
+import { open } from 'node:fs/promises'
 import { GostaticError } from '../errors.js'
-import { fillTar, tarEntry } from '../util/fill-tar.js'
 import { requireOutputPath, writeAtomic } from '../util/atomic-write.js'
+import { TarWriter, fileSink } from './tar-writer.js'
 import type { BuiltLayer } from './layer.js'
 import { Media } from './media-types.js'
 import type { OciImageConfig, OciPlatform } from './oci-types.js'
@@ -65,10 +63,9 @@ export async function writeOciArchive(outPath: string, images: readonly OciImage
   const path = requireOutputPath(outPath, 'an OCI archive')
   const epoch = Math.trunc(opts.sourceDateEpoch ?? 0)
   const layout = planLayout(outPath, images, opts.refName, epoch, opts.loadPlatform, opts.attachments ?? [])
-  const mtime = new Date(epoch * 1000)
-  await writeAtomically(path, async (pack) => {
+  await writeAtomically(path, async (tar) => {
     const put = (name: string, body?: Buffer) =>
-      body ? tarEntry(pack, { name, type: 'file', mode: 0o644, mtime, size: body.length }, body) : tarEntry(pack, { name, type: 'directory', mode: 0o755, mtime })
+      body ? tar.entry({ name, type: 'file', mode: 0o644, mtime: epoch }, body) : tar.entry({ name, type: 'directory', mode: 0o755, mtime: epoch })
     await put('oci-layout', Buffer.from(canonicalJson({ imageLayoutVersion: '1.0.0' })))
     await put('index.json', Buffer.from(layout.indexJson))
     await put('manifest.json', Buffer.from(layout.dockerManifest))
@@ -176,13 +173,17 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Temp file in the same folder, fsync, rename: readers see the whole archive or none. */
-async function writeAtomically(path: string, fill: (pack: tar.Pack) => Promise<void>): Promise<void> {
+async function writeAtomically(path: string, fill: (tar: TarWriter) => Promise<void>): Promise<void> {
   await writeAtomic(path, async (tmp) => {
-    const pack = tar.pack()
-    // flush: fsync before close, so the rename never exposes unwritten data.
-    // (A FileHandle with autoClose:false would do too, but its close() hangs on Node 20.)
-    const done = pipeline(pack, createWriteStream(tmp, { flags: 'wx', mode: 0o644, flush: true }))
-    await fillTar(pack, done, fill)
+    const fh = await open(tmp, 'wx', 0o644)
+    try {
+      const tar = new TarWriter(fileSink(fh))
+      await fill(tar)
+      await tar.end()
+      await fh.sync() // before the rename, so it never exposes unwritten data
+    } finally {
+      await fh.close()
+    }
   })
 }
 

@@ -5,10 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import * as tar from 'tar-stream'
-import { fillTar, tarEntry } from '../../src/util/fill-tar.js'
+import { TarWriter } from '../../src/oci/tar-writer.js'
 import { buildLayer } from '../../src/oci/layer.js'
 import { corpusRoot } from './harness.js'
 
@@ -32,22 +29,18 @@ async function unhandledDuring(fn: () => Promise<unknown>): Promise<unknown[]> {
 }
 
 describe('stream errors reach the caller', () => {
-  it('rejects fillTar with the sink error (ENOSPC) when the output fails mid-archive', async () => {
+  it('rejects the tar writer with the sink error (ENOSPC) when the output fails mid-archive', async () => {
     let written = 0
-    const sink = new Writable({
-      write(chunk: Buffer, _e, cb) {
-        written += chunk.length
-        cb(written > 4096 ? Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }) : null)
-      },
+    const tar = new TarWriter(async (chunk) => {
+      written += chunk.length
+      if (written > 4096) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
     })
-    const pack = tar.pack()
-    const done = pipeline(pack, sink)
     const body = Buffer.alloc(1024, 1)
-    const fill = async (p: tar.Pack) => {
-      for (let i = 0; i < 64; i++) await tarEntry(p, { name: `f${i}`, type: 'file', size: body.length }, body)
-    }
     let error: unknown
-    const escaped = await unhandledDuring(() => fillTar(pack, done, fill).catch((e: unknown) => void (error = e)))
+    const fill = async () => {
+      for (let i = 0; i < 64; i++) await tar.entry({ name: `f${i}`, type: 'file', mode: 0o644, mtime: 0 }, body)
+    }
+    const escaped = await unhandledDuring(() => fill().catch((e: unknown) => void (error = e)))
     expect((error as NodeJS.ErrnoException | undefined)?.code).toBe('ENOSPC')
     expect(escaped).toEqual([])
   })

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import * as tar from 'tar-stream'
+import { TarWriter } from '../../src/oci/tar-writer.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildLayer, type LayerEntry } from '../../src/oci/layer.js'
 import { writeOciArchive, type OciImageConfig } from '../../src/oci/oci-writer.js'
@@ -98,11 +98,10 @@ describe('inspect input errors', () => {
 
   it('says a tar without index.json or manifest.json is not an image', async () => {
     const file = join(dir, 'plain.tar')
-    const pack = tar.pack()
-    pack.entry({ name: 'hello.txt' }, 'hi\n')
-    pack.finalize()
     const chunks: Buffer[] = []
-    for await (const c of pack) chunks.push(c as Buffer)
+    const tar = new TarWriter(async (c) => void chunks.push(Buffer.from(c)))
+    await tar.entry({ name: 'hello.txt', type: 'file', mode: 0o644, mtime: 0 }, Buffer.from('hi\n'))
+    await tar.end()
     await writeFile(file, Buffer.concat(chunks))
     const e = await rejection(inspect(file))
     expect(e.code).toBe(ErrorCode.OCI_MALFORMED)

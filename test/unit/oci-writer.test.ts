@@ -3,11 +3,13 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import * as tar from 'tar-stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildLayer, type LayerEntry } from '../../src/oci/layer.js'
 import { writeOciArchive, type OciImageInput } from '../../src/oci/oci-writer.js'
 import { openImageTree, readFileFromImage, readOciArchive } from '../../src/oci/oci-reader.js'
+import type { TarHeader } from '../../src/oci/tar-format.js'
+import { readTar } from '../../src/oci/tar-reader.js'
+import { TarWriter } from '../../src/oci/tar-writer.js'
 
 const amd64 = { os: 'linux', architecture: 'amd64' }
 const arm64 = { os: 'linux', architecture: 'arm64', variant: 'v8' }
@@ -44,17 +46,9 @@ async function image(platform = amd64, mtime = 0): Promise<OciImageInput> {
   return { platform, layers: [await buildLayer(baseEntries, { mtime }), await buildLayer(appEntries, { mtime })], config }
 }
 
-async function tarHeaders(gz: Buffer): Promise<tar.Header[]> {
-  const out: tar.Header[] = []
-  const ex = tar.extract()
-  const done = (async () => {
-    for await (const e of ex) {
-      out.push(e.header)
-      e.resume()
-    }
-  })()
-  ex.end(gunzipSync(gz))
-  await done
+async function tarHeaders(gz: Buffer): Promise<TarHeader[]> {
+  const out: TarHeader[] = []
+  for await (const e of readTar([gunzipSync(gz)])) out.push(e.header)
   return out
 }
 
@@ -309,37 +303,25 @@ describe('OCI archive', () => {
 
 /** Copies an archive entry by entry, renaming (or with null, dropping) entries. */
 async function repack(from: string, to: string, rename: (name: string) => string | null): Promise<void> {
-  const ex = tar.extract()
-  const pack = tar.pack()
-  const written = (async () => {
-    const chunks: Buffer[] = []
-    for await (const c of pack) chunks.push(c as Buffer)
-    await writeFile(to, Buffer.concat(chunks))
-  })()
-  const read = (async () => {
-    for await (const e of ex) {
-      const chunks: Buffer[] = []
-      for await (const c of e) chunks.push(c as Buffer)
-      const name = rename(e.header.name)
-      if (name !== null) pack.entry({ ...e.header, name }, Buffer.concat(chunks))
-    }
-    pack.finalize()
-  })()
-  ex.end(await readFile(from))
-  await Promise.all([read, written])
+  const chunks: Buffer[] = []
+  const tar = new TarWriter(async (c) => void chunks.push(Buffer.from(c)))
+  for await (const e of readTar([await readFile(from)])) {
+    const body: Buffer[] = []
+    for await (const c of e.body) body.push(c)
+    const name = rename(e.header.name)
+    const type = e.header.type === 'directory' ? 'directory' : 'file'
+    if (name !== null) await tar.entry({ name, type, mode: e.header.mode, mtime: e.header.mtime.getTime() / 1000 }, Buffer.concat(body))
+  }
+  await tar.end()
+  await writeFile(to, Buffer.concat(chunks))
 }
 
 async function tarFiles(path: string): Promise<Map<string, string>> {
   const files = new Map<string, string>()
-  const ex = tar.extract()
-  const done = (async () => {
-    for await (const e of ex) {
-      const chunks: Buffer[] = []
-      for await (const c of e) chunks.push(c as Buffer)
-      files.set(e.header.name, Buffer.concat(chunks).toString('utf8'))
-    }
-  })()
-  ex.end(await readFile(path))
-  await done
+  for await (const e of readTar([await readFile(path)])) {
+    const chunks: Buffer[] = []
+    for await (const c of e.body) chunks.push(c)
+    files.set(e.header.name, Buffer.concat(chunks).toString('utf8'))
+  }
   return files
 }

@@ -1,0 +1,176 @@
+// Reads a tar stream entry by entry without buffering entries whole: each
+// entry's body is handed out as slices of the source's own chunks. pax
+// ('x') and GNU long-name ('L', 'K') records are folded into the entry they
+// describe; global pax records ('g') are skipped.
+import { BLOCK, FLAG, decodeHeader, padding, parsePax, type RawHeader, type TarHeader } from './tar-format.js'
+
+/** One entry's data; read it with `for await`, or call `resume()` (or nothing) to skip it. */
+export interface TarBody extends AsyncIterable<Buffer> {
+  resume(): void
+}
+
+/** One entry: its header, where its data starts in the tar, and its data. */
+export type TarEntry = { header: TarHeader; offset: number; body: TarBody }
+
+export async function* readTar(src: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<TarEntry> {
+  const q = new ByteQueue(Symbol.asyncIterator in src ? src[Symbol.asyncIterator]() : fromSync(src))
+  try {
+    let pending: { name?: string; linkname?: string; pax?: Map<string, string> } = {}
+    for (;;) {
+      const at = q.position
+      const block = await q.read(BLOCK, true)
+      if (block === null) return // a tar that ends without its two zero blocks: tolerated, as GNU tar does
+      const raw = decodeHeader(block, at)
+      if (raw === null) {
+        await q.drain() // the end-of-archive blocks and any record padding
+        return
+      }
+      if (isMeta(raw.flag)) {
+        if (raw.size > 1 << 24) throw new Error(`tar record at byte ${at} claims ${raw.size} bytes of metadata`)
+        const data = raw.size > 0 ? (await q.read(raw.size))! : Buffer.alloc(0)
+        await q.skip(padding(raw.size))
+        pending = foldMeta(pending, raw.flag, data)
+        continue
+      }
+      const header = applyMeta(raw, pending)
+      pending = {}
+      const body = new Body(q, header.size)
+      yield { header, offset: q.position, body }
+      body.close()
+      await q.skip(body.left + padding(header.size))
+    }
+  } finally {
+    await q.close()
+  }
+}
+
+async function* fromSync(src: Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* src
+}
+
+const isMeta = (flag: number) => flag === FLAG.pax || flag === FLAG.paxGlobal || flag === FLAG.gnuLongName || flag === FLAG.gnuLongLink
+
+function foldMeta(p: { name?: string; linkname?: string; pax?: Map<string, string> }, flag: number, data: Buffer) {
+  const text = () => data.toString('utf8').replace(/\0+$/, '')
+  if (flag === FLAG.gnuLongName) return { ...p, name: text() }
+  if (flag === FLAG.gnuLongLink) return { ...p, linkname: text() }
+  if (flag === FLAG.pax) return { ...p, pax: new Map([...(p.pax ?? []), ...parsePax(data)]) }
+  return p // global records: defaults gostatic has no use for
+}
+
+function applyMeta(raw: RawHeader, p: { name?: string; linkname?: string; pax?: Map<string, string> }): TarHeader {
+  const { flag: _, ...h } = raw
+  const pax = p.pax ?? new Map<string, string>()
+  const num = (key: string, fallback: number) => {
+    const v = pax.get(key)
+    return v !== undefined && /^-?\d+(\.\d+)?$/.test(v) ? Math.trunc(Number(v)) : fallback
+  }
+  const name = pax.get('path') ?? p.name ?? h.name
+  return {
+    ...h,
+    name,
+    type: h.type === 'file' && name.endsWith('/') ? 'directory' : h.type,
+    linkname: pax.get('linkpath') ?? p.linkname ?? h.linkname,
+    size: num('size', h.size),
+    uid: num('uid', h.uid),
+    gid: num('gid', h.gid),
+    mtime: pax.has('mtime') ? new Date(num('mtime', 0) * 1000) : h.mtime,
+    uname: pax.get('uname') ?? h.uname,
+    gname: pax.get('gname') ?? h.gname,
+  }
+}
+
+class Body implements TarBody {
+  left: number
+  #closed = false
+  constructor(
+    private readonly q: ByteQueue,
+    size: number,
+  ) {
+    this.left = size
+  }
+  resume(): void {}
+  close(): void {
+    this.#closed = true
+  }
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    while (this.left > 0) {
+      if (this.#closed) throw new Error('a tar entry was read after the reader moved on to the next one')
+      const chunk = await this.q.take(this.left)
+      this.left -= chunk.length
+      yield chunk
+    }
+  }
+}
+
+/** The source's bytes in order, with the position counted; slices, not copies, where it can. */
+class ByteQueue {
+  position = 0
+  #chunks: Buffer[] = []
+  #buffered = 0
+  #done = false
+  constructor(private readonly it: AsyncIterator<Uint8Array>) {}
+
+  /** Exactly `n` bytes, or null at a clean end when `eofOk`; a short read is an error. */
+  async read(n: number, eofOk = false): Promise<Buffer | null> {
+    while (this.#buffered < n && (await this.#pull()));
+    if (this.#buffered < n) {
+      if (eofOk && this.#buffered === 0) return null
+      throw new Error(`unexpected end of tar at byte ${this.position + this.#buffered} (needed ${n} more bytes)`)
+    }
+    const parts: Buffer[] = []
+    for (let want = n; want > 0; ) {
+      const c = this.#shift(want)
+      parts.push(c)
+      want -= c.length
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts)
+  }
+
+  /** Up to `max` bytes (at least one): the next slice of what the source gave. */
+  async take(max: number): Promise<Buffer> {
+    while (this.#buffered === 0) if (!(await this.#pull())) throw new Error(`unexpected end of tar at byte ${this.position}`)
+    return this.#shift(max)
+  }
+
+  async skip(n: number): Promise<void> {
+    for (let left = n; left > 0; left -= (await this.take(left)).length);
+  }
+
+  /** Reads to the end, so a decoder behind the source (gunzip) checks its trailer. */
+  async drain(): Promise<void> {
+    do {
+      this.position += this.#buffered
+      this.#chunks = []
+      this.#buffered = 0
+    } while (await this.#pull())
+  }
+
+  async close(): Promise<void> {
+    if (!this.#done) await this.it.return?.()
+  }
+
+  #shift(max: number): Buffer {
+    const head = this.#chunks[0]!
+    const c = head.length <= max ? (this.#chunks.shift() as Buffer) : head.subarray(0, max)
+    if (c !== head) this.#chunks[0] = head.subarray(max)
+    this.#buffered -= c.length
+    this.position += c.length
+    return c
+  }
+
+  async #pull(): Promise<boolean> {
+    if (this.#done) return false
+    const r = await this.it.next()
+    if (r.done) {
+      this.#done = true
+      return false
+    }
+    const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength)
+    if (b.length > 0) {
+      this.#chunks.push(b)
+      this.#buffered += b.length
+    }
+    return true
+  }
+}
