@@ -12,10 +12,10 @@ export function humanBytes(n: number): string {
 }
 
 export function summaryTable(outcomes: readonly ServiceOutcome[]): string {
-  const rows: string[][] = [['service', 'platform', 'binary', 'packed', 'image', 'digest', 'time', 'verdicts']]
+  const rows: string[][] = [['service', 'platform', 'binary', 'packed', 'image', 'digest', 'time', 'needs', 'verdicts']]
   for (const o of outcomes) {
     if (!o.ok) {
-      rows.push([o.service, '-', '-', '-', '-', '-', `${(o.ms / 1000).toFixed(1)}s`, `FAILED: ${o.error.code}`])
+      rows.push([o.service, '-', '-', '-', '-', '-', `${(o.ms / 1000).toFixed(1)}s`, '-', `FAILED: ${o.error.code}`])
       continue
     }
     for (const t of o.report.targets) {
@@ -28,6 +28,7 @@ export function summaryTable(outcomes: readonly ServiceOutcome[]): string {
         humanBytes(t.imageBytes),
         o.archive.digest.slice(0, 19),
         `${(o.ms / 1000).toFixed(1)}s`,
+        t.needs.summary,
         verdicts,
       ])
     }
