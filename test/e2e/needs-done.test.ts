@@ -123,6 +123,21 @@ describe.skipIf(skip)('a service built with only goService({ name, source })', (
     ])
   })
 
+  it('gostatic build shows the needs in its summary table, and each verdict in --json', async () => {
+    const source = join(dir, 'svc')
+    const table = await runCli(['build', source, '--engine', 'local', '--out', join(dir, 'cli', 'svc.tar')])
+    expect(table.code, table.stderr).toBe(0)
+    expect(table.stdout).toMatch(/service\s+platform\s+binary\s+packed\s+image\s+digest\s+time\s+needs\s+verdicts/)
+    expect(table.stdout).toMatch(/svc\s+linux\/amd64\s.*\s6\/6 met\s+static/)
+    const json = await runCli(['build', source, '--engine', 'local', '--out', join(dir, 'cli', 'svc.tar'), '--json'])
+    const [outcome] = JSON.parse(json.stdout) as { report: { targets: { needs: { summary: string; verdicts: { id: string; status: string }[] } }[] } }[]
+    const needs = outcome!.report.targets[0]!.needs
+    expect(needs.summary).toBe('6/6 met')
+    expect(needs.verdicts.map((v) => `${v.id}=${v.status}`).join(' ')).toBe(
+      'zoneinfo=added ca-roots=met users=met name-resolution=met service-names=added temp-dir=met',
+    )
+  })
+
   it('makes real TLS requests: refused for an untrusted CA, and accepted once the CA is pinned', async () => {
     const untrusted = await runContainer(image, { addHosts: PROBE_HOST, args: [tls.url] })
     expect(untrusted.exitCode).toBe(1)
