@@ -2,7 +2,7 @@
 // and the separate steps over them (export now; publish/load in their issues).
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { Platform } from '../spec/platform.js'
-import type { Container as DaggerContainer } from '@dagger.io/dagger'
+import type { DaggerContainer } from './dagger-types.js'
 import type { ElfInfo } from '../inspect/elf-reader.js'
 import type { GoBuildInfo } from '../inspect/go-buildinfo.js'
 import type { BuiltLayer } from '../oci/layer.js'

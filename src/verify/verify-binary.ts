@@ -3,6 +3,7 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import type { VerifyPlan } from '../plan/build-plan.js'
 import { readElf, type ElfInfo } from '../inspect/elf-reader.js'
 import { readGoBuildInfo, type GoBuildInfo } from '../inspect/go-buildinfo.js'
+import { assertProgram } from './program-check.js'
 
 export interface VerifiedBinary {
   readonly elf: ElfInfo
@@ -15,6 +16,7 @@ export interface VerifiedBinary {
  * the binary in errors, e.g. "hello (linux/arm64)".
  */
 export function verifyBinary(bytes: Uint8Array, v: VerifyPlan, what: string, imagePath: string): VerifiedBinary {
+  assertProgram(bytes, what)
   const elf = readElf(bytes)
   // A UPX stub never has PT_INTERP, even around a dynamic program: the facts
   // below are only true of an unpacked binary.

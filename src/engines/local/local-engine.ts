@@ -1,9 +1,8 @@
 // The local engine: carries out a BuildPlan with the host's go, strip and upx,
 // and writes the image itself. It translates steps; it decides nothing.
-import { copyFile, mkdtemp, mkdir, readFile, rm, stat } from 'node:fs/promises'
+import { copyFile, mkdir, open, readFile, rm, stat } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan, RuntimePlan, Step, TargetPlan } from '../../plan/build-plan.js'
@@ -14,6 +13,9 @@ import { verifyNeeds, type TargetNeeds } from '../../verify/verify-needs.js'
 import { noEvents, type EventSink } from '../events.js'
 import { runTool, type ToolRun } from '../../util/run-tool.js'
 import { goCommandError } from '../go-errors.js'
+import { goBuildError } from '../go-failure.js'
+import { assertProgram } from '../../verify/program-check.js'
+import { makeTempDir } from '../../util/temp-dir.js'
 import type { BuildResult } from '../build-result.js'
 import type { ResolvedGo } from '../go-toolchain.js'
 import { prepareGoEnv, type GoEnv } from '../go-env.js'
@@ -22,7 +24,7 @@ import { upxPack, type UpxOutcome } from './upx-pack.js'
 import { assembleImages } from './assemble.js'
 import { makeResult } from './local-result.js'
 import { memoStep, toolIdentity } from './step-memo.js'
-import { defaultCacheDir } from '../../oci/cache-dir.js'
+import { defaultCacheDir, ensureCacheDir } from '../../oci/cache-dir.js'
 import { needsBaseOf, pullBaseImages } from './base-image.js'
 import { sourceDateEpoch } from '../source-date-epoch.js'
 import type { BaseImage } from './base-image.js'
@@ -99,8 +101,9 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     await mkdir(dirname(out), { recursive: true })
     await mkdir(dirname(t.binPath), { recursive: true })
     const r = await runGo(c, [...t.target.goArgs, '-o', out, t.target.package], t.target.env)
-    if (r.exitCode !== 0) throw goCommandError(`go build failed for ${c.plan.service} (${s.platform})`, r, ErrorCode.GO_BUILD_FAILED)
+    if (r.exitCode !== 0) throw await goBuildError(`go build failed for ${c.plan.service} (${s.platform})`, r, t.target.package)
     if (out !== t.binPath) await copyFile(out, t.binPath)
+    assertProgram(await readHead(t.binPath), `${c.plan.service} (${s.platform})`, t.target.package)
     t.built = (await stat(t.binPath)).size
     return `${t.built} bytes`
   },
@@ -157,9 +160,12 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
   const env = opts.env ?? process.env
   const emit = opts.onEvent ?? noEvents
   const t0 = performance.now()
-  const work = await mkdtemp(join(tmpdir(), `gostatic-${plan.service}-`))
+  const work = await makeTempDir(`gostatic-${plan.service}-`)
   try {
     const sourceDir = resolve(plan.source.dir)
+    if (!existsSync(sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
+    if (!(await stat(sourceDir)).isDirectory())
+      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${plan.source.dir} is a file; source is the folder holding go.mod`)
     const goEnv = await prepareGoEnv(plan, env, work)
     const c: LocalContext = {
       plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: await sourceDateEpoch(opts, env, sourceDir),
@@ -170,7 +176,7 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       goEnv,
       targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null, needs: null, runtime: null }])),
     }
-    if (!existsSync(c.sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
+    if (c.cacheDir !== null) await ensureCacheDir(c.cacheDir)
     if (c.go.env['GOTOOLCHAIN']) emit({ kind: 'info', service: plan.service, message: `host ${c.go.hostVersion} is older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})` })
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
     // Before compiling: a wrong tag or missing platform should not cost a Go build to find out.
@@ -206,6 +212,18 @@ function state(c: LocalContext, p: Platform): TargetState {
 function warn(c: LocalContext, message: string, platform: Platform): void {
   c.warnings.push(message)
   c.emit({ kind: 'warning', service: c.plan.service, platform, message })
+}
+
+/** The first bytes of a file: enough to tell a program from a package archive. */
+async function readHead(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r')
+  try {
+    const b = Buffer.alloc(16)
+    const { bytesRead } = await fh.read(b, 0, b.length, 0)
+    return b.subarray(0, bytesRead)
+  } finally {
+    await fh.close()
+  }
 }
 
 function packedFacts(bytes: Buffer) {
