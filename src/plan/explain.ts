@@ -42,7 +42,8 @@ function needsText(s: Extract<Step, { kind: 'check-needs' }>, p: BuildPlan): str
       ? 'files that meet an unmet need are added (all zones when time.LoadLocation is linked and no zones are ' +
         'listed, /etc/services when service names are looked up)'
       : `an unmet need is ${p.needs.strict ? 'an error (needs({ strict: true }))' : 'a warning'}`
-  const stubs = s.refuseModules.length ? `; a cgo stub (${s.refuseModules.map((m) => m.module).join(', ')}) fails the build` : ''
+  const modules = s.refuseModules.map((m) => m.module).join(', ')
+  const stubs = modules ? `; a cgo stub (${modules}) fails the build` : ''
   const ignored = p.needs.ignore.length ? `; ignored: ${p.needs.ignore.join(', ')}` : ''
   return (
     "read the binary's runtime needs from its function table and build info (before UPX hides them), " +

@@ -96,8 +96,8 @@ function verifyLines(c: RenderContext): string[] {
   return once(c, 'verify-static', () => {
     const want = Object.entries(c.plan.targets[0]!.verify.settings).filter(([k]) => k === 'CGO_ENABLED' || k === '-trimpath')
     return [
-      '# verify-static: no program interpreter (readelf -lW) and no needed libraries (readelf -dW), as the engines check,',
-      `# and the build info must show ${want.map(([k, v]) => `${k}=${v}`).join(' and ')}`,
+      '# verify-static: no program interpreter (readelf -lW) and no needed libraries (readelf -dW),',
+      `# as the engines check, and the build info must show ${want.map(([k, v]) => `${k}=${v}`).join(' and ')}`,
       `RUN ${linkageCheck(c.out, c.plan.runtime.binaryPath)} \\\n && ${settingsCheck(c.out, want)}`,
     ]
   })

@@ -19,7 +19,8 @@ export function linkageCheck(out: string, imagePath: string): string {
   const needed = `printf '%s\\n' "$d" | grep '(NEEDED)'`
   return [
     `h=$(readelf -lW ${out}) && d=$(readelf -dW ${out})`,
-    `if ${interp} >/dev/null || ${needed} >/dev/null; then echo ${shq(refuse)} >&2; ${interp} >&2; ${needed} >&2; exit 1; fi`,
+    `if ${interp} >/dev/null || ${needed} >/dev/null; then ` +
+      `echo ${shq(refuse)} >&2; ${interp} >&2; ${needed} >&2; exit 1; fi`,
   ].join(' && ')
 }
 

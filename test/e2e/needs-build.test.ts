@@ -39,13 +39,15 @@ interface Built {
 async function build(p: NeedProbe, runtime: string): Promise<Built> {
   const source = await writeModule(dir, `probe-${p.need}`, p.src)
   const events: EngineEvent[] = []
-  const result = await goService({ name: `needs-${p.need}`, source }).runtime(runtime).build({ engine: 'local', onEvent: (e) => events.push(e) })
+  const svc = goService({ name: `needs-${p.need}`, source }).runtime(runtime)
+  const result = await svc.build({ engine: 'local', onEvent: (e) => events.push(e) })
   const needs = result.report.targets[0]!.needs
   if (needs.status !== 'checked') throw new Error(`needs not checked: ${JSON.stringify(needs)}`)
   const verdict = needs.verdicts.find((v) => v.id === p.need)
   if (verdict === undefined) throw new Error(`no ${p.need} verdict in ${JSON.stringify(needs.verdicts)}`)
   const tag = `gostatic.local/needs-${p.need}-${runtime.replace(/[^a-z0-9]+/g, '-')}:${process.pid}`
-  const image = await dockerLoad((await result.exportTarball(join(dir, `${p.need}-${images.length}.tar`), { tag })).path)
+  const tar = await result.exportTarball(join(dir, `${p.need}-${images.length}.tar`), { tag })
+  const image = await dockerLoad(tar.path)
   images.push(image)
   return { result, verdict, events, image }
 }
@@ -54,7 +56,8 @@ const run = (image: string) => runContainer(image, { addHosts: PROBE_HOST })
 const warningsFor = (b: Built, need: string) => b.result.report.warnings.filter((w) => w.includes(`: ${need} (`))
 
 describe.skipIf(skip).each(NEED_PROBES.map((p) => [p.need, p] as const))('runtime need %s', (need, p) => {
-  it(`scratch: ${p.scratchHasIt ? 'gostatic writes the file and the program works' : 'a warning, and the program fails as it says'}`, async () => {
+  const failsAsWarned = 'a warning, and the program fails as it says'
+  it(`scratch: ${p.scratchHasIt ? 'gostatic writes the file and the program works' : failsAsWarned}`, async () => {
     const b = await build(p, 'scratch')
     const r = await run(b.image)
     if (p.scratchHasIt) {
@@ -68,14 +71,15 @@ describe.skipIf(skip).each(NEED_PROBES.map((p) => [p.need, p] as const))('runtim
     const [warning, ...more] = warningsFor(b, need)
     expect(more).toEqual([])
     // The warning names the need, the evidence and the fix.
-    expect(warning).toContain(`needs-${need} (linux/amd64): ${need} (${b.verdict.evidence.join(', ')}): ${b.verdict.detail}`)
+    const { evidence, detail } = b.verdict
+    expect(warning).toContain(`needs-${need} (linux/amd64): ${need} (${evidence.join(', ')}): ${detail}`)
     expect(warning).toContain(`Fix: ${b.verdict.fix}`)
     expect(b.result.images[0]!.annotations['dev.gostatic.needs']).toContain(`${need}=unmet`)
     expect(r.exitCode).toBe(1)
     expect(r.stderr).toContain(p.failure)
   })
 
-  it(`an image base without the file: ${p.failure === null ? 'a note, and lookups still work' : 'a warning, and the program fails as it says'}`, async () => {
+  it(`an image base without the file: ${p.failure === null ? 'a note, and lookups still work' : failsAsWarned}`, async () => {
     const b = await build(p, bare)
     expect(b.verdict.status).toBe('unmet')
     const r = await run(b.image)
@@ -83,7 +87,8 @@ describe.skipIf(skip).each(NEED_PROBES.map((p) => [p.need, p] as const))('runtim
       // An info need is a note (an info event), never a warning: Go falls back to /etc/hosts, then DNS.
       expect(warningsFor(b, need)).toEqual([])
       expect(b.events.some((e) => e.kind === 'info' && e.message.includes(`: ${need} (`))).toBe(true)
-      expect({ exitCode: r.exitCode, stdout: r.stdout }).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(p.ok) })
+      expect(r.exitCode).toBe(0)
+      expect(r.stdout).toMatch(p.ok)
       return
     }
     expect(warningsFor(b, need)).toHaveLength(1)
@@ -92,12 +97,16 @@ describe.skipIf(skip).each(NEED_PROBES.map((p) => [p.need, p] as const))('runtim
     expect(r.stderr).toContain(p.failure)
   })
 
-  it.skipIf(p.failure === null)('an image base without the file, with needs({ strict: true }): the build fails naming the need', async () => {
+  const strict = p.failure === null ? 'a note is never among the errors' : 'the build fails naming the need'
+  it(`an image base without the file, with needs({ strict: true }): ${strict}`, async () => {
     const source = await writeModule(dir, `probe-${p.need}`, p.src)
-    const err = await errorOf(goService({ name: `needs-${need}`, source }).runtime(bare).needs({ strict: true }).build({ engine: 'local' }))
+    const svc = goService({ name: `needs-${need}`, source }).runtime(bare).needs({ strict: true })
+    const err = await errorOf(svc.build({ engine: 'local' }))
     expect(err.code).toBe('NEEDS_UNMET')
     expect(err.message).toContain(`needs-${need} (linux/amd64): the image does not meet`)
-    expect(err.message).toMatch(new RegExp(`- ${need} \\(`))
+    // The name-resolution probe (net.LookupHost) also links /etc/services parsing, which fails it here.
+    if (p.failure === null) expect(err.message).not.toMatch(new RegExp(`- ${need} \\(`))
+    else expect(err.message).toMatch(new RegExp(`- ${need} \\(`))
   })
 
   it('static (the default): gostatic meets the need and the program works', async () => {

@@ -119,7 +119,8 @@ describe.skipIf(skip)('a service built with only goService({ name, source })', (
     expect(needs).toMatchObject({ status: 'checked', summary: '6/6 met' })
     if (needs.status !== 'checked') return
     expect(needs.verdicts.map((v) => [v.id, v.status])).toEqual([
-      ['zoneinfo', 'met'], ['ca-roots', 'met'], ['users', 'met'], ['name-resolution', 'met'], ['service-names', 'met'], ['temp-dir', 'met'],
+      ['zoneinfo', 'met'], ['ca-roots', 'met'], ['users', 'met'],
+      ['name-resolution', 'met'], ['service-names', 'met'], ['temp-dir', 'met'],
     ])
   })
 
@@ -130,7 +131,8 @@ describe.skipIf(skip)('a service built with only goService({ name, source })', (
     expect(table.stdout).toMatch(/service\s+platform\s+binary\s+packed\s+image\s+digest\s+time\s+needs\s+verdicts/)
     expect(table.stdout).toMatch(/svc\s+linux\/amd64\s.*\s6\/6 met\s+static/)
     const json = await runCli(['build', source, '--engine', 'local', '--out', join(dir, 'cli', 'svc.tar'), '--json'])
-    const [outcome] = JSON.parse(json.stdout) as { report: { targets: { needs: { summary: string; verdicts: { id: string; status: string }[] } }[] } }[]
+    type Needs = { summary: string; verdicts: { id: string; status: string }[] }
+    const [outcome] = JSON.parse(json.stdout) as { report: { targets: { needs: Needs }[] } }[]
     const needs = outcome!.report.targets[0]!.needs
     expect(needs.summary).toBe('6/6 met')
     expect(needs.verdicts.map((v) => `${v.id}=${v.status}`).join(' ')).toBe(
@@ -145,7 +147,8 @@ describe.skipIf(skip)('a service built with only goService({ name, source })', (
     const source = await writeModule(dir, 'svc-pinned', SERVICE)
     await writeFile(join(source, 'test-ca.pem'), tls.caPem)
     const r = await goService({ name: 'svc', source }).caCertificates({ file: 'test-ca.pem' }).build({ engine: 'local' })
-    const pinned = await dockerLoad((await r.exportTarball(join(dir, 'svc-pinned.tar'), { tag: `gostatic.local/needs-svc-pinned:${process.pid}` })).path)
+    const tag = `gostatic.local/needs-svc-pinned:${process.pid}`
+    const pinned = await dockerLoad((await r.exportTarball(join(dir, 'svc-pinned.tar'), { tag })).path)
     images.push(pinned)
     const ok = await runContainer(pinned, { addHosts: PROBE_HOST, args: [tls.url] })
     expect({ exitCode: ok.exitCode, stderr: ok.stderr }).toEqual({ exitCode: 0, stderr: '' })
@@ -162,12 +165,16 @@ describe.skipIf(skip)('a go-sqlite3 program with the defaults', () => {
 
   it('is refused with CGO_STUB naming the module and modernc.org/sqlite, before assembling anything', async () => {
     const events: EngineEvent[] = []
-    const err = await errorOf(goService({ name: 'store', source }).build({ engine: 'local', onEvent: (e) => events.push(e) }))
+    const store = goService({ name: 'store', source })
+    const err = await errorOf(store.build({ engine: 'local', onEvent: (e) => events.push(e) }))
     expect(err.code).toBe('CGO_STUB')
-    expect(err.message).toContain('store (linux/amd64) links a cgo stub that fails at run time: github.com/mattn/go-sqlite3 is linked')
+    expect(err.message).toContain(
+      'store (linux/amd64) links a cgo stub that fails at run time: github.com/mattn/go-sqlite3 is linked',
+    )
     expect(err.message).toContain('modernc.org/sqlite')
     expect(err.hint).toBe(
-      'replace github.com/mattn/go-sqlite3 with modernc.org/sqlite (gostatic builds with CGO_ENABLED=0, so no image can make the stub work)',
+      'replace github.com/mattn/go-sqlite3 with modernc.org/sqlite ' +
+        '(gostatic builds with CGO_ENABLED=0, so no image can make the stub work)',
     )
     const started = events.flatMap((e) => (e.kind === 'step-start' ? [e.step] : []))
     expect(started.slice(-2)).toEqual(['go-build', 'check-needs'])
@@ -175,8 +182,10 @@ describe.skipIf(skip)('a go-sqlite3 program with the defaults', () => {
 
   it('is refused on scratch and on an image base too', async () => {
     const bare = await pushBareBase(dir)
-    for (const runtime of ['scratch', bare])
-      expect((await errorOf(goService({ name: 'store', source }).runtime(runtime).build({ engine: 'local' }))).code).toBe('CGO_STUB')
+    for (const runtime of ['scratch', bare]) {
+      const err = await errorOf(goService({ name: 'store', source }).runtime(runtime).build({ engine: 'local' }))
+      expect(err.code).toBe('CGO_STUB')
+    }
   })
 
   it('gostatic build exits 1 and writes no archive', async () => {
@@ -192,7 +201,8 @@ describe.skipIf(skip)('a go-sqlite3 program with the defaults', () => {
 
   it('builds naively with cgo off, fails on every query, and inspect explains why', async () => {
     const bin = join(dir, 'store-bin')
-    await exec('go', ['build', '-o', bin, '.'], { env: { ...process.env, CGO_ENABLED: '0', GOWORK: 'off' }, cwd: source })
+    const env = { ...process.env, CGO_ENABLED: '0', GOWORK: 'off' }
+    await exec('go', ['build', '-o', bin, '.'], { env, cwd: source })
     // Static, so it runs anywhere; its driver is the stub.
     const { stdout } = await exec(bin)
     expect(stdout).toContain("Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work. This is a stub")

@@ -74,7 +74,8 @@ export const NEED_PROBES: readonly NeedProbe[] = [
     need: 'name-resolution',
     src: program(
       ['fmt', 'net', 'os'],
-      '\taddrs, err := net.LookupHost("gostatic-needs.test")\n\tif err != nil {\n\t\tfail(err)\n\t}\n\tfmt.Println(addrs)',
+      '\taddrs, err := net.LookupHost("gostatic-needs.test")\n' +
+        '\tif err != nil {\n\t\tfail(err)\n\t}\n\tfmt.Println(addrs)',
     ),
     ok: /^\[10\.11\.12\.13\]\n$/,
     failure: null,
@@ -112,18 +113,20 @@ export const SQLITE_SRC = program(
 export async function writeModule(dir: string, name: string, src: string, require = ''): Promise<string> {
   const d = join(dir, name)
   await mkdir(d, { recursive: true })
-  await writeFile(join(d, 'go.mod'), `module example.com/${name}\n\ngo 1.22\n${require ? `\nrequire ${require}\n` : ''}`)
+  const requires = require ? `\nrequire ${require}\n` : ''
+  await writeFile(join(d, 'go.mod'), `module example.com/${name}\n\ngo 1.22\n${requires}`)
   await writeFile(join(d, 'main.go'), src)
   return d
 }
 
-/** An image base with one file and nothing a Go program reads (no passwd, no /tmp, no zones), on the loopback registry. */
+/** An image base with one file and nothing Go reads (no passwd, /tmp or zones), on the loopback registry. */
 export async function pushBareBase(dir: string): Promise<string> {
   const layer = await buildLayer([
     { path: '/etc/os-release', type: 'file', mode: 0o644, content: Buffer.from('ID=gostatic-bare\n') },
   ])
   const archive = join(dir, 'bare-base.tar')
-  await writeOciArchive(archive, [{ platform: { os: 'linux', architecture: 'amd64' }, layers: [layer], config: {} }], { refName: 'bare' })
+  const image = { platform: { os: 'linux', architecture: 'amd64' }, layers: [layer], config: {} }
+  await writeOciArchive(archive, [image], { refName: 'bare' })
   const ref = `${REGISTRY}/${uniqueRepo('needs-bare')}:1`
   await pushWithSkopeo(archive, ref)
   return ref

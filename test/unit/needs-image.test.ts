@@ -23,7 +23,8 @@ describe('the image needs are checked against', () => {
   it("is the plan's own files, user and env on scratch and static", () => {
     const p = svc().runtime('scratch').plan()
     const img = needsImage(p.runtime, null)
-    expect({ base: img.base, user: img.user, env: img.env }).toEqual({ base: 'scratch', user: '65532:65532', env: p.runtime.config.env })
+    const seen = { base: img.base, user: img.user, env: img.env }
+    expect(seen).toEqual({ base: 'scratch', user: '65532:65532', env: p.runtime.config.env })
     expect([...img.files.entries.keys()]).toContain('usr/local/bin/api')
     expect(img.files.texts.get('/etc/passwd')).toContain('nonroot:x:65532:65532')
   })
@@ -31,7 +32,8 @@ describe('the image needs are checked against', () => {
   it("is the base's files under ours, the base's user unless the plan sets one, and env merged by key", () => {
     const p = svc().runtime('127.0.0.1:5000/team/base:1').runtimeEnv({ TMPDIR: '/data' }).plan()
     const img = needsImage(p.runtime, base)
-    expect({ base: img.base, user: img.user, env: img.env }).toEqual({ base: 'image', user: '1000', env: ['PATH=/bin', 'TMPDIR=/data'] })
+    const seen = { base: img.base, user: img.user, env: img.env }
+    expect(seen).toEqual({ base: 'image', user: '1000', env: ['PATH=/bin', 'TMPDIR=/data'] })
     expect(img.files.texts.get('/etc/passwd')).toBe(base.files.texts.get('/etc/passwd'))
     expect(needsImage(svc().runtime('127.0.0.1:5000/team/base:1').user('0:0').plan().runtime, base).user).toBe('0:0')
     expect(needsImage(p.runtime, { ...base, user: '' }).user).toBeNull()
@@ -63,7 +65,8 @@ describe('needs a build cannot read', () => {
 })
 
 describe('explain(): the check-needs step', () => {
-  const step = (s: ReturnType<typeof svc>) => s.plan().explain().split('\n').find((l) => l.includes("read the binary's runtime needs"))
+  const step = (s: ReturnType<typeof svc>) =>
+    s.plan().explain().split('\n').find((l) => l.includes("read the binary's runtime needs"))
   it('says what is checked against what, and what happens to an unmet need, per base', () => {
     expect(step(svc())).toBe(
       "  5. linux/amd64: read the binary's runtime needs from its function table and build info (before UPX hides them), " +

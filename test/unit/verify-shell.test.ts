@@ -19,7 +19,9 @@ let dir: string
 
 const sh = (script: string) => spawnSync('sh', ['-c', script], { encoding: 'utf8', env })
 
-async function goBuild(name: string, src: string, extra: Record<string, string>, args: string[] = [], require = ''): Promise<string> {
+type Env = Record<string, string>
+
+async function goBuild(name: string, src: string, extra: Env, args: string[] = [], require = ''): Promise<string> {
   const d = join(dir, name)
   await mkdir(d, { recursive: true })
   await writeFile(join(d, 'go.mod'), `module example.com/${name}\n\ngo 1.21\n${require}`)
@@ -52,7 +54,10 @@ describe.skipIf(skip)('Dockerfile checks: linkage and build settings', () => {
     await exec('gcc', ['-o', join(dir, 'hello-c'), join(dir, 'hello.c')])
     const r = sh(linkageCheck(join(dir, 'hello-c'), '/usr/local/bin/app'))
     expect(r.status).toBe(1)
-    expect(r.stderr).toContain(`gostatic: ${join(dir, 'hello-c')} is dynamically linked. On scratch or a static base it would die with 'exec /usr/local/bin/app: no such file or directory'`)
+    expect(r.stderr).toContain(
+      `gostatic: ${join(dir, 'hello-c')} is dynamically linked. ` +
+        "On scratch or a static base it would die with 'exec /usr/local/bin/app: no such file or directory'",
+    )
     expect(r.stderr).toMatch(/\[Requesting program interpreter: \/lib.*ld-linux.*\]/)
     expect(r.stderr).toMatch(/\(NEEDED\)\s+Shared library: \[libc\.so\.6\]/)
   })
@@ -78,7 +83,8 @@ describe.skipIf(skip)('Dockerfile checks: a cgo stub in the build info', () => {
     'func main() {\n\tdb, _ := sql.Open("sqlite3", ":memory:")\n\tfmt.Println(db.Ping())\n}\n'
 
   it('refuses go-sqlite3 built with cgo off, naming the module and modernc.org/sqlite', async () => {
-    const bin = await goBuild('sqlite', sqlite, { CGO_ENABLED: '0' }, [], '\nrequire github.com/mattn/go-sqlite3 v1.14.24\n')
+    const require = '\nrequire github.com/mattn/go-sqlite3 v1.14.24\n'
+    const bin = await goBuild('sqlite', sqlite, { CGO_ENABLED: '0' }, [], require)
     const r = sh(stubCheck(bin, CGO_STUB_MODULES))
     expect(r.status).toBe(1)
     expect(r.stderr).toBe(

@@ -15,13 +15,15 @@ import { daggerPlatform } from './runtime-container.js'
 export async function engineBaseFiles(dag: Client, ref: string, t: TargetPlan, tmp: string): Promise<NeedsBase> {
   const path = join(tmp, `needs-base-${t.output.replace(/\//g, '-')}.tar`)
   // Gzip: Node 20 reads no zstd layers.
-  await dag.container({ platform: daggerPlatform(t) }).from(ref).export(path, { forcedCompression: ImageLayerCompression.Gzip })
+  const base = dag.container({ platform: daggerPlatform(t) }).from(ref)
+  await base.export(path, { forcedCompression: ImageLayerCompression.Gzip })
   try {
     const archive = await readOciArchive(path)
     const platform = { os: t.os, architecture: t.architecture, ...(t.variant ? { variant: t.variant } : {}) }
     const files = await (await openImageTree(archive, platform)).files()
     const image = archive.images[0]
-    if (image === undefined) throw new GostaticError(ErrorCode.OCI_MALFORMED, `the Dagger engine exported no image for ${ref}`)
+    if (image === undefined)
+      throw new GostaticError(ErrorCode.OCI_MALFORMED, `the Dagger engine exported no image for ${ref}`)
     const cfg = image.config.config
     return { files, user: typeof cfg?.User === 'string' ? cfg.User : null, env: cfg?.Env ?? [] }
   } finally {

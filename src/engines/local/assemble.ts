@@ -34,7 +34,8 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
     const baseFiles = r.files.filter((f) => f.kind !== 'host-file')
     const base = baseFiles.length ? await baseLayer(baseFiles) : undefined
     const bytes = await readFile(t.binPath)
-    const app = await cachedLayer([{ path: r.binaryPath, type: 'file', mode: 0o755, content: bytes }, ...extra], c.epoch, c.cacheDir)
+    const binary = { path: r.binaryPath, type: 'file' as const, mode: 0o755, content: bytes }
+    const app = await cachedLayer([binary, ...extra], c.epoch, c.cacheDir)
     // An image base's layers go under ours, unchanged (same digests, so registries dedupe them).
     const pulled = c.bases?.get(t.target.platform)
     const layers = [...(pulled?.layers ?? []), ...(base ? [base, app] : [app])]
@@ -65,12 +66,14 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   return images
 }
 
+type Checked = { runtime: RuntimePlan; needs: NonNullable<TargetState['needs']> }
+
 /** The target's checked runtime; a plan without a check-needs step for it is refused, as one without verify-static is. */
-function checked(c: LocalContext, t: TargetState): { runtime: RuntimePlan; needs: NonNullable<TargetState['needs']> } {
+function checked(c: LocalContext, t: TargetState): Checked {
+  const which = `the plan for ${c.plan.service} assembles ${t.target.platform}`
   if (t.runtime === null || t.needs === null)
-    throw new GostaticError(ErrorCode.UNSUPPORTED, `the plan for ${c.plan.service} assembles ${t.target.platform} before its check-needs step`)
-  if (t.verified === null)
-    throw new GostaticError(ErrorCode.UNSUPPORTED, `the plan for ${c.plan.service} assembles ${t.target.platform} before its verify-static step`)
+    throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its check-needs step`)
+  if (t.verified === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its verify-static step`)
   return { runtime: t.runtime, needs: t.needs }
 }
 
@@ -81,7 +84,9 @@ function ownConfig(r: RuntimePlan): BuiltImage['config'] {
     Env: [...r.config.env],
     ...(r.config.user !== null ? { User: r.config.user } : {}),
     WorkingDir: r.config.workdir,
-    ...(r.config.exposedPorts.length ? { ExposedPorts: Object.fromEntries(r.config.exposedPorts.map((p) => [p, {}])) } : {}),
+    ...(r.config.exposedPorts.length
+      ? { ExposedPorts: Object.fromEntries(r.config.exposedPorts.map((p) => [p, {}])) }
+      : {}),
     Labels: { ...r.config.labels },
   }
 }
