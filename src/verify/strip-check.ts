@@ -5,8 +5,8 @@ import { readElf, type LoadSegment } from '../inspect/elf-reader.js'
 
 /** Throws STRIP_CHANGED_LOAD when `tool` changed what the kernel loads from the binary (`before` → `after`). Every engine that strips runs it. */
 export function checkStripKeptLoad(before: Buffer, after: Buffer, tool: string, what: string): void {
-  const masks = [...headerRanges(before), ...headerRanges(after)]
-  const diff = segmentDiff(masked(before, masks), readElf(before).loadSegments, masked(after, masks), readElf(after).loadSegments)
+  const masks = [...headerRanges(before), ...headerRanges(after)].filter(([from, to]) => from > 0 && to > from)
+  const diff = segmentDiff(before, readElf(before).loadSegments, after, readElf(after).loadSegments, masks)
   if (diff) throw new GostaticError(ErrorCode.STRIP_CHANGED_LOAD, `${tool} changed what the kernel loads from ${what}: ${diff}`, { hint: 'drop .strip() (-s -w already removed the symbol tables) and report this binary' })
 }
 
@@ -30,30 +30,50 @@ function headerRanges(b: Buffer): [number, number][] {
   ]
 }
 
-/** A copy with the ranges of both files' tables blanked (strip may move the section table and leave the old bytes). */
-function masked(bytes: Buffer, ranges: readonly [number, number][]): Buffer {
-  const b = Buffer.from(bytes)
-  for (const [from, to] of ranges) if (from > 0 && from < b.length) b.fill(0, from, Math.min(b.length, to))
-  return b
+type Range = readonly [number, number]
+
+/**
+ * Whether `n` bytes at `xo` in `x` equal those at `yo` in `y` once every
+ * byte at a masked file offset (in either file) counts as zero: strip may
+ * move the section table and leave the old bytes. Compared piece by piece
+ * in place, so no copy of a binary of tens of MB is made.
+ */
+function sameMasked(x: Buffer, xo: number, y: Buffer, yo: number, n: number, masks: readonly Range[]): boolean {
+  const cuts = new Set([0, n])
+  for (const [from, to] of masks)
+    for (const o of [xo, yo])
+      if (to > o && from < o + n) cuts.add(Math.max(0, from - o)).add(Math.min(n, to - o))
+  const points = [...cuts].sort((p, q) => p - q)
+  const masked = (off: number) => masks.some(([from, to]) => off >= from && off < to)
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [p, q] = [points[i]!, points[i + 1]!]
+    const xs = masked(xo + p) ? null : x.subarray(xo + p, xo + q)
+    const ys = masked(yo + p) ? null : y.subarray(yo + p, yo + q)
+    if (xs && ys ? !xs.equals(ys) : !allZero(xs ?? ys)) return false
+  }
+  return true
 }
+
+const allZero = (b: Buffer | null) => b === null || b.every((byte) => byte === 0)
 
 // The process image must be identical: same addresses, sizes in memory and
 // permissions, same bytes. GNU strip may shorten a writable segment's filesz
 // by dropping the zero padding before .bss; memory is zero-filled up to memsz
 // anyway, so a shorter filesz is fine when the dropped tail was all zeros.
-function segmentDiff(abytes: Buffer, a: readonly LoadSegment[], bbytes: Buffer, b: readonly LoadSegment[]): string | undefined {
+function segmentDiff(abytes: Buffer, a: readonly LoadSegment[], bbytes: Buffer, b: readonly LoadSegment[], masks: readonly Range[]): string | undefined {
   if (a.length !== b.length) return `${a.length} PT_LOAD segments before, ${b.length} after`
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!
     const y = b[i]!
     for (const k of ['vaddr', 'memsz', 'flags', 'align'] as const)
       if (x[k] !== y[k]) return `PT_LOAD ${i} ${k} was 0x${x[k].toString(16)}, is 0x${y[k].toString(16)}`
-    const n = Math.min(x.filesz, y.filesz)
-    const xa = abytes.subarray(x.offset, x.offset + x.filesz)
-    const ya = bbytes.subarray(y.offset, y.offset + y.filesz)
-    if (!xa.subarray(0, n).equals(ya.subarray(0, n))) return `PT_LOAD ${i} bytes differ`
-    const tail = xa.length > n ? xa.subarray(n) : ya.subarray(n)
-    if (tail.some((byte) => byte !== 0)) return `PT_LOAD ${i} filesz changed from 0x${x.filesz.toString(16)} to 0x${y.filesz.toString(16)} over non-zero bytes`
+    const n = Math.min(x.filesz, y.filesz, abytes.length - x.offset, bbytes.length - y.offset)
+    if (!sameMasked(abytes, x.offset, bbytes, y.offset, n, masks)) return `PT_LOAD ${i} bytes differ`
+    // The longer segment's tail must be zeros (masked bytes count as zero).
+    const [longer, start, len] = x.filesz > y.filesz ? [abytes, x.offset, x.filesz] : [bbytes, y.offset, y.filesz]
+    const tail = Math.min(len, longer.length - start) - n
+    if (tail > 0 && !sameMasked(longer, start + n, Buffer.alloc(tail), 0, tail, masks))
+      return `PT_LOAD ${i} filesz changed from 0x${x.filesz.toString(16)} to 0x${y.filesz.toString(16)} over non-zero bytes`
   }
   return undefined
 }

@@ -2,7 +2,6 @@
 // and service with the same base files), one for the binary and the user's
 // files. A target's base files are the plan's plus what its check-needs step
 // added on a static base, so each target assembles the runtime it was checked with.
-import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { ErrorCode, GostaticError } from '../../errors.js'
 import type { RuntimeFile, RuntimePlan } from '../../plan/build-plan.js'
@@ -12,6 +11,7 @@ import { cachedLayer } from '../../oci/layer-cache.js'
 import type { BuiltLayer } from '../../oci/layer.js'
 import { materialize } from '../runtime-files.js'
 import { configOnBase } from './base-image.js'
+import { currentBinary } from './binary-bytes.js'
 import { imageAnnotations, upxVerdict } from '../annotations.js'
 
 export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
@@ -33,8 +33,8 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
     const { runtime: r, needs } = checked(c, t)
     const baseFiles = r.files.filter((f) => f.kind !== 'host-file')
     const base = baseFiles.length ? await baseLayer(baseFiles) : undefined
-    const bytes = await readFile(t.binPath)
-    const binary = { path: r.binaryPath, type: 'file' as const, mode: 0o755, content: bytes }
+    const { bytes, sha256 } = await currentBinary(t)
+    const binary = { path: r.binaryPath, type: 'file' as const, mode: 0o755, content: bytes, contentSha256: sha256 }
     const app = await cachedLayer([binary, ...extra], c.epoch, c.cacheDir)
     // An image base's layers go under ours, unchanged (same digests, so registries dedupe them).
     const pulled = c.bases?.get(t.target.platform)

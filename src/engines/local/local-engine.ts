@@ -1,8 +1,8 @@
 // The local engine: carries out a BuildPlan with the host's go, strip and upx,
 // and writes the image itself. It translates steps; it decides nothing.
-import { copyFile, mkdir, open, readFile, rm, stat } from 'node:fs/promises'
+import { copyFile, mkdir, open, rm, stat } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { constants as fsConstants, existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan, RuntimePlan, Step, TargetPlan } from '../../plan/build-plan.js'
@@ -24,6 +24,7 @@ import { upxPack, type UpxOutcome } from './upx-pack.js'
 import { assembleImages } from './assemble.js'
 import { makeResult } from './local-result.js'
 import { memoStep, toolIdentity } from './step-memo.js'
+import { currentBinary, type BinaryBytes } from './binary-bytes.js'
 import { defaultCacheDir, ensureCacheDir } from '../../oci/cache-dir.js'
 import { needsBaseOf, pullBaseImages } from './base-image.js'
 import { sourceDateEpoch } from '../source-date-epoch.js'
@@ -49,6 +50,8 @@ export interface LocalEngineOptions extends RegistryOptions, EngineRunOptions {
 export interface TargetState {
   readonly target: TargetPlan
   readonly binPath: string
+  /** The bytes at binPath and their hash, once a step has read or written them; null: read the file. */
+  current: BinaryBytes | null
   built: number
   strip: StripOutcome | null
   upx: UpxOutcome | null
@@ -102,7 +105,9 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     await mkdir(dirname(t.binPath), { recursive: true })
     const r = await runGo(c, [...t.target.goArgs, '-o', out, t.target.package], t.target.env)
     if (r.exitCode !== 0) throw await goBuildError(`go build failed for ${c.plan.service} (${s.platform})`, r, t.target.package)
-    if (out !== t.binPath) await copyFile(out, t.binPath)
+    // A reflink where the file system has them (btrfs, xfs), else a plain copy.
+    if (out !== t.binPath) await copyFile(out, t.binPath, fsConstants.COPYFILE_FICLONE)
+    t.current = null
     assertProgram(await readHead(t.binPath), `${c.plan.service} (${s.platform})`, t.target.package)
     t.built = (await stat(t.binPath)).size
     return `${t.built} bytes`
@@ -111,7 +116,10 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     const t = state(c, s.platform)
     const plan = t.target.strip!
     const recipe = ['strip', plan, await toolIdentity(plan.candidates, c.env)]
-    const m = await memoStep(c.cacheDir, recipe, t.binPath, () => stripBinary(t.binPath, plan, `${c.plan.service} (${s.platform})`, c.env))
+    const input = await currentBinary(t)
+    const what = `${c.plan.service} (${s.platform})`
+    const m = await memoStep(c.cacheDir, recipe, t.binPath, input, () => stripBinary(t.binPath, input.bytes, plan, what, c.env))
+    t.current = m.output
     t.strip = m.outcome
     if (t.strip.kind === 'skipped') warn(c, t.strip.warning, s.platform)
     return (t.strip.kind === 'stripped' ? `${t.strip.before} → ${t.strip.after} bytes with ${t.strip.tool}` : 'skipped') + (m.cached ? ' (cached)' : '')
@@ -119,13 +127,16 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
   upx: async (s, c) => {
     const t = state(c, s.platform)
     if (t.target.upx.kind !== 'pack') return
-    t.unpacked = await readFile(t.binPath)
+    const input = await currentBinary(t)
+    t.unpacked = input.bytes
     // The packed binary hides its build info, so verify the unpacked one now.
     t.verified = verifyBinary(t.unpacked, t.target.verify, `${c.plan.service} (${s.platform})`, c.plan.runtime.binaryPath)
     const plan = t.target.upx
     const canRun = hostPlatform() === s.platform
     const recipe = ['upx', plan, canRun, await toolIdentity(['upx'], c.env)]
-    const m = await memoStep(c.cacheDir, recipe, t.binPath, () => upxPack(t.binPath, plan, `${c.plan.service} (${s.platform})`, canRun, c.env))
+    const pack = async () => ({ outcome: await upxPack(t.binPath, plan, `${c.plan.service} (${s.platform})`, canRun, c.env) })
+    const m = await memoStep(c.cacheDir, recipe, t.binPath, input, pack)
+    t.current = m.output
     t.upx = m.outcome
     if (t.upx.kind === 'kept-unpacked') warn(c, t.upx.reason, s.platform)
     return (t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} bytes` : 'kept unpacked') + (m.cached ? ' (cached)' : '')
@@ -134,7 +145,7 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     const t = state(c, s.platform)
     const pulled = c.bases?.get(s.platform)
     const base = pulled === undefined ? null : await needsBaseOf(pulled)
-    const r = verifyNeeds(await readFile(t.binPath), c.plan, base, `${c.plan.service} (${s.platform})`)
+    const r = verifyNeeds((await currentBinary(t)).bytes, c.plan, base, `${c.plan.service} (${s.platform})`)
     t.needs = r.needs
     t.runtime = r.runtime
     for (const w of r.warnings) warn(c, w, s.platform)
@@ -144,7 +155,7 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
   'verify-static': async (s, c) => {
     const t = state(c, s.platform)
     const what = `${c.plan.service} (${s.platform})`
-    const final = await readFile(t.binPath)
+    const final = (await currentBinary(t)).bytes
     if (t.upx?.kind === 'packed') {
       const elf = verifyBinary(t.unpacked!, t.target.verify, what, c.plan.runtime.binaryPath)
       t.verified = { ...elf, elf: { ...elf.elf, ...packedFacts(final) } }
@@ -174,7 +185,7 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       sourceDir,
       go: goEnv.go,
       goEnv,
-      targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null, needs: null, runtime: null }])),
+      targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), current: null, built: 0, strip: null, upx: null, unpacked: null, verified: null, needs: null, runtime: null }])),
     }
     if (c.cacheDir !== null) await ensureCacheDir(c.cacheDir)
     if (c.go.env['GOTOOLCHAIN']) emit({ kind: 'info', service: plan.service, message: `host ${c.go.hostVersion} is older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})` })

@@ -5,8 +5,9 @@
 import { createHash } from 'node:crypto'
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from '../../util/atomic-write.js'
+import { writeCacheFile } from '../../oci/cache-dir.js'
 import { which } from '../../util/run-tool.js'
+import { hashed, readBinary, type BinaryBytes } from './binary-bytes.js'
 
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex')
 
@@ -25,28 +26,40 @@ export async function toolIdentity(names: readonly string[], env: NodeJS.Process
   return ids
 }
 
+/** A step's outcome, and the bytes it left at the path when it already holds them. */
+export type StepRun<T> = { outcome: T; output?: Buffer }
+
 /**
  * Runs `step` on the binary at `path` (which it may rewrite in place), or
  * restores the result an earlier run had for the same input bytes and recipe.
+ * `input` is what the path holds now; the result carries what it holds after.
  */
-export async function memoStep<T>(cacheDir: string | null, recipe: unknown, path: string, step: () => Promise<T>): Promise<{ outcome: T; cached: boolean }> {
-  if (cacheDir === null) return { outcome: await step(), cached: false }
-  const input = await readFile(path)
-  const key = sha256(JSON.stringify(recipe) + '\n' + sha256(input))
+export async function memoStep<T>(
+  cacheDir: string | null,
+  recipe: unknown,
+  path: string,
+  input: BinaryBytes,
+  step: () => Promise<StepRun<T>>,
+): Promise<{ outcome: T; cached: boolean; output: BinaryBytes }> {
+  const run = async () => {
+    const r = await step()
+    return { outcome: r.outcome, output: r.output ? hashed(r.output) : await readBinary(path) }
+  }
+  if (cacheDir === null) return { ...(await run()), cached: false }
+  const key = sha256(JSON.stringify(recipe) + '\n' + input.sha256)
   const base = join(cacheDir, 'steps', key)
   try {
     const meta = JSON.parse(await readFile(`${base}.json`, 'utf8')) as { outcome: T; sha256: string }
-    const bytes = await readFile(`${base}.bin`)
-    if (sha256(bytes) === meta.sha256) {
-      await writeFile(path, bytes)
-      return { outcome: meta.outcome, cached: true }
+    const output = hashed(await readFile(`${base}.bin`))
+    if (output.sha256 === meta.sha256) {
+      await writeFile(path, output.bytes)
+      return { outcome: meta.outcome, cached: true, output }
     }
   } catch {
     // not cached (or damaged): run the step
   }
-  const outcome = await step()
-  const out = await readFile(path)
-  await writeFileAtomic(`${base}.bin`, out)
-  await writeFileAtomic(`${base}.json`, Buffer.from(JSON.stringify({ outcome, sha256: sha256(out) })))
-  return { outcome, cached: false }
+  const { outcome, output } = await run()
+  await writeCacheFile(`${base}.bin`, output.bytes)
+  await writeCacheFile(`${base}.json`, Buffer.from(JSON.stringify({ outcome, sha256: output.sha256 })))
+  return { outcome, cached: false, output }
 }

@@ -1,21 +1,22 @@
-// Runs the plan's strip candidates in order on a copy; keeps the result only
-// when the loadable segments are unchanged.
-import { copyFile, readFile, rename, rm } from 'node:fs/promises'
+// Runs the plan's strip candidates in order, each writing a new file next to
+// the binary (`-o`, so nothing is copied first); keeps the result only when
+// the loadable segments are unchanged.
+import { readFile, rename, rm } from 'node:fs/promises'
 import type { StripPlan } from '../../plan/build-plan.js'
 import { checkStripKeptLoad } from '../../verify/strip-check.js'
 import { runTool, which } from '../../util/run-tool.js'
+import type { StepRun } from './step-memo.js'
 
 export type StripOutcome = { kind: 'stripped'; tool: string; before: number; after: number } | { kind: 'skipped'; warning: string; tried: string[] }
 
-export async function stripBinary(path: string, plan: StripPlan, what: string, env: NodeJS.ProcessEnv = process.env): Promise<StripOutcome> {
-  const before = await readFile(path)
+/** Strips the binary at `path`, whose bytes are `before`, in place. */
+export async function stripBinary(path: string, before: Buffer, plan: StripPlan, what: string, env: NodeJS.ProcessEnv = process.env): Promise<StepRun<StripOutcome>> {
   const tried: string[] = []
   for (const cand of plan.candidates) {
     const exe = which(cand, env)
     if (!exe) continue
     const tmp = `${path}.strip`
-    await copyFile(path, tmp)
-    const r = await runTool(exe, [...plan.args, tmp], { env })
+    const r = await runTool(exe, [...plan.args, '-o', tmp, path], { env })
     if (r.exitCode !== 0) {
       // GNU strip for the host arch says "Unable to recognise the format" on a foreign ELF: try the next tool.
       tried.push(`${cand}: ${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.exitCode}`}`)
@@ -30,7 +31,8 @@ export async function stripBinary(path: string, plan: StripPlan, what: string, e
       throw e
     }
     await rename(tmp, path)
-    return { kind: 'stripped', tool: cand, before: before.length, after: after.length }
+    return { outcome: { kind: 'stripped', tool: cand, before: before.length, after: after.length }, output: after }
   }
-  return { kind: 'skipped', warning: `${what}: ${plan.skipWarning}${tried.length ? ` [${tried.join('; ')}]` : ''}`, tried }
+  const outcome = { kind: 'skipped', warning: `${what}: ${plan.skipWarning}${tried.length ? ` [${tried.join('; ')}]` : ''}`, tried } as const
+  return { outcome, output: before }
 }
