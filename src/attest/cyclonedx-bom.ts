@@ -2,15 +2,28 @@
 // the CycloneDX library's model and serializer: the same components as the
 // SPDX document, with deterministic bom-refs, serial number and ordering.
 import { createHash } from 'node:crypto'
-import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library'
+import { createRequire } from 'node:module'
+import type * as CDX from '@cyclonedx/cyclonedx-library'
 import type { GoDependency } from '../inspect/go-modinfo.js'
 import { h1ToSha256, hexOf, platformName, type FileFact, type SbomFacts } from './attest-facts.js'
 import { golangPurl, ociNameOf, ociPurl, stdlibPurl } from './purl.js'
 import { byModule } from './spdx-document.js'
 
-const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6))
+// The library is hundreds of CommonJS files (70-110 ms to load), so it loads
+// with the first CycloneDX BOM rather than with every build or `import 'gostatic'`.
+let Enums: typeof CDX.Enums
+let Models: typeof CDX.Models
+let loaded: CDX.Serialize.JsonSerializer | undefined
+
+function library(): CDX.Serialize.JsonSerializer {
+  if (loaded) return loaded
+  const lib = createRequire(import.meta.url)('@cyclonedx/cyclonedx-library') as typeof CDX
+  ;({ Enums, Models } = lib)
+  return (loaded = new lib.Serialize.JsonSerializer(new lib.Serialize.JSON.Normalize.Factory(lib.Spec.Spec1dot6)))
+}
 
 export function cyclonedxJson(f: SbomFacts): string {
+  const serializer = library()
   const go = f.binary.go
   const bom = new Models.Bom({ serialNumber: serialNumber(f) })
   bom.metadata.timestamp = new Date(f.epoch * 1000)
@@ -60,16 +73,16 @@ export function cyclonedxJson(f: SbomFacts): string {
   return serializer.serialize(bom, { sortLists: true, space: 2 })
 }
 
-function component(type: Enums.ComponentType, name: string, op: Models.OptionalComponentProperties): Models.Component {
+function component(type: CDX.Enums.ComponentType, name: string, op: CDX.Models.OptionalComponentProperties): CDX.Models.Component {
   return new Models.Component(type, name, op)
 }
 
-function hashes(c: Models.Component, f: FileFact): void {
+function hashes(c: CDX.Models.Component, f: FileFact): void {
   c.hashes.set(Enums.HashAlgorithm['SHA-1'], f.sha1)
   c.hashes.set(Enums.HashAlgorithm['SHA-256'], f.sha256)
 }
 
-function moduleComponent(d: GoDependency): Models.Component {
+function moduleComponent(d: GoDependency): CDX.Models.Component {
   const used = d.replace ?? d
   const local = d.replace !== undefined && d.replace.version === ''
   const c = component(Enums.ComponentType.Library, used.path, {

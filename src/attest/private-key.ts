@@ -3,7 +3,8 @@
 // go-securesystemslib format `cosign generate-key-pair` writes). Any other
 // key type or curve is refused with the reason.
 import { createPrivateKey, scryptSync, type KeyObject } from 'node:crypto'
-import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js'
+import { createRequire } from 'node:module'
+import type * as Salsa from '@noble/ciphers/salsa.js'
 import { ErrorCode, GostaticError } from '../errors.js'
 
 const COSIGN_PEM = /-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----([\s\S]*?)-----END ENCRYPTED \1 PRIVATE KEY-----/
@@ -55,7 +56,7 @@ function decryptCosignKey(body: string, source: string, password: string | undef
   const secret = scryptSync(password, Buffer.from(k.kdf.salt, 'base64'), 32, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 })
   let der: Uint8Array
   try {
-    der = xsalsa20poly1305(secret, Buffer.from(k.cipher.nonce, 'base64')).decrypt(Buffer.from(k.ciphertext, 'base64'))
+    der = salsa().xsalsa20poly1305(secret, Buffer.from(k.cipher.nonce, 'base64')).decrypt(Buffer.from(k.ciphertext, 'base64'))
   } catch {
     throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}): wrong password for this cosign key (COSIGN_PASSWORD)`, { hint: 'set COSIGN_PASSWORD to the password given to `cosign generate-key-pair`, or pass sign.password' })
   }
@@ -65,3 +66,13 @@ function decryptCosignKey(body: string, source: string, password: string | undef
 function noPassword(source: string): GostaticError {
   return new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is encrypted and no password was given`, { hint: 'set COSIGN_PASSWORD, or pass sign.password' })
 }
+
+/**
+ * Only cosign's encrypted keys need the cipher, so it loads with the first one
+ * instead of with `import 'gostatic'`. A synchronous require of the ES module
+ * (Node >= 20.19, the package's floor) keeps key loading synchronous.
+ */
+function salsa(): typeof Salsa {
+  return createRequire(import.meta.url)('@noble/ciphers/salsa.js') as typeof Salsa
+}
+

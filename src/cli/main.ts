@@ -3,7 +3,7 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { isGostaticError, ToolError } from '../errors.js'
-import { parseCLI, type ParsedCommand } from './parse-cli.js'
+import type { ParsedCommand } from './parse-cli.js'
 import { guardProcess, internalError } from './internal-error.js'
 import { VERSION } from '../version.js'
 
@@ -28,7 +28,9 @@ const runners: { [K in ParsedCommand['kind']]: Runner<K> } = {
 export async function main(argv: readonly string[]): Promise<number> {
   const unguard = guardProcess((e) => process.stderr.write(formatError(e)))
   try {
-    const cmd = parseCLI(argv)
+    // `--version` alone needs neither the flag parser nor its schemas (zod): answer before loading them.
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return await runners.version({ kind: 'version' })
+    const cmd = (await import('./parse-cli.js')).parseCLI(argv)
     return await (runners[cmd.kind] as Runner<typeof cmd.kind>)(cmd as never)
   } catch (e) {
     process.stderr.write(formatError(e))

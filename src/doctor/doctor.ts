@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
-import { ServiceSpecSchema } from '../spec/service-spec.js'
-import { PLATFORM_NAMES, platformInfo } from '../spec/platform.js'
+import { platformInfo } from '../spec/platform.js'
+import { DoctorOptionsSchema, type DoctorOptions } from './doctor-options.js'
 import type { RuntimeBase } from '../plan/build-plan.js'
 import type { DoctorReport, Finding, Topic } from './doctor-report.js'
 import { goListDeps, type GoListPackage } from './go-list.js'
@@ -15,20 +15,7 @@ import { knownCgoModule } from '../plan/known-cgo-modules.js'
 import { TOPIC_PACKAGES, TOPIC_RULES, type TopicContext } from './meaning-changes.js'
 import { scanTzCalls } from './tz-scan.js'
 
-const shape = ServiceSpecSchema.shape
-export const DoctorOptionsSchema = z.strictObject({
-  /** Main package pattern, relative to the module (default '.'). */
-  main: shape.main,
-  /** The runtime the service will run on: what the plan does depends on it (default 'static'). */
-  runtime: shape.runtime,
-  platform: z.enum(PLATFORM_NAMES, { error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}` }).default('linux/amd64'),
-  tags: shape.tags,
-})
-export type DoctorOptions = z.input<typeof DoctorOptionsSchema> & {
-  /** Base environment for `go list` (default process.env); CGO_ENABLED, GOOS and GOARCH are set on top. */
-  env?: NodeJS.ProcessEnv
-  signal?: AbortSignal
-}
+export { DoctorOptionsSchema, type DoctorOptions }
 
 // Exists only to support cgo; its absence without cgo is the point.
 const CGO_RUNTIME = 'runtime/cgo'
