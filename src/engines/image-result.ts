@@ -8,7 +8,7 @@ import { writeOciArchive } from '../oci/oci-writer.js'
 import { withTempArchive } from '../oci/temp-archive.js'
 import { requireOutputPath, writeFileAtomic } from '../util/atomic-write.js'
 import { ErrorCode, GostaticError } from '../errors.js'
-import { publishOciArchive, publishRef } from '../registry/push-image.js'
+import { publishRef } from '../registry/publish-ref.js'
 import { dockerLoad } from '../registry/docker-load.js'
 import type { RegistryOptions } from '../registry/registry-options.js'
 import type { OciImageInput } from '../oci/oci-writer.js'
@@ -79,7 +79,7 @@ export function imageResult(r: ImageResultInput): BuildResult {
       publishRef(ref)
       const { sign, attach, ...push } = opts
       const atts = await attachments(ref, attach !== false, signerFor(sign))
-      return withTempArchive(service, (p) => write(p, ref, atts), async (p) => (await publishOciArchive(p, ref, { ...r.registry, ...push, cacheDir: r.cacheDir })).reference)
+      return withTempArchive(service, (p) => write(p, ref, atts), async (p) => (await (await import('../registry/push-image.js')).publishOciArchive(p, ref, { ...r.registry, ...push, cacheDir: r.cacheDir })).reference)
     },
     load: async (opts = {}) => {
       if (opts.tag !== undefined) archiveTag(opts.tag)

@@ -39,6 +39,11 @@ export interface StripPlan {
   readonly args: readonly string[]
   /** All candidates failed or are absent: skip with this warning (-s -w already dropped the symbol tables). */
   readonly skipWarning: string
+  /**
+   * The link already ran with -s -w, so there is no symbol table or DWARF left:
+   * strip can only rewrite the section table (a few KB) and removes nothing that runs.
+   */
+  readonly afterLinkerStrip: boolean
 }
 
 export type UpxPlan =

@@ -7,7 +7,14 @@ const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildP
   'mod-download': (s) => `go ${s.args.join(' ')}`,
   'copy-sources': (s) => `copy sources${s.include.length ? ` including ${s.include.join(', ')}` : ''}${s.exclude.length ? ` excluding ${s.exclude.join(', ')}` : ''}`,
   'go-build': (s, p) => `${s.platform}: ${envLine(target(p, s.platform))} go ${shJoin(target(p, s.platform).goArgs)} -o ${target(p, s.platform).output} ${target(p, s.platform).package}`,
-  strip: (s, p) => `${s.platform}: strip ${target(p, s.platform).strip!.args.join(' ')} (first of ${target(p, s.platform).strip!.candidates.join(', ')} that reads the ELF)`,
+  strip: (s, p) => {
+    const st = target(p, s.platform).strip!
+    const tool = `${s.platform}: strip ${st.args.join(' ')} (first of ${st.candidates.join(', ')} that reads the ELF)`
+    if (!st.afterLinkerStrip) return tool
+    // Said outright, so nobody mistakes the cheap step for a dropped one.
+    return `${tool}; after -s -w it has no symbols or DWARF left to remove, only the section table to rewrite (a few KB),` +
+      ' so it changes nothing that runs: kept because strip() asks for it, and run once per binary (its result is reused by the binary\'s hash)'
+  },
   upx: (s, p) => {
     const u = target(p, s.platform).upx
     return u.kind === 'pack' ? `${s.platform}: upx ${u.args.join(' ')}, then upx ${u.testArgs.join(' ')}${u.smoke ? `, then a smoke run with ${u.smoke.join(' ') || 'no args'}` : ''}` : ''

@@ -87,6 +87,7 @@ function goPlan(spec: ServiceSpec, facts: ModuleFacts | null): GoPlan {
 function targetPlan(spec: ServiceSpec, platform: Platform, tags: readonly string[]): TargetPlan {
   const info = platformInfo(platform)
   const settings: Record<string, string> = { CGO_ENABLED: '0', '-trimpath': 'true', GOOS: info.os, GOARCH: info.goarch }
+  const args = goArgs(spec, tags)
   return {
     platform,
     os: info.os,
@@ -94,17 +95,19 @@ function targetPlan(spec: ServiceSpec, platform: Platform, tags: readonly string
     variant: info.variant,
     elfMachine: info.elfMachine,
     env: buildEnv(spec, platform),
-    goArgs: goArgs(spec, tags),
+    goArgs: args,
     output: `${platform.replace(/\//g, '_')}/${spec.name}`,
     package: spec.main,
-    strip: spec.strip ? stripPlan(info.triple) : null,
+    strip: spec.strip ? stripPlan(info.triple, args) : null,
     upx: upxVerdict(spec, platform),
     verify: { elfMachine: info.elfMachine, settings },
   }
 }
 
-function stripPlan(triple: string): StripPlan {
+function stripPlan(triple: string, args: readonly string[]): StripPlan {
+  const ld = args[args.indexOf('-ldflags') + 1]?.split(' ') ?? []
   return {
+    afterLinkerStrip: args.includes('-ldflags') && ld.includes('-s') && ld.includes('-w'),
     candidates: ['strip', 'llvm-strip', `${triple}-strip`],
     args: ['--strip-unneeded'],
     skipWarning: `no strip that reads this target's ELF was found (tried strip, llvm-strip, ${triple}-strip); skipped, -s -w already removed the symbol tables`,

@@ -5,13 +5,16 @@
 import { ErrorCode, GostaticError } from '../errors.js'
 import { blobBytes } from '../oci/oci-archive-scan.js'
 import { readOciArchive, type OciArchive } from '../oci/oci-reader.js'
-import { parseImageRef, type ImageRef } from '../spec/image-ref.js'
+import type { ImageRef } from '../spec/image-ref.js'
+import { publishRef } from './publish-ref.js'
 import { BlobStore } from '../oci/blob-store.js'
 import { docKind, type IndexDoc, type ManifestDoc } from '../oci/media-types.js'
 import { RegistryClient, repoScope } from './registry-client.js'
 import type { PublishOptions, PushProgress } from './registry-options.js'
 import { uploadBlob } from './upload-blob.js'
 import { tagAttachments, type AttachmentManifest } from './push-attachments.js'
+
+export { publishRef }
 
 export interface PushResult {
   /** 'registry/repository:tag@sha256:…': what to deploy. */
@@ -53,17 +56,6 @@ export async function publishOciArchive(archivePath: string, refText: string, op
   return { reference: `${ref.registry}/${ref.repository}:${ref.tag}@${digest}`, digest }
 }
 
-/** The reference to publish to, checked before anything is written or sent: a tag, no digest. */
-export function publishRef(refText: unknown): ImageRef {
-  if (typeof refText !== 'string')
-    throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish needs a reference like '127.0.0.1:5000/team/hello:1.0'; got ${String(refText)}`)
-  const parsed = parseImageRef(refText)
-  if (!parsed.ok)
-    throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish reference '${refText}': ${parsed.reason}`, { hint: "a reference looks like '127.0.0.1:5000/team/hello:1.0' (registry[:port]/repository:tag)" })
-  if (parsed.ref.digest !== undefined)
-    throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish reference '${refText}' has a digest; publish to a tag (the registry computes the digest)`, { hint: `drop @${parsed.ref.digest}` })
-  return parsed.ref
-}
 
 async function ensureBlob(client: RegistryClient, store: BlobStore, ref: ImageRef, digest: string, size: number, read: () => Promise<Buffer>, chunkSize: number | undefined): Promise<PushProgress> {
   const repo = ref.repository

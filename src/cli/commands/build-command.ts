@@ -14,7 +14,7 @@ import { summaryTable, type ServiceOutcome } from '../summary-table.js'
 import { humanBytes } from '../../util/human-bytes.js'
 import { buildWorkspace, sourceOf, type ServiceBuild } from '../../workspace/build-workspace.js'
 import type { GoService } from '../../builder/go-service.js'
-import { publishRef } from '../../registry/push-image.js'
+import { publishRef } from '../../registry/publish-ref.js'
 import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
 
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
