@@ -145,8 +145,12 @@ const lines = [
   '# gostatic against ko: cold, warm, after a one-line change, image bytes',
   '',
   `Command: \`${command}\` on ${new Date().toISOString().slice(0, 10)}, ${goVersion}, node ${process.version}, ${cpus().length} cores,`,
-  `ko ${ko ? 'v0.19.1 (scripts/ko.sh)' : 'MISSING: not measured'}. Load average (1 min) ${loadBefore.toFixed(1)} before, ${loadNow().toFixed(1)} after;` +
-    ` the machine is shared with other engineers' test runs.${opt['max-load'] ? ` Rounds waited for a load below ${opt['max-load']} (up to ${opt['max-wait']} s); ${waitedOut} started above it anyway.` : ''}`,
+  `ko ${ko ? 'v0.19.1 (scripts/ko.sh)' : 'MISSING: not measured'}.` +
+    ` Load average (1 min) ${loadBefore.toFixed(1)} before, ${loadNow().toFixed(1)} after;` +
+    " the machine is shared with other engineers' test runs." +
+    (opt['max-load']
+      ? ` Rounds waited for a load below ${opt['max-load']} (up to ${opt['max-wait']} s); ${waitedOut} started above it anyway.`
+      : ''),
   '',
   `Services: ${results.map((r) => `${r.name} (${r.origin})`).join(', ')}.`,
   `Base for both: gostatic's static base files pushed to the local registry (\`${base.replace(/@sha256:.*/, '@sha256:…')}\`).`,

@@ -6,8 +6,10 @@ import type * as Doctor from './doctor/doctor.js'
 import type * as Inspect from './inspect/inspect.js'
 import type * as Push from './registry/push-image.js'
 
-export const inspect: typeof Inspect.inspect = async (...args) => (await import('./inspect/inspect.js')).inspect(...args)
+export const inspect: typeof Inspect.inspect = async (...args) =>
+  (await import('./inspect/inspect.js')).inspect(...args)
 
 export const doctor: typeof Doctor.doctor = async (...args) => (await import('./doctor/doctor.js')).doctor(...args)
 
-export const publishOciArchive: typeof Push.publishOciArchive = async (...args) => (await import('./registry/push-image.js')).publishOciArchive(...args)
+export const publishOciArchive: typeof Push.publishOciArchive = async (...args) =>
+  (await import('./registry/push-image.js')).publishOciArchive(...args)

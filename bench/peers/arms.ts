@@ -21,7 +21,9 @@ export function arms(setup: ArmSetup): Record<ArmName, Arm> {
   const bin = 'node_modules/gostatic/bin/gostatic.js'
   const gsOut = (s: Service) => join(setup.out, `${s.name}-gostatic.tar`)
   const koOut = (s: Service, flavour: string) => join(setup.out, `${s.name}-${flavour}.tar`)
-  const cliArgs = (s: Service) => [bin, 'build', s.dir, '--main', s.main, '--go', GO, '--strip', '--runtime', setup.base, '--out', gsOut(s), '--reporter', 'json']
+  const cliArgs = (s: Service) => [
+    bin, 'build', s.dir, '--main', s.main, '--go', GO, '--strip', '--runtime', setup.base, '--out', gsOut(s), '--reporter', 'json',
+  ]
   const apiArgs = (s: Service) => ['tsx', 'pipeline.ts', s.dir, s.main, setup.base, gsOut(s)]
   const koArgs = (s: Service, flavour: 'ko' | 'koDefault') => [
     'build', s.main, ...(flavour === 'ko' ? ['--ldflags=-s -w'] : []), '--push=false', `--tarball=${koOut(s, flavour)}`,
@@ -39,7 +41,12 @@ export function arms(setup: ArmSetup): Record<ArmName, Arm> {
       command: () => 'npx tsx pipeline.ts <dir> <main> <base> <tar> (bench/peers/pipeline.ts)',
       run: (s, env) => timed('npx', apiArgs(s), setup.consumer, env, true),
     },
-    tsx: { name: 'tsx', label: 'bare `npx tsx -e 0`', command: () => 'npx tsx -e 0', run: (_s, env) => timed('npx', ['tsx', '-e', '0'], setup.consumer, env, false) },
+    tsx: {
+      name: 'tsx',
+      label: 'bare `npx tsx -e 0`',
+      command: () => 'npx tsx -e 0',
+      run: (_s, env) => timed('npx', ['tsx', '-e', '0'], setup.consumer, env, false),
+    },
     ko: {
       name: 'ko',
       label: 'ko -s -w',
@@ -66,7 +73,10 @@ function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv,
   const t0 = performance.now()
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 << 20 })
   const ms = performance.now() - t0
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${(r.stderr || r.error?.message || '').slice(-3000)}`)
+  if (r.status !== 0) {
+    const why = (r.stderr || r.error?.message || '').slice(-3000)
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${why}`)
+  }
   return { ms, load, steps: events ? stepTimes(r.stderr) : new Map() }
 }
 

@@ -38,7 +38,8 @@ export function phaseTable(phase: Phase, results: readonly ServiceResult[]): str
     const cliR = cli / ko
     const apiR = apiNet / ko
     const api = c.api ? `${fig(c.api)}; minus tsx ${s(apiNet)}` : 'n/a'
-    return [`| ${r.name} | ${fig(c.cli)} | ${api} | ${fig(c.ko)} | ${fig(c.koDefault)} | ${ratio(cli, ko)}${mark(cliR, t)} | ${c.api ? ratio(apiNet, ko) + mark(apiR, t) : 'n/a'} |`]
+    const apiRatio = c.api ? ratio(apiNet, ko) + mark(apiR, t) : 'n/a'
+    return [`| ${r.name} | ${fig(c.cli)} | ${api} | ${fig(c.ko)} | ${fig(c.koDefault)} | ${ratio(cli, ko)}${mark(cliR, t)} | ${apiRatio} |`]
   })
   return [
     `### ${PHASE_TITLE[phase]} (target: at most ${t.toFixed(1)}x ko -s -w)`,

@@ -32,7 +32,8 @@ export function prepareServices(names: readonly string[], repo: string, work: st
     }
     const m = MODULES[name as keyof typeof MODULES]
     if (!m) throw new Error(`unknown service ${name} (hello, node_exporter, caddy)`)
-    const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', `${m.module}@${m.version}`], { encoding: 'utf8' })) as { Dir?: string; Error?: string }
+    const json = execFileSync('go', ['mod', 'download', '-json', `${m.module}@${m.version}`], { encoding: 'utf8' })
+    const info = JSON.parse(json) as { Dir?: string; Error?: string }
     if (!info.Dir) throw new Error(`go mod download ${m.module}@${m.version}: ${info.Error ?? 'no Dir'}`)
     cpSync(info.Dir, dir, { recursive: true })
     makeWritable(dir) // the module cache is read-only

@@ -82,7 +82,7 @@ async function writeEntry(tar: TarWriter, e: Resolved, mtime: number): Promise<v
   if (e.type === 'dir') return tar.entry(header)
   if (e.content !== undefined) return tar.entry(header, e.content)
   await tar.fileEntry(header, e.sourcePath!).catch((err: NodeJS.ErrnoException) => {
-    throw new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: cannot read ${e.sourcePath}: ${err.code ?? err.message}`, { cause: err })
+    throw unreadable(e, err)
   })
 }
 
@@ -123,10 +123,14 @@ async function sizeOf(e: LayerEntry): Promise<number> {
   }
   if (e.content !== undefined) return e.content.byteLength
   const st = await stat(e.sourcePath!).catch((err: NodeJS.ErrnoException) => {
-    throw new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: cannot read ${e.sourcePath}: ${err.code ?? err.message}`, { cause: err })
+    throw unreadable(e, err)
   })
   if (!st.isFile()) throw new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: ${e.sourcePath} is not a regular file`)
   return st.size
+}
+
+function unreadable(e: LayerEntry, err: NodeJS.ErrnoException): GostaticError {
+  return new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: cannot read ${e.sourcePath}: ${err.code ?? err.message}`, { cause: err })
 }
 
 function invalid(path: string, why: string): GostaticError {

@@ -79,7 +79,9 @@ export class ParallelGzip {
     const opts: ZlibOptions = { level: this.#level, memLevel: 8, windowBits: 15, strategy: zc.Z_DEFAULT_STRATEGY }
     opts.finishFlush = last ? zc.Z_FINISH : zc.Z_SYNC_FLUSH
     if (this.#dictionary) opts.dictionary = this.#dictionary
-    const part = new Promise<Buffer>((resolve, reject) => deflateRaw(input, opts, (err, out) => (err ? reject(err) : resolve(out))))
+    const part = new Promise<Buffer>((resolve, reject) =>
+      deflateRaw(input, opts, (err, out) => (err ? reject(err) : resolve(out))),
+    )
     part.catch(() => undefined) // awaited in end(); a failure must not surface as unhandled before that
     this.#parts.push(part)
     this.#running.push(part.catch(() => undefined))
@@ -91,7 +93,11 @@ export class ParallelGzip {
 }
 
 /** gzip of `data` in one call. */
-export async function parallelGzip(data: Uint8Array, level = GZIP_LEVEL, opts: { lanes?: number } = {}): Promise<Buffer> {
+export async function parallelGzip(
+  data: Uint8Array,
+  level = GZIP_LEVEL,
+  opts: { lanes?: number } = {},
+): Promise<Buffer> {
   const gz = new ParallelGzip(level, opts)
   await gz.write(data)
   return gz.end()

@@ -7,7 +7,16 @@
 export const BLOCK = 512
 
 /** The entry types the reader names; anything else is 'other' (its data is still skipped by size). */
-export type TarType = 'file' | 'link' | 'symlink' | 'character-device' | 'block-device' | 'directory' | 'fifo' | 'contiguous-file' | 'other'
+export type TarType =
+  | 'file'
+  | 'link'
+  | 'symlink'
+  | 'character-device'
+  | 'block-device'
+  | 'directory'
+  | 'fifo'
+  | 'contiguous-file'
+  | 'other'
 
 export type TarHeader = {
   name: string
@@ -103,7 +112,17 @@ export function encodeHeader(h: TarHeaderInput): Buffer {
   return Buffer.concat([paxHead, records, Buffer.alloc(padding(records.length)), ustar])
 }
 
-type UstarFields = { name: string; prefix: string; mode: number; uid: number; gid: number; size: number; mtime: number; flag: number; linkname: string }
+type UstarFields = {
+  name: string
+  prefix: string
+  mode: number
+  uid: number
+  gid: number
+  size: number
+  mtime: number
+  flag: number
+  linkname: string
+}
 
 function ustarBlock(f: UstarFields): Buffer {
   const b = Buffer.alloc(BLOCK)

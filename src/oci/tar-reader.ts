@@ -48,7 +48,8 @@ async function* fromSync(src: Iterable<Uint8Array>): AsyncGenerator<Uint8Array> 
   yield* src
 }
 
-const isMeta = (flag: number) => flag === FLAG.pax || flag === FLAG.paxGlobal || flag === FLAG.gnuLongName || flag === FLAG.gnuLongLink
+const META_FLAGS: ReadonlySet<number> = new Set([FLAG.pax, FLAG.paxGlobal, FLAG.gnuLongName, FLAG.gnuLongLink])
+const isMeta = (flag: number) => META_FLAGS.has(flag)
 
 function foldMeta(p: { name?: string; linkname?: string; pax?: Map<string, string> }, flag: number, data: Buffer) {
   const text = () => data.toString('utf8').replace(/\0+$/, '')
@@ -129,7 +130,8 @@ class ByteQueue {
 
   /** Up to `max` bytes (at least one): the next slice of what the source gave. */
   async take(max: number): Promise<Buffer> {
-    while (this.#buffered === 0) if (!(await this.#pull())) throw new Error(`unexpected end of tar at byte ${this.position}`)
+    while (this.#buffered === 0)
+      if (!(await this.#pull())) throw new Error(`unexpected end of tar at byte ${this.position}`)
     return this.#shift(max)
   }
 

@@ -31,7 +31,8 @@ export class TarWriter {
       if (seen > header.size) break
       await this.sink(c)
     }
-    if (seen !== header.size) throw new Error(`${path} changed while it was written to the tar (${header.size} bytes expected, ${seen} read)`)
+    if (seen !== header.size)
+      throw new Error(`${path} changed while it was written to the tar (${header.size} bytes expected, ${seen} read)`)
     await this.#pad(header.size)
   }
 

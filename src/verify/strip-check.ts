@@ -60,7 +60,13 @@ const allZero = (b: Buffer | null) => b === null || b.every((byte) => byte === 0
 // permissions, same bytes. GNU strip may shorten a writable segment's filesz
 // by dropping the zero padding before .bss; memory is zero-filled up to memsz
 // anyway, so a shorter filesz is fine when the dropped tail was all zeros.
-function segmentDiff(abytes: Buffer, a: readonly LoadSegment[], bbytes: Buffer, b: readonly LoadSegment[], masks: readonly Range[]): string | undefined {
+function segmentDiff(
+  abytes: Buffer,
+  a: readonly LoadSegment[],
+  bbytes: Buffer,
+  b: readonly LoadSegment[],
+  masks: readonly Range[],
+): string | undefined {
   if (a.length !== b.length) return `${a.length} PT_LOAD segments before, ${b.length} after`
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!

@@ -36,13 +36,16 @@ describe.skipIf(missing('go', 'strip'))('checkStripKeptLoad on a real Go binary'
     for (const at of [seg.offset + Math.floor(seg.filesz / 2), seg.offset + seg.filesz - 1]) {
       const bad = Buffer.from(after)
       bad[at] = bad[at]! ^ 0xff
-      expect(() => checkStripKeptLoad(before, bad, 'strip', 'hello'), `byte ${at}`).toThrow(/strip changed what the kernel loads from hello: PT_LOAD 1 bytes differ/)
+      const check = () => checkStripKeptLoad(before, bad, 'strip', 'hello')
+      expect(check, `byte ${at}`).toThrow(/strip changed what the kernel loads from hello: PT_LOAD 1 bytes differ/)
     }
   })
 
   it('refuses a changed byte just past the header tables it may ignore (the old section table, the program headers)', () => {
     // Go puts the section table of a -s -w binary right after the program headers, inside the first PT_LOAD.
-    const tableEnd = (b: Buffer) => Math.max(Number(b.readBigUInt64LE(0x28)) + b.readUInt16LE(0x3a) * b.readUInt16LE(0x3c), 64 + b.readUInt16LE(0x36) * b.readUInt16LE(0x38))
+    const sections = (b: Buffer) => Number(b.readBigUInt64LE(0x28)) + b.readUInt16LE(0x3a) * b.readUInt16LE(0x3c)
+    const programs = (b: Buffer) => 64 + b.readUInt16LE(0x36) * b.readUInt16LE(0x38)
+    const tableEnd = (b: Buffer) => Math.max(sections(b), programs(b))
     const at = tableEnd(before) + 8
     const text = readElf(after).loadSegments[0]!
     expect(at).toBeLessThan(text.offset + text.filesz)

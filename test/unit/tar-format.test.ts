@@ -121,8 +121,9 @@ describe('tar reader', () => {
       { name: `${'x/'.repeat(70)}long`, type: 'file', mode: 0o644, mtime: 0, body: Buffer.alloc(700, 3) },
       { name: 'l', type: 'symlink', mode: 0o777, mtime: 0, linkname: 'x' },
     ])
+    const damage = fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 })
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(good.length), async (edits, cut) => {
+      fc.asyncProperty(damage, fc.nat(good.length), async (edits, cut) => {
         const bad = Buffer.from(good.subarray(0, cut))
         for (const [at, v] of edits) if (at < bad.length) bad[at] = v
         const outcome = await readAll([bad]).then(

@@ -16,6 +16,6 @@ export async function readBinary(path: string): Promise<BinaryBytes> {
 }
 
 /** The bytes at a target's binary path: the ones a step left in memory, else read (and kept) now. */
-export async function currentBinary(t: { readonly binPath: string; current: BinaryBytes | null }): Promise<BinaryBytes> {
+export async function currentBinary(t: { readonly binPath: string; current: BinaryBytes | null }) {
   return (t.current ??= await readBinary(t.binPath))
 }

@@ -7,10 +7,18 @@ import { checkStripKeptLoad } from '../../verify/strip-check.js'
 import { runTool, which } from '../../util/run-tool.js'
 import type { StepRun } from './step-memo.js'
 
-export type StripOutcome = { kind: 'stripped'; tool: string; before: number; after: number } | { kind: 'skipped'; warning: string; tried: string[] }
+export type StripOutcome =
+  | { kind: 'stripped'; tool: string; before: number; after: number }
+  | { kind: 'skipped'; warning: string; tried: string[] }
 
 /** Strips the binary at `path`, whose bytes are `before`, in place. */
-export async function stripBinary(path: string, before: Buffer, plan: StripPlan, what: string, env: NodeJS.ProcessEnv = process.env): Promise<StepRun<StripOutcome>> {
+export async function stripBinary(
+  path: string,
+  before: Buffer,
+  plan: StripPlan,
+  what: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<StepRun<StripOutcome>> {
   const tried: string[] = []
   for (const cand of plan.candidates) {
     const exe = which(cand, env)
@@ -33,6 +41,7 @@ export async function stripBinary(path: string, before: Buffer, plan: StripPlan,
     await rename(tmp, path)
     return { outcome: { kind: 'stripped', tool: cand, before: before.length, after: after.length }, output: after }
   }
-  const outcome = { kind: 'skipped', warning: `${what}: ${plan.skipWarning}${tried.length ? ` [${tried.join('; ')}]` : ''}`, tried } as const
+  const warning = `${what}: ${plan.skipWarning}${tried.length ? ` [${tried.join('; ')}]` : ''}`
+  const outcome = { kind: 'skipped', warning, tried } as const
   return { outcome, output: before }
 }
