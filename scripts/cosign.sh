@@ -15,9 +15,14 @@
 # it; bump RECIPE when the build steps below change.
 set -euo pipefail
 
-COSIGN_VERSION=${GOSTATIC_COSIGN_VERSION:-v2.6.5}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/lib/go-tool-cache.sh
+. "$HERE/lib/go-tool-cache.sh"
+
+NAME=cosign
+VERSION=${GOSTATIC_COSIGN_VERSION:-v2.6.5}
 RECIPE=1
-CACHE=${GOSTATIC_COSIGN_CACHE:-/var/cache/gostatic/cosign-$COSIGN_VERSION}
+CACHE=${GOSTATIC_COSIGN_CACHE:-/var/cache/gostatic/cosign-$VERSION}
 BIN=$CACHE/bin/cosign
 
 log() { echo "cosign: $*" >&2; }
@@ -25,41 +30,21 @@ die() { log "error: $*"; exit 1; }
 
 is_built() {
   [ -x "$BIN" ] && grep -qx "recipe=$RECIPE" "$CACHE/BUILD-INFO" 2>/dev/null &&
-    "$BIN" version 2>/dev/null | grep -q "GitVersion: *$COSIGN_VERSION\$"
+    "$BIN" version 2>/dev/null | grep -q "GitVersion: *$VERSION\$"
 }
 
-build() {
-  if is_built; then
-    log "$BIN is $COSIGN_VERSION (cached); nothing to build"
-    return 0
-  fi
-  command -v go >/dev/null || die "go is not installed; run scripts/install-tools.sh or install Go"
-  mkdir -p "${CACHE%/*}"
-  exec 9>"${CACHE%/*}/.cosign-$COSIGN_VERSION.lock"
-  flock -w 900 9 || die "another scripts/cosign.sh build is still running"
-  is_built && return 0
-  local tmp started
-  tmp=$(mktemp -d "${CACHE%/*}/.cosign-build.XXXXXX")
-  trap 'rm -rf "$tmp"' EXIT
-  started=$(date +%s)
-  log "building github.com/sigstore/cosign/v2/cmd/cosign@$COSIGN_VERSION through the Go module proxy"
+install_cosign() { # install_cosign <dir>
+  log "building github.com/sigstore/cosign/v2/cmd/cosign@$VERSION through the Go module proxy"
   # Module mode outside any module; -trimpath so the binary doesn't record our paths.
-  (cd "$tmp" && GOTOOLCHAIN=auto GOFLAGS=-mod=mod CGO_ENABLED=0 GOBIN="$tmp/bin" \
-    go install -trimpath -ldflags='-s -w' "github.com/sigstore/cosign/v2/cmd/cosign@$COSIGN_VERSION") ||
-    die "go install of cosign $COSIGN_VERSION failed (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY))"
-  "$tmp/bin/cosign" version 2>/dev/null | grep -q "GitVersion: *$COSIGN_VERSION\$" ||
-    die "the built cosign does not report $COSIGN_VERSION"
-  printf 'version=%s\nrecipe=%s\ngo=%s\n' "$COSIGN_VERSION" "$RECIPE" "$(go env GOVERSION)" >"$tmp/BUILD-INFO"
-  rm -rf "$CACHE.old"
-  if [ -e "$CACHE" ]; then mv "$CACHE" "$CACHE.old"; fi
-  mv "$tmp" "$CACHE"
-  rm -rf "$CACHE.old"
-  trap - EXIT
-  log "built $BIN in $(( $(date +%s) - started ))s"
+  (cd "$1" && GOTOOLCHAIN=auto GOFLAGS=-mod=mod CGO_ENABLED=0 GOBIN="$1/bin" \
+    go install -trimpath -ldflags='-s -w' "github.com/sigstore/cosign/v2/cmd/cosign@$VERSION") ||
+    die "go install of cosign $VERSION failed (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY))"
+  "$1/bin/cosign" version 2>/dev/null | grep -q "GitVersion: *$VERSION\$" ||
+    die "the built cosign does not report $VERSION"
 }
 
 case "${1:-}" in
-  build) build ;;
+  build) go_tool_build install_cosign ;;
   path) is_built || exit 3; echo "$BIN" ;;
   env) if is_built; then echo "export GOSTATIC_COSIGN=$BIN"; else log "not built: run scripts/cosign.sh build"; exit 3; fi ;;
   *) echo "usage: $0 build|path|env" >&2; exit 2 ;;
