@@ -10,6 +10,7 @@ import { renderSbom, type Sbom } from '../attest/sbom.js'
 import { ociNameOf } from '../attest/purl.js'
 import { readFileFromImage, readOciArchive } from '../oci/oci-reader.js'
 import { VERSION } from '../version.js'
+import { parseSourceDateEpoch } from '../util/source-date-epoch.js'
 import { inspect } from './inspect.js'
 import type { BinaryFacts } from './inspect-report.js'
 
@@ -25,7 +26,7 @@ export interface SbomOptions {
 /** One SBOM per platform of an image, or one for a binary. */
 export async function sbom(target: string, opts: SbomOptions = {}): Promise<Sbom[]> {
   const format = opts.format ?? 'spdx'
-  const epoch = opts.sourceDateEpoch ?? epochFromEnv()
+  const epoch = opts.sourceDateEpoch ?? parseSourceDateEpoch(process.env) ?? 0
   const report = await inspect(target, opts.platform ? { platform: opts.platform } : {})
   if (report.kind === 'binary') {
     const bytes = await readFile(target)
@@ -62,11 +63,4 @@ function imageName(refName: string | null, path: string): string {
 
 function basename(p: string): string {
   return p.split('/').pop() || p
-}
-
-function epochFromEnv(): number {
-  const v = process.env['SOURCE_DATE_EPOCH']
-  if (v === undefined || v === '') return 0
-  if (!/^\d+$/.test(v)) throw new GostaticError(ErrorCode.INVALID_CONFIG, `SOURCE_DATE_EPOCH must be whole seconds since 1970, got '${v}'`)
-  return Number(v)
 }
