@@ -2,9 +2,9 @@
 // print a message and a hint, never a stack trace.
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { isGostaticError, ToolError } from '../errors.js'
+import { ErrorCode, isGostaticError, ToolError } from '../errors.js'
 import { parseCLI, type ParsedCommand } from './parse-cli.js'
-import { guardProcess, internalError } from './internal-error.js'
+import { guardProcess, internalError, stackOf } from './internal-error.js'
 import { VERSION } from '../version.js'
 
 // Commands load what they need when they run, so `--help` and `plan` start fast.
@@ -47,6 +47,8 @@ export function formatError(e: unknown, env: NodeJS.ProcessEnv = process.env): s
     if (tail && !e.message.includes(tail)) out += tail.split('\n').map((l) => `  | ${l}`).join('\n') + '\n'
   }
   if (e.hint) out += `hint: ${e.hint}\n`
+  // A bug caught as one service's outcome: its own stack, as for a crash.
+  if (e.code === ErrorCode.INTERNAL && env['GOSTATIC_DEBUG'] === '1') out += `${stackOf(e.cause ?? e)}\n`
   return out
 }
 

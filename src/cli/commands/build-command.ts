@@ -15,6 +15,7 @@ import { humanBytes } from '../../util/human-bytes.js'
 import { buildWorkspace, sourceOf, type ServiceBuild } from '../../workspace/build-workspace.js'
 import type { GoService } from '../../builder/go-service.js'
 import { publishRef } from '../../registry/push-image.js'
+import { internalFailure } from '../../util/internal-failure.js'
 import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
 
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
@@ -35,9 +36,12 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   const onSigint = () => abort.abort()
   process.once('SIGINT', onSigint)
   const outcomes = new Map<string, ServiceOutcome>()
+  // What each failure wraps: an internal error's cause has the stack GOSTATIC_DEBUG=1 shows.
+  const causes = new Map<string, unknown>()
   const exports: Promise<void>[] = []
   const exportOne = async (b: ServiceBuild): Promise<void> => {
     if (!b.ok) {
+      causes.set(b.name, b.error.cause)
       outcomes.set(b.name, { service: b.name, ok: false, error: { code: b.error.code, message: b.error.message, ...(b.error.hint ? { hint: b.error.hint } : {}) }, ms: b.ms })
       progress.done(b.name, { ok: false, error: b.error.code })
       return
@@ -54,7 +58,8 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       progress.done(b.name, { ok: true, detail: `${humanBytes(archive.size)} ${archive.indexDigest.slice(0, 19)}${ref ? `, pushed ${ref}` : ''}` })
     } catch (e) {
       // Every service gets an outcome, whatever went wrong while exporting it.
-      const err = isGostaticError(e) ? e : new GostaticError(ErrorCode.TOOL_FAILED, `exporting ${b.name} failed: ${(e as Error).message ?? String(e)}`)
+      const err = isGostaticError(e) ? e : internalFailure(e, `exporting ${b.name}`)
+      causes.set(b.name, err.cause)
       outcomes.set(b.name, { service: b.name, ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, ms: b.ms })
       progress.done(b.name, { ok: false, error: err.code })
     }
@@ -73,7 +78,11 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
     await progress.close()
   }
   const list = services.map((s) => outcomes.get(s.name)!).filter(Boolean)
-  if (!flags.json) for (const o of list) if (!o.ok) process.stderr.write(`\n${o.service}: ${formatError(new GostaticError(o.error.code as never, o.error.message, o.error.hint ? { hint: o.error.hint } : {}))}`)
+  for (const o of flags.json ? [] : list) {
+    if (o.ok) continue
+    const err = new GostaticError(o.error.code as never, o.error.message, { hint: o.error.hint, cause: causes.get(o.service) })
+    process.stderr.write(`\n${o.service}: ${formatError(err)}`)
+  }
   process.stdout.write(flags.json ? JSON.stringify(list, null, 2) + '\n' : summaryTable(list) + list.flatMap((o) => (o.ok && o.pushed ? [`${o.service}: pushed ${o.pushed}\n`] : [])).join(''))
   return list.every((o) => o.ok) ? 0 : 1
 }
