@@ -51,3 +51,18 @@ export function count(flag: string, min: number) {
     return Number(v)
   })
 }
+
+/** SBOM formats, comma-separated or repeated, or 'none': what `.sbom(...)` takes (false for none). */
+export function sbomFormats(flag: string, formats: readonly string[]) {
+  const takes = `${formats.map(q).join(', ')} (comma-separated for several) or 'none'`
+  return list(flag, takes).transform((items, ctx) => {
+    if (items.length === 0) return undefined
+    const unknown = items.filter((i) => i !== 'none' && !formats.includes(i))
+    if (unknown.length > 0 || (items.includes('none') && items.length > 1)) {
+      const why = unknown.length > 0 ? `unknown format ${unknown.map(q).join(', ')}` : "'none' goes alone"
+      ctx.addIssue({ code: 'custom', message: `${flag} ${items.join(',')}: ${why}; it takes ${takes}` })
+      return z.NEVER
+    }
+    return items.includes('none') ? false : [...new Set(items)]
+  })
+}
