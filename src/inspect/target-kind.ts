@@ -12,14 +12,17 @@ import { parseImageRef } from '../spec/image-ref.js'
 
 export const REGISTRY_SCHEME = 'registry://'
 
-export type InspectTarget = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'registry'; readonly ref: string }
+export type InspectTarget =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'registry'; readonly ref: string }
 
 /** `exists`: whether a file or folder of that name is there (the one fact from outside). */
 export function inspectTarget(arg: string, exists: (path: string) => boolean): InspectTarget {
   if (arg.startsWith(REGISTRY_SCHEME)) {
     const ref = arg.slice(REGISTRY_SCHEME.length)
     const parsed = parseImageRef(ref)
-    if (!parsed.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `${arg}: ${parsed.reason}`, { hint: 'write registry://HOST[:PORT]/REPOSITORY[:TAG][@DIGEST]' })
+    const hint = 'write registry://HOST[:PORT]/REPOSITORY[:TAG][@DIGEST]'
+    if (!parsed.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `${arg}: ${parsed.reason}`, { hint })
     return { kind: 'registry', ref }
   }
   if (/^(\.{0,2}|~)\//.test(arg) || !looksLikeReference(arg)) return { kind: 'file', path: arg }

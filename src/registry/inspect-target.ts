@@ -6,12 +6,14 @@ import { existsSync } from 'node:fs'
 import { inspect as inspectFile, inspectArchive, selectsPlatform } from '../inspect/inspect.js'
 import type { ImageReport, InspectOptions, InspectReport } from '../inspect/inspect-report.js'
 import { inspectTarget, type InspectTarget } from '../inspect/target-kind.js'
+import type { OciPlatform } from '../oci/oci-types.js'
 import type { RegistryOptions } from './registry-options.js'
 import { readRemoteImage } from './remote-image.js'
 
 export interface InspectTargetOptions extends InspectOptions, RegistryOptions {}
 
-type Handlers = { [K in InspectTarget['kind']]: (t: Extract<InspectTarget, { kind: K }>, o: InspectTargetOptions) => Promise<InspectReport> }
+type Handler<T extends InspectTarget> = (t: T, o: InspectTargetOptions) => Promise<InspectReport>
+type Handlers = { [K in InspectTarget['kind']]: Handler<Extract<InspectTarget, { kind: K }>> }
 
 const byKind: Handlers = {
   file: (t, o) => inspectFile(t.path, o.platform === undefined ? {} : { platform: o.platform }),
@@ -24,12 +26,12 @@ const byKind: Handlers = {
  */
 export async function inspect(target: string, opts: InspectTargetOptions = {}): Promise<InspectReport> {
   const t = inspectTarget(target, existsSync)
-  return (byKind[t.kind] as (t: InspectTarget, o: InspectTargetOptions) => Promise<InspectReport>)(t, opts)
+  return (byKind[t.kind] as Handler<InspectTarget>)(t, opts)
 }
 
 async function inspectPushed(ref: string, opts: InspectTargetOptions): Promise<ImageReport> {
   const { platform, ...registry } = opts
-  const only = platform === undefined ? {} : { wants: (p: Parameters<typeof selectsPlatform>[1]) => selectsPlatform(platform, p), platform }
+  const only = platform === undefined ? {} : { wants: (p: OciPlatform) => selectsPlatform(platform, p), platform }
   const remote = await readRemoteImage(ref, { ...registry, ...only })
   return { ...(await inspectArchive(remote.archive, platform)), format: 'registry', referrers: remote.referrers }
 }

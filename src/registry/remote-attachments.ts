@@ -5,8 +5,7 @@
 // 2.8 is such a registry, and then only the tags tell).
 import { ErrorCode, GostaticError } from '../errors.js'
 import { ATTACHMENT_TAG_KINDS, attachmentInfo, type AttachmentInfo, type ReferrerInfo } from '../oci/oci-attachments.js'
-import { Media } from '../oci/media-types.js'
-import type { ImageRef } from '../spec/image-ref.js'
+import { MANIFEST_MAX_BYTES, Media } from '../oci/media-types.js'
 import { repoScope } from './registry-client.js'
 import type { ManifestReader } from './remote-image.js'
 
@@ -23,7 +22,7 @@ export interface FoundAttachments {
 // A registry answering more pages than this for one digest is not listing referrers.
 const MAX_PAGES = 16
 
-export async function findAttachments(reader: ManifestReader, ref: ImageRef, subjects: readonly string[]): Promise<FoundAttachments> {
+export async function findAttachments(reader: ManifestReader, subjects: readonly string[]): Promise<FoundAttachments> {
   const unique = [...new Set(subjects)]
   const attachments: FoundAttachment[] = []
   for (const kind of ATTACHMENT_TAG_KINDS)
@@ -35,7 +34,7 @@ export async function findAttachments(reader: ManifestReader, ref: ImageRef, sub
   const tags = new Map(attachments.map((a) => [a.info.digest, a.info.tag]))
   let referrers: ReferrerInfo[] | null = []
   for (const subject of unique) {
-    const listed = await referrersOf(reader, ref, subject, tags)
+    const listed = await referrersOf(reader, subject, tags)
     if (listed === null) {
       referrers = null
       break
@@ -45,35 +44,43 @@ export async function findAttachments(reader: ManifestReader, ref: ImageRef, sub
   return { attachments, referrers }
 }
 
-type ReferrersIndex = { manifests?: { mediaType?: string; digest?: string; artifactType?: string; annotations?: Record<string, string> }[] }
+/** Attachment manifest digest → its cosign tag. */
+type Tags = ReadonlyMap<string, string>
+type Referrer = { mediaType?: string; digest?: string; artifactType?: string; annotations?: Record<string, string> }
 
 /** null: the registry has no referrers API. */
-async function referrersOf(reader: ManifestReader, ref: ImageRef, subject: string, tags: ReadonlyMap<string, string>): Promise<ReferrerInfo[] | null> {
+async function referrersOf(reader: ManifestReader, subject: string, tags: Tags): Promise<ReferrerInfo[] | null> {
+  const { registry, repository } = reader.ref
+  const doing = `listing the referrers of ${subject} in ${registry}/${repository}`
   const out: ReferrerInfo[] = []
-  let url: string | null = `/v2/${ref.repository}/referrers/${subject}`
+  let url: string | null = `/v2/${repository}/referrers/${subject}`
   for (let page = 0; url !== null; page++) {
-    if (page === MAX_PAGES) throw new GostaticError(ErrorCode.REGISTRY_ERROR, `registry ${ref.registry} lists referrers of ${subject} on more than ${MAX_PAGES} pages`)
-    const doing = `listing the referrers of ${subject} in ${ref.registry}/${ref.repository}`
-    const res = await reader.client.fetch({ method: 'GET', url, scopes: [repoScope(ref.repository)], doing, headers: { accept: Media.ociIndex }, pass: [404] })
+    if (page === MAX_PAGES) throw refused(registry, `lists the referrers of ${subject} on more than ${MAX_PAGES} pages`)
+    const scopes = [repoScope(repository)]
+    const headers = { accept: Media.ociIndex }
+    const res = await reader.client.fetch({ method: 'GET', url, scopes, doing, headers, pass: [404] })
     if (res.status === 404) {
       await res.body?.cancel()
       return page === 0 ? null : out
     }
-    const text = (await reader.client.body(res, doing, 4 * 1024 * 1024)).toString('utf8')
-    let index: ReferrersIndex
+    const text = (await reader.client.body(res, doing, MANIFEST_MAX_BYTES)).toString('utf8')
+    let listed: Referrer[]
     try {
-      index = JSON.parse(text) as ReferrersIndex
+      listed = (JSON.parse(text) as { manifests?: Referrer[] }).manifests ?? []
     } catch {
-      throw new GostaticError(ErrorCode.REGISTRY_ERROR, `registry ${ref.registry} answered the referrers API with something that is not JSON while ${doing}`)
+      throw refused(registry, `answered with something that is not JSON while ${doing}`)
     }
-    for (const d of index.manifests ?? [])
-      if (d.digest) {
-        const { digest, mediaType = '', artifactType = null } = d
-        out.push({ subject, digest, mediaType, artifactType, annotations: { ...d.annotations }, tag: tags.get(digest) ?? null })
-      }
+    for (const { digest, mediaType = '', artifactType = null, annotations } of listed) {
+      const tag = digest === undefined ? null : (tags.get(digest) ?? null)
+      if (digest) out.push({ subject, digest, mediaType, artifactType, annotations: { ...annotations }, tag })
+    }
     url = nextPage(res.headers.get('link'))
   }
   return out
+}
+
+function refused(registry: string, what: string): GostaticError {
+  return new GostaticError(ErrorCode.REGISTRY_ERROR, `registry ${registry}'s referrers API ${what}`)
 }
 
 /** The `rel="next"` target of a Link header (RFC 8288), as the distribution spec pages referrers. */
