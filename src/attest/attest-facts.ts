@@ -3,16 +3,12 @@
 // produce them the same way, so the documents don't depend on the engine.
 import type { GoBuildInfo } from '../inspect/go-modinfo.js'
 import type { OciPlatform } from '../oci/oci-types.js'
+import type { LayerFile } from '../oci/layer-files.js'
 
 export { SBOM_FORMATS, type SbomFormat } from '../spec/service-spec.js'
 
-/** A file in the image, with the digests SPDX and CycloneDX want. */
-export interface FileFact {
-  readonly path: string
-  readonly sha256: string
-  readonly sha1: string
-  readonly size: number
-}
+/** A file in the image, with the digests SPDX and CycloneDX want: what oci/ reads from the layers. */
+export type FileFact = LayerFile
 
 /** An image by name and the digest its reference resolved to (a base or a builder image). */
 export interface ImageDigest {
