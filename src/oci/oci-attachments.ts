@@ -20,6 +20,11 @@ export interface AttachmentInfo {
   readonly layers: readonly { readonly mediaType: string; readonly size: number; readonly predicateType?: string }[]
 }
 
+/** The tag cosign looks an artefact up by: 'sha256-<hex>.sig' for the digest 'sha256:<hex>'. */
+export function attachmentTag(digest: string, kind: AttachmentInfoKind): string {
+  return `sha256-${digest.slice(digest.indexOf(':') + 1)}.${kind}`
+}
+
 export function parseAttachmentTag(tag: string | undefined): { kind: AttachmentInfoKind; subject: string } | null {
   const m = tag === undefined ? null : ATTACHMENT_TAG.exec(tag)
   return m ? { kind: m[2] as AttachmentInfoKind, subject: `sha256:${m[1]}` } : null

@@ -4,7 +4,7 @@
 // same digests when the registry has it (a 404 says it has not: distribution
 // 2.8 is such a registry, and then only the tags tell).
 import { ErrorCode, GostaticError } from '../errors.js'
-import { ATTACHMENT_TAG_KINDS, attachmentInfo, type AttachmentInfo, type ReferrerInfo } from '../oci/oci-attachments.js'
+import { ATTACHMENT_TAG_KINDS, attachmentInfo, attachmentTag, type AttachmentInfo, type ReferrerInfo } from '../oci/oci-attachments.js'
 import { MANIFEST_MAX_BYTES, Media } from '../oci/media-types.js'
 import { repoScope } from './registry-client.js'
 import type { ManifestReader } from './remote-image.js'
@@ -27,7 +27,7 @@ export async function findAttachments(reader: ManifestReader, subjects: readonly
   const attachments: FoundAttachment[] = []
   for (const kind of ATTACHMENT_TAG_KINDS)
     for (const subject of unique) {
-      const tag = `sha256-${subject.slice('sha256:'.length)}.${kind}`
+      const tag = attachmentTag(subject, kind)
       const m = await reader.maybeManifest(tag, undefined, [404])
       if (m !== null) attachments.push({ info: attachmentInfo(tag, m.digest, m.doc)!, bytes: m.bytes })
     }
