@@ -4,26 +4,14 @@
 // with the reason, never a crash with a stack trace. The first case uses the
 // real Dagger CLI, whose engine "runs in docker" where no docker daemon is.
 import { describe, expect, it } from 'vitest'
-import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { missingDagger } from '../support/dagger.js'
 import { freePort } from '../support/runtime.js'
+import { runCli } from '../support/cli.js'
 import { goService } from '../../src/index.js'
 
-const bin = resolve('bin/gostatic.js')
-
-type Run = { code: number | null; stdout: string; stderr: string }
-
-function gostatic(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((res) => {
-    const p = spawn('node', [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 })
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d) => (stdout += d))
-    p.stderr.on('data', (d) => (stderr += d))
-    p.on('close', (code) => res({ code, stdout, stderr }))
-  })
-}
+// The SDK's own retries run for minutes: a hang is killed, and fails, long before.
+const gostatic = (args: string[], env: NodeJS.ProcessEnv) => runCli(args, { env, timeoutMs: 120_000 })
 
 /** The environment without any Dagger session or engine settings, plus `extra`. */
 function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
