@@ -1,6 +1,7 @@
 // What the SBOM and provenance are made from: facts read from the verified
 // binary, the built image's digests and the plan, as plain data. Both engines
 // produce them the same way, so the documents don't depend on the engine.
+import { createHash } from 'node:crypto'
 import type { GoBuildInfo } from '../inspect/go-modinfo.js'
 import type { OciPlatform } from '../oci/oci-types.js'
 import type { LayerFile } from '../oci/layer-files.js'
@@ -35,6 +36,19 @@ export interface SbomFacts {
   /** Seconds since 1970 (SOURCE_DATE_EPOCH): the only timestamp. */
   readonly epoch: number
   readonly toolVersion: string
+}
+
+/** The binary an SBOM describes: its bytes' digests, with the build info read from them. */
+export function binaryFact(path: string, bytes: Uint8Array, go: GoBuildInfo): SbomFacts['binary'] {
+  const hash = (alg: 'sha256' | 'sha1') => createHash(alg).update(bytes).digest('hex')
+  return { path, sha256: hash('sha256'), sha1: hash('sha1'), size: bytes.length, go }
+}
+
+/** The base image an image's manifest annotations name (org.opencontainers.image.base.*), or null. */
+export function baseImageOf(annotations: Readonly<Record<string, string>>): ImageDigest | null {
+  const name = annotations['org.opencontainers.image.base.name']
+  const digest = annotations['org.opencontainers.image.base.digest']
+  return name && digest ? { name, digest } : null
 }
 
 export function rfc3339(seconds: number): string {
