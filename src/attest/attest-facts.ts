@@ -7,6 +7,8 @@ import type { OciPlatform } from '../oci/oci-types.js'
 import type { LayerFile } from '../oci/layer-files.js'
 
 export { SBOM_FORMATS, type SbomFormat } from '../spec/service-spec.js'
+export { platformName } from '../oci/platform-name.js'
+export { rfc3339 } from '../util/source-date-epoch.js'
 
 /** A file in the image, with the digests SPDX and CycloneDX want: what oci/ reads from the layers. */
 export type FileFact = LayerFile
@@ -51,17 +53,11 @@ export function baseImageOf(annotations: Readonly<Record<string, string>>): Imag
   return name && digest ? { name, digest } : null
 }
 
-export function rfc3339(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
-}
 
 export function hexOf(digest: string): string {
   return digest.slice(digest.indexOf(':') + 1)
 }
 
-export function platformName(p: OciPlatform): string {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`
-}
 
 /** go.sum's h1: hash is base64 SHA-256; SBOMs record it as a SHA-256 checksum, as syft and ko do. */
 export function h1ToSha256(sum: string | undefined): string | null {

@@ -12,6 +12,7 @@ import type { GoBuildInfo } from './go-buildinfo.js'
 import { openImageTree, readOciArchive } from '../oci/oci-reader.js'
 import type { ImageTree, OciArchive, OciArchiveImage } from '../oci/oci-reader.js'
 import type { OciPlatform } from '../oci/oci-types.js'
+import { platformName } from '../oci/platform-name.js'
 import { binaryNeeds, checkedNeeds, derivedNeeds } from './inspect-needs.js'
 import { REGISTRY_SCHEME } from './target-kind.js'
 import type { BinaryNeeds } from './inspect-needs.js'
@@ -98,7 +99,7 @@ function selectImages(archive: OciArchive, want: string | undefined): OciArchive
   if (want === undefined) return archive.images
   const hits = archive.images.filter((i) => selectsPlatform(want, i.platform))
   if (hits.length > 0) return hits
-  const have = archive.images.map((i) => platformName(i)).join(', ')
+  const have = archive.images.map((i) => platformName(i.platform)).join(', ')
   throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${archive.path} has no image for ${want}; it has ${have}`)
 }
 
@@ -120,7 +121,7 @@ async function platformReport(archive: OciArchive, img: OciArchiveImage): Promis
   const { binary, entrypoint, needs } = await entrypointBinary(tree, config)
   const recorded = Object.fromEntries(Object.entries(img.annotations).filter(([k]) => k.startsWith('dev.gostatic.')))
   return {
-    platform: platformName(img),
+    platform: platformName(img.platform),
     manifestDigest: img.manifestDigest ?? null,
     configDigest: img.configDigest,
     layers,
@@ -220,10 +221,6 @@ function namingFile<T>(path: string, fn: () => T): T {
   }
 }
 
-function platformName(img: OciArchiveImage): string {
-  const p = img.platform
-  return [p.os, p.architecture, p.variant].filter(Boolean).join('/')
-}
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
