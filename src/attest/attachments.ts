@@ -4,7 +4,7 @@
 // - .sig: one simple-signing payload per signed digest, signature in the layer annotation;
 // - .att: DSSE envelopes (provenance, SBOMs) whose statements name that digest;
 // - .sbom: the SBOM files themselves, unsigned (what `cosign attach sbom` writes).
-import { createHash } from 'node:crypto'
+import { sha256 } from '../util/digest.js'
 import { canonicalJson } from '../oci/oci-writer.js'
 import { Media } from '../oci/media-types.js'
 import { attachmentTag, type AttachmentInfoKind } from '../oci/oci-attachments.js'
@@ -90,8 +90,4 @@ export function envelopeLayer(env: Envelope, predicateType: string): AttachmentL
 
 function blob(bytes: Buffer): AttachmentBlob {
   return { digest: sha256(bytes), bytes }
-}
-
-function sha256(b: Buffer): string {
-  return `sha256:${createHash('sha256').update(b).digest('hex')}`
 }

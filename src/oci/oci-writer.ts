@@ -1,7 +1,6 @@
 // Writes built layers as one OCI image-layout tar that also carries a docker
 // `manifest.json`, so a single file feeds `docker load`, `podman load` and
 // `skopeo ... oci-archive:` without a daemon on our side.
-import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar-stream'
@@ -13,6 +12,7 @@ import { Media } from './media-types.js'
 import type { OciImageConfig, OciPlatform } from './oci-types.js'
 import { platformName } from './platform-name.js'
 import { rfc3339 } from '../util/source-date-epoch.js'
+import { sha256 } from '../util/digest.js'
 
 export type { OciImageConfig, OciPlatform } from './oci-types.js'
 
@@ -205,5 +205,4 @@ function cleanPlatform(p: OciPlatform): OciPlatform {
 }
 
 
-const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`
 const blobPath = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`
