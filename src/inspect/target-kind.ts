@@ -3,6 +3,7 @@
 // reference is recognised only by a form no usual path has, and a name that
 // could be both is refused rather than guessed:
 // - registry://REF is always a reference (the tag may be left out: latest);
+//   another scheme (skopeo's docker://) is refused with a pointer to it;
 // - /..., ./..., ../... and ~/... are always paths;
 // - otherwise HOST/REPO:TAG or HOST/REPO@DIGEST, with a registry host (a dot,
 //   a port or localhost) and a tag or digest written out, is a reference,
@@ -25,6 +26,12 @@ export function inspectTarget(arg: string, exists: (path: string) => boolean): I
     if (!parsed.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `${arg}: ${parsed.reason}`, { hint })
     return { kind: 'registry', ref }
   }
+  // skopeo's docker://, oci-archive: and the like: a habit worth a pointer rather than 'no such file'.
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//.exec(arg)?.[1]
+  if (scheme !== undefined && !exists(arg))
+    throw new GostaticError(ErrorCode.INVALID_REFERENCE, `${arg}: inspect reads no ${scheme}:// references`, {
+      hint: `write ${REGISTRY_SCHEME}${arg.slice(scheme.length + 3)} for a pushed image, or a path for an archive`,
+    })
   if (/^(\.{0,2}|~)\//.test(arg) || !looksLikeReference(arg)) return { kind: 'file', path: arg }
   if (exists(arg))
     throw new GostaticError(ErrorCode.INVALID_REFERENCE, `'${arg}' is both a file here and an image reference`, {

@@ -45,6 +45,16 @@ describe('inspectTarget', () => {
     expect(inspectTarget('registry://127.0.0.1:5000/team/hello:1', all).kind).toBe('registry')
   })
 
+  it("points skopeo's docker:// at registry://", () => {
+    expect(() => inspectTarget('docker://127.0.0.1:5000/team/hello:1', none)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_REFERENCE',
+        message: 'docker://127.0.0.1:5000/team/hello:1: inspect reads no docker:// references',
+        hint: 'write registry://127.0.0.1:5000/team/hello:1 for a pushed image, or a path for an archive',
+      }),
+    )
+  })
+
   it('names the problem of a registry:// argument that is no reference', () => {
     expect(() => inspectTarget('registry://127.0.0.1:5000/Team/hello:1', none)).toThrow(
       expect.objectContaining({ code: 'INVALID_REFERENCE', message: 'registry://127.0.0.1:5000/Team/hello:1: repository names must be lowercase' }),
