@@ -7,10 +7,10 @@ export type ServiceOutcome =
   | { service: string; ok: false; error: { code: string; message: string; hint?: string }; ms: number }
 
 export function summaryTable(outcomes: readonly ServiceOutcome[]): string {
-  const rows: string[][] = [['service', 'platform', 'binary', 'packed', 'image', 'digest', 'time', 'verdicts']]
+  const rows: string[][] = [['service', 'platform', 'binary', 'packed', 'image', 'digest', 'time', 'needs', 'verdicts']]
   for (const o of outcomes) {
     if (!o.ok) {
-      rows.push([o.service, '-', '-', '-', '-', '-', `${(o.ms / 1000).toFixed(1)}s`, `FAILED: ${o.error.code}`])
+      rows.push([o.service, '-', '-', '-', '-', '-', `${(o.ms / 1000).toFixed(1)}s`, '-', `FAILED: ${o.error.code}`])
       continue
     }
     for (const t of o.report.targets) {
@@ -23,6 +23,7 @@ export function summaryTable(outcomes: readonly ServiceOutcome[]): string {
         humanBytes(t.imageBytes),
         o.archive.digest.slice(0, 19),
         `${(o.ms / 1000).toFixed(1)}s`,
+        t.needs.summary,
         verdicts,
       ])
     }

@@ -29,6 +29,8 @@ export type GoVersionSource =
 export interface BuilderTool {
   readonly command: string
   readonly package: string
+  /** Only the rendered Dockerfile runs it (the engines do the same work in-process), so the Dagger builder skips it. */
+  readonly dockerfileOnly?: boolean
 }
 
 export interface StripPlan {
@@ -122,8 +124,20 @@ export type Step =
   | { readonly kind: 'go-build'; readonly platform: Platform }
   | { readonly kind: 'strip'; readonly platform: Platform }
   | { readonly kind: 'upx'; readonly platform: Platform }
+  /**
+   * Reads the binary's runtime needs (function table, build info; before UPX
+   * hides them) and checks them against the image's files: see
+   * plan/needs-check.ts. `refuseModules` is what a Dockerfile build can check
+   * of it: modules whose CGO_ENABLED=0 build is a stub, refused on every base.
+   */
+  | { readonly kind: 'check-needs'; readonly platform: Platform; readonly refuseModules: readonly RefusedModule[] }
   | { readonly kind: 'verify-static'; readonly platform: Platform }
   | { readonly kind: 'assemble-runtime' }
+
+export interface RefusedModule {
+  readonly module: string
+  readonly replacement: string
+}
 
 export type StepKind = Step['kind']
 

@@ -27,10 +27,6 @@ export function tzStrategy(spec: ServiceSpec): 'none' | 'files' | 'timetzdata' {
   return 'timetzdata'
 }
 
-export function wantsCaBundle(spec: ServiceSpec): boolean {
-  return caSource(spec) !== null
-}
-
 export function runtimePlan(spec: ServiceSpec): RuntimePlan {
   const base = runtimeBase(spec)
   const binaryPath = spec.binaryPath ?? `/usr/local/bin/${spec.name}`

@@ -18,7 +18,9 @@ export function builderBase(dag: Client, plan: BuildPlan, env: NodeJS.ProcessEnv
     .from(plan.go.builderImage)
     .withMountedCache('/go/pkg/mod', dag.cacheVolume(`${cacheKey}-gomod-${ver}`))
     .withMountedCache('/root/.cache/go-build', dag.cacheVolume(`${cacheKey}-gobuild-${ver}`))
-  const install = installLine(plan.go.builderTools)
+  // Tools only the Dockerfile runs (readelf, unzip) do in-process work here: not installed.
+  const tools = plan.go.builderTools
+  const install = installLine({ ...tools, tools: tools.tools.filter((t) => t.dockerfileOnly !== true) })
   if (install) c = c.withExec(['sh', '-c', install])
   for (const s of plan.secrets) {
     const secret = dag.setSecret(`gostatic-${plan.service}-${s.id}`, secretValue(s.id, s.from, env))

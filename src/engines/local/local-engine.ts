@@ -5,10 +5,11 @@ import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { ErrorCode, GostaticError } from '../../errors.js'
-import type { BuildPlan, Step, TargetPlan } from '../../plan/build-plan.js'
+import type { BuildPlan, RuntimePlan, Step, TargetPlan } from '../../plan/build-plan.js'
 import type { Platform } from '../../spec/platform.js'
 import { hostPlatform } from '../../spec/platform.js'
 import { verifyBinary, type VerifiedBinary } from '../../verify/verify-binary.js'
+import { verifyNeeds, type TargetNeeds } from '../../verify/verify-needs.js'
 import { noEvents, type EventSink } from '../events.js'
 import { runTool, type ToolRun } from '../../util/run-tool.js'
 import { goCommandError } from '../go-errors.js'
@@ -24,7 +25,7 @@ import { assembleImages } from './assemble.js'
 import { makeResult } from './local-result.js'
 import { memoStep, toolIdentity } from './step-memo.js'
 import { defaultCacheDir, ensureCacheDir } from '../../oci/cache-dir.js'
-import { pullBaseImages } from './base-image.js'
+import { needsBaseOf, pullBaseImages } from './base-image.js'
 import { sourceDateEpoch } from '../source-date-epoch.js'
 import type { BaseImage } from './base-image.js'
 import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
@@ -53,6 +54,9 @@ export interface TargetState {
   upx: UpxOutcome | null
   unpacked: Buffer | null
   verified: VerifiedBinary | null
+  needs: TargetNeeds | null
+  /** The runtime to assemble: the plan's, plus what check-needs added on a static base. */
+  runtime: RuntimePlan | null
 }
 
 export interface LocalContext {
@@ -126,6 +130,17 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     if (t.upx.kind === 'kept-unpacked') warn(c, t.upx.reason, s.platform)
     return (t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} bytes` : 'kept unpacked') + (m.cached ? ' (cached)' : '')
   },
+  'check-needs': async (s, c) => {
+    const t = state(c, s.platform)
+    const pulled = c.bases?.get(s.platform)
+    const base = pulled === undefined ? null : await needsBaseOf(pulled)
+    const r = verifyNeeds(await readFile(t.binPath), c.plan, base, `${c.plan.service} (${s.platform})`)
+    t.needs = r.needs
+    t.runtime = r.runtime
+    for (const w of r.warnings) warn(c, w, s.platform)
+    for (const message of r.notes) c.emit({ kind: 'info', service: c.plan.service, message })
+    return r.detail
+  },
   'verify-static': async (s, c) => {
     const t = state(c, s.platform)
     const what = `${c.plan.service} (${s.platform})`
@@ -159,7 +174,7 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       sourceDir,
       go: goEnv.go,
       goEnv,
-      targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null }])),
+      targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null, needs: null, runtime: null }])),
     }
     if (c.cacheDir !== null) await ensureCacheDir(c.cacheDir)
     if (c.go.env['GOTOOLCHAIN']) emit({ kind: 'info', service: plan.service, message: `host ${c.go.hostVersion} is older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})` })
