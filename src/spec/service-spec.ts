@@ -5,6 +5,7 @@ import { PLATFORM_NAMES } from './platform.js'
 import { parseImageRef } from './image-ref.js'
 import { upxPlatformRule } from './upx-platforms.js'
 import { NeedsOptionsSchema } from './needs-options.js'
+import { CGO_PLATFORMS, CgoOptionsSchema } from './cgo-options.js'
 
 const goVersion = z
   .string()
@@ -79,7 +80,7 @@ export const SbomFormatSchema = z.enum(SBOM_FORMATS, { error: (iss) => `unknown 
 
 const port = z.union([z.int().min(1).max(65535), z.string().regex(/^\d{1,5}(\/(tcp|udp|sctp))?$/, { error: "ports look like 8080 or '8080/tcp'" })])
 
-export const ServiceSpecSchema = z
+const specObject = z
   .strictObject({
     name: z.string().min(1, { error: 'the service needs a name' }).max(63).regex(/^[a-z0-9][a-z0-9._-]*$/, {
       error: 'names are lowercase letters, digits, . _ - and start with a letter or digit (they become image and file names)',
@@ -123,11 +124,13 @@ export const ServiceSpecSchema = z
     needs: NeedsOptionsSchema.default({ strict: false, ignore: [] }),
     /** SBOM formats written for each platform image, or false for none. */
     sbom: z.union([z.literal(false), SbomFormatSchema, z.array(SbomFormatSchema).min(1, { error: 'give at least one SBOM format, or false for none' })]).default('spdx'),
+    /** A static cgo build (CGO_ENABLED=1, a musl C toolchain, static external link); unset: cgo off. */
+    cgo: CgoOptionsSchema.optional(),
   })
+
+export const ServiceSpecSchema = specObject
   .superRefine((s, ctx) => {
-    const cgo = s.env['CGO_ENABLED']
-    if (cgo !== undefined && cgo !== '0')
-      ctx.addIssue({ code: 'custom', path: ['env', 'CGO_ENABLED'], message: `CGO_ENABLED=${cgo} makes a dynamically linked binary; gostatic builds static images only. Remove it (the plan sets CGO_ENABLED=0) and find the packages that need cgo with: go list -deps -f '{{if .CgoFiles}}{{.ImportPath}}{{end}}' ./...` })
+    cgoRules(s, ctx)
     for (const k of ['GOOS', 'GOARCH', 'GOARM'] as const)
       if (s.env[k] !== undefined)
         ctx.addIssue({ code: 'custom', path: ['env', k], message: `${k} is set per target by .platforms(...); remove it from env` })
@@ -143,6 +146,25 @@ export const ServiceSpecSchema = z
     const dup = s.files.map((f) => f.to).find((t, i, a) => a.indexOf(t) !== i)
     if (dup) ctx.addIssue({ code: 'custom', path: ['files'], message: `two extra files are copied to ${dup}` })
   })
+
+type SpecShape = z.output<typeof specObject>
+
+function cgoRules(s: SpecShape, ctx: z.RefinementCtx): void {
+  const cgo = s.env['CGO_ENABLED']
+  if (cgo !== undefined && s.cgo !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['env', 'CGO_ENABLED'], message: 'CGO_ENABLED is set by the plan: .cgo() turns it on; remove it from env' })
+  else if (cgo !== undefined && cgo !== '0')
+    ctx.addIssue({ code: 'custom', path: ['env', 'CGO_ENABLED'], message: `CGO_ENABLED=${cgo} with the host's C compiler makes a dynamically linked binary. For a static cgo build use .cgo() (zig or musl-gcc); otherwise remove it (the plan sets CGO_ENABLED=0) and find the packages that need cgo with: go list -deps -f '{{if .CgoFiles}}{{.ImportPath}}{{end}}' ./...` })
+  if (s.cgo === undefined) return
+  for (const k of ['CC', 'CXX'] as const)
+    if (s.env[k] !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['env', k], message: `${k} is set per platform by .cgo(); choose the toolchain with .cgo({ toolchain: 'zig' | 'musl-gcc' }) or the zig with .cgo({ zig: '/path/to/zig' })` })
+  const unsupported = s.platforms.filter((p) => !(CGO_PLATFORMS as readonly string[]).includes(p))
+  if (unsupported.length > 0)
+    ctx.addIssue({ code: 'custom', path: ['platforms'], message: `.cgo() builds static binaries for ${CGO_PLATFORMS.join(' and ')}; ${unsupported.join(', ')} ${unsupported.length === 1 ? 'is' : 'are'} not supported with cgo` })
+  if (s.cgo.toolchain === 'musl-gcc' && s.platforms.length > 1)
+    ctx.addIssue({ code: 'custom', path: ['cgo', 'toolchain'], message: `musl-gcc compiles for the machine it runs on only, and ${s.platforms.join(', ')} are ${s.platforms.length} platforms; use .cgo({ toolchain: 'zig' }) to cross-compile` })
+}
 
 export type ServiceSpec = z.infer<typeof ServiceSpecSchema>
 export type ServiceSpecInput = z.input<typeof ServiceSpecSchema>

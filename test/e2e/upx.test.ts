@@ -47,7 +47,7 @@ func main() {
 
 const svc = () => goService({ name: 'upx-envprobe', source: src }).ldflags({ X: { 'main.version': '1.0.0' } })
 const packPlan = (over: Partial<Extract<UpxPlan, { kind: 'pack' }>> = {}): Extract<UpxPlan, { kind: 'pack' }> =>
-  ({ kind: 'pack', args: ['-9', '--no-progress', '-q'], testArgs: ['-t', '-q'], required: false, smoke: ['--version'], smokeEnvSize: SMOKE_ENV_SIZE, ...over })
+  ({ kind: 'pack', args: ['-9', '--no-progress', '-q'], testArgs: ['-t', '-q'], required: false, smoke: ['--version'], smokeEnvSize: SMOKE_ENV_SIZE, emulator: null, ...over })
 
 afterAll(async () => {
   if (images.length && !skip) await docker(['rmi', '-f', ...images])
@@ -97,7 +97,7 @@ describe.skipIf(skip)('UPX guard rails', () => {
 
     const copy = join(tmp, 'smoke-copy')
     copyFileSync(unpacked, copy)
-    await expect(upxPack(copy, packPlan({ smoke: ['--crash-on-large-env'] }), 'copy', true)).rejects.toThrow(/fails its smoke run/)
+    await expect(upxPack(copy, packPlan({ smoke: ['--crash-on-large-env'] }), 'copy', [])).rejects.toThrow(/fails its smoke run/)
     expect(readFileSync(copy).equals(readFileSync(unpacked))).toBe(true)
     expect(existsSync(`${copy}.upx`)).toBe(false)
   })
@@ -108,11 +108,11 @@ describe.skipIf(skip)('UPX guard rails', () => {
     expect(packed.exitCode, packed.stderr).toBe(0)
     const before = readFileSync(already)
 
-    const kept = await upxPack(already, packPlan(), 'already-packed', true)
+    const kept = await upxPack(already, packPlan(), 'already-packed', [])
     expect(kept).toEqual({ kind: 'kept-unpacked', reason: "upx can't pack already-packed: AlreadyPackedException" })
     expect(readFileSync(already).equals(before)).toBe(true)
 
-    const required = await upxPack(already, packPlan({ required: true }), 'already-packed', true).then(() => undefined, (e: unknown) => e)
+    const required = await upxPack(already, packPlan({ required: true }), 'already-packed', []).then(() => undefined, (e: unknown) => e)
     expect(required).toBeInstanceOf(ToolError)
     expect((required as ToolError).code).toBe('UPX_FAILED')
     expect((required as ToolError).message).toBe('upx failed on already-packed (AlreadyPackedException; upx({ required: true }) makes this fatal)')
@@ -122,16 +122,35 @@ describe.skipIf(skip)('UPX guard rails', () => {
     const pie = join(tmp, 'pie')
     const b = await runTool('go', ['build', '-buildmode=pie', '-o', pie, '.'], { cwd: src, env: { ...process.env, CGO_ENABLED: '0' } })
     expect(b.exitCode, b.stderr).toBe(0)
-    const pieOutcome = await upxPack(pie, packPlan(), 'pie', true)
+    const pieOutcome = await upxPack(pie, packPlan(), 'pie', [])
     expect(pieOutcome).toMatchObject({ kind: 'kept-unpacked', reason: expect.stringContaining("upx can't pack pie: CantPackException") })
   })
 
-  it('packs linux/arm64 only with allowArm64, and then runs upx -t but no smoke run the host cannot execute', async () => {
+  it('packs linux/arm64 only with allowArm64, then smoke-runs it under the emulator the plan names (qemu-aarch64-static)', async () => {
     expect(svc().platforms('linux/amd64', 'linux/arm64').upx().plan().targets[1]!.upx).toMatchObject({ kind: 'refused', rule: 'platform' })
-    const r = await svc().platforms('linux/arm64').upx({ policy: { allowArm64: true } }).build({ engine: 'local' })
+    const arm = svc().platforms('linux/arm64').upx({ policy: { allowArm64: true } })
+    expect(arm.plan().targets[0]!.upx).toMatchObject({ kind: 'pack', emulator: 'qemu-aarch64-static' })
+    const r = await arm.build({ engine: 'local' })
     const t = r.report.targets[0]!
-    expect(t).toMatchObject({ upx: 'packed', upxStartup: null, elf: { machine: 'aarch64', upx: true } })
+    expect(t).toMatchObject({ upx: 'packed', elf: { machine: 'aarch64', upx: true } })
     expect(readElf(r.images[0]!.binary.bytes).upx).toBe(true)
+    if (missing('qemu-aarch64-static')) {
+      expect(t.upxStartup).toBeNull()
+      return
+    }
+    // The smoke run happened under qemu: start-up was measured there, and a crash there fails the build.
+    expect(t.upxStartup).toMatchObject({ runs: 7, unpackedMs: expect.any(Number), packedMs: expect.any(Number) })
+    const crash = arm.smoke(['--crash-on-large-env']).build({ engine: 'local' })
+    await expect(crash).rejects.toThrow(/the UPX-packed upx-envprobe \(linux\/arm64\) fails its smoke run \(--crash-on-large-env\)/)
+  })
+
+  it('runs no smoke run for a platform the host cannot execute and whose emulator is absent', async () => {
+    const copy = join(tmp, 'arm-no-emulator')
+    const r = await svc().platforms('linux/arm64').build({ engine: 'local' })
+    await r.exportBinary(copy)
+    // A runner of null is what the engine passes when neither the host nor an emulator can run the binary.
+    const out = await upxPack(copy, packPlan({ smoke: ['--crash-on-large-env'] }), 'arm copy', null)
+    expect(out).toMatchObject({ kind: 'packed', startup: null })
   })
 
   it('refuses production without a reason, and records the reason in the image labels when given', async () => {
