@@ -46,5 +46,6 @@ function applyFlags(s: GoService, f: ServiceFlags): GoService {
   if (f.strip !== undefined) out = out.strip(f.strip)
   if (f.upx) out = out.upx()
   if (f.timezones !== undefined) out = out.timezones(f.timezones === 'all' ? 'all' : f.timezones.split(','))
+  if (f.cgo !== undefined) out = out.cgo(f.cgo === true ? {} : { toolchain: f.cgo })
   return out
 }

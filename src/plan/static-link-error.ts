@@ -17,7 +17,7 @@ export interface StaticLinkProblem {
 export function staticLinkProblem(stderr: string): StaticLinkProblem | null {
   const searched = new Map<string, string>()
   for (const m of stderr.matchAll(LD)) searched.set(m[1]!, '')
-  for (const m of stderr.matchAll(ZIG)) searched.set(m[1]!, m[2]!.trim().replace(/\.$/, ''))
+  for (const m of stderr.matchAll(ZIG)) searched.set(m[1]!, m[2]!.trim().replace(/\.$/, '').replace(/^none$/, ''))
   if (searched.size === 0) return null
   const libs = [...searched.keys()]
   const archives = libs.map((l) => `lib${l}.a`)

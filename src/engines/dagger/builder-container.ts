@@ -20,6 +20,12 @@ export function builderBase(dag: Client, plan: BuildPlan, env: NodeJS.ProcessEnv
     .withMountedCache('/root/.cache/go-build', dag.cacheVolume(`${cacheKey}-gobuild-${ver}`))
   const install = installLine(plan.go.builderTools)
   if (install) c = c.withExec(['sh', '-c', install])
+  // A cgo toolchain's cache (zig builds musl once) lives in a volume, like Go's.
+  const zig = plan.go.cgo?.cache
+  if (zig) {
+    c = c.withMountedCache(zig.builderPath, dag.cacheVolume(`${cacheKey}-${zig.name}`))
+    for (const k of zig.env) c = c.withEnvVariable(k, zig.builderPath)
+  }
   for (const s of plan.secrets) {
     const secret = dag.setSecret(`gostatic-${plan.service}-${s.id}`, secretValue(s.id, s.from, env))
     c = 'env' in s.as ? c.withSecretVariable(s.as.env, secret) : c.withMountedSecret(s.as.file, secret)

@@ -1,0 +1,281 @@
+// .cgo(): services that must have cgo build static with zig (cross-arch) or
+// musl-gcc, are proved static, and run: a go-sqlite3 service answers a real
+// query on scratch (amd64, in a container) and under qemu-aarch64-static
+// (arm64); a service with its own C file builds with musl-gcc; a library that
+// exists only as a shared object is named in the error, and nothing is written.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { goService, type BuildResult, type GostaticError } from '../../src/index.js'
+import { readElf } from '../../src/inspect/elf-reader.js'
+import { readElfComment } from '../../src/inspect/elf-comment.js'
+import { readGoBuildInfo } from '../../src/inspect/go-buildinfo.js'
+import { runTool } from '../../src/util/run-tool.js'
+import { missing, missingZig, zigPath } from '../support/tools.js'
+import { docker, dockerLoad, missingDocker, runContainer } from '../support/runtime.js'
+import { runCli } from '../support/cli.js'
+import { readNeedsEvidence } from '../../src/inspect/needs-evidence.js'
+import { deriveNeeds } from '../../src/plan/runtime-needs.js'
+import { checkNeeds } from '../../src/plan/needs-check.js'
+import { needsError } from '../../src/plan/needs-verdicts.js'
+import { fileSet } from '../../src/plan/image-files.js'
+
+const tmp = mkdtempSync(join(tmpdir(), 'gostatic-e2e-cgo-'))
+const images: string[] = []
+afterAll(async () => {
+  if (images.length > 0) await docker(['rmi', '-f', ...images])
+  rmSync(tmp, { recursive: true, force: true })
+})
+
+const SQLITE_VERSION = 'v1.14.53'
+/** A real query: a table, two rows, a count, and the library's version. */
+const SQLITE_MAIN = `package main
+
+import (
+	"database/sql"
+	"fmt"
+	"os"
+
+	_ "github.com/mattn/go-sqlite3"
+)
+
+func main() {
+	db, err := sql.Open("sqlite3", ":memory:")
+	if err == nil {
+		_, err = db.Exec("create table t (n integer); insert into t values (1), (2)")
+	}
+	var version string
+	var rows int
+	if err == nil {
+		err = db.QueryRow("select sqlite_version(), (select count(*) from t)").Scan(&version, &rows)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "query failed:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("sqlite %s rows=%d\\n", version, rows)
+}
+`
+
+async function goModule(dir: string, module: string, files: Record<string, string>, requires: string[] = []): Promise<string> {
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'go.mod'), `module ${module}\n\ngo 1.22\n${requires.map((r) => `\nrequire ${r}\n`).join('')}`)
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+  if (requires.length > 0) {
+    const r = await runTool('go', ['mod', 'tidy'], { cwd: dir, env: { ...process.env, GOFLAGS: '-mod=mod' } })
+    expect(r.exitCode, r.stderr).toBe(0)
+  }
+  return dir
+}
+
+const skip = missing('go') || missingZig()
+const sqliteSrc = join(tmp, 'sqlite')
+const sqlite = () => goService({ name: 'sqlite-cgo', source: sqliteSrc }).runtime('scratch').cgo({ zig: zigPath()! })
+
+describe.skipIf(skip)('.cgo() with zig: go-sqlite3 static for linux/amd64 and linux/arm64', () => {
+  let r: BuildResult
+  beforeAll(async () => {
+    await goModule(sqliteSrc, 'example.com/sqlite', { 'main.go': SQLITE_MAIN }, [`github.com/mattn/go-sqlite3 ${SQLITE_VERSION}`])
+    // Cold, zig builds musl for each target once (minutes); warm, this only links.
+    r = await sqlite().platforms('linux/amd64', 'linux/arm64').build({ engine: 'local' })
+  }, 900_000)
+
+  it('plans CGO_ENABLED=1, zig cc per target, the static external link and the tags go-sqlite3 needs', () => {
+    const p = sqlite().platforms('linux/amd64', 'linux/arm64').plan()
+    expect(p.targets.map((t) => [t.env['CGO_ENABLED'], t.env['CC'], t.env['CXX']])).toEqual([
+      ['1', 'zig cc -target x86_64-linux-musl', 'zig c++ -target x86_64-linux-musl'],
+      ['1', 'zig cc -target aarch64-linux-musl', 'zig c++ -target aarch64-linux-musl'],
+    ])
+    expect(p.targets[0]!.goArgs).toEqual([
+      'build', '-trimpath', '-buildvcs=false', '-tags', 'netgo,osusergo,sqlite_omit_load_extension',
+      '-ldflags', "-s -w -linkmode external -extldflags '-static -Wl,--strip-all'",
+    ])
+    // go.mod requires go-sqlite3, so its tag comes with a reason; no other known module's does.
+    expect(p.go.cgo!.moduleTags.map((m) => m.module)).toEqual(['github.com/mattn/go-sqlite3'])
+    expect(p.explain()).toContain("The seed recipe's -extldflags \"-static\" is right here, and only here")
+  })
+
+  it('verifies both binaries: static ELF for the target, CGO_ENABLED=1 and the tags in the build info, linked by zig', () => {
+    for (const [i, machine] of [[0, 'x86_64'], [1, 'aarch64']] as const) {
+      const t = r.report.targets[i]!
+      expect(t.elf).toMatchObject({ machine, isStatic: true, interpreter: null, needed: [], stripped: true })
+      const bytes = r.images[i]!.binary.bytes
+      const info = readGoBuildInfo(bytes)!
+      expect(info.settings).toMatchObject({ CGO_ENABLED: '1', '-trimpath': 'true', '-tags': 'netgo,osusergo,sqlite_omit_load_extension' })
+      // With -trimpath go records no -ldflags: the external link shows in the ELF instead.
+      expect(info.settings['-ldflags']).toBeUndefined()
+      expect(readElfComment(bytes).join('\n')).toMatch(/Linker: LLD/)
+      expect(readElf(bytes).sections).not.toContain('.interp')
+    }
+  })
+
+  it.skipIf(missingDocker())('runs the amd64 image on scratch in a real container: the query answers with the SQLite version', async () => {
+    const tar = (await r.exportTarball(join(tmp, 'sqlite.tar'), { tag: `gostatic.local/sqlite-cgo:${process.pid}` })).path
+    const image = await dockerLoad(tar)
+    images.push(image)
+    const run = await runContainer(image)
+    expect(run.exitCode, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/^sqlite 3\.\d+\.\d+ rows=2\n$/)
+  })
+
+  it.skipIf(missing('qemu-aarch64-static'))('runs the arm64 binary under qemu-aarch64-static: the same query answers', async () => {
+    const bin = await r.exportBinary(join(tmp, 'sqlite-arm64'), 'linux/arm64')
+    const run = await runTool('qemu-aarch64-static', [bin])
+    expect(run.exitCode, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/^sqlite 3\.\d+\.\d+ rows=2\n$/)
+    // The host cannot run it bare: it really is an aarch64 binary.
+    expect(readElf(readFileSync(bin)).machine).toBe('aarch64')
+  })
+})
+
+describe.skipIf(missing('go'))('a go-sqlite3 service without .cgo()', () => {
+  it('builds the cgo stub, which fails at run time; the needs rules refuse it naming .cgo() as one fix', async () => {
+    const src = join(tmp, 'sqlite-stub')
+    await goModule(src, 'example.com/sqlitestub', { 'main.go': SQLITE_MAIN }, [`github.com/mattn/go-sqlite3 ${SQLITE_VERSION}`])
+    const svc = goService({ name: 'sqlite-stub', source: src }).runtime('scratch')
+    expect(svc.plan().targets[0]!.env['CGO_ENABLED']).toBe('0')
+    const built = await svc.build({ engine: 'local' }).then((b) => b, (e: unknown) => e as GostaticError)
+    if ('code' in built) {
+      // The engines check needs: the build itself is refused.
+      expect(built.code).toBe('CGO_STUB')
+      expect(built.hint).toContain('.cgo() makes a static cgo build with zig or musl-gcc')
+      return
+    }
+    const bin = await built.exportBinary(join(tmp, 'sqlite-stub-bin'))
+    const run = await runTool(bin, [])
+    expect(run.exitCode).toBe(1)
+    expect(run.stderr).toContain('go-sqlite3 requires cgo to work. This is a stub')
+    // Until the engines run the needs check, the plan's rules give the refusal they will throw.
+    const ev = readNeedsEvidence(readFileSync(bin)).evidence!
+    expect(ev.settings['CGO_ENABLED']).toBe('0')
+    const needs = deriveNeeds(ev).filter((n) => n.id === 'cgo-stub')
+    expect(needs.map((n) => n.evidence)).toEqual([['github.com/mattn/go-sqlite3']])
+    const check = checkNeeds(needs, { base: 'scratch', files: fileSet([]), user: '65532:65532', env: [] }, svc.plan().needs)
+    const e = needsError(check.verdicts, svc.plan().needs, 'sqlite-stub linux/amd64')
+    expect(e?.code).toBe('CGO_STUB')
+    expect(e?.hint).toBe(
+      'replace github.com/mattn/go-sqlite3 with modernc.org/sqlite, or build with cgo: .cgo() makes a static cgo build with zig or musl-gcc ' +
+        '(without it gostatic builds with CGO_ENABLED=0, and no image can make the stub work)',
+    )
+  }, 300_000)
+})
+
+const C_SERVICE = {
+  'add.c': '#include <stdio.h>\n#include "add.h"\n\nint add(int a, int b) { return a + b; }\n\nint describe(char *buf, int n, int v) { return snprintf(buf, n, "C says %d", v); }\n',
+  'add.h': 'int add(int a, int b);\nint describe(char *buf, int n, int v);\n',
+  'main.go': `package main
+
+// #include "add.h"
+import "C"
+
+import "fmt"
+
+func main() {
+	var out [64]C.char
+	C.describe(&out[0], 64, C.add(40, 2))
+	fmt.Println(C.GoString(&out[0]))
+}
+`,
+}
+
+describe.skipIf(missing('go', 'musl-gcc'))('.cgo({ toolchain: musl-gcc }): a service with its own C file on linux/amd64', () => {
+  it('builds static with musl-gcc, verified, and runs on scratch', async () => {
+    const src = await goModule(join(tmp, 'own-c'), 'example.com/ownc', C_SERVICE)
+    const svc = goService({ name: 'own-c', source: src }).runtime('scratch').cgo({ toolchain: 'musl-gcc' })
+    const p = svc.plan()
+    expect(p.targets[0]!.env).toMatchObject({ CGO_ENABLED: '1', CC: 'musl-gcc' })
+    expect(p.targets[0]!.env['CXX']).toBeUndefined()
+    expect(p.targets[0]!.goArgs).toContain("-s -w -linkmode external -extldflags '-static'")
+    const r = await svc.build({ engine: 'local' })
+    const t = r.report.targets[0]!
+    expect(t.elf).toMatchObject({ machine: 'x86_64', isStatic: true, interpreter: null, needed: [] })
+    const bytes = r.images[0]!.binary.bytes
+    expect(readGoBuildInfo(bytes)!.settings).toMatchObject({ CGO_ENABLED: '1', '-tags': 'netgo,osusergo' })
+    expect(readElfComment(bytes).join('\n')).toMatch(/^GCC: /m)
+    const bin = await r.exportBinary(join(tmp, 'own-c-bin'))
+    expect((await runTool(bin, [])).stdout).toBe('C says 42\n')
+    if (missingDocker()) return
+    const image = await dockerLoad((await r.exportTarball(join(tmp, 'own-c.tar'), { tag: `gostatic.local/own-c:${process.pid}` })).path)
+    images.push(image)
+    expect(await runContainer(image)).toMatchObject({ exitCode: 0, stdout: 'C says 42\n' })
+  }, 300_000)
+
+  it('refuses musl-gcc for a platform other than this machine', () => {
+    const svc = goService({ name: 'own-c', source: join(tmp, 'own-c') }).platforms('linux/arm64').cgo({ toolchain: 'musl-gcc' })
+    expect(() => svc.plan()).toThrow(/cgo.toolchain musl-gcc compiles for this machine's platform \(linux\/amd64\) only, not linux\/arm64/)
+  })
+})
+
+const PCAP_MAIN = `package main
+
+// #cgo LDFLAGS: -lpcap
+// const char *pcap_lib_version(void);
+import "C"
+
+import "fmt"
+
+func main() { fmt.Println(C.GoString(C.pcap_lib_version())) }
+`
+
+describe.skipIf(missing('go'))('a cgo service linking a library it cannot get statically', () => {
+  it.each([
+    ['zig', /unable to find static system library "pcap"/],
+    ['musl-gcc', /cannot find -lpcap/],
+  ] as const)('%s: the error names libpcap.a and what to install; no image is written', async (toolchain, linkerSays) => {
+    if (toolchain === 'zig' ? missingZig() : missing('musl-gcc')) return
+    const src = await goModule(join(tmp, `pcap-${toolchain}`), 'example.com/pcap', { 'main.go': PCAP_MAIN })
+    const out = join(tmp, `pcap-${toolchain}-out`)
+    mkdirSync(out)
+    const env = { ...process.env, PATH: `${join(zigPath() ?? '/nonexistent', '..')}:${process.env['PATH']}` }
+    const cli = await runCli(['build', src, `--cgo=${toolchain}`, '--runtime', 'scratch', '--out', join(out, 'pcap.tar')], { env })
+    expect(cli.code).not.toBe(0)
+    expect(cli.stderr).toContain('NOT_STATIC')
+    expect(cli.stderr).toContain('the static link needs libpcap.a (-lpcap), and the C linker found no static archive of it')
+    expect(cli.stderr).toMatch(linkerSays)
+    expect(cli.stderr).toContain("install libpcap.a built for musl (the library's -dev or -static package, e.g. Alpine's libpcap-dev")
+    expect(readdirSync(out)).toEqual([])
+  }, 300_000)
+})
+
+const GREET_MAIN = `package main
+
+// #cgo LDFLAGS: -lgreet
+// int greet(void);
+import "C"
+
+import "fmt"
+
+func main() { fmt.Println("greet", C.greet()) }
+`
+
+describe.skipIf(skip)('a library that exists only as a shared object (libgreet.so)', () => {
+  let src: string
+  let lib: string
+  const svc = () => goService({ name: 'greet', source: src }).runtime('scratch').cgo({ zig: zigPath()! })
+  beforeAll(async () => {
+    src = await goModule(join(tmp, 'greet'), 'example.com/greet', { 'main.go': GREET_MAIN })
+    lib = join(tmp, 'greet-lib')
+    mkdirSync(lib)
+    writeFileSync(join(lib, 'greet.c'), 'int greet(void) { return 7; }\n')
+    const so = await runTool(zigPath()!, ['cc', '-target', 'x86_64-linux-musl', '-shared', '-o', join(lib, 'libgreet.so'), join(lib, 'greet.c')])
+    expect(so.exitCode, so.stderr).toBe(0)
+  })
+
+  it('fails the static link naming libgreet.a and the folder searched', async () => {
+    const err = await svc().env({ CGO_LDFLAGS: `-L${lib}` }).build({ engine: 'local' }).then(() => undefined, (e: unknown) => e as GostaticError)
+    expect(err?.code).toBe('NOT_STATIC')
+    expect(err?.message).toContain(`the static link needs libgreet.a (-lgreet), and the C linker found no static archive of it (greet: searched ${lib}`)
+  }, 300_000)
+
+  it('refuses the binary when an override makes the link dynamic anyway, naming the libraries it needs', async () => {
+    // An -extldflags after the plan's replaces its '-static': zig then links libgreet.so, musl's libc.so and its loader.
+    const err = await svc().env({ CGO_LDFLAGS: `-L${lib}` }).ldflags({ extra: [`-extldflags=-L${lib}`] }).build({ engine: 'local' })
+      .then(() => undefined, (e: unknown) => e as GostaticError)
+    expect(err?.code).toBe('NOT_STATIC')
+    expect(err?.message).toMatch(/^greet \(linux\/amd64\) is dynamically linked: it needs interpreter \/lib\/ld-musl-x86_64\.so\.1 and libraries [^\n]*libgreet\.so/)
+    expect(err?.message).toContain('Refusing to write the image.')
+    expect(err?.hint).toContain("the plan links with -extldflags '-static'")
+    expect(err?.hint).toContain('link libgreet.so statically: install libgreet.a built for musl')
+  }, 300_000)
+})
