@@ -6,7 +6,7 @@ import type { CgoFacts, CgoToolchain } from '../spec/cgo-options.js'
 import type { Platform } from '../spec/platform.js'
 import type { ServiceSpec } from '../spec/service-spec.js'
 import type { BuilderTool, CgoPlan, CgoTool } from './build-plan.js'
-import { KNOWN_CGO_MODULES, isKnownModule } from './known-cgo-modules.js'
+import { KNOWN_CGO_MODULES, isKnownModule, type KnownCgoModule } from './known-cgo-modules.js'
 
 /** The ziglang wheel builders install (pip install ziglang==<this>); scripts/zig.sh pins the same. */
 export const ZIG_VERSION = '0.17.1'
@@ -85,6 +85,18 @@ function moduleTags(facts: CgoFacts | null): CgoPlan['moduleTags'] {
     if (facts !== null && !facts.requires.some((m) => isKnownModule(m, k))) return []
     return [{ module: k.module, tags: k.cgoTags.tags, why: k.cgoTags.why }]
   })
+}
+
+/** What doctor suggests besides a replacement: .cgo(), with the tags the plan will add for the module. */
+export function cgoSuggestion(known: KnownCgoModule | undefined): { call: string; tags: string[]; note: string } {
+  const why = known?.cgoTags === undefined ? '' : ` ${known.cgoTags.tags.join(', ')}: ${known.cgoTags.why}.`
+  return {
+    call: ".cgo() (gostatic build --cgo)",
+    tags: [...CGO_BASE_TAGS, ...(known?.cgoTags?.tags ?? [])],
+    note:
+      'a static cgo build with zig or musl-gcc: the plan sets CGO_ENABLED=1, the C toolchain, ' +
+      `-linkmode external -extldflags '-static' and these tags, and verifies the binary is static.${why}`,
+  }
 }
 
 /** CC and CXX for one target. musl-gcc has no C++ compiler, so CXX stays unset. */
