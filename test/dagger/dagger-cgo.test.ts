@@ -51,7 +51,11 @@ describe.skipIf(skip)('dagger engine: .cgo() with zig', () => {
     writeFileSync(join(src, 'main.go'), MAIN)
     const tidy = await runTool('go', ['mod', 'tidy'], { cwd: src, env: { ...process.env, GOFLAGS: '-mod=mod' } })
     expect(tidy.exitCode, tidy.stderr).toBe(0)
+    // The engine here has no network: the module comes vendored (go-sqlite3 ships its C sources).
+    const vendor = await runTool('go', ['mod', 'vendor'], { cwd: src })
+    expect(vendor.exitCode, vendor.stderr).toBe(0)
     const svc = goService({ name: 'sqlite-dagger', source: src })
+      .mod('vendor')
       .builderImage(cgoBuilderImage())
       .platforms('linux/amd64', 'linux/arm64')
       .runtime('scratch')
