@@ -14,6 +14,8 @@
 # names this version and RECIPE and the binary answers `cosign version` with
 # it; bump RECIPE when the build steps below change.
 set -euo pipefail
+# shellcheck source=scripts/lib/cache-swap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/cache-swap.sh"
 
 COSIGN_VERSION=${GOSTATIC_COSIGN_VERSION:-v2.6.5}
 RECIPE=1
@@ -50,10 +52,7 @@ build() {
   "$tmp/bin/cosign" version 2>/dev/null | grep -q "GitVersion: *$COSIGN_VERSION\$" ||
     die "the built cosign does not report $COSIGN_VERSION"
   printf 'version=%s\nrecipe=%s\ngo=%s\n' "$COSIGN_VERSION" "$RECIPE" "$(go env GOVERSION)" >"$tmp/BUILD-INFO"
-  rm -rf "$CACHE.old"
-  if [ -e "$CACHE" ]; then mv "$CACHE" "$CACHE.old"; fi
-  mv "$tmp" "$CACHE"
-  rm -rf "$CACHE.old"
+  swap_into_place "$tmp" "$CACHE"
   trap - EXIT
   log "built $BIN in $(( $(date +%s) - started ))s"
 }

@@ -13,6 +13,8 @@
 # symlink. The first cgo build with it builds musl libc once (minutes) into
 # ZIG_GLOBAL_CACHE_DIR; gostatic keeps that under its own cache folder.
 set -euo pipefail
+# shellcheck source=scripts/lib/cache-swap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/cache-swap.sh"
 
 ZIG_VERSION=${GOSTATIC_ZIG_VERSION:-0.17.1}
 RECIPE=1
@@ -51,10 +53,7 @@ install() {
   ln -s ../lib/ziglang/zig "$tmp/bin/zig"
   [ "$("$tmp/bin/zig" version)" = "$ZIG_VERSION" ] || die "the installed zig does not report $ZIG_VERSION"
   printf 'version=%s\nrecipe=%s\n' "$ZIG_VERSION" "$RECIPE" >"$tmp/INSTALL-INFO"
-  rm -rf "$CACHE.old"
-  if [ -e "$CACHE" ]; then mv "$CACHE" "$CACHE.old"; fi
-  mv "$tmp" "$CACHE"
-  rm -rf "$CACHE.old"
+  swap_into_place "$tmp" "$CACHE"
   trap - EXIT
   log "installed $BIN (zig $ZIG_VERSION)"
 }

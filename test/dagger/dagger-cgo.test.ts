@@ -2,7 +2,7 @@
 // zig for linux/amd64 and linux/arm64 in the builder container (the Debian
 // stand-in plus zig, scripts/builder-image.sh), zig's cache in a volume.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { goService, type BuildResult } from '../../src/index.js'
@@ -10,8 +10,9 @@ import { readGoBuildInfo } from '../../src/inspect/go-buildinfo.js'
 import { readElfComment } from '../../src/inspect/elf-comment.js'
 import { runTool } from '../../src/util/run-tool.js'
 import { cgoBuilderImage, missingDagger } from '../support/dagger.js'
-import { dockerLoad, docker, missingDocker, runContainer } from '../support/runtime.js'
+import { docker, missingDocker } from '../support/runtime.js'
 import { missing } from '../support/tools.js'
+import { SQLITE_ANSWER, runImage, runUnderQemu, sqliteModule } from '../support/cgo-fixtures.js'
 
 const skip = missingDagger() || missingDocker() || missing('go')
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-dagger-cgo-'))
@@ -21,36 +22,10 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true })
 })
 
-const MAIN = `package main
-
-import (
-	"database/sql"
-	"fmt"
-	"os"
-
-	_ "github.com/mattn/go-sqlite3"
-)
-
-func main() {
-	db, _ := sql.Open("sqlite3", ":memory:")
-	var v string
-	if err := db.QueryRow("select sqlite_version()").Scan(&v); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	fmt.Println("sqlite", v)
-}
-`
-
 describe.skipIf(skip)('dagger engine: .cgo() with zig', () => {
   let r: BuildResult
   beforeAll(async () => {
-    const src = join(tmp, 'sqlite')
-    mkdirSync(src)
-    writeFileSync(join(src, 'go.mod'), 'module example.com/sqlite\n\ngo 1.22\n\nrequire github.com/mattn/go-sqlite3 v1.14.53\n')
-    writeFileSync(join(src, 'main.go'), MAIN)
-    const tidy = await runTool('go', ['mod', 'tidy'], { cwd: src, env: { ...process.env, GOFLAGS: '-mod=mod' } })
-    expect(tidy.exitCode, tidy.stderr).toBe(0)
+    const src = await sqliteModule(join(tmp, 'sqlite'))
     // The engine here has no network: the module comes vendored (go-sqlite3 ships its C sources).
     const vendor = await runTool('go', ['mod', 'vendor'], { cwd: src })
     expect(vendor.exitCode, vendor.stderr).toBe(0)
@@ -74,18 +49,14 @@ describe.skipIf(skip)('dagger engine: .cgo() with zig', () => {
   })
 
   it('the amd64 image answers on scratch in a real container', async () => {
-    const tar = (await r.exportTarball(join(tmp, 'sqlite-dagger.tar'), { tag: `gostatic.local/sqlite-dagger:${process.pid}` })).path
-    const image = await dockerLoad(tar)
-    images.push(image)
-    const run = await runContainer(image)
+    const run = await runImage(r, join(tmp, 'sqlite-dagger.tar'), images)
     expect(run.exitCode, run.stderr).toBe(0)
-    expect(run.stdout).toMatch(/^sqlite 3\.\d+\.\d+\n$/)
+    expect(run.stdout).toMatch(SQLITE_ANSWER)
   })
 
   it.skipIf(missing('qemu-aarch64-static'))('the arm64 binary answers under qemu-aarch64-static', async () => {
-    const bin = await r.exportBinary(join(tmp, 'sqlite-dagger-arm64'), 'linux/arm64')
-    const run = await runTool('qemu-aarch64-static', [bin])
+    const run = await runUnderQemu(r, join(tmp, 'sqlite-dagger-arm64'))
     expect(run.exitCode, run.stderr).toBe(0)
-    expect(run.stdout).toMatch(/^sqlite 3\.\d+\.\d+\n$/)
+    expect(run.stdout).toMatch(SQLITE_ANSWER)
   })
 })

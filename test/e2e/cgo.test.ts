@@ -15,6 +15,7 @@ import { runTool } from '../../src/util/run-tool.js'
 import { missing, missingZig, zigPath } from '../support/tools.js'
 import { docker, dockerLoad, missingDocker, runContainer } from '../support/runtime.js'
 import { runCli } from '../support/cli.js'
+import { SQLITE_ANSWER, SQLITE_MAIN, SQLITE_MODULE, SQLITE_VERSION, goModule, runImage, runUnderQemu, sqliteModule } from '../support/cgo-fixtures.js'
 import { readNeedsEvidence } from '../../src/inspect/needs-evidence.js'
 import { deriveNeeds } from '../../src/plan/runtime-needs.js'
 import { checkNeeds } from '../../src/plan/needs-check.js'
@@ -28,47 +29,6 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true })
 })
 
-const SQLITE_VERSION = 'v1.14.53'
-/** A real query: a table, two rows, a count, and the library's version. */
-const SQLITE_MAIN = `package main
-
-import (
-	"database/sql"
-	"fmt"
-	"os"
-
-	_ "github.com/mattn/go-sqlite3"
-)
-
-func main() {
-	db, err := sql.Open("sqlite3", ":memory:")
-	if err == nil {
-		_, err = db.Exec("create table t (n integer); insert into t values (1), (2)")
-	}
-	var version string
-	var rows int
-	if err == nil {
-		err = db.QueryRow("select sqlite_version(), (select count(*) from t)").Scan(&version, &rows)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "query failed:", err)
-		os.Exit(1)
-	}
-	fmt.Printf("sqlite %s rows=%d\\n", version, rows)
-}
-`
-
-async function goModule(dir: string, module: string, files: Record<string, string>, requires: string[] = []): Promise<string> {
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(join(dir, 'go.mod'), `module ${module}\n\ngo 1.22\n${requires.map((r) => `\nrequire ${r}\n`).join('')}`)
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
-  if (requires.length > 0) {
-    const r = await runTool('go', ['mod', 'tidy'], { cwd: dir, env: { ...process.env, GOFLAGS: '-mod=mod' } })
-    expect(r.exitCode, r.stderr).toBe(0)
-  }
-  return dir
-}
-
 const skip = missing('go') || missingZig()
 const sqliteSrc = join(tmp, 'sqlite')
 const sqlite = () => goService({ name: 'sqlite-cgo', source: sqliteSrc }).runtime('scratch').cgo({ zig: zigPath()! })
@@ -76,7 +36,7 @@ const sqlite = () => goService({ name: 'sqlite-cgo', source: sqliteSrc }).runtim
 describe.skipIf(skip)('.cgo() with zig: go-sqlite3 static for linux/amd64 and linux/arm64', () => {
   let r: BuildResult
   beforeAll(async () => {
-    await goModule(sqliteSrc, 'example.com/sqlite', { 'main.go': SQLITE_MAIN }, [`github.com/mattn/go-sqlite3 ${SQLITE_VERSION}`])
+    await sqliteModule(sqliteSrc)
     // Cold, zig builds musl for each target once (minutes); warm, this only links.
     r = await sqlite().platforms('linux/amd64', 'linux/arm64').build({ engine: 'local' })
   }, 900_000)
@@ -111,19 +71,16 @@ describe.skipIf(skip)('.cgo() with zig: go-sqlite3 static for linux/amd64 and li
   })
 
   it.skipIf(missingDocker())('runs the amd64 image on scratch in a real container: the query answers with the SQLite version', async () => {
-    const tar = (await r.exportTarball(join(tmp, 'sqlite.tar'), { tag: `gostatic.local/sqlite-cgo:${process.pid}` })).path
-    const image = await dockerLoad(tar)
-    images.push(image)
-    const run = await runContainer(image)
+    const run = await runImage(r, join(tmp, 'sqlite.tar'), images)
     expect(run.exitCode, run.stderr).toBe(0)
-    expect(run.stdout).toMatch(/^sqlite 3\.\d+\.\d+ rows=2\n$/)
+    expect(run.stdout).toMatch(SQLITE_ANSWER)
   })
 
   it.skipIf(missing('qemu-aarch64-static'))('runs the arm64 binary under qemu-aarch64-static: the same query answers', async () => {
-    const bin = await r.exportBinary(join(tmp, 'sqlite-arm64'), 'linux/arm64')
-    const run = await runTool('qemu-aarch64-static', [bin])
+    const bin = join(tmp, 'sqlite-arm64')
+    const run = await runUnderQemu(r, bin)
     expect(run.exitCode, run.stderr).toBe(0)
-    expect(run.stdout).toMatch(/^sqlite 3\.\d+\.\d+ rows=2\n$/)
+    expect(run.stdout).toMatch(SQLITE_ANSWER)
     // The host cannot run it bare: it really is an aarch64 binary.
     expect(readElf(readFileSync(bin)).machine).toBe('aarch64')
   })
@@ -132,7 +89,7 @@ describe.skipIf(skip)('.cgo() with zig: go-sqlite3 static for linux/amd64 and li
 describe.skipIf(missing('go'))('a go-sqlite3 service without .cgo()', () => {
   it('builds the cgo stub, which fails at run time; the needs rules refuse it naming .cgo() as one fix', async () => {
     const src = join(tmp, 'sqlite-stub')
-    await goModule(src, 'example.com/sqlitestub', { 'main.go': SQLITE_MAIN }, [`github.com/mattn/go-sqlite3 ${SQLITE_VERSION}`])
+    await goModule(src, 'example.com/sqlitestub', { 'main.go': SQLITE_MAIN }, [`${SQLITE_MODULE} ${SQLITE_VERSION}`])
     const svc = goService({ name: 'sqlite-stub', source: src }).runtime('scratch')
     expect(svc.plan().targets[0]!.env['CGO_ENABLED']).toBe('0')
     const built = await svc.build({ engine: 'local' }).then((b) => b, (e: unknown) => e as GostaticError)
