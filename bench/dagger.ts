@@ -37,12 +37,12 @@ const local: number[] = []
 for (let i = 0; i < runs; i++) {
   const key = `bench-${stamp}-${i}`
   variant(`${key}-a`)
-  cold.push(await timed(() => svc.build({ engine: 'dagger', cacheKey: key })))
+  cold.push(await timed(() => svc.build({ engine: 'dagger', cacheKey: key, reporter: 'silent' })))
   variant(`${key}-b`)
-  warmChange.push(await timed(() => svc.build({ engine: 'dagger', cacheKey: key })))
-  warmSame.push(await timed(() => svc.build({ engine: 'dagger', cacheKey: key })))
+  warmChange.push(await timed(() => svc.build({ engine: 'dagger', cacheKey: key, reporter: 'silent' })))
+  warmSame.push(await timed(() => svc.build({ engine: 'dagger', cacheKey: key, reporter: 'silent' })))
   variant(`${key}-c`)
-  local.push(await timed(() => svc.build({ engine: 'local' })))
+  local.push(await timed(() => svc.build({ engine: 'local', reporter: 'silent' })))
 }
 const s = (x: number) => (x / 1000).toFixed(2)
 const m = { cold: median(cold), warmChange: median(warmChange), warmSame: median(warmSame), local: median(local) }

@@ -42,7 +42,7 @@ function useOf(p: string): string {
 async function wall(root: string, dirs: string[], concurrency: number, gocache: string): Promise<number> {
   const env = { ...process.env, GOCACHE: gocache }
   const t0 = performance.now()
-  const r = await goWorkspace({ root }).services(dirs).build({ engine: 'local', concurrency, env, cacheDir: null })
+  const r = await goWorkspace({ root }).services(dirs).build({ engine: 'local', concurrency, env, cacheDir: null, reporter: 'silent' })
   if (!r.ok) throw new Error(r.services.map((s) => (s.ok ? '' : s.error.message)).join('\n'))
   return performance.now() - t0
 }

@@ -36,8 +36,8 @@ export const ErrorCode = {
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
-// A gostatic.config.ts may load its own copy of this module (tsx gives it a
-// separate module namespace), so errors carry a registry-wide brand that
+// A gostatic.config.ts may load its own copy of this module (the config
+// loader, or a second install of gostatic, gives it one), so errors carry a registry-wide brand that
 // isGostaticError checks instead of relying on instanceof alone.
 const BRAND = Symbol.for('gostatic.error')
 

@@ -15,13 +15,8 @@ export const hello = goService({ name: 'hello', source: import.meta.dirname })
 
 // Run as a script (not when imported by tests or a gostatic.config.ts).
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = await hello.build({
-    engine: 'local',
-    onEvent: (e) => {
-      if (e.kind === 'step-done') console.log(`  ${e.step}${e.platform ? ` ${e.platform}` : ''}: ${e.ms} ms${e.detail ? `, ${e.detail}` : ''}`)
-      if (e.kind === 'warning') console.log(`  warning: ${e.message}`)
-    },
-  })
+  // Progress goes to stderr: live lines on a terminal, plain lines in a log (reporter: 'auto').
+  const result = await hello.build({ engine: 'local' })
   const archive = await result.exportTarball('dist/hello.tar')
   for (const t of result.report.targets)
     console.log(`${t.platform}: ${t.elf.machine} ${t.elf.isStatic ? 'static' : 'DYNAMIC'}, ${t.goVersion}, binary ${t.sizes.final} bytes, image ${t.imageBytes} bytes`)

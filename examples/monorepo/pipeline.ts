@@ -17,13 +17,8 @@ export const ws = goWorkspace({ root: import.meta.dirname })
   .service('api', (s) => s.expose(8080).upx({ level: 'best' }))
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const results = await ws.build({
-    engine: 'local',
-    onEvent: (e) => {
-      if (e.kind === 'warning') console.log(`  ${e.service}: warning: ${e.message}`)
-      if (e.kind === 'step-done' && e.step === 'verify-static') console.log(`  ${e.service} ${e.platform}: ${e.detail}`)
-    },
-  })
+  // One progress line per service on stderr (reporter: 'auto'); the results follow on stdout.
+  const results = await ws.build({ engine: 'local' })
   for (const s of results.services) console.log(s.ok ? `${s.name}: built in ${s.ms} ms` : `${s.name}: FAILED ${s.error.message}`)
   const written = await results.exportAll('dist/monorepo')
   for (const [name, a] of written) console.log(`${name}: ${a.path} ${a.indexDigest}`)

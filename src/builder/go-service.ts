@@ -14,6 +14,8 @@ import { readCgoFacts } from './read-cgo-facts.js'
 import { renderDockerfile, renderDockerignore } from '../render/dockerfile.js'
 import { buildPlan, type BuildOptions } from '../engines/build.js'
 import type { BuildResult } from '../engines/build-result.js'
+import type { ReporterOptions } from '../progress/reporter.js'
+import { reportBuild } from '../progress/report-build.js'
 
 type Props = ServiceSpecInput
 type UpxInput = z.input<typeof UpxOptionsSchema>
@@ -118,10 +120,14 @@ export class GoService {
   explain(): string { return this.plan().explain() }
   dockerfile(): string { return renderDockerfile(this.plan()) }
   dockerignore(): string { return renderDockerignore(this.plan()) }
-  /** Builds, verifies and assembles the image. Nothing is written until you export it. */
-  build(opts: BuildOptions = {}): Promise<BuildResult> {
+  /**
+   * Builds, verifies and assembles the image; progress goes to stderr as `reporter` says (default 'auto').
+   * Nothing is written until you export it. An invalid spec rejects, never throws.
+   */
+  async build(opts: BuildOptions & ReporterOptions = {}): Promise<BuildResult> {
     const spec = this.toSpec()
-    return buildPlan(this.plan(), opts, spec)
+    const p = this.plan()
+    return reportBuild(opts, p.service, (onEvent) => buildPlan(p, { ...opts, onEvent }, spec))
   }
 }
 

@@ -6,6 +6,8 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import { GoService, goService } from './go-service.js'
 import { discover, listWorkspace, locate } from '../workspace/discover.js'
 import { buildWorkspace, type WorkspaceBuildOptions, type WorkspaceResult } from '../workspace/build-workspace.js'
+import type { ReporterOptions } from '../progress/reporter.js'
+import { builtDetail, failedDetail, withReporter } from '../progress/report-build.js'
 
 interface Props {
   readonly root: string
@@ -78,8 +80,22 @@ export class GoWorkspace {
     return { root, workModules: listing.workModules, modules: [...new Set(locs.map((l) => l.moduleDir))].sort(), services, vendor: this.#p.vendor }
   }
 
-  build(opts: WorkspaceBuildOptions = {}): Promise<WorkspaceResult> {
-    return buildWorkspace(this.resolve(), { concurrency: availableParallelism(), ...opts })
+  /** Builds every service; progress goes to stderr as `reporter` says (default 'auto'), one line per service. */
+  async build(opts: WorkspaceBuildOptions & ReporterOptions = {}): Promise<WorkspaceResult> {
+    const ws = this.resolve()
+    // The workspace's reporter shows every service; the services' own builds get only its sink.
+    const { reporter, ...rest } = opts
+    return withReporter(opts, ws.services.map((s) => s.name), (r) =>
+      buildWorkspace(ws, {
+        concurrency: availableParallelism(),
+        ...rest,
+        onEvent: r.onEvent,
+        onServiceDone: (b) => {
+          r.done(b.name, b.ok ? { ok: true, detail: builtDetail(b.result) } : failedDetail(b.error))
+          rest.onServiceDone?.(b)
+        },
+      }),
+    )
   }
 }
 

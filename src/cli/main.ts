@@ -1,7 +1,10 @@
 // The `gostatic` command: parse, call the public API, print. User mistakes
 // print a message and a hint, never a stack trace.
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { isGostaticError, ToolError } from '../errors.js'
 import { parseCLI, type ParsedCommand } from './parse-cli.js'
+import { guardProcess, internalError } from './internal-error.js'
 import { VERSION } from '../version.js'
 
 // Commands load what they need when they run, so `--help` and `plan` start fast.
@@ -23,17 +26,20 @@ const runners: { [K in ParsedCommand['kind']]: Runner<K> } = {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  const unguard = guardProcess((e) => process.stderr.write(formatError(e)))
   try {
     const cmd = parseCLI(argv)
     return await (runners[cmd.kind] as Runner<typeof cmd.kind>)(cmd as never)
   } catch (e) {
     process.stderr.write(formatError(e))
     return 1
+  } finally {
+    unguard()
   }
 }
 
-export function formatError(e: unknown): string {
-  if (!isGostaticError(e)) return `gostatic: internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`
+export function formatError(e: unknown, env: NodeJS.ProcessEnv = process.env): string {
+  if (!isGostaticError(e)) return internalError(e, env)
   let out = `error [${e.code}]: ${e.message}\n`
   if (e instanceof ToolError) {
     out += `  command: ${e.cmd.join(' ')}\n  exit code: ${e.exitCode}\n`
@@ -42,4 +48,19 @@ export function formatError(e: unknown): string {
   }
   if (e.hint) out += `hint: ${e.hint}\n`
   return out
+}
+
+// Run when this file is the program itself (`tsx src/cli/main.ts`, `node dist/cli/main.js`);
+// bin/gostatic.js imports it and calls main() on its own. No top-level await: a
+// module with one can't be require()d.
+const entry = process.argv[1]
+if (entry !== undefined && realpathOr(entry) === fileURLToPath(import.meta.url))
+  void main(process.argv.slice(2)).then((code) => (process.exitCode = code))
+
+function realpathOr(p: string): string {
+  try {
+    return realpathSync(p)
+  } catch {
+    return p
+  }
 }

@@ -5,23 +5,24 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import { PLATFORM_NAMES } from '../spec/platform.js'
 import { CGO_TOOLCHAINS } from '../spec/cgo-options.js'
 import { VERSION } from '../version.js'
+import { count, list, single } from './flag-schemas.js'
+import { joinNegativeValues, rawFlagValues } from './raw-flags.js'
 
-const list = z.preprocess((v) => (v === undefined ? [] : (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).filter(Boolean)), z.array(z.string()))
-const optString = z.preprocess((v) => (v === undefined ? undefined : String(v)), z.string().optional())
+const optString = (flag: string, takes: string) => single(flag, takes)
 
 export const ServiceFlagsSchema = z.object({
-  config: optString,
-  service: list,
-  name: optString,
-  main: optString,
-  go: optString,
-  platform: list,
-  runtime: optString,
-  user: optString,
-  tags: list,
+  config: optString('--config', 'the path of a gostatic.config.ts'),
+  service: list('--service', 'service names from the config'),
+  name: optString('--name', "a service name like 'api'"),
+  main: optString('--main', "the main package, like '.' or './cmd/api'"),
+  go: optString('--go', "a Go version like '1.23' or '1.23.4'"),
+  platform: list('--platform', `platforms (${PLATFORM_NAMES.join(', ')})`),
+  runtime: optString('--runtime', "'scratch', 'static' or an image reference like 'alpine:3.20'"),
+  user: optString('--user', "a numeric 'uid:gid' like '65532:65532'"),
+  tags: list('--tags', 'Go build tags'),
   strip: z.boolean().optional(),
   upx: z.boolean().optional(),
-  timezones: optString,
+  timezones: optString('--timezones', "zone names like 'Europe/Berlin,UTC', or 'all'"),
   // --cgo alone is true; --cgo zig names the toolchain.
   cgo: z
     .union([z.literal(true), z.enum(CGO_TOOLCHAINS)], { error: `--cgo takes no value or one of ${CGO_TOOLCHAINS.join(', ')}` })
@@ -32,27 +33,29 @@ export type ServiceFlags = z.infer<typeof ServiceFlagsSchema>
 export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   // The same default as the API's build(): the daemonless local engine; 'auto' is opt-in.
   engine: z.enum(['local', 'dagger', 'auto'], { error: "--engine is 'local', 'dagger' or 'auto'" }).default('local'),
-  out: optString,
-  push: optString,
+  out: optString('--out', 'the path of the OCI archive to write (a folder with several services)'),
+  push: optString('--push', "a registry reference like '127.0.0.1:5000/team/hello:1.0'"),
   all: z.boolean().default(false),
-  concurrency: z.preprocess((v) => (v === undefined ? undefined : Number(v)), z.int({ error: '--concurrency takes a whole number' }).min(1, { error: '--concurrency must be at least 1' }).optional()),
+  concurrency: count('--concurrency', 1),
   json: z.boolean().default(false),
+  reporter: z.enum(['auto', 'plain', 'json', 'silent'], { error: "--reporter is 'auto', 'plain', 'json' or 'silent'" }).optional(),
 })
 export type BuildFlags = z.infer<typeof BuildFlagsSchema>
 
+const platformName = z.enum(PLATFORM_NAMES, { error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}` })
 export const DoctorFlagsSchema = z.object({
-  main: optString,
-  runtime: optString,
-  platform: z.preprocess((v) => (v === undefined ? undefined : String(v)), z.enum(PLATFORM_NAMES, { error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}` }).optional()),
-  tags: list,
+  main: optString('--main', "the main package, like '.' or './cmd/api'"),
+  runtime: optString('--runtime', "'scratch', 'static' or an image reference like 'alpine:3.20'"),
+  platform: single('--platform', `one platform (${PLATFORM_NAMES.join(', ')})`).pipe(platformName.optional()),
+  tags: list('--tags', 'Go build tags'),
   json: z.boolean().default(false),
 })
 export type DoctorFlags = z.infer<typeof DoctorFlagsSchema>
 
 export const SbomFlagsSchema = z.object({
   format: z.enum(['spdx', 'cyclonedx'], { error: "--format is 'spdx' or 'cyclonedx'" }).default('spdx'),
-  platform: optString,
-  out: optString,
+  platform: optString('--platform', `one platform of the image (${PLATFORM_NAMES.join(', ')})`),
+  out: optString('--out', 'the path of the SBOM file to write (a folder with several platforms)'),
 })
 export type SbomFlags = z.infer<typeof SbomFlagsSchema>
 
@@ -94,6 +97,7 @@ export function createCli(): CAC {
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')
+    .option('--reporter <kind>', "Progress on stderr: 'auto' (live on a terminal, else plain lines), 'plain', 'json' or 'silent' (default with --json)")
   cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info, runtime needs').option('--json', 'Print the report as JSON')
   cli.command('sbom <target>', 'Write an SBOM for any Go binary or image archive (one per platform)')
     .option('--format <format>', "'spdx' (SPDX 2.3 JSON, default) or 'cyclonedx' (CycloneDX 1.6 JSON)")
@@ -119,8 +123,9 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
   const origInfo = console.info
   console.info = (...a: unknown[]) => void (helpText += a.join(' ') + '\n')
   let parsed
+  const args = joinNegativeValues(argv, [...cli.globalCommand.options, ...cli.commands.flatMap((c) => c.options)])
   try {
-    parsed = cli.parse(['node', 'gostatic', ...argv], { run: false })
+    parsed = cli.parse(['node', 'gostatic', ...args], { run: false })
     if (!cli.matchedCommand && argv.length === 0) cli.outputHelp()
   } catch (e) {
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `${(e as Error).message}; see gostatic --help`)
@@ -132,13 +137,20 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
   if (o['version']) return { kind: 'version' }
   const name = cli.matchedCommandName
   if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect, sbom, doctor (see gostatic --help)`)
+  const cmd = cli.matchedCommand!
   try {
-    cli.matchedCommand!.checkUnknownOptions()
-    cli.matchedCommand!.checkRequiredArgs()
-    cli.matchedCommand!.checkOptionValue()
+    cmd.checkUnknownOptions()
+    cmd.checkRequiredArgs()
+    cmd.checkOptionValue()
   } catch (e) {
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `${(e as Error).message}; see gostatic ${name} --help`)
   }
+  for (const [k, v] of rawFlagValues(args, [...cli.globalCommand.options, ...cmd.options])) o[k] = v.length === 1 ? v[0] : v
+  const extra = parsed.args.slice(cmd.args.length)
+  if (extra.length > 0)
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `gostatic ${cmd.rawName} takes ${cmd.args.length} argument${cmd.args.length === 1 ? '' : 's'}; ${extra.map((a) => `'${a}'`).join(', ')} ${extra.length === 1 ? 'is' : 'are'} extra`, { hint: `see gostatic ${name} --help` })
+  if (parsed.args.some((a) => a.trim() === ''))
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `gostatic ${name}: the ${cmd.args[0]?.value ?? 'argument'} argument is empty; give a path`)
   const dir = parsed.args[0] ?? '.'
   switch (name) {
     case 'plan': return { kind: 'plan', dir, flags: flags(ServiceFlagsSchema, o), json: o['json'] === true }

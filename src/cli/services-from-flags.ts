@@ -1,7 +1,7 @@
 // The services a CLI command acts on: from a config file when there is one,
 // else one service made from the folder and flags. Flags apply on top of the config.
 import { basename, resolve } from 'node:path'
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { goService, type GoService } from '../builder/go-service.js'
 import { findConfig, loadConfig } from '../config/load-config.js'
@@ -21,6 +21,7 @@ export async function loadServices(dir: string, f: ServiceFlags): Promise<{ serv
   let workspace: ResolvedWorkspace | null = null
   if (configFile !== undefined) {
     ;({ services, workspace } = await loadConfig(configFile))
+    for (const s of services) checkSource(s, configFile)
     if (f.service.length > 0) {
       const unknown = f.service.filter((n) => !services.some((s) => s.name === n))
       if (unknown.length) throw new GostaticError(ErrorCode.INVALID_CONFIG, `--service ${unknown.join(', ')}: not in ${configFile}; it has ${services.map((s) => s.name).join(', ')}`)
@@ -34,6 +35,20 @@ export async function loadServices(dir: string, f: ServiceFlags): Promise<{ serv
   }
   services = services.map((s) => applyFlags(s, f))
   return { services, workspace: workspace && { ...workspace, services } }
+}
+
+/** A config's service must point at a module folder; checked before anything runs, naming the service and file. */
+function checkSource(s: GoService, configFile: string): void {
+  let source: string
+  try {
+    source = resolve(s.toSpec().source)
+  } catch {
+    return // an invalid spec fails on its own, with its fields named
+  }
+  const where = `service '${s.name}' in ${configFile}`
+  if (!existsSync(source)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${where}: source folder ${source} does not exist`, { hint: 'source is the folder holding go.mod, relative to the config file' })
+  if (!statSync(source).isDirectory()) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${where}: source ${source} is a file; source is the folder holding go.mod`)
+  if (!existsSync(resolve(source, 'go.mod'))) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${where}: source ${source} has no go.mod`, { hint: 'point source at the module root (run `go mod init` to create one)' })
 }
 
 function applyFlags(s: GoService, f: ServiceFlags): GoService {

@@ -1,21 +1,16 @@
 // The end-of-build summary: one row per service and platform.
 import type { BuildReport } from '../engines/build-result.js'
+import { humanBytes } from '../util/human-bytes.js'
 
 export type ServiceOutcome =
   | { service: string; ok: true; report: BuildReport; archive: { path: string; digest: string; size: number }; ms: number; pushed?: string }
   | { service: string; ok: false; error: { code: string; message: string; hint?: string }; ms: number }
 
-export function humanBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`
-  return `${(n / 1024 / 1024).toFixed(2)} MiB`
-}
-
 export function summaryTable(outcomes: readonly ServiceOutcome[]): string {
-  const rows: string[][] = [['service', 'platform', 'binary', 'packed', 'image', 'digest', 'time', 'verdicts']]
+  const rows: string[][] = [['service', 'platform', 'binary', 'packed', 'image', 'digest', 'time', 'needs', 'verdicts']]
   for (const o of outcomes) {
     if (!o.ok) {
-      rows.push([o.service, '-', '-', '-', '-', '-', `${(o.ms / 1000).toFixed(1)}s`, `FAILED: ${o.error.code}`])
+      rows.push([o.service, '-', '-', '-', '-', '-', `${(o.ms / 1000).toFixed(1)}s`, '-', `FAILED: ${o.error.code}`])
       continue
     }
     for (const t of o.report.targets) {
@@ -28,6 +23,7 @@ export function summaryTable(outcomes: readonly ServiceOutcome[]): string {
         humanBytes(t.imageBytes),
         o.archive.digest.slice(0, 19),
         `${(o.ms / 1000).toFixed(1)}s`,
+        t.needs.summary,
         verdicts,
       ])
     }

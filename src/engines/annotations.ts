@@ -10,6 +10,7 @@ export interface TargetOutcome {
   readonly machine: string
   readonly strip: TargetReport['strip']
   readonly upx: TargetReport['upx']
+  readonly needs: TargetReport['needs']
 }
 
 /** An image runtime base as resolved at build time: the plan's reference and the digest it resolved to. */
@@ -26,7 +27,14 @@ export function imageAnnotations(planned: Readonly<Record<string, string>>, t: T
     'dev.gostatic.verified': `static ${o.machine}, ${Object.entries(t.verify.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`,
     'dev.gostatic.strip': o.strip,
     'dev.gostatic.upx': o.upx === 'refused' && t.upx.kind === 'refused' ? `refused (${t.upx.rule})` : o.upx,
+    'dev.gostatic.needs': needsAnnotation(o.needs),
   }
+}
+
+/** The needs that were checked, each with its verdict: 'zoneinfo=added ca-roots=met', 'none', or why not checked. */
+export function needsAnnotation(n: TargetReport['needs']): string {
+  if (n.status === 'unchecked') return `not checked (${n.reason})`
+  return n.verdicts.length === 0 ? 'none' : n.verdicts.map((v) => `${v.id}=${v.status}`).join(' ')
 }
 
 /** The report's UPX verdict: the plan's refusal, else what the pack step did (null: it did not run). */

@@ -2,7 +2,7 @@
 // and the separate steps over them (export now; publish/load in their issues).
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { Platform } from '../spec/platform.js'
-import type { Container as DaggerContainer } from '@dagger.io/dagger'
+import type { DaggerContainer } from './dagger-types.js'
 import type { ElfInfo } from '../inspect/elf-reader.js'
 import type { GoBuildInfo } from '../inspect/go-buildinfo.js'
 import type { BuiltLayer } from '../oci/layer.js'
@@ -10,6 +10,9 @@ import type { OciImageConfig, WrittenOciArchive } from '../oci/oci-writer.js'
 import type { PublishOptions as RegistryPublishOptions } from '../registry/registry-options.js'
 import type { Sbom } from '../attest/sbom.js'
 import type { SignOptions } from './sign-key.js'
+import type { TargetNeeds } from '../verify/verify-needs.js'
+
+export type { TargetNeeds }
 
 export interface PublishOptions extends RegistryPublishOptions {
   /** Sign with this key instead of the build's (see BuildOptions.sign). */
@@ -37,6 +40,8 @@ export interface TargetReport {
   readonly elf: ElfInfo
   readonly goVersion: string
   readonly settings: Readonly<Record<string, string>>
+  /** The runtime needs read from the binary and checked against the image: '4/4 met', 'tz missing', and each verdict. */
+  readonly needs: TargetNeeds
   readonly layers: readonly { readonly digest: string; readonly size: number }[]
   readonly imageBytes: number
 }

@@ -4,7 +4,9 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { BuildResult } from './build-result.js'
 import { noEvents } from './events.js'
-import { buildLocal, type LocalEngineOptions } from './local/local-engine.js'
+import { DAGGER_SDK, daggerSdkInstalled, loadDaggerEngine } from './dagger-sdk.js'
+// The local engine loads when a build runs, so `import 'gostatic'` stays quick.
+import type { LocalEngineOptions } from './local/local-engine.js'
 import type { ServiceSpec } from '../spec/service-spec.js'
 import { attestContext, type EngineRunOptions } from './attest-context.js'
 import type { SignOptions } from './sign-key.js'
@@ -12,10 +14,11 @@ import type { SignOptions } from './sign-key.js'
 export type { LocalEngineOptions }
 // The Dagger SDK is large (gRPC, OpenTelemetry): load it only when the Dagger engine runs.
 import type { DaggerEngineOptions } from './dagger/dagger-engine.js'
+import type { DaggerBuildOptions } from './dagger-options.js'
 
 export type EngineChoice = 'local' | 'dagger' | 'auto'
 
-export interface BuildOptions extends Omit<LocalEngineOptions, keyof EngineRunOptions>, Pick<DaggerEngineOptions, 'dag' | 'source' | 'cacheKey'> {
+export interface BuildOptions extends Omit<LocalEngineOptions, keyof EngineRunOptions>, DaggerBuildOptions {
   engine?: EngineChoice
   /** Sign the image, its SBOMs and provenance on export (attach) and publish. The key is read when the build starts. */
   sign?: SignOptions
@@ -31,6 +34,7 @@ export function daggerReachable(env: NodeJS.ProcessEnv = process.env): { ok: boo
 /** The engine a choice means here and now; `auto` comes with the message that says which it picked and why. */
 export function decideEngine(choice: EngineChoice = 'local', env?: NodeJS.ProcessEnv): { engine: 'local' | 'dagger'; message?: string } {
   if (choice !== 'auto') return { engine: choice }
+  if (!daggerSdkInstalled()) return { engine: 'local', message: `engine auto: using local (the Dagger SDK, ${DAGGER_SDK}, is not installed)` }
   const d = daggerReachable(env)
   const engine = d.ok ? 'dagger' : 'local'
   return { engine, message: `engine auto: using ${engine} (${d.why})` }
@@ -43,10 +47,11 @@ export async function buildPlan(plan: BuildPlan, opts: BuildOptions = {}, spec?:
   if (message) emit({ kind: 'info', service: plan.service, message })
   const { sign, ...rest } = opts
   const run = { ...rest, attest: await attestContext(plan.source.dir, spec ?? null, sign, opts.env ?? process.env) }
-  return engine === 'local' ? buildLocal(plan, run) : dagger(plan, run)
+  return engine === 'local' ? (await import('./local/local-engine.js')).buildLocal(plan, run) : dagger(plan, run)
 }
 
 async function dagger(plan: BuildPlan, opts: Omit<BuildOptions, 'sign'> & EngineRunOptions): Promise<BuildResult> {
+  const { buildDagger } = await loadDaggerEngine()
   if (opts.dag === undefined && !daggerReachable(opts.env).ok)
     throw new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, `engine 'dagger': ${daggerReachable(opts.env).why}`, { hint: "start an engine and export _EXPERIMENTAL_DAGGER_RUNNER_HOST (scripts/dagger-engine.sh up && eval \"$(scripts/dagger-engine.sh env)\"), run under `dagger run`, or use engine 'local'" })
   const o: DaggerEngineOptions = {}
@@ -62,6 +67,5 @@ async function dagger(plan: BuildPlan, opts: Omit<BuildOptions, 'sign'> & Engine
   if (opts.cacheKey) o.cacheKey = opts.cacheKey
   if (opts.cacheDir !== undefined) o.cacheDir = opts.cacheDir
   if (opts.attest) o.attest = opts.attest
-  const { buildDagger } = await import('./dagger/dagger-engine.js')
   return buildDagger(plan, o)
 }

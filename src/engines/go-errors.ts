@@ -24,5 +24,16 @@ export function goCommandError(what: string, r: ToolRun, code: ErrorCode = Error
       hint: 'the module server refused the request: give the build its credentials with .secret(...) (e.g. a .netrc) and name the private modules with .goPrivate(...)',
     })
   if (code !== ErrorCode.TOOL_FAILED || !/\bmod download\b/.test(r.cmd.join(' '))) return new ToolError(code, message, r)
-  return new ToolError(code, message, r, { hint: 'check GOPROXY and network access, or vendor the modules (.mod("vendor") or a workspace\'s .vendor())' })
+  return new ToolError(code, message, r, { hint: modDownloadHint(stderr) })
+}
+
+/** A go.mod mistake during a download is not a network problem. */
+function modDownloadHint(stderr: string): string {
+  if (/errors parsing go\.mod|go\.mod:\d+:.*(syntax error|unknown directive|invalid|malformed)/.test(stderr))
+    return 'go.mod has a mistake at the line go names; fix it there (`go mod edit -fmt` checks the syntax)'
+  if (/\(replaced by [^)]+\): reading .*: no such file or directory/.test(stderr))
+    return 'a replace directive in go.mod points at a folder that does not exist; fix the path or remove the replace'
+  if (/no modules specified|go\.mod file not found|cannot find main module/.test(stderr))
+    return 'run gostatic on the folder holding go.mod (source must be the module root)'
+  return 'check GOPROXY and network access, or vendor the modules (.mod("vendor") or a workspace\'s .vendor())'
 }

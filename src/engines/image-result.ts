@@ -6,9 +6,9 @@ import type { BuildPlan } from '../plan/build-plan.js'
 import type { BuildReport, BuildResult, BuiltImage } from './build-result.js'
 import { writeOciArchive } from '../oci/oci-writer.js'
 import { withTempArchive } from '../oci/temp-archive.js'
-import { writeFileAtomic } from '../util/atomic-write.js'
+import { requireOutputPath, writeFileAtomic } from '../util/atomic-write.js'
 import { ErrorCode, GostaticError } from '../errors.js'
-import { publishOciArchive } from '../registry/push-image.js'
+import { publishOciArchive, publishRef } from '../registry/push-image.js'
 import { dockerLoad } from '../registry/docker-load.js'
 import type { RegistryOptions } from '../registry/registry-options.js'
 import type { OciImageInput } from '../oci/oci-writer.js'
@@ -58,8 +58,9 @@ export function imageResult(r: ImageResultInput): BuildResult {
   const write = async (path: string, tag: string, atts: Awaited<ReturnType<typeof attachments>>) =>
     writeOciArchive(path, images, { refName: tag, sourceDateEpoch: r.epoch, loadPlatform, attachments: atts })
   const exportTarball: BuildResult['exportTarball'] = async (path, opts = {}) => {
-    const tag = opts.tag ?? `gostatic.local/${service}:latest`
-    return write(path, tag, await attachments(tag, opts.attach === true, signerFor(opts.sign)))
+    const out = requireOutputPath(path, 'exportTarball')
+    const tag = opts.tag === undefined ? `gostatic.local/${service}:latest` : archiveTag(opts.tag)
+    return write(out, tag, await attachments(tag, opts.attach === true, signerFor(opts.sign)))
   }
   return {
     service,
@@ -71,19 +72,32 @@ export function imageResult(r: ImageResultInput): BuildResult {
     exportBinary: async (path, platform) => {
       const img = platform ? r.images.find((i) => i.platform === platform) : r.images[0]
       if (!img) throw new GostaticError(ErrorCode.INVALID_CONFIG, `exportBinary: ${service} was not built for ${platform}; it has ${r.images.map((i) => i.platform).join(', ')}`)
-      return writeFileAtomic(path, img.binary.bytes, 0o755)
+      return writeFileAtomic(requireOutputPath(path, 'exportBinary', 'dist/hello'), img.binary.bytes, 0o755)
     },
+    // The reference and tag are checked before anything is signed or written.
     publish: async (ref, opts = {}) => {
+      publishRef(ref)
       const { sign, attach, ...push } = opts
       const atts = await attachments(ref, attach !== false, signerFor(sign))
       return withTempArchive(service, (p) => write(p, ref, atts), async (p) => (await publishOciArchive(p, ref, { ...r.registry, ...push, cacheDir: r.cacheDir })).reference)
     },
-    load: (opts = {}) => withTempArchive(service, (p) => exportTarball(p, { ...(opts.tag ? { tag: opts.tag } : {}) }), (p) => dockerLoad(p, r.env)),
+    load: async (opts = {}) => {
+      if (opts.tag !== undefined) archiveTag(opts.tag)
+      return withTempArchive(service, (p) => exportTarball(p, { ...(opts.tag ? { tag: opts.tag } : {}) }), (p) => dockerLoad(p, r.env))
+    },
     supplyChain: async () => {
       const c = await supply()
       return { sboms: c.sboms, provenance: c.provenance, publicKey: context.signer?.publicKeyPem ?? null }
     },
   }
+}
+
+/** The name `docker load` tags the image with: a reference with a tag, no digest. */
+function archiveTag(tag: unknown): string {
+  const r = typeof tag === 'string' ? parseImageRef(tag) : { ok: false as const, reason: `got ${String(tag)}` }
+  if (!r.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `tag '${String(tag)}' is not an image name like 'team/hello:1.0': ${r.reason}`)
+  if (r.ref.digest !== undefined) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `tag '${tag}' has a digest; docker load tags images by name:tag only`)
+  return tag as string
 }
 
 /** The repository a signature names (docker-reference): the reference without tag or digest. */

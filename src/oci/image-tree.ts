@@ -3,12 +3,15 @@
 // unpacking anything to disk: one pass over the layers lists every path, and
 // a file's bytes are read back from the layer that last wrote it.
 import { posix } from 'node:path'
+import { Readable } from 'node:stream'
+import { createGunzip } from 'node:zlib'
 import type * as tar from 'tar-stream'
 import { GostaticError } from '../errors.js'
 import { NEEDS_TEXT_FILES, fileSet } from '../plan/image-files.js'
 import type { ImageEntry, ImageEntryType, ImageFileSet } from '../plan/image-files.js'
 import { resolveImagePath } from '../util/image-path.js'
-import { normalizeName, openLayerTar, tarEntries } from './oci-image-files.js'
+import { decoded, normalizeName, openLayerTar, tarEntries } from './oci-image-files.js'
+import type { BuiltLayer } from './layer.js'
 import type { OciArchive, OciArchiveImage } from './oci-reader.js'
 import type { OciPlatform } from './oci-types.js'
 
@@ -33,8 +36,23 @@ export interface ImageTree {
 /** Replays the layers of the archive's image for `platform` once; reads and listings then share it. */
 export async function openImageTree(archive: OciArchive, platform: OciPlatform): Promise<ImageTree> {
   const image = findImage(archive, platform)
+  return openLayersTree(image.layers.map((l) => ({ digest: l.digest, open: () => openLayerTar(archive, l.digest) })))
+}
+
+/** Replays layers held in memory (a pulled base's), in order, the same way. */
+export function openBuiltLayersTree(layers: readonly BuiltLayer[]): Promise<ImageTree> {
+  return openLayersTree(layers.map((l) => ({ digest: l.digest, open: () => decoded(Readable.from([l.gz]), createGunzip()) })))
+}
+
+/** A layer to replay: its digest (for messages) and its uncompressed tar, opened anew on each call. */
+interface LayerSource {
+  readonly digest: string
+  readonly open: () => Readable
+}
+
+async function openLayersTree(layers: readonly LayerSource[]): Promise<ImageTree> {
   const fs = new Map<string, Node>()
-  for (const [i, layer] of image.layers.entries()) await applyLayer(fs, archive, layer.digest, i)
+  for (const [i, layer] of layers.entries()) await applyLayer(fs, layer, i)
   const fileNode = (path: string): Node | undefined => {
     const key = resolvePath(fs, path)
     const node = key === null ? undefined : fs.get(key)
@@ -42,7 +60,7 @@ export async function openImageTree(archive: OciArchive, platform: OciPlatform):
   }
   const read = async (path: string): Promise<Uint8Array | null> => {
     const node = fileNode(path)
-    return node === undefined ? null : readEntry(archive, image.layers[node.layer]!.digest, node.ordinal)
+    return node === undefined ? null : readEntry(layers[node.layer]!, node.ordinal)
   }
   return {
     read,
@@ -89,11 +107,11 @@ function findImage(archive: OciArchive, p: OciPlatform): OciArchiveImage {
   throw new GostaticError('INPUT_NOT_FOUND', `${archive.path} has no image for ${want} (it has: ${have.join(', ') || 'none'})`)
 }
 
-async function applyLayer(fs: Map<string, Node>, archive: OciArchive, digest: string, layer: number): Promise<void> {
+async function applyLayer(fs: Map<string, Node>, source: LayerSource, layer: number): Promise<void> {
   const added: [string, Node][] = []
   const removed: string[] = []
   let ordinal = 0
-  for await (const { name, header, body } of tarEntries(openLayerTar(archive, digest))) {
+  for await (const { name, header, body } of tarEntries(source.open())) {
     body.resume()
     const here = ordinal++
     const base = posix.basename(name)
@@ -129,9 +147,9 @@ function resolvePath(fs: Map<string, Node>, path: string): string | null {
   })
 }
 
-async function readEntry(archive: OciArchive, digest: string, ordinal: number): Promise<Uint8Array> {
+async function readEntry(source: LayerSource, ordinal: number): Promise<Uint8Array> {
   let i = 0
-  for await (const { body } of tarEntries(openLayerTar(archive, digest))) {
+  for await (const { body } of tarEntries(source.open())) {
     if (i++ !== ordinal) {
       body.resume()
       continue
@@ -140,5 +158,5 @@ async function readEntry(archive: OciArchive, digest: string, ordinal: number): 
     for await (const c of body) chunks.push(c as Buffer)
     return new Uint8Array(Buffer.concat(chunks))
   }
-  throw new GostaticError('OCI_MALFORMED', `layer ${digest} changed while it was being read`)
+  throw new GostaticError('OCI_MALFORMED', `layer ${source.digest} changed while it was being read`)
 }

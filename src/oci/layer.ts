@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises'
 import { constants as zc, createGzip } from 'node:zlib'
 import * as tar from 'tar-stream'
 import { GostaticError } from '../errors.js'
-import { fillTar } from '../util/fill-tar.js'
+import { fillTar, tarEntry, tarStreamEntry } from '../util/fill-tar.js'
 
 export type LayerEntry = {
   /** Absolute path in the image, e.g. '/app/hello'. */
@@ -110,17 +110,9 @@ async function writeEntry(pack: tar.Pack, e: Resolved, mtime: Date): Promise<voi
     size: e.size,
     ...(e.type === 'symlink' ? { linkname: e.linkTarget } : {}),
   }
-  if (e.type !== 'file') {
-    await new Promise<void>((res, rej) => pack.entry(header, (err) => (err ? rej(err) : res())))
-    return
-  }
-  if (e.content !== undefined) {
-    const body = Buffer.from(e.content.buffer, e.content.byteOffset, e.content.byteLength)
-    await new Promise<void>((res, rej) => pack.entry(header, body, (err) => (err ? rej(err) : res())))
-    return
-  }
-  const sink = pack.entry(header)
-  await pipeline(createReadStream(e.sourcePath!), sink)
+  if (e.type !== 'file') return tarEntry(pack, header)
+  if (e.content !== undefined) return tarEntry(pack, header, Buffer.from(e.content.buffer, e.content.byteOffset, e.content.byteLength))
+  await tarStreamEntry(pack, header, createReadStream(e.sourcePath!))
 }
 
 /** Validates, adds missing parent dirs, and sorts by the stored name's bytes. */

@@ -3,12 +3,11 @@
 // `skopeo ... oci-archive:` without a daemon on our side.
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { resolve } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar-stream'
 import { GostaticError } from '../errors.js'
-import { fillTar } from '../util/fill-tar.js'
-import { writeAtomic } from '../util/atomic-write.js'
+import { fillTar, tarEntry } from '../util/fill-tar.js'
+import { requireOutputPath, writeAtomic } from '../util/atomic-write.js'
 import type { BuiltLayer } from './layer.js'
 import { Media } from './media-types.js'
 import type { OciImageConfig, OciPlatform } from './oci-types.js'
@@ -63,17 +62,13 @@ type Descriptor = { mediaType: string; digest: string; size: number; platform?: 
 type Layout = { blobs: Blob[]; indexJson: string; dockerManifest: string; top: Descriptor; manifests: (OciManifestRef & { layers: string[] })[] }
 
 export async function writeOciArchive(outPath: string, images: readonly OciImageInput[], opts: WriteOciOptions = {}): Promise<WrittenOciArchive> {
+  const path = requireOutputPath(outPath, 'an OCI archive')
   const epoch = Math.trunc(opts.sourceDateEpoch ?? 0)
   const layout = planLayout(outPath, images, opts.refName, epoch, opts.loadPlatform, opts.attachments ?? [])
   const mtime = new Date(epoch * 1000)
-  const path = resolve(outPath)
   await writeAtomically(path, async (pack) => {
     const put = (name: string, body?: Buffer) =>
-      new Promise<void>((res, rej) => {
-        const cb = (err?: Error | null) => (err ? rej(err) : res())
-        if (body) pack.entry({ name, type: 'file', mode: 0o644, mtime, size: body.length }, body, cb)
-        else pack.entry({ name, type: 'directory', mode: 0o755, mtime }, cb)
-      })
+      body ? tarEntry(pack, { name, type: 'file', mode: 0o644, mtime, size: body.length }, body) : tarEntry(pack, { name, type: 'directory', mode: 0o755, mtime })
     await put('oci-layout', Buffer.from(canonicalJson({ imageLayoutVersion: '1.0.0' })))
     await put('index.json', Buffer.from(layout.indexJson))
     await put('manifest.json', Buffer.from(layout.dockerManifest))

@@ -34,6 +34,8 @@ export interface BuilderTool {
   readonly package: string
   /** Shell commands run after the packages install, for a tool no package provides at the pinned version. */
   readonly setup?: readonly string[]
+  /** Only the rendered Dockerfile runs it (the engines do the same work in-process), so the Dagger builder skips it. */
+  readonly dockerfileOnly?: boolean
 }
 
 /** A static cgo build (.cgo()): the toolchain, why it was picked, and what engines need to run it. */
@@ -159,8 +161,20 @@ export type Step =
   | { readonly kind: 'go-build'; readonly platform: Platform }
   | { readonly kind: 'strip'; readonly platform: Platform }
   | { readonly kind: 'upx'; readonly platform: Platform }
+  /**
+   * Reads the binary's runtime needs (function table, build info; before UPX
+   * hides them) and checks them against the image's files: see
+   * plan/needs-check.ts. `refuseModules` is what a Dockerfile build can check
+   * of it: modules whose CGO_ENABLED=0 build is a stub, refused on every base.
+   */
+  | { readonly kind: 'check-needs'; readonly platform: Platform; readonly refuseModules: readonly RefusedModule[] }
   | { readonly kind: 'verify-static'; readonly platform: Platform }
   | { readonly kind: 'assemble-runtime' }
+
+export interface RefusedModule {
+  readonly module: string
+  readonly replacement: string
+}
 
 export type StepKind = Step['kind']
 

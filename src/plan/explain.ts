@@ -12,6 +12,7 @@ const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildP
     const u = target(p, s.platform).upx
     return u.kind === 'pack' ? `${s.platform}: upx ${u.args.join(' ')}, then upx ${u.testArgs.join(' ')}${u.smoke ? `, then a smoke run with ${u.smoke.join(' ') || 'no args'}` : ''}` : ''
   },
+  'check-needs': (s, p) => `${s.platform}: ${needsText(s, p)}`,
   'verify-static': (s, p) => verifyText(target(p, s.platform)),
   'assemble-runtime': (_s, p) => `assemble the ${p.runtime.base.kind === 'image' ? p.runtime.base.ref : p.runtime.base.kind} runtime: ${p.runtime.binaryPath}${p.runtime.files.length ? ` + ${p.runtime.files.map((f) => f.path).join(', ')}` : ''}`,
 }
@@ -31,6 +32,23 @@ export function explainPlan(p: BuildPlan): string {
   }
   if (p.warnings.length) out.push('', 'Warnings:', ...p.warnings.map((w) => `  - ${w}`))
   return out.join('\n') + '\n'
+}
+
+function needsText(s: Extract<Step, { kind: 'check-needs' }>, p: BuildPlan): string {
+  const b = p.runtime.base
+  const image = b.kind === 'image' ? `${b.ref} (all its layers) with gostatic's files on top` : `the ${b.kind} image`
+  const unmet =
+    b.kind === 'static'
+      ? 'files that meet an unmet need are added (all zones when time.LoadLocation is linked and no zones are ' +
+        'listed, /etc/services when service names are looked up)'
+      : `an unmet need is ${p.needs.strict ? 'an error (needs({ strict: true }))' : 'a warning'}`
+  const modules = s.refuseModules.map((m) => m.module).join(', ')
+  const stubs = modules ? `; a cgo stub (${modules}) fails the build` : ''
+  const ignored = p.needs.ignore.length ? `; ignored: ${p.needs.ignore.join(', ')}` : ''
+  return (
+    "read the binary's runtime needs from its function table and build info (before UPX hides them), " +
+    `check them against the files, user and env of ${image}; ${unmet}${stubs}${ignored}`
+  )
 }
 
 function target(p: BuildPlan, platform: string): TargetPlan {

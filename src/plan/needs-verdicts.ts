@@ -57,6 +57,21 @@ export function needsError(
   })
 }
 
+/**
+ * When a binary's needs cannot be read (not a Go function table gostatic
+ * reads): a warning that says so, or under needs({ strict: true }) the error.
+ */
+export function needsUnread(
+  reason: string,
+  policy: Pick<NeedsPolicy, 'strict'>,
+  subject: string,
+): { readonly error: GostaticError | null; readonly warning: string } {
+  const warning = `${subject}: runtime needs not checked: ${reason}`
+  if (!policy.strict) return { error: null, warning }
+  const hint = 'build with Go 1.18 or newer, or drop needs({ strict: true }) to build with the needs unchecked'
+  return { error: new GostaticError(ErrorCode.NEEDS_UNMET, `${warning} (needs({ strict: true }))`, { hint }), warning }
+}
+
 /** A cell for a summary table: '4/4 met', 'tz, ca missing', 'cgo stub', 'no needs'. */
 export function needsSummary(verdicts: readonly NeedVerdict[]): string {
   if (verdicts.length === 0) return 'no needs'

@@ -8,12 +8,13 @@ import { buildEnv, buildTags, goArgs, moduleEnv } from './go-flags.js'
 import { chooseGoVersion, compareGo } from './go-version.js'
 import { goVersionNote } from './go-version-note.js'
 import { upxVerdict } from './upx-policy.js'
-import { runtimePlan, tzStrategy, wantsCaBundle } from './runtime-plan.js'
+import { runtimePlan, tzStrategy } from './runtime-plan.js'
 import { planNotes } from './notes.js'
 import { explainPlan } from './explain.js'
 import { parseCgoFacts, type CgoFacts } from '../spec/cgo-options.js'
 import { cgoBuilderTools, cgoPlan } from './cgo-plan.js'
 import type { CgoPlan } from './build-plan.js'
+import { CGO_STUB_MODULES } from './runtime-needs.js'
 
 export const DEFAULT_GO_VERSION = '1.26'
 
@@ -40,6 +41,9 @@ export function plan(input: ServiceSpec | unknown, facts: ModuleFacts | null = n
   for (const t of targets) {
     steps.push({ kind: 'go-build', platform: t.platform })
     if (t.strip) steps.push({ kind: 'strip', platform: t.platform })
+    // Before UPX, which hides the function table and build info the check reads.
+    const refuseModules = t.env['CGO_ENABLED'] === '1' ? [] : CGO_STUB_MODULES
+    steps.push({ kind: 'check-needs', platform: t.platform, refuseModules })
     if (t.upx.kind === 'pack') steps.push({ kind: 'upx', platform: t.platform })
     steps.push({ kind: 'verify-static', platform: t.platform })
   }
@@ -71,9 +75,11 @@ function goPlan(spec: ServiceSpec, facts: ModuleFacts | null, cgo: CgoPlan | nul
   const apk = /(^|[/:-])alpine/.test(image)
   const tools: BuilderTool[] = []
   if (spec.strip) tools.push({ command: 'strip', package: 'binutils' })
+  // The Dockerfile's verify-static reads the program headers and dynamic section with readelf.
+  tools.push({ command: 'readelf', package: 'binutils', dockerfileOnly: true })
   if (spec.upx !== undefined) tools.push({ command: 'upx', package: apk ? 'upx' : 'upx-ucl' })
   // The Dockerfile unpacks the zone files from Go's zoneinfo.zip in the builder.
-  if (tzStrategy(spec) === 'files') tools.push({ command: 'unzip', package: 'unzip' })
+  if (tzStrategy(spec) === 'files') tools.push({ command: 'unzip', package: 'unzip', dockerfileOnly: true })
   if (cgo !== null) tools.push(...cgoBuilderTools(cgo, apk ? 'apk' : 'apt'))
   return {
     version: choice.version,
@@ -125,10 +131,6 @@ function warnings(spec: ServiceSpec, targets: readonly TargetPlan[], facts: Modu
         `go refuses to build the module with an older Go (a host Go older than ${need.version}, or an image builder of Go ${spec.go}). ` +
         `Drop .go() to take the version from ${facts.file}, or raise it`,
     )
-  if (spec.runtime === 'scratch' && !wantsCaBundle(spec))
-    w.push("runtime 'scratch' has no CA certificates: outbound TLS fails with 'x509: certificate signed by unknown authority'. Use runtime('static') or caCertificates(true) if the service makes HTTPS calls")
-  if (spec.runtime !== 'scratch' && spec.runtime !== 'static' && spec.user !== undefined && spec.user !== '0' && !spec.user.startsWith('0:'))
-    w.push(`runtime '${spec.runtime}' is not built by gostatic: make sure it has a passwd entry for ${spec.user}, or os/user lookups fail`)
   if (spec.buildmode === 'pie')
     w.push('buildmode pie with CGO_ENABLED=0 still links a dynamic loader (PT_INTERP) on linux, so the static check will refuse the binary; use the default exe build mode for static images')
   for (const t of targets)

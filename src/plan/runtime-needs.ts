@@ -5,6 +5,7 @@
 // that touches the file (or, for the user's call, the exported function).
 import type { NeedId } from '../spec/needs-options.js'
 import { KNOWN_CGO_MODULES } from './known-cgo-modules.js'
+import type { RefusedModule } from './build-plan.js'
 
 export type { NeedId } from '../spec/needs-options.js'
 
@@ -63,6 +64,9 @@ export const BUILTIN_SERVICES =
 
 /** The cgo modules whose CGO_ENABLED=0 build is a stub that fails at run time. */
 const STUBS = KNOWN_CGO_MODULES.filter((k) => k.withoutCgo === 'stub')
+
+/** The same modules with their pure-Go replacements: what a Dockerfile build can refuse from the build info alone. */
+export const CGO_STUB_MODULES: readonly RefusedModule[] = STUBS.map(({ module, replacement }) => ({ module, replacement }))
 
 export const NEED_RULES: Record<NeedId, NeedRule> = {
   zoneinfo: {

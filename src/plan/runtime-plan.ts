@@ -2,6 +2,7 @@
 import type { ServiceSpec } from '../spec/service-spec.js'
 import type { RuntimeBase, RuntimeFile, RuntimePlan } from './build-plan.js'
 import { sortKeys, sortedEntries } from '../util/sorted.js'
+import { assertNoPathClash } from './path-clash.js'
 import { CA_BUNDLE_PATH, caSource } from './ca-bundle.js'
 
 export { CA_BUNDLE_PATH }
@@ -26,10 +27,6 @@ export function tzStrategy(spec: ServiceSpec): 'none' | 'files' | 'timetzdata' {
   return 'timetzdata'
 }
 
-export function wantsCaBundle(spec: ServiceSpec): boolean {
-  return caSource(spec) !== null
-}
-
 export function runtimePlan(spec: ServiceSpec): RuntimePlan {
   const base = runtimeBase(spec)
   const binaryPath = spec.binaryPath ?? `/usr/local/bin/${spec.name}`
@@ -47,6 +44,7 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
   if (tzStrategy(spec) === 'files') files.push({ kind: 'zoneinfo', path: ZONEINFO_PATH, zones: spec.timezones! })
   for (const f of spec.files) files.push({ kind: 'host-file', from: f.from, path: f.to, mode: f.mode ?? null })
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  assertNoPathClash(spec.name, binaryPath, spec.workdir, files)
 
   // An image base keeps its own PATH (and the rest of its env) unless overridden.
   const env = base.kind === 'image' ? [] : [PATH_ENV]

@@ -126,7 +126,7 @@ class Puller {
       if (docKind(manifest, pick.descriptor.mediaType ?? null) !== 'manifest') throw this.#malformed(`${manifestDigest} is not an image manifest`)
     }
     if (!manifest.config?.digest || !Array.isArray(manifest.layers)) throw this.#malformed(`manifest ${manifestDigest} has no config or layers`)
-    const config = JSON.parse((await this.#blob(manifest.config, 'blob', `config of ${this.#text}`)).toString('utf8')) as OciConfigFile
+    const config = this.#json<OciConfigFile>(await this.#blob(manifest.config, 'blob', `config of ${this.#text}`), `config ${manifest.config.digest}`)
     if (!matchesPlatform(platform, config))
       throw new GostaticError(ErrorCode.PLATFORM_NOT_FOUND, `runtime image ${this.#text} is ${platformKey(config)} only; the build targets ${platformKey(platform)}`, {
         hint: `build for ${platformKey(config)}, or use a multi-platform base image`,
@@ -167,13 +167,16 @@ class Puller {
     return bytes
   }
 
-  #parse(bytes: Buffer, digest: string, contentType: string | null = null): Doc {
-    let doc: Doc
+  #json<T>(bytes: Buffer, what: string): T {
     try {
-      doc = JSON.parse(bytes.toString('utf8')) as Doc
+      return JSON.parse(bytes.toString('utf8')) as T
     } catch {
-      throw this.#malformed(`${digest} is not JSON`)
+      throw this.#malformed(`${what} is not JSON`)
     }
+  }
+
+  #parse(bytes: Buffer, digest: string, contentType: string | null = null): Doc {
+    const doc = this.#json<Doc>(bytes, digest)
     if (doc.schemaVersion === 1) throw new GostaticError(ErrorCode.UNSUPPORTED, `runtime image ${this.#text} has a schema 1 manifest, which registries no longer serve`, { hint: 'push the image again with a current docker or skopeo' })
     if (docKind(doc, contentType) === 'unknown') throw this.#malformed(`${digest} is neither an image index nor an image manifest`)
     return doc

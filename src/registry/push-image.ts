@@ -53,9 +53,13 @@ export async function publishOciArchive(archivePath: string, refText: string, op
   return { reference: `${ref.registry}/${ref.repository}:${ref.tag}@${digest}`, digest }
 }
 
-function publishRef(refText: string): ImageRef {
+/** The reference to publish to, checked before anything is written or sent: a tag, no digest. */
+export function publishRef(refText: unknown): ImageRef {
+  if (typeof refText !== 'string')
+    throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish needs a reference like '127.0.0.1:5000/team/hello:1.0'; got ${String(refText)}`)
   const parsed = parseImageRef(refText)
-  if (!parsed.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish reference '${refText}': ${parsed.reason}`)
+  if (!parsed.ok)
+    throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish reference '${refText}': ${parsed.reason}`, { hint: "a reference looks like '127.0.0.1:5000/team/hello:1.0' (registry[:port]/repository:tag)" })
   if (parsed.ref.digest !== undefined)
     throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish reference '${refText}' has a digest; publish to a tag (the registry computes the digest)`, { hint: `drop @${parsed.ref.digest}` })
   return parsed.ref
@@ -139,5 +143,9 @@ async function json(archive: OciArchive, digest: string): Promise<{ digest: stri
   const blob = archive.blobs.get(digest)
   if (!blob) throw new GostaticError(ErrorCode.OCI_MALFORMED, `${archive.path}: manifest ${digest} is not in the archive`)
   const bytes = await blobBytes(archive.path, blob)
-  return { digest, bytes, doc: JSON.parse(bytes.toString('utf8')) as IndexDoc | ManifestDoc }
+  try {
+    return { digest, bytes, doc: JSON.parse(bytes.toString('utf8')) as IndexDoc | ManifestDoc }
+  } catch {
+    throw new GostaticError(ErrorCode.OCI_MALFORMED, `${archive.path}: manifest ${digest} is not JSON`)
+  }
 }

@@ -14,6 +14,12 @@ export function networkError(registry: string, url: string, doing: string, e: un
   if (err?.name === 'AbortError') return new GostaticError(ErrorCode.CANCELLED, `${doing} at ${registry} was cancelled`)
   const code = err?.cause?.code ?? (err as NodeJS.ErrnoException)?.code
   const detail = err?.cause?.message ?? err?.message ?? String(e)
+  // fetch refuses the WHATWG "bad ports" (1, 6000, 6666, ...) without trying them.
+  if (detail === 'bad port')
+    return new GostaticError(ErrorCode.REGISTRY_UNREACHABLE, `cannot reach registry ${registry} while ${doing}: Node's fetch refuses its port (on the fetch standard's list of blocked ports)`, {
+      hint: 'run the registry on another port, like 5000',
+      cause: e,
+    })
   const tls = typeof code === 'string' && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
   return new GostaticError(ErrorCode.REGISTRY_UNREACHABLE, `cannot reach registry ${registry} while ${doing} (${code ?? 'network error'}: ${detail}; ${url})`, {
     hint: tls

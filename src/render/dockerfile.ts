@@ -9,6 +9,7 @@ import type { Secret } from '../spec/service-spec.js'
 import { shJoin, shq } from '../util/shell-quote.js'
 import { installLine, stripLoop } from './builder-shell.js'
 import { contextFiles, runtimeStage } from './runtime-stage.js'
+import { linkageCheck, settingsCheck, stubCheck } from './verify-shell.js'
 
 const CACHE = '--mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build'
 const OUT = '/out'
@@ -36,6 +37,7 @@ const steps: { [K in StepKind]: Handler<K> } = {
   'go-build': (_s, c) =>
     once(c, 'go-build', () => [`RUN ${CACHE}${cgoCacheMount(c.plan)}${c.secrets.mounts} ${perTargetEnv(c)}${c.secrets.prefix}${targetVars(c)}${goBuild(c)}`]),
   strip: (_s, c) => once(c, 'strip', () => [`RUN ${stripLine(targetsWith(c, 'strip'), c.out)}`]),
+  'check-needs': (s, c) => once(c, 'check-needs', () => needsLines(s, c)),
   // The packed binary hides its build info, so the check runs before UPX, as in the local engine.
   upx: (_s, c) => [...verifyLines(c), ...once(c, 'upx', () => [`RUN ${upxLine(targetsWith(c, 'upx'), c.multi, c.out)}`])],
   'verify-static': (_s, c) => verifyLines(c),
@@ -95,10 +97,29 @@ function verifyLines(c: RenderContext): string[] {
   return once(c, 'verify-static', () => {
     const want = Object.entries(c.plan.targets[0]!.verify.settings).filter(([k]) => k === 'CGO_ENABLED' || k === '-trimpath')
     return [
-      `# verify-static: the build info must show ${want.map(([k, v]) => `${k}=${v}`).join(' and ')}`,
-      `RUN ${want.map(([k, v]) => `go version -m ${c.out} | grep -q ${shq(`build\t${k}=${v}`)}`).join(' && ')}`,
+      '# verify-static: no program interpreter (readelf -lW) and no needed libraries (readelf -dW),',
+      `# as the engines check, and the build info must show ${want.map(([k, v]) => `${k}=${v}`).join(' and ')}`,
+      `RUN ${linkageCheck(c.out, c.plan.runtime.binaryPath)} \\\n && ${settingsCheck(c.out, want)}`,
     ]
   })
+}
+
+// The engines check every runtime need against the image; of that, a
+// Dockerfile build can check what the build info shows.
+function needsLines(s: Extract<Step, { kind: 'check-needs' }>, c: RenderContext): string[] {
+  const lines = [
+    "# check-needs: gostatic's engines read the binary's runtime needs (zoneinfo, CA roots, /etc/passwd,",
+    '# /etc/services, /tmp) from its function table and check them against the image; a Dockerfile build',
+    '# cannot: run `gostatic inspect` on the image it makes.',
+  ]
+  if (c.plan.runtime.base.kind === 'static')
+    lines.push(
+      '# On static the engines also add the files that meet unmet needs (all zones, /etc/services); this',
+      "# runtime stage has the plan's files only.",
+    )
+  const stubs = stubCheck(c.out, s.refuseModules)
+  if (stubs === '') return lines
+  return [...lines, '# A cgo stub in the build info fails the build here too.', `RUN ${stubs}`]
 }
 
 const TARGET_VARS = new Set(['GOOS', 'GOARCH', 'GOARM'])
@@ -174,6 +195,7 @@ const ignored: { [K in StepKind]: IgnoreHandler<K> } = {
   },
   'go-build': () => [],
   strip: () => [],
+  'check-needs': () => [],
   upx: () => [],
   'verify-static': () => [],
   'assemble-runtime': () => [],

@@ -4,13 +4,14 @@
 import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { PLATFORM_NAMES, type Platform } from './platform.js'
+import { strict } from './strict.js'
 
 export const CGO_TOOLCHAINS = ['zig', 'musl-gcc'] as const
 
 /** The platforms a static cgo build is made and tested for (zig's x86_64-linux-musl and aarch64-linux-musl). */
 export const CGO_PLATFORMS = ['linux/amd64', 'linux/arm64'] as const satisfies readonly Platform[]
 
-export const CgoOptionsSchema = z.strictObject({
+export const CgoOptionsSchema = strict({
   /** Unset: zig, or musl-gcc when zig is absent and every target is the host's platform. */
   toolchain: z
     .enum(CGO_TOOLCHAINS, { error: (iss) => `unknown cgo toolchain '${String(iss.input)}'; allowed: ${CGO_TOOLCHAINS.join(', ')}` })
@@ -27,7 +28,7 @@ export type CgoOptions = z.infer<typeof CgoOptionsSchema>
  * does) so the plan stays pure: which toolchain `.cgo()` alone picks, and
  * which known cgo modules the service requires (their tags).
  */
-export const CgoFactsSchema = z.strictObject({
+export const CgoFactsSchema = strict({
   /** The platform of the machine that builds; null when it is not one gostatic builds for. */
   host: z.enum(PLATFORM_NAMES).nullable(),
   /** A zig was found: .cgo({ zig }), on PATH, or as python3 -m ziglang; null: not looked for (the spec names the toolchain). */

@@ -37,6 +37,8 @@ export type ParseRefResult = { ok: true; ref: ImageRef } | { ok: false; reason: 
 
 export function parseImageRef(input: string): ParseRefResult {
   if (input.length === 0) return { ok: false, reason: 'the reference is empty' }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(input)?.[1]
+  if (scheme !== undefined) return { ok: false, reason: `a reference has no scheme; drop '${scheme}://' (plain HTTP is used for loopback registries)` }
   // ParseNormalizedNamed refuses a bare image ID, which would otherwise read as a repository name.
   if (/^[a-f0-9]{64}$/.test(input)) return { ok: false, reason: 'a 64-character hex string is an image ID, not a repository name' }
   const m = referenceRe.exec(input)
@@ -59,6 +61,9 @@ export function parseImageRef(input: string): ParseRefResult {
     repository = rawDomain !== undefined ? `${rawDomain}/${rawPath}` : rawPath!
     if (!/^[a-z0-9._/-]+$/.test(repository)) return { ok: false, reason: 'repository names must be lowercase' }
   }
+  const port = /:(\d+)$/.exec(registry)?.[1]
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+    return { ok: false, reason: `registry port ${port} is out of range; ports are 1 to 65535` }
   if (registry === 'index.docker.io') registry = DEFAULT_REGISTRY
   if (registry === DEFAULT_REGISTRY && !repository.includes('/')) repository = `library/${repository}`
   // The limit applies to the normalized name with its domain (Parse(domain + "/" + remainder)).

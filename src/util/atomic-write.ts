@@ -5,8 +5,15 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { basename, dirname, join, resolve } from 'node:path'
 import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 
+/** The path an output goes to, refusing what is not one (undefined, '', a number) before anything runs. */
+export function requireOutputPath(path: unknown, what: string, example = 'dist/hello.tar'): string {
+  if (typeof path !== 'string' || path.trim() === '')
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${what} needs the path of the file to write, like '${example}'; got ${path === '' ? 'an empty string' : String(path)}`)
+  return resolve(path)
+}
+
 export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o644): Promise<string> {
-  const full = resolve(path)
+  const full = requireOutputPath(path, 'writing a file', 'dist/hello')
   await writeAtomic(full, async (tmp) => writeFile(tmp, data, { mode, flush: true }))
   return full
 }

@@ -1,7 +1,7 @@
 // Runs one external tool without a shell and collects its output.
 import { spawn } from 'node:child_process'
 import { delimiter, join } from 'node:path'
-import { accessSync, constants } from 'node:fs'
+import { accessSync, constants, statSync } from 'node:fs'
 import { ErrorCode, GostaticError } from '../errors.js'
 
 export interface ToolRun {
@@ -47,8 +47,12 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
     child.stderr.on('data', (b: Buffer) => err.push(b))
     child.on('error', (e: NodeJS.ErrnoException) => {
       opts.signal?.removeEventListener('abort', onAbort)
-      if (e.code === 'ENOENT') reject(new GostaticError(ErrorCode.TOOL_MISSING, `${cmd} is not installed or not on PATH`, { hint: `install ${cmd}` }))
-      else reject(e)
+      // spawn says ENOENT for a missing working folder too, and ENOTDIR for a file: not a missing tool.
+      const cwd = opts.cwd === undefined ? undefined : folderProblem(opts.cwd)
+      if (cwd !== undefined && (e.code === 'ENOENT' || e.code === 'ENOTDIR'))
+        reject(new GostaticError(ErrorCode.INPUT_NOT_FOUND, `cannot run ${cmd} in ${opts.cwd}: ${cwd}`, { hint: 'point source at the folder holding go.mod' }))
+      else if (e.code === 'ENOENT') reject(new GostaticError(ErrorCode.TOOL_MISSING, `${cmd} is not installed or not on PATH`, { hint: `install ${cmd}` }))
+      else reject(new GostaticError(ErrorCode.TOOL_FAILED, `cannot run ${cmd}: ${e.message}`, { cause: e }))
     })
     child.on('close', (code, signal) => {
       opts.signal?.removeEventListener('abort', onAbort)
@@ -57,6 +61,15 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
       resolve({ cmd: [cmd, ...args], exitCode: code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') })
     })
   })
+}
+
+/** Why `dir` cannot be a working folder, or undefined when it can. */
+function folderProblem(dir: string): string | undefined {
+  try {
+    return statSync(dir).isDirectory() ? undefined : 'it is a file, not a folder'
+  } catch {
+    return 'the folder does not exist'
+  }
 }
 
 function cancelled(cmd: string): GostaticError {

@@ -4,6 +4,7 @@ import type { VerifyPlan } from '../plan/build-plan.js'
 import { readElf, type ElfInfo } from '../inspect/elf-reader.js'
 import { readGoBuildInfo, type GoBuildInfo } from '../inspect/go-buildinfo.js'
 import { readElfComment } from '../inspect/elf-comment.js'
+import { assertProgram } from './program-check.js'
 
 export interface VerifiedBinary {
   readonly elf: ElfInfo
@@ -18,6 +19,7 @@ export interface VerifiedBinary {
  * the binary in errors, e.g. "hello (linux/arm64)".
  */
 export function verifyBinary(bytes: Uint8Array, v: VerifyPlan, what: string, imagePath: string): VerifiedBinary {
+  assertProgram(bytes, what)
   const elf = readElf(bytes)
   // A UPX stub never has PT_INTERP, even around a dynamic program: the facts
   // below are only true of an unpacked binary.

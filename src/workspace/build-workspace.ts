@@ -2,8 +2,7 @@
 // (or vendored) once, then every service in parallel up to `concurrency`,
 // each failure kept to the services it concerns.
 import { join, resolve } from 'node:path'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { rm } from 'node:fs/promises'
 import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 import type { GoService } from '../builder/go-service.js'
 import type { ResolvedWorkspace } from '../builder/go-workspace.js'
@@ -12,10 +11,12 @@ import type { BuildResult } from '../engines/build-result.js'
 import type { WrittenOciArchive } from '../oci/oci-writer.js'
 import { noEvents, type EventSink } from '../engines/events.js'
 import type { BuildPlan } from '../plan/build-plan.js'
+import { makeTempDir } from '../util/temp-dir.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
 import { compileShared } from './compile-shared.js'
 import { buildHostEnv } from '../engines/host-env.js'
+import { loadDaggerEngine } from '../engines/dagger-sdk.js'
 import { downloadModules, moduleUnits, unitEnv, vendorUnits } from './module-commands.js'
 
 export interface WorkspaceBuildOptions extends BuildOptions {
@@ -43,14 +44,14 @@ export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuild
   if (message) emit({ kind: 'info', service: 'workspace', message })
   const decided: WorkspaceBuildOptions = { ...opts, engine }
   // go's work folders and the secrets of the workspace-wide commands go here, removed at the end even when cancelled.
-  const gotmp = await mkdtemp(join(tmpdir(), 'gostatic-workspace-'))
+  const gotmp = await makeTempDir('gostatic-workspace-')
   try {
     // The Dagger SDK keeps one global client that connection() sets and
     // clears, so parallel services share one session instead of each opening
     // (and closing) their own. An unreachable engine is left to each service
     // to report, as its own outcome.
     if (engine === 'dagger' && opts.dag === undefined && daggerReachable(opts.env).ok) {
-      const { withDaggerSession } = await import('../engines/dagger/dagger-engine.js')
+      const { withDaggerSession } = await loadDaggerEngine()
       return await withDaggerSession('workspace', (dag) => buildIn(ws, { ...decided, dag }, engine, gotmp, emit, true))
     }
     return await buildIn(ws, decided, engine, gotmp, emit, false)
@@ -98,7 +99,8 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engin
     const t0 = performance.now()
     let done: ServiceBuild
     try {
-      const result = await s.build(opts)
+      // The workspace's caller reports; each service only feeds its sink (so no reporter of its own opens).
+      const result = await s.build({ ...opts, onEvent: emit })
       done = { name: s.name, ok: true, result: ownSession ? withoutContainers(result) : result, ms: Math.round(performance.now() - t0) }
     } catch (e) {
       const err = vendorError(e, usesWork)

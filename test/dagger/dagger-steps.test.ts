@@ -45,7 +45,7 @@ describe.skipIf(skip)('dagger engine: step events', () => {
 
   it('starts and finishes each plan step once, in plan order, each done before the next starts', () => {
     const steps = r.result.plan.steps
-    const kinds = ['mod-download', 'go-build', 'strip', 'upx', 'verify-static', 'assemble-runtime']
+    const kinds = ['mod-download', 'go-build', 'strip', 'check-needs', 'upx', 'verify-static', 'assemble-runtime']
     expect(steps.map((s) => s.kind)).toEqual(expect.arrayContaining(kinds))
     const seen = stepEvents(r.events).map((e) => `${e.kind === 'step-start' ? 'start' : 'done'} ${key(e)}`)
     expect(seen).toEqual(steps.flatMap((s) => [`start ${key(s)}`, `done ${key(s)}`]))

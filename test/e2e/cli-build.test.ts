@@ -42,8 +42,7 @@ describe.skipIf(missing('go'))('gostatic build', () => {
     expect(r.code).not.toBe(0)
     expect(r.stderr).toContain('CANCELLED')
     expect(existsSync(out)).toBe(false)
-    // tsx-* is tsx's own compile cache, kept on purpose.
-    expect(readdirSync(env.TMPDIR!).filter((n) => !n.startsWith('tsx-'))).toEqual([])
+    expect(readdirSync(env.TMPDIR!)).toEqual([])
   })
 
   it('exits 1 and names the failing service when one of several fails', async () => {

@@ -6,7 +6,6 @@
 // "Naive" is the classic recipe: `go build` with its defaults (1) or with
 // CGO_ENABLED=0 (2-5), the binary alone on scratch via `docker import`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServer, type Server } from 'node:https'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,6 +15,7 @@ import { runTool, which } from '../../src/util/run-tool.js'
 import { readElf } from '../../src/inspect/elf-reader.js'
 import { missing } from '../support/tools.js'
 import { docker, dockerLoad, dockerOk, exec, execOk, missingDocker, runContainer } from '../support/runtime.js'
+import { tlsServer, type TlsServer } from '../support/tls-server.js'
 
 const skip = missing('go', 'gcc', 'strip', 'llvm-strip', 'upx', 'openssl', 'tar') || missingDocker()
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-e2e-failure-modes-'))
@@ -111,14 +111,14 @@ describe.skipIf(skip)('documented failure modes: the naive path fails, gostatic\
   let scratchImage: string
   let staticImage: string
   let naiveStatic: string
-  let tls: { server: Server; url: string }
+  let tls: TlsServer
 
   beforeAll(async () => {
     mkdirSync(src)
     writeFileSync(join(src, 'go.mod'), 'module example.com/probe\n\ngo 1.22\n')
     writeFileSync(join(src, 'main.go'), PROBE)
-    tls = await tlsServer()
-    writeFileSync(join(src, 'test-ca.pem'), readFileSync(join(tmp, 'pki', 'ca.pem')))
+    tls = await tlsServer(tmp)
+    writeFileSync(join(src, 'test-ca.pem'), tls.caPem)
     naiveStatic = await naiveImage(await goBuild(join(tmp, 'naive-static'), { CGO_ENABLED: '0' }), 'static')
     // scratch with the one zone the tests use: tz files, passwd, no CA bundle.
     scratchImage = await loaded(await probe().runtime('scratch').timezones(['Asia/Shanghai']).build({ engine: 'local' }), 'fm-scratch')
@@ -241,22 +241,3 @@ describe.skipIf(skip)('documented failure modes: the naive path fails, gostatic\
     expect(await runContainer(image, { args: ['--version'] })).toMatchObject({ exitCode: 0, stdout: 'probe 1.0.0\n' })
   })
 })
-
-/** An HTTPS server on loopback with a leaf for 127.0.0.1 signed by a CA made here. */
-async function tlsServer(): Promise<{ server: Server; url: string }> {
-  const pki = join(tmp, 'pki')
-  mkdirSync(pki)
-  const ssl = (args: string[]) => execOk('openssl', args, { env: { ...process.env, OPENSSL_CONF: '/dev/null' } })
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes']
-  await ssl(['req', '-x509', ...ec, '-keyout', join(pki, 'ca.key'), '-out', join(pki, 'ca.pem'), '-days', '2', '-subj', '/CN=gostatic test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign'])
-  await ssl(['req', ...ec, '-keyout', join(pki, 'leaf.key'), '-out', join(pki, 'leaf.csr'), '-subj', '/CN=127.0.0.1'])
-  writeFileSync(join(pki, 'leaf.ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n')
-  await ssl(['x509', '-req', '-in', join(pki, 'leaf.csr'), '-CA', join(pki, 'ca.pem'), '-CAkey', join(pki, 'ca.key'), '-set_serial', '2',
-    '-days', '2', '-extfile', join(pki, 'leaf.ext'), '-out', join(pki, 'leaf.pem')])
-  const server = createServer({ key: readFileSync(join(pki, 'leaf.key')), cert: readFileSync(join(pki, 'leaf.pem')) }, (_req, res) => res.end('hello over tls'))
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const addr = server.address()
-  if (addr === null || typeof addr === 'string') throw new Error('https server has no port')
-  return { server, url: `https://127.0.0.1:${addr.port}/` }
-}

@@ -12,3 +12,14 @@ export function malformedMessage(fn: () => unknown): string {
   }
   throw new Error('expected ELF_MALFORMED, but it returned')
 }
+
+/** The GostaticError a promise rejects with; fails the test when it resolves. */
+export function errorOf(p: Promise<unknown>): Promise<GostaticError> {
+  return p.then(
+    () => Promise.reject(new Error('expected it to fail')),
+    (e: unknown) => {
+      expect(e).toBeInstanceOf(GostaticError)
+      return e as GostaticError
+    },
+  )
+}

@@ -124,6 +124,8 @@ export interface ContainerOptions {
   /** Default host: servers answer on 127.0.0.1, and a dockerd started without a bridge has no other network. */
   network?: 'host' | 'bridge' | 'none'
   readOnly?: boolean
+  /** Entries the runtime adds to the container's /etc/hosts (`--add-host name:ip`). */
+  addHosts?: Readonly<Record<string, string>>
   timeoutMs?: number
 }
 
@@ -140,6 +142,7 @@ function runArgs(name: string, o: ContainerOptions): string[] {
     ...(o.user === undefined ? [] : ['--user', o.user]),
     ...(o.entrypoint === undefined ? [] : ['--entrypoint', o.entrypoint]),
     ...(o.readOnly ? ['--read-only'] : []),
+    ...Object.entries(o.addHosts ?? {}).flatMap(([name, ip]) => ['--add-host', `${name}:${ip}`]),
     ...Object.entries(o.env ?? {}).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
   ]
 }

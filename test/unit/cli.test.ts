@@ -24,6 +24,12 @@ describe('parseCLI', () => {
   it('refuses a bad --engine with the allowed values', () => {
     expect(() => parseCLI(['build', '--engine', 'podman'])).toThrow(/--engine is 'local', 'dagger' or 'auto'/)
   })
+  it('takes --reporter for build progress, and refuses a kind it does not know', () => {
+    expect(parseCLI(['build', '--reporter', 'json'])).toMatchObject({ flags: { reporter: 'json' } })
+    const plain = parseCLI(['build'])
+    expect(plain.kind === 'build' ? plain.flags.reporter : 'not build').toBeUndefined()
+    expect(() => parseCLI(['build', '--reporter', 'fancy'])).toThrow(/--reporter is 'auto', 'plain', 'json' or 'silent'/)
+  })
   it('refuses an unknown command, listing the commands', () => {
     expect(() => parseCLI(['frobnicate'])).toThrow(/unknown command 'frobnicate'; commands: plan, dockerfile, build, inspect/)
   })
@@ -69,6 +75,7 @@ describe('services from flags and gostatic.config.ts', () => {
   it('loads defineConfig services and resolves sources against the config file', async () => {
     const cdir = mkdtempSync(join(tmpdir(), 'gostatic-cfg-'))
     mkdirSync(join(cdir, 'svc'))
+    writeFileSync(join(cdir, 'svc', 'go.mod'), 'module example.com/svc\n\ngo 1.22\n')
     writeFileSync(
       join(cdir, 'gostatic.config.ts'),
       `import { defineConfig, goService } from ${JSON.stringify(join(process.cwd(), 'src/index.ts'))}\n` +

@@ -53,6 +53,14 @@ describe('Dagger SDK errors', () => {
     expect(sessionError(timeout)).toMatchObject({ code: 'ENGINE_UNAVAILABLE', message: `${UNAVAILABLE}Engine connection timeout` })
   })
 
+  it("skips the Dagger CLI's own log lines: the reason is the line after them", () => {
+    // A clone whose origin is a local path makes the CLI warn before it fails.
+    const log = '2026/12/01 11:17:27 WARN failed to parse git remote URL err="invalid endpoint: /work/main"'
+    const cli = new EngineSessionError(`${log}\ndagger session: connect to docker-container://x: no docker`, {})
+    const message = `${UNAVAILABLE}dagger session: connect to docker-container://x: no docker`
+    expect(translateDaggerError(cli, 'hello')).toMatchObject({ code: 'ENGINE_UNAVAILABLE', message })
+  })
+
   it('a refused session port is ENGINE_UNAVAILABLE with the refusal, not the SDK\'s "not awaited" text', () => {
     const why = 'request to http://127.0.0.1:9/query failed, reason: connect ECONNREFUSED 127.0.0.1:9'
     const refused = Object.assign(new Error(why), { errno: 'ECONNREFUSED' })

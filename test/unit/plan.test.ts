@@ -94,10 +94,22 @@ describe('plan', () => {
     expect(svc().runtime('scratch').explain()).not.toContain('CA bundle:')
   })
 
-  it('adds no CA bundle on scratch and warns about x509 failures', () => {
+  it("adds no CA bundle on scratch, and leaves the warning to the build's needs check, which reads the binary", () => {
     const p = svc().runtime('scratch').plan()
     expect(p.runtime.files.map((f) => f.kind)).not.toContain('ca-bundle')
-    expect(p.warnings.join('\n')).toContain('x509: certificate signed by unknown authority')
+    // A blanket warning would also fire for a service that never makes a TLS call.
+    expect(p.warnings.join('\n')).not.toContain('x509')
+    expect(p.steps.filter((s) => s.kind === 'check-needs').map((s) => 'platform' in s && s.platform)).toEqual(['linux/amd64', 'linux/arm64'])
+  })
+
+  it('checks needs after strip and before UPX, whose packing hides the function table', () => {
+    const kinds = svc().platforms('linux/amd64').strip().upx().plan().steps.map((s) => s.kind)
+    expect(kinds.slice(3)).toEqual(['go-build', 'strip', 'check-needs', 'upx', 'verify-static', 'assemble-runtime'])
+  })
+
+  it('gives the Dockerfile the cgo stubs to refuse from the build info', () => {
+    const step = svc().plan().steps.find((s) => s.kind === 'check-needs')
+    expect(step).toMatchObject({ refuseModules: [{ module: 'github.com/mattn/go-sqlite3', replacement: 'modernc.org/sqlite' }] })
   })
 
   it('records a UPX verdict per platform: amd64 packs, arm64 is refused by the platform rule', () => {
@@ -127,6 +139,7 @@ describe('plan', () => {
       manager: 'apk',
       tools: [
         { command: 'strip', package: 'binutils' },
+        { command: 'readelf', package: 'binutils', dockerfileOnly: true },
         { command: 'upx', package: 'upx' },
       ],
     })
@@ -134,13 +147,14 @@ describe('plan', () => {
       manager: 'apt',
       tools: [
         { command: 'strip', package: 'binutils' },
+        { command: 'readelf', package: 'binutils', dockerfileOnly: true },
         { command: 'upx', package: 'upx-ucl' },
       ],
     })
   })
 
   it('asks for unzip in the builder only when zone files go into the image', () => {
-    const unzip = { command: 'unzip', package: 'unzip' }
+    const unzip = { command: 'unzip', package: 'unzip', dockerfileOnly: true }
     expect(svc().runtime('static').timezones(['Europe/Berlin']).plan().go.builderTools.tools).toContainEqual(unzip)
     // On an image base the zones go into the binary (timetzdata): nothing to unpack.
     expect(svc().runtime('alpine:3.20').timezones(['Europe/Berlin']).plan().go.builderTools.tools).not.toContainEqual(unzip)

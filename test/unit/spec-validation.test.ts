@@ -89,7 +89,7 @@ describe('spec validation names the field and says what is allowed', () => {
     expect(errorOf(base().copy('a', '/data').copy('b', '/data')).message).toContain('two extra files are copied to /data')
   })
   it('refuses a malformed port', () => {
-    expect(errorOf(base().expose('http')).message).toContain("ports look like 8080 or '8080/tcp'")
+    expect(errorOf(base().expose('http')).message).toContain("ports are 1 to 65535, written 8080 or '8080/tcp'")
   })
   it('refuses a malformed time zone name', () => {
     expect(errorOf(base().timezones(['Europe/Berlin; rm -rf /'])).message).toContain("zones look like 'Europe/Berlin'")
@@ -101,7 +101,7 @@ describe('spec validation names the field and says what is allowed', () => {
       expect(e.message).toContain(`'${file}' is not a file path inside the service source folder; give it relative to that folder, like 'certs/ca.pem'`)
       expect(e.message).toContain('→ at caCertificates.file')
     }
-    expect(rawErrorOf({ caCertificates: { file: 'ca.pem', sha: 'x' } }).message).toContain('Unrecognized key: "sha"')
+    expect(rawErrorOf({ caCertificates: { file: 'ca.pem', sha: 'x' } }).message).toContain("unknown key 'sha'; allowed: file")
     expect(base().caCertificates({ file: 'certs/ca.pem' }).toSpec().caCertificates).toEqual({ file: 'certs/ca.pem' })
   })
   it('refuses a caCertificates that is neither a boolean nor { file }', () => {

@@ -3,15 +3,18 @@
 // or JSON. Ctrl-C cancels cleanly: tools are killed, temp folders removed,
 // and no output is half-written.
 import { availableParallelism } from 'node:os'
+import { statSync } from 'node:fs'
 import { resolve, join } from 'node:path'
 import { ErrorCode, GostaticError, isGostaticError } from '../../errors.js'
 import type { BuildFlags } from '../parse-cli.js'
 import { loadServices } from '../services-from-flags.js'
 import { formatError } from '../main.js'
-import { createProgress } from '../progress.js'
-import { summaryTable, humanBytes, type ServiceOutcome } from '../summary-table.js'
+import { createReporter } from '../../progress/reporter.js'
+import { summaryTable, type ServiceOutcome } from '../summary-table.js'
+import { humanBytes } from '../../util/human-bytes.js'
 import { buildWorkspace, sourceOf, type ServiceBuild } from '../../workspace/build-workspace.js'
 import type { GoService } from '../../builder/go-service.js'
+import { publishRef } from '../../registry/push-image.js'
 import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
 
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
@@ -21,8 +24,13 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   // One reference can't name several images: each service gets {name} filled in.
   if (flags.push !== undefined && services.length > 1 && !flags.push.includes('{name}'))
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `--push ${flags.push} would publish ${services.length} services to one reference`, { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' })
+  // Mistakes in where the result goes are found before minutes of building.
+  for (const s of flags.push === undefined ? [] : services) checkPush(flags.push!.replaceAll('{name}', s.name))
+  if (flags.out !== undefined && services.length === 1 && isFolder(flags.out))
+    throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `--out ${flags.out} is a folder; with one service --out names the archive file, like ${join(flags.out, `${services[0]!.name}.tar`)}`)
   const ws: ResolvedWorkspace = workspace ?? { root: resolve(dir), workModules: null, modules: sourcesOf(services), services, vendor: false }
-  const progress = createProgress(services.map((s) => s.name), { tty: process.stderr.isTTY === true && !flags.json, write: (s) => void (flags.json || process.stderr.write(s)) })
+  // The same reporters as the API's build(); --json keeps stderr quiet unless --reporter says otherwise.
+  const progress = createReporter({ reporter: flags.reporter ?? (flags.json ? 'silent' : 'auto') }, services.map((s) => s.name))
   const abort = new AbortController()
   const onSigint = () => abort.abort()
   process.once('SIGINT', onSigint)
@@ -72,4 +80,21 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
 
 function sourcesOf(services: readonly GoService[]): string[] {
   return [...new Set(services.flatMap((s) => sourceOf(s) ?? []))].sort()
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+function checkPush(ref: string): void {
+  try {
+    publishRef(ref)
+  } catch (e) {
+    if (!isGostaticError(e)) throw e
+    throw new GostaticError(e.code, `--push: ${e.message}`, e.hint ? { hint: e.hint } : {})
+  }
 }

@@ -18,7 +18,9 @@ export function builderBase(dag: Client, plan: BuildPlan, env: NodeJS.ProcessEnv
     .from(plan.go.builderImage)
     .withMountedCache('/go/pkg/mod', dag.cacheVolume(`${cacheKey}-gomod-${ver}`))
     .withMountedCache('/root/.cache/go-build', dag.cacheVolume(`${cacheKey}-gobuild-${ver}`))
-  const install = installLine(plan.go.builderTools)
+  // Tools only the Dockerfile runs (readelf, unzip) do in-process work here: not installed.
+  const tools = plan.go.builderTools
+  const install = installLine({ ...tools, tools: tools.tools.filter((t) => t.dockerfileOnly !== true) })
   if (install) c = c.withExec(['sh', '-c', install])
   // A cgo toolchain's cache (zig builds musl once) lives in a volume, like Go's.
   const zig = plan.go.cgo?.cache

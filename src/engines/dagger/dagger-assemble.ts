@@ -19,7 +19,7 @@ export async function assembleRuntime(c: DaggerContext): Promise<BuildResult> {
   for (const t of c.targets.values()) {
     const done = verifiedTarget(c, t)
     const ctx = { sourceDir: c.sourceDir, zoneinfoZip, epoch: c.epoch, tmp: c.tmp }
-    const files = await filesArchive(plan, t.target, ctx)
+    const files = await filesArchive(done.runtime, t.target, ctx)
     const base = baseContainer(dag, plan, t.target, files ? dag.host().file(files) : null)
     const container = runtimeContainer(plan, base, done.container.file(outPath(t.target)))
     const sizes = {
@@ -34,6 +34,7 @@ export async function assembleRuntime(c: DaggerContext): Promise<BuildResult> {
       sizes,
       strip: t.strip,
       upx: t.upx,
+      needs: done.needs,
       binary: done.binary,
       base: await resolvedBase(dag, plan, t.target),
       container,
@@ -70,12 +71,13 @@ export async function assembleRuntime(c: DaggerContext): Promise<BuildResult> {
 
 /** A target's state once it is built and verified; verification is not optional, so an unverified target stops here. */
 function verifiedTarget(c: DaggerContext, t: DaggerTargetState) {
-  const { container, binary, built, verified } = t
+  const { container, binary, built, verified, needs, runtime } = t
   const which = `the plan for ${c.plan.service} assembles ${t.target.platform}`
   if (container === null || binary === null || built === null)
     throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} without building it`)
   if (verified === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its verify-static step`)
-  return { container, binary, built, verified }
+  if (needs === null || runtime === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its check-needs step`)
+  return { container, binary, built, verified, needs, runtime }
 }
 
 /** Zone files come from the builder's Go, as the local engine takes them from the host's. */

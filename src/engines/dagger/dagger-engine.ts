@@ -88,6 +88,6 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
 }
 
 function newTarget(target: TargetPlan): DaggerTargetState {
-  const none = { container: null, binary: null, built: null, unpacked: null, upx: null, verified: null }
+  const none = { container: null, binary: null, built: null, unpacked: null, upx: null, verified: null, needs: null, runtime: null }
   return { target, strip: 'not requested', ...none }
 }

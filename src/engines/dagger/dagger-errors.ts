@@ -80,7 +80,13 @@ function failed(e: DaggerSDKError, what: string): GostaticError {
   return new GostaticError(ErrorCode.ENGINE_FAILED, message, { cause: e })
 }
 
-/** The CLI appends one `[traceparent:…]` per layer it passes an error through; they tell a user nothing. */
+// The Dagger CLI's own log lines ("2026/12/01 11:17:27 WARN failed to parse git
+// remote URL ...") can come before the error it exits with; they are not the reason.
+const CLI_LOG_LINE = /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} (DEBUG|INFO|WARN)\b/
+
+/** The first line that says what went wrong, without the `[traceparent:…]` the CLI appends per layer. */
 function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? '').replace(/\s*\[traceparent:[^\]]*\]/g, '').trim()
+  const lines = message.split('\n').filter((l) => l.trim() !== '')
+  const line = lines.find((l) => !CLI_LOG_LINE.test(l)) ?? lines[0] ?? ''
+  return line.replace(/\s*\[traceparent:[^\]]*\]/g, '').trim()
 }

@@ -21,6 +21,7 @@ export interface DaggerTarget {
   readonly sizes: TargetReport['sizes']
   readonly strip: TargetReport['strip']
   readonly upx: 'packed' | 'kept-unpacked' | null
+  readonly needs: TargetReport['needs']
   /** The binary as it goes into the image (packed when UPX ran). */
   readonly binary: Buffer
   /** The image base as resolved by the engine; null on bases gostatic makes. */
@@ -80,7 +81,7 @@ export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
         ...(cfg.ExposedPorts ? { ExposedPorts: cfg.ExposedPorts } : {}),
         ...(cfg.Labels ? { Labels: cfg.Labels } : {}),
       },
-      annotations: imageAnnotations(i.plan.runtime.annotations, info, { machine: t.verified.elf.machine, strip: t.strip, upx }, t.base),
+      annotations: imageAnnotations(i.plan.runtime.annotations, info, { machine: t.verified.elf.machine, strip: t.strip, upx, needs: t.needs }, t.base),
       binary: { bytes: t.binary, verified: t.verified },
     })
     reports.push({
@@ -92,6 +93,7 @@ export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
       elf: t.verified.elf,
       goVersion: t.verified.buildInfo.goVersion,
       settings: t.verified.buildInfo.settings,
+      needs: t.needs,
       layers: layers.map((l) => ({ digest: l.digest, size: l.size })),
       imageBytes: layers.reduce((n, l) => n + l.size, 0),
     })

@@ -5,9 +5,10 @@
 import { join } from 'node:path'
 import type { Client, Container, Directory } from '@dagger.io/dagger'
 import { ErrorCode, GostaticError } from '../../errors.js'
-import type { BuildPlan, Step, StepKind, TargetPlan } from '../../plan/build-plan.js'
+import type { BuildPlan, RuntimePlan, Step, StepKind, TargetPlan } from '../../plan/build-plan.js'
 import type { Platform } from '../../spec/platform.js'
 import { verifyBinary, type VerifiedBinary } from '../../verify/verify-binary.js'
+import { verifyNeeds, type TargetNeeds } from '../../verify/verify-needs.js'
 import type { EventSink } from '../events.js'
 import type { BuildResult, TargetReport } from '../build-result.js'
 import type { DaggerEngineOptions } from './dagger-engine.js'
@@ -15,6 +16,7 @@ import { compiled, outPath } from './builder-container.js'
 import { daggerPlatform } from './runtime-container.js'
 import { bytesOf, stripInDagger, upxInDagger } from './target-steps.js'
 import { assembleRuntime } from './dagger-assemble.js'
+import { engineBaseFiles } from './dagger-base-files.js'
 
 export interface DaggerTargetState {
   readonly target: TargetPlan
@@ -28,6 +30,9 @@ export interface DaggerTargetState {
   unpacked: Buffer | null
   upx: 'packed' | 'kept-unpacked' | null
   verified: VerifiedBinary | null
+  needs: TargetNeeds | null
+  /** The runtime to assemble: the plan's, plus what check-needs added on a static base. */
+  runtime: RuntimePlan | null
 }
 
 export interface DaggerContext {
@@ -104,6 +109,18 @@ const handlers: { [K in StepKind]: Handler<K> } = {
     }
     t.binary = await bytesOf(r.container.file(outPath(t.target)), hostPath(c, 'packed', t))
     return `${unpacked.length} → ${t.binary.length} bytes`
+  },
+  'check-needs': async (s, c) => {
+    const t = state(c, s.platform)
+    const { binary } = builtBinary(t, 'check-needs')
+    const b = c.plan.runtime.base
+    const base = b.kind === 'image' ? await engineBaseFiles(c.dag, b.ref, t.target, c.tmp) : null
+    const r = verifyNeeds(binary, c.plan, base, what(c, s.platform))
+    t.needs = r.needs
+    t.runtime = r.runtime
+    for (const w of r.warnings) warn(c, w, s.platform)
+    for (const message of r.notes) c.emit({ kind: 'info', service: c.plan.service, message })
+    return r.detail
   },
   'verify-static': async (s, c) => {
     const t = state(c, s.platform)

@@ -4,19 +4,22 @@
 // copied on top of `from(ref)` on an image base, owners and modes kept.
 import { join } from 'node:path'
 import { NetworkProtocol, type Client, type Container, type File, type Platform as DaggerPlatform } from '@dagger.io/dagger'
-import type { BuildPlan, TargetPlan } from '../../plan/build-plan.js'
+import type { BuildPlan, RuntimePlan, TargetPlan } from '../../plan/build-plan.js'
 import { buildLayer } from '../../oci/layer.js'
 import { writeOciArchive } from '../../oci/oci-writer.js'
 import { materialize, type MaterializeContext } from '../runtime-files.js'
 
-/** Writes the plan's runtime files as a one-layer image per platform, for Container.import_; null when there are none. */
+/**
+ * Writes the target's runtime files (the plan's, and what check-needs added)
+ * as a one-layer image per platform, for Container.import_; null when there are none.
+ */
 export async function filesArchive(
-  plan: BuildPlan,
+  runtime: RuntimePlan,
   t: TargetPlan,
   ctx: MaterializeContext & { readonly epoch: number; readonly tmp: string },
 ): Promise<string | null> {
-  if (plan.runtime.files.length === 0) return null
-  const layer = await buildLayer(await materialize(plan.runtime.files, ctx), { mtime: ctx.epoch })
+  if (runtime.files.length === 0) return null
+  const layer = await buildLayer(await materialize(runtime.files, ctx), { mtime: ctx.epoch })
   const path = join(ctx.tmp, `base-${t.output.replace(/\//g, '-')}.tar`)
   await writeOciArchive(path, [{ platform: { os: t.os, architecture: t.architecture, ...(t.variant ? { variant: t.variant } : {}) }, layers: [layer], config: {} }], { sourceDateEpoch: ctx.epoch })
   return path

@@ -1,53 +1,92 @@
 // Builds the runtime layers: one for the base files (shared by every platform
-// and service with the same base), one for the binary and the user's files.
+// and service with the same base files), one for the binary and the user's
+// files. A target's base files are the plan's plus what its check-needs step
+// added on a static base, so each target assembles the runtime it was checked with.
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { ErrorCode, GostaticError } from '../../errors.js'
+import type { RuntimeFile, RuntimePlan } from '../../plan/build-plan.js'
 import type { BuiltImage } from '../build-result.js'
-import type { LocalContext } from './local-engine.js'
+import type { LocalContext, TargetState } from './local-engine.js'
 import { cachedLayer } from '../../oci/layer-cache.js'
+import type { BuiltLayer } from '../../oci/layer.js'
 import { materialize } from '../runtime-files.js'
 import { configOnBase } from './base-image.js'
 import { imageAnnotations, upxVerdict } from '../annotations.js'
 
 export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
-  const r = c.plan.runtime
+  const plan = c.plan.runtime
   const ctx = { sourceDir: c.sourceDir, zoneinfoZip: async () => join(c.go.goroot, 'lib', 'time', 'zoneinfo.zip') }
-  const baseFiles = r.files.filter((f) => f.kind !== 'host-file')
-  const userFiles = r.files.filter((f) => f.kind === 'host-file')
-  const base = baseFiles.length ? await cachedLayer(await materialize(baseFiles, ctx), c.epoch, c.cacheDir) : undefined
-  const extra = await materialize(userFiles, ctx)
+  const extra = await materialize(plan.files.filter((f) => f.kind === 'host-file'), ctx)
+  const baseLayers = new Map<string, Promise<BuiltLayer>>()
+  const baseLayer = (files: readonly RuntimeFile[]): Promise<BuiltLayer> => {
+    const key = JSON.stringify(files)
+    let layer = baseLayers.get(key)
+    if (layer === undefined) {
+      layer = materialize(files, ctx).then((entries) => cachedLayer(entries, c.epoch, c.cacheDir))
+      baseLayers.set(key, layer)
+    }
+    return layer
+  }
   const images: BuiltImage[] = []
   for (const t of c.targets.values()) {
+    const { runtime: r, needs } = checked(c, t)
+    const baseFiles = r.files.filter((f) => f.kind !== 'host-file')
+    const base = baseFiles.length ? await baseLayer(baseFiles) : undefined
     const bytes = await readFile(t.binPath)
-    const app = await cachedLayer([{ path: r.binaryPath, type: 'file', mode: 0o755, content: bytes }, ...extra], c.epoch, c.cacheDir)
+    const binary = { path: r.binaryPath, type: 'file' as const, mode: 0o755, content: bytes }
+    const app = await cachedLayer([binary, ...extra], c.epoch, c.cacheDir)
     // An image base's layers go under ours, unchanged (same digests, so registries dedupe them).
     const pulled = c.bases?.get(t.target.platform)
     const layers = [...(pulled?.layers ?? []), ...(base ? [base, app] : [app])]
-    const history = [...(pulled?.history ?? []), ...(base ? [`gostatic: ${r.base.kind} base (${baseFiles.map((f) => f.path).join(', ')})`, `gostatic: ${r.binaryPath}`] : [`gostatic: ${r.binaryPath}`])]
+    const ours = base ? [`gostatic: ${r.base.kind} base (${baseFiles.map((f) => f.path).join(', ')})`] : []
+    const outcome = {
+      machine: t.verified!.elf.machine,
+      strip: t.strip === null ? ('not requested' as const) : t.strip.kind,
+      upx: upxVerdict(t.target.upx, t.upx?.kind ?? null),
+      needs,
+    }
     images.push({
       platform: t.target.platform,
       os: t.target.os,
       architecture: t.target.architecture,
       variant: t.target.variant,
       layers,
-      history,
-      config: pulled ? configOnBase(pulled.config.config, r.config) : {
-        Entrypoint: [...r.config.entrypoint],
-        ...(r.config.cmd.length ? { Cmd: [...r.config.cmd] } : {}),
-        Env: [...r.config.env],
-        ...(r.config.user !== null ? { User: r.config.user } : {}),
-        WorkingDir: r.config.workdir,
-        ...(r.config.exposedPorts.length ? { ExposedPorts: Object.fromEntries(r.config.exposedPorts.map((p) => [p, {}])) } : {}),
-        Labels: { ...r.config.labels },
-      },
+      history: [...(pulled?.history ?? []), ...ours, `gostatic: ${r.binaryPath}`],
+      config: pulled ? configOnBase(pulled.config.config, r.config) : ownConfig(r),
       annotations: imageAnnotations(
         r.annotations,
         t.target,
-        { machine: t.verified!.elf.machine, strip: t.strip === null ? 'not requested' : t.strip.kind, upx: upxVerdict(t.target.upx, t.upx?.kind ?? null) },
+        outcome,
         pulled && r.base.kind === 'image' ? { name: r.base.ref, digest: pulled.resolvedDigest } : null,
       ),
       binary: { bytes, verified: t.verified! },
     })
   }
   return images
+}
+
+type Checked = { runtime: RuntimePlan; needs: NonNullable<TargetState['needs']> }
+
+/** The target's checked runtime; a plan without a check-needs step for it is refused, as one without verify-static is. */
+function checked(c: LocalContext, t: TargetState): Checked {
+  const which = `the plan for ${c.plan.service} assembles ${t.target.platform}`
+  if (t.runtime === null || t.needs === null)
+    throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its check-needs step`)
+  if (t.verified === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its verify-static step`)
+  return { runtime: t.runtime, needs: t.needs }
+}
+
+function ownConfig(r: RuntimePlan): BuiltImage['config'] {
+  return {
+    Entrypoint: [...r.config.entrypoint],
+    ...(r.config.cmd.length ? { Cmd: [...r.config.cmd] } : {}),
+    Env: [...r.config.env],
+    ...(r.config.user !== null ? { User: r.config.user } : {}),
+    WorkingDir: r.config.workdir,
+    ...(r.config.exposedPorts.length
+      ? { ExposedPorts: Object.fromEntries(r.config.exposedPorts.map((p) => [p, {}])) }
+      : {}),
+    Labels: { ...r.config.labels },
+  }
 }

@@ -8,6 +8,11 @@ import type { PullPolicy, RegistryOptions } from '../../registry/registry-option
 import type { EventSink } from '../events.js'
 import type { OciImageConfig } from '../../oci/oci-writer.js'
 import { sortKeys } from '../../util/sorted.js'
+import { mergeEnv } from '../../plan/needs-image.js'
+import type { NeedsBase } from '../../plan/needs-image.js'
+import { openBuiltLayersTree } from '../../oci/image-tree.js'
+
+export { mergeEnv }
 
 export interface BaseImageOptions extends RegistryOptions {
   cacheDir: string | null
@@ -23,6 +28,13 @@ export async function pullBaseImages(ref: string, targets: readonly TargetPlan[]
   const out = await pullImage(ref, platforms, opts)
   emit({ kind: 'info', service, message: `runtime base ${ref} → ${out.digest} (${out.usedNetwork ? `pulled from ${out.ref.registry}` : 'from the local cache, no network'})` })
   return new Map(targets.map((t, i) => [t.platform, { ...out.images[i]!, resolvedDigest: out.digest }]))
+}
+
+/** The pulled base as the needs check sees it: its files after all layers, its User and Env. */
+export async function needsBaseOf(base: BaseImage): Promise<NeedsBase> {
+  const files = await (await openBuiltLayersTree(base.layers)).files()
+  const cfg = base.config.config
+  return { files, user: typeof cfg?.User === 'string' ? cfg.User : null, env: cfg?.Env ?? [] }
 }
 
 /**
@@ -45,13 +57,4 @@ export function configOnBase(base: (OciImageConfig & Record<string, unknown>) | 
     ...(ports.length ? { ExposedPorts: Object.fromEntries(ports.map((p) => [p, {}])) } : {}),
     Labels: sortKeys(labels),
   }
-}
-
-/** Base order kept, a key the plan sets replaced in place, new keys appended in the plan's order. */
-export function mergeEnv(base: readonly string[], plan: readonly string[]): string[] {
-  const key = (kv: string) => kv.split('=', 1)[0]!
-  const ours = new Map(plan.map((kv) => [key(kv), kv]))
-  const merged = base.map((kv) => ours.get(key(kv)) ?? kv)
-  const seen = new Set(base.map(key))
-  return [...merged, ...plan.filter((kv) => !seen.has(key(kv)))]
 }

@@ -1,18 +1,21 @@
 // The local engine: carries out a BuildPlan with the host's go, strip and upx,
 // and writes the image itself. It translates steps; it decides nothing.
-import { copyFile, mkdtemp, mkdir, readFile, rm, stat } from 'node:fs/promises'
+import { copyFile, mkdir, open, readFile, rm, stat } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { ErrorCode, GostaticError } from '../../errors.js'
-import type { BuildPlan, Step, TargetPlan } from '../../plan/build-plan.js'
+import type { BuildPlan, RuntimePlan, Step, TargetPlan } from '../../plan/build-plan.js'
 import type { Platform } from '../../spec/platform.js'
 import { hostPlatform } from '../../spec/platform.js'
 import { verifyBinary, type VerifiedBinary } from '../../verify/verify-binary.js'
+import { verifyNeeds, type TargetNeeds } from '../../verify/verify-needs.js'
 import { noEvents, type EventSink } from '../events.js'
 import { runTool, type ToolRun } from '../../util/run-tool.js'
 import { goCommandError } from '../go-errors.js'
+import { goBuildError } from '../go-failure.js'
+import { assertProgram } from '../../verify/program-check.js'
+import { makeTempDir } from '../../util/temp-dir.js'
 import type { BuildResult } from '../build-result.js'
 import type { ResolvedGo } from '../go-toolchain.js'
 import { prepareGoEnv, type GoEnv } from '../go-env.js'
@@ -22,8 +25,8 @@ import { upxPack, type UpxOutcome } from './upx-pack.js'
 import { assembleImages } from './assemble.js'
 import { makeResult } from './local-result.js'
 import { memoStep, toolIdentity } from './step-memo.js'
-import { defaultCacheDir } from '../../oci/cache-dir.js'
-import { pullBaseImages } from './base-image.js'
+import { defaultCacheDir, ensureCacheDir } from '../../oci/cache-dir.js'
+import { needsBaseOf, pullBaseImages } from './base-image.js'
 import { sourceDateEpoch } from '../source-date-epoch.js'
 import type { BaseImage } from './base-image.js'
 import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
@@ -52,6 +55,9 @@ export interface TargetState {
   upx: UpxOutcome | null
   unpacked: Buffer | null
   verified: VerifiedBinary | null
+  needs: TargetNeeds | null
+  /** The runtime to assemble: the plan's, plus what check-needs added on a static base. */
+  runtime: RuntimePlan | null
 }
 
 export interface LocalContext {
@@ -96,8 +102,9 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     await mkdir(dirname(out), { recursive: true })
     await mkdir(dirname(t.binPath), { recursive: true })
     const r = await runGo(c, [...t.target.goArgs, '-o', out, t.target.package], t.target.env)
-    if (r.exitCode !== 0) throw goCommandError(`go build failed for ${c.plan.service} (${s.platform})`, r, ErrorCode.GO_BUILD_FAILED)
+    if (r.exitCode !== 0) throw await goBuildError(`go build failed for ${c.plan.service} (${s.platform})`, r, t.target.package)
     if (out !== t.binPath) await copyFile(out, t.binPath)
+    assertProgram(await readHead(t.binPath), `${c.plan.service} (${s.platform})`, t.target.package)
     t.built = (await stat(t.binPath)).size
     return `${t.built} bytes`
   },
@@ -124,6 +131,17 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     if (t.upx.kind === 'kept-unpacked') warn(c, t.upx.reason, s.platform)
     return (t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} bytes` : 'kept unpacked') + (m.cached ? ' (cached)' : '')
   },
+  'check-needs': async (s, c) => {
+    const t = state(c, s.platform)
+    const pulled = c.bases?.get(s.platform)
+    const base = pulled === undefined ? null : await needsBaseOf(pulled)
+    const r = verifyNeeds(await readFile(t.binPath), c.plan, base, `${c.plan.service} (${s.platform})`)
+    t.needs = r.needs
+    t.runtime = r.runtime
+    for (const w of r.warnings) warn(c, w, s.platform)
+    for (const message of r.notes) c.emit({ kind: 'info', service: c.plan.service, message })
+    return r.detail
+  },
   'verify-static': async (s, c) => {
     const t = state(c, s.platform)
     const what = `${c.plan.service} (${s.platform})`
@@ -143,10 +161,15 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
   const env = opts.env ?? process.env
   const emit = opts.onEvent ?? noEvents
   const t0 = performance.now()
-  const work = await mkdtemp(join(tmpdir(), `gostatic-${plan.service}-`))
+  const work = await makeTempDir(`gostatic-${plan.service}-`)
   try {
     const sourceDir = resolve(plan.source.dir)
+    if (!existsSync(sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
+    if (!(await stat(sourceDir)).isDirectory())
+      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${plan.source.dir} is a file; source is the folder holding go.mod`)
     const cacheDir = opts.cacheDir === undefined ? defaultCacheDir(env) : opts.cacheDir
+    // Before the C toolchain's cache is made in it.
+    if (cacheDir !== null) await ensureCacheDir(cacheDir)
     const goEnv = await prepareGoEnv(plan, env, work, cacheDir)
     const c: LocalContext = {
       plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: await sourceDateEpoch(opts, env, sourceDir),
@@ -155,9 +178,8 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       sourceDir,
       go: goEnv.go,
       goEnv,
-      targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null }])),
+      targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), built: 0, strip: null, upx: null, unpacked: null, verified: null, needs: null, runtime: null }])),
     }
-    if (!existsSync(c.sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
     if (c.go.env['GOTOOLCHAIN']) emit({ kind: 'info', service: plan.service, message: `host ${c.go.hostVersion} is older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})` })
     if (goEnv.cgoTool) emit({ kind: 'info', service: plan.service, message: `cgo: ${plan.go.cgo!.toolchain} at ${goEnv.cgoTool.path} (${goEnv.cgoTool.via})` })
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
@@ -201,6 +223,18 @@ function smokeRunner(platform: Platform, emulator: string | null, env: NodeJS.Pr
   if (hostPlatform() === platform) return []
   const path = emulator === null ? null : findOnPath(emulator, env)
   return path === null ? null : [path]
+}
+
+/** The first bytes of a file: enough to tell a program from a package archive. */
+async function readHead(path: string): Promise<Buffer> {
+  const fh = await open(path, 'r')
+  try {
+    const b = Buffer.alloc(16)
+    const { bytesRead } = await fh.read(b, 0, b.length, 0)
+    return b.subarray(0, bytesRead)
+  } finally {
+    await fh.close()
+  }
 }
 
 function packedFacts(bytes: Buffer) {

@@ -21,6 +21,7 @@ export function makeResult(c: LocalContext, images: BuiltImage[]): BuildResult {
       elf: img.binary.verified.elf,
       goVersion: img.binary.verified.buildInfo.goVersion,
       settings: img.binary.verified.buildInfo.settings,
+      needs: t.needs!,
       layers: img.layers.map((l) => ({ digest: l.digest, size: l.size })),
       imageBytes: img.layers.reduce((n, l) => n + l.size, 0),
     }

@@ -1,0 +1,53 @@
+// Flag value schemas. Values arrive as typed (see raw-flags.ts): a string,
+// or several strings when the flag was repeated. Each error names the flag
+// and says what it takes.
+import { z } from 'zod'
+
+const q = (s: string) => `'${s}'`
+
+/** A flag given at most once, with a non-empty value. */
+export function single(flag: string, takes: string) {
+  return z
+    .union([z.string(), z.array(z.string())], { error: `${flag} takes ${takes}` })
+    .optional()
+    .transform((v, ctx) => {
+      if (Array.isArray(v)) {
+        ctx.addIssue({ code: 'custom', message: `${flag} is given ${v.length} times (${v.map(q).join(', ')}); give it once` })
+        return z.NEVER
+      }
+      if (v !== undefined && v.trim() === '') {
+        ctx.addIssue({ code: 'custom', message: `${flag} is empty; it takes ${takes}` })
+        return z.NEVER
+      }
+      return v
+    })
+}
+
+/** A repeatable, comma-separated flag: every item non-empty. */
+export function list(flag: string, takes: string) {
+  return z
+    .union([z.string(), z.array(z.string())], { error: `${flag} takes ${takes}` })
+    .optional()
+    .transform((v, ctx) => {
+      const given = v === undefined ? [] : Array.isArray(v) ? v : [v]
+      const items = given.flatMap((x) => x.split(',').map((s) => s.trim()))
+      if (given.length > 0 && items.some((s) => s === '')) {
+        const what = given.length === 1 ? q(given[0]!) : given.map(q).join(', ')
+        ctx.addIssue({ code: 'custom', message: `${flag} ${what} has an empty item; it takes ${takes}, comma-separated or repeated` })
+        return z.NEVER
+      }
+      return items
+    })
+}
+
+/** A whole number from `min` up, given once. */
+export function count(flag: string, min: number) {
+  return single(flag, `a whole number from ${min} up`).transform((v, ctx) => {
+    if (v === undefined) return undefined
+    if (!/^-?\d+$/.test(v.trim()) || Number(v) < min) {
+      ctx.addIssue({ code: 'custom', message: `${flag} takes a whole number from ${min} up; got ${q(v)}` })
+      return z.NEVER
+    }
+    return Number(v)
+  })
+}

@@ -1,0 +1,26 @@
+// What the CLI prints for an error that is not a user mistake: one line that
+// asks for a report, and the stack only when GOSTATIC_DEBUG=1 asks for it.
+
+export function internalError(e: unknown, env: NodeJS.ProcessEnv = process.env): string {
+  const what = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0]
+  const line = `gostatic: internal error, please report it with the command you ran: ${what}`
+  if (env['GOSTATIC_DEBUG'] === '1') return `${line}\n${e instanceof Error && e.stack ? e.stack : String(e)}\n`
+  return `${line} (GOSTATIC_DEBUG=1 shows the stack)\n`
+}
+
+/**
+ * While the CLI runs, an error that escapes every await (an 'error' event
+ * nobody listens to) is printed like any other instead of as Node's crash
+ * dump, and the process exits 1. Returns the function that removes the guard.
+ * Only 'uncaughtException' is taken: Node raises an unhandled rejection as
+ * one when no 'unhandledRejection' listener exists, and a listener that does
+ * exist (the Dagger session's, for the SDK's stray rejection) keeps its say.
+ */
+export function guardProcess(print: (e: unknown) => void): () => void {
+  const crash = (e: unknown) => {
+    print(e)
+    process.exit(1)
+  }
+  process.on('uncaughtException', crash)
+  return () => void process.off('uncaughtException', crash)
+}

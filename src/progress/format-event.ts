@@ -1,0 +1,28 @@
+// One plain progress line per engine event (no TTY tricks: CI logs read well).
+import type { EngineEvent } from '../engines/events.js'
+import type { Platform } from '../spec/platform.js'
+
+/** What an event says, without whose it is: 'go-build (812 ms) ...'; '' for a step that only starts. */
+export function eventText(e: EngineEvent): string {
+  switch (e.kind) {
+    case 'step-start':
+      return ''
+    case 'step-done':
+      return `${e.step} (${e.ms} ms)${e.detail ? ` ${e.detail}` : ''}`
+    case 'warning':
+      return `warning: ${e.message}`
+    case 'info':
+      return e.message
+  }
+}
+
+export function platformOf(e: EngineEvent): Platform | undefined {
+  return e.kind === 'info' ? undefined : e.platform
+}
+
+/** '  hello linux/amd64: go-build (812 ms)\n', or '' when the event says nothing. */
+export function formatEvent(e: EngineEvent): string {
+  const text = eventText(e)
+  const p = platformOf(e)
+  return text ? `  ${e.service}${p ? ` ${p}` : ''}: ${text}\n` : ''
+}
