@@ -2,7 +2,7 @@
 // zig for linux/amd64 and linux/arm64 in the builder container (the Debian
 // stand-in plus zig, scripts/builder-image.sh), zig's cache in a volume.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { goService, type BuildResult } from '../../src/index.js'
@@ -10,7 +10,7 @@ import { readGoBuildInfo } from '../../src/inspect/go-buildinfo.js'
 import { readElfComment } from '../../src/inspect/elf-comment.js'
 import { runTool } from '../../src/util/run-tool.js'
 import { cgoBuilderImage, missingDagger } from '../support/dagger.js'
-import { docker, missingDocker } from '../support/runtime.js'
+import { docker, dockerEnv, exec, missingDocker, runContainer } from '../support/runtime.js'
 import { missing } from '../support/tools.js'
 import { SQLITE_ANSWER, runImage, runUnderQemu, sqliteModule } from '../support/cgo-fixtures.js'
 
@@ -24,8 +24,9 @@ afterAll(async () => {
 
 describe.skipIf(skip)('dagger engine: .cgo() with zig', () => {
   let r: BuildResult
+  let src: string
   beforeAll(async () => {
-    const src = await sqliteModule(join(tmp, 'sqlite'))
+    src = await sqliteModule(join(tmp, 'sqlite'))
     // The engine here has no network: the module comes vendored (go-sqlite3 ships its C sources).
     const vendor = await runTool('go', ['mod', 'vendor'], { cwd: src })
     expect(vendor.exitCode, vendor.stderr).toBe(0)
@@ -59,4 +60,20 @@ describe.skipIf(skip)('dagger engine: .cgo() with zig', () => {
     expect(run.exitCode, run.stderr).toBe(0)
     expect(run.stdout).toMatch(SQLITE_ANSWER)
   })
+
+  it('the rendered Dockerfile builds the same service with zig in a real docker build, and its image answers', async () => {
+    const svc = goService({ name: 'sqlite-dockerfile', source: src }).mod('vendor').runtime('scratch').cgo({ toolchain: 'zig' })
+    const file = join(tmp, 'Dockerfile.cgo')
+    writeFileSync(file, svc.dockerfile())
+    const tag = `gostatic-test/sqlite-dockerfile:${process.pid}`
+    // Docker 20.10's client has BuildKit built in; the builder stand-in already has zig, so nothing is installed.
+    const args = ['build', '--progress', 'plain', '-f', file, '--build-arg', `GO_IMAGE=${cgoBuilderImage()}`, '-t', tag, src]
+    const b = await exec('/usr/bin/docker', args, { env: { ...dockerEnv(), DOCKER_BUILDKIT: '1' }, timeoutMs: 1_200_000 })
+    expect(b.exitCode, b.stderr.slice(-3000)).toBe(0)
+    images.push(tag)
+    const run = await runContainer(tag)
+    expect(run.exitCode, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(SQLITE_ANSWER)
+  }, 1_300_000)
 })
+

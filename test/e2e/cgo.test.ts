@@ -6,8 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { goService, type BuildResult, type GostaticError } from '../../src/index.js'
+import { dirname, join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { goService, plan, type BuildResult, type GostaticError } from '../../src/index.js'
+import type { EngineEvent } from '../../src/engines/events.js'
+import { readCgoFacts } from '../../src/builder/read-cgo-facts.js'
 import { readElf } from '../../src/inspect/elf-reader.js'
 import { readElfComment } from '../../src/inspect/elf-comment.js'
 import { readGoBuildInfo } from '../../src/inspect/go-buildinfo.js'
@@ -16,11 +19,6 @@ import { missing, missingZig, zigPath } from '../support/tools.js'
 import { docker, dockerLoad, missingDocker, runContainer } from '../support/runtime.js'
 import { runCli } from '../support/cli.js'
 import { SQLITE_ANSWER, SQLITE_MAIN, SQLITE_MODULE, SQLITE_VERSION, goModule, runImage, runUnderQemu, sqliteModule } from '../support/cgo-fixtures.js'
-import { readNeedsEvidence } from '../../src/inspect/needs-evidence.js'
-import { deriveNeeds } from '../../src/plan/runtime-needs.js'
-import { checkNeeds } from '../../src/plan/needs-check.js'
-import { needsError } from '../../src/plan/needs-verdicts.js'
-import { fileSet } from '../../src/plan/image-files.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-e2e-cgo-'))
 const images: string[] = []
@@ -87,34 +85,30 @@ describe.skipIf(skip)('.cgo() with zig: go-sqlite3 static for linux/amd64 and li
 })
 
 describe.skipIf(missing('go'))('a go-sqlite3 service without .cgo()', () => {
-  it('builds the cgo stub, which fails at run time; the needs rules refuse it naming .cgo() as one fix', async () => {
+  it('is refused as a cgo stub (CGO_STUB), naming .cgo() as one fix; with .cgo() the same module plans no refusal', async () => {
     const src = join(tmp, 'sqlite-stub')
     await goModule(src, 'example.com/sqlitestub', { 'main.go': SQLITE_MAIN }, [`${SQLITE_MODULE} ${SQLITE_VERSION}`])
     const svc = goService({ name: 'sqlite-stub', source: src }).runtime('scratch')
-    expect(svc.plan().targets[0]!.env['CGO_ENABLED']).toBe('0')
-    const built = await svc.build({ engine: 'local' }).then((b) => b, (e: unknown) => e as GostaticError)
-    if ('code' in built) {
-      // The engines check needs: the build itself is refused.
-      expect(built.code).toBe('CGO_STUB')
-      expect(built.hint).toContain('.cgo() makes a static cgo build with zig or musl-gcc')
-      return
-    }
-    const bin = await built.exportBinary(join(tmp, 'sqlite-stub-bin'))
-    const run = await runTool(bin, [])
-    expect(run.exitCode).toBe(1)
-    expect(run.stderr).toContain('go-sqlite3 requires cgo to work. This is a stub')
-    // Until the engines run the needs check, the plan's rules give the refusal they will throw.
-    const ev = readNeedsEvidence(readFileSync(bin)).evidence!
-    expect(ev.settings['CGO_ENABLED']).toBe('0')
-    const needs = deriveNeeds(ev).filter((n) => n.id === 'cgo-stub')
-    expect(needs.map((n) => n.evidence)).toEqual([['github.com/mattn/go-sqlite3']])
-    const check = checkNeeds(needs, { base: 'scratch', files: fileSet([]), user: '65532:65532', env: [] }, svc.plan().needs)
-    const e = needsError(check.verdicts, svc.plan().needs, 'sqlite-stub linux/amd64')
-    expect(e?.code).toBe('CGO_STUB')
-    expect(e?.hint).toBe(
+    const off = svc.plan()
+    expect(off.targets[0]!.env['CGO_ENABLED']).toBe('0')
+    expect(off.steps.find((s) => s.kind === 'check-needs')).toMatchObject({ refuseModules: [{ module: SQLITE_MODULE }] })
+    const out = join(tmp, 'sqlite-stub-out')
+    mkdirSync(out)
+    const cli = await runCli(['build', src, '--runtime', 'scratch', '--out', join(out, 'stub.tar')])
+    expect(cli.code).toBe(1)
+    expect(cli.stderr).toContain('[CGO_STUB]')
+    expect(cli.stderr).toContain(
       'replace github.com/mattn/go-sqlite3 with modernc.org/sqlite, or build with cgo: .cgo() makes a static cgo build with zig or musl-gcc ' +
         '(without it gostatic builds with CGO_ENABLED=0, and no image can make the stub work)',
     )
+    expect(readdirSync(out)).toEqual([])
+    // What the refusal spares: the CGO_ENABLED=0 binary fails its first query.
+    const bin = join(tmp, 'sqlite-stub-bin')
+    const b = await runTool('go', ['build', '-o', bin, '.'], { cwd: src, env: { ...process.env, CGO_ENABLED: '0' } })
+    expect(b.exitCode, b.stderr).toBe(0)
+    expect((await runTool(bin, [])).stderr).toContain('go-sqlite3 requires cgo to work. This is a stub')
+    // With .cgo(), go-sqlite3 is real: the check-needs step refuses nothing.
+    expect(svc.cgo().plan().steps.find((s) => s.kind === 'check-needs')).toMatchObject({ refuseModules: [] })
   }, 300_000)
 })
 
@@ -235,4 +229,52 @@ describe.skipIf(skip)('a library that exists only as a shared object (libgreet.s
     expect(err?.hint).toContain("the plan links with -extldflags '-static'")
     expect(err?.hint).toContain('link libgreet.so statically: install libgreet.a built for musl')
   }, 300_000)
+})
+
+describe.skipIf(missing('go', 'python3'))('finding the C toolchain on this machine', () => {
+  const wheel = () => join(zigPath()!, '..', '..', 'lib')
+  // go stays reachable; zig is neither on PATH nor importable unless a test puts it there.
+  const goDir = dirname(spawnSync('sh', ['-c', 'command -v go'], { encoding: 'utf8' }).stdout.trim())
+  const bare = { PATH: `${goDir}:/usr/sbin:/usr/bin:/sbin:/bin`, HOME: process.env['HOME'] ?? '/root' }
+  let src: string
+  beforeAll(async () => {
+    src = await goModule(join(tmp, 'finder'), 'example.com/finder', C_SERVICE)
+  })
+  const spec = (cgo: Record<string, string> = {}) => goService({ name: 'finder', source: src }).cgo(cgo).toSpec()
+
+  it('reads the host facts .cgo() alone chooses with: zig on PATH, the ziglang wheel, musl-gcc', () => {
+    const zigDir = join(zigPath() ?? '/nonexistent/zig', '..')
+    expect(readCgoFacts(spec(), { ...bare, PATH: `${zigDir}:${bare.PATH}` })).toMatchObject({ host: 'linux/amd64', zig: true })
+    // python3 -m ziglang: the wheel on PYTHONPATH, no zig on PATH.
+    if (!missingZig()) expect(readCgoFacts(spec(), { ...bare, PYTHONPATH: wheel() })).toMatchObject({ zig: true })
+    const none = readCgoFacts(spec(), bare)!
+    expect(none.zig).toBe(false)
+    expect(none.muslGcc).toBe(!missing('musl-gcc'))
+    // No zig and musl-gcc here: .cgo() alone picks musl-gcc for this machine's platform.
+    if (none.muslGcc) expect(plan(spec(), null, none).go.cgo).toMatchObject({ toolchain: 'musl-gcc' })
+    // A named toolchain needs no looking.
+    expect(readCgoFacts(spec({ toolchain: 'zig' }), bare)).toMatchObject({ zig: null, muslGcc: null })
+  })
+
+  it.skipIf(missingZig())('builds with the zig python3 -m ziglang finds when none is on PATH', async () => {
+    const events: EngineEvent[] = []
+    const env = { ...process.env, PATH: bare.PATH, PYTHONPATH: wheel() }
+    const r = await goService({ name: 'wheel-c', source: src }).cgo({ toolchain: 'zig' }).build({ engine: 'local', env, onEvent: (e) => events.push(e) })
+    expect(events.find((e) => e.kind === 'info' && e.message.startsWith('cgo: zig at'))).toMatchObject({ message: expect.stringMatching(/\(python3 -m ziglang\)$/) })
+    expect(r.report.targets[0]!.elf).toMatchObject({ isStatic: true })
+  }, 600_000)
+
+  it('says how to install zig when there is none', async () => {
+    const err = await goService({ name: 'no-zig', source: src }).cgo({ toolchain: 'zig' })
+      .build({ engine: 'local', env: { ...process.env, PATH: bare.PATH, PYTHONPATH: '' } }).then(() => undefined, (e: unknown) => e as GostaticError)
+    expect(err?.code).toBe('TOOL_MISSING')
+    expect(err?.message).toBe('no-zig: .cgo() builds with zig, which was not found (looked on PATH and for python3 -m ziglang)')
+    expect(err?.hint).toBe(
+      "install it: pip install ziglang==0.17.1 (then python3 -m ziglang runs it), or give its path with .cgo({ zig: '/path/to/zig' }). " +
+        "On linux/amd64 alone, .cgo({ toolchain: 'musl-gcc' }) works too (apt-get install musl-tools).",
+    )
+    const path = await goService({ name: 'no-zig', source: src }).cgo({ zig: '/nonexistent/zig' }).build({ engine: 'local' })
+      .then(() => undefined, (e: unknown) => e as GostaticError)
+    expect(path?.message).toBe('no-zig: .cgo() builds with zig, which was not found (/nonexistent/zig is not an executable file)')
+  })
 })
