@@ -7,7 +7,10 @@ import { readModuleFacts } from '../builder/read-module-facts.js'
 import { resolveGo } from '../engines/go-toolchain.js'
 
 /** `version` is the Go that runs, e.g. 'go1.27.0'. */
-export async function doctorGoEnv(dir: string, hostEnv: NodeJS.ProcessEnv): Promise<{ env: NodeJS.ProcessEnv; version: string }> {
+export async function doctorGoEnv(
+  dir: string,
+  hostEnv: NodeJS.ProcessEnv,
+): Promise<{ env: NodeJS.ProcessEnv; version: string }> {
   const facts = readModuleFacts(dir, hostEnv['GOWORK'])
   // The same choice of Go as plan() makes for a service in this folder.
   const go = plan({ name: 'doctor', source: dir }, facts).go

@@ -24,9 +24,11 @@ function zigFromWheel(env: NodeJS.ProcessEnv): string | null {
   return p !== '' && isExecutable(p) ? p : null
 }
 
-/** The tool where the plan says to look, or null. A .cgo({ zig }) path that is not executable is not replaced by another zig. */
+/** The tool where the plan says to look, or null. A .cgo({ zig }) path that is not executable is not replaced. */
 export function findCgoTool(tool: CgoTool, env: NodeJS.ProcessEnv): FoundTool | null {
-  if (tool.path !== null) return isExecutable(tool.path) ? { path: tool.path, via: `.cgo({ zig: '${tool.path}' })` } : null
+  if (tool.path !== null) {
+    return isExecutable(tool.path) ? { path: tool.path, via: `.cgo({ zig: '${tool.path}' })` } : null
+  }
   for (const where of tool.lookup) {
     const path = where === 'path' ? findOnPath(tool.command, env) : zigFromWheel(env)
     if (path !== null) return { path, via: where === 'path' ? 'PATH' : where }
@@ -36,11 +38,12 @@ export function findCgoTool(tool: CgoTool, env: NodeJS.ProcessEnv): FoundTool | 
 
 export function missingToolError(cgo: CgoPlan, service: string): GostaticError {
   const t = cgo.tool
-  const looked = t.path !== null ? `${t.path} is not an executable file` : `looked on PATH${t.lookup.includes('python3 -m ziglang') ? ' and for python3 -m ziglang' : ''}`
-  const other = cgo.toolchain === 'zig' ? " On linux/amd64 alone, .cgo({ toolchain: 'musl-gcc' }) works too (apt-get install musl-tools)." : ''
-  return new GostaticError(ErrorCode.TOOL_MISSING, `${service}: .cgo() builds with ${t.command}, which was not found (${looked})`, {
-    hint: `install it: ${t.install}.${other}`,
-  })
+  const wheel = t.lookup.includes('python3 -m ziglang') ? ' and for python3 -m ziglang' : ''
+  const looked = t.path !== null ? `${t.path} is not an executable file` : `looked on PATH${wheel}`
+  const musl = " On linux/amd64 alone, .cgo({ toolchain: 'musl-gcc' }) works too (apt-get install musl-tools)."
+  const other = cgo.toolchain === 'zig' ? musl : ''
+  const message = `${service}: .cgo() builds with ${t.command}, which was not found (${looked})`
+  return new GostaticError(ErrorCode.TOOL_MISSING, message, { hint: `install it: ${t.install}.${other}` })
 }
 
 export interface CgoToolEnv {
@@ -57,7 +60,8 @@ export interface CgoToolEnv {
 export function cgoToolEnv(cgo: CgoPlan, hostEnv: NodeJS.ProcessEnv, cacheDir: string, service: string): CgoToolEnv {
   const found = findCgoTool(cgo.tool, hostEnv)
   if (found === null) throw missingToolError(cgo, service)
-  const bin = basename(found.path) === cgo.tool.command ? dirname(found.path) : linkDir(found.path, cgo.tool.command, cacheDir)
+  const named = basename(found.path) === cgo.tool.command
+  const bin = named ? dirname(found.path) : linkDir(found.path, cgo.tool.command, cacheDir)
   const env: Record<string, string> = { PATH: [bin, hostEnv['PATH'] ?? ''].filter(Boolean).join(delimiter) }
   if (cgo.cache !== null) {
     const dir = join(cacheDir, cgo.cache.name)

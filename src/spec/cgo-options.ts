@@ -14,7 +14,9 @@ export const CGO_PLATFORMS = ['linux/amd64', 'linux/arm64'] as const satisfies r
 export const CgoOptionsSchema = strict({
   /** Unset: zig, or musl-gcc when zig is absent and every target is the host's platform. */
   toolchain: z
-    .enum(CGO_TOOLCHAINS, { error: (iss) => `unknown cgo toolchain '${String(iss.input)}'; allowed: ${CGO_TOOLCHAINS.join(', ')}` })
+    .enum(CGO_TOOLCHAINS, {
+      error: (iss) => `unknown cgo toolchain '${String(iss.input)}'; allowed: ${CGO_TOOLCHAINS.join(', ')}`,
+    })
     .optional(),
   /** The zig executable on the machine that builds (the local engine), instead of finding one. */
   zig: z.string().startsWith('/', { error: 'give the zig executable as an absolute path' }).optional(),
@@ -31,7 +33,7 @@ export type CgoOptions = z.infer<typeof CgoOptionsSchema>
 export const CgoFactsSchema = strict({
   /** The platform of the machine that builds; null when it is not one gostatic builds for. */
   host: z.enum(PLATFORM_NAMES).nullable(),
-  /** A zig was found: .cgo({ zig }), on PATH, or as python3 -m ziglang; null: not looked for (the spec names the toolchain). */
+  /** A zig was found: .cgo({ zig }), on PATH, or as python3 -m ziglang; null: not looked for (the spec names one). */
   zig: z.boolean().nullable(),
   /** musl-gcc is on PATH; null: not looked for. */
   muslGcc: z.boolean().nullable(),

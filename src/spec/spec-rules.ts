@@ -47,18 +47,36 @@ type Issue = (path: (string | number)[], message: string) => void
 
 function cgoRules(s: SpecFields, issue: Issue): void {
   const cgo = s.env['CGO_ENABLED']
-  if (cgo !== undefined && s.cgo !== undefined) issue(['env', 'CGO_ENABLED'], 'CGO_ENABLED is set by the plan: .cgo() turns it on; remove it from env')
+  if (cgo !== undefined && s.cgo !== undefined)
+    issue(['env', 'CGO_ENABLED'], 'CGO_ENABLED is set by the plan: .cgo() turns it on; remove it from env')
   else if (cgo !== undefined && cgo !== '0')
-    issue(['env', 'CGO_ENABLED'], `CGO_ENABLED=${cgo} with the host's C compiler makes a dynamically linked binary. For a static cgo build use .cgo() (zig or musl-gcc); otherwise remove it (the plan sets CGO_ENABLED=0) and find the packages that need cgo with: go list -deps -f '{{if .CgoFiles}}{{.ImportPath}}{{end}}' ./...`)
+    issue(
+      ['env', 'CGO_ENABLED'],
+      `CGO_ENABLED=${cgo} with the host's C compiler makes a dynamically linked binary. For a static cgo build ` +
+        'use .cgo() (zig or musl-gcc); otherwise remove it (the plan sets CGO_ENABLED=0) and find the packages ' +
+        "that need cgo with: go list -deps -f '{{if .CgoFiles}}{{.ImportPath}}{{end}}' ./...",
+    )
   if (s.cgo === undefined) return
   for (const k of ['CC', 'CXX'] as const)
     if (s.env[k] !== undefined)
-      issue(['env', k], `${k} is set per platform by .cgo(); choose the toolchain with .cgo({ toolchain: 'zig' | 'musl-gcc' }) or the zig with .cgo({ zig: '/path/to/zig' })`)
+      issue(
+        ['env', k],
+        `${k} is set per platform by .cgo(); choose the toolchain with .cgo({ toolchain: 'zig' | 'musl-gcc' }) ` +
+          "or the zig with .cgo({ zig: '/path/to/zig' })",
+      )
   const unsupported = s.platforms.filter((p) => !(CGO_PLATFORMS as readonly string[]).includes(p))
   if (unsupported.length > 0)
-    issue(['platforms'], `.cgo() builds static binaries for ${CGO_PLATFORMS.join(' and ')}; ${unsupported.join(', ')} ${unsupported.length === 1 ? 'is' : 'are'} not supported with cgo`)
+    issue(
+      ['platforms'],
+      `.cgo() builds static binaries for ${CGO_PLATFORMS.join(' and ')}; ${unsupported.join(', ')} ` +
+        `${unsupported.length === 1 ? 'is' : 'are'} not supported with cgo`,
+    )
   if (s.cgo.toolchain === 'musl-gcc' && s.platforms.length > 1)
-    issue(['cgo', 'toolchain'], `musl-gcc compiles for the machine it runs on only, and ${s.platforms.join(', ')} are ${s.platforms.length} platforms; use .cgo({ toolchain: 'zig' }) to cross-compile`)
+    issue(
+      ['cgo', 'toolchain'],
+      `musl-gcc compiles for the machine it runs on only, and ${s.platforms.join(', ')} are ${s.platforms.length} ` +
+        "platforms; use .cgo({ toolchain: 'zig' }) to cross-compile",
+    )
 }
 
 function firstRepeat<T>(xs: readonly T[]): { value: T; at: number } | undefined {

@@ -50,7 +50,8 @@ export function verifyBinary(bytes: Uint8Array, v: VerifyPlan, what: string, ima
   if (cToolchain.length === 0)
     throw new GostaticError(
       ErrorCode.BUILD_SETTINGS,
-      `${what} was linked by Go's internal linker, but the plan links it with the C linker (${v.externalLink}, -linkmode external -extldflags '-static')`,
+      `${what} was linked by Go's internal linker, but the plan links it with the C linker ` +
+        `(${v.externalLink}, -linkmode external -extldflags '-static')`,
       { hint: 'something overrode -linkmode (an .ldflags({ extra }) entry); remove the override' },
     )
   return { elf, buildInfo, cToolchain }
@@ -63,9 +64,11 @@ const CGO_OFF_HINT =
 /** .cgo() planned a static link, yet the binary needs a loader: name what it links and how to get it static. */
 function cgoDynamicHint(needed: readonly string[]): string {
   const libs = needed.filter((n) => !/^(libc|ld-musl|ld-linux)/.test(n))
-  const which = libs.length > 0 ? `link ${libs.join(', ')} statically: install ${libs.map(staticArchive).join(', ')} built for musl` : ''
+  const archives = libs.map(staticArchive).join(', ')
+  const which = libs.length > 0 ? `link ${libs.join(', ')} statically: install ${archives} built for musl` : ''
   return [
-    "the plan links with -extldflags '-static': check .ldflags({ extra }) for an -extldflags or -linkmode that overrides it",
+    "the plan links with -extldflags '-static': check .ldflags({ extra }) for an -extldflags or -linkmode " +
+      'that overrides it',
     which,
   ].filter(Boolean).join('; ')
 }
