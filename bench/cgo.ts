@@ -5,13 +5,15 @@
 //     with no change, against the raw `go build` with the plan's env and args;
 //   - image size against the same service built the usual way (CGO_ENABLED=1
 //     with the host's gcc, glibc, dynamic) on Debian bookworm-slim made here
-//     with mmdebstrap (minbase, docs/man/locales left out as the official slim
-//     image does);
+//     with mmdebstrap (minbase, with the paths the official slim image leaves
+//     out left out too);
 //   - start-up: the query program run to completion, static vs glibc, on the
 //     host, and `docker run --rm` of each image.
 //
-//   npx tsx bench/cgo.ts [runs]
+//   npx tsx bench/cgo.ts [runs] [--sizes-only]
 //
+// --sizes-only skips the build-time section (minutes of cold builds); the
+// results file then says so.
 // Needs go, zig (scripts/zig.sh install), mmdebstrap and the docker daemon of
 // scripts/services.sh (eval "$(scripts/services.sh env)"). Writes bench/results/cgo.md.
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -23,7 +25,9 @@ import { goService } from '../src/index.js'
 import type { Platform } from '../src/spec/platform.js'
 import { sqliteModule } from '../test/support/cgo-fixtures.js'
 
-const runs = Number(process.argv[2] ?? 15)
+const args = process.argv.slice(2)
+const sizesOnly = args.includes('--sizes-only')
+const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 15)
 const zig = process.env['GOSTATIC_ZIG'] ?? execFileSync('scripts/zig.sh', ['path'], { encoding: 'utf8' }).trim()
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-bench-cgo-'))
 const load0 = loadavg().map((l) => l.toFixed(1))
@@ -65,7 +69,7 @@ function rawBuild(p: Platform, c: ReturnType<typeof caches>): number {
 }
 
 const buildRows: string[] = []
-for (const p of ['linux/amd64', 'linux/arm64'] as const) {
+for (const p of sizesOnly ? [] : (['linux/amd64', 'linux/arm64'] as const)) {
   const g = caches(`gostatic-${p.replace('/', '-')}`)
   const r = caches(`raw-${p.replace('/', '-')}`)
   const coldG = await gostaticBuild(p, g)
@@ -95,12 +99,16 @@ const slimTar = '/var/cache/gostatic/bench/bookworm-slim.tar'
 if (!existsSync(slimTar)) {
   mkdirSync(dirname(slimTar), { recursive: true })
   const part = `${slimTar}.${process.pid}`
-  sh('mmdebstrap', ['--quiet', '--variant=minbase', '--dpkgopt=path-exclude=/usr/share/man/*', '--dpkgopt=path-exclude=/usr/share/doc/*',
-    '--dpkgopt=path-exclude=/usr/share/locale/*', '--dpkgopt=path-include=/usr/share/doc/*/copyright', 'bookworm', part,
+  // The paths debuerreotype's slim variant leaves out, and no apt lists or caches (as the official image).
+  const excludes = ['man', 'doc', 'locale', 'groff', 'info', 'lintian', 'linda'].map((d) => `--dpkgopt=path-exclude=/usr/share/${d}/*`)
+  // merged-usr: /usr merged by the hook, as debuerreotype does, not by the usrmerge package (which pulls in perl).
+  sh('mmdebstrap', ['--quiet', '--variant=minbase', '--format=tar', '--hook-dir=/usr/share/mmdebstrap/hooks/merged-usr', ...excludes, '--dpkgopt=path-include=/usr/share/doc/*/copyright',
+    '--customize-hook=rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin "$1"/var/cache/apt/archives/*.deb', 'bookworm', part,
     'deb http://deb.debian.org/debian bookworm main', 'deb http://deb.debian.org/debian-security bookworm-security main'])
   renameSync(part, slimTar)
 }
-const docker = (args: string[]) => sh('docker', args)
+// Docker 20.10's client: BuildKit built in (the newer client on PATH wants a buildx plugin to build).
+const docker = (a: string[]) => sh('/usr/bin/docker', a, { env: { ...process.env, DOCKER_BUILDKIT: '1' } })
 const slimRef = `gostatic.local/bench-bookworm-slim:${process.pid}`
 docker(['import', slimTar, slimRef])
 const ctx = join(tmp, 'glibc-ctx')
@@ -113,6 +121,7 @@ const staticRef = /Loaded image: (\S+)/.exec(docker(['load', '-i', staticTar]))!
 
 const answers = [staticRef, glibcRef].map((ref) => docker(['run', '--rm', '--network', 'none', ref]).trim())
 const imageSize = (ref: string) => Number(docker(['image', 'inspect', '--format', '{{.Size}}', ref]).trim())
+const [staticSize, glibcSize] = [imageSize(staticRef), imageSize(glibcRef)]
 const gz = (b: Buffer) => gzipSync(b, { level: 6 }).length
 // Compressed: what a registry stores and a node pulls (gzip -6 layers; the static archive's own layers for gostatic).
 const glibcCompressed = gz(readFileSync(slimTar)) + gz(execFileSync('tar', ['-C', ctx, '-cf', '-', 'sqlite'], { maxBuffer: 1 << 28 }))
@@ -129,14 +138,14 @@ function timeRuns(cmd: string, args: string[], n: number): number {
 }
 const hostStatic = timeRuns(staticBin, [], runs * 2)
 const hostGlibc = timeRuns(glibcBin, [], runs * 2)
-const runStatic = timeRuns('docker', ['run', '--rm', '--network', 'none', staticRef], Math.max(5, Math.round(runs / 2)))
-const runGlibc = timeRuns('docker', ['run', '--rm', '--network', 'none', glibcRef], Math.max(5, Math.round(runs / 2)))
+const runStatic = timeRuns('/usr/bin/docker', ['run', '--rm', '--network', 'none', staticRef], Math.max(5, Math.round(runs / 2)))
+const runGlibc = timeRuns('/usr/bin/docker', ['run', '--rm', '--network', 'none', glibcRef], Math.max(5, Math.round(runs / 2)))
 docker(['rmi', '-f', staticRef, glibcRef, slimRef])
 
 const out = [
   '# .cgo(): go-sqlite3 built static with zig',
   '',
-  `Command: \`npx tsx bench/cgo.ts ${runs}\` on ${new Date().toISOString().slice(0, 10)}, ${sh('go', ['version']).trim()}, zig ${sh(zig, ['version']).trim()}, ` +
+  `Command: \`npx tsx bench/cgo.ts ${args.join(' ')}\` on ${new Date().toISOString().slice(0, 10)}, ${sh('go', ['version']).trim()}, zig ${sh(zig, ['version']).trim()}, ` +
     `${cpus().length} cores (shared: load average ${load0.join(' ')} before, ${loadavg().map((l) => l.toFixed(1)).join(' ')} after).`,
   '',
   'The service opens an in-memory SQLite database, creates a table, inserts two rows and prints',
@@ -150,17 +159,17 @@ const out = [
   '',
   '| platform | build | gostatic (local engine) | raw go build |',
   '| --- | --- | ---: | ---: |',
-  ...buildRows,
+  ...(sizesOnly ? ['| - | not measured (--sizes-only) | - | - |'] : buildRows),
   '',
   '## Image size (linux/amd64)',
   '',
   `The glibc image is the same program built with \`CGO_ENABLED=1\` and the host gcc (dynamic: needs ${needed}) on Debian`,
-  'bookworm-slim made here with mmdebstrap (minbase, without docs, man pages and locales).',
+  "bookworm-slim made here with mmdebstrap (minbase, without the docs, man pages, locales and apt lists debuerreotype's slim leaves out).",
   '',
   '| image | binary | uncompressed (docker image inspect) | compressed (layers, gzip) |',
   '| --- | ---: | ---: | ---: |',
-  `| gostatic, .cgo() zig, scratch | ${mb(statSync(staticBin).size)} | ${mb(imageSize(staticRef))} | ${mb(staticCompressed)} (the OCI archive) |`,
-  `| glibc, bookworm-slim | ${mb(statSync(glibcBin).size)} | ${mb(imageSize(glibcRef))} | ${mb(glibcCompressed)} |`,
+  `| gostatic, .cgo() zig, scratch | ${mb(statSync(staticBin).size)} | ${mb(staticSize)} | ${mb(staticCompressed)} (the OCI archive) |`,
+  `| glibc, bookworm-slim | ${mb(statSync(glibcBin).size)} | ${mb(glibcSize)} | ${mb(glibcCompressed)} |`,
   '',
   '## Start-up',
   '',
@@ -172,6 +181,6 @@ const out = [
   `| \`docker run --rm\` of the image, ${Math.max(5, Math.round(runs / 2))} runs | ${runStatic.toFixed(0)} ms | ${runGlibc.toFixed(0)} ms |`,
   '',
 ]
-writeFileSync('bench/results/cgo.md', out.join('\n'))
+writeFileSync(sizesOnly ? join(tmpdir(), 'gostatic-bench-cgo-sizes-only.md') : 'bench/results/cgo.md', out.join('\n'))
 console.log(out.join('\n'))
 rmSync(tmp, { recursive: true, force: true })
