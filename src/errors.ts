@@ -33,6 +33,8 @@ export const ErrorCode = {
   CGO_STUB: 'CGO_STUB',
   NEEDS_UNMET: 'NEEDS_UNMET',
   SIGNING_KEY: 'SIGNING_KEY',
+  /** A bug in gostatic itself, kept to the one service it hit (util/internal-failure.ts): please report it. */
+  INTERNAL: 'INTERNAL',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 

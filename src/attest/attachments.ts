@@ -4,16 +4,16 @@
 // - .sig: one simple-signing payload per signed digest, signature in the layer annotation;
 // - .att: DSSE envelopes (provenance, SBOMs) whose statements name that digest;
 // - .sbom: the SBOM files themselves, unsigned (what `cosign attach sbom` writes).
-import { createHash } from 'node:crypto'
+import { sha256 } from '../util/digest.js'
 import { canonicalJson } from '../oci/oci-writer.js'
 import { Media } from '../oci/media-types.js'
-import { hexOf, rfc3339 } from './attest-facts.js'
+import { attachmentTag, type AttachmentInfoKind } from '../oci/oci-attachments.js'
+import { rfc3339 } from './attest-facts.js'
 import type { Envelope } from './dsse.js'
 import type { Signer } from './signer.js'
 import { simpleSigningPayload } from './simple-signing.js'
 
-export const ATTACHMENT_KINDS = ['sig', 'att', 'sbom'] as const
-export type AttachmentKind = (typeof ATTACHMENT_KINDS)[number]
+export type AttachmentKind = AttachmentInfoKind
 
 export const CosignMedia = {
   simpleSigning: 'application/vnd.dev.cosign.simplesigning.v1+json',
@@ -76,9 +76,6 @@ export function attachment(kind: AttachmentKind, subject: SignedTarget, layers: 
   return { kind, tag: attachmentTag(subject.digest, kind), subject, digest: sha256(manifest), manifest, blobs: [config, ...blobs] }
 }
 
-export function attachmentTag(digest: string, kind: AttachmentKind): string {
-  return `sha256-${hexOf(digest)}.${kind}`
-}
 
 /** The .sig layer for one digest: the simple-signing payload and its signature. */
 export function signatureLayer(signer: Signer, dockerReference: string, digest: string): AttachmentLayer {
@@ -93,8 +90,4 @@ export function envelopeLayer(env: Envelope, predicateType: string): AttachmentL
 
 function blob(bytes: Buffer): AttachmentBlob {
   return { digest: sha256(bytes), bytes }
-}
-
-function sha256(b: Buffer): string {
-  return `sha256:${createHash('sha256').update(b).digest('hex')}`
 }

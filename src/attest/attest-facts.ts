@@ -1,18 +1,17 @@
 // What the SBOM and provenance are made from: facts read from the verified
 // binary, the built image's digests and the plan, as plain data. Both engines
 // produce them the same way, so the documents don't depend on the engine.
+import { createHash } from 'node:crypto'
 import type { GoBuildInfo } from '../inspect/go-modinfo.js'
 import type { OciPlatform } from '../oci/oci-types.js'
+import type { LayerFile } from '../oci/layer-files.js'
 
 export { SBOM_FORMATS, type SbomFormat } from '../spec/service-spec.js'
+export { platformName } from '../oci/platform-name.js'
+export { rfc3339 } from '../util/source-date-epoch.js'
 
-/** A file in the image, with the digests SPDX and CycloneDX want. */
-export interface FileFact {
-  readonly path: string
-  readonly sha256: string
-  readonly sha1: string
-  readonly size: number
-}
+/** A file in the image, with the digests SPDX and CycloneDX want: what oci/ reads from the layers. */
+export type FileFact = LayerFile
 
 /** An image by name and the digest its reference resolved to (a base or a builder image). */
 export interface ImageDigest {
@@ -41,17 +40,24 @@ export interface SbomFacts {
   readonly toolVersion: string
 }
 
-export function rfc3339(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+/** The binary an SBOM describes: its bytes' digests, with the build info read from them. */
+export function binaryFact(path: string, bytes: Uint8Array, go: GoBuildInfo): SbomFacts['binary'] {
+  const hash = (alg: 'sha256' | 'sha1') => createHash(alg).update(bytes).digest('hex')
+  return { path, sha256: hash('sha256'), sha1: hash('sha1'), size: bytes.length, go }
 }
+
+/** The base image an image's manifest annotations name (org.opencontainers.image.base.*), or null. */
+export function baseImageOf(annotations: Readonly<Record<string, string>>): ImageDigest | null {
+  const name = annotations['org.opencontainers.image.base.name']
+  const digest = annotations['org.opencontainers.image.base.digest']
+  return name && digest ? { name, digest } : null
+}
+
 
 export function hexOf(digest: string): string {
   return digest.slice(digest.indexOf(':') + 1)
 }
 
-export function platformName(p: OciPlatform): string {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`
-}
 
 /** go.sum's h1: hash is base64 SHA-256; SBOMs record it as a SHA-256 checksum, as syft and ko do. */
 export function h1ToSha256(sum: string | undefined): string | null {

@@ -5,39 +5,38 @@ import { z } from 'zod'
 
 const q = (s: string) => `'${s}'`
 
+/** What a value flag arrives as: absent, one string, or several when it was repeated. */
+function flagValues(flag: string, takes: string) {
+  return z.union([z.string(), z.array(z.string())], { error: `${flag} takes ${takes}` }).optional()
+}
+
 /** A flag given at most once, with a non-empty value. */
 export function single(flag: string, takes: string) {
-  return z
-    .union([z.string(), z.array(z.string())], { error: `${flag} takes ${takes}` })
-    .optional()
-    .transform((v, ctx) => {
-      if (Array.isArray(v)) {
-        ctx.addIssue({ code: 'custom', message: `${flag} is given ${v.length} times (${v.map(q).join(', ')}); give it once` })
-        return z.NEVER
-      }
-      if (v !== undefined && v.trim() === '') {
-        ctx.addIssue({ code: 'custom', message: `${flag} is empty; it takes ${takes}` })
-        return z.NEVER
-      }
-      return v
-    })
+  return flagValues(flag, takes).transform((v, ctx) => {
+    if (Array.isArray(v)) {
+      ctx.addIssue({ code: 'custom', message: `${flag} is given ${v.length} times (${v.map(q).join(', ')}); give it once` })
+      return z.NEVER
+    }
+    if (v !== undefined && v.trim() === '') {
+      ctx.addIssue({ code: 'custom', message: `${flag} is empty; it takes ${takes}` })
+      return z.NEVER
+    }
+    return v
+  })
 }
 
 /** A repeatable, comma-separated flag: every item non-empty. */
 export function list(flag: string, takes: string) {
-  return z
-    .union([z.string(), z.array(z.string())], { error: `${flag} takes ${takes}` })
-    .optional()
-    .transform((v, ctx) => {
-      const given = v === undefined ? [] : Array.isArray(v) ? v : [v]
-      const items = given.flatMap((x) => x.split(',').map((s) => s.trim()))
-      if (given.length > 0 && items.some((s) => s === '')) {
-        const what = given.length === 1 ? q(given[0]!) : given.map(q).join(', ')
-        ctx.addIssue({ code: 'custom', message: `${flag} ${what} has an empty item; it takes ${takes}, comma-separated or repeated` })
-        return z.NEVER
-      }
-      return items
-    })
+  return flagValues(flag, takes).transform((v, ctx) => {
+    const given = v === undefined ? [] : Array.isArray(v) ? v : [v]
+    const items = given.flatMap((x) => x.split(',').map((s) => s.trim()))
+    if (given.length > 0 && items.some((s) => s === '')) {
+      const what = given.length === 1 ? q(given[0]!) : given.map(q).join(', ')
+      ctx.addIssue({ code: 'custom', message: `${flag} ${what} has an empty item; it takes ${takes}, comma-separated or repeated` })
+      return z.NEVER
+    }
+    return items
+  })
 }
 
 /** A whole number from `min` up, given once. */
@@ -49,5 +48,20 @@ export function count(flag: string, min: number) {
       return z.NEVER
     }
     return Number(v)
+  })
+}
+
+/** SBOM formats, comma-separated or repeated, or 'none': what `.sbom(...)` takes (false for none). */
+export function sbomFormats(flag: string, formats: readonly string[]) {
+  const takes = `${formats.map(q).join(', ')} (comma-separated for several) or 'none'`
+  return list(flag, takes).transform((items, ctx) => {
+    if (items.length === 0) return undefined
+    const unknown = items.filter((i) => i !== 'none' && !formats.includes(i))
+    if (unknown.length > 0 || (items.includes('none') && items.length > 1)) {
+      const why = unknown.length > 0 ? `unknown format ${unknown.map(q).join(', ')}` : "'none' goes alone"
+      ctx.addIssue({ code: 'custom', message: `${flag} ${items.join(',')}: ${why}; it takes ${takes}` })
+      return z.NEVER
+    }
+    return items.includes('none') ? false : [...new Set(items)]
   })
 }

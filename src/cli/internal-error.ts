@@ -1,11 +1,15 @@
 // What the CLI prints for an error that is not a user mistake: one line that
 // asks for a report, and the stack only when GOSTATIC_DEBUG=1 asks for it.
+import { errorLine, REPORT_ASK, STACK_HINT } from '../util/internal-failure.js'
 
 export function internalError(e: unknown, env: NodeJS.ProcessEnv = process.env): string {
-  const what = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).split('\n')[0]
-  const line = `gostatic: internal error, please report it with the command you ran: ${what}`
-  if (env['GOSTATIC_DEBUG'] === '1') return `${line}\n${e instanceof Error && e.stack ? e.stack : String(e)}\n`
-  return `${line} (GOSTATIC_DEBUG=1 shows the stack)\n`
+  const line = `gostatic: ${REPORT_ASK}: ${errorLine(e)}`
+  if (env['GOSTATIC_DEBUG'] === '1') return `${line}\n${stackOf(e)}\n`
+  return `${line} (${STACK_HINT})\n`
+}
+
+export function stackOf(e: unknown): string {
+  return e instanceof Error && e.stack ? e.stack : String(e)
 }
 
 /**

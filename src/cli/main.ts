@@ -2,9 +2,9 @@
 // print a message and a hint, never a stack trace.
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { isGostaticError, ToolError } from '../errors.js'
+import { ErrorCode, isGostaticError, ToolError } from '../errors.js'
 import { parseCLI, type ParsedCommand } from './parse-cli.js'
-import { guardProcess, internalError } from './internal-error.js'
+import { guardProcess, internalError, stackOf } from './internal-error.js'
 import { VERSION } from '../version.js'
 
 // Commands load what they need when they run, so `--help` and `plan` start fast.
@@ -20,7 +20,7 @@ const runners: { [K in ParsedCommand['kind']]: Runner<K> } = {
   plan: async (c) => (process.stdout.write((await planCmd()).planCommand(await services(c.dir, c.flags), c.json)), 0),
   dockerfile: async (c) => (process.stdout.write((await planCmd()).dockerfileCommand(await services(c.dir, c.flags))), 0),
   build: async (c) => (await import('./commands/build-command.js')).buildCommand(c.dir, c.flags),
-  inspect: async (c) => (await import('./commands/inspect-command.js')).inspectCommand(c.target, c.json),
+  inspect: async (c) => (await import('./commands/inspect-command.js')).inspectCommand(c.target, c.flags),
   sbom: async (c) => (await import('./commands/sbom-command.js')).sbomCommand(c.target, c.flags),
   doctor: async (c) => (await import('./commands/doctor-command.js')).doctorCommand(c.dir, c.flags),
 }
@@ -47,6 +47,8 @@ export function formatError(e: unknown, env: NodeJS.ProcessEnv = process.env): s
     if (tail && !e.message.includes(tail)) out += tail.split('\n').map((l) => `  | ${l}`).join('\n') + '\n'
   }
   if (e.hint) out += `hint: ${e.hint}\n`
+  // A bug caught as one service's outcome: its own stack, as for a crash.
+  if (e.code === ErrorCode.INTERNAL && env['GOSTATIC_DEBUG'] === '1') out += `${stackOf(e.cause ?? e)}\n`
   return out
 }
 

@@ -4,8 +4,9 @@ import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { PLATFORM_NAMES } from '../spec/platform.js'
 import { CGO_TOOLCHAINS } from '../spec/cgo-options.js'
+import { SBOM_FORMATS } from '../spec/service-spec.js'
 import { VERSION } from '../version.js'
-import { count, list, single } from './flag-schemas.js'
+import { count, list, sbomFormats, single } from './flag-schemas.js'
 import { joinNegativeValues, rawFlagValues } from './raw-flags.js'
 
 const optString = (flag: string, takes: string) => single(flag, takes)
@@ -39,6 +40,9 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   concurrency: count('--concurrency', 1),
   json: z.boolean().default(false),
   reporter: z.enum(['auto', 'plain', 'json', 'silent'], { error: "--reporter is 'auto', 'plain', 'json' or 'silent'" }).optional(),
+  sbom: sbomFormats('--sbom', SBOM_FORMATS).pipe(z.union([z.literal(false), z.array(z.enum(SBOM_FORMATS))]).optional()),
+  signKey: optString('--sign-key', "a key file path or 'env://NAME' (cosign's syntax)"),
+  attach: z.boolean().default(false),
 })
 export type BuildFlags = z.infer<typeof BuildFlagsSchema>
 
@@ -52,6 +56,12 @@ export const DoctorFlagsSchema = z.object({
 })
 export type DoctorFlags = z.infer<typeof DoctorFlagsSchema>
 
+export const InspectFlagsSchema = z.object({
+  platform: optString('--platform', `one platform of the image (${PLATFORM_NAMES.join(', ')})`),
+  json: z.boolean().default(false),
+})
+export type InspectFlags = z.infer<typeof InspectFlagsSchema>
+
 export const SbomFlagsSchema = z.object({
   format: z.enum(['spdx', 'cyclonedx'], { error: "--format is 'spdx' or 'cyclonedx'" }).default('spdx'),
   platform: optString('--platform', `one platform of the image (${PLATFORM_NAMES.join(', ')})`),
@@ -63,7 +73,7 @@ export type ParsedCommand =
   | { kind: 'plan'; dir: string; flags: ServiceFlags; json: boolean }
   | { kind: 'dockerfile'; dir: string; flags: ServiceFlags }
   | { kind: 'build'; dir: string; flags: BuildFlags }
-  | { kind: 'inspect'; target: string; json: boolean }
+  | { kind: 'inspect'; target: string; flags: InspectFlags }
   | { kind: 'sbom'; target: string; flags: SbomFlags }
   | { kind: 'doctor'; dir: string; flags: DoctorFlags }
   | { kind: 'help'; text: string }
@@ -98,7 +108,12 @@ export function createCli(): CAC {
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')
     .option('--reporter <kind>', "Progress on stderr: 'auto' (live on a terminal, else plain lines), 'plain', 'json' or 'silent' (default with --json)")
-  cli.command('inspect <target>', 'Report on an OCI archive or a binary: layers, ELF facts, Go build info, runtime needs').option('--json', 'Print the report as JSON')
+    .option('--sbom <formats>', "SBOMs per platform: 'spdx' (default), 'cyclonedx', 'spdx,cyclonedx' or 'none'; --push attaches them")
+    .option('--sign-key <key>', 'Sign the image, SBOMs and provenance with this key (a file or env://NAME; password from $COSIGN_PASSWORD); --push attaches them')
+    .option('--attach', "Also put the signatures, attestations and SBOMs in the --out archive, under cosign's tag names")
+  cli.command('inspect <target>', 'Report on an image archive, a binary, or a pushed image (registry://HOST/REPO:TAG): layers, ELF facts, Go build info, runtime needs, attachments')
+    .option('--platform <os/arch>', 'Only this platform of an image (of a pushed image, only its layers are fetched)')
+    .option('--json', 'Print the report as JSON')
   cli.command('sbom <target>', 'Write an SBOM for any Go binary or image archive (one per platform)')
     .option('--format <format>', "'spdx' (SPDX 2.3 JSON, default) or 'cyclonedx' (CycloneDX 1.6 JSON)")
     .option('--platform <os/arch>', 'Only this platform of an image')
@@ -156,7 +171,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     case 'plan': return { kind: 'plan', dir, flags: flags(ServiceFlagsSchema, o), json: o['json'] === true }
     case 'dockerfile': return { kind: 'dockerfile', dir, flags: flags(ServiceFlagsSchema, o) }
     case 'build': return { kind: 'build', dir, flags: flags(BuildFlagsSchema, o) }
-    case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, json: o['json'] === true }
+    case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, flags: flags(InspectFlagsSchema, o) }
     case 'sbom': return { kind: 'sbom', target: parsed.args[0]!, flags: flags(SbomFlagsSchema, o) }
     case 'doctor': return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }
     default: throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${name}'`)

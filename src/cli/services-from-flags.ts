@@ -5,15 +5,18 @@ import { existsSync, statSync } from 'node:fs'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { goService, type GoService } from '../builder/go-service.js'
 import { findConfig, loadConfig } from '../config/load-config.js'
-import type { ServiceFlags } from './parse-cli.js'
+import type { BuildFlags, ServiceFlags } from './parse-cli.js'
 import type { ResolvedWorkspace } from '../builder/go-workspace.js'
 
 export async function servicesFromFlags(dir: string, f: ServiceFlags): Promise<GoService[]> {
   return (await loadServices(dir, f)).services
 }
 
+/** Flags that change a service's spec; `gostatic build` has --sbom on top of the shared ones. */
+type SpecFlags = ServiceFlags & Partial<Pick<BuildFlags, 'sbom'>>
+
 /** The services, with the workspace they came from when the config declares one. */
-export async function loadServices(dir: string, f: ServiceFlags): Promise<{ services: GoService[]; workspace: ResolvedWorkspace | null }> {
+export async function loadServices(dir: string, f: SpecFlags): Promise<{ services: GoService[]; workspace: ResolvedWorkspace | null }> {
   const root = resolve(dir)
   if (!existsSync(root)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `folder ${dir} does not exist`)
   const configFile = f.config ?? findConfig(root)
@@ -51,7 +54,7 @@ function checkSource(s: GoService, configFile: string): void {
   if (!existsSync(resolve(source, 'go.mod'))) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${where}: source ${source} has no go.mod`, { hint: 'point source at the module root (run `go mod init` to create one)' })
 }
 
-function applyFlags(s: GoService, f: ServiceFlags): GoService {
+function applyFlags(s: GoService, f: SpecFlags): GoService {
   let out = s
   if (f.go !== undefined) out = out.go(f.go)
   if (f.platform.length) out = out.platforms(...f.platform)
@@ -61,6 +64,7 @@ function applyFlags(s: GoService, f: ServiceFlags): GoService {
   if (f.strip !== undefined) out = out.strip(f.strip)
   if (f.upx) out = out.upx()
   if (f.timezones !== undefined) out = out.timezones(f.timezones === 'all' ? 'all' : f.timezones.split(','))
+  if (f.sbom !== undefined) out = out.sbom(f.sbom)
   if (f.cgo !== undefined) out = out.cgo(f.cgo === true ? {} : { toolchain: f.cgo })
   return out
 }

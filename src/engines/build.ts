@@ -1,5 +1,6 @@
 // Runs a plan on the chosen engine. 'auto' picks Dagger when an engine is
 // reachable and local otherwise, and says which it picked.
+import { statSync } from 'node:fs'
 import { ErrorCode, GostaticError } from '../errors.js'
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { BuildResult } from './build-result.js'
@@ -27,8 +28,22 @@ export interface BuildOptions extends Omit<LocalEngineOptions, keyof EngineRunOp
 /** Why Dagger is or isn't reachable from this process, without starting anything. */
 export function daggerReachable(env: NodeJS.ProcessEnv = process.env): { ok: boolean; why: string } {
   if (env['DAGGER_SESSION_PORT'] && env['DAGGER_SESSION_TOKEN']) return { ok: true, why: 'a Dagger session is open (DAGGER_SESSION_PORT)' }
-  if (env['_EXPERIMENTAL_DAGGER_RUNNER_HOST']) return { ok: true, why: `a Dagger engine is configured (${env['_EXPERIMENTAL_DAGGER_RUNNER_HOST']})` }
-  return { ok: false, why: 'no Dagger session or engine is configured' }
+  const host = env['_EXPERIMENTAL_DAGGER_RUNNER_HOST']
+  if (!host) return { ok: false, why: 'no Dagger session or engine is configured' }
+  // The SDK retries a missing socket for minutes before it gives up; a stat says it at once.
+  const missing = host.startsWith('unix://') ? socketProblem(host.slice('unix://'.length)) : null
+  if (missing) return { ok: false, why: `_EXPERIMENTAL_DAGGER_RUNNER_HOST=${host}: the Dagger engine socket ${missing}` }
+  return { ok: true, why: `a Dagger engine is configured (${host})` }
+}
+
+/** Why `path` is no socket to connect to, or null when it is one. */
+function socketProblem(path: string): string | null {
+  try {
+    return statSync(path).isSocket() ? null : `${path} is not a socket`
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    return code === 'ENOENT' || code === 'ENOTDIR' ? `${path} does not exist` : `${path} cannot be read (${code ?? String(e)})`
+  }
 }
 
 /** The engine a choice means here and now; `auto` comes with the message that says which it picked and why. */

@@ -5,7 +5,7 @@
 // sees it. It is as reproducible as 0 (two builds of one commit agree) and it
 // says something true about the image.
 import { existsSync } from 'node:fs'
-import { ErrorCode, GostaticError } from '../errors.js'
+import { parseSourceDateEpoch } from '../util/source-date-epoch.js'
 import { runTool } from '../util/run-tool.js'
 
 /** `sourceDir`: the host folder the build reads, or null when the sources come from elsewhere (a Dagger Directory). */
@@ -15,12 +15,8 @@ export async function sourceDateEpoch(
   sourceDir: string | null,
 ): Promise<number> {
   if (opts.sourceDateEpoch !== undefined) return opts.sourceDateEpoch
-  const v = env['SOURCE_DATE_EPOCH']
-  if (v !== undefined && v !== '') {
-    if (!/^\d+$/.test(v))
-      throw new GostaticError(ErrorCode.INVALID_CONFIG, `SOURCE_DATE_EPOCH must be whole seconds since 1970, got '${v}'`)
-    return Number(v)
-  }
+  const fromEnv = parseSourceDateEpoch(env)
+  if (fromEnv !== undefined) return fromEnv
   return (sourceDir === null ? null : await cleanCommitTime(sourceDir, env)) ?? 0
 }
 

@@ -2,8 +2,7 @@
 // engines produce: digests as the archive writer will compute them, files
 // as the layers hold them, build info as verification read it. The
 // documents themselves come from the pure functions in attest/.
-import { createHash } from 'node:crypto'
-import type { ImageDigest, SbomFacts } from '../attest/attest-facts.js'
+import { baseImageOf, binaryFact, type SbomFacts } from '../attest/attest-facts.js'
 import { supplyChain, type SupplyChain } from '../attest/supply-chain.js'
 import { filesUnder } from '../oci/layer-files.js'
 import { ociLayoutDigests, type OciImageInput } from '../oci/oci-writer.js'
@@ -36,15 +35,15 @@ export async function buildSupplyChain(s: SupplyChainSource): Promise<SupplyChai
     const facts: SbomFacts = {
       name: s.plan.service,
       image: { platform: m.platform, manifestDigest: m.digest, indexDigest: multi ? top.digest : null },
-      binary: { path: r.binaryPath, ...digests(img.binary.bytes), go: img.binary.verified.buildInfo },
-      base: baseOf(img),
+      binary: binaryFact(r.binaryPath, img.binary.bytes, img.binary.verified.buildInfo),
+      base: baseImageOf(img.annotations),
       files,
       epoch: s.epoch,
       toolVersion: VERSION,
     }
     images.push({ facts, manifest: { digest: m.digest, size: m.size, mediaType: Media.ociManifest } })
   }
-  const base = s.images.map(baseOf).find((b) => b !== null) ?? null
+  const base = s.images.map((i) => baseImageOf(i.annotations)).find((b) => b !== null) ?? null
   return supplyChain({
     name: s.plan.service,
     images,
@@ -72,12 +71,3 @@ function externalSpec(s: SupplyChainSource): unknown {
   return s.context.source ? { ...spec, source: s.context.source.path } : spec
 }
 
-function baseOf(img: BuiltImage): ImageDigest | null {
-  const name = img.annotations['org.opencontainers.image.base.name']
-  const digest = img.annotations['org.opencontainers.image.base.digest']
-  return name && digest ? { name, digest } : null
-}
-
-function digests(b: Buffer): { sha256: string; sha1: string; size: number } {
-  return { sha256: createHash('sha256').update(b).digest('hex'), sha1: createHash('sha1').update(b).digest('hex'), size: b.length }
-}

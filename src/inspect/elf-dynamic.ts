@@ -2,18 +2,12 @@
 // the program runs. A binary with any of them cannot start on scratch.
 import { hex, malformed } from './elf-bytes.js'
 import { PT_DYNAMIC, PT_LOAD, SHT_DYNAMIC, SHT_NOBITS, describeSection } from './elf-headers.js'
-import type { ParsedElf } from './elf-headers.js'
+import type { ParsedElf, Region } from './elf-headers.js'
 
 const DT_NULL = 0n
 const DT_NEEDED = 1n
 const DT_STRTAB = 5n
 const DT_STRSZ = 10n
-
-interface Region {
-  readonly offset: number
-  readonly size: number
-  readonly what: string
-}
 
 export function readNeeded(elf: ParsedElf): string[] {
   const table = dynamicTable(elf)

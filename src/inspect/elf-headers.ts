@@ -6,6 +6,9 @@ import { ElfBytes, hex, malformed } from './elf-bytes.js'
 export const PT_LOAD = 1
 export const PT_DYNAMIC = 2
 export const PT_INTERP = 3
+/** Segment flags (p_flags): executable, writable. */
+export const PF_X = 1
+export const PF_W = 2
 export const SHT_SYMTAB = 2
 export const SHT_DYNAMIC = 6
 export const SHT_NOBITS = 8
@@ -14,6 +17,13 @@ export const SHT_NOBITS = 8
 // sections or 0xffff program headers: the real value lives in section 0.
 const PN_XNUM = 0xffff
 const SHN_XINDEX = 0xffff
+
+/** A range of the file's bytes, with what it is for messages ('section .go.buildinfo'). */
+export interface Region {
+  readonly offset: number
+  readonly size: number
+  readonly what: string
+}
 
 export interface ElfHeader {
   readonly is64: boolean

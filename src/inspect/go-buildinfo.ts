@@ -4,8 +4,8 @@
 // own debug/buildinfo: find the blob, then decode the Go 1.18+ inline format.
 import { decodeBytes, hex, indexOfBytes, malformed } from './elf-bytes.js'
 import type { ElfBytes } from './elf-bytes.js'
-import { PT_LOAD, SHT_NOBITS, parseElf } from './elf-headers.js'
-import type { ParsedElf } from './elf-headers.js'
+import { PF_W, PF_X, PT_LOAD, SHT_NOBITS, parseElf } from './elf-headers.js'
+import type { ParsedElf, Region } from './elf-headers.js'
 import { parseModInfo } from './go-modinfo.js'
 import type { GoBuildInfo } from './go-modinfo.js'
 import { isUpxPacked } from './upx-detect.js'
@@ -18,8 +18,6 @@ const MAGIC = new Uint8Array([0xff, 0x20, 0x47, 0x6f, 0x20, 0x62, 0x75, 0x69, 0x
 const ALIGN = 16
 const HEADER_SIZE = 32
 const FLAG_INLINE = 0x2
-const PF_X = 1
-const PF_W = 2
 
 /**
  * Go build info of an ELF executable, or null when it is not a Go binary or
@@ -49,12 +47,6 @@ export function readGoBuildInfo(bytes: Uint8Array): GoBuildInfo | null {
   // Go's rule: an empty version means this is not a Go executable after all.
   if (goVersion === '') return null
   return parseModInfo(goVersion, decodeBytes(unframe(mod.bytes)))
-}
-
-interface Region {
-  readonly offset: number
-  readonly size: number
-  readonly what: string
 }
 
 // Same places as Go's DataStart: the .go.buildinfo section, else (section

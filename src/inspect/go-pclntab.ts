@@ -6,8 +6,8 @@
 // Layout as in Go's runtime.pcHeader and debug/gosym, formats of Go 1.18+.
 import { decodeBytes, hex, malformed } from './elf-bytes.js'
 import type { ElfBytes } from './elf-bytes.js'
-import { PT_LOAD, SHT_NOBITS, parseElf } from './elf-headers.js'
-import type { ParsedElf } from './elf-headers.js'
+import { PF_W, PF_X, PT_LOAD, SHT_NOBITS, parseElf } from './elf-headers.js'
+import type { ParsedElf, Region } from './elf-headers.js'
 import { isUpxPacked } from './upx-detect.js'
 
 export interface GoFuncTable {
@@ -34,14 +34,6 @@ const MAGIC_GO120 = 0xfffffff1
 const OLD_MAGICS = new Set([0xfffffffb, 0xfffffffa])
 // pcHeader: magic, two zero pads, quantum, pointer size, then 8 pointer-sized words.
 const WORDS = 8
-const PF_X = 1
-const PF_W = 2
-
-interface Region {
-  readonly offset: number
-  readonly size: number
-  readonly what: string
-}
 
 /**
  * The function table of an ELF executable, or null when it has none (not a

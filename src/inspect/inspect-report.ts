@@ -3,11 +3,12 @@ import type { ElfMachine, ElfType } from './elf-reader.js'
 import type { GoBuildInfo } from './go-buildinfo.js'
 import type { NeedVerdict } from '../plan/needs-check.js'
 import type { Need } from '../plan/runtime-needs.js'
-import type { AttachmentInfo } from '../oci/oci-attachments.js'
+import type { AttachmentInfo, ReferrerInfo } from '../oci/oci-attachments.js'
 
 export type { ElfMachine, ElfType } from './elf-reader.js'
 export type { GoBuildInfo, GoDependency, GoModule } from './go-buildinfo.js'
 export type { NeedVerdict } from '../plan/needs-check.js'
+export type { AttachmentInfo, ReferrerInfo } from '../oci/oci-attachments.js'
 export type { Need, NeedId } from '../plan/runtime-needs.js'
 
 export interface ElfFacts {
@@ -112,14 +113,21 @@ export interface PlatformReport {
 
 export interface ImageReport {
   readonly kind: 'image'
+  /** The archive's path, or the reference of a pushed image as given (without registry://). */
   readonly path: string
-  readonly format: 'oci' | 'docker'
-  /** What index.json points at (OCI), or the image ID (docker save). */
+  /** 'registry': a pushed image, read through the registry API. */
+  readonly format: 'oci' | 'docker' | 'registry'
+  /** What index.json points at (OCI), the image ID (docker save), or what the reference resolves to (registry). */
   readonly digest: string
   readonly refName: string | null
   readonly platforms: PlatformReport[]
-  /** Signatures (.sig), attestations (.att) and SBOMs (.sbom) the archive carries under cosign's tag names. */
+  /**
+   * Signatures (.sig), attestations (.att) and SBOMs (.sbom) under cosign's tag names: listed in
+   * the archive, or tagged in the repository for the digest and each platform manifest.
+   */
   readonly attachments: readonly AttachmentInfo[]
+  /** What the registry's referrers API lists for the same digests; null for an archive or a registry without the API. */
+  readonly referrers: readonly ReferrerInfo[] | null
 }
 
 export interface BinaryReport {

@@ -11,7 +11,10 @@ import { readGoBuildInfo } from './go-buildinfo.js'
 import type { GoBuildInfo } from './go-buildinfo.js'
 import { openImageTree, readOciArchive } from '../oci/oci-reader.js'
 import type { ImageTree, OciArchive, OciArchiveImage } from '../oci/oci-reader.js'
+import type { OciPlatform } from '../oci/oci-types.js'
+import { platformName } from '../oci/platform-name.js'
 import { binaryNeeds, checkedNeeds, derivedNeeds } from './inspect-needs.js'
+import { REGISTRY_SCHEME } from './target-kind.js'
 import type { BinaryNeeds } from './inspect-needs.js'
 
 export type * from './inspect-report.js'
@@ -51,7 +54,7 @@ async function readInput<T>(path: string, fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     const why = e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'no such file' : e.message
-    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `cannot inspect ${path}: ${why}`, { hint: 'pass the path of an image archive (.tar) or of a binary', cause: err })
+    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `cannot inspect ${path}: ${why}`, { hint: `pass the path of an image archive (.tar) or of a binary, or ${REGISTRY_SCHEME}HOST/REPO:TAG for a pushed image`, cause: err })
   }
 }
 
@@ -73,17 +76,30 @@ function isTarHeader(h: Buffer): boolean {
 
 async function inspectImage(path: string, platform: string | undefined): Promise<ImageReport> {
   const archive = await readOciArchive(path)
+  return { ...(await inspectArchive(archive, platform)), format: archive.format, referrers: null }
+}
+
+type ArchiveReport = Omit<ImageReport, 'format' | 'referrers'>
+
+/** The report of an opened archive (a file, or a pushed image read into memory); the caller says what it came from. */
+export async function inspectArchive(archive: OciArchive, platform: string | undefined): Promise<ArchiveReport> {
   const platforms: PlatformReport[] = []
   for (const img of selectImages(archive, platform)) platforms.push(await platformReport(archive, img))
-  return { kind: 'image', path, format: archive.format, digest: archive.indexDigest, refName: archive.refName ?? null, platforms, attachments: archive.attachments }
+  const { path, indexDigest: digest, attachments } = archive
+  return { kind: 'image', path, digest, refName: archive.refName ?? null, platforms, attachments }
+}
+
+/** Whether `want` ('linux/arm64', variant optional) names `p`. */
+export function selectsPlatform(want: string, p: OciPlatform): boolean {
+  const [os, architecture, variant] = want.split('/')
+  return p.os === os && p.architecture === architecture && (!variant || p.variant === variant)
 }
 
 function selectImages(archive: OciArchive, want: string | undefined): OciArchiveImage[] {
   if (want === undefined) return archive.images
-  const [os, architecture, variant] = want.split('/')
-  const hits = archive.images.filter((i) => i.platform.os === os && i.platform.architecture === architecture && (!variant || i.platform.variant === variant))
+  const hits = archive.images.filter((i) => selectsPlatform(want, i.platform))
   if (hits.length > 0) return hits
-  const have = archive.images.map((i) => platformName(i)).join(', ')
+  const have = archive.images.map((i) => platformName(i.platform)).join(', ')
   throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${archive.path} has no image for ${want}; it has ${have}`)
 }
 
@@ -105,7 +121,7 @@ async function platformReport(archive: OciArchive, img: OciArchiveImage): Promis
   const { binary, entrypoint, needs } = await entrypointBinary(tree, config)
   const recorded = Object.fromEntries(Object.entries(img.annotations).filter(([k]) => k.startsWith('dev.gostatic.')))
   return {
-    platform: platformName(img),
+    platform: platformName(img.platform),
     manifestDigest: img.manifestDigest ?? null,
     configDigest: img.configDigest,
     layers,
@@ -205,10 +221,6 @@ function namingFile<T>(path: string, fn: () => T): T {
   }
 }
 
-function platformName(img: OciArchiveImage): string {
-  const p = img.platform
-  return [p.os, p.architecture, p.variant].filter(Boolean).join('/')
-}
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []

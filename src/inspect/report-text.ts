@@ -18,7 +18,7 @@ function imageLines(r: ImageReport): string[] {
   const out = table(
     [
       ['image', r.path],
-      ['format', r.format === 'oci' ? 'OCI image layout archive' : 'docker save archive'],
+      ['format', FORMAT[r.format]],
       ['ref', r.refName ?? '(none)'],
       ['digest', r.digest],
       ['platforms', r.platforms.map((p) => p.platform).join(', ')],
@@ -27,10 +27,23 @@ function imageLines(r: ImageReport): string[] {
   )
   for (const p of r.platforms) out.push('', ...platformLines(p))
   if (r.attachments.length > 0) out.push('', 'attachments (cosign tag scheme)', ...r.attachments.map(attachmentLine))
+  else if (r.format === 'registry') out.push('', 'attachments (cosign tag scheme): none')
+  if (r.referrers !== null) out.push('', `referrers (OCI referrers API): ${r.referrers.length || 'none'}`, ...r.referrers.map(referrerLine))
   return out
 }
 
+const FORMAT: Record<ImageReport['format'], string> = {
+  oci: 'OCI image layout archive',
+  docker: 'docker save archive',
+  registry: 'pushed image (read from the registry)',
+}
+
 const ATTACHMENT_KIND = { sig: 'signature', att: 'attestations', sbom: 'SBOM' } as const
+
+function referrerLine(x: NonNullable<ImageReport['referrers']>[number]): string {
+  const what = x.tag === null ? (x.artifactType ?? x.mediaType) : `the manifest tagged ${x.tag.slice(0, 19)}….${x.tag.split('.').pop()}`
+  return `  ${x.digest.slice(0, 19)}…  of ${x.subject.slice(0, 19)}…: ${what}`
+}
 
 function attachmentLine(a: ImageReport['attachments'][number]): string {
   const what = a.layers.map((l) => l.predicateType ?? l.mediaType).join(', ')

@@ -2,14 +2,14 @@
 // not: the entrypoint binary's Go build info (read from its bytes), the
 // image by manifest digest and its base from the OCI base annotations. What
 // only a build knows (gostatic's own files) is left to the build's SBOM.
-import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { ErrorCode, GostaticError } from '../errors.js'
-import type { SbomFacts, SbomFormat } from '../attest/attest-facts.js'
+import { baseImageOf, binaryFact, type SbomFacts, type SbomFormat } from '../attest/attest-facts.js'
 import { renderSbom, type Sbom } from '../attest/sbom.js'
 import { ociNameOf } from '../attest/purl.js'
 import { readFileFromImage, readOciArchive } from '../oci/oci-reader.js'
 import { VERSION } from '../version.js'
+import { parseSourceDateEpoch } from '../util/source-date-epoch.js'
 import { inspect } from './inspect.js'
 import type { BinaryFacts } from './inspect-report.js'
 
@@ -25,7 +25,7 @@ export interface SbomOptions {
 /** One SBOM per platform of an image, or one for a binary. */
 export async function sbom(target: string, opts: SbomOptions = {}): Promise<Sbom[]> {
   const format = opts.format ?? 'spdx'
-  const epoch = opts.sourceDateEpoch ?? epochFromEnv()
+  const epoch = opts.sourceDateEpoch ?? parseSourceDateEpoch(process.env) ?? 0
   const report = await inspect(target, opts.platform ? { platform: opts.platform } : {})
   if (report.kind === 'binary') {
     const bytes = await readFile(target)
@@ -40,9 +40,7 @@ export async function sbom(target: string, opts: SbomOptions = {}): Promise<Sbom
     if (p.manifestDigest === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${target} is a docker save archive, which has no manifest digest to name the image by`, { hint: 'export it as an OCI archive (skopeo copy docker-archive:IN oci-archive:OUT)' })
     const img = archive.images.find((i) => i.manifestDigest === p.manifestDigest)!
     const bytes = Buffer.from((await readFileFromImage(archive, img.platform, p.binary.path))!)
-    const base = img.annotations['org.opencontainers.image.base.name'] && img.annotations['org.opencontainers.image.base.digest']
-      ? { name: img.annotations['org.opencontainers.image.base.name'], digest: img.annotations['org.opencontainers.image.base.digest'] }
-      : null
+    const base = baseImageOf(img.annotations)
     const image = { platform: img.platform, manifestDigest: p.manifestDigest, indexDigest: multi ? archive.indexDigest : null }
     out.push(renderSbom(format, { ...facts(name, p.binary, bytes, image, epoch), base }))
   }
@@ -51,8 +49,7 @@ export async function sbom(target: string, opts: SbomOptions = {}): Promise<Sbom
 
 function facts(name: string, b: BinaryFacts, bytes: Buffer, image: SbomFacts['image'], epoch: number): SbomFacts {
   if (b.go === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${b.path}: no Go build info to make an SBOM from (${b.goMissing})`, { hint: b.goMissing === 'hidden by UPX packing' ? 'run it on the unpacked binary (upx -d)' : 'gostatic sbom describes Go binaries' })
-  const hash = (alg: string) => createHash(alg).update(bytes).digest('hex')
-  return { name, image, binary: { path: b.path, sha256: hash('sha256'), sha1: hash('sha1'), size: bytes.length, go: b.go }, base: null, files: [], epoch, toolVersion: VERSION }
+  return { name, image, binary: binaryFact(b.path, bytes, b.go), base: null, files: [], epoch, toolVersion: VERSION }
 }
 
 function imageName(refName: string | null, path: string): string {
@@ -62,11 +59,4 @@ function imageName(refName: string | null, path: string): string {
 
 function basename(p: string): string {
   return p.split('/').pop() || p
-}
-
-function epochFromEnv(): number {
-  const v = process.env['SOURCE_DATE_EPOCH']
-  if (v === undefined || v === '') return 0
-  if (!/^\d+$/.test(v)) throw new GostaticError(ErrorCode.INVALID_CONFIG, `SOURCE_DATE_EPOCH must be whole seconds since 1970, got '${v}'`)
-  return Number(v)
 }

@@ -10,12 +10,12 @@ import { join } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { blobPath } from './layer-cache.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
+import { sha256 } from '../util/digest.js'
+
+export { sha256 }
 
 export type TagRecord = { readonly digest: string }
 
-export function sha256(bytes: Uint8Array): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
-}
 
 /** Refuses bytes that don't hash to `digest` (and, when given, aren't `size` long). */
 export function verifyDigest(bytes: Buffer, digest: string, size: number | undefined, what: string): void {

@@ -14,6 +14,7 @@ import { decoded, normalizeName, openLayerTar, tarEntries } from './oci-image-fi
 import type { BuiltLayer } from './layer.js'
 import type { OciArchive, OciArchiveImage } from './oci-reader.js'
 import type { OciPlatform } from './oci-types.js'
+import { platformName } from './platform-name.js'
 
 type Node = {
   type: tar.Header['type']
@@ -102,8 +103,8 @@ function findImage(archive: OciArchive, p: OciPlatform): OciArchiveImage {
     (img) => img.platform.os === p.os && img.platform.architecture === p.architecture && (!p.variant || img.platform.variant === p.variant),
   )
   if (hit) return hit
-  const have = archive.images.map((i) => [i.platform.os, i.platform.architecture, i.platform.variant].filter(Boolean).join('/'))
-  const want = [p.os, p.architecture, p.variant].filter(Boolean).join('/')
+  const have = archive.images.map((i) => platformName(i.platform))
+  const want = platformName(p)
   throw new GostaticError('INPUT_NOT_FOUND', `${archive.path} has no image for ${want} (it has: ${have.join(', ') || 'none'})`)
 }
 

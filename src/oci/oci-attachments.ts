@@ -4,7 +4,9 @@
 // image, and described by their layers.
 export const ATTACHMENT_TAG = /^sha256-([0-9a-f]{64})\.(sig|att|sbom)$/
 
-export type AttachmentInfoKind = 'sig' | 'att' | 'sbom'
+/** The tag suffixes, in the order cosign's tools and our push write them. */
+export const ATTACHMENT_TAG_KINDS = ['sig', 'att', 'sbom'] as const
+export type AttachmentInfoKind = (typeof ATTACHMENT_TAG_KINDS)[number]
 
 export interface AttachmentInfo {
   /** 'sha256-<hex>.sig' */
@@ -16,6 +18,11 @@ export interface AttachmentInfo {
   readonly digest: string
   /** Per layer: media type, size, and the in-toto predicate type of an attestation. */
   readonly layers: readonly { readonly mediaType: string; readonly size: number; readonly predicateType?: string }[]
+}
+
+/** The tag cosign looks an artefact up by: 'sha256-<hex>.sig' for the digest 'sha256:<hex>'. */
+export function attachmentTag(digest: string, kind: AttachmentInfoKind): string {
+  return `sha256-${digest.slice(digest.indexOf(':') + 1)}.${kind}`
 }
 
 export function parseAttachmentTag(tag: string | undefined): { kind: AttachmentInfoKind; subject: string } | null {
@@ -35,4 +42,17 @@ export function attachmentInfo(tag: string, digest: string, manifest: { layers?:
     ...(l.annotations?.['predicateType'] ? { predicateType: l.annotations['predicateType'] } : {}),
   }))
   return { tag, kind: t.kind, subject: t.subject, digest, layers }
+}
+
+/** A manifest the referrers API lists for a subject (OCI 1.1); cosign's own are also tagged. */
+export interface ReferrerInfo {
+  /** The digest it refers to. */
+  readonly subject: string
+  readonly digest: string
+  readonly mediaType: string
+  /** The manifest's artifactType, else its config's media type (as the API reports it); null when it has neither. */
+  readonly artifactType: string | null
+  readonly annotations: Readonly<Record<string, string>>
+  /** The cosign tag naming the same manifest ('sha256-<hex>.sig'), or null when no tag does. */
+  readonly tag: string | null
 }

@@ -1,7 +1,6 @@
 // Writes built layers as one OCI image-layout tar that also carries a docker
 // `manifest.json`, so a single file feeds `docker load`, `podman load` and
 // `skopeo ... oci-archive:` without a daemon on our side.
-import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { pipeline } from 'node:stream/promises'
 import * as tar from 'tar-stream'
@@ -11,6 +10,9 @@ import { requireOutputPath, writeAtomic } from '../util/atomic-write.js'
 import type { BuiltLayer } from './layer.js'
 import { Media } from './media-types.js'
 import type { OciImageConfig, OciPlatform } from './oci-types.js'
+import { platformName } from './platform-name.js'
+import { rfc3339 } from '../util/source-date-epoch.js'
+import { sha256 } from '../util/digest.js'
 
 export type { OciImageConfig, OciPlatform } from './oci-types.js'
 
@@ -116,7 +118,7 @@ function planLayout(
   }
   const seen = new Set<string>()
   const manifests = images.map((img) => {
-    const key = platformKey(img.platform)
+    const key = platformName(img.platform)
     if (seen.has(key)) throw new GostaticError('INVALID_CONFIG', `OCI archive ${outPath}: platform ${key} appears twice`)
     seen.add(key)
     if (img.history && img.history.length !== img.layers.length) {
@@ -189,7 +191,7 @@ async function writeAtomically(path: string, fill: (pack: tar.Pack) => Promise<v
 function pickLoadImage<T extends { platform: OciPlatform }>(refs: T[], want: OciPlatform | undefined): T {
   const target = want ?? { os: 'linux', architecture: hostArch() }
   const hit = refs.find((r) => r.platform.os === target.os && r.platform.architecture === target.architecture && (!want?.variant || r.platform.variant === want.variant))
-  if (!hit && want) throw new GostaticError('INVALID_CONFIG', `loadPlatform ${platformKey(want)} is not among the images`)
+  if (!hit && want) throw new GostaticError('INVALID_CONFIG', `loadPlatform ${platformName(want)} is not among the images`)
   return hit ?? refs[0]!
 }
 
@@ -202,13 +204,5 @@ function cleanPlatform(p: OciPlatform): OciPlatform {
   return p.variant ? { os: p.os, architecture: p.architecture, variant: p.variant } : { os: p.os, architecture: p.architecture }
 }
 
-function platformKey(p: OciPlatform): string {
-  return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`
-}
 
-function rfc3339(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
-}
-
-const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`
 const blobPath = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`

@@ -13,10 +13,11 @@ import type { BuiltLayer } from '../oci/layer.js'
 import type { OciPlatform } from '../oci/oci-types.js'
 import type { OciConfigFile } from '../oci/oci-reader.js'
 import { parseImageRef, type ImageRef } from '../spec/image-ref.js'
-import { BlobStore, sha256, verifyDigest } from '../oci/blob-store.js'
-import { docKind, GZIP_LAYERS, MANIFEST_ACCEPT, MANIFEST_MAX_BYTES, type Descriptor, type IndexDoc, type ManifestDoc } from '../oci/media-types.js'
+import { BlobStore } from '../oci/blob-store.js'
+import { docKind, GZIP_LAYERS, type Descriptor, type IndexDoc, type ManifestDoc } from '../oci/media-types.js'
 import { matchesPlatform, pickPlatform, platformKey } from './platform-match.js'
-import { RegistryClient, repoScope } from './registry-client.js'
+import { RegistryClient } from './registry-client.js'
+import { getVerified } from './fetch-verified.js'
 import type { PullPolicy, RegistryOptions } from './registry-options.js'
 
 export interface PullOptions extends RegistryOptions {
@@ -99,13 +100,15 @@ class Puller {
     const cached = known === undefined ? undefined : await this.store.get(known)
     if (cached) return { digest: known!, doc: this.#parse(cached, known!) }
     const what = `image ${this.#text}`
-    const res = await this.#reg.fetch({ method: 'GET', url: `/v2/${ref.repository}/manifests/${ref.digest ?? ref.tag}`, scopes: [repoScope(ref.repository)], doing: `pulling ${what}`, headers: { accept: MANIFEST_ACCEPT } })
-    const bytes = await this.#reg.body(res, `pulling ${what}`, MANIFEST_MAX_BYTES)
-    const digest = ref.digest ?? sha256(bytes)
-    if (ref.digest) verifyDigest(bytes, ref.digest, undefined, `manifest of ${what}`)
-    const said = res.headers.get('docker-content-digest')
-    if (said && said.startsWith('sha256:')) verifyDigest(bytes, said, undefined, `manifest of ${what}`)
-    const doc = this.#parse(bytes, digest, res.headers.get('content-type'))
+    const got = await getVerified(this.#reg, ref.repository, {
+      kind: 'manifest',
+      reference: ref.digest ?? ref.tag!,
+      ...(ref.digest ? { expect: { digest: ref.digest } } : {}),
+      doing: `pulling ${what}`,
+      what: `manifest of ${what}`,
+    })
+    const { bytes, digest } = got
+    const doc = this.#parse(bytes, digest, got.contentType)
     this.#pending.set(digest, bytes)
     return { digest, doc }
   }
@@ -151,17 +154,8 @@ class Puller {
   async #blob(d: Descriptor, kind: 'manifest' | 'blob', what: string, diffId?: string): Promise<Buffer> {
     const cached = this.#pending.get(d.digest) ?? (await this.store.get(d.digest, d.size))
     if (cached) return cached
-    const ref = this.#ref
-    const res = await this.#reg.fetch({
-      method: 'GET',
-      url: `/v2/${ref.repository}/${kind === 'manifest' ? 'manifests' : 'blobs'}/${d.digest}`,
-      scopes: [repoScope(ref.repository)],
-      doing: `pulling ${what}`,
-      ...(kind === 'manifest' ? { headers: { accept: MANIFEST_ACCEPT } } : {}),
-    })
-    // One byte over the size is enough to know it's wrong; don't read a runaway body.
-    const bytes = await this.#reg.body(res, `pulling ${what}`, kind === 'manifest' ? MANIFEST_MAX_BYTES : d.size + 1)
-    verifyDigest(bytes, d.digest, d.size, what)
+    const expect = { digest: d.digest, size: d.size }
+    const { bytes } = await getVerified(this.#reg, this.#ref.repository, { kind, reference: d.digest, expect, doing: `pulling ${what}`, what })
     if (diffId !== undefined) await verifyDiffId(bytes, diffId, what)
     this.#pending.set(d.digest, bytes)
     return bytes

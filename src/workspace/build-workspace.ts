@@ -12,6 +12,7 @@ import type { WrittenOciArchive } from '../oci/oci-writer.js'
 import { noEvents, type EventSink } from '../engines/events.js'
 import type { BuildPlan } from '../plan/build-plan.js'
 import { makeTempDir } from '../util/temp-dir.js'
+import { internalFailure } from '../util/internal-failure.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
 import { compileShared } from './compile-shared.js'
@@ -103,9 +104,10 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engin
       const result = await s.build({ ...opts, onEvent: emit })
       done = { name: s.name, ok: true, result: ownSession ? withoutContainers(result) : result, ms: Math.round(performance.now() - t0) }
     } catch (e) {
+      // A bug hit while building one service is that service's outcome; the others still build.
       const err = vendorError(e, usesWork)
-      if (!isGostaticError(err)) throw err
-      done = { name: s.name, ok: false, error: err, ms: Math.round(performance.now() - t0) }
+      const error = isGostaticError(err) ? err : internalFailure(err, `building ${s.name}`)
+      done = { name: s.name, ok: false, error, ms: Math.round(performance.now() - t0) }
     }
     opts.onServiceDone?.(done)
     return done
@@ -126,13 +128,12 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engin
   }
 }
 
-/** The service's plan with its source made absolute, or null when its spec is invalid (that fails in its own build). */
+/** The service's plan with its source made absolute, or null when planning fails (it fails again in its own build). */
 function planOf(s: GoService): BuildPlan | null {
   try {
     const p = s.plan()
     return { ...p, source: { ...p.source, dir: resolve(p.source.dir) } }
-  } catch (e) {
-    if (!isGostaticError(e)) throw e
+  } catch {
     return null
   }
 }

@@ -2,13 +2,13 @@
 // it checks all that the user relies on: a GostaticError with a stable code,
 // a message that names the field, flag, file or package and what is allowed,
 // no stack trace, nothing at the output path and no temp entries left over.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect } from 'vitest'
 import { formatError } from '../../src/cli/main.js'
 import { isGostaticError, type ErrorCode } from '../../src/errors.js'
+import { runCli as runBuiltCli, type CliRun } from '../support/cli.js'
 
 export interface Expected {
   /** The stable code scripts match on. */
@@ -84,25 +84,11 @@ export async function expectSdkError(run: () => unknown, want: Expected): Promis
   return printed
 }
 
-export interface CliRun {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const BIN = resolve('bin/gostatic.js')
+export type { CliRun }
 
 /** The real CLI, as a user runs it, with the case's TMPDIR and working folder. */
 export function runCli(args: readonly string[], d: CaseDirs, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  return new Promise((res, rej) => {
-    const p = spawn('node', [BIN, ...args], { cwd: d.cwd, env: { ...process.env, TMPDIR: d.tmp, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (b: Buffer) => (stdout += b))
-    p.stderr.on('data', (b: Buffer) => (stderr += b))
-    p.on('error', rej)
-    p.on('close', (code) => res({ code, stdout, stderr }))
-  })
+  return runBuiltCli(args, { cwd: d.cwd, env: { ...process.env, TMPDIR: d.tmp, ...env } })
 }
 
 /** Asserts a CLI run failed with exit 1 and the expected error, printed without a stack. */

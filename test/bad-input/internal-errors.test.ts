@@ -7,6 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { formatError } from '../../src/cli/main.js'
 import { GostaticError } from '../../src/errors.js'
+import { internalFailure } from '../../src/util/internal-failure.js'
 import { corpusRoot } from './harness.js'
 
 const root = corpusRoot('internal')
@@ -27,6 +28,15 @@ describe('internal errors', () => {
   it('never show a stack for a user error, even under GOSTATIC_DEBUG=1', () => {
     const out = formatError(new GostaticError('INVALID_SPEC', 'bad user', { hint: 'use 65532:65532', cause: new Error('inner') }), { GOSTATIC_DEBUG: '1' })
     expect(out).toBe('error [INVALID_SPEC]: bad user\nhint: use 65532:65532\n')
+  })
+  it("print a service's internal outcome with a report request, and its cause's stack under GOSTATIC_DEBUG=1", () => {
+    const bug = new TypeError('boom')
+    const outcome = internalFailure(bug, 'building api')
+    const plain = formatError(outcome, {})
+    expect(plain).toBe('error [INTERNAL]: building api: internal error, please report it with the command you ran: TypeError: boom\nhint: GOSTATIC_DEBUG=1 shows the stack\n')
+    const debug = formatError(outcome, { GOSTATIC_DEBUG: '1' })
+    expect(debug.startsWith(plain)).toBe(true)
+    expect(debug).toContain(bug.stack!)
   })
 
   // The guard main() installs: an 'error' event nobody listens to (the crash

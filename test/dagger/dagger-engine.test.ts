@@ -3,7 +3,7 @@
 // host's Go, binutils and upx: it stands in for golang:<ver>-alpine, which
 // cannot be pulled here (the engine's docker.io mirror serves it under that name).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { connection, dag } from '@dagger.io/dagger'
@@ -12,6 +12,7 @@ import { hello } from '../../examples/hello/pipeline.js'
 import { missingDagger, builderImage } from '../support/dagger.js'
 import { dockerLoad, exec, freePort, missingDocker, startContainer } from '../support/runtime.js'
 import { imageFiles } from '../support/image-files.js'
+import { withTmpdir } from '../bad-input/harness.js'
 
 const skip = missingDagger() || missingDocker()
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-dagger-'))
@@ -98,5 +99,18 @@ describe.skipIf(skip)('rendered Dockerfile', () => {
     expect(b.exitCode, b.stderr).toBe(0)
     const run = await exec('/usr/bin/docker', ['run', '--rm', tag, '--version'])
     expect(run.stdout.trim(), run.stderr).toBe('hello dev')
+  })
+})
+
+describe.skipIf(skip)('dagger engine: temp folder', () => {
+  it('names an unusable TMPDIR as the local engine does, before the builder runs', async () => {
+    const file = join(tmp, 'not-a-folder')
+    writeFileSync(file, '')
+    const bad = join(file, 'tmp')
+    await connection(async () => {
+      const svc = goService({ name: 'hello', source: resolve('examples/hello') }).builderImage(builderImage())
+      const err = await withTmpdir(bad, () => svc.build({ engine: 'dagger', dag }).then(() => null, (e: unknown) => e))
+      expect(err).toMatchObject({ code: 'OUTPUT_NOT_WRITABLE', message: `cannot create a temp folder in ${bad} (ENOTDIR)`, hint: 'set TMPDIR to a writable folder with free space' })
+    })
   })
 })

@@ -4,25 +4,14 @@
 // with the reason, never a crash with a stack trace. The first case uses the
 // real Dagger CLI, whose engine "runs in docker" where no docker daemon is.
 import { describe, expect, it } from 'vitest'
-import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
 import { missingDagger } from '../support/dagger.js'
 import { freePort } from '../support/runtime.js'
+import { runCli } from '../support/cli.js'
+import { goService } from '../../src/index.js'
 
-const bin = resolve('bin/gostatic.js')
-
-type Run = { code: number | null; stdout: string; stderr: string }
-
-function gostatic(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((res) => {
-    const p = spawn('node', [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 })
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d) => (stdout += d))
-    p.stderr.on('data', (d) => (stderr += d))
-    p.on('close', (code) => res({ code, stdout, stderr }))
-  })
-}
+// The SDK's own retries run for minutes: a hang is killed, and fails, long before.
+const gostatic = (args: string[], env: NodeJS.ProcessEnv) => runCli(args, { env, timeoutMs: 120_000 })
 
 /** The environment without any Dagger session or engine settings, plus `extra`. */
 function envWith(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -51,5 +40,28 @@ describe.skipIf(missingDagger())('dagger engine out of reach', () => {
     const reason = `request to http://127.0.0.1:${port}/query failed, reason: connect ECONNREFUSED`
     expect(r.stderr).toContain(`error [ENGINE_UNAVAILABLE]: cannot reach the Dagger engine: ${reason}`)
     expect(r.stderr).not.toMatch(/NotAwaitedRequestError|internal error|^\s+at /m)
+  })
+})
+
+// No engine is needed for these: the socket is checked before the SDK starts.
+describe('dagger engine on a unix socket that does not exist', () => {
+  const sock = '/nonexistent/gostatic-no-dagger.sock'
+  const runner = { _EXPERIMENTAL_DAGGER_RUNNER_HOST: `unix://${sock}` }
+
+  it('the CLI fails at once with ENGINE_UNAVAILABLE naming the socket, not after the SDK retries for minutes', async () => {
+    const r = await gostatic(['build', 'examples/hello', '--engine', 'dagger'], envWith(runner))
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`error [ENGINE_UNAVAILABLE]: engine 'dagger': _EXPERIMENTAL_DAGGER_RUNNER_HOST=unix://${sock}: the Dagger engine socket ${sock} does not exist`)
+    expect(r.stderr).not.toMatch(/EngineSessionConnectionTimeoutError|internal error|^\s+at /m)
+  })
+
+  it("build({ engine: 'dagger' }) rejects the same way; 'auto' builds on local and says why", async () => {
+    const svc = goService({ name: 'hello', source: resolve('examples/hello') })
+    const env = envWith(runner)
+    await expect(svc.build({ engine: 'dagger', env })).rejects.toMatchObject({ code: 'ENGINE_UNAVAILABLE', message: expect.stringContaining(`${sock} does not exist`) })
+    const said: string[] = []
+    const r = await svc.build({ engine: 'auto', env, cacheDir: null, onEvent: (e) => void (e.kind === 'info' && said.push(e.message)) })
+    expect(r.engine).toBe('local')
+    expect(said).toContain(`engine auto: using local (_EXPERIMENTAL_DAGGER_RUNNER_HOST=unix://${sock}: the Dagger engine socket ${sock} does not exist)`)
   })
 })

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { goWorkspace, type WorkspaceResult } from '../../src/index.js'
+import { goWorkspace, type WorkspaceBuildOptions, type WorkspaceResult } from '../../src/index.js'
+import { runTool } from '../../src/util/run-tool.js'
 import { readOciArchive, readFileFromImage } from '../../src/oci/oci-reader.js'
 import { readElf } from '../../src/inspect/elf-reader.js'
 import { missing } from '../support/tools.js'
@@ -59,6 +60,23 @@ describe.skipIf(missing('go'))('goWorkspace failure isolation and vendor mode', 
     expect(!broken.ok && broken.error.code).toBe('GO_BUILD_FAILED')
     expect(!broken.ok && broken.error.message).toContain('services/broken/main.go:4:2: undefined: notDefined')
     expect(r.services.filter((s) => s.ok).map((s) => s.name)).toEqual(['api', 'worker', 'migrate'])
+  })
+
+  it("turns a bug hit in one service into that service's INTERNAL outcome asking for a report, and builds the others", async () => {
+    // The go seam stands in for a bug: a TypeError, not a GostaticError, while building worker only.
+    const bug = new TypeError("Cannot read properties of undefined (reading 'digest')")
+    const runGo: NonNullable<WorkspaceBuildOptions['runGo']> = (args, o) =>
+      args.some((a) => a.includes('services/worker')) ? Promise.reject(bug) : runTool('go', args, o)
+    const r = await ws(example).defaults((s) => s.platforms('linux/amd64')).build({ engine: 'local', concurrency: 2, runGo, cacheDir: null })
+    expect(r.services.map((s) => [s.name, s.ok])).toEqual([['api', true], ['worker', false], ['migrate', true]])
+    const worker = r.services[1]!
+    expect(worker.ok === false && worker.error).toMatchObject({
+      code: 'INTERNAL',
+      message: "building worker: internal error, please report it with the command you ran: TypeError: Cannot read properties of undefined (reading 'digest')",
+      hint: 'GOSTATIC_DEBUG=1 shows the stack',
+      cause: bug,
+    })
+    expect((await r.exportAll(join(tmp, 'internal'))).size).toBe(2)
   })
 
   it('builds vendored with no network (GOPROXY=off, an empty module cache) and names the module when vendor/ is out of sync', async () => {

@@ -11,14 +11,28 @@ export interface CliRun {
   stderr: string
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; onSpawn?: (p: ReturnType<typeof spawn>) => void } = {}): Promise<CliRun> {
-  return new Promise((res) => {
-    const p = spawn('node', [bin, ...args], { cwd: opts.cwd ?? process.cwd(), env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+export interface CliOptions {
+  cwd?: string
+  env?: NodeJS.ProcessEnv
+  /** Kill it after this long (SIGTERM), so a hang fails the test instead of stalling it. */
+  timeoutMs?: number
+  onSpawn?: (p: ReturnType<typeof spawn>) => void
+}
+
+export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<CliRun> {
+  return new Promise((res, rej) => {
+    const p = spawn('node', [bin, ...args], {
+      cwd: opts.cwd ?? process.cwd(),
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
+    })
     let stdout = ''
     let stderr = ''
     p.stdout.on('data', (d) => (stdout += d))
     p.stderr.on('data', (d) => (stderr += d))
     opts.onSpawn?.(p)
+    p.on('error', rej)
     p.on('close', (code, signal) => res({ code, signal, stdout, stderr }))
   })
 }

@@ -93,7 +93,7 @@ describe('inspect input errors', () => {
       (e: { code: number; stderr: string }) => e,
     )
     expect(r.code).toBe(1)
-    expect(r.stderr).toBe(`error [INPUT_NOT_FOUND]: cannot inspect ${join(dir, 'nope.tar')}: no such file\nhint: pass the path of an image archive (.tar) or of a binary\n`)
+    expect(r.stderr).toBe(`error [INPUT_NOT_FOUND]: cannot inspect ${join(dir, 'nope.tar')}: no such file\nhint: pass the path of an image archive (.tar) or of a binary, or registry://HOST/REPO:TAG for a pushed image\n`)
   })
 
   it('says a tar without index.json or manifest.json is not an image', async () => {

@@ -15,6 +15,8 @@ import { humanBytes } from '../../util/human-bytes.js'
 import { buildWorkspace, sourceOf, type ServiceBuild } from '../../workspace/build-workspace.js'
 import type { GoService } from '../../builder/go-service.js'
 import { publishRef } from '../../registry/push-image.js'
+import { internalFailure } from '../../util/internal-failure.js'
+import { loadSigner, type SignOptions } from '../../engines/sign-key.js'
 import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
 
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
@@ -26,6 +28,8 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `--push ${flags.push} would publish ${services.length} services to one reference`, { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' })
   // Mistakes in where the result goes are found before minutes of building.
   for (const s of flags.push === undefined ? [] : services) checkPush(flags.push!.replaceAll('{name}', s.name))
+  // Read once here, so a bad key is one error naming the flag rather than one per service.
+  const sign = flags.signKey === undefined ? undefined : checkSignKey(flags.signKey)
   if (flags.out !== undefined && services.length === 1 && isFolder(flags.out))
     throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `--out ${flags.out} is a folder; with one service --out names the archive file, like ${join(flags.out, `${services[0]!.name}.tar`)}`)
   const ws: ResolvedWorkspace = workspace ?? { root: resolve(dir), workModules: null, modules: sourcesOf(services), services, vendor: false }
@@ -35,9 +39,12 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   const onSigint = () => abort.abort()
   process.once('SIGINT', onSigint)
   const outcomes = new Map<string, ServiceOutcome>()
+  // What each failure wraps: an internal error's cause has the stack GOSTATIC_DEBUG=1 shows.
+  const causes = new Map<string, unknown>()
   const exports: Promise<void>[] = []
   const exportOne = async (b: ServiceBuild): Promise<void> => {
     if (!b.ok) {
+      causes.set(b.name, b.error.cause)
       outcomes.set(b.name, { service: b.name, ok: false, error: { code: b.error.code, message: b.error.message, ...(b.error.hint ? { hint: b.error.hint } : {}) }, ms: b.ms })
       progress.done(b.name, { ok: false, error: b.error.code })
       return
@@ -47,14 +54,15 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       const cancelled = () => new GostaticError(ErrorCode.CANCELLED, `${b.name}: cancelled before export`)
       if (abort.signal.aborted) throw cancelled()
       const out = flags.out === undefined ? join('dist', `${b.name}.tar`) : services.length > 1 ? join(flags.out, `${b.name}.tar`) : flags.out
-      const archive = await b.result.exportTarball(out)
+      const archive = await b.result.exportTarball(out, { attach: flags.attach })
       if (abort.signal.aborted && flags.push !== undefined) throw cancelled()
       const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal })
       outcomes.set(b.name, { service: b.name, ok: true, report: b.result.report, archive: { path: resolve(archive.path), digest: archive.indexDigest, size: archive.size }, ms: b.ms, ...(ref !== undefined ? { pushed: ref } : {}) })
       progress.done(b.name, { ok: true, detail: `${humanBytes(archive.size)} ${archive.indexDigest.slice(0, 19)}${ref ? `, pushed ${ref}` : ''}` })
     } catch (e) {
       // Every service gets an outcome, whatever went wrong while exporting it.
-      const err = isGostaticError(e) ? e : new GostaticError(ErrorCode.TOOL_FAILED, `exporting ${b.name} failed: ${(e as Error).message ?? String(e)}`)
+      const err = isGostaticError(e) ? e : internalFailure(e, `exporting ${b.name}`)
+      causes.set(b.name, err.cause)
       outcomes.set(b.name, { service: b.name, ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, ms: b.ms })
       progress.done(b.name, { ok: false, error: err.code })
     }
@@ -62,6 +70,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   try {
     await buildWorkspace(ws, {
       engine: flags.engine,
+      ...(sign ? { sign } : {}),
       concurrency: flags.concurrency ?? availableParallelism(),
       onEvent: progress.onEvent,
       signal: abort.signal,
@@ -73,7 +82,11 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
     await progress.close()
   }
   const list = services.map((s) => outcomes.get(s.name)!).filter(Boolean)
-  if (!flags.json) for (const o of list) if (!o.ok) process.stderr.write(`\n${o.service}: ${formatError(new GostaticError(o.error.code as never, o.error.message, o.error.hint ? { hint: o.error.hint } : {}))}`)
+  for (const o of flags.json ? [] : list) {
+    if (o.ok) continue
+    const err = new GostaticError(o.error.code as never, o.error.message, { hint: o.error.hint, cause: causes.get(o.service) })
+    process.stderr.write(`\n${o.service}: ${formatError(err)}`)
+  }
   process.stdout.write(flags.json ? JSON.stringify(list, null, 2) + '\n' : summaryTable(list) + list.flatMap((o) => (o.ok && o.pushed ? [`${o.service}: pushed ${o.pushed}\n`] : [])).join(''))
   return list.every((o) => o.ok) ? 0 : 1
 }
@@ -88,6 +101,18 @@ function isFolder(path: string): boolean {
   } catch {
     return false
   }
+}
+
+/** The key as build({ sign }) takes it, its errors named for the flag (the password comes from COSIGN_PASSWORD). */
+function checkSignKey(key: string): SignOptions {
+  try {
+    loadSigner({ key }, process.env)
+  } catch (e) {
+    if (!isGostaticError(e)) throw e
+    const flag = (t: string) => t.replace(/^sign\.key\b/, '--sign-key').replace(', or pass sign.password', '')
+    throw new GostaticError(e.code, flag(e.message), e.hint ? { hint: flag(e.hint) } : {})
+  }
+  return { key }
 }
 
 function checkPush(ref: string): void {

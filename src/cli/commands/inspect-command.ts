@@ -1,11 +1,12 @@
-// `gostatic inspect`: prints what inspect() found. It reports and does not
-// judge, so a dynamic or packed binary still exits 0; errors are GostaticErrors
-// that main.ts prints.
-import { inspect } from '../../inspect/inspect.js'
+// `gostatic inspect`: prints what inspect() found, for a file or a pushed
+// image. It reports and does not judge, so a dynamic or packed binary still
+// exits 0; errors are GostaticErrors that main.ts prints.
+import { inspect } from '../../registry/inspect-target.js'
 import { renderReportText } from '../../inspect/report-text.js'
+import type { InspectFlags } from '../parse-cli.js'
 
-export async function inspectCommand(target: string, json: boolean): Promise<number> {
-  const report = await inspect(target)
-  process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : renderReportText(report))
+export async function inspectCommand(target: string, flags: InspectFlags): Promise<number> {
+  const report = await inspect(target, flags.platform === undefined ? {} : { platform: flags.platform })
+  process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderReportText(report))
   return 0
 }

@@ -2,9 +2,8 @@
 // containers, walked step by step in plan order (dagger-steps.ts). Binaries
 // are exported and verified with the same check as the local engine before
 // any image is exported.
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { rm } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import type { Client, Directory } from '@dagger.io/dagger'
 import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan, TargetPlan } from '../../plan/build-plan.js'
@@ -12,6 +11,7 @@ import type { RegistryOptions } from '../../registry/registry-options.js'
 import { noEvents, type EventSink } from '../events.js'
 import type { BuildResult } from '../build-result.js'
 import { sourceDateEpoch } from '../source-date-epoch.js'
+import { makeTempDir } from '../../util/temp-dir.js'
 import { builderBase } from './builder-container.js'
 import { runStep, what, type DaggerContext, type DaggerTargetState } from './dagger-steps.js'
 import { translateDaggerError } from './dagger-errors.js'
@@ -48,7 +48,7 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
   const epoch = await sourceDateEpoch(opts, env, opts.source ? null : sourceDir)
   for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
   const startedAt = performance.now()
-  const tmp = await mkdtemp(join(tmpdir(), `gostatic-dagger-${plan.service}-`))
+  const tmp = await makeTempDir(`gostatic-dagger-${plan.service}-`)
   try {
     // The builder image and its tools are ready before the first step, so
     // their pull is no step's time (the local engine's Go is on the host).
