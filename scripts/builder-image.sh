@@ -11,6 +11,11 @@
 #       bookworm (minbase), not Alpine, and has no apk. It holds the host's Go
 #       toolchain at /usr/local/go (GOTOOLCHAIN=local), binutils, upx-ucl
 #       (bookworm-backports), ca-certificates, unzip and busybox.
+#   127.0.0.1:5000/gostatic/go-builder-cgo:<go major.minor>
+#       the builder plus one layer: zig from the pinned ziglang wheel (scripts/zig.sh)
+#       at /opt/ziglang-<version>/ziglang/zig, linked as /usr/local/bin/zig, where
+#       the plan's builder tools put it (src/plan/cgo-plan.ts). For the .cgo()
+#       tests; a tag of its own so the other builds do not pull zig's ~400 MB.
 #   127.0.0.1:5000/library/alpine:3.20
 #       a stand-in for alpine:3.20: busybox-static with /etc/passwd, /etc/group,
 #       /etc/ssl/certs/ca-certificates.crt and /tmp. Not Alpine either.
@@ -30,6 +35,8 @@ SECURITY_MIRROR=${GOSTATIC_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-
 SUITE=bookworm
 PACKAGES=ca-certificates,binutils,upx-ucl,unzip,busybox
 ALPINE_VERSION=3.20
+CGO_RECIPE=1 # bump when the cgo layer below changes
+ZIG_SH=$(dirname "${BASH_SOURCE[0]}")/zig.sh
 
 log() { echo "builder-image: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -37,7 +44,7 @@ now_ms() { date +%s%3N; }
 since() { local ms=$(( $(now_ms) - $1 )); printf '%d.%03ds' $((ms / 1000)) $((ms % 1000)); }
 
 [ "$(id -u)" = 0 ] || die "needs root (mmdebstrap, umoci unpack)"
-for t in go mmdebstrap umoci skopeo jq tar busybox; do
+for t in go mmdebstrap umoci skopeo jq tar busybox python3; do
   command -v "$t" >/dev/null || die "missing tool: $t; run scripts/install-tools.sh"
 done
 
@@ -48,6 +55,8 @@ STAMP="$GO_VERSION-r$RECIPE"
 CACHE=/var/cache/gostatic/builder-image-$STAMP
 LAYOUT=$CACHE/oci
 BUILDER_REFS=("$REG/gostatic/go-builder:$GO_MINOR" "$REG/library/golang:$GO_MINOR-alpine")
+CGO_REF=$REG/gostatic/go-builder-cgo:$GO_MINOR
+CGO_STAMP=$STAMP-cgo$CGO_RECIPE
 ALPINE_REF=$REG/library/alpine:$ALPINE_VERSION
 LABEL=org.gostatic.builder-image
 
@@ -83,16 +92,17 @@ remove_rootfs() { # remove_rootfs <dir>
   rm -rf --one-file-system "$1"
 }
 
-registry_has() { # registry_has <ref>: the tag exists and carries this recipe's label
+registry_has() { # registry_has <ref> [stamp]: the tag exists and carries this recipe's label
   local got
   got=$(skopeo inspect --tls-verify=false --retry-times 0 "docker://$1" 2>/dev/null |
     jq -r --arg l "$LABEL" '.Labels[$l] // empty') || return 1
-  [ "$got" = "$STAMP" ]
+  [ "$got" = "${2:-$STAMP}" ]
 }
 
 all_pushed() {
   local r
   for r in "${BUILDER_REFS[@]}" "$ALPINE_REF"; do registry_has "$r" || return 1; done
+  registry_has "$CGO_REF" "$CGO_STAMP"
 }
 
 # umoci_image <tag> <rootfs-dir> <config args...>: a one-layer image in $LAYOUT
@@ -155,6 +165,30 @@ build_alpine() {
   remove_rootfs "$root"
 }
 
+# The builder plus a layer with zig. Made from the builder in the layout, so a
+# cached layout only pays for this layer.
+build_cgo() {
+  local t0 extra layer zig zig_home
+  t0=$(now_ms)
+  zig=$("$ZIG_SH" install >&2 && "$ZIG_SH" path) || die "scripts/zig.sh could not install zig"
+  zig_home=/opt/ziglang-$("$zig" version)
+  extra=$(mktemp -d "$CACHE/rootfs.XXXXXX")
+  mkdir -p "$extra$zig_home" "$extra/usr/local/bin"
+  cp -a "$(dirname "$zig")/../lib/ziglang" "$extra$zig_home/ziglang"
+  ln -s "$zig_home/ziglang/zig" "$extra/usr/local/bin/zig"
+  "$extra$zig_home/ziglang/zig" version >/dev/null || die "the copied zig does not run"
+  layer=$(mktemp "$CACHE/layer.XXXXXX.tar")
+  tar -C "$extra" --sort=name --numeric-owner --owner=0 --group=0 --mtime=@1704067200 -cf "$layer" .
+  skopeo copy --quiet "oci:$LAYOUT:builder" "oci:$LAYOUT:builder-cgo"
+  umoci raw add-layer --image "$LAYOUT:builder-cgo" "$layer"
+  umoci config --image "$LAYOUT:builder-cgo" --config.label "$LABEL=$CGO_STAMP" \
+    --config.label "org.opencontainers.image.description=gostatic Go builder with zig $("$zig" version) for .cgo()"
+  rm -f "$layer"
+  remove_rootfs "$extra"
+  date -Is >"$CACHE/cgo-complete-$CGO_RECIPE"
+  log "cgo builder image built in $(since "$t0")"
+}
+
 push() { # push <tag> <ref>
   local t0; t0=$(now_ms)
   skopeo copy --quiet --dest-tls-verify=false --retry-times 2 "oci:$LAYOUT:$1" "docker://$2"
@@ -166,7 +200,7 @@ main() {
   t0=$(now_ms)
   need_registry
   if [ "${1:-}" != --force ] && all_pushed; then
-    log "registry already has ${BUILDER_REFS[*]} $ALPINE_REF ($STAMP)"
+    log "registry already has ${BUILDER_REFS[*]} $ALPINE_REF ($STAMP) and $CGO_REF ($CGO_STAMP)"
     return 0
   fi
   mkdir -p "$CACHE"
@@ -175,7 +209,7 @@ main() {
   for r in "$CACHE"/rootfs.*; do [ ! -d "$r" ] || remove_rootfs "$r"; done
   rm -f "$CACHE"/layer.*
   if [ "${1:-}" = --force ] || [ ! -f "$CACHE/complete" ]; then
-    rm -rf "$LAYOUT" "$CACHE/complete"
+    rm -rf "$LAYOUT" "$CACHE/complete" "$CACHE"/cgo-complete-*
     umoci init --layout "$LAYOUT"
     build_builder
     build_alpine
@@ -183,9 +217,11 @@ main() {
   else
     log "reusing the OCI layout in $LAYOUT"
   fi
+  [ -f "$CACHE/cgo-complete-$CGO_RECIPE" ] || build_cgo
   for r in "${BUILDER_REFS[@]}"; do push builder "$r"; done
   push alpine "$ALPINE_REF"
-  log "done in $(since "$t0") ($STAMP)"
+  push builder-cgo "$CGO_REF"
+  log "done in $(since "$t0") ($STAMP, $CGO_STAMP)"
 }
 
 main "$@"

@@ -17,7 +17,11 @@ PKGS=(upx-ucl runc docker.io skopeo umoci busybox-static docker-registry
       # that the backports source below and mmdebstrap verify with
       mount debian-archive-keyring
       # test/e2e/shell-scripts.test.ts lints scripts/**/*.sh and .ci/run
-      shellcheck)
+      shellcheck
+      # .cgo() with musl-gcc (amd64 here), and qemu-aarch64-static to run arm64
+      # binaries directly (binfmt_misc need not be mounted); zig comes from
+      # PyPI through scripts/zig.sh
+      musl-tools qemu-user-static)
 
 POLICY=/usr/sbin/policy-rc.d
 POLICY_SAVED=/usr/sbin/policy-rc.d.gostatic-saved

@@ -8,6 +8,8 @@ export type { ServiceSpec, ServiceSpecInput, UpxOptions, Secret, ExtraFile } fro
 export { parseServiceSpec } from './spec/parse.js'
 export { ModuleFactsSchema, type ModuleFacts } from './spec/module-facts.js'
 export { readModuleFacts } from './builder/read-module-facts.js'
+export { CgoOptionsSchema, CgoFactsSchema, type CgoOptions, type CgoFacts, type CgoToolchain } from './spec/cgo-options.js'
+export { readCgoFacts } from './builder/read-cgo-facts.js'
 export { parseImageRef, type ImageRef } from './spec/image-ref.js'
 export { PLATFORMS, type Platform } from './spec/platform.js'
 export type * from './plan/build-plan.js'

@@ -8,6 +8,10 @@
 # this version), sets NAME, VERSION, RECIPE and CACHE, and calls
 #   go_tool_build <install-fn>
 # where <install-fn> <dir> puts the tool into <dir> and checks its version.
+# The finished folder replaces the cache through swap_into_place.
+
+# shellcheck source=scripts/lib/cache-swap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cache-swap.sh"
 
 go_tool_build() {
   local install=$1 tmp started
@@ -26,10 +30,7 @@ go_tool_build() {
   started=$(date +%s)
   "$install" "$tmp"
   printf 'version=%s\nrecipe=%s\ngo=%s\n' "$VERSION" "$RECIPE" "$(go env GOVERSION)" >"$tmp/BUILD-INFO"
-  rm -rf "$CACHE.old"
-  if [ -e "$CACHE" ]; then mv "$CACHE" "$CACHE.old"; fi
-  mv "$tmp" "$CACHE"
-  rm -rf "$CACHE.old"
+  swap_into_place "$tmp" "$CACHE"
   trap - EXIT
   log "built $NAME $VERSION into $CACHE in $(( $(date +%s) - started ))s"
 }

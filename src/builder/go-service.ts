@@ -5,10 +5,12 @@ import type { z } from 'zod'
 import type { ServiceSpec, ServiceSpecInput, Secret, ExtraFile } from '../spec/service-spec.js'
 import type { UpxOptionsSchema } from '../spec/service-spec.js'
 import type { NeedsOptionsSchema } from '../spec/needs-options.js'
+import type { CgoOptionsSchema } from '../spec/cgo-options.js'
 import type { Platform } from '../spec/platform.js'
 import { parseServiceSpec } from '../spec/parse.js'
 import { plan, type ExplainedPlan } from '../plan/plan.js'
 import { readModuleFacts } from './read-module-facts.js'
+import { readCgoFacts } from './read-cgo-facts.js'
 import { renderDockerfile, renderDockerignore } from '../render/dockerfile.js'
 import { buildPlan, type BuildOptions } from '../engines/build.js'
 import type { BuildResult } from '../engines/build-result.js'
@@ -18,6 +20,7 @@ import { reportBuild } from '../progress/report-build.js'
 type Props = ServiceSpecInput
 type UpxInput = z.input<typeof UpxOptionsSchema>
 type NeedsInput = z.input<typeof NeedsOptionsSchema>
+type CgoInput = z.input<typeof CgoOptionsSchema>
 type Field<K extends keyof Props> = NonNullable<Props[K]>
 
 export class GoService {
@@ -52,6 +55,13 @@ export class GoService {
   strip(on = true): GoService { return this.#with({ strip: on }) }
   /** Pack with UPX where the UPX policy allows it. */
   upx(options: UpxInput = {}): GoService { return this.#with({ upx: options }) }
+  /**
+   * A static cgo build, for services that must have cgo (github.com/mattn/go-sqlite3, their own C):
+   * CGO_ENABLED=1 with a musl C toolchain and a static external link, verified static. `toolchain`
+   * unset: zig, or musl-gcc when this machine has no zig and every target is its own platform.
+   * `zig`: the zig executable to use on this machine (default: PATH, then python3 -m ziglang).
+   */
+  cgo(options: CgoInput = {}): GoService { return this.#with({ cgo: options }) }
   /** Args for the post-UPX smoke run (default ['--version']), or false to skip it. */
   smoke(args: string[] | false): GoService { return this.#with({ smoke: args }) }
   signing(kind: Field<'signing'>): GoService { return this.#with({ signing: kind }) }
@@ -105,7 +115,7 @@ export class GoService {
   /** Reads the Go version lines of go.mod (or the go.work that governs it) first; see plan(spec, facts). */
   plan(): ExplainedPlan {
     const spec = this.toSpec()
-    return plan(spec, readModuleFacts(spec.source, spec.env['GOWORK'] ?? process.env['GOWORK']))
+    return plan(spec, readModuleFacts(spec.source, spec.env['GOWORK'] ?? process.env['GOWORK']), readCgoFacts(spec))
   }
   explain(): string { return this.plan().explain() }
   dockerfile(): string { return renderDockerfile(this.plan()) }

@@ -3,6 +3,7 @@ import { cac, type CAC } from 'cac'
 import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { PLATFORM_NAMES } from '../spec/platform.js'
+import { CGO_TOOLCHAINS } from '../spec/cgo-options.js'
 import { SBOM_FORMATS } from '../spec/service-spec.js'
 import { VERSION } from '../version.js'
 import { count, list, sbomFormats, single } from './flag-schemas.js'
@@ -23,6 +24,10 @@ export const ServiceFlagsSchema = z.object({
   strip: z.boolean().optional(),
   upx: z.boolean().optional(),
   timezones: optString('--timezones', "zone names like 'Europe/Berlin,UTC', or 'all'"),
+  // --cgo alone is true; --cgo zig names the toolchain.
+  cgo: z
+    .union([z.literal(true), z.enum(CGO_TOOLCHAINS)], { error: `--cgo takes no value or one of ${CGO_TOOLCHAINS.join(', ')}` })
+    .optional(),
 })
 export type ServiceFlags = z.infer<typeof ServiceFlagsSchema>
 
@@ -88,6 +93,7 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
     .option('--strip', 'Run strip --strip-unneeded after the build')
     .option('--upx', 'Pack with UPX where the UPX policy allows it')
     .option('--timezones <zones>', "Zones to ship, comma-separated, or 'all'")
+    .option('--cgo [toolchain]', "Static cgo build: 'zig' or 'musl-gcc' (default zig, or musl-gcc when zig is absent and the target is this machine's platform)")
 }
 
 export function createCli(): CAC {

@@ -12,6 +12,8 @@ import type { DoctorReport, Finding, Topic } from './doctor-report.js'
 import { goListDeps, type GoListPackage } from './go-list.js'
 import { importChains, type ChainFinder } from './import-chain.js'
 import { knownCgoModule } from '../plan/known-cgo-modules.js'
+import { cgoSuggestion } from '../plan/cgo-plan.js'
+import { doctorGoEnv } from './doctor-go-env.js'
 import { TOPIC_PACKAGES, TOPIC_RULES, type TopicContext } from './meaning-changes.js'
 import { scanTzCalls } from './tz-scan.js'
 
@@ -29,8 +31,10 @@ export async function doctor(dir: string, options: DoctorOptions = {}): Promise<
   const abs = resolve(dir)
   if (!existsSync(abs)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${dir} does not exist`)
   const info = platformInfo(o.platform)
+  // The Go a build of this module would use (a go.mod that needs a newer Go switches GOTOOLCHAIN, as builds do).
+  const go = await doctorGoEnv(abs, env ?? process.env)
   const list = (cgo: boolean) =>
-    goListDeps({ dir: abs, patterns: [o.main], cgo, goos: info.os, goarch: info.goarch, tags: o.tags, env: env ?? process.env, ...(signal ? { signal } : {}) })
+    goListDeps({ dir: abs, patterns: [o.main], cgo, goos: info.os, goarch: info.goarch, tags: o.tags, env: go.env, ...(signal ? { signal } : {}) })
   const [withCgo, withoutCgo] = await Promise.all([list(true), list(false)])
   const chainCgo = importChains(withCgo)
   const chainNoCgo = importChains(withoutCgo)
@@ -59,7 +63,7 @@ export async function doctor(dir: string, options: DoctorOptions = {}): Promise<
     counts,
     findings,
     notes: [
-      `compared \`go list -deps\` of ${o.main} for ${o.platform} with CGO_ENABLED=1 (${withCgo.size} packages) and CGO_ENABLED=0 (${withoutCgo.size} packages)`,
+      `compared \`go list -deps\` of ${o.main} for ${o.platform} with CGO_ENABLED=1 (${withCgo.size} packages) and CGO_ENABLED=0 (${withoutCgo.size} packages), with ${go.version}`,
       "time.LoadLocation calls are found by a textual scan of the main module's own .go files; calls in dependencies or through an aliased import of time are not seen",
     ],
   }
@@ -110,6 +114,7 @@ function needsCgo(p: GoListPackage, chain: ChainFinder, withoutCgo: Extract<Find
   return {
     kind: 'needs-cgo', severity, package: p.ImportPath, module: p.Module?.Path ?? null, chain: chain(p.ImportPath), withoutCgo, message,
     replacement: known ? { path: known.replacement, note: known.note } : null,
+    withCgo: p.Standard ? null : cgoSuggestion(known),
   }
 }
 

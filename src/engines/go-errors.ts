@@ -2,6 +2,7 @@
 // wrong: a Go version the toolchain refuses is not a network problem.
 import { ErrorCode, ToolError } from '../errors.js'
 import type { ToolRun } from '../util/run-tool.js'
+import { staticLinkProblem } from '../plan/static-link-error.js'
 
 const TOO_OLD = /requires go >= (\S+) \(running go (\S+); GOTOOLCHAIN=([^)]+)\)/
 const DENIED = /\b(401 Unauthorized|403 Forbidden)\b|terminal prompts disabled|could not read Username/
@@ -10,6 +11,9 @@ const DENIED = /\b(401 Unauthorized|403 Forbidden)\b|terminal prompts disabled|c
 export function goCommandError(what: string, r: ToolRun, code: ErrorCode = ErrorCode.TOOL_FAILED): ToolError {
   const stderr = r.stderr.trim()
   const message = `${what}:\n${stderr}`
+  // A cgo link that cannot be static is no build failure to retry: it says which library to install.
+  const link = code === ErrorCode.GO_BUILD_FAILED ? staticLinkProblem(stderr) : null
+  if (link) return new ToolError(ErrorCode.NOT_STATIC, `${what}: ${link.message}:\n${stderr}`, r, { hint: link.hint })
   const old = TOO_OLD.exec(stderr)
   if (old)
     return new ToolError(ErrorCode.GO_VERSION, message, r, {

@@ -32,7 +32,9 @@ export async function goBuildNote(stderr: string, main: string): Promise<GoFailu
         detail:
           `${cgo.join(', ')} ${cgo.length === 1 ? 'uses' : 'use'} cgo (import "C"), which a static build (CGO_ENABLED=0) leaves out, ` +
           'and nothing else in the package builds without it',
-        hint: 'rewrite the cgo parts in pure Go or use a pure-Go package; `gostatic doctor` lists the packages that need cgo',
+        hint:
+          'rewrite the cgo parts in pure Go or use a pure-Go package, or build them static with .cgo(); ' +
+          '`gostatic doctor` lists the packages that need cgo',
       }
     return { hint: 'every .go file there is excluded by a //go:build line or a file name suffix; check them against the tags (.tags(...)) and the target platform' }
   }

@@ -3,6 +3,7 @@
 import type { Platform } from '../spec/platform.js'
 import type { SbomFormat, Secret } from '../spec/service-spec.js'
 import type { NeedId } from '../spec/needs-options.js'
+import type { CgoToolchain } from '../spec/cgo-options.js'
 
 export interface GoPlan {
   /** The Go version asked for (by the spec or the module's go.mod/go.work), or null for "whatever the host/builder has". */
@@ -14,6 +15,8 @@ export interface GoPlan {
   readonly builderImage: string
   /** Tools the builder stage runs beyond Go, each with the package that provides it under the image's package manager. */
   readonly builderTools: { readonly manager: 'apk' | 'apt'; readonly tools: readonly BuilderTool[] }
+  /** A static cgo build, or null: CGO_ENABLED=0. */
+  readonly cgo: CgoPlan | null
   /** Env of go commands that act on the whole module (mod download, mod verify, vendoring): the build env without GOOS/GOARCH/GOARM. */
   readonly moduleEnv: Readonly<Record<string, string>>
 }
@@ -29,8 +32,35 @@ export type GoVersionSource =
 export interface BuilderTool {
   readonly command: string
   readonly package: string
+  /** Shell commands run after the packages install, for a tool no package provides at the pinned version. */
+  readonly setup?: readonly string[]
   /** Only the rendered Dockerfile runs it (the engines do the same work in-process), so the Dagger builder skips it. */
   readonly dockerfileOnly?: boolean
+}
+
+/** A static cgo build (.cgo()): the toolchain, why it was picked, and what engines need to run it. */
+export interface CgoPlan {
+  readonly toolchain: CgoToolchain
+  /** Why this toolchain: the spec named it, or what .cgo() alone picked from the host facts. */
+  readonly why: string
+  /** The C toolchain that CC names, as a command the engine finds on the machine that builds. */
+  readonly tool: CgoTool
+  /** The tags known cgo modules need with cgo on, per module. */
+  readonly moduleTags: readonly { readonly module: string; readonly tags: readonly string[]; readonly why: string }[]
+  /** A cache the toolchain keeps between builds: each env var points at one folder named `name` in the engine's cache. */
+  readonly cache: { readonly env: readonly string[]; readonly name: string; readonly builderPath: string } | null
+}
+
+export interface CgoTool {
+  readonly command: 'zig' | 'musl-gcc'
+  /** The executable .cgo({ zig }) named on the machine that builds; null: look it up. */
+  readonly path: string | null
+  /** Where to look when path is null, in order: PATH, then the ziglang wheel as python3 -m ziglang finds it. */
+  readonly lookup: readonly ('path' | 'python3 -m ziglang')[]
+  /** The version builders install; a local lookup takes the one it finds. */
+  readonly version: string | null
+  /** How to install it, for the error when it is missing. */
+  readonly install: string
 }
 
 export interface StripPlan {
@@ -58,6 +88,8 @@ export type UpxPlan =
       readonly smoke: readonly string[] | false
       /** Variables added to the smoke run's environment, to reproduce the large-environment crash. */
       readonly smokeEnvSize: number
+      /** User-mode emulator that runs the target's binary on another machine (called directly, no binfmt_misc). */
+      readonly emulator: string | null
     }
 
 export type UpxRule = 'platform' | 'buildmode' | 'signing' | 'fips' | 'environment'
@@ -84,6 +116,11 @@ export interface VerifyPlan {
   readonly elfMachine: string
   /** Build settings the embedded Go build info must show. */
   readonly settings: Readonly<Record<string, string>>
+  /**
+   * A cgo build's C toolchain: the binary must show the external linker's mark (an ELF .comment
+   * section, which Go's internal linker never writes). null: cgo is off.
+   */
+  readonly externalLink: CgoToolchain | null
 }
 
 export type RuntimeFile =

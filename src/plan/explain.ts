@@ -1,6 +1,6 @@
 // BuildPlan → text a human can read.
 import type { BuildPlan, Step, TargetPlan } from './build-plan.js'
-import { shJoin } from '../util/shell-quote.js'
+import { shJoin, shq } from '../util/shell-quote.js'
 
 const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildPlan) => string } = {
   'copy-module-files': (s) => `copy ${[...s.files, ...s.optional.map((f) => `${f} (if present)`)].join(', ')} (so the module download is cached apart from source changes)`,
@@ -20,7 +20,7 @@ const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildP
     return u.kind === 'pack' ? `${s.platform}: upx ${u.args.join(' ')}, then upx ${u.testArgs.join(' ')}${u.smoke ? `, then a smoke run with ${u.smoke.join(' ') || 'no args'}` : ''}` : ''
   },
   'check-needs': (s, p) => `${s.platform}: ${needsText(s, p)}`,
-  'verify-static': (s, p) => `${s.platform}: verify the binary is a static ${target(p, s.platform).elfMachine} ELF with CGO_ENABLED=0 and -trimpath in its build info`,
+  'verify-static': (s, p) => verifyText(target(p, s.platform)),
   'assemble-runtime': (_s, p) => `assemble the ${p.runtime.base.kind === 'image' ? p.runtime.base.ref : p.runtime.base.kind} runtime: ${p.runtime.binaryPath}${p.runtime.files.length ? ` + ${p.runtime.files.map((f) => f.path).join(', ')}` : ''}`,
 }
 
@@ -63,5 +63,14 @@ function target(p: BuildPlan, platform: string): TargetPlan {
 }
 
 function envLine(t: TargetPlan): string {
-  return Object.entries(t.env).map(([k, v]) => `${k}=${v}`).join(' ')
+  return Object.entries(t.env).map(([k, v]) => `${k}=${shq(v)}`).join(' ')
+}
+
+function verifyText(t: TargetPlan): string {
+  const v = t.verify
+  const shown = ['CGO_ENABLED', '-trimpath', '-tags'].filter((k) => v.settings[k] !== undefined)
+  const items = shown.map((k) => (k === '-trimpath' ? k : `${k}=${v.settings[k]}`))
+  const info = items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : items.join('')
+  const link = v.externalLink === null ? '' : `, linked by the C linker (${v.externalLink})`
+  return `${t.platform}: verify the binary is a static ${v.elfMachine} ELF${link} with ${info} in its build info`
 }

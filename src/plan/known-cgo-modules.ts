@@ -14,6 +14,8 @@ export interface KnownCgoModule {
   readonly withoutCgo?: 'stub'
   readonly replacement: string
   readonly note: string
+  /** Tags a static .cgo() build of the module needs, and why. */
+  readonly cgoTags?: { readonly tags: readonly string[]; readonly why: string }
 }
 
 export const KNOWN_CGO_MODULES: readonly KnownCgoModule[] = [
@@ -21,11 +23,19 @@ export const KNOWN_CGO_MODULES: readonly KnownCgoModule[] = [
     module: 'github.com/mattn/go-sqlite3',
     withoutCgo: 'stub',
     replacement: 'modernc.org/sqlite',
+    cgoTags: {
+      tags: ['sqlite_omit_load_extension'],
+      why: 'go-sqlite3 then leaves out load_extension, so it never calls dlopen, which a static binary cannot do',
+    },
     note: "with CGO_ENABLED=0 go-sqlite3 compiles a stub whose every connection fails with \"Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work. This is a stub\". modernc.org/sqlite is SQLite translated to Go: same file format, database/sql driver name 'sqlite' instead of 'sqlite3' (github.com/ncruces/go-sqlite3, SQLite as WebAssembly, is another pure-Go option)",
   },
   {
     module: 'github.com/confluentinc/confluent-kafka-go',
     replacement: 'github.com/twmb/franz-go',
+    cgoTags: {
+      tags: ['musl'],
+      why: 'confluent-kafka-go then links its bundled librdkafka built for musl; without it, the one built for glibc',
+    },
     note: 'confluent-kafka-go wraps librdkafka through cgo. franz-go and github.com/segmentio/kafka-go are pure-Go Kafka clients with their own APIs',
   },
   {
@@ -51,6 +61,11 @@ export const KNOWN_CGO_MODULES: readonly KnownCgoModule[] = [
 ]
 
 /** The entry for a package's module, matched by module path (or the import path when go list gave no module). */
+/** Whether a module path is the known module or one of its major versions (…/v2). */
+export function isKnownModule(path: string, k: KnownCgoModule): boolean {
+  return path === k.module || path.startsWith(`${k.module}/`)
+}
+
 export function knownCgoModule(importPath: string, modulePath: string | undefined): KnownCgoModule | undefined {
   const path = modulePath ?? importPath
   return KNOWN_CGO_MODULES.find((k) => path === k.module || path.startsWith(`${k.module}/`) || importPath.startsWith(`${k.module}/`))

@@ -3,12 +3,12 @@ import type { ServiceSpec } from '../spec/service-spec.js'
 import type { PlanNote } from './build-plan.js'
 import { tzStrategy } from './runtime-plan.js'
 import { caNote, caSource } from './ca-bundle.js'
+import type { CgoPlan } from './build-plan.js'
+import { cgoNotes } from './cgo-notes.js'
 
-export function planNotes(spec: ServiceSpec, tags: readonly string[]): PlanNote[] {
+export function planNotes(spec: ServiceSpec, tags: readonly string[], cgo: CgoPlan | null): PlanNote[] {
   const notes: PlanNote[] = [
-    { topic: 'CGO_ENABLED=0', text: 'With cgo off, the Go linker links internally and never calls a C linker, so the binary has no PT_INTERP and no DT_NEEDED: it runs on scratch. Verified after the build, not assumed.' },
-    { topic: 'no -a', text: "The seed recipe's `-a` forces every package to rebuild; it was needed before Go 1.10 cached builds by content. Today it only makes builds slow, so it is not emitted." },
-    { topic: "no -extldflags '-static'", text: 'extldflags are passed to the external (C) linker, which CGO_ENABLED=0 never runs; the flag is a no-op and hides the real question (is cgo off?), so it is not emitted.' },
+    ...(cgo === null ? [CGO_OFF[0]!, NO_A, CGO_OFF[1]!] : [...cgoNotes(cgo), NO_A]),
     { topic: '-trimpath', text: 'Removes host paths from the binary so builds on different machines are byte-identical; the Go build info records it and verify checks it.' },
     { topic: '-ldflags -s -w', text: '-s drops the symbol table and -w the DWARF data at link time. The Go build ID stays: with -trimpath it is a hash of the inputs, so it is reproducible, and it lets go build skip relinking an unchanged binary.' },
     { topic: '-buildvcs=false', text: 'VCS stamping needs git inside the builder and makes a dirty tree build differently; off for reproducible images.' },
@@ -23,3 +23,10 @@ export function planNotes(spec: ServiceSpec, tags: readonly string[]): PlanNote[
   if (tags.length > 0) notes.push({ topic: 'tags', text: `Build tags: ${tags.join(', ')}.` })
   return notes
 }
+
+const NO_A: PlanNote = { topic: 'no -a', text: "The seed recipe's `-a` forces every package to rebuild; it was needed before Go 1.10 cached builds by content. Today it only makes builds slow, so it is not emitted." }
+
+const CGO_OFF: PlanNote[] = [
+  { topic: 'CGO_ENABLED=0', text: 'With cgo off, the Go linker links internally and never calls a C linker, so the binary has no PT_INTERP and no DT_NEEDED: it runs on scratch. Verified after the build, not assumed.' },
+  { topic: "no -extldflags '-static'", text: "extldflags are passed to the external (C) linker, which CGO_ENABLED=0 never runs; the flag is a no-op and hides the real question (is cgo off?), so it is not emitted. It is right only with .cgo(), where a C linker does run." },
+]

@@ -11,6 +11,9 @@ import { upxVerdict } from './upx-policy.js'
 import { runtimePlan, tzStrategy } from './runtime-plan.js'
 import { planNotes } from './notes.js'
 import { explainPlan } from './explain.js'
+import { parseCgoFacts, type CgoFacts } from '../spec/cgo-options.js'
+import { cgoBuilderTools, cgoPlan } from './cgo-plan.js'
+import type { CgoPlan } from './build-plan.js'
 import { CGO_STUB_MODULES } from './runtime-needs.js'
 
 export const DEFAULT_GO_VERSION = '1.26'
@@ -21,14 +24,17 @@ export type ExplainedPlan = BuildPlan & { explain(): string }
  * Plans a spec (raw input is validated first). `facts` are the go and
  * toolchain lines of the module's go.mod (or go.work), read beforehand
  * (GoService.plan() does); without them the Go version is the spec's or the
- * host's. The result is frozen plain data plus a non-enumerable explain().
+ * host's. `host` are the facts .cgo() reads (GoService.plan() reads them when
+ * the spec has .cgo()): without them .cgo() picks zig and every known cgo
+ * module's tags. The result is frozen plain data plus a non-enumerable explain().
  */
-export function plan(input: ServiceSpec | unknown, facts: ModuleFacts | null = null): ExplainedPlan {
+export function plan(input: ServiceSpec | unknown, facts: ModuleFacts | null = null, host: CgoFacts | null = null): ExplainedPlan {
   const spec = parseServiceSpec(input)
   const module = facts === null ? null : parseModuleFacts(facts)
-  const go = goPlan(spec, module)
-  const tags = buildTags(spec, tzStrategy(spec) === 'timetzdata')
-  const targets = spec.platforms.map((p) => targetPlan(spec, p, tags))
+  const cgo = cgoPlan(spec, host === null ? null : parseCgoFacts(host))
+  const go = goPlan(spec, module, cgo)
+  const tags = buildTags(spec, tzStrategy(spec) === 'timetzdata', cgo)
+  const targets = spec.platforms.map((p) => targetPlan(spec, p, tags, cgo))
   const steps: Step[] = [{ kind: 'copy-module-files', files: ['go.mod'], optional: ['go.sum'] }]
   if (spec.mod !== 'vendor' && spec.downloadModules) steps.push({ kind: 'mod-download', args: ['mod', 'download'] })
   steps.push({ kind: 'copy-sources', include: spec.include, exclude: spec.exclude })
@@ -54,7 +60,7 @@ export function plan(input: ServiceSpec | unknown, facts: ModuleFacts | null = n
     secrets: spec.secrets,
     needs: { ...spec.needs, declined: spec.caCertificates === false ? ['ca-roots'] : [] },
     warnings: warnings(spec, targets, module),
-    notes: [goVersionNote(go, module), ...planNotes(spec, tags)],
+    notes: [goVersionNote(go, module), ...planNotes(spec, tags, cgo)],
     supplyChain: { sbom: sbomFormats(spec.sbom) },
   }
   const copy = structuredClone(result)
@@ -62,7 +68,7 @@ export function plan(input: ServiceSpec | unknown, facts: ModuleFacts | null = n
   return deepFreeze(copy) as ExplainedPlan
 }
 
-function goPlan(spec: ServiceSpec, facts: ModuleFacts | null): GoPlan {
+function goPlan(spec: ServiceSpec, facts: ModuleFacts | null, cgo: CgoPlan | null): GoPlan {
   const choice = chooseGoVersion(spec, facts)
   // The tag follows the version, so a module that needs Go 1.27 never gets an older builder image.
   const image = spec.builderImage ?? `golang:${choice.version ?? DEFAULT_GO_VERSION}-alpine`
@@ -74,33 +80,38 @@ function goPlan(spec: ServiceSpec, facts: ModuleFacts | null): GoPlan {
   if (spec.upx !== undefined) tools.push({ command: 'upx', package: apk ? 'upx' : 'upx-ucl' })
   // The Dockerfile unpacks the zone files from Go's zoneinfo.zip in the builder.
   if (tzStrategy(spec) === 'files') tools.push({ command: 'unzip', package: 'unzip', dockerfileOnly: true })
+  if (cgo !== null) tools.push(...cgoBuilderTools(cgo, apk ? 'apk' : 'apt'))
   return {
     version: choice.version,
     from: choice.from,
     toolchainIfOlder: choice.toolchain,
     builderImage: image,
     builderTools: { manager: apk ? 'apk' : 'apt', tools },
+    cgo,
     moduleEnv: moduleEnv(spec),
   }
 }
 
-function targetPlan(spec: ServiceSpec, platform: Platform, tags: readonly string[]): TargetPlan {
+function targetPlan(spec: ServiceSpec, platform: Platform, tags: readonly string[], cgo: CgoPlan | null): TargetPlan {
   const info = platformInfo(platform)
-  const settings: Record<string, string> = { CGO_ENABLED: '0', '-trimpath': 'true', GOOS: info.os, GOARCH: info.goarch }
-  const args = goArgs(spec, tags)
+  const settings: Record<string, string> = { CGO_ENABLED: cgo === null ? '0' : '1', '-trimpath': 'true', GOOS: info.os, GOARCH: info.goarch }
+  // With -trimpath go records neither -ldflags nor the CGO_* flags (they may hold paths), but it records the
+  // tags, and with cgo on they carry netgo and osusergo.
+  if (cgo !== null) settings['-tags'] = tags.join(',')
+  const args = goArgs(spec, tags, cgo)
   return {
     platform,
     os: info.os,
     architecture: info.architecture,
     variant: info.variant,
     elfMachine: info.elfMachine,
-    env: buildEnv(spec, platform),
+    env: buildEnv(spec, platform, cgo),
     goArgs: args,
     output: `${platform.replace(/\//g, '_')}/${spec.name}`,
     package: spec.main,
     strip: spec.strip ? stripPlan(info.triple, args) : null,
     upx: upxVerdict(spec, platform),
-    verify: { elfMachine: info.elfMachine, settings },
+    verify: { elfMachine: info.elfMachine, settings, externalLink: cgo?.toolchain ?? null },
   }
 }
 

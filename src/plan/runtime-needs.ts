@@ -154,7 +154,8 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
         .join('; '),
     fix: (ev) =>
       ev.map((m) => `replace ${m} with ${STUBS.find((k) => k.module === m)!.replacement}`).join('; ') +
-      ' (gostatic builds with CGO_ENABLED=0, so no image can make the stub work)',
+      ', or build with cgo: .cgo() makes a static cgo build with zig or musl-gcc ' +
+      '(without it gostatic builds with CGO_ENABLED=0, and no image can make the stub work)',
   },
 }
 

@@ -3,6 +3,7 @@ import type { ServiceSpec } from '../spec/service-spec.js'
 import type { Platform } from '../spec/platform.js'
 import { upxPlatformRule } from '../spec/upx-platforms.js'
 import type { UpxPlan, UpxRule } from './build-plan.js'
+import { emulatorFor } from './emulator.js'
 
 // UPX's own "can't" exceptions: packing is impossible, not broken, so the
 // binary is kept unpacked (with a warning) unless the plan requires packing.
@@ -33,5 +34,13 @@ export function upxVerdict(spec: ServiceSpec, platform: Platform): UpxPlan {
   const args = [upx.level === 'best' ? '--best' : `-${upx.level}`]
   if (upx.lzma) args.push('--lzma')
   args.push('--no-progress', '-q')
-  return { kind: 'pack', args, testArgs: ['-t', '-q'], required: upx.required, smoke: spec.smoke, smokeEnvSize: SMOKE_ENV_SIZE }
+  return {
+    kind: 'pack',
+    args,
+    testArgs: ['-t', '-q'],
+    required: upx.required,
+    smoke: spec.smoke,
+    smokeEnvSize: SMOKE_ENV_SIZE,
+    emulator: emulatorFor(platform),
+  }
 }

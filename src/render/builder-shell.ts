@@ -13,7 +13,9 @@ export function installLine(b: GoPlan['builderTools']): string {
   if (b.tools.length === 0) return ''
   const pkgs = [...new Set(b.tools.map((t) => t.package))].join(' ')
   const install = b.manager === 'apk' ? `apk add --no-cache ${pkgs}` : `apt-get update && apt-get install -y --no-install-recommends ${pkgs} && rm -rf /var/lib/apt/lists/*`
-  return `${b.tools.map((t) => `command -v ${t.command} >/dev/null`).join(' && ')} || (${install})`
+  // A tool no package provides at the pinned version (zig from its wheel) is set up after the packages.
+  const setup = b.tools.flatMap((t) => t.setup ?? [])
+  return `${b.tools.map((t) => `command -v ${t.command} >/dev/null`).join(' && ')} || (${[install, ...setup].join(' && ')})`
 }
 
 /** What a strip loop with a record file wrote: the tool that stripped, or every tool that tried and why it failed. */

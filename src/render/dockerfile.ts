@@ -34,7 +34,8 @@ const steps: { [K in StepKind]: Handler<K> } = {
     const filtered = s.include.length > 0 || s.exclude.length > 0
     return [...(filtered ? ['# Sources are filtered by the .dockerignore that svc.dockerignore() renders.'] : []), 'COPY . .']
   },
-  'go-build': (_s, c) => once(c, 'go-build', () => [`RUN ${CACHE}${c.secrets.mounts} ${c.secrets.prefix}${targetVars(c)}${goBuild(c)}`]),
+  'go-build': (_s, c) =>
+    once(c, 'go-build', () => [`RUN ${CACHE}${cgoCacheMount(c.plan)}${c.secrets.mounts} ${perTargetEnv(c)}${c.secrets.prefix}${targetVars(c)}${goBuild(c)}`]),
   strip: (_s, c) => once(c, 'strip', () => [`RUN ${stripLine(targetsWith(c, 'strip'), c.out)}`]),
   'check-needs': (s, c) => once(c, 'check-needs', () => needsLines(s, c)),
   // The packed binary hides its build info, so the check runs before UPX, as in the local engine.
@@ -62,7 +63,7 @@ export function renderDockerfile(p: BuildPlan): string {
   if (install) L.push(`RUN ${install}`)
   L.push('WORKDIR /src')
   if (c.multi) L.push('ARG TARGETOS TARGETARCH TARGETVARIANT')
-  L.push(`ENV ${Object.entries(commonEnv(p.targets[0]!)).map(([k, v]) => `${k}=${shq(v)}`).join(' ')}`)
+  L.push(`ENV ${Object.entries({ ...commonEnv(p.targets), ...cgoCacheEnv(p) }).map(([k, v]) => `${k}=${shq(v)}`).join(' ')}`)
   for (const s of p.steps) L.push(...(steps[s.kind] as Handler<StepKind>)(s, c))
   return L.join('\n') + '\n'
 }
@@ -121,9 +122,34 @@ function needsLines(s: Extract<Step, { kind: 'check-needs' }>, c: RenderContext)
   return [...lines, '# A cgo stub in the build info fails the build here too.', `RUN ${stubs}`]
 }
 
-function commonEnv(t: TargetPlan): Record<string, string> {
-  const { GOOS: _os, GOARCH: _arch, GOARM: _arm, ...rest } = t.env
-  return rest
+const TARGET_VARS = new Set(['GOOS', 'GOARCH', 'GOARM'])
+
+/** The env every target shares; GOOS/GOARCH/GOARM come from targetVars, what differs from perTargetEnv. */
+function commonEnv(targets: readonly TargetPlan[]): Record<string, string> {
+  const [t0, ...rest] = targets
+  return Object.fromEntries(
+    Object.entries(t0!.env).filter(([k, v]) => !TARGET_VARS.has(k) && rest.every((t) => t.env[k] === v)),
+  )
+}
+
+/** Env that differs between targets (a cgo build's CC and CXX), chosen by TARGETARCH before the build. */
+function perTargetEnv(c: RenderContext): string {
+  const common = commonEnv(c.plan.targets)
+  const own = (t: TargetPlan) => Object.entries(t.env).filter(([k]) => !TARGET_VARS.has(k) && !(k in common))
+  if (c.plan.targets.every((t) => own(t).length === 0)) return ''
+  const arms = c.plan.targets.map((t) => `${t.env['GOARCH']}) export ${own(t).map(([k, v]) => `${k}=${shq(v)}`).join(' ')};;`)
+  return `case "$TARGETARCH" in ${arms.join(' ')} esac; `
+}
+
+/** A cgo toolchain's cache (zig's) in a cache mount, like Go's own caches. */
+function cgoCacheMount(p: BuildPlan): string {
+  const cache = p.go.cgo?.cache
+  return cache ? ` --mount=type=cache,target=${cache.builderPath}` : ''
+}
+
+function cgoCacheEnv(p: BuildPlan): Record<string, string> {
+  const cache = p.go.cgo?.cache
+  return cache ? Object.fromEntries(cache.env.map((k) => [k, cache.builderPath])) : {}
 }
 
 function secretMounts(secrets: readonly Secret[]): { mounts: string; prefix: string } {

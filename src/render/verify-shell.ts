@@ -35,7 +35,7 @@ export function stubCheck(out: string, modules: readonly RefusedModule[]): strin
   const ifs = modules.map((m) => {
     const refuse =
       `gostatic: ${out} links ${m.module}, which compiles a stub with CGO_ENABLED=0 that fails at run time: ` +
-      `replace it with ${m.replacement}`
+      `replace it with ${m.replacement}, or build it with cgo: .cgo() (gostatic build --cgo)`
     return `if printf '%s\\n' "$m" | grep -q ${shq(`\tdep\t${m.module}\t`)}; then echo ${shq(refuse)} >&2; exit 1; fi`
   })
   return [`m=$(go version -m ${out})`, ...ifs].join(' && ')

@@ -43,6 +43,27 @@ export function goModDirectives(text: string, file: string, shown: string = file
   return { file, ...facts }
 }
 
+/** The module paths of a go.mod's require directives, one-line and ( ) blocks alike, unquoted. */
+export function goModRequires(text: string): string[] {
+  const out: string[] = []
+  let block: string | null = null
+  for (const tokens of lines(text)) {
+    if (tokens.length === 0) continue
+    if (block !== null) {
+      if (tokens[0] === ')') block = null
+      else if (block === 'require') out.push(unquote(tokens[0]!))
+      continue
+    }
+    if (tokens.at(-1) === '(') block = tokens[0]!
+    else if (tokens[0] === 'require' && tokens.length >= 3) out.push(unquote(tokens[1]!))
+  }
+  return [...new Set(out)]
+}
+
+function unquote(t: string): string {
+  return /^(".*"|`.*`)$/.test(t) ? t.slice(1, -1) : t
+}
+
 /** Each line's tokens: words, quoted strings kept whole, ( and ) on their own; comments dropped. */
 function lines(text: string): string[][] {
   const out: string[][] = [[]]

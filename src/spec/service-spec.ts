@@ -4,6 +4,7 @@ import { z } from 'zod'
 import * as f from './fields.js'
 import { specRules } from './spec-rules.js'
 import { NeedsOptionsSchema } from './needs-options.js'
+import { CgoOptionsSchema } from './cgo-options.js'
 
 const { strict } = f
 const MODE_RULE = 'mode is a permission number from 0 to 0o7777, e.g. 0o644'
@@ -106,6 +107,8 @@ export const ServiceSpecSchema = strict({
   sbom: z.union([z.literal(false), SbomFormatSchema, z.array(SbomFormatSchema).min(1, { error: 'give at least one SBOM format, or false for none' })], {
     error: `sbom is false, a format (${SBOM_FORMATS.join(', ')}) or a non-empty list of them`,
   }).default('spdx'),
+  /** A static cgo build (CGO_ENABLED=1, a musl C toolchain, static external link); unset: cgo off. */
+  cgo: CgoOptionsSchema.optional(),
 }).superRefine(specRules)
 
 export type ServiceSpec = z.infer<typeof ServiceSpecSchema>

@@ -2,6 +2,7 @@
 import type { z } from 'zod'
 import { upxPlatformRule } from './upx-platforms.js'
 import type { Platform } from './platform.js'
+import { CGO_PLATFORMS, type CgoOptions } from './cgo-options.js'
 
 /** The parsed fields these rules read; the schema's own output type would be circular here. */
 interface SpecFields {
@@ -12,13 +13,12 @@ interface SpecFields {
   readonly files: readonly { readonly to: string }[]
   readonly secrets: readonly { readonly id: string }[]
   readonly binaryPath?: string | undefined
+  readonly cgo?: CgoOptions | undefined
 }
 
 export function specRules(s: SpecFields, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message })
-  const cgo = s.env['CGO_ENABLED']
-  if (cgo !== undefined && cgo !== '0')
-    issue(['env', 'CGO_ENABLED'], `CGO_ENABLED=${cgo} makes a dynamically linked binary; gostatic builds static images only. Remove it (the plan sets CGO_ENABLED=0) and find the packages that need cgo with: go list -deps -f '{{if .CgoFiles}}{{.ImportPath}}{{end}}' ./...`)
+  cgoRules(s, issue)
   for (const k of ['GOOS', 'GOARCH', 'GOARM'] as const)
     if (s.env[k] !== undefined) issue(['env', k], `${k} is set per target by .platforms(...); remove it from env`)
   if (s.env['GOFLAGS'] !== undefined) issue(['env', 'GOFLAGS'], 'GOFLAGS is decided by the plan; use .mod(...), .tags(...) or .ldflags(...) instead')
@@ -41,6 +41,42 @@ export function specRules(s: SpecFields, ctx: z.RefinementCtx): void {
     issue(['files', onBinary, 'to'], `an extra file is copied to ${binary}, the binary's own path; copy it elsewhere or move the binary with binaryPath()`)
   const id = firstRepeat(s.secrets.map((x) => x.id))
   if (id) issue(['secrets', id.at, 'id'], `two secrets have the id '${id.value}'; secret ids must be unique`)
+}
+
+type Issue = (path: (string | number)[], message: string) => void
+
+function cgoRules(s: SpecFields, issue: Issue): void {
+  const cgo = s.env['CGO_ENABLED']
+  if (cgo !== undefined && s.cgo !== undefined)
+    issue(['env', 'CGO_ENABLED'], 'CGO_ENABLED is set by the plan: .cgo() turns it on; remove it from env')
+  else if (cgo !== undefined && cgo !== '0')
+    issue(
+      ['env', 'CGO_ENABLED'],
+      `CGO_ENABLED=${cgo} with the host's C compiler makes a dynamically linked binary. For a static cgo build ` +
+        'use .cgo() (zig or musl-gcc); otherwise remove it (the plan sets CGO_ENABLED=0) and find the packages ' +
+        "that need cgo with: go list -deps -f '{{if .CgoFiles}}{{.ImportPath}}{{end}}' ./...",
+    )
+  if (s.cgo === undefined) return
+  for (const k of ['CC', 'CXX'] as const)
+    if (s.env[k] !== undefined)
+      issue(
+        ['env', k],
+        `${k} is set per platform by .cgo(); choose the toolchain with .cgo({ toolchain: 'zig' | 'musl-gcc' }) ` +
+          "or the zig with .cgo({ zig: '/path/to/zig' })",
+      )
+  const unsupported = s.platforms.filter((p) => !(CGO_PLATFORMS as readonly string[]).includes(p))
+  if (unsupported.length > 0)
+    issue(
+      ['platforms'],
+      `.cgo() builds static binaries for ${CGO_PLATFORMS.join(' and ')}; ${unsupported.join(', ')} ` +
+        `${unsupported.length === 1 ? 'is' : 'are'} not supported with cgo`,
+    )
+  if (s.cgo.toolchain === 'musl-gcc' && s.platforms.length > 1)
+    issue(
+      ['cgo', 'toolchain'],
+      `musl-gcc compiles for the machine it runs on only, and ${s.platforms.join(', ')} are ${s.platforms.length} ` +
+        "platforms; use .cgo({ toolchain: 'zig' }) to cross-compile",
+    )
 }
 
 function firstRepeat<T>(xs: readonly T[]): { value: T; at: number } | undefined {

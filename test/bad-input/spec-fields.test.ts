@@ -59,7 +59,7 @@ const cases: Case[] = [
   { name: "a build tag 'a,b'", svc: () => hello().tags('a,b'), code: S, names: 'at tags[0]', allowed: 'letters, digits, _ and .' },
   { name: 'an env name with a space', svc: () => hello().env({ 'MY VAR': 'x' }), code: S, names: 'env["MY VAR"]', allowed: 'letters, digits and _' },
   { name: 'a runtimeEnv name starting with a digit', svc: () => hello().runtimeEnv({ '1X': 'x' }), code: S, names: 'runtimeEnv.1X', allowed: 'not starting with a digit' },
-  { name: 'CGO_ENABLED=1', svc: () => hello().env({ CGO_ENABLED: '1' }), code: S, names: 'at env.CGO_ENABLED', allowed: 'Remove it' },
+  { name: 'CGO_ENABLED=1', svc: () => hello().env({ CGO_ENABLED: '1' }), code: S, names: 'at env.CGO_ENABLED', allowed: 'For a static cgo build use .cgo()' },
   { name: 'an empty label key', svc: () => hello().labels({ '': 'x' }), code: S, names: 'at labels', allowed: 'non-empty strings' },
   { name: "timezones([])", svc: () => hello().timezones([]), code: S, names: 'at timezones', allowed: "'all' or a non-empty list" },
   { name: "a runtime 'alpine::3'", svc: () => hello().runtime('alpine::3'), code: S, names: 'at runtime', allowed: "'scratch', 'static' or a valid image reference" },

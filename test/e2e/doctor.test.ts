@@ -125,6 +125,26 @@ func main() { fmt.Println(time.LoadLocation("Europe/Berlin")) }
     expect(err.stderr).toMatch(/^error \[INPUT_NOT_FOUND\]: .*no-module is not in a Go module: go: go\.mod file not found/)
   })
 
+  it('suggests .cgo() for a package of its own with only cgo files, with the tags every static cgo build gets', async () => {
+    const dir = module('own-c', {
+      'native/native.go': 'package native\n\n// int answer(void) { return 42; }\nimport "C"\n\nfunc Answer() int { return int(C.answer()) }\n',
+      'main.go': 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/own-c/native"\n)\n\nfunc main() { fmt.Println(native.Answer()) }\n',
+    })
+    const r = await doctor(dir)
+    expect(r.findings[0]).toMatchObject({ kind: 'needs-cgo', severity: 'blocker', package: 'example.com/own-c/native', replacement: null, withCgo: { tags: ['netgo', 'osusergo'] } })
+    expect((await cli(dir)).stdout).toContain('build with cgo: .cgo() (gostatic build --cgo), tags netgo,osusergo')
+  })
+
+  it("lists a module whose go.mod needs a newer Go than the host's with that Go, as a build would", async () => {
+    // The host go here runs with GOTOOLCHAIN=local (go env), so a bare `go list` refuses the module.
+    const dir = module('newer', { 'go.mod': 'module example.com/newer\n\ngo 1.27\n', 'main.go': 'package main\n\nfunc main() {}\n' })
+    const bare = await runTool('go', ['list', '.'], { cwd: dir, env: { ...process.env, GOTOOLCHAIN: 'local' } })
+    expect(bare.stderr).toContain('go.mod requires go >= 1.27')
+    const r = await doctor(dir, { env: { ...process.env, GOTOOLCHAIN: 'local' } })
+    expect(r.ok).toBe(true)
+    expect(r.notes[0]).toMatch(/, with go1\.27\.\d+$/)
+  }, 300_000)
+
   // The one test that needs the Go module proxy: a real cgo dependency.
   it('finds github.com/mattn/go-sqlite3 behind a package of the service, names the chain and modernc.org/sqlite; its CGO_ENABLED=0 build is the stub', async () => {
     const dir = module('sq', {
@@ -141,7 +161,13 @@ func main() { fmt.Println(time.LoadLocation("Europe/Berlin")) }
       kind: 'needs-cgo', severity: 'blocker', package: 'github.com/mattn/go-sqlite3', module: 'github.com/mattn/go-sqlite3', withoutCgo: 'stub',
       chain: ['example.com/sq', 'example.com/sq/store', 'github.com/mattn/go-sqlite3'],
       replacement: { path: 'modernc.org/sqlite' },
+      // The other way out: a static cgo build, with the tag go-sqlite3 needs so it never calls dlopen.
+      withCgo: { call: '.cgo() (gostatic build --cgo)', tags: ['netgo', 'osusergo', 'sqlite_omit_load_extension'] },
     })
+    const text = await cli(dir)
+    expect(text.stdout).toContain('replace with: modernc.org/sqlite')
+    expect(text.stdout).toContain('or build with cgo: .cgo() (gostatic build --cgo), tags')
+    expect(text.stdout).toContain('netgo,osusergo,sqlite_omit_load_extension')
     // Packages only go-sqlite3's cgo files import leave the build with it.
     expect(r.findings.find((f) => f.kind === 'needs-cgo' && f.withoutCgo === 'drops out')).toMatchObject({ severity: 'info', package: 'net/url' })
 

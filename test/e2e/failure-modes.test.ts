@@ -135,7 +135,7 @@ describe.skipIf(skip)('documented failure modes: the naive path fails, gostatic\
     expect(naive.stderr).toContain('exec /probe: no such file or directory')
 
     // Asking for cgo is refused at the spec; cgo forced in behind the plan's back (a wrapper around go) is refused by verification.
-    expect(() => probe().env({ CGO_ENABLED: '1' }).plan()).toThrow(/CGO_ENABLED=1 makes a dynamically linked binary/)
+    expect(() => probe().env({ CGO_ENABLED: '1' }).plan()).toThrow(/CGO_ENABLED=1 with the host's C compiler makes a dynamically linked binary\. For a static cgo build use \.cgo\(\)/)
     const err = await probe().runtime('scratch').binaryPath('/probe')
       .build({ engine: 'local', runGo: (args, o) => runTool('go', args, { ...o, env: { ...o.env, CGO_ENABLED: '1' } }) })
       .then(() => undefined, (e: unknown) => e)

@@ -173,8 +173,8 @@ describe.skipIf(skip)('a go-sqlite3 program with the defaults', () => {
     )
     expect(err.message).toContain('modernc.org/sqlite')
     expect(err.hint).toBe(
-      'replace github.com/mattn/go-sqlite3 with modernc.org/sqlite ' +
-        '(gostatic builds with CGO_ENABLED=0, so no image can make the stub work)',
+      'replace github.com/mattn/go-sqlite3 with modernc.org/sqlite, or build with cgo: .cgo() makes a static cgo build ' +
+        'with zig or musl-gcc (without it gostatic builds with CGO_ENABLED=0, and no image can make the stub work)',
     )
     const started = events.flatMap((e) => (e.kind === 'step-start' ? [e.step] : []))
     expect(started.slice(-2)).toEqual(['go-build', 'check-needs'])

@@ -47,7 +47,7 @@ func main() {
 
 const svc = () => goService({ name: 'upx-envprobe', source: src }).ldflags({ X: { 'main.version': '1.0.0' } })
 const packPlan = (over: Partial<Extract<UpxPlan, { kind: 'pack' }>> = {}): Extract<UpxPlan, { kind: 'pack' }> =>
-  ({ kind: 'pack', args: ['-9', '--no-progress', '-q'], testArgs: ['-t', '-q'], required: false, smoke: ['--version'], smokeEnvSize: SMOKE_ENV_SIZE, ...over })
+  ({ kind: 'pack', args: ['-9', '--no-progress', '-q'], testArgs: ['-t', '-q'], required: false, smoke: ['--version'], smokeEnvSize: SMOKE_ENV_SIZE, emulator: null, ...over })
 
 afterAll(async () => {
   if (images.length && !skip) await docker(['rmi', '-f', ...images])
@@ -97,7 +97,7 @@ describe.skipIf(skip)('UPX guard rails', () => {
 
     const copy = join(tmp, 'smoke-copy')
     copyFileSync(unpacked, copy)
-    await expect(upxPack(copy, packPlan({ smoke: ['--crash-on-large-env'] }), 'copy', true)).rejects.toThrow(/fails its smoke run/)
+    await expect(upxPack(copy, packPlan({ smoke: ['--crash-on-large-env'] }), 'copy', [])).rejects.toThrow(/fails its smoke run/)
     expect(readFileSync(copy).equals(readFileSync(unpacked))).toBe(true)
     expect(existsSync(`${copy}.upx`)).toBe(false)
   })
@@ -108,11 +108,11 @@ describe.skipIf(skip)('UPX guard rails', () => {
     expect(packed.exitCode, packed.stderr).toBe(0)
     const before = readFileSync(already)
 
-    const kept = await upxPack(already, packPlan(), 'already-packed', true)
+    const kept = await upxPack(already, packPlan(), 'already-packed', [])
     expect(kept).toEqual({ kind: 'kept-unpacked', reason: "upx can't pack already-packed: AlreadyPackedException" })
     expect(readFileSync(already).equals(before)).toBe(true)
 
-    const required = await upxPack(already, packPlan({ required: true }), 'already-packed', true).then(() => undefined, (e: unknown) => e)
+    const required = await upxPack(already, packPlan({ required: true }), 'already-packed', []).then(() => undefined, (e: unknown) => e)
     expect(required).toBeInstanceOf(ToolError)
     expect((required as ToolError).code).toBe('UPX_FAILED')
     expect((required as ToolError).message).toBe('upx failed on already-packed (AlreadyPackedException; upx({ required: true }) makes this fatal)')
@@ -122,16 +122,41 @@ describe.skipIf(skip)('UPX guard rails', () => {
     const pie = join(tmp, 'pie')
     const b = await runTool('go', ['build', '-buildmode=pie', '-o', pie, '.'], { cwd: src, env: { ...process.env, CGO_ENABLED: '0' } })
     expect(b.exitCode, b.stderr).toBe(0)
-    const pieOutcome = await upxPack(pie, packPlan(), 'pie', true)
+    const pieOutcome = await upxPack(pie, packPlan(), 'pie', [])
     expect(pieOutcome).toMatchObject({ kind: 'kept-unpacked', reason: expect.stringContaining("upx can't pack pie: CantPackException") })
   })
 
-  it('packs linux/arm64 only with allowArm64, and then runs upx -t but no smoke run the host cannot execute', async () => {
+  it("packs linux/arm64 only with allowArm64, and smoke-runs it under the plan's emulator: UPX's large-environment crash is caught", async () => {
     expect(svc().platforms('linux/amd64', 'linux/arm64').upx().plan().targets[1]!.upx).toMatchObject({ kind: 'refused', rule: 'platform' })
-    const r = await svc().platforms('linux/arm64').upx({ policy: { allowArm64: true } }).build({ engine: 'local' })
-    const t = r.report.targets[0]!
-    expect(t).toMatchObject({ upx: 'packed', upxStartup: null, elf: { machine: 'aarch64', upx: true } })
+    const arm = svc().platforms('linux/arm64').upx({ policy: { allowArm64: true } })
+    expect(arm.plan().targets[0]!.upx).toMatchObject({ kind: 'pack', emulator: 'qemu-aarch64-static' })
+    // .smoke(false) packs without a run, as before there was an emulator.
+    const r = await arm.smoke(false).build({ engine: 'local' })
+    expect(r.report.targets[0]).toMatchObject({ upx: 'packed', upxStartup: null, elf: { machine: 'aarch64', upx: true } })
     expect(readElf(r.images[0]!.binary.bytes).upx).toBe(true)
+    if (missing('qemu-aarch64-static')) return
+    // Under qemu-aarch64-static the packed arm64 binary dies with the smoke run's 640 variables (the crash the
+    // platform rule warns of), so the build fails and keeps the unpacked binary...
+    const crash = await arm.build({ engine: 'local' }).then(() => undefined, (e: unknown) => e as ToolError)
+    expect(crash?.code).toBe('UPX_FAILED')
+    expect(crash?.message).toBe(
+      `the UPX-packed upx-envprobe (linux/arm64) fails its smoke run (--version) with ${SMOKE_ENV_SIZE} environment variables: killed by SIGSEGV; the unpacked binary was not replaced`,
+    )
+    // ...while with a small environment the same packed binary runs, and its start-up is measured under qemu.
+    const copy = join(tmp, 'arm-copy')
+    await (await svc().platforms('linux/arm64').build({ engine: 'local' })).exportBinary(copy)
+    const qemu = (await runTool('sh', ['-c', 'command -v qemu-aarch64-static'])).stdout.trim()
+    const small = await upxPack(copy, packPlan({ smokeEnvSize: 10 }), 'arm copy', [qemu])
+    expect(small).toMatchObject({ kind: 'packed', startup: { runs: 7, unpackedMs: expect.any(Number), packedMs: expect.any(Number) } })
+  })
+
+  it('runs no smoke run for a platform the host cannot execute and whose emulator is absent', async () => {
+    const copy = join(tmp, 'arm-no-emulator')
+    const r = await svc().platforms('linux/arm64').build({ engine: 'local' })
+    await r.exportBinary(copy)
+    // A runner of null is what the engine passes when neither the host nor an emulator can run the binary.
+    const out = await upxPack(copy, packPlan({ smoke: ['--crash-on-large-env'] }), 'arm copy', null)
+    expect(out).toMatchObject({ kind: 'packed', startup: null })
   })
 
   it('refuses production without a reason, and records the reason in the image labels when given', async () => {

@@ -23,3 +23,8 @@ export function builderImage(): string {
   const v = execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim().replace(/^go(\d+\.\d+).*$/, '$1')
   return `${process.env['GOSTATIC_REGISTRY'] ?? '127.0.0.1:5000'}/gostatic/go-builder:${v}`
 }
+
+/** The builder image plus zig, for .cgo() builds (scripts/builder-image.sh pushes it). */
+export function cgoBuilderImage(): string {
+  return builderImage().replace('/gostatic/go-builder:', '/gostatic/go-builder-cgo:')
+}

@@ -40,3 +40,24 @@ export function missingToolchain(name: string): string | false {
   console.warn(`skipping: ${msg}`)
   return msg
 }
+
+/** Where scripts/zig.sh installs the pinned zig. */
+const ZIG_SH_INSTALL = '/var/cache/gostatic/ziglang-0.17.1/bin/zig'
+
+/** The zig the .cgo() tests use: $GOSTATIC_ZIG (scripts/zig.sh env), else scripts/zig.sh's install, else zig on PATH. */
+export function zigPath(): string | undefined {
+  const env = process.env['GOSTATIC_ZIG']
+  if (env) return env
+  if (spawnSync(ZIG_SH_INSTALL, ['version'], { stdio: 'ignore' }).status === 0) return ZIG_SH_INSTALL
+  const r = spawnSync('sh', ['-c', 'command -v zig'], { encoding: 'utf8' })
+  return r.status === 0 ? r.stdout.trim() : undefined
+}
+
+/** `missing` for zig, found as zigPath() does (scripts/zig.sh install provides it). */
+export function missingZig(): string | false {
+  if (zigPath() !== undefined) return false
+  const msg = 'missing tool(s): zig (scripts/zig.sh install, then eval "$(scripts/zig.sh env)")'
+  if (required) throw new Error(`${msg} (GOSTATIC_REQUIRE_TOOLS=1 requires it)`)
+  console.warn(`skipping: ${msg}`)
+  return msg
+}

@@ -58,6 +58,16 @@ describe('services from flags and gostatic.config.ts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'gostatic-cli-'))
   writeFileSync(join(dir, 'go.mod'), 'module example.com/x\n\ngo 1.22\n')
 
+  it('--cgo makes a static cgo build, --cgo=musl-gcc names the toolchain, and anything else is refused', async () => {
+    const [zig] = await servicesFromFlags(dir, flagsOf(['plan', dir, '--cgo']))
+    expect(zig!.toSpec().cgo).toEqual({})
+    const [musl] = await servicesFromFlags(dir, flagsOf(['plan', dir, '--cgo=musl-gcc']))
+    expect(musl!.toSpec().cgo).toEqual({ toolchain: 'musl-gcc' })
+    expect(() => parseCLI(['plan', dir, '--cgo=gcc'])).toThrow('--cgo takes no value or one of zig, musl-gcc')
+    const help = parseCLI(['build', '--help'])
+    expect(help.kind === 'help' && help.text).toContain('--cgo [toolchain]')
+  })
+
   it('makes one service named after the folder, with flags applied', async () => {
     const [s] = await servicesFromFlags(dir, flagsOf(['plan', dir, '--runtime', 'scratch', '--go', '1.23']))
     expect(s!.toSpec()).toMatchObject({ runtime: 'scratch', go: '1.23', source: dir })

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { doctor, GostaticError, KNOWN_CGO_MODULES, renderDoctorText, type DoctorReport } from '../../src/index.js'
 import { importChains } from '../../src/doctor/import-chain.js'
+import { cgoSuggestion } from '../../src/plan/cgo-plan.js'
 import { knownCgoModule } from '../../src/plan/known-cgo-modules.js'
 import { TOPIC_RULES, type TopicContext } from '../../src/doctor/meaning-changes.js'
 import { GoListPackageSchema, type GoListPackage } from '../../src/doctor/go-list.js'
@@ -33,6 +34,18 @@ describe('import chains', () => {
 describe('known cgo modules', () => {
   it('matches a module and its packages, including major-version suffixes', () => {
     expect(knownCgoModule('github.com/mattn/go-sqlite3', 'github.com/mattn/go-sqlite3')).toMatchObject({ replacement: 'modernc.org/sqlite', withoutCgo: 'stub' })
+    expect(cgoSuggestion(knownCgoModule('github.com/mattn/go-sqlite3', 'github.com/mattn/go-sqlite3'))).toMatchInlineSnapshot(`
+      {
+        "call": ".cgo() (gostatic build --cgo)",
+        "note": "a static cgo build with zig or musl-gcc: the plan sets CGO_ENABLED=1, the C toolchain, -linkmode external -extldflags '-static' and these tags, and verifies the binary is static. sqlite_omit_load_extension: go-sqlite3 then leaves out load_extension, so it never calls dlopen, which a static binary cannot do.",
+        "tags": [
+          "netgo",
+          "osusergo",
+          "sqlite_omit_load_extension",
+        ],
+      }
+    `)
+    expect(cgoSuggestion(undefined).tags).toEqual(['netgo', 'osusergo'])
     expect(knownCgoModule('github.com/confluentinc/confluent-kafka-go/v2/kafka', 'github.com/confluentinc/confluent-kafka-go/v2')?.replacement).toBe('github.com/twmb/franz-go')
     expect(knownCgoModule('github.com/mattn/go-sqlite3x', 'github.com/mattn/go-sqlite3x')).toBeUndefined()
   })
@@ -74,6 +87,7 @@ describe('renderDoctorText', () => {
         kind: 'needs-cgo', severity: 'blocker', package: 'github.com/mattn/go-sqlite3', module: 'github.com/mattn/go-sqlite3',
         chain: ['example.com/svc', 'github.com/mattn/go-sqlite3'], withoutCgo: 'stub', message: 'it compiles a stub',
         replacement: { path: 'modernc.org/sqlite', note: 'pure Go' },
+        withCgo: { call: '.cgo()', tags: ['netgo', 'osusergo', 'sqlite_omit_load_extension'], note: 'static with zig' },
       }],
       notes: ['how it was checked'],
     }
@@ -85,6 +99,8 @@ describe('renderDoctorText', () => {
       '         import chain: example.com/svc → github.com/mattn/go-sqlite3',
       '         replace with: modernc.org/sqlite',
       '         note: pure Go',
+      '         or build with cgo: .cgo(), tags netgo,osusergo,sqlite_omit_load_extension',
+      '         note: static with zig',
       '',
       '1 blocker(s), 0 warning(s), 0 note(s): NOT ready for CGO_ENABLED=0',
       '  (how it was checked)',

@@ -108,7 +108,7 @@ describe('the rule table', () => {
           "evidence": [
             "github.com/mattn/go-sqlite3",
           ],
-          "fix": "replace github.com/mattn/go-sqlite3 with modernc.org/sqlite (gostatic builds with CGO_ENABLED=0, so no image can make the stub work)",
+          "fix": "replace github.com/mattn/go-sqlite3 with modernc.org/sqlite, or build with cgo: .cgo() makes a static cgo build with zig or musl-gcc (without it gostatic builds with CGO_ENABLED=0, and no image can make the stub work)",
           "id": "cgo-stub",
           "message": "github.com/mattn/go-sqlite3 is linked as the stub it compiles with CGO_ENABLED=0: with CGO_ENABLED=0 go-sqlite3 compiles a stub whose every connection fails with "Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work. This is a stub". modernc.org/sqlite is SQLite translated to Go: same file format, database/sql driver name 'sqlite' instead of 'sqlite3' (github.com/ncruces/go-sqlite3, SQLite as WebAssembly, is another pure-Go option)",
           "severity": "error",
@@ -268,7 +268,7 @@ describe('checking needs against an image', () => {
     const err = needsError(check.verdicts, LAX, 'api linux/amd64')
     expect(err?.code).toBe(ErrorCode.CGO_STUB)
     expect(err?.message).toMatchInlineSnapshot(`"api linux/amd64 links a cgo stub that fails at run time: github.com/mattn/go-sqlite3 is linked as the stub it compiles with CGO_ENABLED=0: with CGO_ENABLED=0 go-sqlite3 compiles a stub whose every connection fails with "Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work. This is a stub". modernc.org/sqlite is SQLite translated to Go: same file format, database/sql driver name 'sqlite' instead of 'sqlite3' (github.com/ncruces/go-sqlite3, SQLite as WebAssembly, is another pure-Go option)"`)
-    expect(err?.hint).toMatchInlineSnapshot(`"replace github.com/mattn/go-sqlite3 with modernc.org/sqlite (gostatic builds with CGO_ENABLED=0, so no image can make the stub work)"`)
+    expect(err?.hint).toMatchInlineSnapshot(`"replace github.com/mattn/go-sqlite3 with modernc.org/sqlite, or build with cgo: .cgo() makes a static cgo build with zig or musl-gcc (without it gostatic builds with CGO_ENABLED=0, and no image can make the stub work)"`)
     const onStatic = checkNeeds(deriveNeeds(ALL), { ...onAlpine(), base: 'static' }, LAX)
     expect(status(onStatic.verdicts)['cgo-stub']).toBe('unmet')
   })

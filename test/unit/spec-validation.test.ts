@@ -45,7 +45,7 @@ describe('spec validation names the field and says what is allowed', () => {
   })
   it('refuses CGO_ENABLED=1 on a static build', () => {
     const e = errorOf(base().env({ CGO_ENABLED: '1' }))
-    expect(e.message).toContain('CGO_ENABLED=1 makes a dynamically linked binary')
+    expect(e.message).toContain('CGO_ENABLED=1 with the host\'s C compiler makes a dynamically linked binary. For a static cgo build use .cgo()')
     expect(e.message).toContain('→ at env.CGO_ENABLED')
   })
   it('refuses GOARCH in env and points at platforms()', () => {

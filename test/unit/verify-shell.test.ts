@@ -89,7 +89,7 @@ describe.skipIf(skip)('Dockerfile checks: a cgo stub in the build info', () => {
     expect(r.status).toBe(1)
     expect(r.stderr).toBe(
       `gostatic: ${bin} links github.com/mattn/go-sqlite3, which compiles a stub with CGO_ENABLED=0 that fails at run time: ` +
-        'replace it with modernc.org/sqlite\n',
+        'replace it with modernc.org/sqlite, or build it with cgo: .cgo() (gostatic build --cgo)\n',
     )
   })
 

@@ -22,6 +22,12 @@ export function builderBase(dag: Client, plan: BuildPlan, env: NodeJS.ProcessEnv
   const tools = plan.go.builderTools
   const install = installLine({ ...tools, tools: tools.tools.filter((t) => t.dockerfileOnly !== true) })
   if (install) c = c.withExec(['sh', '-c', install])
+  // A cgo toolchain's cache (zig builds musl once) lives in a volume, like Go's.
+  const zig = plan.go.cgo?.cache
+  if (zig) {
+    c = c.withMountedCache(zig.builderPath, dag.cacheVolume(`${cacheKey}-${zig.name}`))
+    for (const k of zig.env) c = c.withEnvVariable(k, zig.builderPath)
+  }
   for (const s of plan.secrets) {
     const secret = dag.setSecret(`gostatic-${plan.service}-${s.id}`, secretValue(s.id, s.from, env))
     c = 'env' in s.as ? c.withSecretVariable(s.as.env, secret) : c.withMountedSecret(s.as.file, secret)

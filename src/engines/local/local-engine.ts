@@ -19,6 +19,7 @@ import { makeTempDir } from '../../util/temp-dir.js'
 import type { BuildResult } from '../build-result.js'
 import type { ResolvedGo } from '../go-toolchain.js'
 import { prepareGoEnv, type GoEnv } from '../go-env.js'
+import { findOnPath } from '../../util/find-on-path.js'
 import { stripBinary, type StripOutcome } from './strip-binary.js'
 import { upxPack, type UpxOutcome } from './upx-pack.js'
 import { assembleImages } from './assemble.js'
@@ -132,9 +133,9 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     // The packed binary hides its build info, so verify the unpacked one now.
     t.verified = verifyBinary(t.unpacked, t.target.verify, `${c.plan.service} (${s.platform})`, c.plan.runtime.binaryPath)
     const plan = t.target.upx
-    const canRun = hostPlatform() === s.platform
-    const recipe = ['upx', plan, canRun, await toolIdentity(['upx'], c.env)]
-    const pack = async () => ({ outcome: await upxPack(t.binPath, plan, `${c.plan.service} (${s.platform})`, canRun, c.env) })
+    const runner = smokeRunner(s.platform, plan.emulator, c.env)
+    const recipe = ['upx', plan, runner, await toolIdentity(['upx'], c.env)]
+    const pack = async () => ({ outcome: await upxPack(t.binPath, plan, `${c.plan.service} (${s.platform})`, runner, c.env) })
     const m = await memoStep(c.cacheDir, recipe, t.binPath, input, pack)
     t.current = m.output
     t.upx = m.outcome
@@ -177,18 +178,21 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
     if (!existsSync(sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
     if (!(await stat(sourceDir)).isDirectory())
       throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${plan.source.dir} is a file; source is the folder holding go.mod`)
-    const goEnv = await prepareGoEnv(plan, env, work)
+    const cacheDir = opts.cacheDir === undefined ? defaultCacheDir(env) : opts.cacheDir
+    // Before the C toolchain's cache is made in it.
+    if (cacheDir !== null) await ensureCacheDir(cacheDir)
+    const goEnv = await prepareGoEnv(plan, env, work, cacheDir)
     const c: LocalContext = {
       plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: await sourceDateEpoch(opts, env, sourceDir),
-      cacheDir: opts.cacheDir === undefined ? defaultCacheDir(env) : opts.cacheDir,
+      cacheDir,
       bases: null,
       sourceDir,
       go: goEnv.go,
       goEnv,
       targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), current: null, built: 0, strip: null, upx: null, unpacked: null, verified: null, needs: null, runtime: null }])),
     }
-    if (c.cacheDir !== null) await ensureCacheDir(c.cacheDir)
     if (c.go.env['GOTOOLCHAIN']) emit({ kind: 'info', service: plan.service, message: `host ${c.go.hostVersion} is older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})` })
+    if (goEnv.cgoTool) emit({ kind: 'info', service: plan.service, message: `cgo: ${plan.go.cgo!.toolchain} at ${goEnv.cgoTool.path} (${goEnv.cgoTool.via})` })
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
     // Before compiling: a wrong tag or missing platform should not cost a Go build to find out.
     const base = plan.runtime.base
@@ -223,6 +227,13 @@ function state(c: LocalContext, p: Platform): TargetState {
 function warn(c: LocalContext, message: string, platform: Platform): void {
   c.warnings.push(message)
   c.emit({ kind: 'warning', service: c.plan.service, platform, message })
+}
+
+/** How this machine runs the target's binary: directly, through the plan's emulator when installed, or not at all. */
+function smokeRunner(platform: Platform, emulator: string | null, env: NodeJS.ProcessEnv): string[] | null {
+  if (hostPlatform() === platform) return []
+  const path = emulator === null ? null : findOnPath(emulator, env)
+  return path === null ? null : [path]
 }
 
 /** The first bytes of a file: enough to tell a program from a package archive. */

@@ -12,7 +12,17 @@ export type UpxOutcome =
   | { kind: 'kept-unpacked'; reason: string }
 
 
-export async function upxPack(path: string, plan: Extract<UpxPlan, { kind: 'pack' }>, what: string, canRun: boolean, toolEnv: NodeJS.ProcessEnv = process.env): Promise<UpxOutcome> {
+/**
+ * `runner` is how this machine runs the target's binary: [] directly, [emulator] through the plan's
+ * user-mode emulator, null not at all (then there is no smoke run).
+ */
+export async function upxPack(
+  path: string,
+  plan: Extract<UpxPlan, { kind: 'pack' }>,
+  what: string,
+  runner: readonly string[] | null,
+  toolEnv: NodeJS.ProcessEnv = process.env,
+): Promise<UpxOutcome> {
   const before = (await stat(path)).size
   const packed = `${path}.upx`
   await rm(packed, { force: true })
@@ -29,9 +39,9 @@ export async function upxPack(path: string, plan: Extract<UpxPlan, { kind: 'pack
     throw new ToolError(ErrorCode.UPX_FAILED, `upx -t rejects the packed ${what}; kept nothing`, t)
   }
   let startup: StartupCost | null = null
-  if (plan.smoke !== false && canRun) {
+  if (plan.smoke !== false && runner !== null) {
     const env = largeEnv(plan.smokeEnvSize)
-    const s = await runTool(packed, plan.smoke, { env, timeoutMs: 20_000 })
+    const s = await run(runner, packed, plan.smoke, env)
     if (s.exitCode !== 0) {
       await rm(packed, { force: true })
       throw new ToolError(
@@ -41,7 +51,7 @@ export async function upxPack(path: string, plan: Extract<UpxPlan, { kind: 'pack
         { hint: "fix the smoke args with .smoke([...]), or drop upx(); .smoke(false) skips the run if the binary can't run bare" },
       )
     }
-    startup = await startupCost(path, packed, plan.smoke)
+    startup = await startupCost(runner, path, packed, plan.smoke)
   }
   await copyFile(packed, path)
   await rm(packed, { force: true })
@@ -54,13 +64,18 @@ function largeEnv(n: number): NodeJS.ProcessEnv {
 
 const STARTUP_RUNS = 7
 
-/** Median wall time of the smoke command, unpacked vs packed: what packing costs at every start. */
-async function startupCost(unpacked: string, packed: string, args: readonly string[]): Promise<StartupCost> {
+function run(runner: readonly string[], exe: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<ToolRun> {
+  const [cmd, ...pre] = runner.length > 0 ? [...runner, exe] : [exe]
+  return runTool(cmd!, [...pre, ...args], { ...(env ? { env } : {}), timeoutMs: 20_000 })
+}
+
+/** Median wall time of the smoke command, unpacked vs packed (under the same runner): what packing costs at every start. */
+async function startupCost(runner: readonly string[], unpacked: string, packed: string, args: readonly string[]): Promise<StartupCost> {
   const median = async (exe: string) => {
     const times: number[] = []
     for (let i = 0; i < STARTUP_RUNS; i++) {
       const t0 = performance.now()
-      const r: ToolRun = await runTool(exe, args, { timeoutMs: 20_000 })
+      const r: ToolRun = await run(runner, exe, args)
       if (r.exitCode !== 0) throw new ToolError(ErrorCode.UPX_FAILED, `${exe} ${args.join(' ')} failed while measuring start-up`, r)
       times.push(performance.now() - t0)
     }
