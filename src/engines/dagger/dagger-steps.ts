@@ -17,6 +17,7 @@ import { daggerPlatform } from './runtime-container.js'
 import { bytesOf, stripInDagger, upxInDagger } from './target-steps.js'
 import { assembleRuntime } from './dagger-assemble.js'
 import { engineBaseFiles } from './dagger-base-files.js'
+import { applyNeeds, warn } from '../step-report.js'
 
 export interface DaggerTargetState {
   readonly target: TargetPlan
@@ -115,12 +116,7 @@ const handlers: { [K in StepKind]: Handler<K> } = {
     const { binary } = builtBinary(t, 'check-needs')
     const b = c.plan.runtime.base
     const base = b.kind === 'image' ? await engineBaseFiles(c.dag, b.ref, t.target, c.tmp) : null
-    const r = verifyNeeds(binary, c.plan, base, what(c, s.platform))
-    t.needs = r.needs
-    t.runtime = r.runtime
-    for (const w of r.warnings) warn(c, w, s.platform)
-    for (const message of r.notes) c.emit({ kind: 'info', service: c.plan.service, message })
-    return r.detail
+    return applyNeeds(c, t, verifyNeeds(binary, c.plan, base, what(c, s.platform)), s.platform)
   },
   'verify-static': async (s, c) => {
     const t = state(c, s.platform)
@@ -173,7 +169,3 @@ function hostPath(c: DaggerContext, stage: string, t: DaggerTargetState): string
   return join(c.tmp, stage, t.target.output)
 }
 
-function warn(c: DaggerContext, message: string, platform: Platform): void {
-  c.warnings.push(message)
-  c.emit({ kind: 'warning', service: c.plan.service, platform, message })
-}

@@ -32,6 +32,7 @@ import { sourceDateEpoch } from '../source-date-epoch.js'
 import type { BaseImage } from './base-image.js'
 import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
 import type { EngineRunOptions } from '../attest-context.js'
+import { applyNeeds, warn } from '../step-report.js'
 
 export interface LocalEngineOptions extends RegistryOptions, EngineRunOptions {
   signal?: AbortSignal
@@ -147,11 +148,7 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     const pulled = c.bases?.get(s.platform)
     const base = pulled === undefined ? null : await needsBaseOf(pulled)
     const r = verifyNeeds((await currentBinary(t)).bytes, c.plan, base, `${c.plan.service} (${s.platform})`)
-    t.needs = r.needs
-    t.runtime = r.runtime
-    for (const w of r.warnings) warn(c, w, s.platform)
-    for (const message of r.notes) c.emit({ kind: 'info', service: c.plan.service, message })
-    return r.detail
+    return applyNeeds(c, t, r, s.platform)
   },
   'verify-static': async (s, c) => {
     const t = state(c, s.platform)
@@ -222,11 +219,6 @@ function runGo(c: LocalContext, args: readonly string[], planEnv: Readonly<Recor
 
 function state(c: LocalContext, p: Platform): TargetState {
   return c.targets.get(p)!
-}
-
-function warn(c: LocalContext, message: string, platform: Platform): void {
-  c.warnings.push(message)
-  c.emit({ kind: 'warning', service: c.plan.service, platform, message })
 }
 
 /** How this machine runs the target's binary: directly, through the plan's emulator when installed, or not at all. */
