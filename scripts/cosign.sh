@@ -25,9 +25,6 @@ RECIPE=1
 CACHE=${GOSTATIC_COSIGN_CACHE:-/var/cache/gostatic/cosign-$VERSION}
 BIN=$CACHE/bin/cosign
 
-log() { echo "cosign: $*" >&2; }
-die() { log "error: $*"; exit 1; }
-
 is_built() {
   [ -x "$BIN" ] && grep -qx "recipe=$RECIPE" "$CACHE/BUILD-INFO" 2>/dev/null &&
     "$BIN" version 2>/dev/null | grep -q "GitVersion: *$VERSION\$"

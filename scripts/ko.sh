@@ -22,9 +22,6 @@ RECIPE=1
 CACHE=${GOSTATIC_KO_CACHE:-/var/cache/gostatic/ko-$VERSION}
 BIN=$CACHE/ko
 
-log() { echo "ko: $*" >&2; }
-die() { log "error: $*"; exit 1; }
-
 is_built() {
   [ -x "$BIN" ] && grep -qx "recipe=$RECIPE" "$CACHE/BUILD-INFO" 2>/dev/null &&
     [ "$("$BIN" version 2>/dev/null)" = "$VERSION" ]

@@ -4,14 +4,18 @@
 # a lock, so concurrent runs wait), into a temp folder that replaces the cache
 # only when complete. Sourced, not run.
 #
-# The sourcing script defines log, die and is_built (true when $CACHE holds
-# this version), sets NAME, VERSION, RECIPE and CACHE, and calls
+# The sourcing script defines is_built (true when $CACHE holds this
+# version), sets NAME, VERSION, RECIPE and CACHE, and calls
 #   go_tool_build <install-fn>
 # where <install-fn> <dir> puts the tool into <dir> and checks its version.
-# The finished folder replaces the cache through swap_into_place.
+# The finished folder replaces the cache through swap_into_place. log and
+# die (defined here) prefix their lines with $NAME.
 
 # shellcheck source=scripts/lib/cache-swap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/cache-swap.sh"
+
+log() { echo "$NAME: $*" >&2; }
+die() { log "error: $*"; exit 1; }
 
 go_tool_build() {
   local install=$1 tmp started
