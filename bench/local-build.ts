@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { hello } from '../examples/hello/pipeline.js'
 import { caBundle } from '../src/engines/runtime-files.js'
+import { zipEntries } from '../src/util/zip-entries.js'
 
 const runs = Number(process.argv[2] ?? 15)
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-bench-'))
@@ -65,9 +66,9 @@ const binary = r.report.targets[0]!.sizes.final
 const ca = Buffer.byteLength(caBundle())
 const zones = ['Europe/Berlin', 'Asia/Shanghai', 'America/New_York']
 const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim()
-const { unzipSync } = await import('fflate')
-const zip = unzipSync(readFileSync(join(goroot, 'lib/time/zoneinfo.zip')), { filter: (f) => zones.includes(f.name) })
-const tz = Object.values(zip).reduce((n, b) => n + b.length, 0)
+const zipFile = join(goroot, 'lib/time/zoneinfo.zip')
+const zip = zipEntries(readFileSync(zipFile), zipFile, (name) => zones.includes(name))
+const tz = [...zip.values()].reduce((n, b) => n + b.length, 0)
 const payload = binary + ca + tz
 const image = r.report.targets[0]!.imageBytes
 

@@ -4,10 +4,10 @@
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { join, resolve, posix } from 'node:path'
 import { rootCertificates } from 'node:tls'
-import { unzipSync } from 'fflate'
 import { ErrorCode, GostaticError } from '../errors.js'
 import type { CaSource, RuntimeFile } from '../plan/build-plan.js'
 import type { LayerEntry } from '../oci/layer.js'
+import { zipEntries } from '../util/zip-entries.js'
 
 export interface MaterializeContext {
   readonly sourceDir: string
@@ -77,13 +77,13 @@ async function zoneinfo(dir: string, zones: 'all' | readonly string[], zip: stri
     throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `Go's time zone database ${zip} is missing`, { hint: 'reinstall Go, or use a Go distribution that ships lib/time/zoneinfo.zip' })
   }
   const want = zones === 'all' ? undefined : new Set(zones)
-  const files = unzipSync(data, { filter: (f) => !f.name.endsWith('/') && (want === undefined || want.has(f.name)) })
+  const files = zipEntries(data, zip, (name) => want === undefined || want.has(name))
   if (want) {
-    const unknown = [...want].filter((z) => !(z in files))
+    const unknown = [...want].filter((z) => !files.has(z))
     if (unknown.length)
       throw new GostaticError(ErrorCode.INVALID_SPEC, `timezones: ${unknown.map((z) => `'${z}'`).join(', ')} not in Go's tz database (${zip})`, { hint: "zone names look like 'Europe/Berlin' or 'America/New_York'" })
   }
-  return Object.entries(files).map(([name, bytes]) => ({ path: posix.join(dir, name), type: 'file' as const, mode: 0o644, content: bytes }))
+  return [...files].map(([name, bytes]) => ({ path: posix.join(dir, name), type: 'file' as const, mode: 0o644, content: bytes }))
 }
 
 async function hostFiles(src: string, to: string, mode: number | null, label: string): Promise<LayerEntry[]> {
