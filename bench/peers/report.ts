@@ -15,7 +15,13 @@ const PHASE_TITLE: Record<Phase, string> = {
   change: 'After a one-line change',
 }
 
-export const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+/** The middle value; with an even count, the mean of the two middle ones. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN
+  const v = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(v.length / 2)
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2
+}
 const s = (ms: number) => (Number.isNaN(ms) ? 'n/a' : `${(ms / 1000).toFixed(2)} s`)
 const ratio = (a: number, b: number) => (Number.isNaN(a) || Number.isNaN(b) ? 'n/a' : (a / b).toFixed(2))
 const mark = (r: number, target: number) => (Number.isNaN(r) ? '' : r <= target ? ' (met)' : ' (NOT met)')

@@ -54,9 +54,10 @@ function decryptCosignKey(body: string, source: string, password: string | undef
     throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) uses ${k.kdf?.name}/${k.cipher?.name}; gostatic reads cosign keys encrypted with scrypt and nacl/secretbox`)
   const { N, r, p } = k.kdf.params
   const secret = scryptSync(password, Buffer.from(k.kdf.salt, 'base64'), 32, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 })
+  const cipher = salsa() // outside the try: a failure to load it is not a wrong password
   let der: Uint8Array
   try {
-    der = salsa().xsalsa20poly1305(secret, Buffer.from(k.cipher.nonce, 'base64')).decrypt(Buffer.from(k.ciphertext, 'base64'))
+    der = cipher.xsalsa20poly1305(secret, Buffer.from(k.cipher.nonce, 'base64')).decrypt(Buffer.from(k.ciphertext, 'base64'))
   } catch {
     throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}): wrong password for this cosign key (COSIGN_PASSWORD)`, { hint: 'set COSIGN_PASSWORD to the password given to `cosign generate-key-pair`, or pass sign.password' })
   }

@@ -5,6 +5,7 @@ import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
+import { outputError } from '../util/atomic-write.js'
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env['GOSTATIC_CACHE_DIR']) return env['GOSTATIC_CACHE_DIR']
@@ -33,12 +34,13 @@ export async function ensureCacheDir(dir: string): Promise<void> {
  */
 export async function writeCacheFile(path: string, data: Uint8Array): Promise<void> {
   const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`
-  await mkdir(dirname(path), { recursive: true })
   try {
+    await mkdir(dirname(path), { recursive: true })
     await writeFile(tmp, data)
     await rename(tmp, path)
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined)
-    throw e
+    // A full disk or a read-only cache folder: OUTPUT_NOT_WRITABLE naming the entry, as for any output.
+    throw outputError(path, e)
   }
 }

@@ -81,8 +81,10 @@ async function writeEntry(tar: TarWriter, e: Resolved, mtime: number): Promise<v
   if (e.type === 'symlink') return tar.entry({ ...header, linkname: e.linkTarget! })
   if (e.type === 'dir') return tar.entry(header)
   if (e.content !== undefined) return tar.entry(header, e.content)
-  await tar.fileEntry(header, e.sourcePath!).catch((err: NodeJS.ErrnoException) => {
-    throw unreadable(e, err)
+  await tar.fileEntry(header, e.sourcePath!).catch((err: unknown) => {
+    // Only a failure to read the source file is "cannot read"; a sink or gzip failure keeps its own error.
+    const io = err as NodeJS.ErrnoException | undefined
+    throw io?.syscall !== undefined && io.path === e.sourcePath ? unreadable(e, io) : err
   })
 }
 

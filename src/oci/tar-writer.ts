@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { BLOCK, encodeHeader, padding, type TarHeaderInput } from './tar-format.js'
+import { ErrorCode, GostaticError } from '../errors.js'
 
 export type TarSink = (chunk: Buffer) => Promise<void>
 
@@ -32,7 +33,11 @@ export class TarWriter {
       await this.sink(c)
     }
     if (seen !== header.size)
-      throw new Error(`${path} changed while it was written to the tar (${header.size} bytes expected, ${seen} read)`)
+      throw new GostaticError(
+        ErrorCode.INPUT_NOT_FOUND,
+        `${path} changed while it was written to the image (${header.size} bytes expected, ${seen} read)`,
+        { hint: 'nothing may rewrite the files a build copies while it runs' },
+      )
     await this.#pad(header.size)
   }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { writeCacheFile } from '../../oci/cache-dir.js'
 import { which } from '../../util/run-tool.js'
 import { hashed, readBinary, type BinaryBytes } from './binary-bytes.js'
+import { outputError } from '../../util/atomic-write.js'
 
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex')
 
@@ -48,18 +49,27 @@ export async function memoStep<T>(
   if (cacheDir === null) return { ...(await run()), cached: false }
   const key = sha256(JSON.stringify(recipe) + '\n' + input.sha256)
   const base = join(cacheDir, 'steps', key)
-  try {
-    const meta = JSON.parse(await readFile(`${base}.json`, 'utf8')) as { outcome: T; sha256: string }
-    const output = hashed(await readFile(`${base}.bin`))
-    if (output.sha256 === meta.sha256) {
-      await writeFile(path, output.bytes)
-      return { outcome: meta.outcome, cached: true, output }
-    }
-  } catch {
-    // not cached (or damaged): run the step
+  const hit = await cached<T>(base)
+  if (hit !== null) {
+    // Outside the lookup's catch: a failed restore must stop the build, not run the step on a torn file.
+    await writeFile(path, hit.output.bytes).catch((e: unknown) => {
+      throw outputError(path, e)
+    })
+    return { ...hit, cached: true }
   }
   const { outcome, output } = await run()
   await writeCacheFile(`${base}.bin`, output.bytes)
   await writeCacheFile(`${base}.json`, Buffer.from(JSON.stringify({ outcome, sha256: output.sha256 })))
   return { outcome, cached: false, output }
+}
+
+/** The entry an earlier run left for this key, when it is whole (its output re-hashed); else null. */
+async function cached<T>(base: string): Promise<{ outcome: T; output: BinaryBytes } | null> {
+  try {
+    const meta = JSON.parse(await readFile(`${base}.json`, 'utf8')) as { outcome: T; sha256: string }
+    const output = hashed(await readFile(`${base}.bin`))
+    return output.sha256 === meta.sha256 ? { outcome: meta.outcome, output } : null
+  } catch {
+    return null // not cached (or damaged): run the step
+  }
 }
