@@ -17,6 +17,16 @@ export function smokeEnv(size: number): [string, string][] {
   return Array.from({ length: size }, (_, i) => [`GOSTATIC_SMOKE_${i}`, `value-${i}-${'x'.repeat(32)}`])
 }
 
+/** What both engines say when the packed binary fails its smoke run; `signal` names what killed it, if known. */
+export function smokeFailure(what: string, smoke: readonly string[], envSize: number, signal: string | null): { message: string; hint: string } {
+  return {
+    message:
+      `the UPX-packed ${what} fails its smoke run (${smoke.join(' ') || 'no args'}) with ${envSize} environment variables` +
+      `${signal ? `: killed by ${signal}` : ''}; the unpacked binary was not replaced`,
+    hint: "fix the smoke args with .smoke([...]), or drop upx(); .smoke(false) skips the run if the binary can't run bare",
+  }
+}
+
 export function upxVerdict(spec: ServiceSpec, platform: Platform): UpxPlan {
   const upx = spec.upx
   if (upx === undefined) return { kind: 'none' }

@@ -42,7 +42,10 @@ describe.skipIf(skip)('dagger engine: image runtime base', () => {
   let localTar: string
   let daggerTar: string
   beforeAll(async () => {
-    ;[local, dagger] = await Promise.all([onBase().build({ engine: 'local' }), onBase().build({ engine: 'dagger' })])
+    // pull: 'always', as Dagger resolves the tag on every build: with 'missing' the local engine would keep a
+    // digest an earlier run cached for the tag, and the registry's stand-in base is rebuilt on a fresh machine.
+    const fresh = onBase().build({ engine: 'local', pull: 'always' })
+    ;[local, dagger] = await Promise.all([fresh, onBase().build({ engine: 'dagger' })])
     localTar = (await local.exportTarball(join(tmp, 'base-local.tar'))).path
     daggerTar = (await dagger.exportTarball(join(tmp, 'base-dagger.tar'))).path
   })

@@ -2,7 +2,7 @@
 // order like the local engine's. Dagger is lazy: a step that only extends the
 // container chain forces it (sync) so its time is the step's own, not the
 // next one's. Adding a kind to Step is a type error here until it is handled.
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { Client, Container, Directory } from '@dagger.io/dagger'
 import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan, RuntimePlan, Step, StepKind, TargetPlan } from '../../plan/build-plan.js'
@@ -14,10 +14,11 @@ import type { BuildResult, TargetReport } from '../build-result.js'
 import type { DaggerEngineOptions } from './dagger-engine.js'
 import { compiled, outPath } from './builder-container.js'
 import { daggerPlatform } from './runtime-container.js'
-import { bytesOf, stripInDagger, upxInDagger } from './target-steps.js'
+import { bytesOf, stripInDagger, upxInDagger, type DaggerRunner } from './target-steps.js'
 import { assembleRuntime } from './dagger-assemble.js'
 import { engineBaseFiles } from './dagger-base-files.js'
 import { applyNeeds, warn } from '../step-report.js'
+import { smokeRunner } from '../smoke-runner.js'
 
 export interface DaggerTargetState {
   readonly target: TargetPlan
@@ -100,8 +101,9 @@ const handlers: { [K in StepKind]: Handler<K> } = {
     t.unpacked = unpacked
     // The packed binary hides its build info: check the unpacked one before spending a pack on it.
     verifyBinary(unpacked, t.target.verify, what(c, s.platform), c.plan.runtime.binaryPath)
-    const canRun = (await c.dag.defaultPlatform()) === daggerPlatform(t.target)
-    const r = await upxInDagger(container, plan, outPath(t.target), what(c, s.platform), canRun)
+    const native = (await c.dag.defaultPlatform()) === daggerPlatform(t.target)
+    const runner = smokeRunner(native, plan.emulator, c.env)
+    const r = await upxInDagger(container, plan, outPath(t.target), what(c, s.platform), daggerRunner(c, runner))
     t.container = r.container
     t.upx = r.kind
     if (r.kind === 'kept-unpacked') {
@@ -169,3 +171,10 @@ function hostPath(c: DaggerContext, stage: string, t: DaggerTargetState): string
   return join(c.tmp, stage, t.target.output)
 }
 
+
+/** The host's emulator (a path smokeRunner found) as a file the builder can mount. */
+function daggerRunner(c: DaggerContext, runner: string[] | null): DaggerRunner {
+  if (runner === null) return null
+  const [path] = runner
+  return path === undefined ? { kind: 'native' } : { kind: 'emulated', name: basename(path), file: c.dag.host().file(path) }
+}

@@ -4,12 +4,13 @@
 // unpacked with a warning unless the plan says the pack is required.
 import { mkdir, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { ReturnType, type Container, type File } from '@dagger.io/dagger'
+import { constants } from 'node:os'
+import { ExecError, ReturnType, type Container, type File } from '@dagger.io/dagger'
 import { ErrorCode, ToolError } from '../../errors.js'
 import type { StripPlan, UpxPlan } from '../../plan/build-plan.js'
 import { parseStripRecord, stripLoop } from '../../render/builder-shell.js'
 import { checkStripKeptLoad } from '../../verify/strip-check.js'
-import { smokeEnv, UPX_CANT } from '../../plan/upx-policy.js'
+import { smokeEnv, smokeFailure, UPX_CANT } from '../../plan/upx-policy.js'
 
 /** Writes a Dagger file to `path` on the host and reads it back. */
 export async function bytesOf(file: File, path: string): Promise<Buffer> {
@@ -37,8 +38,15 @@ type PackPlan = Extract<UpxPlan, { kind: 'pack' }>
 
 export type DaggerUpx = { readonly kind: 'packed'; readonly container: Container } | { readonly kind: 'kept-unpacked'; readonly reason: string; readonly container: Container }
 
-/** Packs `out` in place, then proves the result with `upx -t` and, when the engine can run it, a smoke run under a large environment. */
-export async function upxInDagger(c: Container, plan: PackPlan, out: string, what: string, canRun: boolean): Promise<DaggerUpx> {
+/**
+ * How the builder runs the packed binary for its smoke run: natively, through
+ * an emulator binary taken from the host (qemu-user-static is static, so it
+ * runs in any builder), or not at all (null).
+ */
+export type DaggerRunner = { readonly kind: 'native' } | { readonly kind: 'emulated'; readonly name: string; readonly file: File } | null
+
+/** Packs `out` in place, then proves the result with `upx -t` and, when the builder can run it, a smoke run under a large environment. */
+export async function upxInDagger(c: Container, plan: PackPlan, out: string, what: string, runner: DaggerRunner): Promise<DaggerUpx> {
   const packedPath = `${out}.upx`
   const packCmd = ['upx', ...plan.args, '-o', packedPath, out]
   const packed = await run(c, packCmd)
@@ -50,17 +58,16 @@ export async function upxInDagger(c: Container, plan: PackPlan, out: string, wha
   const tested = await run(packed.container, ['upx', ...plan.testArgs, packedPath])
   if (tested.exitCode !== 0) throw new ToolError(ErrorCode.UPX_FAILED, `upx -t rejects the packed ${what}; kept nothing`, tested)
   let last = tested.container
-  if (plan.smoke !== false && canRun) {
-    let env = last
+  if (plan.smoke !== false && runner !== null) {
+    // The emulator goes into the smoke run's container only, never into the builder the binary is taken from.
+    const emulator = runner.kind === 'emulated' ? `/usr/local/bin/${runner.name}` : null
+    let env = runner.kind === 'emulated' ? last.withFile(emulator!, runner.file, { permissions: 0o755 }) : last
     for (const [k, v] of smokeEnv(plan.smokeEnvSize)) env = env.withEnvVariable(k, v)
-    const smoke = await run(env, [packedPath, ...plan.smoke])
-    if (smoke.exitCode !== 0)
-      throw new ToolError(
-        ErrorCode.UPX_FAILED,
-        `the UPX-packed ${what} fails its smoke run (${plan.smoke.join(' ') || 'no args'}) with ${plan.smokeEnvSize} environment variables; the unpacked binary was not replaced`,
-        smoke,
-        { hint: "fix the smoke args with .smoke([...]), or drop upx(); .smoke(false) skips the run if the binary can't run bare" },
-      )
+    const smoke = await run(env, [...(emulator === null ? [] : [emulator]), packedPath, ...plan.smoke])
+    if (smoke.exitCode !== 0) {
+      const f = smokeFailure(what, plan.smoke, plan.smokeEnvSize, signalOf(smoke.exitCode))
+      throw new ToolError(ErrorCode.UPX_FAILED, f.message, smoke, { hint: f.hint })
+    }
     // The smoke variables stay out of the builder the binary is taken from.
   }
   return { kind: 'packed', container: last.withExec(['mv', packedPath, out]) }
@@ -69,6 +76,19 @@ export async function upxInDagger(c: Container, plan: PackPlan, out: string, wha
 /** Runs `cmd` whatever its exit code, so the caller decides what a failure means. */
 async function run(c: Container, cmd: string[]): Promise<{ container: Container; cmd: string[]; exitCode: number; stdout: string; stderr: string }> {
   const ran = c.withExec(cmd, { expect: ReturnType.Any })
-  const [exitCode, stdout, stderr] = await Promise.all([ran.exitCode(), ran.stdout(), ran.stderr()])
-  return { container: ran, cmd, exitCode, stdout, stderr }
+  try {
+    const [exitCode, stdout, stderr] = await Promise.all([ran.exitCode(), ran.stdout(), ran.stderr()])
+    return { container: ran, cmd, exitCode, stdout, stderr }
+  } catch (e) {
+    // A process killed by a signal (a crash under qemu) is an exec error even with ReturnType.Any: it is a failed run.
+    if (!(e instanceof ExecError)) throw e
+    return { container: ran, cmd, exitCode: e.exitCode === 0 ? -1 : e.exitCode, stdout: e.stdout, stderr: e.stderr }
+  }
+}
+
+// The builder reports a process killed by signal n as exit status 128 + n, as a shell does.
+function signalOf(exitCode: number): string | null {
+  if (exitCode <= 128) return null
+  const n = exitCode - 128
+  return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? null
 }

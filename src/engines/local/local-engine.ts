@@ -19,7 +19,6 @@ import { makeTempDir } from '../../util/temp-dir.js'
 import type { BuildResult } from '../build-result.js'
 import type { ResolvedGo } from '../go-toolchain.js'
 import { prepareGoEnv, type GoEnv } from '../go-env.js'
-import { findOnPath } from '../../util/find-on-path.js'
 import { stripBinary, type StripOutcome } from './strip-binary.js'
 import { upxPack, type UpxOutcome } from './upx-pack.js'
 import { assembleImages } from './assemble.js'
@@ -33,6 +32,7 @@ import type { BaseImage } from './base-image.js'
 import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
 import type { EngineRunOptions } from '../attest-context.js'
 import { applyNeeds, warn } from '../step-report.js'
+import { smokeRunner } from '../smoke-runner.js'
 
 export interface LocalEngineOptions extends RegistryOptions, EngineRunOptions {
   signal?: AbortSignal
@@ -134,7 +134,7 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     // The packed binary hides its build info, so verify the unpacked one now.
     t.verified = verifyBinary(t.unpacked, t.target.verify, `${c.plan.service} (${s.platform})`, c.plan.runtime.binaryPath)
     const plan = t.target.upx
-    const runner = smokeRunner(s.platform, plan.emulator, c.env)
+    const runner = smokeRunner(hostPlatform() === s.platform, plan.emulator, c.env)
     const recipe = ['upx', plan, runner, await toolIdentity(['upx'], c.env)]
     const pack = async () => ({ outcome: await upxPack(t.binPath, plan, `${c.plan.service} (${s.platform})`, runner, c.env) })
     const m = await memoStep(c.cacheDir, recipe, t.binPath, input, pack)
@@ -219,13 +219,6 @@ function runGo(c: LocalContext, args: readonly string[], planEnv: Readonly<Recor
 
 function state(c: LocalContext, p: Platform): TargetState {
   return c.targets.get(p)!
-}
-
-/** How this machine runs the target's binary: directly, through the plan's emulator when installed, or not at all. */
-function smokeRunner(platform: Platform, emulator: string | null, env: NodeJS.ProcessEnv): string[] | null {
-  if (hostPlatform() === platform) return []
-  const path = emulator === null ? null : findOnPath(emulator, env)
-  return path === null ? null : [path]
 }
 
 /** The first bytes of a file: enough to tell a program from a package archive. */

@@ -4,7 +4,7 @@ import { copyFile, readFile, rm, stat } from 'node:fs/promises'
 import { ErrorCode, ToolError } from '../../errors.js'
 import type { UpxPlan } from '../../plan/build-plan.js'
 import { runTool, type ToolRun } from '../../util/run-tool.js'
-import { smokeEnv, UPX_CANT } from '../../plan/upx-policy.js'
+import { smokeEnv, smokeFailure, UPX_CANT } from '../../plan/upx-policy.js'
 import type { StartupCost } from '../build-result.js'
 
 export type UpxOutcome =
@@ -44,12 +44,8 @@ export async function upxPack(
     const s = await run(runner, packed, plan.smoke, env)
     if (s.exitCode !== 0) {
       await rm(packed, { force: true })
-      throw new ToolError(
-        ErrorCode.UPX_FAILED,
-        `the UPX-packed ${what} fails its smoke run (${plan.smoke.join(' ') || 'no args'}) with ${plan.smokeEnvSize} environment variables${s.signal ? `: killed by ${s.signal}` : ''}; the unpacked binary was not replaced`,
-        s,
-        { hint: "fix the smoke args with .smoke([...]), or drop upx(); .smoke(false) skips the run if the binary can't run bare" },
-      )
+      const f = smokeFailure(what, plan.smoke, plan.smokeEnvSize, s.signal)
+      throw new ToolError(ErrorCode.UPX_FAILED, f.message, s, { hint: f.hint })
     }
     startup = await startupCost(runner, path, packed, plan.smoke)
   }
