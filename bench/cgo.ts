@@ -24,6 +24,7 @@ import { gzipSync } from 'node:zlib'
 import { goService } from '../src/index.js'
 import type { Platform } from '../src/spec/platform.js'
 import { sqliteModule } from '../test/support/cgo-fixtures.js'
+import { median } from './median.js'
 
 const args = process.argv.slice(2)
 const sizesOnly = args.includes('--sizes-only')
@@ -31,7 +32,6 @@ const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 15)
 const zig = process.env['GOSTATIC_ZIG'] ?? execFileSync('scripts/zig.sh', ['path'], { encoding: 'utf8' }).trim()
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-bench-cgo-'))
 const load0 = loadavg().map((l) => l.toFixed(1))
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`
 

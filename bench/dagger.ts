@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { goService } from '../src/index.js'
+import { median } from './median.js'
 
 const runs = Number(process.argv[2] ?? 3)
 const goMinor = execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim().replace(/^go(\d+\.\d+).*$/, '$1')
@@ -28,7 +29,6 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   await fn()
   return performance.now() - t0
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const stamp = Date.now().toString(36)
 const cold: number[] = []
 const warmChange: number[] = []

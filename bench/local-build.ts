@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path'
 import { hello } from '../examples/hello/pipeline.js'
 import { caBundle } from '../src/engines/runtime-files.js'
 import { zipEntries } from '../src/util/zip-entries.js'
+import { median } from './median.js'
 
 const runs = Number(process.argv[2] ?? 15)
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-bench-'))
@@ -20,7 +21,6 @@ const plan = hello.plan()
 const t = plan.targets[0]!
 const src = resolve(plan.source.dir)
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 function time(fn: () => void): number {
   const t0 = performance.now()
   fn()

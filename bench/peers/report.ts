@@ -2,6 +2,7 @@
 // load average next to each, ratios against ko -s -w measured in the same
 // rounds, gostatic's per-step times next to its totals, and image bytes.
 import type { ArmName, Run } from './arms.js'
+import { median } from '../median.js'
 
 export type Phase = 'cold' | 'warm' | 'change'
 export type Cell = Partial<Record<ArmName, Run[]>>
@@ -15,13 +16,6 @@ const PHASE_TITLE: Record<Phase, string> = {
   change: 'After a one-line change',
 }
 
-/** The middle value; with an even count, the mean of the two middle ones. */
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return NaN
-  const v = [...xs].sort((a, b) => a - b)
-  const m = Math.floor(v.length / 2)
-  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2
-}
 const s = (ms: number) => (Number.isNaN(ms) ? 'n/a' : `${(ms / 1000).toFixed(2)} s`)
 const ratio = (a: number, b: number) => (Number.isNaN(a) || Number.isNaN(b) ? 'n/a' : (a / b).toFixed(2))
 const mark = (r: number, target: number) => (Number.isNaN(r) ? '' : r <= target ? ' (met)' : ' (NOT met)')

@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { outputError } from '../util/atomic-write.js'
 
+export const CACHE_HINT = 'set GOSTATIC_CACHE_DIR to a writable folder (or pass cacheDir: null to build without a cache)'
+
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env['GOSTATIC_CACHE_DIR']) return env['GOSTATIC_CACHE_DIR']
   return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'gostatic')
@@ -20,7 +22,7 @@ export async function ensureCacheDir(dir: string): Promise<void> {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message
     throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `the cache folder ${dir} cannot be created or written (${code})`, {
-      hint: 'set GOSTATIC_CACHE_DIR to a writable folder (or pass cacheDir: null to build without a cache)',
+      hint: CACHE_HINT,
       cause: e,
     })
   }
@@ -41,6 +43,6 @@ export async function writeCacheFile(path: string, data: Uint8Array): Promise<vo
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined)
     // A full disk or a read-only cache folder: OUTPUT_NOT_WRITABLE naming the entry, as for any output.
-    throw outputError(path, e)
+    throw outputError(path, e, CACHE_HINT)
   }
 }

@@ -84,7 +84,8 @@ async function writeEntry(tar: TarWriter, e: Resolved, mtime: number): Promise<v
   await tar.fileEntry(header, e.sourcePath!).catch((err: unknown) => {
     // Only a failure to read the source file is "cannot read"; a sink or gzip failure keeps its own error.
     const io = err as NodeJS.ErrnoException | undefined
-    throw io?.syscall !== undefined && io.path === e.sourcePath ? unreadable(e, io) : err
+    const reading = (io?.syscall === 'open' && io.path === e.sourcePath) || io?.syscall === 'read'
+    throw reading ? unreadable(e, io!) : err
   })
 }
 

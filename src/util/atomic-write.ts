@@ -32,7 +32,7 @@ export async function writeAtomic(path: string, write: (tmp: string) => Promise<
 }
 
 /** A file-system error on an output path, as an error that names the path and what to do. */
-export function outputError(path: string, e: unknown): unknown {
+export function outputError(path: string, e: unknown, hint = 'choose another output path (--out), or fix the folder'): unknown {
   if (isGostaticError(e)) return e
   const code = (e as NodeJS.ErrnoException | undefined)?.code
   if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return e
@@ -45,5 +45,5 @@ export function outputError(path: string, e: unknown): unknown {
     ENOSPC: 'no space left on the device',
     EROFS: 'the file system is read-only',
   }
-  return new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `cannot write ${path}: ${why[code] ?? (e as Error).message}`, { hint: 'choose another output path (--out), or fix the folder', cause: e })
+  return new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `cannot write ${path}: ${why[code] ?? (e as Error).message}`, { hint, cause: e })
 }

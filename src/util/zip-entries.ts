@@ -29,6 +29,7 @@ export function zipEntries(bytes: Uint8Array, file: string, keep: (name: string)
   if (end < 0) throw bad('no end-of-central-directory record')
   const count = u16(end + 10)
   let at = u32(end + 16)
+  if (count === 0xffff || at === 0xffffffff) throw bad('the archive needs ZIP64')
   const out = new Map<string, Buffer>()
   for (let i = 0; i < count; i++) {
     if (u32(at) !== CENTRAL) throw bad(`central directory entry ${i} has no signature`)
@@ -49,18 +50,19 @@ export function zipEntries(bytes: Uint8Array, file: string, keep: (name: string)
     const start = local + 30 + u16(local + 26) + u16(local + 28)
     if (start + packed > data.length) throw bad(`${name}'s data is truncated`)
     const raw = data.subarray(start, start + packed)
-    const bytes = inflate(raw, method, name, bad)
+    const bytes = inflate(raw, method, size, name, bad)
     if (bytes.length !== size || crc32(bytes) !== crc) throw bad(`${name} fails its size or CRC-32 check`)
     out.set(name, bytes)
   }
   return out
 }
 
-function inflate(raw: Buffer, method: number, name: string, bad: (why: string) => Error): Buffer {
+function inflate(raw: Buffer, method: number, size: number, name: string, bad: (why: string) => Error): Buffer {
   if (method === 0) return Buffer.from(raw)
   if (method !== 8) throw bad(`${name} uses compression method ${method} (only stored and deflated are read)`)
   try {
-    return inflateRawSync(raw)
+    // No more than the entry says it holds: a damaged entry cannot inflate without bound.
+    return inflateRawSync(raw, { maxOutputLength: Math.max(size, 1) })
   } catch (e) {
     throw bad(`${name} does not inflate: ${(e as Error).message}`)
   }

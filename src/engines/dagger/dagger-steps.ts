@@ -2,6 +2,7 @@
 // order like the local engine's. Dagger is lazy: a step that only extends the
 // container chain forces it (sync) so its time is the step's own, not the
 // next one's. Adding a kind to Step is a type error here until it is handled.
+import { realpathSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { Client, Container, Directory } from '@dagger.io/dagger'
 import { ErrorCode, GostaticError } from '../../errors.js'
@@ -103,7 +104,8 @@ const handlers: { [K in StepKind]: Handler<K> } = {
     verifyBinary(unpacked, t.target.verify, what(c, s.platform), c.plan.runtime.binaryPath)
     const native = (await c.dag.defaultPlatform()) === daggerPlatform(t.target)
     const runner = smokeRunner(native, plan.emulator, c.env)
-    const r = await upxInDagger(container, plan, outPath(t.target), what(c, s.platform), daggerRunner(c, runner))
+    const target = outPath(t.target)
+    const r = await upxInDagger(container, plan, target, what(c, s.platform), daggerRunner(c, runner))
     t.container = r.container
     t.upx = r.kind
     if (r.kind === 'kept-unpacked') {
@@ -171,10 +173,10 @@ function hostPath(c: DaggerContext, stage: string, t: DaggerTargetState): string
   return join(c.tmp, stage, t.target.output)
 }
 
-
-/** The host's emulator (a path smokeRunner found) as a file the builder can mount. */
+/** The host's emulator (a path smokeRunner found) as a file the builder can mount: the file itself, not a link to it. */
 function daggerRunner(c: DaggerContext, runner: string[] | null): DaggerRunner {
   if (runner === null) return null
   const [path] = runner
-  return path === undefined ? { kind: 'native' } : { kind: 'emulated', name: basename(path), file: c.dag.host().file(path) }
+  if (path === undefined) return { kind: 'native' }
+  return { kind: 'emulated', name: basename(path), file: c.dag.host().file(realpathSync(path)) }
 }

@@ -4,7 +4,6 @@
 // unpacked with a warning unless the plan says the pack is required.
 import { mkdir, readFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { constants } from 'node:os'
 import { ExecError, ReturnType, type Container, type File } from '@dagger.io/dagger'
 import { ErrorCode, ToolError } from '../../errors.js'
 import type { StripPlan, UpxPlan } from '../../plan/build-plan.js'
@@ -46,7 +45,13 @@ export type DaggerUpx = { readonly kind: 'packed'; readonly container: Container
 export type DaggerRunner = { readonly kind: 'native' } | { readonly kind: 'emulated'; readonly name: string; readonly file: File } | null
 
 /** Packs `out` in place, then proves the result with `upx -t` and, when the builder can run it, a smoke run under a large environment. */
-export async function upxInDagger(c: Container, plan: PackPlan, out: string, what: string, runner: DaggerRunner): Promise<DaggerUpx> {
+export async function upxInDagger(
+  c: Container,
+  plan: PackPlan,
+  out: string,
+  what: string,
+  runner: DaggerRunner,
+): Promise<DaggerUpx> {
   const packedPath = `${out}.upx`
   const packCmd = ['upx', ...plan.args, '-o', packedPath, out]
   const packed = await run(c, packCmd)
@@ -61,7 +66,8 @@ export async function upxInDagger(c: Container, plan: PackPlan, out: string, wha
   if (plan.smoke !== false && runner !== null) {
     // The emulator goes into the smoke run's container only, never into the builder the binary is taken from.
     const emulator = runner.kind === 'emulated' ? `/usr/local/bin/${runner.name}` : null
-    let env = runner.kind === 'emulated' ? last.withFile(emulator!, runner.file, { permissions: 0o755 }) : last
+    let env = last
+    if (runner.kind === 'emulated') env = env.withFile(`/usr/local/bin/${runner.name}`, runner.file, { permissions: 0o755 })
     for (const [k, v] of smokeEnv(plan.smokeEnvSize)) env = env.withEnvVariable(k, v)
     const smoke = await run(env, [...(emulator === null ? [] : [emulator]), packedPath, ...plan.smoke])
     if (smoke.exitCode !== 0) {
@@ -86,9 +92,13 @@ async function run(c: Container, cmd: string[]): Promise<{ container: Container;
   }
 }
 
+// Linux's numbers: the builder runs on a Linux engine whatever the client's OS.
+const LINUX_SIGNALS: Record<number, string> = {
+  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS',
+  8: 'SIGFPE', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
+}
+
 // The builder reports a process killed by signal n as exit status 128 + n, as a shell does.
 function signalOf(exitCode: number): string | null {
-  if (exitCode <= 128) return null
-  const n = exitCode - 128
-  return Object.entries(constants.signals).find(([, v]) => v === n)?.[0] ?? null
+  return exitCode > 128 ? (LINUX_SIGNALS[exitCode - 128] ?? null) : null
 }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeCacheFile } from '../../oci/cache-dir.js'
+import { CACHE_HINT, writeCacheFile } from '../../oci/cache-dir.js'
 import { which } from '../../util/run-tool.js'
 import { hashed, readBinary, type BinaryBytes } from './binary-bytes.js'
 import { outputError } from '../../util/atomic-write.js'
@@ -53,7 +53,7 @@ export async function memoStep<T>(
   if (hit !== null) {
     // Outside the lookup's catch: a failed restore must stop the build, not run the step on a torn file.
     await writeFile(path, hit.output.bytes).catch((e: unknown) => {
-      throw outputError(path, e)
+      throw outputError(path, e, CACHE_HINT)
     })
     return { ...hit, cached: true }
   }
