@@ -39,16 +39,17 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   const onSigint = () => abort.abort()
   process.once('SIGINT', onSigint)
   const outcomes = new Map<string, ServiceOutcome>()
-  // What each failure wraps: an internal error's cause has the stack GOSTATIC_DEBUG=1 shows.
-  const causes = new Map<string, unknown>()
+  // Each failure as it was thrown: printed as is, and an internal error's cause has the stack GOSTATIC_DEBUG=1 shows.
+  const failures = new Map<string, GostaticError>()
+  const fail = (b: ServiceBuild, err: GostaticError) => {
+    failures.set(b.name, err)
+    const error = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }
+    outcomes.set(b.name, { service: b.name, ok: false, error, ms: b.ms })
+    progress.done(b.name, { ok: false, error: err.code })
+  }
   const exports: Promise<void>[] = []
   const exportOne = async (b: ServiceBuild): Promise<void> => {
-    if (!b.ok) {
-      causes.set(b.name, b.error.cause)
-      outcomes.set(b.name, { service: b.name, ok: false, error: { code: b.error.code, message: b.error.message, ...(b.error.hint ? { hint: b.error.hint } : {}) }, ms: b.ms })
-      progress.done(b.name, { ok: false, error: b.error.code })
-      return
-    }
+    if (!b.ok) return fail(b, b.error)
     try {
       // After Ctrl-C nothing more is written or pushed.
       const cancelled = () => new GostaticError(ErrorCode.CANCELLED, `${b.name}: cancelled before export`)
@@ -61,10 +62,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       progress.done(b.name, { ok: true, detail: `${humanBytes(archive.size)} ${archive.indexDigest.slice(0, 19)}${ref ? `, pushed ${ref}` : ''}` })
     } catch (e) {
       // Every service gets an outcome, whatever went wrong while exporting it.
-      const err = isGostaticError(e) ? e : internalFailure(e, `exporting ${b.name}`)
-      causes.set(b.name, err.cause)
-      outcomes.set(b.name, { service: b.name, ok: false, error: { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) }, ms: b.ms })
-      progress.done(b.name, { ok: false, error: err.code })
+      fail(b, isGostaticError(e) ? e : internalFailure(e, `exporting ${b.name}`))
     }
   }
   try {
@@ -84,7 +82,9 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   const list = services.map((s) => outcomes.get(s.name)!).filter(Boolean)
   for (const o of flags.json ? [] : list) {
     if (o.ok) continue
-    const err = new GostaticError(o.error.code as never, o.error.message, { hint: o.error.hint, cause: causes.get(o.service) })
+    // Code, message and hint (and an internal error's cause), as the per-service lines have always shown them.
+    const f = failures.get(o.service)!
+    const err = new GostaticError(f.code, f.message, { hint: f.hint, cause: f.cause })
     process.stderr.write(`\n${o.service}: ${formatError(err)}`)
   }
   process.stdout.write(flags.json ? JSON.stringify(list, null, 2) + '\n' : summaryTable(list) + list.flatMap((o) => (o.ok && o.pushed ? [`${o.service}: pushed ${o.pushed}\n`] : [])).join(''))
