@@ -55,7 +55,7 @@ describe('Dagger SDK errors', () => {
 
   it("skips the Dagger CLI's own log lines: the reason is the line after them", () => {
     // A clone whose origin is a local path makes the CLI warn before it fails.
-    const log = '2026/12/01 11:17:27 WARN failed to parse git remote URL err="invalid endpoint: /work/main"'
+    const log = '2026/12/01 11:17:27 WARN failed to parse git remote URL err="invalid endpoint: /src/checkout"'
     const cli = new EngineSessionError(`${log}\ndagger session: connect to docker-container://x: no docker`, {})
     const message = `${UNAVAILABLE}dagger session: connect to docker-container://x: no docker`
     expect(translateDaggerError(cli, 'hello')).toMatchObject({ code: 'ENGINE_UNAVAILABLE', message })
