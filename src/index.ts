@@ -16,7 +16,9 @@ export type * from './plan/build-plan.js'
 export { GostaticError, ToolError, ErrorCode, isGostaticError } from './errors.js'
 export { defineConfig, type GostaticConfig, type ConfigService } from './config/define-config.js'
 export { buildPlan, daggerReachable, type BuildOptions, type EngineChoice } from './engines/build.js'
-export type { BuildResult, BuildReport, TargetReport, TargetNeeds, BuiltImage, ExportOptions, EngineName, PublishOptions, SupplyChainDocs } from './engines/build-result.js'
+export type {
+  BuildResult, BuildReport, TargetReport, TargetNeeds, BuiltImage, ExportOptions, EngineName, PublishOptions, SupplyChainDocs,
+} from './engines/build-result.js'
 export type { SignOptions } from './engines/sign-key.js'
 export type { Sbom } from './attest/sbom.js'
 export type { SbomFormat } from './spec/service-spec.js'
@@ -25,7 +27,11 @@ export type { ReporterChoice, ReporterOptions } from './progress/reporter.js'
 export type { LocalEngineOptions } from './engines/build.js'
 export { inspect } from './lazy-api.js'
 export type { InspectTargetOptions } from './registry/inspect-target.js'
-export type { InspectReport, InspectOptions, ImageReport, BinaryReport, PlatformReport, BinaryFacts, ElfFacts, Verdicts, ImageVerdicts, LayerReport, ImageConfigReport, GoBuildInfo, GoModule, GoDependency, NeedsReport, NeedVerdict, Need, NeedId, FunctionTableFacts, AttachmentInfo, ReferrerInfo } from './inspect/inspect.js'
+export type {
+  InspectReport, InspectOptions, ImageReport, BinaryReport, PlatformReport, BinaryFacts, ElfFacts, Verdicts, ImageVerdicts,
+  LayerReport, ImageConfigReport, GoBuildInfo, GoModule, GoDependency, NeedsReport, NeedVerdict, Need, NeedId,
+  FunctionTableFacts, AttachmentInfo, ReferrerInfo,
+} from './inspect/inspect.js'
 export { goWorkspace, GoWorkspace, type ResolvedWorkspace } from './builder/go-workspace.js'
 export type { WorkspaceBuildOptions, WorkspaceResult, ServiceBuild } from './workspace/build-workspace.js'
 export { publishOciArchive } from './lazy-api.js'

@@ -78,7 +78,8 @@ function salsa(): typeof Salsa {
     return createRequire(import.meta.url)('@noble/ciphers/salsa.js') as typeof Salsa
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e)
-    throw new GostaticError(ErrorCode.UNSUPPORTED, `reading an encrypted cosign key needs @noble/ciphers, which Node ${process.version} could not load: ${why}`, {
+    const message = `reading an encrypted cosign key needs @noble/ciphers, which Node ${process.version} could not load: ${why}`
+    throw new GostaticError(ErrorCode.UNSUPPORTED, message, {
       hint: 'use Node 20.19 or newer (require() of ES modules), and reinstall gostatic if the package is missing',
       cause: e,
     })

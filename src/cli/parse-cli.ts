@@ -93,7 +93,10 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
     .option('--strip', 'Run strip --strip-unneeded after the build')
     .option('--upx', 'Pack with UPX where the UPX policy allows it')
     .option('--timezones <zones>', "Zones to ship, comma-separated, or 'all'")
-    .option('--cgo [toolchain]', "Static cgo build: 'zig' or 'musl-gcc' (default zig, or musl-gcc when zig is absent and the target is this machine's platform)")
+    .option(
+      '--cgo [toolchain]',
+      "Static cgo build: 'zig' or 'musl-gcc' (default zig, or musl-gcc when zig is absent and the target is this machine's platform)",
+    )
 }
 
 export function createCli(): CAC {
@@ -107,11 +110,21 @@ export function createCli(): CAC {
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')
-    .option('--reporter <kind>', "Progress on stderr: 'auto' (live on a terminal, else plain lines), 'plain', 'json' or 'silent' (default with --json)")
+    .option(
+      '--reporter <kind>',
+      "Progress on stderr: 'auto' (live on a terminal, else plain lines), 'plain', 'json' or 'silent' (default with --json)",
+    )
     .option('--sbom <formats>', "SBOMs per platform: 'spdx' (default), 'cyclonedx', 'spdx,cyclonedx' or 'none'; --push attaches them")
-    .option('--sign-key <key>', 'Sign the image, SBOMs and provenance with this key (a file or env://NAME; password from $COSIGN_PASSWORD); --push attaches them')
+    .option(
+      '--sign-key <key>',
+      'Sign the image, SBOMs and provenance with this key (a file or env://NAME; password from $COSIGN_PASSWORD); --push attaches them',
+    )
     .option('--attach', "Also put the signatures, attestations and SBOMs in the --out archive, under cosign's tag names")
-  cli.command('inspect <target>', 'Report on an image archive, a binary, or a pushed image (registry://HOST/REPO:TAG): layers, ELF facts, Go build info, runtime needs, attachments')
+  cli.command(
+    'inspect <target>',
+    'Report on an image archive, a binary, or a pushed image (registry://HOST/REPO:TAG): ' +
+      'layers, ELF facts, Go build info, runtime needs, attachments',
+  )
     .option('--platform <os/arch>', 'Only this platform of an image (of a pushed image, only its layers are fetched)')
     .option('--json', 'Print the report as JSON')
   cli.command('sbom <target>', 'Write an SBOM for any Go binary or image archive (one per platform)')

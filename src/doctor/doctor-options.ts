@@ -10,7 +10,9 @@ export const DoctorOptionsSchema = z.strictObject({
   main: shape.main,
   /** The runtime the service will run on: what the plan does depends on it (default 'static'). */
   runtime: shape.runtime,
-  platform: z.enum(PLATFORM_NAMES, { error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}` }).default('linux/amd64'),
+  platform: z
+    .enum(PLATFORM_NAMES, { error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}` })
+    .default('linux/amd64'),
   tags: shape.tags,
 })
 export type DoctorOptions = z.input<typeof DoctorOptionsSchema> & {

@@ -18,8 +18,10 @@ function block(f: Finding): string[] {
   const lines = [head, ...wrap(f.message)]
   if (f.chain.length > 1) lines.push(`         import chain: ${f.chain.join(' → ')}`)
   if (f.kind === 'needs-cgo' && f.replacement) lines.push(`         replace with: ${f.replacement.path}`, ...wrap(f.replacement.note, 'note: '))
-  if (f.kind === 'needs-cgo' && f.withCgo)
-    lines.push(...wrap(`${f.withCgo.call}, tags ${f.withCgo.tags.join(',')}`, f.replacement ? 'or build with cgo: ' : 'build with cgo: '), ...wrap(f.withCgo.note, 'note: '))
+  if (f.kind === 'needs-cgo' && f.withCgo) {
+    const lead = f.replacement ? 'or build with cgo: ' : 'build with cgo: '
+    lines.push(...wrap(`${f.withCgo.call}, tags ${f.withCgo.tags.join(',')}`, lead), ...wrap(f.withCgo.note, 'note: '))
+  }
   if (f.kind === 'changes-meaning') {
     for (const e of f.evidence) lines.push(...wrap(e, 'seen: '))
     lines.push(...wrap(f.planDoes, 'gostatic: '), ...wrap(f.youChoose, 'you: '))

@@ -34,7 +34,9 @@ export async function doctor(dir: string, options: DoctorOptions = {}): Promise<
   // The Go a build of this module would use (a go.mod that needs a newer Go switches GOTOOLCHAIN, as builds do).
   const go = await doctorGoEnv(abs, env ?? process.env)
   const list = (cgo: boolean) =>
-    goListDeps({ dir: abs, patterns: [o.main], cgo, goos: info.os, goarch: info.goarch, tags: o.tags, env: go.env, ...(signal ? { signal } : {}) })
+    goListDeps({
+      dir: abs, patterns: [o.main], cgo, goos: info.os, goarch: info.goarch, tags: o.tags, env: go.env, ...(signal ? { signal } : {}),
+    })
   const [withCgo, withoutCgo] = await Promise.all([list(true), list(false)])
   const chainCgo = importChains(withCgo)
   const chainNoCgo = importChains(withoutCgo)
@@ -63,7 +65,8 @@ export async function doctor(dir: string, options: DoctorOptions = {}): Promise<
     counts,
     findings,
     notes: [
-      `compared \`go list -deps\` of ${o.main} for ${o.platform} with CGO_ENABLED=1 (${withCgo.size} packages) and CGO_ENABLED=0 (${withoutCgo.size} packages), with ${go.version}`,
+      `compared \`go list -deps\` of ${o.main} for ${o.platform} with CGO_ENABLED=1 (${withCgo.size} packages)` +
+        ` and CGO_ENABLED=0 (${withoutCgo.size} packages), with ${go.version}`,
       "time.LoadLocation calls are found by a textual scan of the main module's own .go files; calls in dependencies or through an aliased import of time are not seen",
     ],
   }

@@ -68,9 +68,11 @@ export const TOPIC_RULES: { readonly [T in Topic]: Rule } = {
       planDoes: tzdataEmbedded
         ? 'nothing needed: the program imports time/tzdata, so the tz database is in the binary'
         : base.kind === 'static'
-          ? `ships the zones given to .timezones([...]) under ${ZONEINFO_PATH}; without .timezones(), the build adds all zones when the binary calls time.LoadLocation`
+          ? `ships the zones given to .timezones([...]) under ${ZONEINFO_PATH}; ` +
+            'without .timezones(), the build adds all zones when the binary calls time.LoadLocation'
           : base.kind === 'scratch'
-            ? `ships the zones given to .timezones([...]) under ${ZONEINFO_PATH}; .timezones('all') embeds the tz database (-tags timetzdata, ~450 KB); without .timezones(), nothing, and the build warns`
+            ? `ships the zones given to .timezones([...]) under ${ZONEINFO_PATH}; ` +
+              ".timezones('all') embeds the tz database (-tags timetzdata, ~450 KB); without .timezones(), nothing, and the build warns"
             : `.timezones(...) embeds the tz database (-tags timetzdata, ~450 KB) because gostatic does not own ${base.ref}'s files; without it, ${base.ref}'s own zoneinfo is used, if any`,
       youChoose: tzdataEmbedded
         ? 'nothing'

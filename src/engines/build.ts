@@ -49,7 +49,8 @@ function socketProblem(path: string): string | null {
 /** The engine a choice means here and now; `auto` comes with the message that says which it picked and why. */
 export function decideEngine(choice: EngineChoice = 'local', env?: NodeJS.ProcessEnv): { engine: 'local' | 'dagger'; message?: string } {
   if (choice !== 'auto') return { engine: choice }
-  if (!daggerSdkInstalled()) return { engine: 'local', message: `engine auto: using local (the Dagger SDK, ${DAGGER_SDK}, is not installed)` }
+  if (!daggerSdkInstalled())
+    return { engine: 'local', message: `engine auto: using local (the Dagger SDK, ${DAGGER_SDK}, is not installed)` }
   const d = daggerReachable(env)
   const engine = d.ok ? 'dagger' : 'local'
   return { engine, message: `engine auto: using ${engine} (${d.why})` }

@@ -79,7 +79,11 @@ export function imageResult(r: ImageResultInput): BuildResult {
       publishRef(ref)
       const { sign, attach, ...push } = opts
       const atts = await attachments(ref, attach !== false, signerFor(sign))
-      return withTempArchive(service, (p) => write(p, ref, atts), async (p) => (await (await import('../registry/push-image.js')).publishOciArchive(p, ref, { ...r.registry, ...push, cacheDir: r.cacheDir })).reference)
+      const upload = async (p: string) => {
+        const { publishOciArchive } = await import('../registry/push-image.js')
+        return (await publishOciArchive(p, ref, { ...r.registry, ...push, cacheDir: r.cacheDir })).reference
+      }
+      return withTempArchive(service, (p) => write(p, ref, atts), upload)
     },
     load: async (opts = {}) => {
       if (opts.tag !== undefined) archiveTag(opts.tag)

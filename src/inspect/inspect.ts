@@ -54,7 +54,8 @@ async function readInput<T>(path: string, fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     const why = e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'no such file' : e.message
-    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `cannot inspect ${path}: ${why}`, { hint: `pass the path of an image archive (.tar) or of a binary, or ${REGISTRY_SCHEME}HOST/REPO:TAG for a pushed image`, cause: err })
+    const hint = `pass the path of an image archive (.tar) or of a binary, or ${REGISTRY_SCHEME}HOST/REPO:TAG for a pushed image`
+    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `cannot inspect ${path}: ${why}`, { hint, cause: err })
   }
 }
 

@@ -133,7 +133,8 @@ async function sizeOf(e: LayerEntry): Promise<number> {
 }
 
 function unreadable(e: LayerEntry, err: NodeJS.ErrnoException): GostaticError {
-  return new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: cannot read ${e.sourcePath}: ${err.code ?? err.message}`, { cause: err })
+  const why = err.code ?? err.message
+  return new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: cannot read ${e.sourcePath}: ${why}`, { cause: err })
 }
 
 function invalid(path: string, why: string): GostaticError {

@@ -67,7 +67,9 @@ export async function writeOciArchive(outPath: string, images: readonly OciImage
   const layout = planLayout(outPath, images, opts.refName, epoch, opts.loadPlatform, opts.attachments ?? [])
   await writeAtomically(path, async (tar) => {
     const put = (name: string, body?: Buffer) =>
-      body ? tar.entry({ name, type: 'file', mode: 0o644, mtime: epoch }, body) : tar.entry({ name, type: 'directory', mode: 0o755, mtime: epoch })
+      body
+        ? tar.entry({ name, type: 'file', mode: 0o644, mtime: epoch }, body)
+        : tar.entry({ name, type: 'directory', mode: 0o755, mtime: epoch })
     await put('oci-layout', Buffer.from(canonicalJson({ imageLayoutVersion: '1.0.0' })))
     await put('index.json', Buffer.from(layout.indexJson))
     await put('manifest.json', Buffer.from(layout.dockerManifest))

@@ -13,7 +13,8 @@ const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildP
     if (!st.afterLinkerStrip) return tool
     // Said outright, so nobody mistakes the cheap step for a dropped one.
     return `${tool}; after -s -w it has no symbols or DWARF left to remove, only the section table to rewrite (a few KB),` +
-      ' so it changes nothing that runs: kept because strip() asks for it (the local engine with a cache folder runs it once per binary and reuses the result by the binary\'s hash)'
+      ' so it changes nothing that runs: kept because strip() asks for it' +
+      " (the local engine with a cache folder runs it once per binary and reuses the result by the binary's hash)"
   },
   upx: (s, p) => {
     const u = target(p, s.platform).upx

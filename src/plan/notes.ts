@@ -24,9 +24,24 @@ export function planNotes(spec: ServiceSpec, tags: readonly string[], cgo: CgoPl
   return notes
 }
 
-const NO_A: PlanNote = { topic: 'no -a', text: "The seed recipe's `-a` forces every package to rebuild; it was needed before Go 1.10 cached builds by content. Today it only makes builds slow, so it is not emitted." }
+const NO_A: PlanNote = {
+  topic: 'no -a',
+  text:
+    "The seed recipe's `-a` forces every package to rebuild; it was needed before Go 1.10 cached builds by content. " +
+    'Today it only makes builds slow, so it is not emitted.',
+}
 
 const CGO_OFF: PlanNote[] = [
-  { topic: 'CGO_ENABLED=0', text: 'With cgo off, the Go linker links internally and never calls a C linker, so the binary has no PT_INTERP and no DT_NEEDED: it runs on scratch. Verified after the build, not assumed.' },
-  { topic: "no -extldflags '-static'", text: "extldflags are passed to the external (C) linker, which CGO_ENABLED=0 never runs; the flag is a no-op and hides the real question (is cgo off?), so it is not emitted. It is right only with .cgo(), where a C linker does run." },
+  {
+    topic: 'CGO_ENABLED=0',
+    text:
+      'With cgo off, the Go linker links internally and never calls a C linker, so the binary has no PT_INTERP ' +
+      'and no DT_NEEDED: it runs on scratch. Verified after the build, not assumed.',
+  },
+  {
+    topic: "no -extldflags '-static'",
+    text:
+      'extldflags are passed to the external (C) linker, which CGO_ENABLED=0 never runs; the flag is a no-op and hides ' +
+      'the real question (is cgo off?), so it is not emitted. It is right only with .cgo(), where a C linker does run.',
+  },
 ]

@@ -94,7 +94,9 @@ function goPlan(spec: ServiceSpec, facts: ModuleFacts | null, cgo: CgoPlan | nul
 
 function targetPlan(spec: ServiceSpec, platform: Platform, tags: readonly string[], cgo: CgoPlan | null): TargetPlan {
   const info = platformInfo(platform)
-  const settings: Record<string, string> = { CGO_ENABLED: cgo === null ? '0' : '1', '-trimpath': 'true', GOOS: info.os, GOARCH: info.goarch }
+  const settings: Record<string, string> = {
+    CGO_ENABLED: cgo === null ? '0' : '1', '-trimpath': 'true', GOOS: info.os, GOARCH: info.goarch,
+  }
   // With -trimpath go records neither -ldflags nor the CGO_* flags (they may hold paths), but it records the
   // tags, and with cgo on they carry netgo and osusergo.
   if (cgo !== null) settings['-tags'] = tags.join(',')

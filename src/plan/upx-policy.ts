@@ -18,7 +18,12 @@ export function smokeEnv(size: number): [string, string][] {
 }
 
 /** What both engines say when the packed binary fails its smoke run; `signal` names what killed it, if known. */
-export function smokeFailure(what: string, smoke: readonly string[], envSize: number, signal: string | null): { message: string; hint: string } {
+export function smokeFailure(
+  what: string,
+  smoke: readonly string[],
+  envSize: number,
+  signal: string | null,
+): { message: string; hint: string } {
   return {
     message:
       `the UPX-packed ${what} fails its smoke run (${smoke.join(' ') || 'no args'}) with ${envSize} environment variables` +

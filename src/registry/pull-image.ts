@@ -155,7 +155,8 @@ class Puller {
     const cached = this.#pending.get(d.digest) ?? (await this.store.get(d.digest, d.size))
     if (cached) return cached
     const expect = { digest: d.digest, size: d.size }
-    const { bytes } = await getVerified(this.#reg, this.#ref.repository, { kind, reference: d.digest, expect, doing: `pulling ${what}`, what })
+    const get = { kind, reference: d.digest, expect, doing: `pulling ${what}`, what }
+    const { bytes } = await getVerified(this.#reg, this.#ref.repository, get)
     if (diffId !== undefined) await verifyDiffId(bytes, diffId, what)
     this.#pending.set(d.digest, bytes)
     return bytes

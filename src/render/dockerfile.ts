@@ -35,7 +35,10 @@ const steps: { [K in StepKind]: Handler<K> } = {
     return [...(filtered ? ['# Sources are filtered by the .dockerignore that svc.dockerignore() renders.'] : []), 'COPY . .']
   },
   'go-build': (_s, c) =>
-    once(c, 'go-build', () => [`RUN ${CACHE}${cgoCacheMount(c.plan)}${c.secrets.mounts} ${perTargetEnv(c)}${c.secrets.prefix}${targetVars(c)}${goBuild(c)}`]),
+    once(c, 'go-build', () => {
+      const mounts = `${CACHE}${cgoCacheMount(c.plan)}${c.secrets.mounts}`
+      return [`RUN ${mounts} ${perTargetEnv(c)}${c.secrets.prefix}${targetVars(c)}${goBuild(c)}`]
+    }),
   strip: (_s, c) => once(c, 'strip', () => [`RUN ${stripLine(targetsWith(c, 'strip'), c.out)}`]),
   'check-needs': (s, c) => once(c, 'check-needs', () => needsLines(s, c)),
   // The packed binary hides its build info, so the check runs before UPX, as in the local engine.

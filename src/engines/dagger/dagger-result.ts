@@ -81,7 +81,12 @@ export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
         ...(cfg.ExposedPorts ? { ExposedPorts: cfg.ExposedPorts } : {}),
         ...(cfg.Labels ? { Labels: cfg.Labels } : {}),
       },
-      annotations: imageAnnotations(i.plan.runtime.annotations, info, { machine: t.verified.elf.machine, strip: t.strip, upx, needs: t.needs }, t.base),
+      annotations: imageAnnotations(
+        i.plan.runtime.annotations,
+        info,
+        { machine: t.verified.elf.machine, strip: t.strip, upx, needs: t.needs },
+        t.base,
+      ),
       binary: { bytes: t.binary, verified: t.verified },
     })
     reports.push({

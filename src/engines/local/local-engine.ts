@@ -186,10 +186,13 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       sourceDir,
       go: goEnv.go,
       goEnv,
-      targets: new Map(plan.targets.map((t) => [t.platform, { target: t, binPath: join(work, t.output), current: null, built: 0, strip: null, upx: null, unpacked: null, verified: null, needs: null, runtime: null }])),
+      targets: new Map(plan.targets.map((t) => [t.platform, freshTarget(t, join(work, t.output))])),
     }
     if (c.go.env['GOTOOLCHAIN']) emit({ kind: 'info', service: plan.service, message: `host ${c.go.hostVersion} is older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})` })
-    if (goEnv.cgoTool) emit({ kind: 'info', service: plan.service, message: `cgo: ${plan.go.cgo!.toolchain} at ${goEnv.cgoTool.path} (${goEnv.cgoTool.via})` })
+    if (goEnv.cgoTool) {
+      const message = `cgo: ${plan.go.cgo!.toolchain} at ${goEnv.cgoTool.path} (${goEnv.cgoTool.via})`
+      emit({ kind: 'info', service: plan.service, message })
+    }
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
     // Before compiling: a wrong tag or missing platform should not cost a Go build to find out.
     const base = plan.runtime.base
@@ -219,6 +222,12 @@ function runGo(c: LocalContext, args: readonly string[], planEnv: Readonly<Recor
 
 function state(c: LocalContext, p: Platform): TargetState {
   return c.targets.get(p)!
+}
+
+/** A target before its first step. */
+function freshTarget(target: TargetPlan, binPath: string): TargetState {
+  const nothing = { current: null, strip: null, upx: null, unpacked: null, verified: null, needs: null, runtime: null }
+  return { target, binPath, built: 0, ...nothing }
 }
 
 /** The first bytes of a file: enough to tell a program from a package archive. */
