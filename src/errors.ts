@@ -3,6 +3,8 @@
 export const ErrorCode = {
   INVALID_SPEC: 'INVALID_SPEC',
   INVALID_CONFIG: 'INVALID_CONFIG',
+  /** The command line itself is wrong (an unknown flag or command, a bad flag value): the CLI exits 2. */
+  USAGE: 'USAGE',
   INVALID_REFERENCE: 'INVALID_REFERENCE',
   UPX_REFUSED: 'UPX_REFUSED',
   UPX_FAILED: 'UPX_FAILED',

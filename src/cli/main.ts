@@ -34,7 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await (runners[cmd.kind] as Runner<typeof cmd.kind>)(cmd as never)
   } catch (e) {
     process.stderr.write(formatError(e))
-    return 1
+    return (await import('./exit-codes.js')).exitCodeOf(e)
   } finally {
     unguard()
   }

@@ -8,6 +8,8 @@ import { SBOM_FORMATS } from '../spec/service-spec.js'
 import { VERSION } from '../version.js'
 import { count, list, sbomFormats, single } from './flag-schemas.js'
 import { joinNegativeValues, rawFlagValues } from './raw-flags.js'
+import { nearest } from './nearest-flag.js'
+import { EXIT_CODES_HELP } from './exit-codes.js'
 
 const optString = (flag: string, takes: string) => single(flag, takes)
 
@@ -35,6 +37,7 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   // The same default as the API's build(): the daemonless local engine; 'auto' is opt-in.
   engine: z.enum(['local', 'dagger', 'auto'], { error: "--engine is 'local', 'dagger' or 'auto'" }).default('local'),
   out: optString('--out', 'the path of the OCI archive to write (a folder with several services)'),
+  load: z.boolean().default(false),
   push: optString('--push', "a registry reference like '127.0.0.1:5000/team/hello:1.0'"),
   all: z.boolean().default(false),
   concurrency: count('--concurrency', 1),
@@ -105,8 +108,15 @@ export function createCli(): CAC {
   serviceOptions(cli.command('dockerfile [dir]', 'Print the equivalent multi-stage Dockerfile'))
   serviceOptions(cli.command('build [dir]', 'Build, verify and export the image(s)'))
     .option('--engine <engine>', "'local' (default, as in the API), 'dagger', or 'auto' (dagger when an engine is configured)")
-    .option('--out <path>', 'Output OCI archive (default dist/<name>.tar; with several services, a folder)')
-    .option('--push <ref>', "Also publish to this registry reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it)")
+    .option(
+      '-o, --out <path>',
+      'Output OCI archive (default gostatic-out/<name>.tar, not with --push or --load; several services: a folder)',
+    )
+    .option(
+      '--push <ref>',
+      'Publish to this registry reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it)',
+    )
+    .option('--load', 'Load the image into the Docker daemon (DOCKER_HOST) as gostatic.local/<name>:latest')
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')
@@ -137,7 +147,7 @@ export function createCli(): CAC {
     .option('--platform <os/arch>', 'Target platform (default linux/amd64)')
     .option('--tags <tags>', 'Go build tags, comma-separated')
     .option('--json', 'Print the report as JSON')
-  cli.help()
+  cli.help((sections) => [...sections, { title: 'Exit codes', body: EXIT_CODES_HELP }])
   cli.version(VERSION)
   return cli
 }
@@ -156,7 +166,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     parsed = cli.parse(['node', 'gostatic', ...args], { run: false })
     if (!cli.matchedCommand && argv.length === 0) cli.outputHelp()
   } catch (e) {
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${(e as Error).message}; see gostatic --help`)
+    throw new GostaticError(ErrorCode.USAGE, `${(e as Error).message}; see gostatic --help`)
   } finally {
     console.info = origInfo
   }
@@ -164,21 +174,23 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
   if (helpText && !o['version']) return { kind: 'help', text: helpText }
   if (o['version']) return { kind: 'version' }
   const name = cli.matchedCommandName
-  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect, sbom, doctor (see gostatic --help)`)
+  if (name === undefined) throw unknownCommand(cli, argv[0] ?? '')
   const cmd = cli.matchedCommand!
   try {
     cmd.checkUnknownOptions()
     cmd.checkRequiredArgs()
     cmd.checkOptionValue()
   } catch (e) {
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${(e as Error).message}; see gostatic ${name} --help`)
+    const unknown = /^Unknown option `(.+)`$/.exec((e as Error).message)?.[1]
+    if (unknown !== undefined) throw unknownFlag(name, unknown, [...cli.globalCommand.options, ...cmd.options])
+    throw new GostaticError(ErrorCode.USAGE, `${(e as Error).message}; see gostatic ${name} --help`)
   }
   for (const [k, v] of rawFlagValues(args, [...cli.globalCommand.options, ...cmd.options])) o[k] = v.length === 1 ? v[0] : v
   const extra = parsed.args.slice(cmd.args.length)
   if (extra.length > 0)
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `gostatic ${cmd.rawName} takes ${cmd.args.length} argument${cmd.args.length === 1 ? '' : 's'}; ${extra.map((a) => `'${a}'`).join(', ')} ${extra.length === 1 ? 'is' : 'are'} extra`, { hint: `see gostatic ${name} --help` })
+    throw new GostaticError(ErrorCode.USAGE, `gostatic ${cmd.rawName} takes ${cmd.args.length} argument${cmd.args.length === 1 ? '' : 's'}; ${extra.map((a) => `'${a}'`).join(', ')} ${extra.length === 1 ? 'is' : 'are'} extra`, { hint: `see gostatic ${name} --help` })
   if (parsed.args.some((a) => a.trim() === ''))
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `gostatic ${name}: the ${cmd.args[0]?.value ?? 'argument'} argument is empty; give a path`)
+    throw new GostaticError(ErrorCode.USAGE, `gostatic ${name}: the ${cmd.args[0]?.value ?? 'argument'} argument is empty; give a path`)
   const dir = parsed.args[0] ?? '.'
   switch (name) {
     case 'plan': return { kind: 'plan', dir, flags: flags(ServiceFlagsSchema, o), json: o['json'] === true }
@@ -187,12 +199,33 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, flags: flags(InspectFlagsSchema, o) }
     case 'sbom': return { kind: 'sbom', target: parsed.args[0]!, flags: flags(SbomFlagsSchema, o) }
     case 'doctor': return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }
-    default: throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${name}'`)
+    default: throw new GostaticError(ErrorCode.USAGE, `unknown command '${name}'`)
   }
+}
+
+function unknownCommand(cli: CAC, typed: string): GostaticError {
+  const names = cli.commands.map((c) => c.name).filter(Boolean)
+  const near = nearest(typed, names)
+  const guess = near === undefined ? '' : ` (did you mean '${near}'?)`
+  return new GostaticError(
+    ErrorCode.USAGE,
+    `unknown command '${typed}'${guess}; commands: ${names.join(', ')} (see gostatic --help)`,
+  )
+}
+
+function unknownFlag(command: string, typed: string, options: readonly { rawName: string }[]): GostaticError {
+  const flag = typed.replace(/=.*$/, '')
+  const longs = options.flatMap((o) => o.rawName.replace(/[<[].*$/, '').split(',').map((s) => s.trim()))
+  const near = nearest(flag, longs.filter((l) => l.startsWith('--')))
+  return new GostaticError(
+    ErrorCode.USAGE,
+    `gostatic ${command}: unknown flag ${flag}${near === undefined ? '' : `; did you mean ${near}?`}`,
+    { hint: `see gostatic ${command} --help` },
+  )
 }
 
 function flags<S extends z.ZodType>(schema: S, o: Record<string, unknown>): z.infer<S> {
   const r = schema.safeParse(o)
-  if (!r.success) throw new GostaticError(ErrorCode.INVALID_CONFIG, `bad flags:\n${z.prettifyError(r.error)}`)
+  if (!r.success) throw new GostaticError(ErrorCode.USAGE, `bad flags:\n${z.prettifyError(r.error)}`)
   return r.data
 }

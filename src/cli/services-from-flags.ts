@@ -7,6 +7,7 @@ import { goService, type GoService } from '../builder/go-service.js'
 import { findConfig, loadConfig } from '../config/load-config.js'
 import type { BuildFlags, ServiceFlags } from './parse-cli.js'
 import type { ResolvedWorkspace } from '../builder/go-workspace.js'
+import { checkFlagValues } from './check-flag-values.js'
 
 export async function servicesFromFlags(dir: string, f: ServiceFlags): Promise<GoService[]> {
   return (await loadServices(dir, f)).services
@@ -17,6 +18,7 @@ type SpecFlags = ServiceFlags & Partial<Pick<BuildFlags, 'sbom'>>
 
 /** The services, with the workspace they came from when the config declares one. */
 export async function loadServices(dir: string, f: SpecFlags): Promise<{ services: GoService[]; workspace: ResolvedWorkspace | null }> {
+  checkFlagValues(f)
   const root = resolve(dir)
   if (!existsSync(root)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `folder ${dir} does not exist`)
   const configFile = f.config ?? findConfig(root)
