@@ -13,8 +13,9 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 
 export const EXIT_CODES_HELP = [
-  '  0  success (inspect --strict, doctor: every verdict passes)',
-  '  1  a build, export or verification failed; inspect --strict or doctor found a failing verdict',
+  '  0  success (and with inspect --strict or doctor, every verdict passes)',
+  '  1  a build, export or verification failed; doctor found a blocker (with --strict, a warning too);',
+  '     inspect --strict found a failing verdict (dynamic linkage, an unmet need, a cgo stub)',
   '  2  usage error: an unknown command or flag, or a bad flag value (nothing was built)',
 ].join('\n')
 

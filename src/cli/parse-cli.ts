@@ -56,12 +56,14 @@ export const DoctorFlagsSchema = z.object({
   platform: single('--platform', `one platform (${PLATFORM_NAMES.join(', ')})`).pipe(platformName.optional()),
   tags: list('--tags', 'Go build tags'),
   json: z.boolean().default(false),
+  strict: z.boolean().default(false),
 })
 export type DoctorFlags = z.infer<typeof DoctorFlagsSchema>
 
 export const InspectFlagsSchema = z.object({
   platform: optString('--platform', `one platform of the image (${PLATFORM_NAMES.join(', ')})`),
   json: z.boolean().default(false),
+  strict: z.boolean().default(false),
 })
 export type InspectFlags = z.infer<typeof InspectFlagsSchema>
 
@@ -137,6 +139,7 @@ export function createCli(): CAC {
   )
     .option('--platform <os/arch>', 'Only this platform of an image (of a pushed image, only its layers are fetched)')
     .option('--json', 'Print the report as JSON')
+    .option('--strict', 'Exit 1 on a failing verdict: dynamic linkage, an unmet need, a cgo stub, a missing entrypoint')
   cli.command('sbom <target>', 'Write an SBOM for any Go binary or image archive (one per platform)')
     .option('--format <format>', "'spdx' (SPDX 2.3 JSON, default) or 'cyclonedx' (CycloneDX 1.6 JSON)")
     .option('--platform <os/arch>', 'Only this platform of an image')
@@ -147,6 +150,7 @@ export function createCli(): CAC {
     .option('--platform <os/arch>', 'Target platform (default linux/amd64)')
     .option('--tags <tags>', 'Go build tags, comma-separated')
     .option('--json', 'Print the report as JSON')
+    .option('--strict', 'Exit 1 on warnings too, not only on blockers')
   cli.help((sections) => [...sections, { title: 'Exit codes', body: EXIT_CODES_HELP }])
   cli.version(VERSION)
   return cli
