@@ -64,7 +64,7 @@ const cases: Case[] = [
   { name: "doctor --platform ''", args: () => ['doctor', hello, '--platform', ''], code: C, names: '--platform is empty', allowed: 'one platform' },
   // Folders
   { name: 'a folder that does not exist', args: (d) => ['plan', join(d.root, 'nope')], code: ErrorCode.INPUT_NOT_FOUND, names: /folder .*nope does not exist/, allowed: /nope/ },
-  { name: 'a folder without go.mod', args: (d) => ['plan', d.tmp], code: ErrorCode.INPUT_NOT_FOUND, names: 'has neither go.mod nor gostatic.config.ts', allowed: 'run gostatic in the folder holding go.mod' },
+  { name: 'a folder without go.mod', args: (d) => ['plan', d.tmp], code: ErrorCode.INPUT_NOT_FOUND, names: 'has neither go.mod nor gostatic.config.ts', allowed: 'run gostatic in a Go module' },
   { name: 'inspect of a file that does not exist', args: (d) => ['inspect', join(d.root, 'nope.tar')], code: ErrorCode.INPUT_NOT_FOUND, names: 'nope.tar', allowed: 'an image archive (.tar) or of a binary' },
   { name: '--out onto an existing folder', args: (d) => (mkdirSync(join(d.root, 'dir')), ['build', hello, '--engine', 'local', '--out', join(d.root, 'dir')]), code: ErrorCode.OUTPUT_NOT_WRITABLE, names: /--out .*dir is a folder/, allowed: /like .*hello\.tar/ },
 ]
