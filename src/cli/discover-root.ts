@@ -17,11 +17,16 @@ export function discoverRoot(start: string): Discovered {
     if (config !== undefined) return { kind: 'config', file: config }
     if (dir === dirname(dir)) break
   }
+  return findModule(start) ?? { kind: 'none' }
+}
+
+/** The nearest folder holding go.mod, from start up, with start as the main package relative to it. */
+export function findModule(start: string): Extract<Discovered, { kind: 'module' }> | undefined {
   for (let dir = start; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'go.mod'))) {
       const rel = relative(dir, start)
       return { kind: 'module', root: dir, main: rel === '' ? '.' : `./${rel.split(sep).join('/')}` }
     }
-    if (dir === dirname(dir)) return { kind: 'none' }
+    if (dir === dirname(dir)) return undefined
   }
 }

@@ -23,6 +23,7 @@ const runners: { [K in ParsedCommand['kind']]: Runner<K> } = {
   inspect: async (c) => (await import('./commands/inspect-command.js')).inspectCommand(c.target, c.flags),
   sbom: async (c) => (await import('./commands/sbom-command.js')).sbomCommand(c.target, c.flags),
   doctor: async (c) => (await import('./commands/doctor-command.js')).doctorCommand(c.dir, c.flags),
+  init: async (c) => (await import('./commands/init-command.js')).initCommand(c.dir),
 }
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -81,6 +81,7 @@ export type ParsedCommand =
   | { kind: 'inspect'; target: string; flags: InspectFlags }
   | { kind: 'sbom'; target: string; flags: SbomFlags }
   | { kind: 'doctor'; dir: string; flags: DoctorFlags }
+  | { kind: 'init'; dir: string }
   | { kind: 'help'; text: string }
   | { kind: 'version' }
 
@@ -151,6 +152,7 @@ export function createCli(): CAC {
     .option('--tags <tags>', 'Go build tags, comma-separated')
     .option('--json', 'Print the report as JSON')
     .option('--strict', 'Exit 1 on warnings too, not only on blockers')
+  cli.command('init [dir]', "Write a commented gostatic.config.ts for the Go module dir is in (one service per main package)")
   cli.help((sections) => [...sections, { title: 'Exit codes', body: EXIT_CODES_HELP }])
   cli.version(VERSION)
   return cli
@@ -203,6 +205,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, flags: flags(InspectFlagsSchema, o) }
     case 'sbom': return { kind: 'sbom', target: parsed.args[0]!, flags: flags(SbomFlagsSchema, o) }
     case 'doctor': return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }
+    case 'init': return { kind: 'init', dir }
     default: throw new GostaticError(ErrorCode.USAGE, `unknown command '${name}'`)
   }
 }
