@@ -15,19 +15,25 @@ import { initConfigText, type InitService } from '../init-config-text.js'
 export async function initCommand(dir: string): Promise<number> {
   const root = findModule(resolve(dir))?.root
   if (root === undefined)
-    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `gostatic init: ${dir} is not in a Go module (no go.mod in it or above it)`, {
-      hint: 'run it in your module, or create one with go mod init',
-    })
+    throw new GostaticError(
+      ErrorCode.INPUT_NOT_FOUND,
+      `gostatic init: ${dir} is not in a Go module (no go.mod in it or above it)`,
+      { hint: 'run it in your module, or create one with go mod init' },
+    )
   const existing = findConfig(root)
   if (existing !== undefined)
-    throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `gostatic init: ${existing} already exists; it is left as it is`, {
-      hint: 'edit it, or remove it and run gostatic init again',
-    })
+    throw new GostaticError(
+      ErrorCode.OUTPUT_NOT_WRITABLE,
+      `gostatic init: ${existing} already exists; it is left as it is`,
+      { hint: 'edit it, or remove it and run gostatic init again' },
+    )
   const [modulePath, services] = await Promise.all([goModulePath(root), mainPackages(root)])
   if (services.length === 0)
-    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `gostatic init: module ${modulePath} in ${root} has no main package`, {
-      hint: 'gostatic builds commands: a package main with a func main',
-    })
+    throw new GostaticError(
+      ErrorCode.INPUT_NOT_FOUND,
+      `gostatic init: module ${modulePath} in ${root} has no main package`,
+      { hint: 'gostatic builds commands: a package main with a func main' },
+    )
   const file = join(root, 'gostatic.config.ts')
   await writeNew(file, initConfigText(modulePath, services))
   process.stdout.write(`wrote ${file} (${services.map((s) => s.name).join(', ')})\nnext: npx gostatic plan\n`)
@@ -57,7 +63,7 @@ async function writeNew(file: string, text: string): Promise<void> {
     await link(tmp, file)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST')
-      throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `gostatic init: ${file} already exists; it is left as it is`)
+      throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `gostatic init: ${file} already exists; left as it is`)
     throw outputError(file, e, 'check the folder is writable')
   } finally {
     await rm(tmp, { force: true })
