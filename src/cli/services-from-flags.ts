@@ -7,7 +7,7 @@ import { goService, type GoService } from '../builder/go-service.js'
 import { loadConfig } from '../config/load-config.js'
 import { discoverRoot } from './discover-root.js'
 import type { BuildFlags, ServiceFlags } from './parse-cli.js'
-import type { ResolvedWorkspace } from '../builder/go-workspace.js'
+import type { ResolvedWorkspace } from '../workspace/go-workspace.js'
 import { checkFlagValues } from './check-flag-values.js'
 
 export async function servicesFromFlags(dir: string, f: ServiceFlags): Promise<GoService[]> {

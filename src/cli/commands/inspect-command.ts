@@ -2,7 +2,7 @@
 // image. It reports and does not judge unless --strict asks it to: then a
 // failing verdict (dynamic linkage, an unmet need, a cgo stub, an entrypoint
 // that is not there) is listed on stderr and the exit status is 1, so CI can gate on it.
-import { inspect } from '../../registry/inspect-target.js'
+import { inspect } from '../../api/inspect-target.js'
 import { renderReportText } from '../../inspect/report-text.js'
 import { strictFailures } from '../../inspect/strict-failures.js'
 import type { InspectFlags } from '../parse-cli.js'
