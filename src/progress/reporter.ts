@@ -9,7 +9,8 @@ export { plainReporter }
 
 /**
  * 'auto' (default): live lines when stderr is a terminal, plain lines otherwise (and under CI or TERM=dumb).
- * 'plain': a line when a step starts and when it ends, and one every 15 s while it runs. No colour either way. 'json': one JSON object per line.
+ * 'plain': a line when a step starts and when it ends, and one every 15 s while it runs. No colour either way.
+ * 'json': one JSON object per line.
  * 'silent': nothing. A function: gets every engine event, prints nothing itself.
  * All of them write to stderr, so stdout stays the program's own.
  */
