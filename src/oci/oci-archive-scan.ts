@@ -26,7 +26,7 @@ export async function scan(path: string): Promise<ScannedArchive> {
   const files = new Map<string, ArchiveFile>()
   const links = new Map<string, string>()
   try {
-    for await (const { name, header, offset, body } of tarEntries(src)) {
+    for await (const { name, header, offset, body } of tarEntries(src, `image archive ${path}`)) {
       if (header.type === 'symlink' || header.type === 'link') {
         const target = header.linkname ?? ''
         links.set(name, header.type === 'link' ? normalizeName(target) : normalizeName(posix.join(posix.dirname(name), target)))

@@ -13,9 +13,13 @@ import { readTar, type TarBody } from './tar-reader.js'
 /** One tar entry with its name normalized ('app/hello') and the byte offset of its data in the tar. */
 export type TarItem = { name: string; header: TarHeader; offset: number; body: TarBody }
 
-/** Iterates a tar stream; an item's body can be read until the next item is asked for. */
-export async function* tarEntries(src: AsyncIterable<Uint8Array>): AsyncGenerator<TarItem> {
-  for await (const { header, offset, body } of readTar(src)) yield { name: normalizeName(header.name), header, offset, body }
+/**
+ * Iterates a tar stream; an item's body can be read until the next item is asked for. A malformed
+ * tar is OCI_MALFORMED naming `what` ('layer sha256:… of app.tar').
+ */
+export async function* tarEntries(src: AsyncIterable<Uint8Array>, what: string): AsyncGenerator<TarItem> {
+  for await (const { header, offset, body } of readTar(src, what))
+    yield { name: normalizeName(header.name), header, offset, body }
 }
 
 export function normalizeName(name: string): string {
