@@ -5,7 +5,9 @@ import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { posix } from 'node:path'
 import { createGunzip } from 'node:zlib'
+import type { z } from 'zod'
 import { GostaticError } from '../errors.js'
+import { checkShape } from './oci-schemas.js'
 import { decoded, normalizeName, tarEntries } from './oci-image-files.js'
 import type { OciBlob } from './oci-reader.js'
 
@@ -14,6 +16,8 @@ export type ArchiveFile = OciBlob & { name: string }
 export type ScannedArchive = { path: string; files: Map<string, ArchiveFile>; links: Map<string, string> }
 
 const KEEP_IN_MEMORY = 1 << 20
+/** Registries refuse manifests over 4 MiB; a config or index bigger than this is not one gostatic will parse. */
+const JSON_LIMIT = 8 << 20
 const BLOB_PATH = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/
 
 export async function scan(path: string): Promise<ScannedArchive> {
@@ -86,26 +90,36 @@ export function blobOf(f: ArchiveFile): OciBlob {
   return b
 }
 
-export async function readBlobJson<T>(path: string, blobs: ReadonlyMap<string, OciBlob>, digest: string, what: string): Promise<T> {
+/** A JSON blob, checked against `schema` before anyone reads a field. */
+export async function readBlobJson<T extends z.ZodType>(
+  path: string,
+  blobs: ReadonlyMap<string, OciBlob>,
+  digest: string,
+  what: string,
+  schema: T,
+): Promise<z.infer<T>> {
   const blob = blobs.get(digest)
   if (!blob) throw malformed(path, `${what} ${digest} is not in the archive`)
-  return parseJson<T>(path, await blobBytes(path, blob), `${what} ${digest}`)
+  if (blob.size > JSON_LIMIT) throw malformed(path, `${what} ${digest} is ${blob.size} bytes: too large for a JSON document`)
+  const doc = parseJson(path, await blobBytes(path, blob), `${what} ${digest}`)
+  return checkShape(schema, doc, `image archive ${path}`, `${what} ${digest}`)
 }
 
-/** A top-level JSON file of the archive (index.json, manifest.json). */
-export async function readFileJson<T>(s: ScannedArchive, name: string): Promise<T> {
+/** A top-level JSON file of the archive (index.json, manifest.json), checked against `schema`. */
+export async function readFileJson<T extends z.ZodType>(s: ScannedArchive, name: string, schema: T): Promise<z.infer<T>> {
   const f = archiveFile(s, name)
   if (!f) throw malformed(s.path, `has no ${name}`)
-  return parseJson<T>(s.path, await blobBytes(s.path, f), name)
+  if (f.size > JSON_LIMIT) throw malformed(s.path, `${name} is ${f.size} bytes: too large for a JSON document`)
+  return checkShape(schema, parseJson(s.path, await blobBytes(s.path, f), name), `image archive ${s.path}`, name)
 }
 
 export async function blobBytes(path: string, blob: OciBlob): Promise<Buffer> {
   return blob.bytes ?? (await readRange(path, blob.offset ?? 0, blob.size))
 }
 
-export function parseJson<T>(path: string, bytes: Buffer, what: string): T {
+export function parseJson(path: string, bytes: Buffer, what: string): unknown {
   try {
-    return JSON.parse(bytes.toString('utf8')) as T
+    return JSON.parse(bytes.toString('utf8')) as unknown
   } catch (err) {
     throw malformed(path, `${what} is not valid JSON: ${(err as Error).message}`, err)
   }
