@@ -4,11 +4,11 @@ import { createHash, getHashes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
 import { posix } from 'node:path'
-import { createGunzip } from 'node:zlib'
 import type { z } from 'zod'
 import { GostaticError } from '../errors.js'
 import { checkShape } from './oci-schemas.js'
-import { decoded, normalizeName, tarEntries } from './oci-image-files.js'
+import { normalizeName, tarEntries } from './oci-image-files.js'
+import { gunzippedCopy } from './gunzipped-copy.js'
 import type { OciBlob } from './oci-reader.js'
 
 /** A file in the archive tar, as scanned once; `digest` is what its content hashes to. */
@@ -24,9 +24,11 @@ export async function scan(path: string): Promise<ScannedArchive> {
   const magic = await readRange(path, 0, 2).catch((err: NodeJS.ErrnoException) => {
     throw new GostaticError('INPUT_NOT_FOUND', `image archive ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, { cause: err })
   })
-  // `docker save | gzip` is common; offsets into a gzip stream are useless, so keep bytes.
+  // `docker save | gzip` is common; offsets into a gzip stream are useless, so it is unpacked
+  // to a private temp file first (streamed: memory stays flat whatever the archive holds).
   const gzipped = magic[0] === 0x1f && magic[1] === 0x8b
-  const src = gzipped ? decoded(createReadStream(path), createGunzip()) : createReadStream(path)
+  const file = gzipped ? await gunzippedCopy(path) : path
+  const src = createReadStream(file)
   const files = new Map<string, ArchiveFile>()
   const links = new Map<string, string>()
   try {
@@ -43,7 +45,7 @@ export async function scan(path: string): Promise<ScannedArchive> {
       if (!getHashes().includes(alg)) throw new GostaticError('UNSUPPORTED', `${path}: blob ${name} uses digest algorithm ${alg}`)
       const hash = createHash(alg)
       const size = header.size
-      const keep = gzipped || size <= KEEP_IN_MEMORY
+      const keep = size <= KEEP_IN_MEMORY
       const chunks: Buffer[] = []
       let head = Buffer.alloc(0)
       for await (const chunk of body) {
@@ -53,7 +55,7 @@ export async function scan(path: string): Promise<ScannedArchive> {
       }
       const rec: ArchiveFile = { name, digest: `${alg}:${hash.digest('hex')}`, size, magic: head }
       if (keep) rec.bytes = Buffer.concat(chunks)
-      else rec.offset = offset
+      else Object.assign(rec, { offset }, file === path ? {} : { file })
       files.set(name, rec)
     }
   } catch (err) {
@@ -87,6 +89,7 @@ export function blobOf(f: ArchiveFile): OciBlob {
   const b: OciBlob = { digest: f.digest, size: f.size, magic: f.magic }
   if (f.bytes) b.bytes = f.bytes
   if (f.offset !== undefined) b.offset = f.offset
+  if (f.file !== undefined) b.file = f.file
   return b
 }
 
@@ -114,7 +117,7 @@ export async function readFileJson<T extends z.ZodType>(s: ScannedArchive, name:
 }
 
 export async function blobBytes(path: string, blob: OciBlob): Promise<Buffer> {
-  return blob.bytes ?? (await readRange(path, blob.offset ?? 0, blob.size))
+  return blob.bytes ?? (await readRange(blob.file ?? path, blob.offset ?? 0, blob.size))
 }
 
 export function parseJson(path: string, bytes: Buffer, what: string): unknown {

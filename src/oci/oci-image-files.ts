@@ -33,7 +33,7 @@ export function openBlob(archive: OciArchive, digest: string): Readable {
   if (blob.bytes) return Readable.from([blob.bytes])
   if (blob.offset === undefined) throw new GostaticError('OCI_MALFORMED', `${archive.path}: blob ${digest} has no location`)
   if (blob.size === 0) return Readable.from([])
-  return createReadStream(archive.path, { start: blob.offset, end: blob.offset + blob.size - 1 })
+  return createReadStream(blob.file ?? archive.path, { start: blob.offset, end: blob.offset + blob.size - 1 })
 }
 
 /** Layer blob → uncompressed tar stream, by magic number rather than trusting the media type. */

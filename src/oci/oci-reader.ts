@@ -11,7 +11,16 @@ export { openBlob } from './oci-image-files.js'
 export { openImageTree, readFileFromImage, type ImageTree } from './image-tree.js'
 
 /** Where a blob's bytes are: `bytes` in memory, or `size` bytes at `offset` in the archive file. */
-export type OciBlob = { digest: string; size: number; offset?: number; bytes?: Buffer; /** first 4 bytes, to sniff compression */ magic: Buffer }
+export type OciBlob = {
+  digest: string
+  size: number
+  offset?: number
+  /** The file `offset` is in when not the archive itself (a gzipped archive's unpacked temp copy). */
+  file?: string
+  bytes?: Buffer
+  /** first 4 bytes, to sniff compression */
+  magic: Buffer
+}
 
 export type OciLayerInfo = { digest: string; mediaType: string; /** stored (compressed) bytes */ size: number; diffId?: string }
 
