@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
 import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 import { makeTempDir } from '../util/temp-dir.js'
+import { INFLATE } from './oci-image-files.js'
 
 const made = new Set<string>()
 let hooked = false
@@ -25,7 +26,7 @@ export async function gunzippedCopy(path: string): Promise<string> {
   }
   const out = join(dir, 'archive.tar')
   try {
-    await pipeline(createReadStream(path), createGunzip(), createWriteStream(out, { mode: 0o600 }))
+    await pipeline(createReadStream(path), createGunzip(INFLATE), createWriteStream(out, { mode: 0o600 }))
   } catch (e) {
     if (isGostaticError(e)) throw e
     const code = (e as NodeJS.ErrnoException).code ?? ''

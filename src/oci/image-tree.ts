@@ -10,7 +10,7 @@ import { humanBytes } from '../util/human-bytes.js'
 import { NEEDS_TEXT_FILES, fileSet } from '../plan/image-files.js'
 import type { ImageEntry, ImageEntryType, ImageFileSet } from '../plan/image-files.js'
 import { resolveImagePath } from '../util/image-path.js'
-import { decoded, normalizeName, openLayerTar, tarEntries } from './oci-image-files.js'
+import { decoded, INFLATE, normalizeName, openLayerTar, tarEntries } from './oci-image-files.js'
 import type { BuiltLayer } from './layer.js'
 import type { OciArchive, OciArchiveImage } from './oci-reader.js'
 import type { OciPlatform } from './oci-types.js'
@@ -49,7 +49,7 @@ export async function openImageTree(archive: OciArchive, platform: OciPlatform):
 
 /** Replays layers held in memory (a pulled base's), in order, the same way. */
 export function openBuiltLayersTree(layers: readonly BuiltLayer[]): Promise<ImageTree> {
-  return openLayersTree(layers.map((l) => ({ digest: l.digest, open: () => decoded(Readable.from([l.gz]), createGunzip()) })))
+  return openLayersTree(layers.map((l) => ({ digest: l.digest, open: () => decoded(Readable.from([l.gz]), createGunzip(INFLATE)) })))
 }
 
 /** A layer to replay: its digest (for messages) and its uncompressed tar, opened anew on each call. */

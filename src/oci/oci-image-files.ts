@@ -36,12 +36,18 @@ export function openBlob(archive: OciArchive, digest: string): Readable {
   return createReadStream(blob.file ?? archive.path, { start: blob.offset, end: blob.offset + blob.size - 1 })
 }
 
+/**
+ * Inflate options for layers: zlib's default 16 KiB output chunks make a layer of small files
+ * thousands of thread-pool round trips; 256 KiB chunks cut that by 16 and cost 256 KiB each.
+ */
+export const INFLATE = { chunkSize: 256 << 10 } as const
+
 /** Layer blob → uncompressed tar stream, by magic number rather than trusting the media type. */
 export function openLayerTar(archive: OciArchive, digest: string): Readable {
   const raw = openBlob(archive, digest)
   const magic = archive.blobs.get(digest)!.magic
   let decoder: NodeJS.ReadWriteStream | undefined
-  if (magic[0] === 0x1f && magic[1] === 0x8b) decoder = zlib.createGunzip()
+  if (magic[0] === 0x1f && magic[1] === 0x8b) decoder = zlib.createGunzip(INFLATE)
   else if (magic.length === 4 && magic.readUInt32LE(0) === 0xfd2fb528) {
     const zstd = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress
     if (!zstd) throw new GostaticError('UNSUPPORTED', `layer ${digest} is zstd-compressed; this Node has no zstd (needs Node >= 22.15)`)
