@@ -59,7 +59,10 @@ const caSources: { [K in CaSource['kind']]: CaHandler<K> } = {
   },
 }
 
-const confinement = (ctx: MaterializeContext): Confinement => ({ root: ctx.sourceDir, followOutside: ctx.links === 'follow' })
+const confinement = (ctx: MaterializeContext): Confinement => ({
+  root: ctx.sourceDir,
+  followOutside: ctx.links === 'follow',
+})
 
 /** The pinned bundle's bytes, unchanged, once they are known to hold a PEM certificate. */
 async function pinnedBundle(path: string, label: string): Promise<Buffer> {

@@ -31,11 +31,12 @@ export async function gunzippedCopy(path: string): Promise<string> {
     if (isGostaticError(e)) throw e
     const code = (e as NodeJS.ErrnoException).code ?? ''
     if (!code.startsWith('Z_'))
-      throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `cannot unpack ${path} to ${out} (${code || (e as Error).message})`, {
+      throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `cannot unpack ${path} to ${out} (${code || String(e)})`, {
         hint: 'set TMPDIR to a writable folder with room for the unpacked archive',
         cause: e,
       })
-    throw new GostaticError(ErrorCode.OCI_MALFORMED, `image archive ${path}: does not decompress (${(e as Error).message})`, {
+    const why = `image archive ${path}: does not decompress (${(e as Error).message})`
+    throw new GostaticError(ErrorCode.OCI_MALFORMED, why, {
       cause: e,
     })
   }

@@ -49,7 +49,8 @@ export async function openImageTree(archive: OciArchive, platform: OciPlatform):
 
 /** Replays layers held in memory (a pulled base's), in order, the same way. */
 export function openBuiltLayersTree(layers: readonly BuiltLayer[]): Promise<ImageTree> {
-  return openLayersTree(layers.map((l) => ({ digest: l.digest, open: () => decoded(Readable.from([l.gz]), createGunzip(INFLATE)) })))
+  const open = (l: BuiltLayer) => () => decoded(Readable.from([l.gz]), createGunzip(INFLATE))
+  return openLayersTree(layers.map((l) => ({ digest: l.digest, open: open(l) })))
 }
 
 /** A layer to replay: its digest (for messages) and its uncompressed tar, opened anew on each call. */
@@ -128,7 +129,8 @@ async function applyLayer(fs: PathTrie<Node>, source: LayerSource, layer: number
     const base = posix.basename(name)
     const dir = posix.dirname(name) === '.' ? '' : posix.dirname(name)
     if (base === '.wh..wh..opq') removed.push({ key: dir, opaque: true })
-    else if (base.startsWith('.wh.')) removed.push({ key: dir ? `${dir}/${base.slice(4)}` : base.slice(4), opaque: false })
+    else if (base.startsWith('.wh.'))
+      removed.push({ key: dir ? `${dir}/${base.slice(4)}` : base.slice(4), opaque: false })
     else if (name !== '') {
       const { type, mode, uid, gid, size } = header
       added.push([name, { type, linkname: header.linkname ?? undefined, mode, uid, gid, size, layer, ordinal: here }])
@@ -151,7 +153,8 @@ function resolvePath(fs: PathTrie<Node>, path: string): string | null {
 }
 
 function tooLarge(source: LayerSource, path: string, size: number, limit: number): GostaticError {
-  const why = `${path} in layer ${source.digest} is ${humanBytes(size)}, more than the ${humanBytes(limit)} gostatic reads`
+  const why =
+    `${path} in layer ${source.digest} is ${humanBytes(size)}, more than the ${humanBytes(limit)} gostatic reads`
   return new GostaticError(ErrorCode.OCI_MALFORMED, `${why}: too large`, {
     hint: 'a file this size where a small text or a program is expected is damaged or hostile input',
   })

@@ -103,13 +103,18 @@ export async function readBlobJson<T extends z.ZodType>(
 ): Promise<z.infer<T>> {
   const blob = blobs.get(digest)
   if (!blob) throw malformed(path, `${what} ${digest} is not in the archive`)
-  if (blob.size > JSON_LIMIT) throw malformed(path, `${what} ${digest} is ${blob.size} bytes: too large for a JSON document`)
+  if (blob.size > JSON_LIMIT)
+    throw malformed(path, `${what} ${digest} is ${blob.size} bytes: too large for a JSON document`)
   const doc = parseJson(path, await blobBytes(path, blob), `${what} ${digest}`)
   return checkShape(schema, doc, `image archive ${path}`, `${what} ${digest}`)
 }
 
 /** A top-level JSON file of the archive (index.json, manifest.json), checked against `schema`. */
-export async function readFileJson<T extends z.ZodType>(s: ScannedArchive, name: string, schema: T): Promise<z.infer<T>> {
+export async function readFileJson<T extends z.ZodType>(
+  s: ScannedArchive,
+  name: string,
+  schema: T,
+): Promise<z.infer<T>> {
   const f = archiveFile(s, name)
   if (!f) throw malformed(s.path, `has no ${name}`)
   if (f.size > JSON_LIMIT) throw malformed(s.path, `${name} is ${f.size} bytes: too large for a JSON document`)

@@ -34,7 +34,8 @@ export async function resolveOciLayout(s: ScannedArchive): Promise<Resolved> {
     const tag = d.annotations?.[REF_NAME]
     if (!tag || !parseAttachmentTag(tag)) continue
     checkDescriptor(s.path, blobs, d)
-    attachments.push(attachmentInfo(tag, d.digest, await readBlobJson(s.path, blobs, d.digest, 'manifest', manifestDocSchema))!)
+    const doc = await readBlobJson(s.path, blobs, d.digest, 'manifest', manifestDocSchema)
+    attachments.push(attachmentInfo(tag, d.digest, doc)!)
   }
   const images = new Map<string, OciArchiveImage>()
   const seen = new Set<string>()

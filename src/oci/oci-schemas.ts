@@ -78,11 +78,12 @@ export const dockerSaveSchema = z.array(
 export type ManifestDocument = z.infer<typeof manifestDocSchema>
 export type ConfigFile = z.infer<typeof configFileSchema>
 
-/** `value` as the schema's type, or OCI_MALFORMED: '<where>: <what> does not have the expected shape: <field>: <why>'. */
+/** `value` as the schema's type, or OCI_MALFORMED naming where, what, the first bad field and why. */
 export function checkShape<T extends z.ZodType>(schema: T, value: unknown, where: string, what: string): z.infer<T> {
   const r = schema.safeParse(value)
   if (r.success) return r.data
   const first = r.error.issues[0]!
   const field = first.path.length > 0 ? first.path.join('.') : '(the document)'
-  throw new GostaticError(ErrorCode.OCI_MALFORMED, `${where}: ${what} does not have the shape OCI requires: ${field}: ${first.message}`)
+  const why = `${where}: ${what} does not have the shape OCI requires: ${field}: ${first.message}`
+  throw new GostaticError(ErrorCode.OCI_MALFORMED, why)
 }

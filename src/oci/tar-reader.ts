@@ -35,7 +35,8 @@ export async function* readTar(
         return
       }
       if (isMeta(raw.flag)) {
-        if (raw.size > 1 << 24) throw tarMalformed(what, `the record at byte ${at} claims ${raw.size} bytes of metadata`)
+        if (raw.size > 1 << 24)
+          throw tarMalformed(what, `the record at byte ${at} claims ${raw.size} bytes of metadata`)
         const data = raw.size > 0 ? (await q.read(raw.size))! : Buffer.alloc(0)
         await q.skip(padding(raw.size))
         pending = foldMeta(pending, raw.flag, data)

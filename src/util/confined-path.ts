@@ -33,7 +33,8 @@ export async function confinedPath(c: Confinement, rel: string, field: string, h
     real = await realpath(abs)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'ELOOP' ? 'is a loop of symlinks' : `cannot be read (${code})`
+    const why =
+      code === 'ENOENT' ? 'does not exist' : code === 'ELOOP' ? 'is a loop of symlinks' : `cannot be read (${code})`
     const dangling = code === 'ENOENT' ? await firstLink(c.root, rel) : null
     const via = dangling ? ` (${dangling.link} links to ${dangling.target}, which is missing)` : ''
     throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${field}: '${rel}' ${why}${via} (looked at ${abs})`, {
