@@ -26,7 +26,9 @@ type ChildOut = { ok: boolean; value?: unknown; code?: string; message?: string;
 async function child(...args: string[]): Promise<ChildOut> {
   const tsx = resolve('node_modules/.bin/tsx')
   const { stdout } = await run(tsx, [resolve('test/reliability/rss-child.ts'), ...args], { maxBuffer: 1 << 20 })
-  return JSON.parse(stdout.trim().split('\n').pop()!) as ChildOut
+  const out = JSON.parse(stdout.trim().split('\n').pop()!) as ChildOut
+  console.log(`${args[0]}: peak RSS ${out.maxRssMb} MB (${out.ok ? 'ok' : out.code})`)
+  return out
 }
 
 describe('reads of hostile images stay under 300 MB', () => {
@@ -103,6 +105,18 @@ describe('a registry that sends more than it may', () => {
       message: expect.stringMatching(new RegExp(`too large.*limit of ${layer.gz.length + 1} bytes`)),
     })
     expect(sent).toBeLessThan(256 * MiB)
+  })
+
+  it('pulls a base whose /etc/passwd is a gzip bomb and refuses the file as too large, under 300 MB', async () => {
+    const layer = await gzipLayer([{ name: 'etc/passwd', size: 400 * MiB, head: Buffer.from('root:x:0:0::/:/bin/sh\n') }])
+    const mediaType = 'application/vnd.oci.image.layer.v1.tar+gzip'
+    const img = imageJson([{ digest: layer.digest, diffId: layer.diffId, size: layer.gz.length, mediaType }], {})
+    reg.routes.set('/v2/bomb/manifests/1', { body: img.manifest, type: 'application/vnd.oci.image.manifest.v1+json' })
+    reg.routes.set(`/v2/bomb/blobs/${img.cfgDigest}`, { body: img.cfg })
+    reg.routes.set(`/v2/bomb/blobs/${layer.digest}`, { body: layer.gz })
+    const out = await child('pull', `${host}/bomb:1`)
+    expect(out).toMatchObject({ ok: false, code: 'OCI_MALFORMED', message: expect.stringMatching(/\/etc\/passwd .* too large/) })
+    expect(out.maxRssMb).toBeLessThan(LIMIT_MB)
   })
 
   it('refuses an index.json-like document whose manifests is not a list, as OCI_MALFORMED', async () => {
