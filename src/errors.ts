@@ -17,6 +17,8 @@ export const ErrorCode = {
   ELF_MALFORMED: 'ELF_MALFORMED',
   OCI_MALFORMED: 'OCI_MALFORMED',
   INPUT_NOT_FOUND: 'INPUT_NOT_FOUND',
+  /** A file the build reads from the source folder is a link (or lies under one) that leads outside it. */
+  PATH_OUTSIDE_SOURCE: 'PATH_OUTSIDE_SOURCE',
   ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
   /** A reachable build engine (Dagger) refused or failed a request: an image it cannot pull, a path it cannot read. */
   ENGINE_FAILED: 'ENGINE_FAILED',

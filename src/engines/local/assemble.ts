@@ -17,7 +17,8 @@ import { baseName, pulledRef } from '../../plan/runtime-bases.js'
 
 export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   const plan = c.plan.runtime
-  const ctx = { sourceDir: c.sourceDir, zoneinfoZip: async () => join(c.go.goroot, 'lib', 'time', 'zoneinfo.zip') }
+  const zoneinfoZip = async () => join(c.go.goroot, 'lib', 'time', 'zoneinfo.zip')
+  const ctx = { sourceDir: c.sourceDir, links: c.plan.source.links, zoneinfoZip }
   const extra = await materialize(plan.files.filter((f) => f.kind === 'host-file'), ctx)
   const baseLayers = new Map<string, Promise<BuiltLayer>>()
   const baseLayer = (files: readonly RuntimeFile[]): Promise<BuiltLayer> => {

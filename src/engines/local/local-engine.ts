@@ -1,5 +1,6 @@
 // The local engine: carries out a BuildPlan with the host's go, strip and upx,
 // and writes the image itself. It translates steps; it decides nothing.
+import { sourceLinkWarnings } from '../../util/source-links.js'
 import { rm, stat } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -106,6 +107,10 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       emit({ kind: 'info', service: plan.service, message })
     }
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
+    for (const w of await sourceLinkWarnings(sourceDir)) {
+      c.warnings.push(w)
+      emit({ kind: 'warning', service: plan.service, message: w })
+    }
     // Before compiling: a wrong tag or missing platform should not cost a Go build to find out.
     const ref = pulledRef(plan.runtime.base)
     if (ref !== null) c.bases = await pullBaseImages(ref, plan.targets, plan.service, emit, { ...opts, env, cacheDir: c.cacheDir })
