@@ -25,7 +25,8 @@ import { assembleImages } from './assemble.js'
 import { makeResult } from './local-result.js'
 import { memoStep, toolIdentity } from './step-memo.js'
 import { currentBinary, type BinaryBytes } from './binary-bytes.js'
-import { defaultCacheDir, ensureCacheDir } from '../../oci/cache-dir.js'
+import { defaultCacheDir, ensureCacheDir, type CacheDamage } from '../../oci/cache-dir.js'
+import { checkGoOutput, recordGoOutput } from './go-output-cache.js'
 import { needsBaseOf, pullBaseImages } from './base-image.js'
 import { sourceDateEpoch } from '../source-date-epoch.js'
 import type { BaseImage } from './base-image.js'
@@ -76,6 +77,8 @@ export interface LocalContext {
   readonly warnings: string[]
   readonly epoch: number
   readonly cacheDir: string | null
+  /** Reports a cache entry that failed its check (a 'cache-damaged' event). */
+  readonly onCacheDamage: CacheDamage
   /** The env of every go process of this build (host, toolchain switch, secrets; never the image's). */
   readonly goEnv: GoEnv
   /** The pulled image base per platform; null for bases gostatic makes. */
@@ -102,7 +105,9 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     // go build skips the link when the output it finds carries the build ID it
     // would produce, so the output lives in the cache between builds; strip
     // and upx then work on a copy.
-    const out = c.cacheDir === null ? t.binPath : goOutputPath(c.cacheDir, c.sourceDir, c.plan.service, t.target)
+    const key = c.cacheDir === null ? null : goOutputKey(c.sourceDir, c.plan.service, t.target)
+    const out = c.cacheDir === null || key === null ? t.binPath : join(c.cacheDir, 'go-out', key, t.target.output)
+    if (key !== null) await checkGoOutput(out, key, c.onCacheDamage)
     await mkdir(dirname(out), { recursive: true })
     await mkdir(dirname(t.binPath), { recursive: true })
     const r = await runGo(c, [...t.target.goArgs, '-o', out, t.target.package], t.target.env)
@@ -110,6 +115,7 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     // A reflink where the file system has them (btrfs, xfs), else a plain copy.
     if (out !== t.binPath) await copyFile(out, t.binPath, fsConstants.COPYFILE_FICLONE)
     t.current = null
+    if (c.cacheDir !== null && key !== null) await recordGoOutput(c.cacheDir, out, key, await currentBinary(t))
     assertProgram(await readHead(t.binPath), `${c.plan.service} (${s.platform})`, t.target.package)
     t.built = (await stat(t.binPath)).size
     return `${t.built} bytes`
@@ -120,7 +126,8 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     const recipe = ['strip', plan, await toolIdentity(plan.candidates, c.env)]
     const input = await currentBinary(t)
     const what = `${c.plan.service} (${s.platform})`
-    const m = await memoStep(c.cacheDir, recipe, t.binPath, input, () => stripBinary(t.binPath, input.bytes, plan, what, c.env))
+    const run = () => stripBinary(t.binPath, input.bytes, plan, what, c.env)
+    const m = await memoStep(c.cacheDir, recipe, t.binPath, input, run, c.onCacheDamage)
     t.current = m.output
     t.strip = m.outcome
     if (t.strip.kind === 'skipped') warn(c, t.strip.warning, s.platform)
@@ -137,7 +144,7 @@ const handlers: { [K in Step['kind']]: Handler<K> } = {
     const runner = smokeRunner(hostPlatform() === s.platform, plan.emulator, c.env)
     const recipe = ['upx', plan, runner, await toolIdentity(['upx'], c.env)]
     const pack = async () => ({ outcome: await upxPack(t.binPath, plan, `${c.plan.service} (${s.platform})`, runner, c.env) })
-    const m = await memoStep(c.cacheDir, recipe, t.binPath, input, pack)
+    const m = await memoStep(c.cacheDir, recipe, t.binPath, input, pack, c.onCacheDamage)
     t.current = m.output
     t.upx = m.outcome
     if (t.upx.kind === 'kept-unpacked') warn(c, t.upx.reason, s.platform)
@@ -182,6 +189,7 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
     const c: LocalContext = {
       plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: await sourceDateEpoch(opts, env, sourceDir),
       cacheDir,
+      onCacheDamage: (entry, reason) => emit({ kind: 'cache-damaged', service: plan.service, entry, reason }),
       bases: null,
       sourceDir,
       go: goEnv.go,
@@ -196,7 +204,10 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
     // Before compiling: a wrong tag or missing platform should not cost a Go build to find out.
     const base = plan.runtime.base
-    if (base.kind === 'image') c.bases = await pullBaseImages(base.ref, plan.targets, plan.service, emit, { ...opts, env, cacheDir: c.cacheDir })
+    if (base.kind === 'image') {
+      const pullOpts = { ...opts, env, cacheDir: c.cacheDir, onCacheDamage: c.onCacheDamage }
+      c.bases = await pullBaseImages(base.ref, plan.targets, plan.service, emit, pullOpts)
+    }
     for (const step of plan.steps) {
       if (opts.signal?.aborted) throw new GostaticError(ErrorCode.CANCELLED, `build of ${plan.service} was cancelled`)
       const platform = 'platform' in step ? step.platform : undefined
@@ -247,11 +258,11 @@ function packedFacts(bytes: Buffer) {
 }
 
 /**
- * One stable output path per service, source folder, target and flags, so go
+ * One stable output slot per service, source folder, target and flags, so go
  * build finds its previous output (two configurations sharing a slot would
  * relink each other's binary every time).
  */
-function goOutputPath(cacheDir: string, sourceDir: string, service: string, t: TargetPlan): string {
-  const key = createHash('sha256').update(JSON.stringify([sourceDir, service, t.platform, t.package, t.goArgs, t.env])).digest('hex').slice(0, 24)
-  return join(cacheDir, 'go-out', key, t.output)
+function goOutputKey(sourceDir: string, service: string, t: TargetPlan): string {
+  const id = JSON.stringify([sourceDir, service, t.platform, t.package, t.goArgs, t.env])
+  return createHash('sha256').update(id).digest('hex').slice(0, 24)
 }
