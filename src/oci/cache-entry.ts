@@ -12,7 +12,11 @@ import type { CacheDamage } from './cache-dir.js'
 export type CacheRead<T> = { kind: 'absent' } | { kind: 'hit'; value: T } | { kind: 'damaged'; reason: string }
 
 /** The record at `path`, checked against `schema`; a record whose `key` is not `key` was swapped in. */
-export async function readRecord<T extends { key: string }>(path: string, schema: z.ZodType<T>, key: string): Promise<CacheRead<T>> {
+export async function readRecord<T extends { key: string }>(
+  path: string,
+  schema: z.ZodType<T>,
+  key: string,
+): Promise<CacheRead<T>> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -33,7 +37,11 @@ export async function readRecord<T extends { key: string }>(path: string, schema
 }
 
 /** Removes a damaged entry's files and says so; a file that cannot be removed is overwritten by the rebuild. */
-export async function discardEntry(paths: readonly string[], reason: string, onDamage: CacheDamage | undefined): Promise<void> {
+export async function discardEntry(
+  paths: readonly string[],
+  reason: string,
+  onDamage: CacheDamage | undefined,
+): Promise<void> {
   await Promise.all(paths.map((p) => rm(p, { force: true }).catch(() => undefined)))
   onDamage?.(paths[0]!, reason)
 }
@@ -43,6 +51,7 @@ export const sha256Hex = (b: Uint8Array | string): string => createHash('sha256'
 /** 'sha256:…' of what `gz` decompresses to: a layer's diff ID, recomputed from its bytes. */
 export async function gunzipDigest(gz: Buffer): Promise<string> {
   const h = createHash('sha256')
-  await pipeline(Readable.from([gz]), createGunzip(), new Writable({ write: (c: Buffer, _e, cb) => (h.update(c), cb()) }))
+  const sink = new Writable({ write: (c: Buffer, _e, cb) => (h.update(c), cb()) })
+  await pipeline(Readable.from([gz]), createGunzip(), sink)
   return `sha256:${h.digest('hex')}`
 }

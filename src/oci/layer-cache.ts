@@ -18,7 +18,12 @@ import { discardEntry, gunzipDigest, readRecord, sha256Hex, type CacheRead } fro
 const FORMAT = 'gostatic-layer/v3'
 
 const DIGEST = z.string().regex(/^sha256:[0-9a-f]{64}$/)
-const LayerRecordSchema = z.object({ key: z.string(), digest: DIGEST, diffId: DIGEST, size: z.number().int().nonnegative() })
+const LayerRecordSchema = z.object({
+  key: z.string(),
+  digest: DIGEST,
+  diffId: DIGEST,
+  size: z.number().int().nonnegative(),
+})
 
 export async function cachedLayer(
   entries: readonly LayerEntry[],
@@ -59,7 +64,8 @@ async function readHit(cacheDir: string, keyFile: string, key: string): Promise<
     return { kind: 'damaged', reason: `its blob does not hash to ${meta.digest}`, blob: [path] }
   const diffId = await gunzipDigest(gz).catch(() => undefined)
   // The blob is what its name says; the record is what lied: only it goes.
-  if (diffId !== meta.diffId) return { kind: 'damaged', reason: `its blob's diff ID is not the recorded ${meta.diffId}` }
+  if (diffId !== meta.diffId)
+    return { kind: 'damaged', reason: `its blob's diff ID is not the recorded ${meta.diffId}` }
   return { kind: 'hit', value: { gz, digest: meta.digest, diffId: meta.diffId, size: meta.size } }
 }
 

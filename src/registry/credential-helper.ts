@@ -32,7 +32,8 @@ export function helperCredentials(helper: string, serverUrl: string, env: NodeJS
         // What it printed is quoted only when it is not a JSON answer, which would hold the credentials.
         const said = stderr || (stdout.startsWith('{') ? '(its output is not shown: it may hold credentials)' : stdout)
         const hint = `check that ${cmd} works: echo ${serverUrl} | ${cmd} get`
-        return reject(new GostaticError(ErrorCode.REGISTRY_AUTH, `${cmd} get failed for ${serverUrl} (exit ${code}): ${said}`, { hint }))
+        const message = `${cmd} get failed for ${serverUrl} (exit ${code}): ${said}`
+        return reject(new GostaticError(ErrorCode.REGISTRY_AUTH, message, { hint }))
       }
       try {
         const r = JSON.parse(stdout) as { Username?: string; Secret?: string }

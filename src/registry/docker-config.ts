@@ -56,7 +56,8 @@ export async function readDockerConfig(dir: string): Promise<DockerConfigFile | 
   try {
     parsed = JSON.parse(text)
   } catch {
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `docker config ${path} is not valid JSON (its content is not quoted: it may hold credentials)`, { hint })
+    const message = `docker config ${path} is not valid JSON (its content is not quoted: it may hold credentials)`
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, message, { hint })
   }
   const r = DockerConfigFileSchema.safeParse(parsed)
   if (!r.success) {
@@ -109,7 +110,8 @@ function inlineCredentials(e: DockerAuthEntry, where: string): RegistryCredentia
     const decoded = Buffer.from(e.auth, 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
     const hint = 'run `docker login` again to rewrite it'
-    if (colon <= 0) throw new GostaticError(ErrorCode.INVALID_CONFIG, `${where}: 'auth' is not base64 of user:password`, { hint })
+    if (colon <= 0)
+      throw new GostaticError(ErrorCode.INVALID_CONFIG, `${where}: 'auth' is not base64 of user:password`, { hint })
     rememberSecret(decoded.slice(colon + 1))
     return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
   }

@@ -36,7 +36,11 @@ export type StepRun<T> = { outcome: T; output?: Buffer }
 
 // The outcome is the step's own type (StripOutcome, UpxOutcome): an object with a kind, and 'after' its output's size.
 const OutcomeSchema = z.looseObject({ kind: z.string(), after: z.number().optional() })
-const StepRecordSchema = z.object({ key: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), outcome: OutcomeSchema })
+const StepRecordSchema = z.object({
+  key: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  outcome: OutcomeSchema,
+})
 
 /**
  * Runs `step` on the binary at `path` (which it may rewrite in place), or
@@ -81,7 +85,8 @@ async function cached<T>(base: string, key: string, onDamage: CacheDamage | unde
   const files = [`${base}.json`, `${base}.bin`] as const
   const rec = await readRecord(files[0], StepRecordSchema, key)
   if (rec.kind === 'absent') return null
-  const got = rec.kind === 'damaged' ? rec.reason : checked<T>(rec.value, await readFile(files[1]).catch(() => undefined))
+  const bytes = rec.kind === 'damaged' ? undefined : await readFile(files[1]).catch(() => undefined)
+  const got = rec.kind === 'damaged' ? rec.reason : checked<T>(rec.value, bytes)
   if (typeof got !== 'string') return got
   await discardEntry(files, got, onDamage)
   return null
@@ -93,6 +98,7 @@ function checked<T>(rec: StepRecord, bytes: Buffer | undefined): Entry<T> | stri
   const output = hashed(bytes)
   if (output.sha256 !== rec.sha256) return `its output does not hash to the recorded sha256:${rec.sha256}`
   const after = rec.outcome.after
-  if (after !== undefined && after !== bytes.length) return `its output is ${bytes.length} bytes, not the recorded ${after}`
+  if (after !== undefined && after !== bytes.length)
+    return `its output is ${bytes.length} bytes, not the recorded ${after}`
   return { outcome: rec.outcome as T, output }
 }
