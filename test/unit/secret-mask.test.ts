@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { ErrorCode, GostaticError, ToolError } from '../../src/errors.js'
 import { maskToolOutput, rememberSecret } from '../../src/secret-mask.js'
 import { readDockerConfig } from '../../src/registry/docker-config.js'
-import { secretValue } from '../../src/engines/secret-value.js'
-import { goCommandError } from '../../src/engines/go-errors.js'
+import { secretValue } from '../../src/toolchain/secret-value.js'
+import { goCommandError } from '../../src/toolchain/go-errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'gostatic-mask-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
