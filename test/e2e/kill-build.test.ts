@@ -5,14 +5,15 @@
 // the public API in a child process; it and every process under it (go,
 // compile, link, strip, upx) are killed at once.
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { missing } from '../support/tools.js'
 
-const skip = missing('go', 'strip', 'upx')
+// The process tree is read from /proc: Linux only.
+const skip = missing('go', 'strip', 'upx') || (existsSync('/proc/self/stat') ? false : 'no /proc (Linux only)')
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-e2e-kill-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
@@ -74,9 +75,20 @@ function killTree(root: number): void {
   for (const pid of all) signal(pid, 'SIGKILL')
 }
 
+/** The children of `pid`, from /proc (field 4 of /proc/<pid>/stat is the parent). */
 function children(pid: number): number[] {
-  const r = spawnSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
-  return r.stdout.split('\n').filter((l) => l.trim()).map(Number)
+  const out: number[] = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+    } catch {
+      continue // gone meanwhile
+    }
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(name))
+  }
+  return out
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {
