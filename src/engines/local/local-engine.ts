@@ -24,6 +24,7 @@ import type { BaseImage } from './base-image.js'
 import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
 import { assembled, runSteps } from '../run-steps.js'
 import { localSteps } from './local-steps.js'
+import { pulledRef } from '../../plan/runtime-bases.js'
 
 export type GoRunner = (args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<ToolRun>
 
@@ -109,10 +110,10 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
     }
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
     // Before compiling: a wrong tag or missing platform should not cost a Go build to find out.
-    const base = plan.runtime.base
-    if (base.kind === 'image') {
+    const ref = pulledRef(plan.runtime.base)
+    if (ref !== null) {
       const pullOpts = { ...opts, env, cacheDir: c.cacheDir, onCacheDamage: c.onCacheDamage }
-      c.bases = await pullBaseImages(base.ref, plan.targets, plan.service, emit, pullOpts)
+      c.bases = await pullBaseImages(ref, plan.targets, plan.service, emit, pullOpts)
     }
     await runSteps({ plan, handlers: localSteps, context: c, emit, signal: opts.signal })
     const out = assembled(c.result)
