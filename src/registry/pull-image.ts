@@ -16,6 +16,7 @@ import type { z } from 'zod'
 import { checkShape, configFileSchema, manifestDocSchema } from '../oci/oci-schemas.js'
 import { parseImageRef, type ImageRef } from '../spec/image-ref.js'
 import { BlobStore } from '../oci/blob-store.js'
+import type { CacheDamage } from '../oci/cache-dir.js'
 import { docKind, GZIP_LAYERS, type Descriptor, type IndexDoc, type ManifestDoc } from '../oci/media-types.js'
 import { matchesPlatform, pickPlatform, platformKey } from './platform-match.js'
 import { RegistryClient } from './registry-client.js'
@@ -26,6 +27,8 @@ export interface PullOptions extends RegistryOptions {
   /** The blob cache folder; null keeps pulled blobs in memory only. */
   cacheDir: string | null
   pull?: PullPolicy
+  /** Told of a cached blob or tag record that failed its check (it is discarded and pulled again). */
+  onCacheDamage?: CacheDamage
 }
 
 export interface PulledImage {
@@ -75,7 +78,7 @@ class Puller {
     this.#ref = ref
     this.#text = text
     this.#opts = opts
-    this.store = new BlobStore(opts.cacheDir)
+    this.store = new BlobStore(opts.cacheDir, opts.onCacheDamage)
   }
 
   get usedNetwork(): boolean {
