@@ -3,7 +3,7 @@
 // is applied alone to a blank service and its spec checked, so the error
 // names the flag as typed rather than a spec field of some service.
 import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
-import { goService, type GoService } from '../builder/go-service.js'
+import { goService, type GoService } from '../index.js'
 import type { ServiceFlags } from './parse-cli.js'
 
 type Check = readonly [flag: string, typed: string, apply: (s: GoService) => GoService]

@@ -4,7 +4,7 @@
 // the given folder as its main package when that folder is below the root.
 import { existsSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
-import { findConfig } from '../config/load-config.js'
+import { findConfig } from '../index.js'
 
 export type Discovered =
   | { readonly kind: 'config'; readonly file: string }

@@ -3,11 +3,9 @@
 import { basename, resolve } from 'node:path'
 import { existsSync, statSync } from 'node:fs'
 import { ErrorCode, GostaticError } from '../errors.js'
-import { goService, type GoService } from '../builder/go-service.js'
-import { loadConfig } from '../config/load-config.js'
-import { discoverRoot } from './discover-root.js'
+import { goService, loadConfig, type GoService, type ResolvedWorkspace } from '../index.js'
 import type { BuildFlags, ServiceFlags } from './parse-cli.js'
-import type { ResolvedWorkspace } from '../workspace/go-workspace.js'
+import { discoverRoot } from './discover-root.js'
 import { checkFlagValues } from './check-flag-values.js'
 
 export async function servicesFromFlags(dir: string, f: ServiceFlags): Promise<GoService[]> {

@@ -2,14 +2,12 @@
 // image. It reports and does not judge unless --strict asks it to: then a
 // failing verdict (dynamic linkage, an unmet need, a cgo stub, an entrypoint
 // that is not there) is listed on stderr and the exit status is 1, so CI can gate on it.
-import { inspect } from '../../api/inspect-target.js'
-import { renderReportText } from '../../inspect/report-text.js'
-import { strictFailures } from '../../inspect/strict-failures.js'
+import { inspect, renderInspectText, strictFailures } from '../../index.js'
 import type { InspectFlags } from '../parse-cli.js'
 
 export async function inspectCommand(target: string, flags: InspectFlags): Promise<number> {
   const report = await inspect(target, flags.platform === undefined ? {} : { platform: flags.platform })
-  process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderReportText(report))
+  process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : await renderInspectText(report))
   if (!flags.strict) return 0
   const failed = strictFailures(report)
   if (failed.length === 0) return 0
