@@ -15,7 +15,7 @@
 #   empty tmpfs covers it, in a mount namespace of the command's own (needs root);
 # - the environment that points at tools and services (GOSTATIC_ZIG,
 #   GOSTATIC_REQUIRE_TOOLS, DOCKER_HOST, the Dagger engine's, cosign's);
-#   GOSTATIC_REGISTRY points at a closed port, as if no registry ran.
+#   GOSTATIC_REGISTRY points at a closed port (127.0.0.1:3), as if no registry ran.
 set -euo pipefail
 
 HIDDEN='^(upx|zig|docker.*|containerd.*|ctr|runc|crun|podman|buildah|skopeo|umoci|cosign|ko|dagger|'
@@ -44,8 +44,8 @@ if [ "${GOSTATIC_WITHOUT_TOOLS_INNER:-}" != 1 ]; then
     GOSTATIC_AUTH_REGISTRY GOSTATIC_AUTH_REGISTRY_USER GOSTATIC_AUTH_REGISTRY_PASSWORD PYTHONPATH; do
     unset "$v"
   done
-  # Port 1 on loopback: nothing listens, so registry tests skip as on a bare machine.
-  export GOSTATIC_REGISTRY=127.0.0.1:1
+  # Port 3 on loopback: nothing listens (and fetch does not refuse it as a bad port), so registry tests skip.
+  export GOSTATIC_REGISTRY=127.0.0.1:3
   # Not exec: the trap removes the farm when the command ends.
   rc=0
   GOSTATIC_WITHOUT_TOOLS_INNER=1 PATH="$farm" unshare --mount --propagation private \
