@@ -25,13 +25,14 @@ export type { SbomFormat } from './spec/service-spec.js'
 export type { EngineEvent, EventSink } from './engines/events.js'
 export type { ReporterChoice, ReporterOptions } from './progress/reporter.js'
 export type { LocalEngineOptions } from './engines/build.js'
-export { inspect } from './lazy-api.js'
+export { inspect, inspectHtml, writeReportHtml } from './lazy-api.js'
 export type { InspectTargetOptions } from './registry/inspect-target.js'
 export type {
   InspectReport, InspectOptions, ImageReport, BinaryReport, PlatformReport, BinaryFacts, ElfFacts, Verdicts, ImageVerdicts,
   LayerReport, ImageConfigReport, GoBuildInfo, GoModule, GoDependency, NeedsReport, NeedVerdict, Need, NeedId,
   FunctionTableFacts, AttachmentInfo, ReferrerInfo,
 } from './inspect/inspect.js'
+export type { ByteAttribution, ModuleBytes, PackageBytes, PartBytes, LayeredEntry } from './inspect/inspect-report.js'
 export { goWorkspace, GoWorkspace, type ResolvedWorkspace } from './builder/go-workspace.js'
 export type { WorkspaceBuildOptions, WorkspaceResult, ServiceBuild } from './workspace/build-workspace.js'
 export { publishOciArchive } from './lazy-api.js'

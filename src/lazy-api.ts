@@ -4,10 +4,17 @@
 // They are async already, so loading on demand changes nothing for callers.
 import type * as Doctor from './doctor/doctor.js'
 import type * as Inspect from './registry/inspect-target.js'
+import type * as InspectHtml from './api/inspect-html.js'
 import type * as Push from './registry/push-image.js'
 
 export const inspect: typeof Inspect.inspect = async (...args) =>
   (await import('./registry/inspect-target.js')).inspect(...args)
+
+export const inspectHtml: typeof InspectHtml.inspectHtml = async (...args) =>
+  (await import('./api/inspect-html.js')).inspectHtml(...args)
+
+export const writeReportHtml: typeof InspectHtml.writeReportHtml = async (...args) =>
+  (await import('./api/inspect-html.js')).writeReportHtml(...args)
 
 export const doctor: typeof Doctor.doctor = async (...args) => (await import('./doctor/doctor.js')).doctor(...args)
 

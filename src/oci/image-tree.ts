@@ -32,6 +32,15 @@ export interface ImageTree {
   read(path: string): Promise<Uint8Array | null>
   /** Every path with its type, mode and owner, and the text of `texts` (default: what the needs check reads). */
   files(texts?: readonly string[]): Promise<ImageFileSet>
+  /** Every path as the last layer that wrote it left it, sorted by path. */
+  listing(): LayeredEntry[]
+}
+
+/** A path of the image with the index of the layer (0 = bottom) whose entry it is. */
+export interface LayeredEntry extends ImageEntry {
+  /** Relative to the root, without a leading slash: 'etc/passwd'. */
+  readonly path: string
+  readonly layer: number
 }
 
 /** Replays the layers of the archive's image for `platform` once; reads and listings then share it. */
@@ -65,6 +74,10 @@ async function openLayersTree(layers: readonly LayerSource[]): Promise<ImageTree
   }
   return {
     read,
+    listing: () =>
+      [...fs]
+        .map(([path, n]): LayeredEntry => ({ path, layer: n.layer, ...entryOf(n) }))
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     files: async (texts = NEEDS_TEXT_FILES) => {
       const rows = [...fs].map(([k, n]): [string, ImageEntry] => [k, entryOf(n)])
       const loaded: [string, string][] = []

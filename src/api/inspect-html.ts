@@ -1,0 +1,27 @@
+// The HTML report as a use case: inspect a target with its file listing,
+// render the page (inspect/report-html.ts, pure) and write it atomically.
+import type { InspectReport } from '../inspect/inspect-report.js'
+import { renderReportHtml } from '../inspect/report-html.js'
+import { inspect } from '../registry/inspect-target.js'
+import type { InspectTargetOptions } from '../registry/inspect-target.js'
+import { requireOutputPath, writeFileAtomic } from '../util/atomic-write.js'
+
+/**
+ * Inspects `target` (an image archive, a binary, or registry://HOST/REPO:TAG), writes its HTML report to
+ * `out` and returns the report the page shows.
+ */
+export async function inspectHtml(
+  target: string,
+  out: string,
+  opts: InspectTargetOptions = {},
+): Promise<InspectReport> {
+  const report = await inspect(target, { ...opts, files: true })
+  await writeReportHtml(report, out)
+  return report
+}
+
+/** Writes any inspect() result as one self-contained HTML page (temp file, then rename); returns the full path. */
+export async function writeReportHtml(report: InspectReport, out: string): Promise<string> {
+  const path = requireOutputPath(out, 'the HTML report', 'report.html')
+  return writeFileAtomic(path, Buffer.from(renderReportHtml(report), 'utf8'))
+}
