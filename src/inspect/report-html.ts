@@ -21,11 +21,12 @@ export function renderReportHtml(report: InspectReport): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title><style>${CSS}${TREEMAP_CSS}</style></head>
-<body><header><h1>${title}</h1></header>${body}
+<body><header><h1>gostatic inspect</h1><p class="mono">${report.path}</p></header>${body}
 <footer>Written by gostatic ${VERSION} from the bytes of the image or binary.</footer></body></html>
 `.text
 }
 
+// The picture first: people look at where their megabytes go before they read digests.
 function imageBody(r: ImageReport): Html {
   const facts = [
     ['format', r.format],
@@ -33,20 +34,21 @@ function imageBody(r: ImageReport): Html {
     ['ref', r.refName ?? '(none)'],
     ['platforms', r.platforms.map((p) => p.platform).join(', ')],
   ] as const
-  return html`${keyValues(facts)}${r.platforms.map(platformSection)}`
+  return html`${r.platforms.map(platformSection)}<h2>Image</h2>${keyValues(facts)}`
 }
 
 function platformSection(p: PlatformReport): Html {
   const binLayer = binaryLayer(p)
-  return html`<section><h2>${p.platform}</h2>
-${keyValues([
+  const size = `${humanBytes(p.totalSize)} in ${p.layers.length} layers`
+  return html`<section><h2>${p.platform} · ${size}</h2>
+${verdictList(p.verdicts, [['entrypoint', p.verdicts.entrypoint]])}
+${p.binary === null ? html`<p class="note">No binary to show: ${p.verdicts.entrypoint}.</p>` : binaryParts(p.binary)}
+<h3>Image config</h3>${keyValues([
     ['manifest', p.manifestDigest ?? '(docker save archive: none)'],
-    ['size', `${humanBytes(p.totalSize)} in ${p.layers.length} layers (stored)`],
+    ['size', `${size} (stored, compressed)`],
     ['entrypoint', [...p.config.entrypoint, ...p.config.cmd].join(' ')],
     ['user', p.config.user ?? '(unset: root)'],
   ])}
-${verdictList(p.verdicts, [['entrypoint', p.verdicts.entrypoint]])}
-${p.binary === null ? html`<p class="note">No binary to show: ${p.verdicts.entrypoint}.</p>` : binaryParts(p.binary)}
 <h3>Layers</h3>${layersTable(p.layers, p.files, binLayer)}
 <h3>Runtime needs</h3>${needsTable(p.needs)}
 <h3>Files by layer</h3>${filesByLayer(p.files, p.layers.length, binLayer)}
@@ -67,8 +69,8 @@ function binaryParts(b: BinaryFacts): Html {
       ? 'Code is split by package from the Go function table, which survives stripping; data is shown by section, ' +
         'since a stripped binary keeps no owner for it.'
       : `Code is not split by package: ${s.code.replace(/^not attributed: /, '')}.`
-  return html`<h3>Where the binary’s ${humanBytes(b.size)} go</h3>
-<p class="mono">${b.path} — ${b.size.toLocaleString('en-US')} bytes</p><p class="note">${note}</p>
+  return html`<h3>Where the binary’s ${humanBytes(b.size)} go <span class="mono">${b.path}</span></h3>
+<p class="note">${note}</p>
 <figure class="map">${treemapSvg(s)}</figure>${sizesTables(s)}
 ${b.go === null ? '' : buildInfo(b.go.goVersion, b.go.path, b.go.settings)}`
 }

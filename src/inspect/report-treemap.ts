@@ -10,7 +10,7 @@ import { squarify } from './treemap-layout.js'
 import type { Rect } from './treemap-layout.js'
 
 const W = 1200
-const H = 640
+const H = 600
 const HEADER = 18
 const CHAR = 6.4
 
@@ -32,7 +32,7 @@ interface Group {
 export function treemapSvg(a: ByteAttribution): Html {
   const groups = groupsOf(a)
   const placed = squarify(groups, (g) => g.bytes, { x: 0, y: 0, w: W, h: H })
-  return html`<svg class="treemap" viewBox="0 0 ${W} ${H}" role="img" xmlns="http://www.w3.org/2000/svg"
+  return html`${LEGEND}<svg class="treemap" viewBox="0 0 ${W} ${H}" role="img" xmlns="http://www.w3.org/2000/svg"
  aria-label="${`treemap of ${a.total} bytes`}"><defs><pattern id="hatch" width="8" height="8"
  patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#d9d9d9"/>
 <line x1="0" y1="0" x2="0" y2="8" stroke="#a8a8a8" stroke-width="3"/></pattern></defs>
@@ -127,6 +127,19 @@ function hash(s: string): number {
   return h
 }
 
+const swatch = (bg: string, text: string): Html =>
+  html`<span class="swatch" style="${`background:${bg}`}"></span>${text} `
+const LEGEND = html`<p class="legend">${[
+  swatch(`hsl(${ROLE_HUE.main} 55% 62%)`, 'your module'),
+  swatch(`hsl(${ROLE_HUE.std} 55% 62%)`, 'standard library'),
+  swatch(`hsl(${DEP_HUES[0]} 55% 62%)`, 'dependencies (one hue each)'),
+  swatch(`hsl(${ROLE_HUE.generated} 55% 62%)`, 'compiler-generated'),
+  swatch('hsl(40 12% 70%)', 'sections and headers'),
+  swatch('#bdbdbd', 'unattributed (hatched)'),
+]}</p>`
+
 /** The CSS the treemap's classes use. */
 export const TREEMAP_CSS = raw(`svg.treemap{width:100%;height:auto;display:block;font:11px system-ui,sans-serif}
-svg.treemap text{pointer-events:none}svg.treemap .glabel{font-weight:600}`)
+svg.treemap text{pointer-events:none}svg.treemap .glabel{font-weight:600}
+.legend{font-size:12px;color:#444;margin:4px 0}.swatch{display:inline-block;width:11px;height:11px;margin:0 4px 0 8px;
+vertical-align:-1px;border-radius:2px}`)
