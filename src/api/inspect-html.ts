@@ -1,5 +1,6 @@
 // The HTML report as a use case: inspect a target with its file listing,
 // render the page (inspect/report-html.ts, pure) and write it atomically.
+import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 import type { InspectReport } from '../inspect/inspect-report.js'
 import { renderReportHtml } from '../inspect/report-html.js'
 import { inspect } from '../registry/inspect-target.js'
@@ -23,5 +24,12 @@ export async function inspectHtml(
 /** Writes any inspect() result as one self-contained HTML page (temp file, then rename); returns the full path. */
 export async function writeReportHtml(report: InspectReport, out: string): Promise<string> {
   const path = requireOutputPath(out, 'the HTML report', 'report.html')
-  return writeFileAtomic(path, Buffer.from(renderReportHtml(report), 'utf8'))
+  try {
+    return await writeFileAtomic(path, Buffer.from(renderReportHtml(report), 'utf8'))
+  } catch (err) {
+    // The shared hint names --out, which is not how a report's path is given.
+    if (!isGostaticError(err) || err.code !== ErrorCode.OUTPUT_NOT_WRITABLE) throw err
+    const hint = 'choose another path for the HTML report, or fix the folder'
+    throw new GostaticError(err.code, err.message, { hint, cause: err.cause })
+  }
 }

@@ -11,8 +11,11 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { goService } from '../../src/index.js'
+import type { BuildResult } from '../../src/index.js'
+import { uniqueRepo } from './registry-fixtures.js'
 import { runCli } from '../support/cli.js'
 import { decodePng } from '../support/png.js'
+import { REGISTRY, missingRegistry } from '../support/runtime.js'
 import { missing } from '../support/tools.js'
 
 const exec = promisify(execFile)
@@ -64,6 +67,8 @@ function chromium(profile: string, ...args: string[]): Promise<{ stdout: string;
 /** What the page logged to its console: chromium prints each message on stderr as INFO:CONSOLE. */
 const consoleLines = (stderr: string): string[] => stderr.split('\n').filter((l) => /:CONSOLE[:(]/.test(l))
 
+const noRegistry = await missingRegistry()
+
 let dir: string
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gostatic-inspect-html-'))
@@ -74,14 +79,17 @@ afterAll(async () => {
 
 describe.skipIf(missing('go', 'strip', 'chromium'))('inspect --html in a real browser', () => {
   let page = ''
+  let tar = ''
+  let built: BuildResult
   beforeAll(async () => {
     const src = join(dir, 'shop')
     for (const [name, text] of Object.entries(FILES)) {
       await mkdir(join(src, name, '..'), { recursive: true })
       await writeFile(join(src, name), text)
     }
-    const tar = join(dir, 'shop.tar')
-    await (await goService({ name: 'shop', source: src }).strip().build({ engine: 'local' })).exportTarball(tar)
+    tar = join(dir, 'shop.tar')
+    built = await goService({ name: 'shop', source: src }).strip().build({ engine: 'local' })
+    await built.exportTarball(tar)
     page = join(dir, 'out', 'report.html')
     const r = await runCli(['inspect', tar, '--html', page])
     expect(r.stderr).toBe(`wrote ${page}\n`)
@@ -131,5 +139,27 @@ describe.skipIf(missing('go', 'strip', 'chromium'))('inspect --html in a real br
     // the user's own module (main and checksum) a visible one.
     expect(blue).toBeGreaterThan(20_000)
     expect(green).toBeGreaterThan(500)
+  })
+
+  it('refuses a page it cannot write, naming the path and what to do', async () => {
+    const out = join(tar, 'report.html')
+    const r = await runCli(['inspect', tar, '--html', out])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toBe(
+      `error [OUTPUT_NOT_WRITABLE]: cannot write ${out}: a parent of it is a file, not a folder\n` +
+        'hint: choose another path for the HTML report, or fix the folder\n',
+    )
+  })
+
+  it.skipIf(noRegistry)('writes the same page for a pushed image', async () => {
+    const ref = `${REGISTRY}/${uniqueRepo('inspect-html')}:1`
+    await built.publish(ref)
+    const pushed = join(dir, 'pushed.html')
+    const r = await runCli(['inspect', `registry://${ref}`, '--html', pushed])
+    expect(r.code).toBe(0)
+    const html = await readFile(pushed, 'utf8')
+    expect(html).toMatch(/<title>example\.com\/shop\/checksum \(example\.com\/shop\): [\d.]+ KiB/)
+    expect(html).toContain('/etc/ssl/certs/ca-certificates.crt')
+    expect(html).toMatch(/layer 1 \(the entrypoint’s layer\): \d+ paths/)
   })
 })

@@ -15,6 +15,7 @@ import { inspect } from '../../src/inspect/inspect.js'
 import type { ByteAttribution } from '../../src/inspect/inspect-report.js'
 import { renderReportHtml } from '../../src/inspect/report-html.js'
 import { squarify } from '../../src/inspect/treemap-layout.js'
+import { parseCLI } from '../../src/cli/parse-cli.js'
 import { missing } from '../support/tools.js'
 
 const exec = promisify(execFile)
@@ -215,5 +216,16 @@ describe('the squarified layout', () => {
     // Squarified: the largest block is no sliver.
     const big = placed[0]!.rect
     expect(Math.max(big.w / big.h, big.h / big.w)).toBeLessThan(3)
+  })
+})
+
+describe('the --html flag', () => {
+  it('takes the path of the page, and is refused empty', () => {
+    expect(parseCLI(['inspect', 'img.tar', '--html', 'out/report.html'])).toMatchObject({
+      kind: 'inspect',
+      target: 'img.tar',
+      flags: { html: 'out/report.html', json: false },
+    })
+    expect(() => parseCLI(['inspect', 'img.tar', '--html', ''])).toThrow(/--html is empty/)
   })
 })
