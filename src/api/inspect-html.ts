@@ -3,8 +3,8 @@
 import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 import type { InspectReport } from '../inspect/inspect-report.js'
 import { renderReportHtml } from '../inspect/report-html.js'
-import { inspect } from '../registry/inspect-target.js'
-import type { InspectTargetOptions } from '../registry/inspect-target.js'
+import { inspect } from './inspect-target.js'
+import type { InspectTargetOptions } from './inspect-target.js'
 import { requireOutputPath, writeFileAtomic } from '../util/atomic-write.js'
 
 /**

@@ -4,7 +4,7 @@
 // the report as a page, with the file listing only the page needs.
 import { writeReportHtml } from '../../api/inspect-html.js'
 import type { InspectReport } from '../../inspect/inspect-report.js'
-import { inspect } from '../../registry/inspect-target.js'
+import { inspect } from '../../api/inspect-target.js'
 import { renderReportText } from '../../inspect/report-text.js'
 import type { InspectFlags } from '../parse-cli.js'
 
