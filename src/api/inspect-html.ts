@@ -1,5 +1,6 @@
 // The HTML report as a use case: inspect a target with its file listing,
 // render the page (inspect/report-html.ts, pure) and write it atomically.
+import { golangPurl, stdlibPurl } from '../attest/purl.js'
 import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 import type { InspectReport } from '../inspect/inspect-report.js'
 import { renderReportHtml } from '../inspect/report-html.js'
@@ -25,7 +26,8 @@ export async function inspectHtml(
 export async function writeReportHtml(report: InspectReport, out: string): Promise<string> {
   const path = requireOutputPath(out, 'the HTML report', 'report.html')
   try {
-    return await writeFileAtomic(path, Buffer.from(renderReportHtml(report), 'utf8'))
+    const page = renderReportHtml(report, { module: golangPurl, stdlib: stdlibPurl })
+    return await writeFileAtomic(path, Buffer.from(page, 'utf8'))
   } catch (err) {
     // The shared hint names --out, which is not how a report's path is given.
     if (!isGostaticError(err) || err.code !== ErrorCode.OUTPUT_NOT_WRITABLE) throw err

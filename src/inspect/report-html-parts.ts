@@ -1,7 +1,6 @@
 // The tables of the HTML report, one function per part: layers, runtime
 // needs, files by layer, the modules an SBOM lists, the bytes by package.
 // Every value passes through the `html` tag, so it is escaped.
-import { golangPurl, stdlibPurl } from '../attest/purl.js'
 import { humanBytes } from '../util/human-bytes.js'
 import type { BinaryFacts, ByteAttribution, GoModule, LayerReport } from './inspect-report.js'
 import type { LayeredEntry, NeedsReport } from './inspect-report.js'
@@ -80,8 +79,14 @@ export function filesByLayer(files: Files, layers: number, binary: number | null
   return html`${parts}`
 }
 
+/** How the SBOM names modules (attest/purl.ts); passed in, since attest/ reads inspect/ and not the reverse. */
+export interface PurlNamer {
+  module(path: string, version: string): string | null
+  stdlib(goVersion: string): string
+}
+
 /** The modules the SBOM lists (gostatic sbom): the main module, the standard library and each dependency. */
-export function modulesTable(b: BinaryFacts): Html {
+export function modulesTable(b: BinaryFacts, purl: PurlNamer): Html {
   const go = b.go
   if (go === null) return html`<p class="note">No Go build info: ${b.goMissing ?? 'none'}.</p>`
   const code = new Map(b.sizes.modules.map((m) => [m.path, m.bytes]))
@@ -91,13 +96,13 @@ export function modulesTable(b: BinaryFacts): Html {
 <td class="mono">${purl ?? ''}</td><td>${note}</td></tr>`
   const std = { path: 'stdlib', version: go.goVersion }
   const rows = [
-    row('main', go.main, golangPurl(go.main.path, go.main.version), '', code.get(go.main.path)),
-    row('stdlib', std, stdlibPurl(go.goVersion), '', code.get('std')),
+    row('main', go.main, purl.module(go.main.path, go.main.version), '', code.get(go.main.path)),
+    row('stdlib', std, purl.stdlib(go.goVersion), '', code.get('std')),
     ...go.deps.map((d) => {
       const used = d.replace ?? d
       const local = d.replace !== undefined && d.replace.version === ''
       const note = d.replace ? `replaces ${d.path}@${d.version}${local ? ' (a local directory)' : ''}` : ''
-      return row('dependency', used, local ? null : golangPurl(used.path, used.version), note, code.get(d.path))
+      return row('dependency', used, local ? null : purl.module(used.path, used.version), note, code.get(d.path))
     }),
   ]
   return html`<table><thead><tr><th>role</th><th>module</th><th>version</th><th>code</th><th>go.sum hash</th>

@@ -11,11 +11,14 @@ import type { PlatformReport, Verdicts } from './inspect-report.js'
 import { html, raw } from './html-text.js'
 import type { Html } from './html-text.js'
 import { filesByLayer, layersTable, modulesTable, needsTable, sizesTables } from './report-html-parts.js'
+import type { PurlNamer } from './report-html-parts.js'
+
+export type { PurlNamer } from './report-html-parts.js'
 import { TREEMAP_CSS, treemapSvg } from './report-treemap.js'
 
-export function renderReportHtml(report: InspectReport): string {
+export function renderReportHtml(report: InspectReport, purl: PurlNamer): string {
   const title = `gostatic inspect: ${report.path}`
-  const body = report.kind === 'image' ? imageBody(report) : binaryBody(report)
+  const body = report.kind === 'image' ? imageBody(report, purl) : binaryBody(report, purl)
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -27,17 +30,17 @@ export function renderReportHtml(report: InspectReport): string {
 }
 
 // The picture first: people look at where their megabytes go before they read digests.
-function imageBody(r: ImageReport): Html {
+function imageBody(r: ImageReport, purl: PurlNamer): Html {
   const facts = [
     ['format', r.format],
     ['digest', r.digest],
     ['ref', r.refName ?? '(none)'],
     ['platforms', r.platforms.map((p) => p.platform).join(', ')],
   ] as const
-  return html`${r.platforms.map(platformSection)}<h2>Image</h2>${keyValues(facts)}`
+  return html`${r.platforms.map((p) => platformSection(p, purl))}<h2>Image</h2>${keyValues(facts)}`
 }
 
-function platformSection(p: PlatformReport): Html {
+function platformSection(p: PlatformReport, purl: PurlNamer): Html {
   const binLayer = binaryLayer(p)
   const size = `${humanBytes(p.totalSize)} in ${p.layers.length} layers`
   return html`<section><h2>${p.platform} · ${size}</h2>
@@ -52,14 +55,14 @@ ${p.binary === null ? html`<p class="note">No binary to show: ${p.verdicts.entry
 <h3>Layers</h3>${layersTable(p.layers, p.files, binLayer)}
 <h3>Runtime needs</h3>${needsTable(p.needs)}
 <h3>Files by layer</h3>${filesByLayer(p.files, p.layers.length, binLayer)}
-<h3>Modules (as the SBOM lists them)</h3>${p.binary === null ? '' : modulesTable(p.binary)}
+<h3>Modules (as the SBOM lists them)</h3>${p.binary === null ? '' : modulesTable(p.binary, purl)}
 </section>`
 }
 
-function binaryBody(r: BinaryReport): Html {
+function binaryBody(r: BinaryReport, purl: PurlNamer): Html {
   return html`<section><h2>${r.path}</h2>${verdictList(r.verdicts, [])}${binaryParts(r.binary)}
 <h3>Runtime needs</h3>${needsTable(r.needs)}
-<h3>Modules (as the SBOM lists them)</h3>${modulesTable(r.binary)}</section>`
+<h3>Modules (as the SBOM lists them)</h3>${modulesTable(r.binary, purl)}</section>`
 }
 
 function binaryParts(b: BinaryFacts): Html {

@@ -14,6 +14,7 @@ import { readGoBuildInfo } from '../../src/inspect/go-buildinfo.js'
 import { inspect } from '../../src/inspect/inspect.js'
 import type { ByteAttribution } from '../../src/inspect/inspect-report.js'
 import { renderReportHtml } from '../../src/inspect/report-html.js'
+import { golangPurl, stdlibPurl } from '../../src/attest/purl.js'
 import { squarify } from '../../src/inspect/treemap-layout.js'
 import { parseCLI } from '../../src/cli/parse-cli.js'
 import { missing } from '../support/tools.js'
@@ -184,7 +185,7 @@ describe.skipIf(missing('go'))('the treemap of a real Go binary', () => {
   })
 
   it('escapes what the binary says: a file name and a build setting holding markup stay text', async () => {
-    const page = renderReportHtml(await inspect(full))
+    const page = renderReportHtml(await inspect(full), { module: golangPurl, stdlib: stdlibPurl })
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
     expect(page).toContain('app&lt;img src=x onerror=alert(2)&gt;')
     expect(page).not.toMatch(/<script|<img/i)
