@@ -14,6 +14,7 @@ import { CA_BUNDLE_PATH, NSSWITCH_CONF, ZONEINFO_PATH, text, tmpDir } from './ru
 import { colonFile, describeDir, envValue, imageUser, numericIds, writableBy } from './image-user.js'
 import { CONFIG_CHECKS, CONFIG_FIXES, SCRATCH_FIXED, ZONE_DIRS, met, unmet } from './config-needs-check.js'
 import type { Check } from './config-needs-check.js'
+import { RUNTIME_BASES } from './runtime-bases.js'
 
 export { ZONE_DIRS }
 
@@ -145,7 +146,8 @@ export function checkNeeds(needs: readonly Need[], img: ImageContext, policy: Ne
     const base = { id: need.id, severity: need.severity, evidence: need.evidence, message: need.message, fix: need.fix }
     if (c.met) return { ...base, status: 'met', detail: c.detail, files: [] }
     if (policy.ignore.includes(need.id)) return { ...base, status: 'ignored', detail: c.detail, files: [] }
-    const fixes = img.base === 'static' || (img.base === 'scratch' && SCRATCH_FIXED.includes(need.id))
+    // scratch has the passwd entry gostatic writes, so it makes the home that entry names (SCRATCH_FIXED).
+    const fixes = RUNTIME_BASES[img.base].meetsNeeds || (img.base === 'scratch' && SCRATCH_FIXED.includes(need.id))
     const files = fixes && !policy.declined.includes(need.id) ? FIXES[need.id](img) : []
     if (files.length === 0) return { ...base, status: 'unmet', detail: c.detail, files }
     return { ...base, status: 'added', detail: `${c.detail}; adds ${files.map(describeFile).join(', ')}`, files }
