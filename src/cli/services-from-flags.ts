@@ -3,10 +3,8 @@
 import { basename, resolve } from 'node:path'
 import { existsSync, statSync } from 'node:fs'
 import { ErrorCode, GostaticError } from '../errors.js'
-import { goService, type GoService } from '../builder/go-service.js'
-import { findConfig, loadConfig } from '../config/load-config.js'
+import { findConfig, goService, loadConfig, type GoService, type ResolvedWorkspace } from '../index.js'
 import type { BuildFlags, ServiceFlags } from './parse-cli.js'
-import type { ResolvedWorkspace } from '../workspace/go-workspace.js'
 
 export async function servicesFromFlags(dir: string, f: ServiceFlags): Promise<GoService[]> {
   return (await loadServices(dir, f)).services

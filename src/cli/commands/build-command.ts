@@ -6,18 +6,16 @@ import { availableParallelism } from 'node:os'
 import { statSync } from 'node:fs'
 import { resolve, join } from 'node:path'
 import { ErrorCode, GostaticError, isGostaticError } from '../../errors.js'
+import {
+  buildWorkspace, createReporter, loadSigner, publishRef,
+  type GoService, type ResolvedWorkspace, type ServiceBuild, type SignOptions,
+} from '../../index.js'
 import type { BuildFlags } from '../parse-cli.js'
 import { loadServices } from '../services-from-flags.js'
 import { formatError } from '../main.js'
-import { createReporter } from '../../progress/reporter.js'
 import { summaryTable, type ServiceOutcome } from '../summary-table.js'
 import { humanBytes } from '../../util/human-bytes.js'
-import { buildWorkspace, sourceOf, type ServiceBuild } from '../../workspace/build-workspace.js'
-import type { GoService } from '../../builder/go-service.js'
-import { publishRef } from '../../registry/publish-ref.js'
 import { internalFailure } from '../../util/internal-failure.js'
-import { loadSigner, type SignOptions } from '../../image/sign-key.js'
-import type { ResolvedWorkspace } from '../../workspace/go-workspace.js'
 
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
   if (flags.all && flags.service.length > 0)
@@ -93,6 +91,15 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
 
 function sourcesOf(services: readonly GoService[]): string[] {
   return [...new Set(services.flatMap((s) => sourceOf(s) ?? []))].sort()
+}
+
+/** The service's source folder, or undefined when its spec is invalid (that fails in its own build). */
+function sourceOf(s: GoService): string | undefined {
+  try {
+    return resolve(s.toSpec().source)
+  } catch {
+    return undefined // an invalid spec fails in its own build
+  }
 }
 
 function isFolder(path: string): boolean {

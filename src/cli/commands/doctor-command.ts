@@ -1,7 +1,6 @@
 // `gostatic doctor`: prints the audit. Exits 1 only on blockers, so it can
 // gate a pipeline without failing on warnings.
-import { doctor } from '../../doctor/doctor.js'
-import { renderDoctorText } from '../../doctor/doctor-text.js'
+import { doctor, renderDoctorText } from '../../index.js'
 import type { DoctorFlags } from '../parse-cli.js'
 
 export async function doctorCommand(dir: string, flags: DoctorFlags): Promise<number> {
