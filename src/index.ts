@@ -36,7 +36,7 @@ export type { SbomOptions } from './api/sbom-of.js'
 export type { EngineEvent, EventSink } from './engines/events.js'
 export { createReporter, type ReporterChoice, type ReporterOptions } from './progress/reporter.js'
 export type { LocalEngineOptions } from './image/build-plan.js'
-export { inspect, renderInspectText } from './api/lazy-api.js'
+export { inspect, inspectHtml, renderInspectText, writeReportHtml } from './api/lazy-api.js'
 export { strictFailures } from './inspect/strict-failures.js'
 export type { InspectTargetOptions } from './api/inspect-target.js'
 export type {
@@ -44,6 +44,7 @@ export type {
   LayerReport, ImageConfigReport, GoBuildInfo, GoModule, GoDependency, NeedsReport, NeedVerdict, Need, NeedId,
   FunctionTableFacts, AttachmentInfo, ReferrerInfo,
 } from './inspect/inspect.js'
+export type { ByteAttribution, ModuleBytes, PackageBytes, PartBytes, LayeredEntry } from './inspect/inspect-report.js'
 export { goWorkspace, GoWorkspace, type ResolvedWorkspace } from './workspace/go-workspace.js'
 export type { WorkspaceBuildOptions, WorkspaceResult, ServiceBuild } from './workspace/build-workspace.js'
 export { publishOciArchive, buildWorkspace } from './api/lazy-api.js'

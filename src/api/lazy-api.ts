@@ -4,6 +4,7 @@
 // They are async already, so loading on demand changes nothing for callers.
 import type * as Doctor from '../doctor/doctor.js'
 import type * as Inspect from './inspect-target.js'
+import type * as InspectHtml from './inspect-html.js'
 import type * as Push from '../registry/push-image.js'
 import type * as Sbom from './sbom-of.js'
 import type * as Config from '../config/load-config.js'
@@ -12,6 +13,12 @@ import type { InspectReport } from '../inspect/inspect.js'
 
 export const inspect: typeof Inspect.inspect = async (...args) =>
   (await import('./inspect-target.js')).inspect(...args)
+
+export const inspectHtml: typeof InspectHtml.inspectHtml = async (...args) =>
+  (await import('./inspect-html.js')).inspectHtml(...args)
+
+export const writeReportHtml: typeof InspectHtml.writeReportHtml = async (...args) =>
+  (await import('./inspect-html.js')).writeReportHtml(...args)
 
 export const doctor: typeof Doctor.doctor = async (...args) => (await import('../doctor/doctor.js')).doctor(...args)
 

@@ -61,6 +61,7 @@ export type DoctorFlags = z.infer<typeof DoctorFlagsSchema>
 export const InspectFlagsSchema = z.object({
   platform: optString('--platform', `one platform of the image (${PLATFORM_NAMES.join(', ')})`),
   json: z.boolean().default(false),
+  html: optString('--html', "the path of the HTML page to write, like 'report.html'"),
   strict: z.boolean().default(false),
 })
 export type InspectFlags = z.infer<typeof InspectFlagsSchema>
@@ -138,6 +139,11 @@ export function createCli(): CAC {
   )
     .option('--platform <os/arch>', 'Only this platform of an image (of a pushed image, only its layers are fetched)')
     .option('--json', 'Print the report as JSON')
+    .option(
+      '--html <file>',
+      'Also write the report as one self-contained HTML page: a treemap of the binary by Go module and package, ' +
+        'layers, runtime needs, files by layer, modules',
+    )
     .option('--strict', 'Exit 1 on a failing verdict: dynamic linkage, an unmet need, a cgo stub, a missing entrypoint')
   cli.command('sbom <target>', 'Write an SBOM for any Go binary or image archive (one per platform)')
     .option('--format <format>', "'spdx' (SPDX 2.3 JSON, default) or 'cyclonedx' (CycloneDX 1.6 JSON)")

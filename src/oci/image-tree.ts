@@ -39,6 +39,15 @@ export interface ImageTree {
   read(path: string, limit?: number): Promise<Uint8Array | null>
   /** Every path with its type, mode and owner, and the text of `texts` (default: what the needs check reads). */
   files(texts?: readonly string[]): Promise<ImageFileSet>
+  /** Every path as the last layer that wrote it left it, sorted by path. */
+  listing(): LayeredEntry[]
+}
+
+/** A path of the image with the index of the layer (0 = bottom) whose entry it is. */
+export interface LayeredEntry extends ImageEntry {
+  /** Relative to the root, without a leading slash: 'etc/passwd'. */
+  readonly path: string
+  readonly layer: number
 }
 
 /** Replays the layers of the archive's image for `platform` once; reads and listings then share it. */
@@ -76,6 +85,10 @@ async function openLayersTree(layers: readonly LayerSource[]): Promise<ImageTree
   }
   return {
     read,
+    listing: () =>
+      [...fs.entries()]
+        .map(([path, n]): LayeredEntry => ({ path, layer: n.layer, ...entryOf(n) }))
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     files: async (texts = NEEDS_TEXT_FILES) => {
       const rows = [...fs.entries()].map(([k, n]): [string, ImageEntry] => [k, entryOf(n)])
       const loaded: [string, string][] = []

@@ -57,9 +57,9 @@ describe('the public surface', () => {
       'KNOWN_CGO_MODULES', 'ModuleFactsSchema', 'PLATFORMS', 'PLATFORM_NAMES', 'SBOM_FORMATS', 'SecretSchema',
       'ServiceSpecSchema', 'ToolError', 'UpxOptionsSchema', 'VERSION', 'buildPlan', 'buildWorkspace',
       'createReporter', 'daggerReachable', 'defineConfig', 'doctor', 'explainPlan', 'findConfig', 'goService',
-      'goWorkspace', 'inspect', 'isGostaticError', 'loadConfig', 'loadSigner', 'parseImageRef',
+      'goWorkspace', 'inspect', 'inspectHtml', 'isGostaticError', 'loadConfig', 'loadSigner', 'parseImageRef',
       'parseServiceSpec', 'plan', 'publishOciArchive', 'publishRef', 'readCgoFacts', 'readModuleFacts',
-      'renderDockerfile', 'renderDockerignore', 'renderDoctorText', 'renderInspectText', 'sbom', 'strictFailures',
+      'renderDockerfile', 'renderDockerignore', 'renderDoctorText', 'renderInspectText', 'sbom', 'strictFailures', 'writeReportHtml',
     ])
   })
 })

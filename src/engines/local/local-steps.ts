@@ -51,7 +51,12 @@ export const localSteps: StepHandlers<LocalContext> = {
     await mkdir(dirname(out), { recursive: true })
     await mkdir(dirname(t.binPath), { recursive: true })
     const r = await runGo(c, [...t.target.goArgs, '-o', out, t.target.package], t.target.env)
-    if (r.exitCode !== 0) throw await goBuildError(`go build failed for ${c.plan.service} (${s.platform})`, r, t.target.package)
+    if (r.exitCode !== 0) {
+      // With cgo off, an undefined name may be one only cgo files declare: go list (cgo on) says whose.
+      const list = (args: readonly string[], env: Record<string, string>) => runGo(c, args, { ...t.target.env, ...env })
+      const go = t.target.env['CGO_ENABLED'] === '1' ? undefined : list
+      throw await goBuildError(`go build failed for ${c.plan.service} (${s.platform})`, r, t.target.package, go)
+    }
     // A reflink where the file system has them (btrfs, xfs), else a plain copy.
     if (out !== t.binPath) await copyFile(out, t.binPath, fsConstants.COPYFILE_FICLONE)
     t.current = null
