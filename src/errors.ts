@@ -28,6 +28,8 @@ export const ErrorCode = {
   REGISTRY_NOT_FOUND: 'REGISTRY_NOT_FOUND',
   REGISTRY_UNREACHABLE: 'REGISTRY_UNREACHABLE',
   REGISTRY_ERROR: 'REGISTRY_ERROR',
+  /** A registry connection took longer to open, or sat idle longer, than its timeout (RegistryTimeoutError). */
+  REGISTRY_TIMEOUT: 'REGISTRY_TIMEOUT',
   PLATFORM_NOT_FOUND: 'PLATFORM_NOT_FOUND',
   DIGEST_MISMATCH: 'DIGEST_MISMATCH',
   CGO_STUB: 'CGO_STUB',
