@@ -41,23 +41,27 @@ export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The parsed config.json in `dir`, or undefined when there is none. */
 export async function readDockerConfig(dir: string): Promise<DockerConfigFile | undefined> {
-  const path = join(dir, 'config.json')
+  return readAuthFile(join(dir, 'config.json'), 'docker config', 'or point DOCKER_CONFIG at another folder')
+}
+
+/** A docker config.json or a containers auth.json (the same `auths`/`credHelpers` format); undefined when absent. */
+export async function readAuthFile(path: string, what = 'auth file', elsewhere = ''): Promise<DockerConfigFile | undefined> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `cannot read docker config ${path}: ${(e as Error).message}`)
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `cannot read ${what} ${path}: ${(e as Error).message}`)
   }
+  const hint = `fix or remove the file${elsewhere ? `, ${elsewhere}` : ''}`
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch (e) {
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `docker config ${path} is not valid JSON: ${(e as Error).message}`, { hint: 'fix or remove the file, or point DOCKER_CONFIG at another folder' })
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${what} ${path} is not valid JSON: ${(e as Error).message}`, { hint })
   }
   const r = DockerConfigFileSchema.safeParse(parsed)
-  if (!r.success)
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `docker config ${path}:\n${z.prettifyError(r.error)}`, { hint: 'fix or remove the file, or point DOCKER_CONFIG at another folder' })
+  if (!r.success) throw new GostaticError(ErrorCode.INVALID_CONFIG, `${what} ${path}:\n${z.prettifyError(r.error)}`, { hint })
   return r.data
 }
 

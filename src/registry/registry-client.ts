@@ -12,7 +12,7 @@ import { registryBaseUrl, safeForCredentials } from './endpoint.js'
 import { networkSettings, type NetworkSettings } from './network-options.js'
 import { failureCode, networkError, responseError } from './registry-errors.js'
 import type { RegistryOptions } from './registry-options.js'
-import { nextDelay, retryableCode, retryAfterMs, RETRY_STATUSES } from './retry-policy.js'
+import { nextDelay, retryableCode, retryAfterMs, RETRY_STATUSES, type RetryBudget } from './retry-policy.js'
 import { fetchBearerToken } from './token-auth.js'
 import { releaseWithBody, transfers } from './transfer-limiter.js'
 import { send, type SendInit, type TransportSettings } from './transport.js'
@@ -60,6 +60,20 @@ export class RegistryClient {
     if (this.#net.concurrency !== undefined) transfers.setLimit(this.#net.concurrency)
     const env = opts.env ?? process.env
     this.#transport = { env, connectMs: this.#net.connectMs, idleMs: this.#net.idleMs, signal: opts.signal }
+  }
+
+  /** The retry budget this client's requests follow (an upload's restarts follow it too). */
+  get retryBudget(): RetryBudget {
+    return this.#net.retry
+  }
+
+  /** Waits `ms`, or throws CANCELLED when the client's signal fires first. */
+  async pause(ms: number, doing: string): Promise<void> {
+    try {
+      await sleep(ms, undefined, this.#opts.signal ? { signal: this.#opts.signal } : {})
+    } catch {
+      throw new GostaticError(ErrorCode.CANCELLED, `${doing} at ${this.registry} was cancelled`)
+    }
   }
 
   url(path: string): URL {
@@ -152,11 +166,7 @@ export class RegistryClient {
         throw withTries(networkError(this.registry, url.toString(), doing, failure), init.method, url, { seen, t0 })
       }
       await res?.body?.cancel()
-      try {
-        await sleep(wait, undefined, this.#opts.signal ? { signal: this.#opts.signal } : {})
-      } catch {
-        throw new GostaticError(ErrorCode.CANCELLED, `${doing} at ${this.registry} was cancelled`)
-      }
+      await this.pause(wait, doing)
     }
   }
 

@@ -2,6 +2,7 @@
 // registry and says what to do. Scripts match on the code.
 import { ErrorCode, GostaticError } from '../errors.js'
 import type { Response } from 'undici'
+import { retryableCode, RETRY_STATUSES } from './retry-policy.js'
 import { SendFailure } from './transport.js'
 
 const NETWORK_CODES = new Set([
@@ -26,6 +27,21 @@ export class RegistryTimeoutError extends GostaticError {
     super(ErrorCode.REGISTRY_TIMEOUT, message, options)
     this.name = 'RegistryTimeoutError'
   }
+}
+
+/** A registry's non-2xx answer that is no auth or not-found matter: keeps the status for the retry rules. */
+export class RegistryResponseError extends GostaticError {
+  constructor(message: string, readonly status: number, options: { hint?: string | undefined }) {
+    super(ErrorCode.REGISTRY_ERROR, message, options)
+    this.name = 'RegistryResponseError'
+  }
+}
+
+/** Whether trying again (a new upload session, say) may succeed: a 429 or 502-504, a reset, a timeout. */
+export function isTransient(e: unknown): boolean {
+  if (e instanceof RegistryResponseError) return RETRY_STATUSES.has(e.status)
+  if (e instanceof RegistryTimeoutError) return true
+  return e instanceof GostaticError && e.code === ErrorCode.REGISTRY_UNREACHABLE && retryableCode(failureCode(e.cause))
 }
 
 /** The innermost error code: fetch wraps the socket's error in a TypeError('fetch failed'). */
@@ -103,7 +119,9 @@ export async function responseError(registry: string, res: Response | globalThis
     )
   }
   if (res.status === 404) return new GostaticError(ErrorCode.REGISTRY_NOT_FOUND, `${doing}: not found on ${registry} (${status})`, { hint: 'check the repository name and tag; `skopeo list-tags docker://<repository>` lists the tags' })
-  return new GostaticError(ErrorCode.REGISTRY_ERROR, `registry ${registry} answered ${status} while ${doing}`, { hint: res.status >= 500 ? 'the registry failed; retry, or check its logs' : undefined })
+  return new RegistryResponseError(`registry ${registry} answered ${status} while ${doing}`, res.status, {
+    hint: res.status >= 500 ? 'the registry failed; retry, or check its logs' : undefined,
+  })
 }
 
 async function registrySaid(res: Response | globalThis.Response): Promise<string> {

@@ -48,6 +48,8 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
     progress.done(b.name, { ok: false, error: err.code })
   }
   const exports: Promise<void>[] = []
+  // One limit for base pulls and pushes alike (the process-wide transfer limiter).
+  const registry = flags.registryConcurrency === undefined ? {} : { registryConcurrency: flags.registryConcurrency }
   const exportOne = async (b: ServiceBuild): Promise<void> => {
     if (!b.ok) return fail(b, b.error)
     try {
@@ -57,7 +59,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       const out = flags.out === undefined ? join('dist', `${b.name}.tar`) : services.length > 1 ? join(flags.out, `${b.name}.tar`) : flags.out
       const archive = await b.result.exportTarball(out, { attach: flags.attach })
       if (abort.signal.aborted && flags.push !== undefined) throw cancelled()
-      const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal })
+      const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal, ...registry })
       outcomes.set(b.name, { service: b.name, ok: true, report: b.result.report, archive: { path: resolve(archive.path), digest: archive.indexDigest, size: archive.size }, ms: b.ms, ...(ref !== undefined ? { pushed: ref } : {}) })
       progress.done(b.name, { ok: true, detail: `${humanBytes(archive.size)} ${archive.indexDigest.slice(0, 19)}${ref ? `, pushed ${ref}` : ''}` })
     } catch (e) {
@@ -68,6 +70,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   try {
     await buildWorkspace(ws, {
       engine: flags.engine,
+      ...registry,
       ...(sign ? { sign } : {}),
       concurrency: flags.concurrency ?? availableParallelism(),
       onEvent: progress.onEvent,
