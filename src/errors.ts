@@ -79,6 +79,20 @@ export class ToolError extends GostaticError {
   }
 }
 
+/** A registry that took longer than a timeout: which one, for what URL, and how long it was. */
+export class RegistryTimeoutError extends GostaticError {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly timeout: 'connect' | 'idle',
+    readonly timeoutMs: number,
+    options: { hint?: string; cause?: unknown },
+  ) {
+    super(ErrorCode.REGISTRY_TIMEOUT, message, options)
+    this.name = 'RegistryTimeoutError'
+  }
+}
+
 export function isGostaticError(e: unknown): e is GostaticError {
   return e instanceof GostaticError || (typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true)
 }

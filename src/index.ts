@@ -13,7 +13,7 @@ export { readCgoFacts } from './builder/read-cgo-facts.js'
 export { parseImageRef, type ImageRef } from './spec/image-ref.js'
 export { PLATFORMS, type Platform } from './spec/platform.js'
 export type * from './plan/build-plan.js'
-export { GostaticError, ToolError, ErrorCode, isGostaticError } from './errors.js'
+export { GostaticError, ToolError, RegistryTimeoutError, ErrorCode, isGostaticError } from './errors.js'
 export { defineConfig, type GostaticConfig, type ConfigService } from './config/define-config.js'
 export { buildPlan, daggerReachable, type BuildOptions, type EngineChoice } from './engines/build.js'
 export type {

@@ -22,7 +22,8 @@ export function authFiles(opts: RegistryOptions): { path: string; docker: boolea
   const env = opts.env ?? process.env
   const files: { path: string; docker: boolean }[] = []
   if (env['REGISTRY_AUTH_FILE']) files.push({ path: env['REGISTRY_AUTH_FILE'], docker: false })
-  if (env['XDG_RUNTIME_DIR']) files.push({ path: join(env['XDG_RUNTIME_DIR'], 'containers', 'auth.json'), docker: false })
+  const xdg = env['XDG_RUNTIME_DIR']
+  if (xdg) files.push({ path: join(xdg, 'containers', 'auth.json'), docker: false })
   files.push({ path: join(opts.dockerConfig ?? dockerConfigDir(env), 'config.json'), docker: true })
   return files
 }

@@ -45,7 +45,11 @@ export async function readDockerConfig(dir: string): Promise<DockerConfigFile | 
 }
 
 /** A docker config.json or a containers auth.json (the same `auths`/`credHelpers` format); undefined when absent. */
-export async function readAuthFile(path: string, what = 'auth file', elsewhere = ''): Promise<DockerConfigFile | undefined> {
+export async function readAuthFile(
+  path: string,
+  what = 'auth file',
+  elsewhere = '',
+): Promise<DockerConfigFile | undefined> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -58,10 +62,12 @@ export async function readAuthFile(path: string, what = 'auth file', elsewhere =
   try {
     parsed = JSON.parse(text)
   } catch (e) {
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${what} ${path} is not valid JSON: ${(e as Error).message}`, { hint })
+    const why = (e as Error).message
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${what} ${path} is not valid JSON: ${why}`, { hint })
   }
   const r = DockerConfigFileSchema.safeParse(parsed)
-  if (!r.success) throw new GostaticError(ErrorCode.INVALID_CONFIG, `${what} ${path}:\n${z.prettifyError(r.error)}`, { hint })
+  if (!r.success)
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${what} ${path}:\n${z.prettifyError(r.error)}`, { hint })
   return r.data
 }
 

@@ -10,7 +10,9 @@ export const RegistryNetworkSchema = z.object({
   /** Blob uploads and downloads at once across the whole process (default 4). */
   registryConcurrency: z.number().int().min(1).max(64).optional(),
   /** Tries of an idempotent request (default 5) and the time they may take in all (default 60 000 ms). */
-  registryRetry: z.object({ tries: z.number().int().min(1).max(20).optional(), maxElapsedMs: ms.optional() }).optional(),
+  registryRetry: z
+    .object({ tries: z.number().int().min(1).max(20).optional(), maxElapsedMs: ms.optional() })
+    .optional(),
   /** ms to open a connection (default 30 000) and to wait for the next bytes of an answer (default 120 000). */
   registryTimeouts: z.object({ connectMs: ms.optional(), idleMs: ms.optional() }).optional(),
 })

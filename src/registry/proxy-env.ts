@@ -30,12 +30,13 @@ export function proxyConfigFromEnv(env: NodeJS.ProcessEnv): ProxyConfig {
 
 /** The proxy URL for `url` ('http://proxy:3128'), or undefined to connect directly. */
 export function proxyFor(url: URL, cfg: ProxyConfig): string | undefined {
-  const raw = url.protocol === 'https:' ? cfg.httpsProxy : url.protocol === 'http:' && !cfg.cgi ? cfg.httpProxy : undefined
+  const https = url.protocol === 'https:'
+  const raw = https ? cfg.httpsProxy : url.protocol === 'http:' && !cfg.cgi ? cfg.httpProxy : undefined
   if (!raw) return undefined
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80')
+  const port = url.port || (https ? '443' : '80')
   if (!useProxy(host, port, cfg.noProxy)) return undefined
-  return proxyUrl(raw, url.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY')
+  return proxyUrl(raw, https ? 'HTTPS_PROXY' : 'HTTP_PROXY')
 }
 
 /** Like Go: 'proxy:3128' means 'http://proxy:3128'; only http and https proxies are spoken here. */
@@ -83,7 +84,8 @@ function useProxy(host: string, port: string, noProxy: string): boolean {
     let suffix = eHost.startsWith('*.') ? eHost.slice(1) : eHost
     const matchHost = !suffix.startsWith('.')
     if (matchHost) suffix = `.${suffix}`
-    if ((host.endsWith(suffix) || (matchHost && host === suffix.slice(1))) && (ePort === '' || ePort === port)) return false
+    const hostMatches = host.endsWith(suffix) || (matchHost && host === suffix.slice(1))
+    if (hostMatches && (ePort === '' || ePort === port)) return false
   }
   return true
 }

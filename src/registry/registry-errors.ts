@@ -1,9 +1,11 @@
 // Turns what a registry said (or failed to say) into an error that names the
 // registry and says what to do. Scripts match on the code.
-import { ErrorCode, GostaticError } from '../errors.js'
+import { ErrorCode, GostaticError, RegistryTimeoutError } from '../errors.js'
 import type { Response } from 'undici'
 import { retryableCode, RETRY_STATUSES } from './retry-policy.js'
 import { SendFailure } from './transport.js'
+
+export { RegistryTimeoutError }
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE',
@@ -13,20 +15,6 @@ const TIMEOUTS: Readonly<Record<string, 'connect' | 'idle'>> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect',
   UND_ERR_HEADERS_TIMEOUT: 'idle',
   UND_ERR_BODY_TIMEOUT: 'idle',
-}
-
-/** A registry that took longer than a timeout: which one, for what URL, and how long it was. */
-export class RegistryTimeoutError extends GostaticError {
-  constructor(
-    message: string,
-    readonly url: string,
-    readonly timeout: 'connect' | 'idle',
-    readonly timeoutMs: number,
-    options: { hint?: string; cause?: unknown },
-  ) {
-    super(ErrorCode.REGISTRY_TIMEOUT, message, options)
-    this.name = 'RegistryTimeoutError'
-  }
 }
 
 /** A registry's non-2xx answer that is no auth or not-found matter: keeps the status for the retry rules. */
@@ -54,7 +42,8 @@ export function failureCode(e: unknown): string | undefined {
 function innermostMessage(e: unknown): string {
   let x = e as { message?: string; cause?: unknown } | undefined
   let msg = String(e)
-  for (let i = 0; x && i < 5; x = x.cause as typeof x, i++) if (x.message && !(x instanceof SendFailure)) msg = x.message
+  for (let i = 0; x && i < 5; x = x.cause as typeof x, i++)
+    if (x.message && !(x instanceof SendFailure)) msg = x.message
   return msg
 }
 
@@ -87,7 +76,9 @@ export function networkError(registry: string, url: string, doing: string, e: un
       { hint: 'run the registry on another port, like 5000', cause: e },
     )
   const tls = typeof code === 'string' && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
-  const proxyHint = via ? `check the proxy ${sent!.proxy} (HTTPS_PROXY/HTTP_PROXY/NO_PROXY) and that ${registry} is up` : ''
+  const proxyHint = via
+    ? `check the proxy ${sent!.proxy} (HTTPS_PROXY/HTTP_PROXY/NO_PROXY) and that ${registry} is up`
+    : ''
   return new GostaticError(
     ErrorCode.REGISTRY_UNREACHABLE,
     `cannot reach registry ${registry}${via} while ${doing} (${code ?? 'network error'}: ${detail}; ${target})`,
@@ -105,7 +96,12 @@ export function networkError(registry: string, url: string, doing: string, e: un
 }
 
 /** A non-2xx response: 401/403 unauthorized, 404 not found, anything else a registry error with its own words. */
-export async function responseError(registry: string, res: Response | globalThis.Response, doing: string, auth: { tried: string | undefined }): Promise<GostaticError> {
+export async function responseError(
+  registry: string,
+  res: Response | globalThis.Response,
+  doing: string,
+  auth: { tried: string | undefined },
+): Promise<GostaticError> {
   const said = await registrySaid(res)
   const status = `HTTP ${res.status}${said ? `: ${said}` : ''}`
   if (res.status === 401 || res.status === 403) {

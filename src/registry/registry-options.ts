@@ -18,7 +18,10 @@ export interface RegistryOptions extends RegistryNetworkOptions {
   registryAuth?: Readonly<Record<string, RegistryCredentials>>
   /** Folder holding docker's config.json (default: $DOCKER_CONFIG, else ~/.docker). */
   dockerConfig?: string
-  /** Environment for DOCKER_CONFIG, HOME and credential helpers (default process.env). */
+  /**
+   * Environment for the proxy variables, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, DOCKER_CONFIG, HOME and
+   * credential helpers (default process.env).
+   */
   env?: NodeJS.ProcessEnv
   signal?: AbortSignal
 }

@@ -59,7 +59,9 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       const out = flags.out === undefined ? join('dist', `${b.name}.tar`) : services.length > 1 ? join(flags.out, `${b.name}.tar`) : flags.out
       const archive = await b.result.exportTarball(out, { attach: flags.attach })
       if (abort.signal.aborted && flags.push !== undefined) throw cancelled()
-      const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal, ...registry })
+      const pushOpts = { signal: abort.signal, ...registry }
+      const target = flags.push?.replaceAll('{name}', b.name)
+      const ref = target === undefined ? undefined : await b.result.publish(target, pushOpts)
       outcomes.set(b.name, { service: b.name, ok: true, report: b.result.report, archive: { path: resolve(archive.path), digest: archive.indexDigest, size: archive.size }, ms: b.ms, ...(ref !== undefined ? { pushed: ref } : {}) })
       progress.done(b.name, { ok: true, detail: `${humanBytes(archive.size)} ${archive.indexDigest.slice(0, 19)}${ref ? `, pushed ${ref}` : ''}` })
     } catch (e) {
