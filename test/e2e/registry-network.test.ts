@@ -109,6 +109,23 @@ describe.skipIf(skip)('registry client on a real network', () => {
     }
   })
 
+  it('an upload cut off mid-way starts again in a new session, and the pushed image is whole', async () => {
+    let patches = 0
+    // The second chunk of the whole push is reset: one blob's session breaks part-way.
+    const hop = await startRegistryProxy({ target: REGISTRY, fault: (l) => (l.startsWith('PATCH') && ++patches === 2 ? { kind: 'reset' } : undefined) })
+    const repo = uniqueRepo('restart')
+    try {
+      const opts = { cacheDir: null, chunkSize: 64 << 10, registryConcurrency: 1 }
+      const pushed = await publishOciArchive(archives[2]!.path, `${hop.address}/${repo}:1`, opts)
+      expect(hop.faults).toEqual([expect.stringMatching(/^reset PATCH \/v2\/.+\/blobs\/uploads\//)])
+      // Three blobs (config, base, own layer), one of them started twice.
+      expect(hop.requests.filter((r) => r.startsWith(`POST /v2/${repo}/blobs/uploads/`))).toHaveLength(4)
+      expect((await pullImage(`${REGISTRY}/${repo}:1`, AMD64, { cacheDir: null })).digest).toBe(pushed.digest)
+    } finally {
+      await hop.close()
+    }
+  })
+
   it('a base layer already in another repository of the registry is mounted, not uploaded', async () => {
     const cacheDir = join(tmp, 'mount-cache')
     const hop = await startRegistryProxy({ target: REGISTRY })
