@@ -33,13 +33,17 @@ describe.skipIf(skip)('registry client on a real network', () => {
 
   it('pushes 10 services at once through 429s, 503s and resets, and pulls back the same digests', async () => {
     const clean = await Promise.all(archives.map((a, i) => publishOciArchive(a.path, `${REGISTRY}/${uniqueRepo(`clean${i}`)}:1`)))
-    // A fixed pattern: the n-th request (counted by the hop) decides its fate.
+    // A fixed pattern: the n-th request (counted by the hop) decides its fate, and a route (method and path,
+    // the upload session's id left out) is faulted once at most, so every fault is one a retry gets past.
     let n = 0
+    const faulted = new Set<string>()
     const fault = (line: string): Fault | undefined => {
       n++
-      if (n % 11 === 5) return { kind: 'status', status: 429, retryAfter: '1' }
-      if (n % 7 === 3) return { kind: 'status', status: 503 }
-      if (n % 13 === 8) return { kind: 'reset' }
+      const route = line.replace(/\?.*$/, '').replace(/\/uploads\/[^/]+$/, '/uploads/')
+      const pick = (f: Fault) => (faulted.has(route) ? undefined : (faulted.add(route), f))
+      if (n % 11 === 5) return pick({ kind: 'status', status: 429, retryAfter: '1' })
+      if (n % 7 === 3) return pick({ kind: 'status', status: 503 })
+      if (n % 13 === 8) return pick({ kind: 'reset' })
       // Slow uploads, so that without the limit far more than two would overlap.
       if (/^(PUT|PATCH) .*\/blobs\/uploads\//.test(line)) return { kind: 'delay', ms: 150 }
       return undefined
