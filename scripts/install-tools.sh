@@ -7,6 +7,8 @@ set -euo pipefail
 PKGS=(upx-ucl runc docker.io skopeo umoci busybox-static docker-registry
       # htpasswd (bcrypt) for the auth test registry in scripts/services.sh
       apache2-utils
+      # the HTTP proxy on loopback that scripts/services.sh runs for the registry proxy tests
+      squid
       binutils binutils-aarch64-linux-gnu llvm jq iproute2 util-linux ca-certificates
       # test/e2e/failure-modes.test.ts: a test CA and TLS leaf (openssl), a default cgo build (gcc)
       openssl gcc

@@ -34,6 +34,8 @@ export const ErrorCode = {
   REGISTRY_NOT_FOUND: 'REGISTRY_NOT_FOUND',
   REGISTRY_UNREACHABLE: 'REGISTRY_UNREACHABLE',
   REGISTRY_ERROR: 'REGISTRY_ERROR',
+  /** A registry connection took longer to open, or sat idle longer, than its timeout (RegistryTimeoutError). */
+  REGISTRY_TIMEOUT: 'REGISTRY_TIMEOUT',
   PLATFORM_NOT_FOUND: 'PLATFORM_NOT_FOUND',
   DIGEST_MISMATCH: 'DIGEST_MISMATCH',
   CGO_STUB: 'CGO_STUB',
@@ -82,6 +84,20 @@ export class ToolError extends GostaticError {
     this.exitCode = run.exitCode
     this.stdout = maskToolOutput(run.stdout)
     this.stderr = maskToolOutput(run.stderr)
+  }
+}
+
+/** A registry that took longer than a timeout: which one, for what URL, and how long it was. */
+export class RegistryTimeoutError extends GostaticError {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly timeout: 'connect' | 'idle',
+    readonly timeoutMs: number,
+    options: { hint?: string; cause?: unknown },
+  ) {
+    super(ErrorCode.REGISTRY_TIMEOUT, message, options)
+    this.name = 'RegistryTimeoutError'
   }
 }
 

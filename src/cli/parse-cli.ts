@@ -39,6 +39,9 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   push: optString('--push', "a registry reference like '127.0.0.1:5000/team/hello:1.0'"),
   all: z.boolean().default(false),
   concurrency: count('--concurrency', 1),
+  registryConcurrency: count('--registry-concurrency', 1).refine((n) => n === undefined || n <= 64, {
+    message: '--registry-concurrency takes a whole number from 1 to 64',
+  }),
   json: z.boolean().default(false),
   reporter: z.enum(['auto', 'plain', 'json', 'silent'], { error: "--reporter is 'auto', 'plain', 'json' or 'silent'" }).optional(),
   sbom: sbomFormats('--sbom', SBOM_FORMATS).pipe(z.union([z.literal(false), z.array(z.enum(SBOM_FORMATS))]).optional()),
@@ -121,6 +124,7 @@ export function createCli(): CAC {
     .option('--load', 'Load the image into the Docker daemon (DOCKER_HOST) as gostatic.local/<name>:latest')
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
+    .option('--registry-concurrency <n>', 'Blob uploads and downloads at once, across all services (default 4)')
     .option('--json', 'Print the build report as JSON')
     .option(
       '--reporter <kind>',

@@ -42,28 +42,36 @@ export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The parsed config.json in `dir`, or undefined when there is none. */
 export async function readDockerConfig(dir: string): Promise<DockerConfigFile | undefined> {
-  const path = join(dir, 'config.json')
+  return readAuthFile(join(dir, 'config.json'), 'docker config', 'or point DOCKER_CONFIG at another folder')
+}
+
+/** A docker config.json or a containers auth.json (the same `auths`/`credHelpers` format); undefined when absent. */
+export async function readAuthFile(
+  path: string,
+  what = 'auth file',
+  elsewhere = '',
+): Promise<DockerConfigFile | undefined> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `cannot read docker config ${path}: ${(e as Error).message}`)
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `cannot read ${what} ${path}: ${(e as Error).message}`)
   }
   // The file holds passwords: its errors name the place (line, field), never a piece of the content.
-  const hint = 'fix or remove the file, or point DOCKER_CONFIG at another folder'
+  const hint = `fix or remove the file${elsewhere ? `, ${elsewhere}` : ''}`
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch {
-    const message = `docker config ${path} is not valid JSON (its content is not quoted: it may hold credentials)`
+    const message = `${what} ${path} is not valid JSON (its content is not quoted: it may hold credentials)`
     throw new GostaticError(ErrorCode.INVALID_CONFIG, message, { hint })
   }
   const r = DockerConfigFileSchema.safeParse(parsed)
   if (!r.success) {
     // zod's own words for these types ('expected object, received null') quote no value.
     const fields = r.error.issues.map((i) => `at ${fieldPath(i.path)}: ${i.message}`)
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `docker config ${path}: ${fields.join('; ')}`, { hint })
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${what} ${path}: ${fields.join('; ')}`, { hint })
   }
   return r.data
 }

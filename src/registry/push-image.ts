@@ -11,7 +11,8 @@ import { BlobStore } from '../oci/blob-store.js'
 import { docKind, type IndexDoc, type ManifestDoc } from '../oci/media-types.js'
 import { RegistryClient, repoScope } from './registry-client.js'
 import type { PublishOptions, PushProgress } from './registry-options.js'
-import { uploadBlob } from './upload-blob.js'
+import { openSession, uploadWithRestarts } from './upload-session.js'
+import { transfers } from './transfer-limiter.js'
 import { tagAttachments, type AttachmentManifest } from './push-attachments.js'
 
 export { publishRef }
@@ -41,10 +42,13 @@ export async function publishOciArchive(archivePath: string, refText: string, op
   const blobs = new Map<string, number>()
   for (const m of [...docs, ...attachments.map((a) => a.doc)])
     for (const d of [(m.doc as ManifestDoc).config, ...(m.doc as ManifestDoc).layers]) blobs.set(d.digest, d.size)
-  for (const [digest, size] of blobs) {
-    const e = await ensureBlob(client, store, ref, digest, size, () => readBlob(archive, digest), opts.chunkSize)
-    progress(e)
-  }
+  // Blobs at once, each holding a slot of the process-wide transfer limit; all settle before a failure is thrown.
+  const pushed = await Promise.allSettled([...blobs].map(([digest, size]) =>
+    transfers.run(async () => {
+      progress(await ensureBlob(client, store, ref, digest, size, () => readBlob(archive, digest), opts.chunkSize))
+    })))
+  const failed = pushed.find((p) => p.status === 'rejected')
+  if (failed) throw failed.reason
   // Child manifests by digest; the index (or the single manifest) under the tag, last.
   if (kind === 'index') for (const m of docs) await putManifest(client, ref, m.digest, m.bytes, m.doc.mediaType, progress)
   if (attachments.length > 0) {
@@ -79,13 +83,10 @@ async function ensureBlob(client: RegistryClient, store: BlobStore, ref: ImageRe
     // 202: the registry could not mount and opened an upload session instead.
     location = res.headers.get('location') ?? undefined
   }
-  if (location === undefined) {
-    const res = await client.fetch({ method: 'POST', url: `/v2/${repo}/blobs/uploads/`, scopes: [scope], doing })
-    await res.body?.cancel()
-    location = res.headers.get('location') ?? undefined
-    if (!location) throw new GostaticError(ErrorCode.REGISTRY_ERROR, `registry ${ref.registry} opened an upload without a Location while ${doing}`)
-  }
-  await uploadBlob(client, { location, digest, bytes: await read(), scopes: [scope], doing, ...(chunkSize ? { chunkSize } : {}) })
+  const bytes = await read()
+  const open = () => openSession(client, repo, [scope], doing)
+  const upload = { digest, bytes, scopes: [scope], doing, ...(chunkSize ? { chunkSize } : {}) }
+  await uploadWithRestarts(client, location, open, upload)
   await store.addSource(digest, ref.registry, repo)
   return { kind: 'blob', digest, size, action: 'uploaded' }
 }
@@ -107,6 +108,8 @@ async function putManifest(
     doing,
     headers: { 'content-type': mediaType ?? 'application/vnd.oci.image.manifest.v1+json' },
     body: bytes,
+    // The same bytes under the same name: a second PUT stores what the first did (the digest is checked below).
+    repeatable: true,
   })
   await res.body?.cancel()
   const said = res.headers.get('docker-content-digest')

@@ -6,13 +6,18 @@ import { safeForCredentials } from './endpoint.js'
 import { networkError } from './registry-errors.js'
 import type { Challenge } from './www-authenticate.js'
 import type { FoundCredentials } from './credentials.js'
+import type { Response } from 'undici'
+import type { SendInit } from './transport.js'
+
+/** Sends one token request through the client's transport (proxy, timeouts, retries). */
+export type TokenHttp = (url: URL, init: SendInit) => Promise<Response>
 
 export async function fetchBearerToken(
   registry: string,
   challenge: Challenge,
   scopes: readonly string[],
   found: FoundCredentials | undefined,
-  signal: AbortSignal | undefined,
+  http: TokenHttp,
 ): Promise<string> {
   const realm = challenge.params['realm']
   if (!realm) throw new GostaticError(ErrorCode.REGISTRY_ERROR, `registry ${registry} asked for a bearer token but named no realm to get it from`)
@@ -32,13 +37,13 @@ export async function fetchBearerToken(
     if (creds && 'identityToken' in creds) {
       // An identity (refresh) token is exchanged with a POST (the OAuth2 form).
       const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: creds.identityToken, client_id: 'gostatic', ...(service ? { service } : {}), scope: allScopes.join(' ') })
-      res = await fetch(url, { method: 'POST', body: form, ...(signal ? { signal } : {}) })
+      res = await http(url, { method: 'POST', headers: {}, body: form })
     } else {
       if (service) url.searchParams.set('service', service)
       for (const s of allScopes) url.searchParams.append('scope', s)
       const headers: Record<string, string> = {}
       if (creds && 'username' in creds) headers['authorization'] = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
-      res = await fetch(url, { headers, ...(signal ? { signal } : {}) })
+      res = await http(url, { method: 'GET', headers })
     }
   } catch (e) {
     throw networkError(registry, url.origin, 'getting a token', e)

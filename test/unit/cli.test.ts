@@ -43,6 +43,15 @@ describe('parseCLI', () => {
     expect(c.kind === 'help' && c.text).toMatch(/--engine <engine>\s+'local' \(default, as in the API\)/)
   })
 
+  it('takes --registry-concurrency (1-64) and shows it in build --help', () => {
+    const c = parseCLI(['build', '--registry-concurrency', '3'])
+    expect(c.kind === 'build' && c.flags.registryConcurrency).toBe(3)
+    expect(() => parseCLI(['build', '--registry-concurrency', '0'])).toThrow(/--registry-concurrency takes a whole number/)
+    expect(() => parseCLI(['build', '--registry-concurrency', '65'])).toThrow(/--registry-concurrency takes a whole number from 1 to 64/)
+    const help = parseCLI(['build', '--help'])
+    expect(help.kind === 'help' && help.text).toMatch(/--registry-concurrency <n>\s+Blob uploads and downloads at once/)
+  })
+
   it('shows help when run with no arguments', () => {
     expect(parseCLI([]).kind).toBe('help')
   })

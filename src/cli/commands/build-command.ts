@@ -47,6 +47,8 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
     progress.done(b.name, { ok: false, error: err.code })
   }
   const exports: Promise<void>[] = []
+  // One limit for base pulls and pushes alike (the process-wide transfer limiter).
+  const registry = flags.registryConcurrency === undefined ? {} : { registryConcurrency: flags.registryConcurrency }
   const exportOne = async (b: ServiceBuild): Promise<void> => {
     if (!b.ok) return fail(b, b.error)
     try {
@@ -57,7 +59,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
         ? await b.result.exportTarball(archivePath(flags, b.name, services.length), { attach: flags.attach })
         : undefined
       if (abort.signal.aborted && (flags.push !== undefined || flags.load)) throw cancelled()
-      const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal })
+      const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal, ...registry })
       const loaded = flags.load ? await b.result.load() : undefined
       outcomes.set(b.name, {
         service: b.name,
@@ -84,6 +86,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   try {
     await buildWorkspace(ws, {
       engine: flags.engine,
+      ...registry,
       ...(sign ? { sign } : {}),
       concurrency: flags.concurrency ?? availableParallelism(),
       onEvent: progress.onEvent,
