@@ -8,6 +8,7 @@ import { resolve, join } from 'node:path'
 import { ErrorCode, GostaticError, isGostaticError } from '../../errors.js'
 import type { BuildFlags } from '../parse-cli.js'
 import { loadServices } from '../services-from-flags.js'
+import { onlyChanged } from '../changed-since.js'
 import { formatError } from '../main.js'
 import { createReporter } from '../../progress/reporter.js'
 import { summaryTable, type ServiceOutcome } from '../summary-table.js'
@@ -22,7 +23,11 @@ import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
   if (flags.all && flags.service.length > 0)
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `--all builds every service; --service ${flags.service.join(', ')} picks some. Give one of them`)
-  const { services, workspace } = await loadServices(dir, flags)
+  const loaded = flags.changedSince === undefined
+    ? await loadServices(dir, flags)
+    : await onlyChanged(dir, flags, flags.changedSince)
+  if (loaded === null) return 0
+  const { services, workspace } = loaded
   // One reference can't name several images: each service gets {name} filled in.
   if (flags.push !== undefined && services.length > 1 && !flags.push.includes('{name}'))
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `--push ${flags.push} would publish ${services.length} services to one reference`, { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' })
