@@ -12,7 +12,7 @@ import { runTool } from '../util/run-tool.js'
 import { splitJsonStream } from '../util/json-stream.js'
 import type { ClosurePackage } from './affected-select.js'
 
-const FILE_FIELDS = [
+export const FILE_FIELDS = [
   'GoFiles', 'CgoFiles', 'CFiles', 'CXXFiles', 'MFiles', 'HFiles', 'FFiles', 'SFiles', 'SwigFiles', 'SwigCXXFiles',
   'SysoFiles', 'EmbedFiles', 'IgnoredGoFiles', 'IgnoredOtherFiles',
 ] as const
@@ -107,9 +107,13 @@ function toClosurePackage(l: Listed): ClosurePackage {
 
 /** The build flags that change which files and packages go reads: tags and the module mode. */
 export function listFlags(t: TargetPlan): string[] {
+  return listFlagsOf(t.goArgs)
+}
+
+export function listFlagsOf(goArgs: readonly string[]): string[] {
   const out: string[] = []
-  t.goArgs.forEach((a, i) => {
-    if (a === '-tags' || a === '-mod') out.push(a, t.goArgs[i + 1] ?? '')
+  goArgs.forEach((a, i) => {
+    if (a === '-tags' || a === '-mod') out.push(a, goArgs[i + 1] ?? '')
     else if (a.startsWith('-tags=') || a.startsWith('-mod=')) out.push(a)
   })
   return out
