@@ -18,10 +18,11 @@ function write(root: string, rel: string, text: string): void {
 function sharedPackage(i: number): string {
   // Each package does real work and pulls in a third-party package, as platform libraries do.
   const imp = i % 2 === 0 ? '"github.com/prometheus/client_golang/prometheus"' : '"github.com/go-chi/chi/v5"'
-  const use = i % 2 === 0
-    ? `var Requests = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "p${i}_requests_total"}, []string{"code"})`
-    : `func Mount(r chi.Router) { r.Get("/p${i}", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte(Name())) }) }`
-  return `package p${i}\n\nimport (\n\t"net/http"\n\t"strings"\n\t${imp}\n)\n\nvar _ = http.StatusOK\n\n${use}\n\n` +
+  const counter = `prometheus.NewCounterVec(prometheus.CounterOpts{Name: "p${i}_requests_total"}, []string{"code"})`
+  const handler = `func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte(Name())) }`
+  const use = i % 2 === 0 ? `var Requests = ${counter}` : `func Mount(r chi.Router) { r.Get("/p${i}", ${handler}) }`
+  return `package p${i}\n\nimport (\n\t"net/http"\n\t"strings"\n\t${imp}\n)\n\n` +
+    `var _ = http.StatusOK\n\n${use}\n\n` +
     `// Name is the package's name, upper-cased.\nfunc Name() string { return strings.ToUpper("p${i}") }\n`
 }
 
@@ -30,9 +31,11 @@ function service(j: number, n: number): string {
   const half = j < Math.ceil(n / 2)
   const imports = [...pkgs.map((p) => `"${MODULE}/pkg/p${p}"`), ...(half ? [`"${MODULE}/pkg/half"`] : [])]
   const names = [...pkgs.map((p) => `p${p}.Name()`), ...(half ? ['half.Name()'] : [])]
-  return `package main\n\nimport (\n\t"fmt"\n\t"net/http"\n\t"os"\n\n\t"github.com/go-chi/chi/v5"\n` +
+  return `package main\n\nimport (\n\t"fmt"\n\t"net/http"\n\t"os"\n\n` +
+    `\t"github.com/go-chi/chi/v5"\n` +
     `\t"github.com/prometheus/client_golang/prometheus/promhttp"\n${imports.map((i) => `\t${i}\n`).join('')})\n\n` +
-    `func main() {\n\tif len(os.Args) > 1 && os.Args[1] == "--version" {\n\t\tfmt.Println("svc${j}", ${names.join(', ')})\n` +
+    `func main() {\n\tif len(os.Args) > 1 && os.Args[1] == "--version" {\n` +
+    `\t\tfmt.Println("svc${j}", ${names.join(', ')})\n` +
     `\t\treturn\n\t}\n\tr := chi.NewRouter()\n\tr.Handle("/metrics", promhttp.Handler())\n` +
     `\t_ = http.ListenAndServe(":8080", r)\n}\n`
 }

@@ -160,6 +160,14 @@ describe.skipIf(missing('go', 'git'))('gostatic affected', () => {
     })
   }, 60_000)
 
+  it('build --changed-since builds nothing when nothing changed, and says so', async () => {
+    const cli = resolve('src/cli/main.ts')
+    const r = spawnSync('node', ['--import', 'tsx', cli, 'build', repo, '--changed-since', 'HEAD', '--json'], { env, encoding: 'utf8' })
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toBe('[]\n')
+    expect(r.stderr).toMatch(/^nothing to build: none of 3 service\(s\) is affected by the 0 file\(s\) changed since HEAD/)
+  }, 60_000)
+
   it('prints a JSON list a CI matrix takes, and the config selects all, through the CLI', async () => {
     appendFileSync(join(repo, 'platform/shared/shared.go'), '\n// touched\n')
     const cli = resolve('src/cli/main.ts')
