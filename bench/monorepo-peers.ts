@@ -14,11 +14,11 @@
 //   npx tsx bench/monorepo-peers.ts [--services 30] [--runs 3] [--cold-runs 2] [--rss 10,30] [--dagger]
 //
 // Needs go, the Go module proxy, the local registry on 127.0.0.1:5000
-// (scripts/services.sh up), ko (scripts/ko.sh build) and dist/ (npm run build).
+// (scripts/services.sh up) and ko (scripts/ko.sh build); it rebuilds dist/ first.
 // With --dagger, an engine from scripts/dagger-engine.sh env.
 // Writes bench/results/monorepo-peers.md (or --out).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -48,7 +48,8 @@ const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim(
 const goVersion = execFileSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' }).trim()
 const loadBefore = loadNow()
 
-if (!existsSync(join(repo, 'dist/cli/main.js'))) execFileSync('node', ['scripts/build-dist.mjs'], { cwd: repo, stdio: 'inherit' })
+// dist/ from this checkout, so the CLI measured is the code beside this script.
+execFileSync('node', ['scripts/build-dist.mjs'], { cwd: repo, stdio: 'inherit' })
 const koPath = spawnSync(join(repo, 'scripts/ko.sh'), ['path'], { encoding: 'utf8' })
 if (koPath.status !== 0) throw new Error('ko is not installed: run scripts/ko.sh build')
 const ko = koPath.stdout.trim()
