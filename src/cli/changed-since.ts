@@ -3,7 +3,7 @@
 // says so and writes nothing; it is never a silent empty success.
 import type { BuildFlags } from './parse-cli.js'
 import type { GoService } from '../builder/go-service.js'
-import type { ResolvedWorkspace } from '../builder/go-workspace.js'
+import type { ResolvedWorkspace } from '../workspace/go-workspace.js'
 import { changedServices } from './commands/affected-command.js'
 import { reasonText } from '../workspace/affected-select.js'
 
