@@ -96,7 +96,7 @@ describe.skipIf(missing('go', 'git'))('gostatic affected', () => {
     appendFileSync(join(repo, 'README.md'), 'more\n')
     expect(await names()).toEqual([])
     reset()
-  }, 60_000)
+  }, 180_000)
 
   it('selects the one service a leaf package change concerns, naming the file and package', async () => {
     appendFileSync(join(repo, 'platform/leaf/leaf.go'), '\nfunc Two() int { return 2 }\n')
@@ -104,13 +104,13 @@ describe.skipIf(missing('go', 'git'))('gostatic affected', () => {
       { name: 'c', path: 'platform/services/c', reason: { why: 'source', file: 'platform/leaf/leaf.go', package: 'example.com/platform/leaf' } },
     ])
     reset()
-  }, 60_000)
+  }, 180_000)
 
   it('selects only the dependents of a shared package, a new file in it included', async () => {
     writeFileSync(join(repo, 'platform/shared/extra.go'), 'package shared\n\nconst X = 1\n')
     expect((await names()).map((s) => s.name)).toEqual(['a', 'b'])
     reset()
-  }, 60_000)
+  }, 180_000)
 
   it('selects the service that embeds a changed or added asset', async () => {
     writeFileSync(join(repo, 'platform/services/c/assets/new.css'), 'h1 {}\n')
@@ -118,7 +118,7 @@ describe.skipIf(missing('go', 'git'))('gostatic affected', () => {
     expect(got).toEqual([{ name: 'c', path: 'platform/services/c',
       reason: { why: 'embed', file: 'platform/services/c/assets/new.css', package: 'example.com/platform/services/c', detail: '//go:embed assets' } }])
     reset()
-  }, 60_000)
+  }, 180_000)
 
   it("selects exactly the users of a module whose version moved (go get rewrites go.mod and go.sum)", async () => {
     sh('go', ['get', `${DEP}@v1.1.0`], join(repo, 'platform'))
@@ -126,7 +126,7 @@ describe.skipIf(missing('go', 'git'))('gostatic affected', () => {
     expect(got.map((s) => s.name)).toEqual(['a'])
     expect(got[0]!.reason).toMatchObject({ why: 'module-version', module: DEP, package: DEP })
     reset()
-  }, 60_000)
+  }, 180_000)
 
   it('selects the users of a module when only go.sum moves', async () => {
     // The hashes of v1.1.0 added to go.sum alone (go mod download does this): go.mod still pins v1.0.0.
@@ -137,7 +137,7 @@ describe.skipIf(missing('go', 'git'))('gostatic affected', () => {
     expect(sh('git', ['status', '--porcelain'])).toBe(' M platform/go.sum\n')
     expect((await names()).map((s) => [s.name, s.reason.file])).toEqual([['a', 'platform/go.sum']])
     reset()
-  }, 60_000)
+  }, 180_000)
 
   it('compares with the merge base of a ref, committed changes included', async () => {
     sh('git', ['checkout', '-qb', 'feature'])
@@ -146,7 +146,7 @@ describe.skipIf(missing('go', 'git'))('gostatic affected', () => {
     expect((await names('main')).map((s) => s.name)).toEqual(['b'])
     expect(await names('HEAD')).toEqual([])
     sh('git', ['checkout', '-q', 'main'])
-  }, 60_000)
+  }, 180_000)
 
   it('refuses an unknown ref and a shallow clone, naming them', async () => {
     await expect(names('no-such-branch')).rejects.toMatchObject({
@@ -158,7 +158,7 @@ describe.skipIf(missing('go', 'git'))('gostatic affected', () => {
     await expect(affectedServices(ws.services, { since: 'HEAD', root: shallow, env })).rejects.toMatchObject({
       code: 'GIT_HISTORY', message: expect.stringContaining('is a shallow clone'),
     })
-  }, 60_000)
+  }, 180_000)
 
   it('build --changed-since builds nothing when nothing changed, and says so', async () => {
     const cli = resolve('src/cli/main.ts')
@@ -166,7 +166,7 @@ describe.skipIf(missing('go', 'git'))('gostatic affected', () => {
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toBe('[]\n')
     expect(r.stderr).toMatch(/^nothing to build: none of 3 service\(s\) is affected by the 0 file\(s\) changed since HEAD/)
-  }, 60_000)
+  }, 180_000)
 
   it('prints a JSON list a CI matrix takes, and the config selects all, through the CLI', async () => {
     appendFileSync(join(repo, 'platform/shared/shared.go'), '\n// touched\n')
@@ -184,5 +184,5 @@ describe.skipIf(missing('go', 'git'))('gostatic affected', () => {
     expect(bad.status).toBe(1)
     expect(bad.stderr).toMatch(/^error \[GIT_HISTORY\]: --since nope: git knows no commit by that name/)
     reset()
-  }, 60_000)
+  }, 180_000)
 })
