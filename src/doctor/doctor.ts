@@ -7,7 +7,6 @@ import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { platformInfo } from '../spec/platform.js'
 import { DoctorOptionsSchema, type DoctorOptions } from './doctor-options.js'
-import type { RuntimeBase } from '../plan/build-plan.js'
 import type { DoctorReport, Finding, Topic } from './doctor-report.js'
 import { goListDeps, type GoListPackage } from './go-list.js'
 import { importChains, type ChainFinder } from './import-chain.js'
@@ -16,6 +15,7 @@ import { cgoSuggestion } from '../plan/cgo-plan.js'
 import { doctorGoEnv } from './doctor-go-env.js'
 import { TOPIC_PACKAGES, TOPIC_RULES, type TopicContext } from './meaning-changes.js'
 import { scanTzCalls } from './tz-scan.js'
+import { baseOf } from '../plan/runtime-bases.js'
 
 export { DoctorOptionsSchema, type DoctorOptions }
 
@@ -130,11 +130,6 @@ function swappedFiles(on: GoListPackage | undefined, off: GoListPackage | undefi
   const added = [...after].filter((f) => !before.has(f))
   if (gone.length === 0 && added.length === 0) return []
   return [`with cgo: ${gone.join(', ') || '(nothing else)'}; with CGO_ENABLED=0: ${added.join(', ') || '(nothing instead)'}`]
-}
-
-// The same split as the plan's runtimeBase, from the runtime string alone.
-function baseOf(runtime: string): RuntimeBase {
-  return runtime === 'scratch' || runtime === 'static' ? { kind: runtime } : { kind: 'image', ref: runtime }
 }
 
 /** Packages that are in the build only because `root` is: they leave with it. */

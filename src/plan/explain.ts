@@ -1,6 +1,7 @@
 // BuildPlan → text a human can read.
 import type { BuildPlan, Step, TargetPlan } from './build-plan.js'
 import { shJoin, shq } from '../util/shell-quote.js'
+import { baseName, baseRow } from './runtime-bases.js'
 
 const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildPlan) => string } = {
   'copy-module-files': (s) => `copy ${[...s.files, ...s.optional.map((f) => `${f} (if present)`)].join(', ')} (so the module download is cached apart from source changes)`,
@@ -22,7 +23,7 @@ const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildP
   },
   'check-needs': (s, p) => `${s.platform}: ${needsText(s, p)}`,
   'verify-static': (s, p) => verifyText(target(p, s.platform)),
-  'assemble-runtime': (_s, p) => `assemble the ${p.runtime.base.kind === 'image' ? p.runtime.base.ref : p.runtime.base.kind} runtime: ${p.runtime.binaryPath}${p.runtime.files.length ? ` + ${p.runtime.files.map((f) => f.path).join(', ')}` : ''}`,
+  'assemble-runtime': (_s, p) => `assemble the ${baseName(p.runtime.base)} runtime: ${p.runtime.binaryPath}${p.runtime.files.length ? ` + ${p.runtime.files.map((f) => f.path).join(', ')}` : ''}`,
 }
 
 export function explainPlan(p: BuildPlan): string {
@@ -44,9 +45,9 @@ export function explainPlan(p: BuildPlan): string {
 
 function needsText(s: Extract<Step, { kind: 'check-needs' }>, p: BuildPlan): string {
   const b = p.runtime.base
-  const image = b.kind === 'image' ? `${b.ref} (all its layers) with gostatic's files on top` : `the ${b.kind} image`
+  const image = baseRow(b).owned ? `the ${baseName(b)} image` : `${baseName(b)} (all its layers) with gostatic's files on top`
   const unmet =
-    b.kind === 'static'
+    baseRow(b).meetsNeeds
       ? 'files that meet an unmet need are added (all zones when time.LoadLocation is linked and no zones are ' +
         'listed, /etc/services when service names are looked up)'
       : `an unmet need is ${p.needs.strict ? 'an error (needs({ strict: true }))' : 'a warning'}`

@@ -11,6 +11,7 @@ import type { ImageEntry, ImageFileSet } from './image-files.js'
 import { GROUP_LOOKUPS } from './runtime-needs.js'
 import type { Need, NeedSeverity } from './runtime-needs.js'
 import { CA_BUNDLE_PATH, NSSWITCH_CONF, ZONEINFO_PATH, text, tmpDir } from './runtime-plan.js'
+import { RUNTIME_BASES } from './runtime-bases.js'
 
 export interface ImageContext {
   readonly base: RuntimeBase['kind']
@@ -146,7 +147,7 @@ export function checkNeeds(needs: readonly Need[], img: ImageContext, policy: Ne
     const base = { id: need.id, severity: need.severity, evidence: need.evidence, message: need.message, fix: need.fix }
     if (c.met) return { ...base, status: 'met', detail: c.detail, files: [] }
     if (policy.ignore.includes(need.id)) return { ...base, status: 'ignored', detail: c.detail, files: [] }
-    const files = img.base === 'static' && !policy.declined.includes(need.id) ? FIXES[need.id](img) : []
+    const files = RUNTIME_BASES[img.base].meetsNeeds && !policy.declined.includes(need.id) ? FIXES[need.id](img) : []
     if (files.length === 0) return { ...base, status: 'unmet', detail: c.detail, files }
     return { ...base, status: 'added', detail: `${c.detail}; adds ${files.map(describeFile).join(', ')}`, files }
   })

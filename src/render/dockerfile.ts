@@ -10,6 +10,7 @@ import { shJoin, shq } from '../util/shell-quote.js'
 import { installLine, stripLoop } from './builder-shell.js'
 import { contextFiles, runtimeStage } from './runtime-stage.js'
 import { linkageCheck, settingsCheck, stubCheck } from './verify-shell.js'
+import { baseRow } from '../plan/runtime-bases.js'
 
 const CACHE = '--mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build'
 const OUT = '/out'
@@ -115,7 +116,7 @@ function needsLines(s: Extract<Step, { kind: 'check-needs' }>, c: RenderContext)
     '# /etc/services, /tmp) from its function table and check them against the image; a Dockerfile build',
     '# cannot: run `gostatic inspect` on the image it makes.',
   ]
-  if (c.plan.runtime.base.kind === 'static')
+  if (baseRow(c.plan.runtime.base).meetsNeeds)
     lines.push(
       '# On static the engines also add the files that meet unmet needs (all zones, /etc/services); this',
       "# runtime stage has the plan's files only.",

@@ -3,6 +3,7 @@
 // files from the source folder are copied from the build context.
 import type { BuildPlan, CaSource, RuntimeFile } from '../plan/build-plan.js'
 import { shJoin, shq } from '../util/shell-quote.js'
+import { baseRow } from '../plan/runtime-bases.js'
 
 const ROOTFS = '/rootfs'
 /** Where Alpine's and Debian's ca-certificates packages (and so golang images) keep the bundle. */
@@ -83,7 +84,7 @@ export function runtimeStage(p: BuildPlan, out: string): string[] {
   const rootfs = parts.flatMap((t) => t.rootfs)
   const run = `RUN ${[`mkdir -p ${ROOTFS}`, ...rootfs].join(' \\\n && ')}`
   const L = rootfs.length ? [...parts.flatMap((t) => t.notes), run] : []
-  L.push('', `FROM ${r.base.kind === 'image' ? r.base.ref : 'scratch'}`)
+  L.push('', `FROM ${baseRow(r.base).from(r.base)}`)
   if (rootfs.length) L.push(`COPY --from=build ${ROOTFS}/ /`)
   L.push(...parts.flatMap((t) => t.copy), `COPY --from=build ${out} ${r.binaryPath}`)
   const c = r.config

@@ -11,6 +11,7 @@ import { outPath } from './builder-container.js'
 import { baseContainer, daggerPlatform, filesArchive, runtimeContainer } from './runtime-container.js'
 import { daggerResult, type DaggerTarget } from './dagger-result.js'
 import type { DaggerContext, DaggerTargetState } from './dagger-steps.js'
+import { pulledRef } from '../../plan/runtime-bases.js'
 
 export async function assembleRuntime(c: DaggerContext): Promise<EngineOutput> {
   const { dag, plan } = c
@@ -92,10 +93,10 @@ async function builderZoneinfo(c: DaggerContext): Promise<string> {
  * for a multi-platform base, as the OCI annotation asks).
  */
 async function resolvedBase(dag: Client, plan: BuildPlan, t: TargetPlan): Promise<ResolvedBase | null> {
-  const b = plan.runtime.base
-  if (b.kind !== 'image') return null
-  const ref = await dag.container({ platform: daggerPlatform(t) }).from(b.ref).imageRef()
-  return { name: b.ref, digest: digestOf(ref) }
+  const name = pulledRef(plan.runtime.base)
+  if (name === null) return null
+  const ref = await dag.container({ platform: daggerPlatform(t) }).from(name).imageRef()
+  return { name, digest: digestOf(ref) }
 }
 
 function digestOf(ref: string): string {

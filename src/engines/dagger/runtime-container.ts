@@ -8,6 +8,7 @@ import type { BuildPlan, RuntimePlan, TargetPlan } from '../../plan/build-plan.j
 import { buildLayer } from '../../oci/layer.js'
 import { writeOciArchive } from '../../oci/oci-writer.js'
 import { materialize, type MaterializeContext } from '../runtime-files.js'
+import { pulledRef } from '../../plan/runtime-bases.js'
 
 /**
  * Writes the target's runtime files (the plan's, and what check-needs added)
@@ -29,8 +30,9 @@ export async function filesArchive(
 export function baseContainer(dag: Client, plan: BuildPlan, t: TargetPlan, files: File | null): Container {
   const r = plan.runtime
   const c = dag.container({ platform: daggerPlatform(t) })
-  if (r.base.kind !== 'image') return files ? c.import_(files) : c
-  const base = c.from(r.base.ref)
+  const ref = pulledRef(r.base)
+  if (ref === null) return files ? c.import_(files) : c
+  const base = c.from(ref)
   return files ? base.withDirectory('/', dag.container({ platform: daggerPlatform(t) }).import_(files).rootfs()) : base
 }
 

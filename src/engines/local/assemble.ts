@@ -13,6 +13,7 @@ import { materialize } from '../runtime-files.js'
 import { configOnBase } from './base-image.js'
 import { currentBinary } from './binary-bytes.js'
 import { imageAnnotations, upxVerdict } from '../annotations.js'
+import { baseName, pulledRef } from '../../plan/runtime-bases.js'
 
 export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   const plan = c.plan.runtime
@@ -39,7 +40,7 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
     // An image base's layers go under ours, unchanged (same digests, so registries dedupe them).
     const pulled = c.bases?.get(t.target.platform)
     const layers = [...(pulled?.layers ?? []), ...(base ? [base, app] : [app])]
-    const ours = base ? [`gostatic: ${r.base.kind} base (${baseFiles.map((f) => f.path).join(', ')})`] : []
+    const ours = base ? [`gostatic: ${baseName(r.base)} base (${baseFiles.map((f) => f.path).join(', ')})`] : []
     const outcome = {
       machine: t.verified!.elf.machine,
       strip: t.strip === null ? ('not requested' as const) : t.strip.kind,
@@ -58,7 +59,7 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
         r.annotations,
         t.target,
         outcome,
-        pulled && r.base.kind === 'image' ? { name: r.base.ref, digest: pulled.resolvedDigest } : null,
+        pulled ? { name: pulledRef(r.base)!, digest: pulled.resolvedDigest } : null,
       ),
       binary: { bytes, verified: t.verified! },
     })

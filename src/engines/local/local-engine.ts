@@ -24,6 +24,7 @@ import type { BaseImage } from './base-image.js'
 import type { PullPolicy, RegistryOptions } from '../../registry/registry-options.js'
 import { assembled, runSteps } from '../run-steps.js'
 import { localSteps } from './local-steps.js'
+import { pulledRef } from '../../plan/runtime-bases.js'
 
 export type GoRunner = (args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<ToolRun>
 
@@ -106,8 +107,8 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
     }
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
     // Before compiling: a wrong tag or missing platform should not cost a Go build to find out.
-    const base = plan.runtime.base
-    if (base.kind === 'image') c.bases = await pullBaseImages(base.ref, plan.targets, plan.service, emit, { ...opts, env, cacheDir: c.cacheDir })
+    const ref = pulledRef(plan.runtime.base)
+    if (ref !== null) c.bases = await pullBaseImages(ref, plan.targets, plan.service, emit, { ...opts, env, cacheDir: c.cacheDir })
     await runSteps({ plan, handlers: localSteps, context: c, emit, signal: opts.signal })
     const out = assembled(c.result)
     return { ...out, report: { ...out.report, ms: Math.round(performance.now() - t0) } }
