@@ -35,7 +35,9 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   for (const s of flags.push === undefined ? [] : services) checkPush(flags.push!.replaceAll('{name}', s.name))
   // Read once here, so a bad key is one error naming the flag rather than one per service.
   const sign = flags.signKey === undefined ? undefined : checkSignKey(flags.signKey)
-  if (flags.out !== undefined && services.length === 1 && isFolder(flags.out))
+  // With --changed-since the selection varies run to run, so --out is always the folder.
+  const many = services.length > 1 || flags.changedSince !== undefined
+  if (flags.out !== undefined && !many && isFolder(flags.out))
     throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `--out ${flags.out} is a folder; with one service --out names the archive file, like ${join(flags.out, `${services[0]!.name}.tar`)}`)
   const ws: ResolvedWorkspace = workspace ?? { root: resolve(dir), workModules: null, modules: sourcesOf(services), services, vendor: false }
   // The same reporters as the API's build(); --json keeps stderr quiet unless --reporter says otherwise.
@@ -59,7 +61,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       // After Ctrl-C nothing more is written or pushed.
       const cancelled = () => new GostaticError(ErrorCode.CANCELLED, `${b.name}: cancelled before export`)
       if (abort.signal.aborted) throw cancelled()
-      const out = flags.out === undefined ? join('dist', `${b.name}.tar`) : services.length > 1 ? join(flags.out, `${b.name}.tar`) : flags.out
+      const out = flags.out === undefined ? join('dist', `${b.name}.tar`) : many ? join(flags.out, `${b.name}.tar`) : flags.out
       const archive = await b.result.exportTarball(out, { attach: flags.attach })
       if (abort.signal.aborted && flags.push !== undefined) throw cancelled()
       const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal })
