@@ -21,7 +21,10 @@ PKGS=(upx-ucl runc docker.io skopeo umoci busybox-static docker-registry
       # .cgo() with musl-gcc (amd64 here), and qemu-aarch64-static to run arm64
       # binaries directly (binfmt_misc need not be mounted); zig comes from
       # PyPI through scripts/zig.sh
-      musl-tools qemu-user-static)
+      musl-tools qemu-user-static
+      # test/e2e/inspect-html.test.ts renders `gostatic inspect --html` in a
+      # real headless browser (no console errors, a screenshot of the treemap)
+      chromium)
 
 POLICY=/usr/sbin/policy-rc.d
 POLICY_SAVED=/usr/sbin/policy-rc.d.gostatic-saved

@@ -99,6 +99,11 @@ export class GoService {
     const f: ExtraFile = mode === undefined ? { from, to } : { from, to, mode }
     return this.#with({ files: [...(this.#props.files ?? []), f] })
   }
+  /**
+   * Lets copy() and caCertificates({ file }) follow a symlink out of the source folder (refused by default:
+   * PATH_OUTSIDE_SOURCE). Links inside a copied folder are kept as links either way.
+   */
+  allowLinksOutsideSource(on = true): GoService { return this.#with({ allowLinksOutsideSource: on }) }
   include(...patterns: string[]): GoService { return this.#with({ include: [...(this.#props.include ?? []), ...patterns] }) }
   exclude(...patterns: string[]): GoService { return this.#with({ exclude: [...(this.#props.exclude ?? []), ...patterns] }) }
   /** SBOM format(s) for each platform image (default 'spdx'), or false for none. */

@@ -24,6 +24,7 @@ const runners: { [K in ParsedCommand['kind']]: Runner<K> } = {
   inspect: async (c) => (await import('./commands/inspect-command.js')).inspectCommand(c.target, c.flags),
   sbom: async (c) => (await import('./commands/sbom-command.js')).sbomCommand(c.target, c.flags),
   doctor: async (c) => (await import('./commands/doctor-command.js')).doctorCommand(c.dir, c.flags),
+  init: async (c) => (await import('./commands/init-command.js')).initCommand(c.dir),
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -35,7 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await (runners[cmd.kind] as Runner<typeof cmd.kind>)(cmd as never)
   } catch (e) {
     process.stderr.write(formatError(e))
-    return 1
+    return (await import('./exit-codes.js')).exitCodeOf(e)
   } finally {
     unguard()
   }

@@ -2,12 +2,12 @@
 import { cac, type CAC } from 'cac'
 import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
-import { PLATFORM_NAMES } from '../spec/platform.js'
-import { CGO_TOOLCHAINS } from '../spec/cgo-options.js'
-import { SBOM_FORMATS } from '../spec/service-spec.js'
+import { CGO_TOOLCHAINS, PLATFORM_NAMES, SBOM_FORMATS } from '../index.js'
 import { VERSION } from '../version.js'
 import { count, list, sbomFormats, single } from './flag-schemas.js'
 import { joinNegativeValues, rawFlagValues } from './raw-flags.js'
+import { nearest } from './nearest-flag.js'
+import { EXIT_CODES_HELP } from './exit-codes.js'
 
 const optString = (flag: string, takes: string) => single(flag, takes)
 
@@ -35,6 +35,7 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   // The same default as the API's build(): the daemonless local engine; 'auto' is opt-in.
   engine: z.enum(['local', 'dagger', 'auto'], { error: "--engine is 'local', 'dagger' or 'auto'" }).default('local'),
   out: optString('--out', 'the path of the OCI archive to write (a folder with several services)'),
+  load: z.boolean().default(false),
   push: optString('--push', "a registry reference like '127.0.0.1:5000/team/hello:1.0'"),
   all: z.boolean().default(false),
   concurrency: count('--concurrency', 1),
@@ -60,12 +61,15 @@ export const DoctorFlagsSchema = z.object({
   platform: single('--platform', `one platform (${PLATFORM_NAMES.join(', ')})`).pipe(platformName.optional()),
   tags: list('--tags', 'Go build tags'),
   json: z.boolean().default(false),
+  strict: z.boolean().default(false),
 })
 export type DoctorFlags = z.infer<typeof DoctorFlagsSchema>
 
 export const InspectFlagsSchema = z.object({
   platform: optString('--platform', `one platform of the image (${PLATFORM_NAMES.join(', ')})`),
   json: z.boolean().default(false),
+  html: optString('--html', "the path of the HTML page to write, like 'report.html'"),
+  strict: z.boolean().default(false),
 })
 export type InspectFlags = z.infer<typeof InspectFlagsSchema>
 
@@ -84,6 +88,7 @@ export type ParsedCommand =
   | { kind: 'inspect'; target: string; flags: InspectFlags }
   | { kind: 'sbom'; target: string; flags: SbomFlags }
   | { kind: 'doctor'; dir: string; flags: DoctorFlags }
+  | { kind: 'init'; dir: string }
   | { kind: 'help'; text: string }
   | { kind: 'version' }
 
@@ -113,8 +118,15 @@ export function createCli(): CAC {
   serviceOptions(cli.command('dockerfile [dir]', 'Print the equivalent multi-stage Dockerfile'))
   serviceOptions(cli.command('build [dir]', 'Build, verify and export the image(s)'))
     .option('--engine <engine>', "'local' (default, as in the API), 'dagger', or 'auto' (dagger when an engine is configured)")
-    .option('--out <path>', 'Output OCI archive (default dist/<name>.tar; with several services, a folder)')
-    .option('--push <ref>', "Also publish to this registry reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it)")
+    .option(
+      '-o, --out <path>',
+      'Output OCI archive (default gostatic-out/<name>.tar, not with --push or --load; several services: a folder)',
+    )
+    .option(
+      '--push <ref>',
+      'Publish to this registry reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it)',
+    )
+    .option('--load', 'Load the image into the Docker daemon (DOCKER_HOST) as gostatic.local/<name>:latest')
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')
@@ -144,6 +156,12 @@ export function createCli(): CAC {
   )
     .option('--platform <os/arch>', 'Only this platform of an image (of a pushed image, only its layers are fetched)')
     .option('--json', 'Print the report as JSON')
+    .option(
+      '--html <file>',
+      'Also write the report as one self-contained HTML page: a treemap of the binary by Go module and package, ' +
+        'layers, runtime needs, files by layer, modules',
+    )
+    .option('--strict', 'Exit 1 on a failing verdict: dynamic linkage, an unmet need, a cgo stub, a missing entrypoint')
   cli.command('sbom <target>', 'Write an SBOM for any Go binary or image archive (one per platform)')
     .option('--format <format>', "'spdx' (SPDX 2.3 JSON, default) or 'cyclonedx' (CycloneDX 1.6 JSON)")
     .option('--platform <os/arch>', 'Only this platform of an image')
@@ -154,7 +172,9 @@ export function createCli(): CAC {
     .option('--platform <os/arch>', 'Target platform (default linux/amd64)')
     .option('--tags <tags>', 'Go build tags, comma-separated')
     .option('--json', 'Print the report as JSON')
-  cli.help()
+    .option('--strict', 'Exit 1 on warnings too, not only on blockers')
+  cli.command('init [dir]', "Write a commented gostatic.config.ts for the Go module dir is in (one service per main package)")
+  cli.help((sections) => [...sections, { title: 'Exit codes', body: EXIT_CODES_HELP }])
   cli.version(VERSION)
   return cli
 }
@@ -173,7 +193,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     parsed = cli.parse(['node', 'gostatic', ...args], { run: false })
     if (!cli.matchedCommand && argv.length === 0) cli.outputHelp()
   } catch (e) {
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${(e as Error).message}; see gostatic --help`)
+    throw new GostaticError(ErrorCode.USAGE, `${(e as Error).message}; see gostatic --help`)
   } finally {
     console.info = origInfo
   }
@@ -181,21 +201,23 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
   if (helpText && !o['version']) return { kind: 'help', text: helpText }
   if (o['version']) return { kind: 'version' }
   const name = cli.matchedCommandName
-  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect, sbom, doctor, affected (see gostatic --help)`)
+  if (name === undefined) throw unknownCommand(cli, argv[0] ?? '')
   const cmd = cli.matchedCommand!
   try {
     cmd.checkUnknownOptions()
     cmd.checkRequiredArgs()
     cmd.checkOptionValue()
   } catch (e) {
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${(e as Error).message}; see gostatic ${name} --help`)
+    const unknown = /^Unknown option `(.+)`$/.exec((e as Error).message)?.[1]
+    if (unknown !== undefined) throw unknownFlag(name, unknown, [...cli.globalCommand.options, ...cmd.options])
+    throw new GostaticError(ErrorCode.USAGE, `${(e as Error).message}; see gostatic ${name} --help`)
   }
   for (const [k, v] of rawFlagValues(args, [...cli.globalCommand.options, ...cmd.options])) o[k] = v.length === 1 ? v[0] : v
   const extra = parsed.args.slice(cmd.args.length)
   if (extra.length > 0)
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `gostatic ${cmd.rawName} takes ${cmd.args.length} argument${cmd.args.length === 1 ? '' : 's'}; ${extra.map((a) => `'${a}'`).join(', ')} ${extra.length === 1 ? 'is' : 'are'} extra`, { hint: `see gostatic ${name} --help` })
+    throw new GostaticError(ErrorCode.USAGE, `gostatic ${cmd.rawName} takes ${cmd.args.length} argument${cmd.args.length === 1 ? '' : 's'}; ${extra.map((a) => `'${a}'`).join(', ')} ${extra.length === 1 ? 'is' : 'are'} extra`, { hint: `see gostatic ${name} --help` })
   if (parsed.args.some((a) => a.trim() === ''))
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `gostatic ${name}: the ${cmd.args[0]?.value ?? 'argument'} argument is empty; give a path`)
+    throw new GostaticError(ErrorCode.USAGE, `gostatic ${name}: the ${cmd.args[0]?.value ?? 'argument'} argument is empty; give a path`)
   const dir = parsed.args[0] ?? '.'
   switch (name) {
     case 'plan': return { kind: 'plan', dir, flags: flags(ServiceFlagsSchema, o), json: o['json'] === true }
@@ -205,12 +227,34 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, flags: flags(InspectFlagsSchema, o) }
     case 'sbom': return { kind: 'sbom', target: parsed.args[0]!, flags: flags(SbomFlagsSchema, o) }
     case 'doctor': return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }
-    default: throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${name}'`)
+    case 'init': return { kind: 'init', dir }
+    default: throw new GostaticError(ErrorCode.USAGE, `unknown command '${name}'`)
   }
+}
+
+function unknownCommand(cli: CAC, typed: string): GostaticError {
+  const names = cli.commands.map((c) => c.name).filter(Boolean)
+  const near = nearest(typed, names)
+  const guess = near === undefined ? '' : ` (did you mean '${near}'?)`
+  return new GostaticError(
+    ErrorCode.USAGE,
+    `unknown command '${typed}'${guess}; commands: ${names.join(', ')} (see gostatic --help)`,
+  )
+}
+
+function unknownFlag(command: string, typed: string, options: readonly { rawName: string }[]): GostaticError {
+  const flag = typed.replace(/=.*$/, '')
+  const longs = options.flatMap((o) => o.rawName.replace(/[<[].*$/, '').split(',').map((s) => s.trim()))
+  const near = nearest(flag, longs.filter((l) => l.startsWith('--')))
+  return new GostaticError(
+    ErrorCode.USAGE,
+    `gostatic ${command}: unknown flag ${flag}${near === undefined ? '' : `; did you mean ${near}?`}`,
+    { hint: `see gostatic ${command} --help` },
+  )
 }
 
 function flags<S extends z.ZodType>(schema: S, o: Record<string, unknown>): z.infer<S> {
   const r = schema.safeParse(o)
-  if (!r.success) throw new GostaticError(ErrorCode.INVALID_CONFIG, `bad flags:\n${z.prettifyError(r.error)}`)
+  if (!r.success) throw new GostaticError(ErrorCode.USAGE, `bad flags:\n${z.prettifyError(r.error)}`)
   return r.data
 }

@@ -8,14 +8,11 @@ import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 import { defaultCacheDir } from '../oci/cache-dir.js'
 import { GoService } from '../builder/go-service.js'
 import { ConfigSchema } from './define-config.js'
+import { CONFIG_NAMES, findConfig } from './find-config.js'
 import type { ServiceSpecInput } from '../spec/service-spec.js'
 import type { ResolvedWorkspace } from '../workspace/go-workspace.js'
 
-export const CONFIG_NAMES = ['gostatic.config.ts', 'gostatic.config.mts', 'gostatic.config.js', 'gostatic.config.mjs'] as const
-
-export function findConfig(dir: string): string | undefined {
-  return CONFIG_NAMES.map((n) => join(dir, n)).find((p) => existsSync(p))
-}
+export { CONFIG_NAMES, findConfig }
 
 // Node loads .js/.mjs itself. TypeScript goes through jiti, in ESM and CommonJS
 // projects alike; it is imported only here, on the CLI's config path, so the

@@ -62,7 +62,7 @@ export function imageResult(r: ImageResultInput): BuildResult {
     exportBinary: async (path, platform) => {
       const img = platform ? r.images.find((i) => i.platform === platform) : r.images[0]
       if (!img) throw new GostaticError(ErrorCode.INVALID_CONFIG, `exportBinary: ${service} was not built for ${platform}; it has ${r.images.map((i) => i.platform).join(', ')}`)
-      return writeFileAtomic(requireOutputPath(path, 'exportBinary', 'dist/hello'), img.binary.bytes, 0o755)
+      return writeFileAtomic(requireOutputPath(path, 'exportBinary', 'gostatic-out/hello'), img.binary.bytes, 0o755)
     },
     // The reference and tag are checked before anything is signed or written.
     publish: async (ref, opts = {}) => {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
+import { rememberSecret } from '../secret-mask.js'
 import { parsePrivateKey } from '../attest/private-key.js'
 import { ecdsaSigner, type Signer } from '../attest/signer.js'
 
@@ -20,7 +21,14 @@ export function loadSigner(opts: SignOptions, env: NodeJS.ProcessEnv): Signer {
   if (typeof key !== 'string' || key === '')
     throw new GostaticError(ErrorCode.INVALID_CONFIG, "sign.key must be a key file path, a PEM string or 'env://NAME'", { hint: "e.g. sign: { key: 'cosign.key' }" })
   const { pem, source } = keyText(key, env)
-  return ecdsaSigner(parsePrivateKey(pem, source, () => opts.password ?? env['COSIGN_PASSWORD']), source)
+  // No error may quote the key or its password (secret-mask.ts).
+  rememberSecret(pem)
+  const password = () => {
+    const p = opts.password ?? env['COSIGN_PASSWORD']
+    if (p !== undefined) rememberSecret(p)
+    return p
+  }
+  return ecdsaSigner(parsePrivateKey(pem, source, password), source)
 }
 
 function keyText(key: string, env: NodeJS.ProcessEnv): { pem: string; source: string } {

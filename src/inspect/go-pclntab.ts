@@ -26,6 +26,14 @@ export interface GoFuncTable {
    * for stack traces). Evidence that code was linked looks here.
    */
   readonly names: string[]
+  /**
+   * Where each function's code starts, as an offset from the start of the
+   * text (the .text section's address, as debug/gosym takes it), and after
+   * the last one where the text ends: functions.length + 1 ascending values.
+   * A function runs to the next one's start, alignment padding included.
+   * Read as written: a damaged table may list them out of order.
+   */
+  readonly entries: number[]
 }
 
 const MAGIC_GO118 = 0xfffffff0
@@ -136,13 +144,15 @@ function parseTable(d: ElfBytes, r: Region, ptrSize: 4 | 8): GoFuncTable {
     prev = off
   }
   const names = nameTable(d, at(offsets[0][1]), at(offsets[1][1]), r.what)
+  const funcs = functionNames(d, at(offsets[4][1]), r.offset + r.size, nfunc, names.byOffset, r.what)
   return {
     format: magic === MAGIC_GO120 ? 'go1.20' : 'go1.18',
     location: r.what,
     ptrSize,
     quantum,
-    functions: functionNames(d, at(offsets[4][1]), r.offset + r.size, nfunc, names.byOffset, r.what),
+    functions: funcs.names,
     names: names.list,
+    entries: funcs.entries,
   }
 }
 
@@ -174,13 +184,16 @@ function functionNames(
   nfunc: number,
   byOffset: Map<number, string>,
   what: string,
-): string[] {
-  const entries = 2 * nfunc + 1
-  if (entries * 4 > end - functab) {
+): { names: string[]; entries: number[] } {
+  const words = 2 * nfunc + 1
+  if (words * 4 > end - functab) {
     throw malformed(`${what}: ${nfunc} functions do not fit in the function table (${end - functab} bytes after its start)`)
   }
   const out: string[] = []
-  for (let i = 0; i < nfunc; i++) {
+  const entries: number[] = []
+  for (let i = 0; i <= nfunc; i++) {
+    entries.push(d.u32(functab + 2 * i * 4, `${what} functab entry ${i}`))
+    if (i === nfunc) break
     const funcOff = d.u32(functab + (2 * i + 1) * 4, `${what} functab entry ${i}`)
     const record = functab + funcOff
     if (funcOff > end - functab - 8) throw malformed(`${what}: the record of function ${i} (${hex(funcOff)}) is outside the table`)
@@ -191,5 +204,5 @@ function functionNames(
     }
     out.push(name)
   }
-  return out
+  return { names: out, entries }
 }

@@ -14,6 +14,7 @@ import type { ImageTree, OciArchive, OciArchiveImage } from '../oci/oci-reader.j
 import type { OciPlatform } from '../oci/oci-types.js'
 import { platformName } from '../oci/platform-name.js'
 import { binaryNeeds, checkedNeeds, derivedNeeds } from './inspect-needs.js'
+import { attributeBytes } from './binary-bytes.js'
 import { REGISTRY_SCHEME } from './target-kind.js'
 import type { BinaryNeeds } from './inspect-needs.js'
 
@@ -23,7 +24,7 @@ import type { BinaryFacts, ElfFacts, ImageConfigReport, ImageReport, ImageVerdic
 /** Reports on an OCI / docker-save image archive or an ELF binary. */
 export async function inspect(target: string, opts: InspectOptions = {}): Promise<InspectReport> {
   const kind = await sniff(target)
-  if (kind === 'image') return inspectImage(target, opts.platform)
+  if (kind === 'image') return inspectImage(target, opts)
   const bytes = await readInput(target, () => readFile(target))
   const { facts: binary, needs } = namingFile(target, () => binaryFacts(target, bytes))
   return { kind: 'binary', path: target, binary, verdicts: verdictsOf(binary), needs: derivedNeeds(needs) }
@@ -75,17 +76,23 @@ function isTarHeader(h: Buffer): boolean {
   return sum === parseInt(field, 8)
 }
 
-async function inspectImage(path: string, platform: string | undefined): Promise<ImageReport> {
+async function inspectImage(path: string, opts: InspectOptions): Promise<ImageReport> {
   const archive = await readOciArchive(path)
-  return { ...(await inspectArchive(archive, platform)), format: archive.format, referrers: null }
+  return { ...(await inspectArchive(archive, opts.platform, opts)), format: archive.format, referrers: null }
 }
 
 type ArchiveReport = Omit<ImageReport, 'format' | 'referrers'>
 
 /** The report of an opened archive (a file, or a pushed image read into memory); the caller says what it came from. */
-export async function inspectArchive(archive: OciArchive, platform: string | undefined): Promise<ArchiveReport> {
+export async function inspectArchive(
+  archive: OciArchive,
+  platform: string | undefined,
+  opts: Pick<InspectOptions, 'files'> = {},
+): Promise<ArchiveReport> {
   const platforms: PlatformReport[] = []
-  for (const img of selectImages(archive, platform)) platforms.push(await platformReport(archive, img))
+  for (const img of selectImages(archive, platform)) {
+    platforms.push(await platformReport(archive, img, opts.files === true))
+  }
   const { path, indexDigest: digest, attachments } = archive
   return { kind: 'image', path, digest, refName: archive.refName ?? null, platforms, attachments }
 }
@@ -104,7 +111,7 @@ function selectImages(archive: OciArchive, want: string | undefined): OciArchive
   throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${archive.path} has no image for ${want}; it has ${have}`)
 }
 
-async function platformReport(archive: OciArchive, img: OciArchiveImage): Promise<PlatformReport> {
+async function platformReport(archive: OciArchive, img: OciArchiveImage, files: boolean): Promise<PlatformReport> {
   const c = img.config.config ?? {}
   const config: ImageConfigReport = {
     entrypoint: strings(c.Entrypoint),
@@ -132,6 +139,7 @@ async function platformReport(archive: OciArchive, img: OciArchiveImage): Promis
     binary,
     verdicts: { entrypoint, ...verdictsOf(binary), recorded },
     needs: await checkedNeeds(needs, () => tree.files(), config),
+    ...(files ? { files: tree.listing() } : {}),
   }
 }
 
@@ -193,7 +201,8 @@ function binaryFacts(path: string, bytes: Uint8Array): { facts: BinaryFacts; nee
     goMissing = `unreadable: ${err.message}`
   }
   const needs = binaryNeeds(bytes)
-  return { facts: { path, size: bytes.length, elf, go, goMissing, functionTable: needs.table }, needs }
+  const sizes = attributeBytes(bytes, go)
+  return { facts: { path, size: bytes.length, elf, go, goMissing, functionTable: needs.table, sizes }, needs }
 }
 
 // A packed file's headers are the UPX stub's, so every fact about the real

@@ -21,6 +21,9 @@ export interface GoPlan {
   readonly moduleEnv: Readonly<Record<string, string>>
 }
 
+/** 'confine': a symlink out of the source folder is refused; 'follow': the user opted in. */
+export type SourceLinks = 'confine' | 'follow'
+
 /** `file` is relative to the service's source: 'go.mod', or a go.work above it. */
 export type GoVersionSource =
   | { readonly kind: 'spec' }
@@ -201,7 +204,8 @@ export interface NeedsPolicy {
 export interface BuildPlan {
   readonly schema: 'gostatic.plan/v1'
   readonly service: string
-  readonly source: { readonly dir: string; readonly main: string }
+  /** links: what copy() and caCertificates({ file }) do with a symlink out of dir (see util/confined-path.ts). */
+  readonly source: { readonly dir: string; readonly main: string; readonly links: SourceLinks }
   readonly go: GoPlan
   readonly targets: readonly TargetPlan[]
   readonly steps: readonly Step[]

@@ -1,6 +1,7 @@
 // explain() for a .cgo() plan: why each cgo flag is there. Pure text from the plan.
 import type { CgoPlan, PlanNote } from './build-plan.js'
 import { CGO_BASE_TAGS } from './cgo-plan.js'
+import { GO_DEFAULT_CFLAGS, MUSL_COMPAT_CFLAGS } from './cgo-cflags.js'
 
 const TOOLCHAIN: Record<CgoPlan['toolchain'], string> = {
   zig:
@@ -29,6 +30,17 @@ export function cgoNotes(cgo: CgoPlan): PlanNote[] {
         (cgo.toolchain === 'zig'
           ? ' For zig it adds -Wl,--strip-all: zig cc lets the -g of cgo\'s default CGO_LDFLAGS (\'-O2 -g\'), which comes ' +
             'after the -s Go passes, undo it, and the C code\'s debug info would stay in the binary.'
+          : ''),
+    },
+    {
+      topic: 'CGO_CFLAGS, CGO_CXXFLAGS',
+      text:
+        `${GO_DEFAULT_CFLAGS} (Go's default) and ${MUSL_COMPAT_CFLAGS}, then any CGO_CFLAGS or CGO_CXXFLAGS from ` +
+        ".env(): a user's flags are appended, never a replacement that drops -O2. musl 1.2.4 dropped the LFS64 names " +
+        "(pread64, off64_t) that C written for glibc calls; the define brings them back." +
+        (cgo.toolchain === 'zig'
+          ? ' -fno-sanitize=undefined comes last: zig cc builds C without -O in debug mode with UBSan, whose ' +
+            '__ubsan_handle_* calls a static link cannot resolve.'
           : ''),
     },
     {

@@ -4,11 +4,12 @@ import { platformInfo, type Platform } from '../spec/platform.js'
 import { sortedEntries, sortKeys } from '../util/sorted.js'
 import type { CgoPlan } from './build-plan.js'
 import { cgoCompilers, cgoLinkFlags, cgoTags } from './cgo-plan.js'
+import { cgoCFlags } from './cgo-cflags.js'
 
 export function buildEnv(spec: ServiceSpec, platform: Platform, cgo: CgoPlan | null): Record<string, string> {
   const info = platformInfo(platform)
   const env: Record<string, string> = { ...moduleEnv(spec), GOOS: info.os, GOARCH: info.goarch }
-  if (cgo !== null) Object.assign(env, cgoCompilers(cgo, platform))
+  if (cgo !== null) Object.assign(env, cgoCompilers(cgo, platform), cgoCFlags(cgo, spec.env))
   if (info.goarm !== undefined) env['GOARM'] = info.goarm
   return sortKeys(env)
 }

@@ -52,7 +52,7 @@ export function plan(input: ServiceSpec | unknown, facts: ModuleFacts | null = n
   const result: BuildPlan = {
     schema: 'gostatic.plan/v1',
     service: spec.name,
-    source: { dir: spec.source, main: spec.main },
+    source: { dir: spec.source, main: spec.main, links: spec.allowLinksOutsideSource ? 'follow' : 'confine' },
     go,
     targets,
     steps,
@@ -138,6 +138,13 @@ function warnings(spec: ServiceSpec, targets: readonly TargetPlan[], facts: Modu
     )
   if (spec.buildmode === 'pie')
     w.push('buildmode pie with CGO_ENABLED=0 still links a dynamic loader (PT_INTERP) on linux, so the static check will refuse the binary; use the default exe build mode for static images')
+  const hostPaths = spec.files.length > 0 || (typeof spec.caCertificates === 'object' && spec.caCertificates !== null)
+  if (spec.allowLinksOutsideSource && hostPaths)
+    w.push(
+      'allowLinksOutsideSource: copy() and caCertificates({ file }) follow symlinks out of the source folder, so ' +
+        'the image can hold files from anywhere on the machine that builds; docker build cannot follow them, so the ' +
+        'rendered Dockerfile fails where the engines copy',
+    )
   for (const t of targets)
     if (t.upx.kind === 'refused') w.push(`upx skipped for ${t.platform} (${t.upx.rule} rule): ${t.upx.message}`)
   return w

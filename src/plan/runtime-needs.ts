@@ -6,6 +6,8 @@
 import type { NeedId } from '../spec/needs-options.js'
 import { KNOWN_CGO_MODULES } from './known-cgo-modules.js'
 import type { RefusedModule } from './build-plan.js'
+import { CONFIG_NEED_RULES } from './config-needs.js'
+import { envValue } from './image-user.js'
 
 export type { NeedId } from '../spec/needs-options.js'
 
@@ -18,6 +20,17 @@ export interface BinaryEvidence {
   /** Build info settings; CGO_ENABLED decides whether a cgo module is its stub. */
   readonly settings: Readonly<Record<string, string>>
 }
+
+/** The image config a rule reads alongside the binary: the final env (a pulled base's merged in), user and workdir. */
+export interface ConfigEvidence {
+  /** KEY=value, as the container gets it. */
+  readonly env: readonly string[]
+  readonly user: string | null
+  readonly workdir: string | null
+}
+
+/** No image config: a bare binary's needs (inspect of a file). */
+export const NO_CONFIG: ConfigEvidence = { env: [], user: null, workdir: null }
 
 /** error: fails on every base. warning: fails at run time where unmet. info: changes behaviour, does not fail. */
 export type NeedSeverity = 'error' | 'warning' | 'info'
@@ -35,13 +48,15 @@ export interface Need {
   readonly fix: string
 }
 
-interface Index {
+export interface Index {
   has(name: string): boolean
   hasPrefix(prefix: string): boolean
+  /** The image env's value for the key (an empty value counts as unset). */
+  env(key: string): string | undefined
   readonly evidence: BinaryEvidence
 }
 
-interface NeedRule {
+export interface NeedRule {
   readonly severity: NeedSeverity
   /** A few letters for summaries: 'tz missing'. */
   readonly short: string
@@ -52,7 +67,7 @@ interface NeedRule {
   readonly fix: (evidence: readonly string[]) => string
 }
 
-const any = (b: Index, names: readonly string[]): string[] => names.filter((n) => b.has(n))
+export const any = (b: Index, names: readonly string[]): string[] => names.filter((n) => b.has(n))
 
 /** os/user calls that read /etc/group (the rest read /etc/passwd). */
 export const GROUP_LOOKUPS = ['os/user.LookupGroup', 'os/user.LookupGroupId', 'os/user.(*User).GroupIds'] as const
@@ -141,6 +156,7 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
       "runtime('static') and runtime('scratch') create /tmp with mode 1777; on an image base create it, " +
       'or set TMPDIR to a writable directory (a mounted volume)',
   },
+  ...CONFIG_NEED_RULES,
   'cgo-stub': {
     severity: 'error',
     short: 'cgo stub',
@@ -159,12 +175,13 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
   },
 }
 
-/** The needs this binary shows evidence of, in NEED_RULES order. */
-export function deriveNeeds(evidence: BinaryEvidence): Need[] {
+/** The needs this binary, in an image with this config, shows evidence of, in NEED_RULES order. */
+export function deriveNeeds(evidence: BinaryEvidence, config: ConfigEvidence = NO_CONFIG): Need[] {
   const names = new Set(evidence.functions)
   const index: Index = {
     has: (n) => names.has(n),
     hasPrefix: (p) => evidence.functions.some((n) => n.startsWith(p)),
+    env: (key) => envValue(config.env, key),
     evidence,
   }
   const needs: Need[] = []

@@ -4,6 +4,7 @@ import type { RuntimeBase, RuntimeFile, RuntimePlan } from './build-plan.js'
 import { sortKeys, sortedEntries } from '../util/sorted.js'
 import { assertNoPathClash } from './path-clash.js'
 import { CA_BUNDLE_PATH, caSource } from './ca-bundle.js'
+import { assertKnownTz } from './tz-env.js'
 import { baseOf, baseRow, NONROOT_UID } from './runtime-bases.js'
 
 export { CA_BUNDLE_PATH }
@@ -24,6 +25,7 @@ export function tzStrategy(spec: ServiceSpec): 'none' | 'files' | 'timetzdata' {
 
 export function runtimePlan(spec: ServiceSpec): RuntimePlan {
   const base = runtimeBase(spec)
+  assertKnownTz(spec.name, spec.runtimeEnv['TZ'])
   const binaryPath = spec.binaryPath ?? `/usr/local/bin/${spec.name}`
   const user = effectiveUser(spec)
   const [uid, gid] = parseUser(user ?? '0')

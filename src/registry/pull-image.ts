@@ -12,8 +12,11 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import type { BuiltLayer } from '../oci/layer.js'
 import type { OciPlatform } from '../oci/oci-types.js'
 import type { OciConfigFile } from '../oci/oci-reader.js'
+import type { z } from 'zod'
+import { checkShape, configFileSchema, manifestDocSchema } from '../oci/oci-schemas.js'
 import { parseImageRef, type ImageRef } from '../spec/image-ref.js'
 import { BlobStore } from '../oci/blob-store.js'
+import type { CacheDamage } from '../oci/cache-dir.js'
 import { docKind, GZIP_LAYERS, type Descriptor, type IndexDoc, type ManifestDoc } from '../oci/media-types.js'
 import { matchesPlatform, pickPlatform, platformKey } from './platform-match.js'
 import { RegistryClient } from './registry-client.js'
@@ -24,6 +27,8 @@ export interface PullOptions extends RegistryOptions {
   /** The blob cache folder; null keeps pulled blobs in memory only. */
   cacheDir: string | null
   pull?: PullPolicy
+  /** Told of a cached blob or tag record that failed its check (it is discarded and pulled again). */
+  onCacheDamage?: CacheDamage
 }
 
 export interface PulledImage {
@@ -73,7 +78,7 @@ class Puller {
     this.#ref = ref
     this.#text = text
     this.#opts = opts
-    this.store = new BlobStore(opts.cacheDir)
+    this.store = new BlobStore(opts.cacheDir, opts.onCacheDamage)
   }
 
   get usedNetwork(): boolean {
@@ -129,7 +134,8 @@ class Puller {
       if (docKind(manifest, pick.descriptor.mediaType ?? null) !== 'manifest') throw this.#malformed(`${manifestDigest} is not an image manifest`)
     }
     if (!manifest.config?.digest || !Array.isArray(manifest.layers)) throw this.#malformed(`manifest ${manifestDigest} has no config or layers`)
-    const config = this.#json<OciConfigFile>(await this.#blob(manifest.config, 'blob', `config of ${this.#text}`), `config ${manifest.config.digest}`)
+    const configBytes = await this.#blob(manifest.config, 'blob', `config of ${this.#text}`)
+    const config = this.#json(configBytes, `config ${manifest.config.digest}`, configFileSchema)
     if (!matchesPlatform(platform, config))
       throw new GostaticError(ErrorCode.PLATFORM_NOT_FOUND, `runtime image ${this.#text} is ${platformKey(config)} only; the build targets ${platformKey(platform)}`, {
         hint: `build for ${platformKey(config)}, or use a multi-platform base image`,
@@ -162,16 +168,18 @@ class Puller {
     return bytes
   }
 
-  #json<T>(bytes: Buffer, what: string): T {
+  #json<T extends z.ZodType>(bytes: Buffer, what: string, schema: T): z.infer<T> {
+    let doc: unknown
     try {
-      return JSON.parse(bytes.toString('utf8')) as T
+      doc = JSON.parse(bytes.toString('utf8'))
     } catch {
       throw this.#malformed(`${what} is not JSON`)
     }
+    return checkShape(schema, doc, `runtime image ${this.#text}`, what)
   }
 
   #parse(bytes: Buffer, digest: string, contentType: string | null = null): Doc {
-    const doc = this.#json<Doc>(bytes, digest)
+    const doc = this.#json(bytes, digest, manifestDocSchema) as Doc
     if (doc.schemaVersion === 1) throw new GostaticError(ErrorCode.UNSUPPORTED, `runtime image ${this.#text} has a schema 1 manifest, which registries no longer serve`, { hint: 'push the image again with a current docker or skopeo' })
     if (docKind(doc, contentType) === 'unknown') throw this.#malformed(`${digest} is neither an image index nor an image manifest`)
     return doc

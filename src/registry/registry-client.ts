@@ -5,7 +5,7 @@
 import { ErrorCode, GostaticError } from '../errors.js'
 import { findCredentials, type FoundCredentials } from './credentials.js'
 import { registryBaseUrl, safeForCredentials } from './endpoint.js'
-import { networkError, responseError } from './registry-errors.js'
+import { networkError, responseError, tooLarge } from './registry-errors.js'
 import type { RegistryOptions } from './registry-options.js'
 import { fetchBearerToken } from './token-auth.js'
 import { parseWwwAuthenticate, type Challenge } from './www-authenticate.js'
@@ -63,17 +63,16 @@ export class RegistryClient {
     const chunks: Buffer[] = []
     let n = 0
     try {
+      // Leaving the loop early cancels the stream (the iterator's return), so nothing more is read.
       for await (const chunk of res.body ?? []) {
         n += chunk.length
-        if (n > limit) {
-          await res.body?.cancel()
-          throw new GostaticError(ErrorCode.REGISTRY_ERROR, `registry ${this.registry} sent more than ${limit} bytes while ${doing}`)
-        }
+        if (n > limit) break
         chunks.push(Buffer.from(chunk))
       }
     } catch (e) {
       throw networkError(this.registry, res.url, doing, e)
     }
+    if (n > limit) throw tooLarge(this.registry, doing, limit)
     return Buffer.concat(chunks)
   }
 

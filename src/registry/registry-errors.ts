@@ -60,3 +60,12 @@ async function registrySaid(res: Response): Promise<string> {
   }
   return text.trim().slice(0, 200)
 }
+
+/** A body past what its request may carry (a manifest over 4 MiB, a blob over its descriptor's size). */
+export function tooLarge(registry: string, doing: string, limit: number): GostaticError {
+  return new GostaticError(
+    ErrorCode.REGISTRY_ERROR,
+    `registry ${registry} sent a response too large while ${doing}: more than the limit of ${limit} bytes`,
+    { hint: 'the registry or a proxy sent the wrong content; a manifest is at most 4 MiB, a blob its declared size' },
+  )
+}

@@ -3,7 +3,10 @@
 // check needs live in plan/; the ids are here because the spec names them.
 import { z } from 'zod'
 
-export const NEED_IDS = ['zoneinfo', 'ca-roots', 'users', 'name-resolution', 'service-names', 'temp-dir', 'cgo-stub'] as const
+export const NEED_IDS = [
+  'zoneinfo', 'ca-roots', 'users', 'name-resolution', 'service-names', 'temp-dir',
+  'local-zone', 'env-paths', 'home', 'cgo-stub',
+] as const
 
 export const NeedIdSchema = z.enum(NEED_IDS, {
   error: (iss) => `unknown runtime need '${String(iss.input)}'; allowed: ${NEED_IDS.join(', ')}`,

@@ -100,6 +100,8 @@ export const ServiceSpecSchema = strict({
   labels: f.metadataRecord('label').default({}),
   annotations: f.metadataRecord('annotation').default({}),
   files: z.array(ExtraFileSchema).default([]),
+  /** True: copy() and caCertificates({ file }) may follow symlinks out of the source folder. */
+  allowLinksOutsideSource: z.boolean().default(false),
   include: z.array(f.nonEmpty('include patterns')).default([]),
   exclude: z.array(f.nonEmpty('exclude patterns')).default([]),
   needs: NeedsOptionsSchema.default({ strict: false, ignore: [] }),

@@ -141,15 +141,6 @@ function planOf(s: GoService): BuildPlan | null {
   }
 }
 
-/** The service's source folder, or undefined when its spec is invalid (that fails in its own build). */
-export function sourceOf(s: GoService): string | undefined {
-  try {
-    return resolve(s.toSpec().source)
-  } catch {
-    return undefined // an invalid spec fails in its own build
-  }
-}
-
 /** Containers die with the session the workspace opened: a result must not hand them out. */
 function withoutContainers(r: BuildResult): BuildResult {
   const { containers: _dead, ...rest } = r

@@ -73,7 +73,7 @@ describe.skipIf(missing('go', 'strip'))('inspect an image built by the local eng
         'dev.gostatic.verified': 'static x86_64, CGO_ENABLED=0 -trimpath=true GOOS=linux GOARCH=amd64',
         'dev.gostatic.strip': 'stripped',
         'dev.gostatic.upx': 'not requested',
-        'dev.gostatic.needs': 'zoneinfo=added ca-roots=met users=met name-resolution=met service-names=added',
+        'dev.gostatic.needs': 'zoneinfo=added ca-roots=met users=met name-resolution=met service-names=added env-paths=met',
       },
     })
     expect(p.annotations).toEqual(p.verdicts.recorded)

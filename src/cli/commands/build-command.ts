@@ -6,23 +6,22 @@ import { availableParallelism } from 'node:os'
 import { statSync } from 'node:fs'
 import { resolve, join } from 'node:path'
 import { ErrorCode, GostaticError, isGostaticError } from '../../errors.js'
+import {
+  buildWorkspace, createReporter, loadSigner, publishRef,
+  type GoService, type ResolvedWorkspace, type ServiceBuild, type SignOptions,
+} from '../../index.js'
 import type { BuildFlags } from '../parse-cli.js'
 import { loadServices } from '../services-from-flags.js'
 import { onlyChanged } from '../changed-since.js'
 import { formatError } from '../main.js'
-import { createReporter } from '../../progress/reporter.js'
 import { summaryTable, type ServiceOutcome } from '../summary-table.js'
 import { humanBytes } from '../../util/human-bytes.js'
-import { buildWorkspace, sourceOf, type ServiceBuild } from '../../workspace/build-workspace.js'
-import type { GoService } from '../../builder/go-service.js'
-import { publishRef } from '../../registry/publish-ref.js'
 import { internalFailure } from '../../util/internal-failure.js'
-import { loadSigner, type SignOptions } from '../../image/sign-key.js'
-import type { ResolvedWorkspace } from '../../workspace/go-workspace.js'
+import { defaultArchivePath } from '../../util/out-folder.js'
 
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
   if (flags.all && flags.service.length > 0)
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `--all builds every service; --service ${flags.service.join(', ')} picks some. Give one of them`)
+    throw new GostaticError(ErrorCode.USAGE, `--all builds every service; --service ${flags.service.join(', ')} picks some. Give one of them`)
   const loaded = flags.changedSince === undefined
     ? await loadServices(dir, flags)
     : await onlyChanged(dir, flags, flags.changedSince)
@@ -30,7 +29,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   const { services, workspace } = loaded
   // One reference can't name several images: each service gets {name} filled in.
   if (flags.push !== undefined && services.length > 1 && !flags.push.includes('{name}'))
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `--push ${flags.push} would publish ${services.length} services to one reference`, { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' })
+    throw new GostaticError(ErrorCode.USAGE, `--push ${flags.push} would publish ${services.length} services to one reference`, { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' })
   // Mistakes in where the result goes are found before minutes of building.
   for (const s of flags.push === undefined ? [] : services) checkPush(flags.push!.replaceAll('{name}', s.name))
   // Read once here, so a bad key is one error naming the flag rather than one per service.
@@ -61,12 +60,29 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       // After Ctrl-C nothing more is written or pushed.
       const cancelled = () => new GostaticError(ErrorCode.CANCELLED, `${b.name}: cancelled before export`)
       if (abort.signal.aborted) throw cancelled()
-      const out = flags.out === undefined ? join('dist', `${b.name}.tar`) : many ? join(flags.out, `${b.name}.tar`) : flags.out
-      const archive = await b.result.exportTarball(out, { attach: flags.attach })
-      if (abort.signal.aborted && flags.push !== undefined) throw cancelled()
+      const archive = writesArchive(flags)
+        ? await b.result.exportTarball(archivePath(flags, b.name, many ? Math.max(2, services.length) : 1), { attach: flags.attach })
+        : undefined
+      if (abort.signal.aborted && (flags.push !== undefined || flags.load)) throw cancelled()
       const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal })
-      outcomes.set(b.name, { service: b.name, ok: true, report: b.result.report, archive: { path: resolve(archive.path), digest: archive.indexDigest, size: archive.size }, ms: b.ms, ...(ref !== undefined ? { pushed: ref } : {}) })
-      progress.done(b.name, { ok: true, detail: `${humanBytes(archive.size)} ${archive.indexDigest.slice(0, 19)}${ref ? `, pushed ${ref}` : ''}` })
+      const loaded = flags.load ? await b.result.load() : undefined
+      outcomes.set(b.name, {
+        service: b.name,
+        ok: true,
+        report: b.result.report,
+        ...(archive
+          ? { archive: { path: resolve(archive.path), digest: archive.indexDigest, size: archive.size } }
+          : {}),
+        ms: b.ms,
+        ...(ref !== undefined ? { pushed: ref } : {}),
+        ...(loaded !== undefined ? { loaded } : {}),
+      })
+      const said = [
+        archive ? `${humanBytes(archive.size)} ${archive.indexDigest.slice(0, 19)}` : '',
+        ref ? `pushed ${ref}` : '',
+        loaded ? `loaded ${loaded}` : '',
+      ]
+      progress.done(b.name, { ok: true, detail: said.filter(Boolean).join(', ') })
     } catch (e) {
       // Every service gets an outcome, whatever went wrong while exporting it.
       fail(b, isGostaticError(e) ? e : internalFailure(e, `exporting ${b.name}`))
@@ -94,12 +110,32 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
     const err = new GostaticError(f.code, f.message, { hint: f.hint, cause: f.cause })
     process.stderr.write(`\n${o.service}: ${formatError(err)}`)
   }
-  process.stdout.write(flags.json ? JSON.stringify(list, null, 2) + '\n' : summaryTable(list) + list.flatMap((o) => (o.ok && o.pushed ? [`${o.service}: pushed ${o.pushed}\n`] : [])).join(''))
+  process.stdout.write(flags.json ? JSON.stringify(list, null, 2) + '\n' : summaryTable(list))
   return list.every((o) => o.ok) ? 0 : 1
+}
+
+/** --push and --load ship the image elsewhere: an archive is written too only when --out asks for one. */
+function writesArchive(flags: BuildFlags): boolean {
+  return flags.out !== undefined || (flags.push === undefined && !flags.load)
+}
+
+/** --out for one service, a folder of <name>.tar for several, else gostatic-out/<name>.tar. */
+function archivePath(flags: BuildFlags, name: string, count: number): string {
+  if (flags.out === undefined) return defaultArchivePath(name)
+  return count > 1 ? join(flags.out, `${name}.tar`) : flags.out
 }
 
 function sourcesOf(services: readonly GoService[]): string[] {
   return [...new Set(services.flatMap((s) => sourceOf(s) ?? []))].sort()
+}
+
+/** The service's source folder, or undefined when its spec is invalid (that fails in its own build). */
+function sourceOf(s: GoService): string | undefined {
+  try {
+    return resolve(s.toSpec().source)
+  } catch {
+    return undefined // an invalid spec fails in its own build
+  }
 }
 
 function isFolder(path: string): boolean {
@@ -127,6 +163,7 @@ function checkPush(ref: string): void {
     publishRef(ref)
   } catch (e) {
     if (!isGostaticError(e)) throw e
-    throw new GostaticError(e.code, `--push: ${e.message}`, e.hint ? { hint: e.hint } : {})
+    // A reference that cannot be one is a bad flag value: a usage error, as for any other flag.
+    throw new GostaticError(ErrorCode.USAGE, `--push: ${e.message}`, e.hint ? { hint: e.hint } : {})
   }
 }

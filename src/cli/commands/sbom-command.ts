@@ -2,8 +2,7 @@
 // --out (a file for one document, a folder for one per platform).
 import { join } from 'node:path'
 import { ErrorCode, GostaticError } from '../../errors.js'
-import { sbom } from '../../api/sbom-of.js'
-import { SBOM_FORMAT_INFO } from '../../attest/sbom.js'
+import { sbom } from '../../index.js'
 import { writeFileAtomic } from '../../util/atomic-write.js'
 import type { SbomFlags } from '../parse-cli.js'
 
@@ -20,7 +19,7 @@ export async function sbomCommand(target: string, flags: SbomFlags): Promise<num
     return 0
   }
   for (const d of docs) {
-    const file = join(flags.out, `${d.platform!.replace(/\//g, '-')}${SBOM_FORMAT_INFO[d.format].extension}`)
+    const file = join(flags.out, `${d.platform!.replace(/\//g, '-')}${d.extension}`)
     process.stderr.write(`wrote ${await writeFileAtomic(file, d.bytes)}\n`)
   }
   return 0

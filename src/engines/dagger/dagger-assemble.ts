@@ -19,7 +19,7 @@ export async function assembleRuntime(c: DaggerContext): Promise<EngineOutput> {
   const targets: DaggerTarget[] = []
   for (const t of c.targets.values()) {
     const done = verifiedTarget(c, t)
-    const ctx = { sourceDir: c.sourceDir, zoneinfoZip, epoch: c.epoch, tmp: c.tmp }
+    const ctx = { sourceDir: c.sourceDir, links: c.plan.source.links, zoneinfoZip, epoch: c.epoch, tmp: c.tmp }
     const files = await filesArchive(done.runtime, t.target, ctx)
     const base = baseContainer(dag, plan, t.target, files ? dag.host().file(files) : null)
     const container = runtimeContainer(plan, base, done.container.file(outPath(t.target)))

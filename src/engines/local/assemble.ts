@@ -17,14 +17,15 @@ import { baseName, pulledRef } from '../../plan/runtime-bases.js'
 
 export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   const plan = c.plan.runtime
-  const ctx = { sourceDir: c.sourceDir, zoneinfoZip: async () => join(c.go.goroot, 'lib', 'time', 'zoneinfo.zip') }
+  const zoneinfoZip = async () => join(c.go.goroot, 'lib', 'time', 'zoneinfo.zip')
+  const ctx = { sourceDir: c.sourceDir, links: c.plan.source.links, zoneinfoZip }
   const extra = await materialize(plan.files.filter((f) => f.kind === 'host-file'), ctx)
   const baseLayers = new Map<string, Promise<BuiltLayer>>()
   const baseLayer = (files: readonly RuntimeFile[]): Promise<BuiltLayer> => {
     const key = JSON.stringify(files)
     let layer = baseLayers.get(key)
     if (layer === undefined) {
-      layer = materialize(files, ctx).then((entries) => cachedLayer(entries, c.epoch, c.cacheDir))
+      layer = materialize(files, ctx).then((entries) => cachedLayer(entries, c.epoch, c.cacheDir, c.onCacheDamage))
       baseLayers.set(key, layer)
     }
     return layer
@@ -36,7 +37,7 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
     const base = baseFiles.length ? await baseLayer(baseFiles) : undefined
     const { bytes, sha256 } = await currentBinary(t)
     const binary = { path: r.binaryPath, type: 'file' as const, mode: 0o755, content: bytes, contentSha256: sha256 }
-    const app = await cachedLayer([binary, ...extra], c.epoch, c.cacheDir)
+    const app = await cachedLayer([binary, ...extra], c.epoch, c.cacheDir, c.onCacheDamage)
     // An image base's layers go under ours, unchanged (same digests, so registries dedupe them).
     const pulled = c.bases?.get(t.target.platform)
     const layers = [...(pulled?.layers ?? []), ...(base ? [base, app] : [app])]

@@ -11,12 +11,14 @@ import { sortKeys } from '../../util/sorted.js'
 import { mergeEnv } from '../../plan/needs-image.js'
 import type { NeedsBase } from '../../plan/needs-image.js'
 import { openBuiltLayersTree } from '../../oci/image-tree.js'
+import type { CacheDamage } from '../../oci/cache-dir.js'
 
 export { mergeEnv }
 
 export interface BaseImageOptions extends RegistryOptions {
   cacheDir: string | null
   pull?: PullPolicy
+  onCacheDamage?: CacheDamage
 }
 
 /** Pulls `ref` for each target; says where it came from (cache or registry) and what it resolved to. */

@@ -1,5 +1,6 @@
 // The local engine: carries out a BuildPlan with the host's go, strip and upx,
 // and writes the image itself. It translates steps; it decides nothing.
+import { sourceLinkWarnings } from '../../util/source-links.js'
 import { rm, stat } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -17,7 +18,7 @@ import { prepareGoEnv, type GoEnv } from '../../toolchain/go-env.js'
 import { type StripOutcome } from './strip-binary.js'
 import { type UpxOutcome } from './upx-pack.js'
 import { type BinaryBytes } from './binary-bytes.js'
-import { defaultCacheDir, ensureCacheDir } from '../../oci/cache-dir.js'
+import { defaultCacheDir, ensureCacheDir, type CacheDamage } from '../../oci/cache-dir.js'
 import { pullBaseImages } from './base-image.js'
 import { sourceDateEpoch } from '../../toolchain/source-date-epoch.js'
 import type { BaseImage } from './base-image.js'
@@ -70,6 +71,8 @@ export interface LocalContext {
   readonly warnings: string[]
   readonly epoch: number
   readonly cacheDir: string | null
+  /** Reports a cache entry that failed its check (a 'cache-damaged' event). */
+  readonly onCacheDamage: CacheDamage
   /** The env of every go process of this build (host, toolchain switch, secrets; never the image's). */
   readonly goEnv: GoEnv
   /** The pulled image base per platform; null for bases gostatic makes. */
@@ -94,6 +97,7 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
     const c: LocalContext = {
       plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: await sourceDateEpoch(opts, env, sourceDir),
       cacheDir,
+      onCacheDamage: (entry, reason) => emit({ kind: 'cache-damaged', service: plan.service, entry, reason }),
       bases: null,
       sourceDir,
       go: goEnv.go,
@@ -106,9 +110,16 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       emit({ kind: 'info', service: plan.service, message })
     }
     for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
+    for (const w of await sourceLinkWarnings(sourceDir)) {
+      c.warnings.push(w)
+      emit({ kind: 'warning', service: plan.service, message: w })
+    }
     // Before compiling: a wrong tag or missing platform should not cost a Go build to find out.
     const ref = pulledRef(plan.runtime.base)
-    if (ref !== null) c.bases = await pullBaseImages(ref, plan.targets, plan.service, emit, { ...opts, env, cacheDir: c.cacheDir })
+    if (ref !== null) {
+      const pullOpts = { ...opts, env, cacheDir: c.cacheDir, onCacheDamage: c.onCacheDamage }
+      c.bases = await pullBaseImages(ref, plan.targets, plan.service, emit, pullOpts)
+    }
     await runSteps({ plan, handlers: localSteps, context: c, emit, signal: opts.signal })
     const out = assembled(c.result)
     return { ...out, report: { ...out.report, ms: Math.round(performance.now() - t0) } }
