@@ -2,10 +2,8 @@
 // each named on stderr with its reason. When none is selected the build
 // says so and writes nothing; it is never a silent empty success.
 import type { BuildFlags } from './parse-cli.js'
-import type { GoService } from '../builder/go-service.js'
-import type { ResolvedWorkspace } from '../workspace/go-workspace.js'
+import { reasonText, type GoService, type ResolvedWorkspace } from '../index.js'
 import { changedServices } from './commands/affected-command.js'
-import { reasonText } from '../workspace/affected-select.js'
 
 type Selected = { services: GoService[]; workspace: ResolvedWorkspace | null }
 

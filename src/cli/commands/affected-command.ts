@@ -3,9 +3,7 @@
 import { resolve } from 'node:path'
 import type { AffectedFlags } from '../parse-cli.js'
 import { loadServices } from '../services-from-flags.js'
-import { findConfig } from '../../config/load-config.js'
-import { affectedServices, type AffectedResult } from '../../workspace/affected.js'
-import { reasonText } from '../../workspace/affected-select.js'
+import { affectedServices, findConfig, reasonText, type AffectedResult } from '../../index.js'
 
 export async function affectedCommand(dir: string, flags: AffectedFlags): Promise<number> {
   const since = flags.since ?? 'HEAD'
