@@ -41,6 +41,8 @@ export const ErrorCode = {
   CGO_STUB: 'CGO_STUB',
   NEEDS_UNMET: 'NEEDS_UNMET',
   SIGNING_KEY: 'SIGNING_KEY',
+  /** --since/--changed-since: a ref git cannot resolve, or a shallow clone without the history to compare. */
+  GIT_HISTORY: 'GIT_HISTORY',
   /** A bug in gostatic itself, kept to the one service it hit (util/internal-failure.ts): please report it. */
   INTERNAL: 'INTERNAL',
 } as const

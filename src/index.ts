@@ -46,6 +46,8 @@ export type {
 } from './inspect/inspect.js'
 export type { ByteAttribution, ModuleBytes, PackageBytes, PartBytes, LayeredEntry } from './inspect/inspect-report.js'
 export { goWorkspace, GoWorkspace, type ResolvedWorkspace } from './workspace/go-workspace.js'
+export { affectedServices, type AffectedOptions, type AffectedResult } from './workspace/affected.js'
+export { reasonText, type Affected, type Reason } from './workspace/affected-select.js'
 export type { WorkspaceBuildOptions, WorkspaceResult, ServiceBuild } from './workspace/build-workspace.js'
 export { publishOciArchive, buildWorkspace } from './api/lazy-api.js'
 export { publishRef } from './registry/publish-ref.js'

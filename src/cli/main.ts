@@ -20,6 +20,7 @@ const runners: { [K in ParsedCommand['kind']]: Runner<K> } = {
   plan: async (c) => (process.stdout.write((await planCmd()).planCommand(await services(c.dir, c.flags), c.json)), 0),
   dockerfile: async (c) => (process.stdout.write((await planCmd()).dockerfileCommand(await services(c.dir, c.flags))), 0),
   build: async (c) => (await import('./commands/build-command.js')).buildCommand(c.dir, c.flags),
+  affected: async (c) => (await import('./commands/affected-command.js')).affectedCommand(c.dir, c.flags),
   inspect: async (c) => (await import('./commands/inspect-command.js')).inspectCommand(c.target, c.flags),
   sbom: async (c) => (await import('./commands/sbom-command.js')).sbomCommand(c.target, c.flags),
   doctor: async (c) => (await import('./commands/doctor-command.js')).doctorCommand(c.dir, c.flags),

@@ -47,8 +47,15 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   sbom: sbomFormats('--sbom', SBOM_FORMATS).pipe(z.union([z.literal(false), z.array(z.enum(SBOM_FORMATS))]).optional()),
   signKey: optString('--sign-key', "a key file path or 'env://NAME' (cosign's syntax)"),
   attach: z.boolean().default(false),
+  changedSince: optString('--changed-since', "a git ref like 'origin/main'"),
 })
 export type BuildFlags = z.infer<typeof BuildFlagsSchema>
+
+export const AffectedFlagsSchema = ServiceFlagsSchema.extend({
+  since: optString('--since', "a git ref like 'origin/main'"),
+  json: z.boolean().default(false),
+})
+export type AffectedFlags = z.infer<typeof AffectedFlagsSchema>
 
 const platformName = z.enum(PLATFORM_NAMES, { error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}` })
 export const DoctorFlagsSchema = z.object({
@@ -80,6 +87,7 @@ export type ParsedCommand =
   | { kind: 'plan'; dir: string; flags: ServiceFlags; json: boolean }
   | { kind: 'dockerfile'; dir: string; flags: ServiceFlags }
   | { kind: 'build'; dir: string; flags: BuildFlags }
+  | { kind: 'affected'; dir: string; flags: AffectedFlags }
   | { kind: 'inspect'; target: string; flags: InspectFlags }
   | { kind: 'sbom'; target: string; flags: SbomFlags }
   | { kind: 'doctor'; dir: string; flags: DoctorFlags }
@@ -136,6 +144,15 @@ export function createCli(): CAC {
       'Sign the image, SBOMs and provenance with this key (a file or env://NAME; password from $COSIGN_PASSWORD); --push attaches them',
     )
     .option('--attach', "Also put the signatures, attestations and SBOMs in the --out archive, under cosign's tag names")
+    .option('--changed-since <ref>', 'Only the services `gostatic affected --since <ref>` lists (none: says so)')
+  serviceOptions(
+    cli.command(
+      'affected [dir]',
+      'List the services whose inputs changed since a git ref (working tree included), each with the reason',
+    ),
+  )
+    .option('--since <ref>', "Git ref to compare with, from its merge base with HEAD (default 'HEAD': uncommitted)")
+    .option('--json', 'Print a JSON array of { name, path, reason } (a CI matrix can take it as is)')
   cli.command(
     'inspect <target>',
     'Report on an image archive, a binary, or a pushed image (registry://HOST/REPO:TAG): ' +
@@ -210,6 +227,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     case 'plan': return { kind: 'plan', dir, flags: flags(ServiceFlagsSchema, o), json: o['json'] === true }
     case 'dockerfile': return { kind: 'dockerfile', dir, flags: flags(ServiceFlagsSchema, o) }
     case 'build': return { kind: 'build', dir, flags: flags(BuildFlagsSchema, o) }
+    case 'affected': return { kind: 'affected', dir, flags: flags(AffectedFlagsSchema, o) }
     case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, flags: flags(InspectFlagsSchema, o) }
     case 'sbom': return { kind: 'sbom', target: parsed.args[0]!, flags: flags(SbomFlagsSchema, o) }
     case 'doctor': return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }

@@ -17,6 +17,7 @@ import { internalFailure } from '../util/internal-failure.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
 import { compileShared } from './compile-shared.js'
+import { defaultCacheDir } from '../oci/cache-dir.js'
 import { buildHostEnv } from '../toolchain/host-env.js'
 import { loadDaggerEngine } from '../engines/dagger/dagger-sdk.js'
 import { downloadModules, moduleUnits, unitEnv, vendorUnits } from './module-commands.js'
@@ -94,7 +95,8 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engin
   }
   if (engine === 'local' && toBuild.length > 1) {
     const shared = toBuild.flatMap((i) => planOf(services[i]!) ?? [])
-    await compileShared(shared, hostEnv, gotmp, emit, opts.signal)
+    const stamps = opts.cacheDir === undefined ? defaultCacheDir(hostEnv) : opts.cacheDir
+    await compileShared(shared, hostEnv, gotmp, emit, opts.signal, stamps)
   }
   const settled = await runPool(toBuild, opts.concurrency ?? 1, async (i) => {
     const s = services[i]!

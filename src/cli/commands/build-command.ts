@@ -12,6 +12,7 @@ import {
 } from '../../index.js'
 import type { BuildFlags } from '../parse-cli.js'
 import { loadServices } from '../services-from-flags.js'
+import { onlyChanged } from '../changed-since.js'
 import { formatError } from '../main.js'
 import { summaryTable, type ServiceOutcome } from '../summary-table.js'
 import { humanBytes } from '../../util/human-bytes.js'
@@ -21,7 +22,11 @@ import { defaultArchivePath } from '../../util/out-folder.js'
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
   if (flags.all && flags.service.length > 0)
     throw new GostaticError(ErrorCode.USAGE, `--all builds every service; --service ${flags.service.join(', ')} picks some. Give one of them`)
-  const { services, workspace } = await loadServices(dir, flags)
+  const loaded = flags.changedSince === undefined
+    ? await loadServices(dir, flags)
+    : await onlyChanged(dir, flags, flags.changedSince)
+  if (loaded === null) return 0
+  const { services, workspace } = loaded
   // One reference can't name several images: each service gets {name} filled in.
   if (flags.push !== undefined && services.length > 1 && !flags.push.includes('{name}'))
     throw new GostaticError(ErrorCode.USAGE, `--push ${flags.push} would publish ${services.length} services to one reference`, { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' })
@@ -29,7 +34,9 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   for (const s of flags.push === undefined ? [] : services) checkPush(flags.push!.replaceAll('{name}', s.name))
   // Read once here, so a bad key is one error naming the flag rather than one per service.
   const sign = flags.signKey === undefined ? undefined : checkSignKey(flags.signKey)
-  if (flags.out !== undefined && services.length === 1 && isFolder(flags.out))
+  // With --changed-since the selection varies run to run, so --out is always the folder.
+  const many = services.length > 1 || flags.changedSince !== undefined
+  if (flags.out !== undefined && !many && isFolder(flags.out))
     throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `--out ${flags.out} is a folder; with one service --out names the archive file, like ${join(flags.out, `${services[0]!.name}.tar`)}`)
   const ws: ResolvedWorkspace = workspace ?? { root: resolve(dir), workModules: null, modules: sourcesOf(services), services, vendor: false }
   // The same reporters as the API's build(); --json keeps stderr quiet unless --reporter says otherwise.
@@ -56,7 +63,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       const cancelled = () => new GostaticError(ErrorCode.CANCELLED, `${b.name}: cancelled before export`)
       if (abort.signal.aborted) throw cancelled()
       const archive = writesArchive(flags)
-        ? await b.result.exportTarball(archivePath(flags, b.name, services.length), { attach: flags.attach })
+        ? await b.result.exportTarball(archivePath(flags, b.name, many ? Math.max(2, services.length) : 1), { attach: flags.attach })
         : undefined
       if (abort.signal.aborted && (flags.push !== undefined || flags.load)) throw cancelled()
       const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal, ...registry })
