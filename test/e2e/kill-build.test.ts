@@ -129,7 +129,7 @@ describe.skipIf(skip)('a build killed with SIGKILL', () => {
     for (const step of steps) {
       const killed = await runBuild(box, step)
       // The archive of this small image may be written before the kill lands: then there was nothing to kill.
-      if (step !== 'export') expect(killed.code, `killed at ${step}`).toBe(null)
+      if (step !== 'export') expect(killed.code, `killed at ${step}: ${killed.stderr}`).toBe(null)
       const again = await runBuild(box)
       expect(again.code, again.stderr).toBe(0)
       expect(again.lines.find((l) => l.digest)?.digest, `after a kill at ${step}`).toBe(cleanDigest)
