@@ -104,5 +104,8 @@ export class RegistryTimeoutError extends GostaticError {
 }
 
 export function isGostaticError(e: unknown): e is GostaticError {
-  return e instanceof GostaticError || (typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true)
+  return (
+    e instanceof GostaticError ||
+    (typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true)
+  )
 }

@@ -12,7 +12,12 @@ export { parseServiceSpec } from './spec/parse.js'
 export { ModuleFactsSchema, type ModuleFacts } from './spec/module-facts.js'
 export { readModuleFacts } from './builder/read-module-facts.js'
 export {
-  CgoOptionsSchema, CgoFactsSchema, CGO_TOOLCHAINS, type CgoOptions, type CgoFacts, type CgoToolchain,
+  CgoOptionsSchema,
+  CgoFactsSchema,
+  CGO_TOOLCHAINS,
+  type CgoOptions,
+  type CgoFacts,
+  type CgoToolchain,
 } from './spec/cgo-options.js'
 export { readCgoFacts } from './builder/read-cgo-facts.js'
 export { parseImageRef, type ImageRef } from './spec/image-ref.js'
@@ -26,7 +31,15 @@ export type { LoadedConfig } from './config/load-config.js'
 export { daggerReachable } from './engines/build.js'
 export { buildPlan, type BuildOptions, type EngineChoice } from './image/build-plan.js'
 export type {
-  BuildResult, BuildReport, TargetReport, TargetNeeds, BuiltImage, ExportOptions, EngineName, PublishOptions, SupplyChainDocs,
+  BuildResult,
+  BuildReport,
+  TargetReport,
+  TargetNeeds,
+  BuiltImage,
+  ExportOptions,
+  EngineName,
+  PublishOptions,
+  SupplyChainDocs,
 } from './image/build-result.js'
 export { loadSigner, type SignOptions } from './image/sign-key.js'
 export type { Sbom } from './attest/sbom.js'
@@ -40,9 +53,27 @@ export { inspect, inspectHtml, renderInspectText, writeReportHtml } from './api/
 export { strictFailures } from './inspect/strict-failures.js'
 export type { InspectTargetOptions } from './api/inspect-target.js'
 export type {
-  InspectReport, InspectOptions, ImageReport, BinaryReport, PlatformReport, BinaryFacts, ElfFacts, Verdicts, ImageVerdicts,
-  LayerReport, ImageConfigReport, GoBuildInfo, GoModule, GoDependency, NeedsReport, NeedVerdict, Need, NeedId,
-  FunctionTableFacts, AttachmentInfo, ReferrerInfo,
+  InspectReport,
+  InspectOptions,
+  ImageReport,
+  BinaryReport,
+  PlatformReport,
+  BinaryFacts,
+  ElfFacts,
+  Verdicts,
+  ImageVerdicts,
+  LayerReport,
+  ImageConfigReport,
+  GoBuildInfo,
+  GoModule,
+  GoDependency,
+  NeedsReport,
+  NeedVerdict,
+  Need,
+  NeedId,
+  FunctionTableFacts,
+  AttachmentInfo,
+  ReferrerInfo,
 } from './inspect/inspect.js'
 export type { ByteAttribution, ModuleBytes, PackageBytes, PartBytes, LayeredEntry } from './inspect/inspect-report.js'
 export { goWorkspace, GoWorkspace, type ResolvedWorkspace } from './workspace/go-workspace.js'
@@ -56,5 +87,11 @@ export type { RegistryCredentials, RegistryOptions, PushProgress, PullPolicy } f
 export { doctor } from './api/lazy-api.js'
 export { DoctorOptionsSchema, type DoctorOptions } from './doctor/doctor-options.js'
 export { renderDoctorText } from './doctor/doctor-text.js'
-export type { DoctorReport, Finding as DoctorFinding, Severity as DoctorSeverity, Topic as DoctorTopic, WithoutCgo } from './doctor/doctor-report.js'
+export type {
+  DoctorReport,
+  Finding as DoctorFinding,
+  Severity as DoctorSeverity,
+  Topic as DoctorTopic,
+  WithoutCgo,
+} from './doctor/doctor-report.js'
 export { KNOWN_CGO_MODULES, type KnownCgoModule } from './plan/known-cgo-modules.js'

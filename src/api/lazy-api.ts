@@ -11,8 +11,7 @@ import type * as Config from '../config/load-config.js'
 import type * as Workspace from '../workspace/build-workspace.js'
 import type { InspectReport } from '../inspect/inspect.js'
 
-export const inspect: typeof Inspect.inspect = async (...args) =>
-  (await import('./inspect-target.js')).inspect(...args)
+export const inspect: typeof Inspect.inspect = async (...args) => (await import('./inspect-target.js')).inspect(...args)
 
 export const inspectHtml: typeof InspectHtml.inspectHtml = async (...args) =>
   (await import('./inspect-html.js')).inspectHtml(...args)

@@ -42,7 +42,10 @@ export function renderSbom(format: SbomFormat, facts: SbomFacts): Sbom {
   return {
     format,
     manifestDigest: facts.image?.manifestDigest ?? null,
-    platform: facts.image ? `${facts.image.platform.os}/${facts.image.platform.architecture}${facts.image.platform.variant ? `/${facts.image.platform.variant}` : ''}` : null,
+    platform: facts.image
+      ? `${facts.image.platform.os}/${facts.image.platform.architecture}` +
+        `${facts.image.platform.variant ? `/${facts.image.platform.variant}` : ''}`
+      : null,
     extension: SBOM_FORMAT_INFO[format].extension,
     bytes: Buffer.from(SBOM_FORMAT_INFO[format].render(facts)),
   }

@@ -34,6 +34,9 @@ export function checkFlagValues(f: ServiceFlags): void {
 
 /** The spec error's issue lines ("✖ unknown platform ...; allowed: ..."), without the service it was checked on. */
 function issues(message: string): string {
-  const lines = message.split('\n').filter((l) => l.startsWith('✖ ')).map((l) => l.slice(2))
+  const lines = message
+    .split('\n')
+    .filter((l) => l.startsWith('✖ '))
+    .map((l) => l.slice(2))
   return lines.length > 0 ? lines.join('; ') : message
 }

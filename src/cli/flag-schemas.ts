@@ -14,7 +14,10 @@ function flagValues(flag: string, takes: string) {
 export function single(flag: string, takes: string) {
   return flagValues(flag, takes).transform((v, ctx) => {
     if (Array.isArray(v)) {
-      ctx.addIssue({ code: 'custom', message: `${flag} is given ${v.length} times (${v.map(q).join(', ')}); give it once` })
+      ctx.addIssue({
+        code: 'custom',
+        message: `${flag} is given ${v.length} times (${v.map(q).join(', ')}); give it ` + `once`,
+      })
       return z.NEVER
     }
     if (v !== undefined && v.trim() === '') {
@@ -32,7 +35,10 @@ export function list(flag: string, takes: string) {
     const items = given.flatMap((x) => x.split(',').map((s) => s.trim()))
     if (given.length > 0 && items.some((s) => s === '')) {
       const what = given.length === 1 ? q(given[0]!) : given.map(q).join(', ')
-      ctx.addIssue({ code: 'custom', message: `${flag} ${what} has an empty item; it takes ${takes}, comma-separated or repeated` })
+      ctx.addIssue({
+        code: 'custom',
+        message: `${flag} ${what} has an empty item; it takes ${takes}, ` + `comma-separated or repeated`,
+      })
       return z.NEVER
     }
     return items

@@ -19,7 +19,7 @@ export function initConfigText(modulePath: string, services: readonly InitServic
     '//   npx gostatic plan     what a build will do, service by service',
     '//   npx gostatic build    build, verify and write gostatic-out/<name>.tar for each',
     '//',
-    "// Each service is a builder: chain calls on it to change what is built, e.g.",
+    '// Each service is a builder: chain calls on it to change what is built, e.g.',
     "//   goService({ name: 'api', source: '.', main: './cmd/api' })",
     "//     .runtime('static')                         // the default: CA roots, /etc/passwd with nonroot, /tmp",
     "//     .platforms('linux/amd64', 'linux/arm64')   // one image index for both",

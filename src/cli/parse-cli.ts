@@ -26,7 +26,9 @@ export const ServiceFlagsSchema = z.object({
   timezones: optString('--timezones', "zone names like 'Europe/Berlin,UTC', or 'all'"),
   // --cgo alone is true; --cgo zig names the toolchain.
   cgo: z
-    .union([z.literal(true), z.enum(CGO_TOOLCHAINS)], { error: `--cgo takes no value or one of ${CGO_TOOLCHAINS.join(', ')}` })
+    .union([z.literal(true), z.enum(CGO_TOOLCHAINS)], {
+      error: `--cgo takes no value or one of ` + `${CGO_TOOLCHAINS.join(', ')}`,
+    })
     .optional(),
 })
 export type ServiceFlags = z.infer<typeof ServiceFlagsSchema>
@@ -43,7 +45,9 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
     message: '--registry-concurrency takes a whole number from 1 to 64',
   }),
   json: z.boolean().default(false),
-  reporter: z.enum(['auto', 'plain', 'json', 'silent'], { error: "--reporter is 'auto', 'plain', 'json' or 'silent'" }).optional(),
+  reporter: z
+    .enum(['auto', 'plain', 'json', 'silent'], { error: "--reporter is 'auto', 'plain', 'json' or " + "'silent'" })
+    .optional(),
   sbom: sbomFormats('--sbom', SBOM_FORMATS).pipe(z.union([z.literal(false), z.array(z.enum(SBOM_FORMATS))]).optional()),
   signKey: optString('--sign-key', "a key file path or 'env://NAME' (cosign's syntax)"),
   attach: z.boolean().default(false),
@@ -57,7 +61,9 @@ export const AffectedFlagsSchema = ServiceFlagsSchema.extend({
 })
 export type AffectedFlags = z.infer<typeof AffectedFlagsSchema>
 
-const platformName = z.enum(PLATFORM_NAMES, { error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}` })
+const platformName = z.enum(PLATFORM_NAMES, {
+  error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ` + `${PLATFORM_NAMES.join(', ')}`,
+})
 export const DoctorFlagsSchema = z.object({
   main: optString('--main', "the main package, like '.' or './cmd/api'"),
   runtime: optString('--runtime', "'scratch', 'static' or an image reference like 'alpine:3.20'"),
@@ -101,26 +107,39 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
     .option('--service <name>', 'Only this service from the config (repeatable)')
     .option('--name <name>', 'Service name without a config (default: the folder name)')
     .option('--main <pkg>', "Main package, relative to the module (default '.')")
-    .option('--go <version>', "Go version, e.g. '1.23' (default: go.mod's toolchain line, else its go line, else the host's)")
+    .option(
+      '--go <version>',
+      "Go version, e.g. '1.23' (default: go.mod's toolchain line, else its go line, else " + "the host's)",
+    )
     .option('--platform <os/arch>', 'Target platform, repeatable or comma-separated (default linux/amd64)')
     .option('--runtime <base>', "'scratch', 'static' (default) or an image reference")
-    .option('--user <uid:gid>', "Numeric user (default '65532:65532' on scratch and static; an image base keeps its own)")
+    .option(
+      '--user <uid:gid>',
+      "Numeric user (default '65532:65532' on scratch and static; an image base keeps its " + 'own)',
+    )
     .option('--tags <tags>', 'Go build tags to add, comma-separated')
     .option('--strip', 'Run strip --strip-unneeded after the build')
     .option('--upx', 'Pack with UPX where the UPX policy allows it')
     .option('--timezones <zones>', "Zones to ship, comma-separated, or 'all'")
     .option(
       '--cgo [toolchain]',
-      "Static cgo build: 'zig' or 'musl-gcc' (default zig, or musl-gcc when zig is absent and the target is this machine's platform)",
+      "Static cgo build: 'zig' or 'musl-gcc' (default zig, or musl-gcc when zig is absent and the target is this " +
+        "machine's platform)",
     )
 }
 
 export function createCli(): CAC {
   const cli = cac('gostatic')
-  serviceOptions(cli.command('plan [dir]', 'Print the build plan for the service(s) in dir')).option('--json', 'Print the plan as JSON (an array when there are several services)')
+  serviceOptions(cli.command('plan [dir]', 'Print the build plan for the service(s) in dir')).option(
+    '--json',
+    'Print the plan as JSON (an array when there are several services)',
+  )
   serviceOptions(cli.command('dockerfile [dir]', 'Print the equivalent multi-stage Dockerfile'))
   serviceOptions(cli.command('build [dir]', 'Build, verify and export the image(s)'))
-    .option('--engine <engine>', "'local' (default, as in the API), 'dagger', or 'auto' (dagger when an engine is configured)")
+    .option(
+      '--engine <engine>',
+      "'local' (default, as in the API), 'dagger', or 'auto' (dagger when an engine is " + 'configured)',
+    )
     .option(
       '-o, --out <path>',
       'Output OCI archive (default gostatic-out/<name>.tar, not with --push or --load; several services: a folder)',
@@ -136,14 +155,22 @@ export function createCli(): CAC {
     .option('--json', 'Print the build report as JSON')
     .option(
       '--reporter <kind>',
-      "Progress on stderr: 'auto' (live on a terminal, else plain lines), 'plain', 'json' or 'silent' (default with --json)",
+      "Progress on stderr: 'auto' (live on a terminal, else plain lines), 'plain', 'json' or 'silent' (default with " +
+        '--json)',
     )
-    .option('--sbom <formats>', "SBOMs per platform: 'spdx' (default), 'cyclonedx', 'spdx,cyclonedx' or 'none'; --push attaches them")
+    .option(
+      '--sbom <formats>',
+      "SBOMs per platform: 'spdx' (default), 'cyclonedx', 'spdx,cyclonedx' or 'none'; " + '--push attaches them',
+    )
     .option(
       '--sign-key <key>',
-      'Sign the image, SBOMs and provenance with this key (a file or env://NAME; password from $COSIGN_PASSWORD); --push attaches them',
+      'Sign the image, SBOMs and provenance with this key (a file or env://NAME; password from $COSIGN_PASSWORD); ' +
+        '--push attaches them',
     )
-    .option('--attach', "Also put the signatures, attestations and SBOMs in the --out archive, under cosign's tag names")
+    .option(
+      '--attach',
+      "Also put the signatures, attestations and SBOMs in the --out archive, under cosign's tag " + 'names',
+    )
     .option('--changed-since <ref>', 'Only the services `gostatic affected --since <ref>` lists (none: says so)')
   serviceOptions(
     cli.command(
@@ -153,11 +180,12 @@ export function createCli(): CAC {
   )
     .option('--since <ref>', "Git ref to compare with, from its merge base with HEAD (default 'HEAD': uncommitted)")
     .option('--json', 'Print a JSON array of { name, path, reason } (a CI matrix can take it as is)')
-  cli.command(
-    'inspect <target>',
-    'Report on an image archive, a binary, or a pushed image (registry://HOST/REPO:TAG): ' +
-      'layers, ELF facts, Go build info, runtime needs, attachments',
-  )
+  cli
+    .command(
+      'inspect <target>',
+      'Report on an image archive, a binary, or a pushed image (registry://HOST/REPO:TAG): ' +
+        'layers, ELF facts, Go build info, runtime needs, attachments',
+    )
     .option('--platform <os/arch>', 'Only this platform of an image (of a pushed image, only its layers are fetched)')
     .option('--json', 'Print the report as JSON')
     .option(
@@ -166,18 +194,26 @@ export function createCli(): CAC {
         'layers, runtime needs, files by layer, modules',
     )
     .option('--strict', 'Exit 1 on a failing verdict: dynamic linkage, an unmet need, a cgo stub, a missing entrypoint')
-  cli.command('sbom <target>', 'Write an SBOM for any Go binary or image archive (one per platform)')
+  cli
+    .command('sbom <target>', 'Write an SBOM for any Go binary or image archive (one per platform)')
     .option('--format <format>', "'spdx' (SPDX 2.3 JSON, default) or 'cyclonedx' (CycloneDX 1.6 JSON)")
     .option('--platform <os/arch>', 'Only this platform of an image')
     .option('--out <path>', 'Write to this file (several platforms: a folder) instead of stdout')
-  cli.command('doctor [dir]', 'Audit a Go module for CGO_ENABLED=0: packages that need cgo, uses that change meaning (exit 1 on blockers)')
+  cli
+    .command(
+      'doctor [dir]',
+      'Audit a Go module for CGO_ENABLED=0: packages that need cgo, uses that change ' + 'meaning (exit 1 on blockers)',
+    )
     .option('--main <pkg>', "Main package, relative to the module (default '.')")
     .option('--runtime <base>', "The runtime it will run on: 'scratch', 'static' (default) or an image reference")
     .option('--platform <os/arch>', 'Target platform (default linux/amd64)')
     .option('--tags <tags>', 'Go build tags, comma-separated')
     .option('--json', 'Print the report as JSON')
     .option('--strict', 'Exit 1 on warnings too, not only on blockers')
-  cli.command('init [dir]', "Write a commented gostatic.config.ts for the Go module dir is in (one service per main package)")
+  cli.command(
+    'init [dir]',
+    'Write a commented gostatic.config.ts for the Go module dir is in (one service per main ' + 'package)',
+  )
   cli.help((sections) => [...sections, { title: 'Exit codes', body: EXIT_CODES_HELP }])
   cli.version(VERSION)
   return cli
@@ -216,23 +252,41 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     if (unknown !== undefined) throw unknownFlag(name, unknown, [...cli.globalCommand.options, ...cmd.options])
     throw new GostaticError(ErrorCode.USAGE, `${(e as Error).message}; see gostatic ${name} --help`)
   }
-  for (const [k, v] of rawFlagValues(args, [...cli.globalCommand.options, ...cmd.options])) o[k] = v.length === 1 ? v[0] : v
+  for (const [k, v] of rawFlagValues(args, [...cli.globalCommand.options, ...cmd.options]))
+    o[k] = v.length === 1 ? v[0] : v
   const extra = parsed.args.slice(cmd.args.length)
   if (extra.length > 0)
-    throw new GostaticError(ErrorCode.USAGE, `gostatic ${cmd.rawName} takes ${cmd.args.length} argument${cmd.args.length === 1 ? '' : 's'}; ${extra.map((a) => `'${a}'`).join(', ')} ${extra.length === 1 ? 'is' : 'are'} extra`, { hint: `see gostatic ${name} --help` })
+    throw new GostaticError(
+      ErrorCode.USAGE,
+      `gostatic ${cmd.rawName} takes ${cmd.args.length} argument${cmd.args.length === 1 ? '' : 's'}; ` +
+        `${extra.map((a) => `'${a}'`).join(', ')} ${extra.length === 1 ? 'is' : 'are'} extra`,
+      { hint: `see gostatic ${name} --help` },
+    )
   if (parsed.args.some((a) => a.trim() === ''))
-    throw new GostaticError(ErrorCode.USAGE, `gostatic ${name}: the ${cmd.args[0]?.value ?? 'argument'} argument is empty; give a path`)
+    throw new GostaticError(
+      ErrorCode.USAGE,
+      `gostatic ${name}: the ${cmd.args[0]?.value ?? 'argument'} argument is ` + `empty; give a path`,
+    )
   const dir = parsed.args[0] ?? '.'
   switch (name) {
-    case 'plan': return { kind: 'plan', dir, flags: flags(ServiceFlagsSchema, o), json: o['json'] === true }
-    case 'dockerfile': return { kind: 'dockerfile', dir, flags: flags(ServiceFlagsSchema, o) }
-    case 'build': return { kind: 'build', dir, flags: flags(BuildFlagsSchema, o) }
-    case 'affected': return { kind: 'affected', dir, flags: flags(AffectedFlagsSchema, o) }
-    case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, flags: flags(InspectFlagsSchema, o) }
-    case 'sbom': return { kind: 'sbom', target: parsed.args[0]!, flags: flags(SbomFlagsSchema, o) }
-    case 'doctor': return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }
-    case 'init': return { kind: 'init', dir }
-    default: throw new GostaticError(ErrorCode.USAGE, `unknown command '${name}'`)
+    case 'plan':
+      return { kind: 'plan', dir, flags: flags(ServiceFlagsSchema, o), json: o['json'] === true }
+    case 'dockerfile':
+      return { kind: 'dockerfile', dir, flags: flags(ServiceFlagsSchema, o) }
+    case 'build':
+      return { kind: 'build', dir, flags: flags(BuildFlagsSchema, o) }
+    case 'affected':
+      return { kind: 'affected', dir, flags: flags(AffectedFlagsSchema, o) }
+    case 'inspect':
+      return { kind: 'inspect', target: parsed.args[0]!, flags: flags(InspectFlagsSchema, o) }
+    case 'sbom':
+      return { kind: 'sbom', target: parsed.args[0]!, flags: flags(SbomFlagsSchema, o) }
+    case 'doctor':
+      return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }
+    case 'init':
+      return { kind: 'init', dir }
+    default:
+      throw new GostaticError(ErrorCode.USAGE, `unknown command '${name}'`)
   }
 }
 
@@ -248,8 +302,16 @@ function unknownCommand(cli: CAC, typed: string): GostaticError {
 
 function unknownFlag(command: string, typed: string, options: readonly { rawName: string }[]): GostaticError {
   const flag = typed.replace(/=.*$/, '')
-  const longs = options.flatMap((o) => o.rawName.replace(/[<[].*$/, '').split(',').map((s) => s.trim()))
-  const near = nearest(flag, longs.filter((l) => l.startsWith('--')))
+  const longs = options.flatMap((o) =>
+    o.rawName
+      .replace(/[<[].*$/, '')
+      .split(',')
+      .map((s) => s.trim()),
+  )
+  const near = nearest(
+    flag,
+    longs.filter((l) => l.startsWith('--')),
+  )
   return new GostaticError(
     ErrorCode.USAGE,
     `gostatic ${command}: unknown flag ${flag}${near === undefined ? '' : `; did you mean ${near}?`}`,

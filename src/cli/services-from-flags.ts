@@ -16,7 +16,10 @@ export async function servicesFromFlags(dir: string, f: ServiceFlags): Promise<G
 type SpecFlags = ServiceFlags & Partial<Pick<BuildFlags, 'sbom'>>
 
 /** The services, with the workspace they came from when the config declares one. */
-export async function loadServices(dir: string, f: SpecFlags): Promise<{ services: GoService[]; workspace: ResolvedWorkspace | null }> {
+export async function loadServices(
+  dir: string,
+  f: SpecFlags,
+): Promise<{ services: GoService[]; workspace: ResolvedWorkspace | null }> {
   checkFlagValues(f)
   const root = resolve(dir)
   if (!existsSync(root)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `folder ${dir} does not exist`)
@@ -29,14 +32,23 @@ export async function loadServices(dir: string, f: SpecFlags): Promise<{ service
     for (const s of services) checkSource(s, configFile)
     if (f.service.length > 0) {
       const unknown = f.service.filter((n) => !services.some((s) => s.name === n))
-      if (unknown.length) throw new GostaticError(ErrorCode.INVALID_CONFIG, `--service ${unknown.join(', ')}: not in ${configFile}; it has ${services.map((s) => s.name).join(', ')}`)
+      if (unknown.length)
+        throw new GostaticError(
+          ErrorCode.INVALID_CONFIG,
+          `--service ${unknown.join(', ')}: not ` +
+            `in ${configFile}; it has ${services.map((s) => s.name).join(', ')}`,
+        )
       services = services.filter((s) => f.service.includes(s.name))
     }
   } else {
     if (found.kind === 'none')
-      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${dir} has neither go.mod nor gostatic.config.ts, nor has any folder above it`, {
-        hint: 'run gostatic in a Go module (a folder holding go.mod, or below one), or pass --config',
-      })
+      throw new GostaticError(
+        ErrorCode.INPUT_NOT_FOUND,
+        `${dir} has neither go.mod nor gostatic.config.ts, nor has ` + `any folder above it`,
+        {
+          hint: 'run gostatic in a Go module (a folder holding go.mod, or below one), or pass --config',
+        },
+      )
     // Run from a package folder below the module root, that folder is the main package (as `go build` there).
     const main = f.main ?? found.main
     // A service is named for its main package's folder: --main ./services/api builds 'api'.
@@ -57,9 +69,19 @@ function checkSource(s: GoService, configFile: string): void {
     return // an invalid spec fails on its own, with its fields named
   }
   const where = `service '${s.name}' in ${configFile}`
-  if (!existsSync(source)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${where}: source folder ${source} does not exist`, { hint: 'source is the folder holding go.mod, relative to the config file' })
-  if (!statSync(source).isDirectory()) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${where}: source ${source} is a file; source is the folder holding go.mod`)
-  if (!existsSync(resolve(source, 'go.mod'))) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${where}: source ${source} has no go.mod`, { hint: 'point source at the module root (run `go mod init` to create one)' })
+  if (!existsSync(source))
+    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${where}: source folder ${source} does not exist`, {
+      hint: 'source is the folder holding go.mod, relative to the config file',
+    })
+  if (!statSync(source).isDirectory())
+    throw new GostaticError(
+      ErrorCode.INPUT_NOT_FOUND,
+      `${where}: source ` + `${source} is a file; source is the folder holding go.mod`,
+    )
+  if (!existsSync(resolve(source, 'go.mod')))
+    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${where}: source ${source} has no go.mod`, {
+      hint: 'point source at the module root (run `go mod init` to create one)',
+    })
 }
 
 function applyFlags(s: GoService, f: SpecFlags): GoService {

@@ -23,7 +23,17 @@ export function summaryTable(outcomes: readonly ServiceOutcome[]): string {
       continue
     }
     for (const t of o.report.targets) {
-      const verdicts = ['static', t.strip === 'stripped' ? 'stripped' : null, t.upx === 'packed' ? `upx${t.upxStartup ? ` +${(t.upxStartup.packedMs - t.upxStartup.unpackedMs).toFixed(0)}ms/start` : ''}` : t.upx === 'not requested' ? null : `upx ${t.upx}`].filter(Boolean).join(', ')
+      const verdicts = [
+        'static',
+        t.strip === 'stripped' ? 'stripped' : null,
+        t.upx === 'packed'
+          ? `upx${t.upxStartup ? ` +${(t.upxStartup.packedMs - t.upxStartup.unpackedMs).toFixed(0)}ms/start` : ''}`
+          : t.upx === 'not requested'
+            ? null
+            : `upx ${t.upx}`,
+      ]
+        .filter(Boolean)
+        .join(', ')
       rows.push([
         o.service,
         t.platform,
@@ -38,7 +48,12 @@ export function summaryTable(outcomes: readonly ServiceOutcome[]): string {
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
-  const lines = rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd())
+  const lines = rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  )
   const ok = outcomes.filter((o) => o.ok)
   const out = ['', ...lines, '']
   for (const o of ok) {

@@ -21,10 +21,15 @@ export interface MaterializeContext {
   readonly zoneinfoZip: () => Promise<string>
 }
 
-type Handler<K extends RuntimeFile['kind']> = (f: Extract<RuntimeFile, { kind: K }>, ctx: MaterializeContext) => Promise<LayerEntry[]>
+type Handler<K extends RuntimeFile['kind']> = (
+  f: Extract<RuntimeFile, { kind: K }>,
+  ctx: MaterializeContext,
+) => Promise<LayerEntry[]>
 
 const handlers: { [K in RuntimeFile['kind']]: Handler<K> } = {
-  text: async (f) => [{ path: f.path, type: 'file', mode: f.mode, uid: f.uid, gid: f.gid, content: Buffer.from(f.content) }],
+  text: async (f) => [
+    { path: f.path, type: 'file', mode: f.mode, uid: f.uid, gid: f.gid, content: Buffer.from(f.content) },
+  ],
   dir: async (f) => [{ path: f.path, type: 'dir', mode: f.mode, uid: f.uid, gid: f.gid }],
   'ca-bundle': async (f, ctx) => {
     const content = await (caSources[f.source.kind] as CaHandler<CaSource['kind']>)(f.source, ctx)
@@ -49,7 +54,10 @@ export function caBundle(): string {
   return rootCertificates.join('\n') + '\n'
 }
 
-type CaHandler<K extends CaSource['kind']> = (s: Extract<CaSource, { kind: K }>, ctx: MaterializeContext) => Promise<Buffer>
+type CaHandler<K extends CaSource['kind']> = (
+  s: Extract<CaSource, { kind: K }>,
+  ctx: MaterializeContext,
+) => Promise<Buffer>
 
 const caSources: { [K in CaSource['kind']]: CaHandler<K> } = {
   'node-root-store': async () => Buffer.from(caBundle()),
@@ -89,16 +97,27 @@ async function zoneinfo(dir: string, zones: 'all' | readonly string[], zip: stri
   try {
     data = await readFile(zip)
   } catch {
-    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `Go's time zone database ${zip} is missing`, { hint: 'reinstall Go, or use a Go distribution that ships lib/time/zoneinfo.zip' })
+    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `Go's time zone database ${zip} is missing`, {
+      hint: 'reinstall Go, or use a Go distribution that ships lib/time/zoneinfo.zip',
+    })
   }
   const want = zones === 'all' ? undefined : new Set(zones)
   const files = zipEntries(data, zip, (name) => want === undefined || want.has(name))
   if (want) {
     const unknown = [...want].filter((z) => !files.has(z))
     if (unknown.length)
-      throw new GostaticError(ErrorCode.INVALID_SPEC, `timezones: ${unknown.map((z) => `'${z}'`).join(', ')} not in Go's tz database (${zip})`, { hint: "zone names look like 'Europe/Berlin' or 'America/New_York'" })
+      throw new GostaticError(
+        ErrorCode.INVALID_SPEC,
+        `timezones: ${unknown.map((z) => `'${z}'`).join(', ')} not in Go's tz database (${zip})`,
+        { hint: "zone names look like 'Europe/Berlin' or 'America/New_York'" },
+      )
   }
-  return [...files].map(([name, bytes]) => ({ path: posix.join(dir, name), type: 'file' as const, mode: 0o644, content: bytes }))
+  return [...files].map(([name, bytes]) => ({
+    path: posix.join(dir, name),
+    type: 'file' as const,
+    mode: 0o644,
+    content: bytes,
+  }))
 }
 
 /**

@@ -7,8 +7,7 @@ import type { GoBuildInfo } from './go-buildinfo.js'
 
 /** What a name says about its owner: a package, or code the compiler made itself. */
 export type SymbolOwner =
-  | { readonly kind: 'package'; readonly path: string }
-  | { readonly kind: 'generated'; readonly what: string }
+  { readonly kind: 'package'; readonly path: string } | { readonly kind: 'generated'; readonly what: string }
 
 // type:.eq.T, go:buildid and the like since Go 1.20; type..eq.T before it.
 const GENERATED = [/^type:/, /^go:/, /^type\.\./]

@@ -166,7 +166,9 @@ export interface ImageReport {
    * the archive, or tagged in the repository for the digest and each platform manifest.
    */
   readonly attachments: readonly AttachmentInfo[]
-  /** What the registry's referrers API lists for the same digests; null for an archive or a registry without the API. */
+  /**
+   * What the registry's referrers API lists for the same digests; null for an archive or a registry without the API.
+   */
   readonly referrers: readonly ReferrerInfo[] | null
 }
 
@@ -186,4 +188,3 @@ export interface InspectOptions {
   /** Also list every file of an image with the layer that wrote it (PlatformReport.files), as the HTML report shows. */
   readonly files?: boolean
 }
-

@@ -19,7 +19,17 @@ import { REGISTRY_SCHEME } from './target-kind.js'
 import type { BinaryNeeds } from './inspect-needs.js'
 
 export type * from './inspect-report.js'
-import type { BinaryFacts, ElfFacts, ImageConfigReport, ImageReport, ImageVerdicts, InspectOptions, InspectReport, PlatformReport, Verdicts } from './inspect-report.js'
+import type {
+  BinaryFacts,
+  ElfFacts,
+  ImageConfigReport,
+  ImageReport,
+  ImageVerdicts,
+  InspectOptions,
+  InspectReport,
+  PlatformReport,
+  Verdicts,
+} from './inspect-report.js'
 
 /** Reports on an OCI / docker-save image archive or an ELF binary. */
 export async function inspect(target: string, opts: InspectOptions = {}): Promise<InspectReport> {
@@ -55,21 +65,31 @@ async function readInput<T>(path: string, fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     const why = e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'no such file' : e.message
-    const hint = `pass the path of an image archive (.tar) or of a binary, or ${REGISTRY_SCHEME}HOST/REPO:TAG for a pushed image`
+    const hint =
+      `pass the path of an image archive (.tar) or of a binary, or ${REGISTRY_SCHEME}HOST/REPO:TAG for a ` +
+      `pushed image`
     throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `cannot inspect ${path}: ${why}`, { hint, cause: err })
   }
 }
 
 function unrecognised(path: string, why: string): GostaticError {
-  return new GostaticError(ErrorCode.UNSUPPORTED, `cannot inspect ${path}: ${why}; expected an OCI or docker image archive (.tar) or an ELF binary`, {
-    hint: 'export an image with `gostatic build`, `skopeo copy ... oci-archive:FILE` or `docker save -o FILE`',
-  })
+  return new GostaticError(
+    ErrorCode.UNSUPPORTED,
+    `cannot inspect ${path}: ${why}; expected an OCI or docker image ` + `archive (.tar) or an ELF binary`,
+    {
+      hint: 'export an image with `gostatic build`, `skopeo copy ... oci-archive:FILE` or `docker save -o FILE`',
+    },
+  )
 }
 
 // The header checksum rather than the "ustar" magic, so pre-POSIX tars count too.
 function isTarHeader(h: Buffer): boolean {
   if (h.length < 512) return false
-  const field = h.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/, '').trim()
+  const field = h
+    .subarray(148, 156)
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .trim()
   if (!/^[0-7]+$/.test(field)) return false
   let sum = 0
   for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!
@@ -124,7 +144,12 @@ async function platformReport(archive: OciArchive, img: OciArchiveImage, files: 
   }
   // Docker's history marks metadata-only steps empty_layer; the rest pair up with layers.
   const history = (img.config.history ?? []).filter((h) => !h.empty_layer)
-  const layers = img.layers.map((l, i) => ({ digest: l.digest, mediaType: l.mediaType, size: l.size, createdBy: history[i]?.created_by ?? null }))
+  const layers = img.layers.map((l, i) => ({
+    digest: l.digest,
+    mediaType: l.mediaType,
+    size: l.size,
+    createdBy: history[i]?.created_by ?? null,
+  }))
   const tree = await openImageTree(archive, img.platform)
   const { binary, entrypoint, needs } = await entrypointBinary(tree, config)
   const recorded = Object.fromEntries(Object.entries(img.annotations).filter(([k]) => k.startsWith('dev.gostatic.')))
@@ -149,16 +174,22 @@ type Found = { binary: BinaryFacts | null; entrypoint: ImageVerdicts['entrypoint
 // image's PATH, a relative path is taken from the working directory.
 async function entrypointBinary(tree: ImageTree, config: ImageConfigReport): Promise<Found> {
   const argv0 = config.entrypoint[0] ?? config.cmd[0]
-  if (argv0 === undefined || argv0 === '') return { binary: null, entrypoint: 'missing: the image config sets no Entrypoint or Cmd', needs: null }
+  if (argv0 === undefined || argv0 === '')
+    return { binary: null, entrypoint: 'missing: the image config sets no Entrypoint or Cmd', needs: null }
   const dirs = argv0.includes('/') ? [] : searchPath(config.env)
-  const candidates = argv0.includes('/') ? [posix.resolve('/', config.workdir ?? '/', argv0)] : dirs.map((d) => posix.join(d, argv0))
+  const candidates = argv0.includes('/')
+    ? [posix.resolve('/', config.workdir ?? '/', argv0)]
+    : dirs.map((d) => posix.join(d, argv0))
   let file = ''
   try {
     for (file of candidates) {
       const bytes = await tree.read(file)
       if (bytes === null) continue
       if (!isElf(bytes)) {
-        const shebang = bytes[0] === 0x23 && bytes[1] === 0x21 ? ` is a script (${Buffer.from(bytes.subarray(0, 80)).toString('utf8').split('\n')[0]})` : ''
+        const shebang =
+          bytes[0] === 0x23 && bytes[1] === 0x21
+            ? ` is a script ` + `(${Buffer.from(bytes.subarray(0, 80)).toString('utf8').split('\n')[0]})`
+            : ''
         return { binary: null, entrypoint: `not an ELF binary: ${file}${shebang}`, needs: null }
       }
       const { facts, needs } = binaryFacts(file, bytes)
@@ -168,7 +199,10 @@ async function entrypointBinary(tree: ImageTree, config: ImageConfigReport): Pro
     if (!isGostaticError(err)) throw err
     return { binary: null, entrypoint: `unreadable: ${file}: ${err.message}`, needs: null }
   }
-  const where = dirs.length > 0 ? `${argv0} is not on the image's PATH (${dirs.join(':')})` : `${candidates[0]} is not a file in the image`
+  const where =
+    dirs.length > 0
+      ? `${argv0} is not on the image's PATH ` + `(${dirs.join(':')})`
+      : `${candidates[0]} is not a file in the image`
   return { binary: null, entrypoint: `missing: ${where}`, needs: null }
 }
 
@@ -187,8 +221,18 @@ function isElf(b: Uint8Array): boolean {
 function binaryFacts(path: string, bytes: Uint8Array): { facts: BinaryFacts; needs: BinaryNeeds } {
   const e = readElf(bytes)
   const elf: ElfFacts = {
-    class: e.class, endian: e.endian, machine: e.machine, type: e.type, pie: e.isPie, static: e.isStatic,
-    interpreter: e.interpreter, needed: e.needed, symtab: e.hasSymtab, debug: e.hasDebug, stripped: e.stripped, upx: e.upx,
+    class: e.class,
+    endian: e.endian,
+    machine: e.machine,
+    type: e.type,
+    pie: e.isPie,
+    static: e.isStatic,
+    interpreter: e.interpreter,
+    needed: e.needed,
+    symtab: e.hasSymtab,
+    debug: e.hasDebug,
+    stripped: e.stripped,
+    upx: e.upx,
   }
   let go: GoBuildInfo | null = null
   let goMissing: BinaryFacts['goMissing'] = null
@@ -213,7 +257,11 @@ function verdictsOf(b: BinaryFacts | null): Verdicts {
   const cgo = go?.settings['CGO_ENABLED']
   const has = [elf.symtab ? '.symtab' : '', elf.debug ? '.debug_*' : ''].filter(Boolean).join(' and ')
   return {
-    static: elf.upx ? 'unknown' : elf.static ? 'ok' : `dynamic: needs ${[elf.interpreter, ...elf.needed].filter((x) => x !== null).join(', ')}`,
+    static: elf.upx
+      ? 'unknown'
+      : elf.static
+        ? 'ok'
+        : `dynamic: needs ${[elf.interpreter, ...elf.needed].filter((x) => x !== null).join(', ')}`,
     cgo: cgo === '0' || cgo === '1' ? `CGO_ENABLED=${cgo}` : 'unknown',
     trimpath: go === null ? 'unknown' : go.settings['-trimpath'] === 'true' ? '-trimpath=true' : '-trimpath=false',
     stripped: elf.upx ? 'unknown' : elf.stripped ? 'yes' : `no: has ${has}`,
@@ -230,7 +278,6 @@ function namingFile<T>(path: string, fn: () => T): T {
     throw new GostaticError(err.code, `${path}: ${err.message}`, { hint: err.hint, cause: err })
   }
 }
-
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []

@@ -20,15 +20,25 @@ export type TagRecord = { readonly digest: string }
 const TagFileSchema = z.object({ ref: z.string(), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/) })
 const SourcesFileSchema = z.object({ repos: z.array(z.string()) })
 
-
 /** Refuses bytes that don't hash to `digest` (and, when given, aren't `size` long). */
 export function verifyDigest(bytes: Buffer, digest: string, size: number | undefined, what: string): void {
-  if (!digest.startsWith('sha256:')) throw new GostaticError(ErrorCode.UNSUPPORTED, `${what} uses digest ${digest}; gostatic verifies sha256 digests only`)
+  if (!digest.startsWith('sha256:'))
+    throw new GostaticError(
+      ErrorCode.UNSUPPORTED,
+      `${what} uses digest ${digest}; ` + `gostatic verifies sha256 digests only`,
+    )
   const got = sha256(bytes)
   if (got !== digest || (size !== undefined && bytes.length !== size))
-    throw new GostaticError(ErrorCode.DIGEST_MISMATCH, `${what}: expected ${digest} (${size ?? '?'} bytes) but received ${got} (${bytes.length} bytes); refusing it, nothing was written`, {
-      hint: 'the registry, a proxy or the network corrupted the data; retry, and if it persists, report it to the registry operator',
-    })
+    throw new GostaticError(
+      ErrorCode.DIGEST_MISMATCH,
+      `${what}: expected ${digest} (${size ?? '?'} bytes) but ` +
+        `received ${got} (${bytes.length} bytes); refusing it, nothing was written`,
+      {
+        hint:
+          'the registry, a proxy or the network corrupted the data; retry, and if it persists, report it to the ' +
+          'registry operator',
+      },
+    )
 }
 
 export class BlobStore {
@@ -76,7 +86,10 @@ export class BlobStore {
 
   async setTag(canonical: string, rec: TagRecord): Promise<void> {
     if (this.dir === null) return
-    await writeFileAtomic(this.#tagPath(canonical), Buffer.from(JSON.stringify({ ref: canonical, digest: rec.digest }) + '\n'))
+    await writeFileAtomic(
+      this.#tagPath(canonical),
+      Buffer.from(JSON.stringify({ ref: canonical, digest: rec.digest }) + '\n'),
+    )
   }
 
   /** 'registry/repository' names where `digest` was pulled from or pushed to. */

@@ -106,7 +106,11 @@ async function openLayersTree(layers: readonly LayerSource[]): Promise<ImageTree
  * null when it doesn't exist or isn't a regular file. Symlinks (also in
  * parent directories) are followed inside the image, never on the host.
  */
-export async function readFileFromImage(archive: OciArchive, platform: OciPlatform, pathInImage: string): Promise<Uint8Array | null> {
+export async function readFileFromImage(
+  archive: OciArchive,
+  platform: OciPlatform,
+  pathInImage: string,
+): Promise<Uint8Array | null> {
   return (await openImageTree(archive, platform)).read(pathInImage)
 }
 
@@ -124,12 +128,18 @@ function entryOf(n: Node): ImageEntry {
 
 function findImage(archive: OciArchive, p: OciPlatform): OciArchiveImage {
   const hit = archive.images.find(
-    (img) => img.platform.os === p.os && img.platform.architecture === p.architecture && (!p.variant || img.platform.variant === p.variant),
+    (img) =>
+      img.platform.os === p.os &&
+      img.platform.architecture === p.architecture &&
+      (!p.variant || img.platform.variant === p.variant),
   )
   if (hit) return hit
   const have = archive.images.map((i) => platformName(i.platform))
   const want = platformName(p)
-  throw new GostaticError('INPUT_NOT_FOUND', `${archive.path} has no image for ${want} (it has: ${have.join(', ') || 'none'})`)
+  throw new GostaticError(
+    'INPUT_NOT_FOUND',
+    `${archive.path} has no image for ${want} (it has: ` + `${have.join(', ') || 'none'})`,
+  )
 }
 
 async function applyLayer(fs: PathTrie<Node>, source: LayerSource, layer: number): Promise<void> {
@@ -150,10 +160,11 @@ async function applyLayer(fs: PathTrie<Node>, source: LayerSource, layer: number
     }
   }
   // Whiteouts hide only what lower layers put there, so they go before this layer's own entries.
-  for (const r of removed) (r.opaque ? fs.clearBelow(r.key) : fs.delete(r.key))
+  for (const r of removed) r.opaque ? fs.clearBelow(r.key) : fs.delete(r.key)
   for (const [name, node] of added) {
     // A hard link names an earlier entry; what it reads is that entry's data.
-    const target = node.type === 'link' && node.linkname !== undefined ? fs.get(normalizeName(node.linkname)) : undefined
+    const target =
+      node.type === 'link' && node.linkname !== undefined ? fs.get(normalizeName(node.linkname)) : undefined
     fs.set(name, target ?? node, node.type === 'directory')
   }
 }
@@ -167,7 +178,7 @@ function resolvePath(fs: PathTrie<Node>, path: string): string | null {
 
 function tooLarge(source: LayerSource, path: string, size: number, limit: number): GostaticError {
   const why =
-    `${path} in layer ${source.digest} is ${humanBytes(size)}, more than the ${humanBytes(limit)} gostatic reads`
+    `${path} in layer ${source.digest} is ${humanBytes(size)}, more than the ${humanBytes(limit)} ` + `gostatic reads`
   return new GostaticError(ErrorCode.OCI_MALFORMED, `${why}: too large`, {
     hint: 'a file this size where a small text or a program is expected is damaged or hostile input',
   })

@@ -28,7 +28,8 @@ export async function filesUnder(layers: readonly BuiltLayer[], paths: readonly 
       const dir = posix.dirname(name) === '.' ? '' : posix.dirname(name)
       if (base === '.wh..wh..opq' || base.startsWith('.wh.')) {
         const gone = base === '.wh..wh..opq' ? `${dir}/` : dir ? `${dir}/${base.slice(4)}` : base.slice(4)
-        for (const k of [...files.keys()]) if (k === gone || k.startsWith(gone.endsWith('/') ? gone : `${gone}/`)) files.delete(k)
+        for (const k of [...files.keys()])
+          if (k === gone || k.startsWith(gone.endsWith('/') ? gone : `${gone}/`)) files.delete(k)
       }
       if (header.type !== 'file' || !inside(name)) {
         body.resume()

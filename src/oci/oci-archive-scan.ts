@@ -22,7 +22,11 @@ const BLOB_PATH = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/
 
 export async function scan(path: string): Promise<ScannedArchive> {
   const magic = await readRange(path, 0, 2).catch((err: NodeJS.ErrnoException) => {
-    throw new GostaticError('INPUT_NOT_FOUND', `image archive ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`, { cause: err })
+    throw new GostaticError(
+      'INPUT_NOT_FOUND',
+      `image archive ${path}: ` + `${err.code === 'ENOENT' ? 'no such file' : err.message}`,
+      { cause: err },
+    )
   })
   // `docker save | gzip` is common; offsets into a gzip stream are useless, so it is unpacked
   // to a private temp file first (streamed: memory stays flat whatever the archive holds).
@@ -35,14 +39,18 @@ export async function scan(path: string): Promise<ScannedArchive> {
     for await (const { name, header, offset, body } of tarEntries(src, `image archive ${path}`)) {
       if (header.type === 'symlink' || header.type === 'link') {
         const target = header.linkname ?? ''
-        links.set(name, header.type === 'link' ? normalizeName(target) : normalizeName(posix.join(posix.dirname(name), target)))
+        links.set(
+          name,
+          header.type === 'link' ? normalizeName(target) : normalizeName(posix.join(posix.dirname(name), target)),
+        )
       }
       if (header.type !== 'file' && header.type !== 'contiguous-file') {
         body.resume()
         continue
       }
       const alg = BLOB_PATH.exec(name)?.[1] ?? 'sha256'
-      if (!getHashes().includes(alg)) throw new GostaticError('UNSUPPORTED', `${path}: blob ${name} uses digest algorithm ${alg}`)
+      if (!getHashes().includes(alg))
+        throw new GostaticError('UNSUPPORTED', `${path}: blob ${name} uses digest ` + `algorithm ${alg}`)
       const hash = createHash(alg)
       const size = header.size
       const keep = size <= KEEP_IN_MEMORY
@@ -134,7 +142,11 @@ export function parseJson(path: string, bytes: Buffer, what: string): unknown {
 }
 
 export function malformed(path: string, what: string, cause?: unknown): GostaticError {
-  return new GostaticError('OCI_MALFORMED', `image archive ${path}: ${what}`, cause === undefined ? undefined : { cause })
+  return new GostaticError(
+    'OCI_MALFORMED',
+    `image archive ${path}: ` + `${what}`,
+    cause === undefined ? undefined : { cause },
+  )
 }
 
 async function readRange(path: string, offset: number, length: number): Promise<Buffer> {
@@ -147,4 +159,3 @@ async function readRange(path: string, offset: number, length: number): Promise<
     await fh.close()
   }
 }
-

@@ -23,7 +23,10 @@ export async function* tarEntries(src: AsyncIterable<Uint8Array>, what: string):
 }
 
 export function normalizeName(name: string): string {
-  return posix.normalize('/' + name).slice(1).replace(/\/+$/, '')
+  return posix
+    .normalize('/' + name)
+    .slice(1)
+    .replace(/\/+$/, '')
 }
 
 /** The blob's bytes as stored in the archive (still compressed for layers). */
@@ -31,7 +34,8 @@ export function openBlob(archive: OciArchive, digest: string): Readable {
   const blob = archive.blobs.get(digest)
   if (!blob) throw new GostaticError('OCI_MALFORMED', `${archive.path}: blob ${digest} is not in the archive`)
   if (blob.bytes) return Readable.from([blob.bytes])
-  if (blob.offset === undefined) throw new GostaticError('OCI_MALFORMED', `${archive.path}: blob ${digest} has no location`)
+  if (blob.offset === undefined)
+    throw new GostaticError('OCI_MALFORMED', `${archive.path}: blob ${digest} has no ` + `location`)
   if (blob.size === 0) return Readable.from([])
   return createReadStream(blob.file ?? archive.path, { start: blob.offset, end: blob.offset + blob.size - 1 })
 }
@@ -50,7 +54,11 @@ export function openLayerTar(archive: OciArchive, digest: string): Readable {
   if (magic[0] === 0x1f && magic[1] === 0x8b) decoder = zlib.createGunzip(INFLATE)
   else if (magic.length === 4 && magic.readUInt32LE(0) === 0xfd2fb528) {
     const zstd = (zlib as unknown as { createZstdDecompress?: () => NodeJS.ReadWriteStream }).createZstdDecompress
-    if (!zstd) throw new GostaticError('UNSUPPORTED', `layer ${digest} is zstd-compressed; this Node has no zstd (needs Node >= 22.15)`)
+    if (!zstd)
+      throw new GostaticError(
+        'UNSUPPORTED',
+        `layer ${digest} is zstd-compressed; this Node has no zstd ` + `(needs Node >= 22.15)`,
+      )
     decoder = zstd()
   }
   return decoder ? decoded(raw, decoder) : raw

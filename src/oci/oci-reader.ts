@@ -22,7 +22,12 @@ export type OciBlob = {
   magic: Buffer
 }
 
-export type OciLayerInfo = { digest: string; mediaType: string; /** stored (compressed) bytes */ size: number; diffId?: string }
+export type OciLayerInfo = {
+  digest: string
+  mediaType: string
+  /** stored (compressed) bytes */ size: number
+  diffId?: string
+}
 
 /** The image config blob, checked against its schema; other fields are kept as they are. */
 export type OciConfigFile = ConfigFile
@@ -55,8 +60,11 @@ export type OciArchive = {
 
 export async function readOciArchive(path: string): Promise<OciArchive> {
   const scanned = await scan(path)
-  const resolved = scanned.files.has('index.json') ? await resolveOciLayout(scanned) : scanned.files.has('manifest.json') ? await resolveDockerSave(scanned) : undefined
+  const resolved = scanned.files.has('index.json')
+    ? await resolveOciLayout(scanned)
+    : scanned.files.has('manifest.json')
+      ? await resolveDockerSave(scanned)
+      : undefined
   if (!resolved) throw malformed(path, 'has neither index.json (OCI layout) nor manifest.json (docker save)')
   return { path, ...resolved }
 }
-

@@ -18,8 +18,14 @@ type Manifest = ManifestDocument
 /** An index may fan out, even to itself: each manifest is read once, and a walk stops past this many. */
 export const MAX_MANIFESTS = 1024
 
-const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json'])
-const MANIFEST_TYPES = new Set(['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'])
+const INDEX_TYPES = new Set([
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+])
+const MANIFEST_TYPES = new Set([
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+])
 const REF_NAME = 'org.opencontainers.image.ref.name'
 
 export async function resolveOciLayout(s: ScannedArchive): Promise<Resolved> {
@@ -62,17 +68,35 @@ export async function resolveOciLayout(s: ScannedArchive): Promise<Resolved> {
 
   const refName = top.map((d) => d.annotations?.[REF_NAME]).find((r) => r !== undefined)
   const indexDigest = top.length === 1 ? top[0]!.digest : archiveFile(s, 'index.json')!.digest
-  return { format: 'oci', indexDigest, ...(refName ? { refName } : {}), images: [...images.values()], blobs, attachments }
+  return {
+    format: 'oci',
+    indexDigest,
+    ...(refName ? { refName } : {}),
+    images: [...images.values()],
+    blobs,
+    attachments,
+  }
 }
 
-async function imageOf(path: string, blobs: Map<string, OciBlob>, desc: Descriptor, m: Manifest): Promise<OciArchiveImage> {
-  if (!m.config?.digest || !Array.isArray(m.layers)) throw malformed(path, `manifest ${desc.digest} has no config or layers`)
+async function imageOf(
+  path: string,
+  blobs: Map<string, OciBlob>,
+  desc: Descriptor,
+  m: Manifest,
+): Promise<OciArchiveImage> {
+  if (!m.config?.digest || !Array.isArray(m.layers))
+    throw malformed(path, `manifest ${desc.digest} has no config ` + `or layers`)
   checkDescriptor(path, blobs, m.config)
   const config = await readBlobJson(path, blobs, m.config.digest, 'config', configFileSchema)
   const diffIds = config.rootfs.diff_ids
   const layers = m.layers.map((l, i) => {
     checkDescriptor(path, blobs, l)
-    return { digest: l.digest, mediaType: l.mediaType ?? '', size: l.size, ...(diffIds[i] ? { diffId: diffIds[i] } : {}) }
+    return {
+      digest: l.digest,
+      mediaType: l.mediaType ?? '',
+      size: l.size,
+      ...(diffIds[i] ? { diffId: diffIds[i] } : {}),
+    }
   })
   return {
     platform: platformOf(desc.platform ?? config),
@@ -87,7 +111,8 @@ async function imageOf(path: string, blobs: Map<string, OciBlob>, desc: Descript
 function checkDescriptor(path: string, blobs: Map<string, OciBlob>, d: Descriptor): void {
   const blob = blobs.get(d.digest)
   if (!blob) throw malformed(path, `${d.mediaType ?? 'blob'} ${d.digest} is referenced but not in the archive`)
-  if (blob.size !== d.size) throw malformed(path, `blob ${d.digest} is ${blob.size} bytes but its descriptor says ${d.size}`)
+  if (blob.size !== d.size)
+    throw malformed(path, `blob ${d.digest} is ${blob.size} bytes but its descriptor says ` + `${d.size}`)
 }
 
 export async function resolveDockerSave(s: ScannedArchive): Promise<Resolved> {
@@ -100,7 +125,8 @@ export async function resolveDockerSave(s: ScannedArchive): Promise<Resolved> {
     if (!cfgFile) throw malformed(s.path, `manifest.json names config ${e.Config} which is not in the archive`)
     // Legacy configs are named by their own digest: <hex>.json.
     const named = /^([a-f0-9]{64})\.json$/.exec(posix.basename(cfgFile.name))?.[1]
-    if (named && `sha256:${named}` !== cfgFile.digest) throw malformed(s.path, `config ${cfgFile.name} is corrupt: its content hashes to ${cfgFile.digest}`)
+    if (named && `sha256:${named}` !== cfgFile.digest)
+      throw malformed(s.path, `config ${cfgFile.name} is corrupt: ` + `its content hashes to ${cfgFile.digest}`)
     blobs.set(cfgFile.digest, blobOf(cfgFile))
     const config = await readBlobJson(s.path, blobs, cfgFile.digest, 'config', configFileSchema)
     const layers = e.Layers.map((p, i) => {
@@ -109,7 +135,8 @@ export async function resolveDockerSave(s: ScannedArchive): Promise<Resolved> {
       const gzip = f.magic[0] === 0x1f && f.magic[1] === 0x8b
       const diffId = config.rootfs.diff_ids[i]
       // An uncompressed layer's digest is its diff_id, so corruption is visible without unpacking.
-      if (!gzip && diffId && diffId !== f.digest) throw malformed(s.path, `layer ${p} is corrupt: it hashes to ${f.digest}, the config says ${diffId}`)
+      if (!gzip && diffId && diffId !== f.digest)
+        throw malformed(s.path, `layer ${p} is corrupt: it hashes to ` + `${f.digest}, the config says ${diffId}`)
       blobs.set(f.digest, blobOf(f))
       const mediaType = `application/vnd.docker.image.rootfs.diff.tar${gzip ? '.gzip' : ''}`
       return { digest: f.digest, mediaType, size: f.size, ...(diffId ? { diffId } : {}) }
@@ -117,7 +144,14 @@ export async function resolveDockerSave(s: ScannedArchive): Promise<Resolved> {
     images.push({ platform: platformOf(config), configDigest: cfgFile.digest, config, layers, annotations: {} })
   }
   const refName = entries.flatMap((e) => e.RepoTags ?? [])[0]
-  return { format: 'docker', indexDigest: images[0]!.configDigest, ...(refName ? { refName } : {}), images, blobs, attachments: [] }
+  return {
+    format: 'docker',
+    indexDigest: images[0]!.configDigest,
+    ...(refName ? { refName } : {}),
+    images,
+    blobs,
+    attachments: [],
+  }
 }
 
 function platformOf(p: { os?: string; architecture?: string; variant?: string }): OciPlatform {

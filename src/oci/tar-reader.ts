@@ -149,7 +149,7 @@ class ByteQueue {
       throw tarMalformed(this.what, `the tar ends early at byte ${at} (needed ${n - this.#buffered} more bytes)`)
     }
     const parts: Buffer[] = []
-    for (let want = n; want > 0; ) {
+    for (let want = n; want > 0;) {
       const c = this.#shift(want)
       parts.push(c)
       want -= c.length

@@ -6,18 +6,25 @@ import type { NeedId } from '../spec/needs-options.js'
 import type { CgoToolchain } from '../spec/cgo-options.js'
 
 export interface GoPlan {
-  /** The Go version asked for (by the spec or the module's go.mod/go.work), or null for "whatever the host/builder has". */
+  /**
+   * The Go version asked for (by the spec or the module's go.mod/go.work), or null for "whatever the host/builder has".
+   */
   readonly version: string | null
   /** Where `version` came from. */
   readonly from: GoVersionSource
   /** Toolchain to switch to (GOTOOLCHAIN) when the host Go is older than `version`. */
   readonly toolchainIfOlder: string | null
   readonly builderImage: string
-  /** Tools the builder stage runs beyond Go, each with the package that provides it under the image's package manager. */
+  /**
+   * Tools the builder stage runs beyond Go, each with the package that provides it under the image's package manager.
+   */
   readonly builderTools: { readonly manager: 'apk' | 'apt'; readonly tools: readonly BuilderTool[] }
   /** A static cgo build, or null: CGO_ENABLED=0. */
   readonly cgo: CgoPlan | null
-  /** Env of go commands that act on the whole module (mod download, mod verify, vendoring): the build env without GOOS/GOARCH/GOARM. */
+  /**
+   * Env of go commands that act on the whole module (mod download, mod verify, vendoring): the build env without
+   * GOOS/GOARCH/GOARM.
+   */
   readonly moduleEnv: Readonly<Record<string, string>>
 }
 
@@ -50,7 +57,9 @@ export interface CgoPlan {
   readonly tool: CgoTool
   /** The tags known cgo modules need with cgo on, per module. */
   readonly moduleTags: readonly { readonly module: string; readonly tags: readonly string[]; readonly why: string }[]
-  /** A cache the toolchain keeps between builds: each env var points at one folder named `name` in the engine's cache. */
+  /**
+   * A cache the toolchain keeps between builds: each env var points at one folder named `name` in the engine's cache.
+   */
   readonly cache: { readonly env: readonly string[]; readonly name: string; readonly builderPath: string } | null
 }
 
@@ -127,7 +136,14 @@ export interface VerifyPlan {
 }
 
 export type RuntimeFile =
-  | { readonly kind: 'text'; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number; readonly content: string }
+  | {
+      readonly kind: 'text'
+      readonly path: string
+      readonly mode: number
+      readonly uid: number
+      readonly gid: number
+      readonly content: string
+    }
   | { readonly kind: 'dir'; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number }
   | { readonly kind: 'ca-bundle'; readonly path: string; readonly mode: number; readonly source: CaSource }
   | { readonly kind: 'zoneinfo'; readonly path: string; readonly zones: 'all' | readonly string[] }
@@ -140,7 +156,8 @@ export type RuntimeFile =
  */
 export type CaSource = { readonly kind: 'node-root-store' } | { readonly kind: 'file'; readonly from: string }
 
-export type RuntimeBase = { readonly kind: 'scratch' } | { readonly kind: 'static' } | { readonly kind: 'image'; readonly ref: string }
+export type RuntimeBase =
+  { readonly kind: 'scratch' } | { readonly kind: 'static' } | { readonly kind: 'image'; readonly ref: string }
 
 export interface ImageConfigPlan {
   readonly entrypoint: readonly string[]

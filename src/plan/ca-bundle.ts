@@ -7,7 +7,9 @@ import { baseOf, baseRow } from './runtime-bases.js'
 
 export const CA_BUNDLE_PATH = '/etc/ssl/certs/ca-certificates.crt'
 
-/** The bundle's source, or null for no bundle: the static base has one unless turned off, other bases only on request. */
+/**
+ * The bundle's source, or null for no bundle: the static base has one unless turned off, other bases only on request.
+ */
 export function caSource(spec: ServiceSpec): CaSource | null {
   const ca = spec.caCertificates ?? baseRow(baseOf(spec.runtime)).caByDefault
   if (ca === false) return null

@@ -19,7 +19,10 @@ export const unmet = (detail: string): Check => ({ met: false, detail })
 
 // Go's zone directories (time/zoneinfo_unix.go), and the zone files' home on a base gostatic makes.
 export const ZONE_DIRS = [
-  '/usr/share/zoneinfo', '/usr/share/lib/zoneinfo', '/usr/lib/locale/TZ', '/etc/zoneinfo',
+  '/usr/share/zoneinfo',
+  '/usr/share/lib/zoneinfo',
+  '/usr/lib/locale/TZ',
+  '/etc/zoneinfo',
 ] as const
 const ZONEINFO_PATH = '/usr/share/zoneinfo'
 const BUNDLE_NAME = 'ca-certificates.crt'
@@ -89,8 +92,12 @@ export const CONFIG_FIXES: Record<ConfigNeedId, (img: ImageUserContext) => Runti
   },
   'env-paths': (img) =>
     missingPaths(img).flatMap(({ key, missing }): RuntimeFile[] => {
-      const bundle = (path: string): RuntimeFile =>
-        ({ kind: 'ca-bundle', path, mode: 0o644, source: { kind: 'node-root-store' } })
+      const bundle = (path: string): RuntimeFile => ({
+        kind: 'ca-bundle',
+        path,
+        mode: 0o644,
+        source: { kind: 'node-root-store' },
+      })
       if (key === 'SSL_CERT_FILE') return missing.map(bundle)
       if (key === 'SSL_CERT_DIR') return missing.map((d) => bundle(`${d.replace(/\/+$/, '')}/${BUNDLE_NAME}`))
       // ZONEINFO may name a directory or a zip; gostatic writes the directory form.

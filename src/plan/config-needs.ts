@@ -52,7 +52,7 @@ export const CONFIG_NEED_RULES: Record<ConfigNeedId, NeedRule> = {
       '(SSL_CERT_FILE and SSL_CERT_DIR for the CA roots TLS verifies against, ZONEINFO for time.LoadLocation): ' +
       "a path the image does not hold leaves TLS with 'certificate signed by unknown authority' or zones unknown",
     fix: () =>
-      "point each variable at a file or directory the image holds, or drop it; " +
+      'point each variable at a file or directory the image holds, or drop it; ' +
       "runtime('static') writes the CA bundle or the zone database at the path",
   },
   home: {

@@ -33,8 +33,7 @@ export function buildTags(spec: ServiceSpec, needTimetzdata: boolean, cgo: CgoPl
 export function ldflags(spec: ServiceSpec, cgo: CgoPlan | null): string {
   // The user's extra flags come last: go's flag parsing lets them override, and verify catches what that breaks.
   const parts = ['-s', '-w', ...(cgo === null ? [] : cgoLinkFlags(cgo))]
-  for (const [k, v] of sortedEntries(spec.ldflags.X))
-    parts.push('-X', quoteLdflag(`${k}=${v}`))
+  for (const [k, v] of sortedEntries(spec.ldflags.X)) parts.push('-X', quoteLdflag(`${k}=${v}`))
   parts.push(...spec.ldflags.extra)
   return parts.join(' ')
 }
@@ -53,4 +52,3 @@ function quoteLdflag(s: string): string {
   if (!/[\s'"]/.test(s)) return s
   return s.includes("'") ? `"${s.replace(/"/g, '\\"')}"` : `'${s}'`
 }
-

@@ -68,7 +68,10 @@ export function hasBelow(files: ImageFileSet, dirKey: string, test: (key: string
 }
 
 /** A file set from plain rows, for tests and for runtimeFileSet. */
-export function fileSet(rows: Iterable<readonly [string, ImageEntry]>, texts: Iterable<readonly [string, string]> = []): ImageFileSet {
+export function fileSet(
+  rows: Iterable<readonly [string, ImageEntry]>,
+  texts: Iterable<readonly [string, string]> = [],
+): ImageFileSet {
   const entries = new Map<string, ImageEntry>()
   for (const [path, e] of rows) entries.set(path.replace(/^\/+/, '').replace(/\/+$/, ''), e)
   return { entries, texts: new Map(texts) }

@@ -20,7 +20,10 @@ export function envValue(env: readonly string[], key: string): string | undefine
 export function colonFile(files: ImageFileSet, path: '/etc/passwd' | '/etc/group'): string[][] | null {
   const t = files.texts.get(path)
   if (t === undefined) return null
-  return t.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(':'))
+  return t
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'))
+    .map((l) => l.split(':'))
 }
 
 // As runtimes read User: 'user[:group]', each a number or a name; unset is root.

@@ -29,7 +29,9 @@ export interface ImageContext {
 
 export interface NeedVerdict {
   readonly id: NeedId
-  /** met: the image (or the binary) has it; added: files to add meet it (static base); ignored: by needs({ ignore }). */
+  /**
+   * met: the image (or the binary) has it; added: files to add meet it (static base); ignored: by needs({ ignore }).
+   */
   readonly status: 'met' | 'added' | 'unmet' | 'ignored'
   readonly severity: NeedSeverity
   readonly evidence: readonly string[]
@@ -46,7 +48,6 @@ export interface NeedsCheck {
   /** Every 'added' verdict's files, sorted by path: add them to the runtime (applyNeedFiles). */
   readonly add: readonly RuntimeFile[]
 }
-
 
 // Where Go looks, in its order: crypto/x509/root_linux.go, time/zoneinfo_unix.go.
 export const CERT_FILES = [
@@ -68,7 +69,9 @@ const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
       const d = findDir(img.files, dir)
       if (d !== null && hasBelow(img.files, d.key, (_k, e) => e.type !== 'dir')) return met(`zone files in ${dir}`)
     }
-    return unmet(`no zone files in ${ZONE_DIRS.join(', ')}${zi === undefined ? '' : `, and ZONEINFO=${zi} is not in the image`}`)
+    return unmet(
+      `no zone files in ${ZONE_DIRS.join(', ')}${zi === undefined ? '' : `, and ZONEINFO=${zi} is not in the image`}`,
+    )
   },
   'ca-roots': (need, img) => {
     if (need.embedded !== null) return met(need.embedded)
@@ -81,10 +84,14 @@ const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
       const d = findDir(img.files, dir)
       if (d === null) continue
       // Go reads the directory's own files (symlinks followed), not its subdirectories.
-      const direct = (k: string): boolean => !k.slice(d.key.length + 1).includes('/') && isFile(img.files, `/${k}`, true)
+      const direct = (k: string): boolean =>
+        !k.slice(d.key.length + 1).includes('/') && isFile(img.files, `/${k}`, true)
       if (hasBelow(img.files, d.key, direct)) return met(`certificates in ${dir}`)
     }
-    const where = file === undefined ? `no CA bundle at ${CERT_FILES.join(', ')}` : `SSL_CERT_FILE=${file} is not a file in the image`
+    const where =
+      file === undefined
+        ? `no CA bundle at ${CERT_FILES.join(', ')}`
+        : `SSL_CERT_FILE=${file} is not a ` + `file in the image`
     return unmet(`${where}, and no certificates in ${dirs.join(', ')}`)
   },
   users: (need, img) => {
@@ -109,7 +116,8 @@ const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
     const d = findDir(img.files, dir)
     if (d === null) return unmet(`${dir} is not a directory in the image`)
     const ids = numericIds(img)
-    if (ids.uid === null) return unmet(`the image's user ${img.user} has no /etc/passwd entry, so ${dir} cannot be checked`)
+    if (ids.uid === null)
+      return unmet(`the image's user ${img.user} has no /etc/passwd entry, so ${dir} cannot be ` + `checked`)
     const e: ImageEntry = d.entry ?? { type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 }
     const writable = writableBy(e, { uid: ids.uid, gid: ids.gid })
     const what = `${dir} (${describeDir(e)})`
@@ -152,7 +160,10 @@ export function checkNeeds(needs: readonly Need[], img: ImageContext, policy: Ne
     if (files.length === 0) return { ...base, status: 'unmet', detail: c.detail, files }
     return { ...base, status: 'added', detail: `${c.detail}; adds ${files.map(describeFile).join(', ')}`, files }
   })
-  const add = mergeFiles([], verdicts.flatMap((v) => v.files))
+  const add = mergeFiles(
+    [],
+    verdicts.flatMap((v) => v.files),
+  )
   return { verdicts, add }
 }
 

@@ -62,7 +62,9 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
       env,
       user,
       workdir: spec.workdir,
-      exposedPorts: [...new Set(spec.ports.map((p) => (typeof p === 'number' || !p.includes('/') ? `${p}/tcp` : p)))].sort(),
+      exposedPorts: [
+        ...new Set(spec.ports.map((p) => (typeof p === 'number' || !p.includes('/') ? `${p}/tcp` : p))),
+      ].sort(),
       labels: sortKeys(labels),
     },
     annotations: sortKeys(spec.annotations),
@@ -86,7 +88,10 @@ function homeOf(uid: number): string {
 }
 
 function passwd(uid: number, gid: number): string {
-  const lines = ['root:x:0:0:root:/root:/sbin/nologin', `nonroot:x:${NONROOT_UID}:${NONROOT_UID}:nonroot:/home/nonroot:/sbin/nologin`]
+  const lines = [
+    'root:x:0:0:root:/root:/sbin/nologin',
+    `nonroot:x:${NONROOT_UID}:${NONROOT_UID}:nonroot:/home/nonroot:/sbin/nologin`,
+  ]
   if (uid !== 0 && uid !== NONROOT_UID) lines.push(`app:x:${uid}:${gid}:app:/home/app:/sbin/nologin`)
   return lines.join('\n') + '\n'
 }

@@ -35,8 +35,12 @@ export function assertKnownTz(service: string, value: string | undefined): void 
       'so Go would run the program in UTC without an error',
     {
       hint:
-        (near.length > 0 ? `did you mean ${near.slice(0, 3).map((z) => `'${z}'`).join(' or ')}? ` : '') +
-        "use a zone name like 'Asia/Tokyo', 'UTC', or an absolute path to a zone file in the image",
+        (near.length > 0
+          ? `did you mean ${near
+              .slice(0, 3)
+              .map((z) => `'${z}'`)
+              .join(' or ')}? `
+          : '') + "use a zone name like 'Asia/Tokyo', 'UTC', or an absolute path to a zone file in the image",
     },
   )
 }

@@ -6,7 +6,11 @@ import { rememberSecret } from '../secret-mask.js'
 import type { RegistryCredentials } from './registry-options.js'
 
 /** The helper's credentials, or undefined when it has none for this server. */
-export function helperCredentials(helper: string, serverUrl: string, env: NodeJS.ProcessEnv): Promise<RegistryCredentials | undefined> {
+export function helperCredentials(
+  helper: string,
+  serverUrl: string,
+  env: NodeJS.ProcessEnv,
+): Promise<RegistryCredentials | undefined> {
   const cmd = `docker-credential-${helper}`
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'] })
@@ -17,7 +21,11 @@ export function helperCredentials(helper: string, serverUrl: string, env: NodeJS
     child.on('error', (e: NodeJS.ErrnoException) =>
       reject(
         e.code === 'ENOENT'
-          ? new GostaticError(ErrorCode.REGISTRY_AUTH, `docker config names credential helper '${helper}' for ${serverUrl}, but ${cmd} is not on PATH`, { hint: `install ${cmd}, or remove it from config.json` })
+          ? new GostaticError(
+              ErrorCode.REGISTRY_AUTH,
+              `docker config names credential helper '${helper}' for ` + `${serverUrl}, but ${cmd} is not on PATH`,
+              { hint: `install ${cmd}, or remove it from config.json` },
+            )
           : e,
       ),
     )
@@ -40,9 +48,16 @@ export function helperCredentials(helper: string, serverUrl: string, env: NodeJS
         if (!r.Secret) return resolve(undefined)
         rememberSecret(r.Secret)
         // docker's convention: Username "<token>" marks Secret as an identity token.
-        resolve(r.Username === '<token>' ? { identityToken: r.Secret } : { username: r.Username ?? '', password: r.Secret })
+        resolve(
+          r.Username === '<token>' ? { identityToken: r.Secret } : { username: r.Username ?? '', password: r.Secret },
+        )
       } catch {
-        reject(new GostaticError(ErrorCode.REGISTRY_AUTH, `${cmd} get printed something that is not JSON for ${serverUrl}`))
+        reject(
+          new GostaticError(
+            ErrorCode.REGISTRY_AUTH,
+            `${cmd} get printed something that is not JSON for ` + `${serverUrl}`,
+          ),
+        )
       }
     })
   })

@@ -13,7 +13,9 @@ import type { RegistryCredentials, RegistryOptions } from './registry-options.js
 
 export interface FoundCredentials {
   readonly credentials: RegistryCredentials
-  /** Where they came from, for error messages: 'registryAuth', '/root/.docker/config.json', 'docker-credential-pass'. */
+  /**
+   * Where they came from, for error messages: 'registryAuth', '/root/.docker/config.json', 'docker-credential-pass'.
+   */
   readonly from: string
 }
 

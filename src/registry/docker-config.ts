@@ -93,7 +93,11 @@ export function configKeyHost(key: string): string {
  * credHelpers, else an inline auths entry, else credsStore. A config with
  * credsStore often keeps empty `{}` auths entries; those are skipped.
  */
-export function credentialSource(cfg: DockerConfigFile | undefined, registry: string, file = 'config.json'): CredentialSource {
+export function credentialSource(
+  cfg: DockerConfigFile | undefined,
+  registry: string,
+  file = 'config.json',
+): CredentialSource {
   if (!cfg) return { kind: 'none' }
   const want = HUB_NAMES.has(registry) ? DEFAULT_REGISTRY : registry
   const serverUrl = want === DEFAULT_REGISTRY ? DOCKER_HUB_SERVER : registry

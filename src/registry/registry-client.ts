@@ -154,8 +154,13 @@ export class RegistryClient {
       seen.push(res ? String(res.status) : (code ?? 'network error'))
       const again = retry && (res ? RETRY_STATUSES.has(res.status) : retryableCode(code))
       const wait = again
-        ? nextDelay(this.#net.retry, attempt, Date.now() - t0, retryAfterMs(res?.headers.get('retry-after') ?? null,
-          Date.now()), Math.random())
+        ? nextDelay(
+            this.#net.retry,
+            attempt,
+            Date.now() - t0,
+            retryAfterMs(res?.headers.get('retry-after') ?? null, Date.now()),
+            Math.random(),
+          )
         : undefined
       if (wait === undefined) {
         if (res) return { res, seen, t0 }

@@ -8,8 +8,19 @@ import { SendFailure } from './transport.js'
 export { RegistryTimeoutError }
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
 ])
 const TIMEOUTS: Readonly<Record<string, 'connect' | 'idle'>> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect',
@@ -19,7 +30,11 @@ const TIMEOUTS: Readonly<Record<string, 'connect' | 'idle'>> = {
 
 /** A registry's non-2xx answer that is no auth or not-found matter: keeps the status for the retry rules. */
 export class RegistryResponseError extends GostaticError {
-  constructor(message: string, readonly status: number, options: { hint?: string | undefined }) {
+  constructor(
+    message: string,
+    readonly status: number,
+    options: { hint?: string | undefined },
+  ) {
     super(ErrorCode.REGISTRY_ERROR, message, options)
     this.name = 'RegistryResponseError'
   }
@@ -63,7 +78,9 @@ export function networkError(registry: string, url: string, doing: string, e: un
     const what = timeout === 'connect' ? 'open a connection' : 'send anything'
     return new RegistryTimeoutError(
       `registry ${registry} did not ${what} within the ${timeout} timeout (${ms} ms) while ${doing} (${target}${via})`,
-      target, timeout, ms,
+      target,
+      timeout,
+      ms,
       { hint: `raise registryTimeouts.${timeout}Ms, or check ${registry}${via ? ' and the proxy' : ''}`, cause: e },
     )
   }
@@ -72,7 +89,7 @@ export function networkError(registry: string, url: string, doing: string, e: un
     return new GostaticError(
       ErrorCode.REGISTRY_UNREACHABLE,
       `cannot reach registry ${registry} while ${doing}: Node's fetch refuses its port ` +
-        '(on the fetch standard\'s list of blocked ports)',
+        "(on the fetch standard's list of blocked ports)",
       { hint: 'run the registry on another port, like 5000', cause: e },
     )
   const tls = typeof code === 'string' && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)
@@ -84,7 +101,7 @@ export function networkError(registry: string, url: string, doing: string, e: un
     `cannot reach registry ${registry}${via} while ${doing} (${code ?? 'network error'}: ${detail}; ${target})`,
     {
       hint: tls
-        ? 'the registry\'s TLS certificate is not trusted; add its CA with NODE_EXTRA_CA_CERTS=/path/ca.pem'
+        ? "the registry's TLS certificate is not trusted; add its CA with NODE_EXTRA_CA_CERTS=/path/ca.pem"
         : via
           ? proxyHint
           : NETWORK_CODES.has(code ?? '') || code === undefined
@@ -111,10 +128,17 @@ export async function responseError(
       auth.tried
         ? `registry ${registry} refused the credentials from ${auth.tried} while ${doing} (${status})`
         : `registry ${registry} requires authentication for ${doing} and no credentials were found (${status})`,
-      { hint: `log in with \`${login}\` (gostatic reads $DOCKER_CONFIG/config.json or ~/.docker/config.json and its credential helpers), or pass registryAuth: { '${registry}': { username, password } }` },
+      {
+        hint:
+          `log in with \`${login}\` (gostatic reads $DOCKER_CONFIG/config.json or ~/.docker/config.json and its ` +
+          `credential helpers), or pass registryAuth: { '${registry}': { username, password } }`,
+      },
     )
   }
-  if (res.status === 404) return new GostaticError(ErrorCode.REGISTRY_NOT_FOUND, `${doing}: not found on ${registry} (${status})`, { hint: 'check the repository name and tag; `skopeo list-tags docker://<repository>` lists the tags' })
+  if (res.status === 404)
+    return new GostaticError(ErrorCode.REGISTRY_NOT_FOUND, `${doing}: not found on ${registry} (${status})`, {
+      hint: 'check the repository name and tag; `skopeo list-tags docker://<repository>` lists the tags',
+    })
   return new RegistryResponseError(`registry ${registry} answered ${status} while ${doing}`, res.status, {
     hint: res.status >= 500 ? 'the registry failed; retry, or check its logs' : undefined,
   })

@@ -28,7 +28,13 @@ export interface RegistryOptions extends RegistryNetworkOptions {
 
 /** What a push did with one blob or manifest; tests and progress output read it. */
 export type PushProgress =
-  | { readonly kind: 'blob'; readonly digest: string; readonly size: number; readonly action: 'exists' | 'mounted' | 'uploaded'; readonly from?: string }
+  | {
+      readonly kind: 'blob'
+      readonly digest: string
+      readonly size: number
+      readonly action: 'exists' | 'mounted' | 'uploaded'
+      readonly from?: string
+    }
   | { readonly kind: 'manifest'; readonly digest: string; readonly reference: string }
 
 export interface PublishOptions extends RegistryOptions {

@@ -12,12 +12,17 @@ export function strict<S extends z.ZodRawShape>(shape: S) {
 export function unknownKeys(keys: readonly string[], known: readonly string[]): string {
   const guesses = keys.map((k) => [k, closest(k, known)] as const).filter(([, g]) => g !== undefined)
   const hint = guesses.map(([k, g]) => `did you mean '${g}' for '${k}'?`).join(' ')
-  return `unknown ${keys.length === 1 ? 'key' : 'keys'} ${keys.map((k) => `'${k}'`).join(', ')}${hint ? ` (${hint})` : ''}; allowed: ${known.join(', ')}`
+  return (
+    `unknown ${keys.length === 1 ? 'key' : 'keys'} ${keys.map((k) => `'${k}'`).join(', ')}` +
+    `${hint ? ` (${hint})` : ''}; allowed: ${known.join(', ')}`
+  )
 }
 
 /** The nearest known key, when it is a typo away (or shares the first four letters). */
 function closest(key: string, known: readonly string[]): string | undefined {
-  const scored = known.map((k) => [k, distance(key.toLowerCase(), k.toLowerCase())] as const).sort((a, b) => a[1] - b[1])
+  const scored = known
+    .map((k) => [k, distance(key.toLowerCase(), k.toLowerCase())] as const)
+    .sort((a, b) => a[1] - b[1])
   const best = scored[0]
   if (best === undefined) return undefined
   if (best[1] <= Math.min(2, Math.max(1, Math.floor(key.length / 3)))) return best[0]
@@ -26,7 +31,9 @@ function closest(key: string, known: readonly string[]): string | undefined {
 
 /** Edit distance where swapping two neighbouring letters counts once, as typos do. */
 function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)))
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  )
   for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1

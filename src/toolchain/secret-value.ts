@@ -13,7 +13,12 @@ export function secretValue(id: string, from: { env: string } | { file: string }
 function readSecret(id: string, from: { env: string } | { file: string }, env: NodeJS.ProcessEnv): string {
   if ('env' in from) {
     const v = env[from.env]
-    if (v === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `secret '${id}': environment variable ${from.env} is not set`, { hint: `export ${from.env}=... before building` })
+    if (v === undefined)
+      throw new GostaticError(
+        ErrorCode.INVALID_CONFIG,
+        `secret '${id}': environment variable ` + `${from.env} is not set`,
+        { hint: `export ${from.env}=... before building` },
+      )
     return v
   }
   try {

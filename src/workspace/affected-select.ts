@@ -79,8 +79,11 @@ function firstReason(s: ServiceInputs, c: Changes): Reason | undefined {
   }
   for (const file of c.files) {
     const mod = c.moduleFiles.get(file)
-    const hit = mod ? moduleReason(s.closure, file, mod, c.top) : extra.has(file) ? extraReason(file, extra.get(file)!)
-      : sourceReason(byDir, file, c.top)
+    const hit = mod
+      ? moduleReason(s.closure, file, mod, c.top)
+      : extra.has(file)
+        ? extraReason(file, extra.get(file)!)
+        : sourceReason(byDir, file, c.top)
     if (hit) return hit
   }
   return undefined
@@ -102,8 +105,10 @@ function moduleReason(
   if (!m.structural) return undefined
   // go.work's directives concern every module it uses; a go.mod's, the packages of its own module.
   const where = parent(file)
-  const q = posix.basename(file) === 'go.work' ? closure[0]
-    : closure.find((c) => c.module?.dir != null && toRel(top, c.module.dir) === where)
+  const q =
+    posix.basename(file) === 'go.work'
+      ? closure[0]
+      : closure.find((c) => c.module?.dir != null && toRel(top, c.module.dir) === where)
   return q ? { why: 'module-directive', file, package: q.importPath } : undefined
 }
 

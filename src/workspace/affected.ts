@@ -47,8 +47,10 @@ export async function affectedServices(services: readonly GoService[], opts: Aff
   }
   const plans = services.map(planOf)
   const closures = await serviceClosures(plans, opts.env ?? process.env, opts.signal)
-  const config = (opts.configFile === undefined ? [] : configFiles(opts.configFile))
-    .map((f) => ({ file: real(f), why: 'config' as const }))
+  const config = (opts.configFile === undefined ? [] : configFiles(opts.configFile)).map((f) => ({
+    file: real(f),
+    why: 'config' as const,
+  }))
   const inputs: ServiceInputs[] = services.map((s, i) => ({
     name: s.name,
     path: servicePath(root, s, plans[i]!),
@@ -72,7 +74,9 @@ function planOf(s: GoService): BuildPlan | null {
 function servicePath(root: string, s: GoService, p: BuildPlan | null): string {
   try {
     const spec = s.toSpec()
-    const rel = relative(root, resolve(p?.source.dir ?? spec.source, p?.source.main ?? spec.main)).split(sep).join('/')
+    const rel = relative(root, resolve(p?.source.dir ?? spec.source, p?.source.main ?? spec.main))
+      .split(sep)
+      .join('/')
     return rel === '' ? '.' : rel
   } catch {
     return '.'

@@ -60,17 +60,27 @@ export async function compileShared(
       const digest = stamps === null ? null : await compileDigest(inputs, signal)
       if (compiledBefore(stamps, digest)) {
         const ms = Math.round(performance.now() - t0)
-        const message = `${g.packages.length} services' packages for ${where}: inputs unchanged since compiled` +
+        const message =
+          `${g.packages.length} services' packages for ${where}: inputs unchanged since compiled` +
           ` (checked in ${ms} ms, digest ${digest!.slice(0, 12)}); not compiled again`
         emit({ kind: 'info', service: 'workspace', message })
         continue
       }
-      ok = (await runTool('go', [...g.args, ...g.packages], { cwd: g.cwd, env, ...(signal ? { signal } : {}) })).exitCode === 0
+      ok =
+        (await runTool('go', [...g.args, ...g.packages], { cwd: g.cwd, env, ...(signal ? { signal } : {}) }))
+          .exitCode === 0
       if (ok) await markCompiled(stamps, digest)
     } catch (e) {
       if (!isGostaticError(e) || e.code === 'CANCELLED') throw e
       ok = false
     }
-    emit({ kind: 'info', service: 'workspace', message: `compiled ${g.packages.length} services' packages together for ${where} in ${Math.round(performance.now() - t0)} ms${ok ? '' : ' (failed; each service reports its own error)'}` })
+    emit({
+      kind: 'info',
+      service: 'workspace',
+      message:
+        `compiled ${g.packages.length} services' packages together ` +
+        `for ${where} in ${Math.round(performance.now() - t0)} ` +
+        `ms${ok ? '' : ' (failed; each service reports its own error)'}`,
+    })
   }
 }

@@ -56,7 +56,11 @@ export async function compileDigest(c: CompileInputs, signal?: AbortSignal): Pro
     const data = p.data as Record<string, unknown>
     for (const f of BUILT_FIELDS.flatMap((k) => (data[k] as string[] | null | undefined) ?? []).sort()) {
       h.update(`\0${f}\0`)
-      h.update(createHash('sha256').update(await readFile(join(p.data.Dir, f))).digest('hex'))
+      h.update(
+        createHash('sha256')
+          .update(await readFile(join(p.data.Dir, f)))
+          .digest('hex'),
+      )
     }
   }
   return h.digest('hex')

@@ -48,12 +48,17 @@ const PARSERS: Record<ModuleFileKind, (text: string) => string[]> = {
 }
 
 function sumLines(text: string): string[] {
-  return lines(text).map((l) => l.split(/\s+/)).filter((f) => f.length >= 3).map((f) => `mod ${f.join(' ')}`)
+  return lines(text)
+    .map((l) => l.split(/\s+/))
+    .filter((f) => f.length >= 3)
+    .map((f) => `mod ${f.join(' ')}`)
 }
 
 /** `# path version [=> replacement]` pins a module; `## explicit` and package lines follow from those and sources. */
 function vendorLines(text: string): string[] {
-  return lines(text).filter((l) => /^# \S/.test(l)).map((l) => `mod ${l.slice(2).trim().split(/\s+/).join(' ')}`)
+  return lines(text)
+    .filter((l) => /^# \S/.test(l))
+    .map((l) => `mod ${l.slice(2).trim().split(/\s+/).join(' ')}`)
 }
 
 const PIN_VERBS = new Set(['require', 'replace', 'exclude'])
@@ -87,4 +92,8 @@ function entry(verb: string, args: string): string {
 }
 
 const unquote = (s: string) => s.replace(/^"(.*)"$/, '$1')
-const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean)
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)

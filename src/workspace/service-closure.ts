@@ -13,8 +13,20 @@ import { splitJsonStream } from '../util/json-stream.js'
 import type { ClosurePackage } from './affected-select.js'
 
 export const FILE_FIELDS = [
-  'GoFiles', 'CgoFiles', 'CFiles', 'CXXFiles', 'MFiles', 'HFiles', 'FFiles', 'SFiles', 'SwigFiles', 'SwigCXXFiles',
-  'SysoFiles', 'EmbedFiles', 'IgnoredGoFiles', 'IgnoredOtherFiles',
+  'GoFiles',
+  'CgoFiles',
+  'CFiles',
+  'CXXFiles',
+  'MFiles',
+  'HFiles',
+  'FFiles',
+  'SFiles',
+  'SwigFiles',
+  'SwigCXXFiles',
+  'SysoFiles',
+  'EmbedFiles',
+  'IgnoredGoFiles',
+  'IgnoredOtherFiles',
 ] as const
 const files = z.array(z.string()).nullish()
 const ListedSchema = z.object({

@@ -7,8 +7,14 @@ import { statSync } from 'node:fs'
 import { resolve, join } from 'node:path'
 import { ErrorCode, GostaticError, isGostaticError } from '../../errors.js'
 import {
-  buildWorkspace, createReporter, loadSigner, publishRef,
-  type GoService, type ResolvedWorkspace, type ServiceBuild, type SignOptions,
+  buildWorkspace,
+  createReporter,
+  loadSigner,
+  publishRef,
+  type GoService,
+  type ResolvedWorkspace,
+  type ServiceBuild,
+  type SignOptions,
 } from '../../index.js'
 import type { BuildFlags } from '../parse-cli.js'
 import { loadServices } from '../services-from-flags.js'
@@ -21,15 +27,23 @@ import { defaultArchivePath } from '../../util/out-folder.js'
 
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
   if (flags.all && flags.service.length > 0)
-    throw new GostaticError(ErrorCode.USAGE, `--all builds every service; --service ${flags.service.join(', ')} picks some. Give one of them`)
-  const loaded = flags.changedSince === undefined
-    ? await loadServices(dir, flags)
-    : await onlyChanged(dir, flags, flags.changedSince)
+    throw new GostaticError(
+      ErrorCode.USAGE,
+      `--all builds every service; --service ${flags.service.join(', ')} ` + `picks some. Give one of them`,
+    )
+  const loaded =
+    flags.changedSince === undefined
+      ? await loadServices(dir, flags)
+      : await onlyChanged(dir, flags, flags.changedSince)
   if (loaded === null) return 0
   const { services, workspace } = loaded
   // One reference can't name several images: each service gets {name} filled in.
   if (flags.push !== undefined && services.length > 1 && !flags.push.includes('{name}'))
-    throw new GostaticError(ErrorCode.USAGE, `--push ${flags.push} would publish ${services.length} services to one reference`, { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' })
+    throw new GostaticError(
+      ErrorCode.USAGE,
+      `--push ${flags.push} would publish ${services.length} services to one ` + `reference`,
+      { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' },
+    )
   // Mistakes in where the result goes are found before minutes of building.
   for (const s of flags.push === undefined ? [] : services) checkPush(flags.push!.replaceAll('{name}', s.name))
   // Read once here, so a bad key is one error naming the flag rather than one per service.
@@ -37,10 +51,23 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   // With --changed-since the selection varies run to run, so --out is always the folder.
   const many = services.length > 1 || flags.changedSince !== undefined
   if (flags.out !== undefined && !many && isFolder(flags.out))
-    throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `--out ${flags.out} is a folder; with one service --out names the archive file, like ${join(flags.out, `${services[0]!.name}.tar`)}`)
-  const ws: ResolvedWorkspace = workspace ?? { root: resolve(dir), workModules: null, modules: sourcesOf(services), services, vendor: false }
+    throw new GostaticError(
+      ErrorCode.OUTPUT_NOT_WRITABLE,
+      `--out ${flags.out} is a folder; with one service --out names the archive file, like ` +
+        `${join(flags.out, `${services[0]!.name}.tar`)}`,
+    )
+  const ws: ResolvedWorkspace = workspace ?? {
+    root: resolve(dir),
+    workModules: null,
+    modules: sourcesOf(services),
+    services,
+    vendor: false,
+  }
   // The same reporters as the API's build(); --json keeps stderr quiet unless --reporter says otherwise.
-  const progress = createReporter({ reporter: flags.reporter ?? (flags.json ? 'silent' : 'auto') }, services.map((s) => s.name))
+  const progress = createReporter(
+    { reporter: flags.reporter ?? (flags.json ? 'silent' : 'auto') },
+    services.map((s) => s.name),
+  )
   const abort = new AbortController()
   const onSigint = () => abort.abort()
   process.once('SIGINT', onSigint)
@@ -63,10 +90,15 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       const cancelled = () => new GostaticError(ErrorCode.CANCELLED, `${b.name}: cancelled before export`)
       if (abort.signal.aborted) throw cancelled()
       const archive = writesArchive(flags)
-        ? await b.result.exportTarball(archivePath(flags, b.name, many ? Math.max(2, services.length) : 1), { attach: flags.attach })
+        ? await b.result.exportTarball(archivePath(flags, b.name, many ? Math.max(2, services.length) : 1), {
+            attach: flags.attach,
+          })
         : undefined
       if (abort.signal.aborted && (flags.push !== undefined || flags.load)) throw cancelled()
-      const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal, ...registry })
+      const ref =
+        flags.push === undefined
+          ? undefined
+          : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal, ...registry })
       const loaded = flags.load ? await b.result.load() : undefined
       outcomes.set(b.name, {
         service: b.name,

@@ -4,7 +4,12 @@ import { doctor, renderDoctorText } from '../../index.js'
 import type { DoctorFlags } from '../parse-cli.js'
 
 export async function doctorCommand(dir: string, flags: DoctorFlags): Promise<number> {
-  const report = await doctor(dir, { main: flags.main, runtime: flags.runtime, platform: flags.platform, tags: flags.tags })
+  const report = await doctor(dir, {
+    main: flags.main,
+    runtime: flags.runtime,
+    platform: flags.platform,
+    tags: flags.tags,
+  })
   process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderDoctorText(report))
   if (!report.ok) return 1
   const warnings = report.findings.filter((f) => f.severity === 'warning').length

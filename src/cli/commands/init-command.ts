@@ -48,7 +48,10 @@ async function goModulePath(root: string): Promise<string> {
 async function mainPackages(root: string): Promise<InitService[]> {
   const r = await runTool('go', ['list', '-f', '{{if eq .Name "main"}}{{.Dir}}{{end}}', './...'], { cwd: root })
   const dirs = r.stdout.split('\n').filter(Boolean).sort()
-  const name = (d: string) => basename(d).toLowerCase().replace(/[^a-z0-9._-]/g, '-')
+  const name = (d: string) =>
+    basename(d)
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]/g, '-')
   return dirs.map((d) => {
     const rel = relative(root, d)
     return { name: name(d), main: rel === '' ? '.' : `./${rel.split(sep).join('/')}` }

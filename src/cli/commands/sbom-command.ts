@@ -10,7 +10,12 @@ export async function sbomCommand(target: string, flags: SbomFlags): Promise<num
   const docs = await sbom(target, { format: flags.format, ...(flags.platform ? { platform: flags.platform } : {}) })
   if (flags.out === undefined) {
     if (docs.length > 1)
-      throw new GostaticError(ErrorCode.INVALID_CONFIG, `${target} has ${docs.length} platforms (${docs.map((d) => d.platform).join(', ')}); stdout takes one SBOM`, { hint: 'pick one with --platform, or write them all with --out DIR' })
+      throw new GostaticError(
+        ErrorCode.INVALID_CONFIG,
+        `${target} has ${docs.length} platforms ` +
+          `(${docs.map((d) => d.platform).join(', ')}); stdout takes one SBOM`,
+        { hint: 'pick one with --platform, or write them all with --out DIR' },
+      )
     process.stdout.write(docs[0]!.bytes)
     return 0
   }

@@ -76,7 +76,8 @@ function verifiedTarget(c: DaggerContext, t: DaggerTargetState) {
   if (container === null || binary === null || built === null)
     throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} without building it`)
   if (verified === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its verify-static step`)
-  if (needs === null || runtime === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its check-needs step`)
+  if (needs === null || runtime === null)
+    throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its ` + `check-needs step`)
   return { container, binary, built, verified, needs, runtime }
 }
 
@@ -95,7 +96,10 @@ async function builderZoneinfo(c: DaggerContext): Promise<string> {
 async function resolvedBase(dag: Client, plan: BuildPlan, t: TargetPlan): Promise<ResolvedBase | null> {
   const name = pulledRef(plan.runtime.base)
   if (name === null) return null
-  const ref = await dag.container({ platform: daggerPlatform(t) }).from(name).imageRef()
+  const ref = await dag
+    .container({ platform: daggerPlatform(t) })
+    .from(name)
+    .imageRef()
   return { name, digest: digestOf(ref) }
 }
 

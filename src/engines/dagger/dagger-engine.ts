@@ -62,7 +62,16 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
       throw translateDaggerError(e, plan.service)
     }
     const c: DaggerContext = {
-      dag, plan, opts, env, emit, tmp, epoch, sourceDir, startedAt, builder,
+      dag,
+      plan,
+      opts,
+      env,
+      emit,
+      tmp,
+      epoch,
+      sourceDir,
+      startedAt,
+      builder,
       source: opts.source ?? dag.host().directory(sourceDir),
       warnings: [...plan.warnings, ...linkWarnings],
       moduleFiles: [],
@@ -77,6 +86,15 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
 }
 
 function newTarget(target: TargetPlan): DaggerTargetState {
-  const none = { container: null, binary: null, built: null, unpacked: null, upx: null, verified: null, needs: null, runtime: null }
+  const none = {
+    container: null,
+    binary: null,
+    built: null,
+    unpacked: null,
+    upx: null,
+    verified: null,
+    needs: null,
+    runtime: null,
+  }
   return { target, strip: 'not requested', ...none }
 }

@@ -167,7 +167,9 @@ function hostPath(c: DaggerContext, stage: string, t: DaggerTargetState): string
   return join(c.tmp, stage, t.target.output)
 }
 
-/** The host's emulator (a path smokeRunner found) as a file the builder can mount: the file itself, not a link to it. */
+/**
+ * The host's emulator (a path smokeRunner found) as a file the builder can mount: the file itself, not a link to it.
+ */
 function daggerRunner(c: DaggerContext, runner: string[] | null): DaggerRunner {
   if (runner === null) return null
   const [path] = runner

@@ -3,7 +3,13 @@
 // as an OCI archive: the whole filesystem on the static and scratch bases,
 // copied on top of `from(ref)` on an image base, owners and modes kept.
 import { join } from 'node:path'
-import { NetworkProtocol, type Client, type Container, type File, type Platform as DaggerPlatform } from '@dagger.io/dagger'
+import {
+  NetworkProtocol,
+  type Client,
+  type Container,
+  type File,
+  type Platform as DaggerPlatform,
+} from '@dagger.io/dagger'
 import type { BuildPlan, RuntimePlan, TargetPlan } from '../../plan/build-plan.js'
 import { buildLayer } from '../../oci/layer.js'
 import { writeOciArchive } from '../../oci/oci-writer.js'
@@ -22,7 +28,17 @@ export async function filesArchive(
   if (runtime.files.length === 0) return null
   const layer = await buildLayer(await materialize(runtime.files, ctx), { mtime: ctx.epoch })
   const path = join(ctx.tmp, `base-${t.output.replace(/\//g, '-')}.tar`)
-  await writeOciArchive(path, [{ platform: { os: t.os, architecture: t.architecture, ...(t.variant ? { variant: t.variant } : {}) }, layers: [layer], config: {} }], { sourceDateEpoch: ctx.epoch })
+  await writeOciArchive(
+    path,
+    [
+      {
+        platform: { os: t.os, architecture: t.architecture, ...(t.variant ? { variant: t.variant } : {}) },
+        layers: [layer],
+        config: {},
+      },
+    ],
+    { sourceDateEpoch: ctx.epoch },
+  )
   return path
 }
 
@@ -33,7 +49,15 @@ export function baseContainer(dag: Client, plan: BuildPlan, t: TargetPlan, files
   const ref = pulledRef(r.base)
   if (ref === null) return files ? c.import_(files) : c
   const base = c.from(ref)
-  return files ? base.withDirectory('/', dag.container({ platform: daggerPlatform(t) }).import_(files).rootfs()) : base
+  return files
+    ? base.withDirectory(
+        '/',
+        dag
+          .container({ platform: daggerPlatform(t) })
+          .import_(files)
+          .rootfs(),
+      )
+    : base
 }
 
 export function runtimeContainer(plan: BuildPlan, base: Container, binary: File): Container {

@@ -19,7 +19,10 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   const plan = c.plan.runtime
   const zoneinfoZip = async () => join(c.go.goroot, 'lib', 'time', 'zoneinfo.zip')
   const ctx = { sourceDir: c.sourceDir, links: c.plan.source.links, zoneinfoZip }
-  const extra = await materialize(plan.files.filter((f) => f.kind === 'host-file'), ctx)
+  const extra = await materialize(
+    plan.files.filter((f) => f.kind === 'host-file'),
+    ctx,
+  )
   const baseLayers = new Map<string, Promise<BuiltLayer>>()
   const baseLayer = (files: readonly RuntimeFile[]): Promise<BuiltLayer> => {
     const key = JSON.stringify(files)
@@ -70,7 +73,9 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
 
 type Checked = { runtime: RuntimePlan; needs: NonNullable<TargetState['needs']> }
 
-/** The target's checked runtime; a plan without a check-needs step for it is refused, as one without verify-static is. */
+/**
+ * The target's checked runtime; a plan without a check-needs step for it is refused, as one without verify-static is.
+ */
 function checked(c: LocalContext, t: TargetState): Checked {
   const which = `the plan for ${c.plan.service} assembles ${t.target.platform}`
   if (t.runtime === null || t.needs === null)

@@ -27,18 +27,27 @@ import { assembled, runSteps } from '../run-steps.js'
 import { localSteps } from './local-steps.js'
 import { pulledRef } from '../../plan/runtime-bases.js'
 
-export type GoRunner = (args: readonly string[], opts: { cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal }) => Promise<ToolRun>
+export type GoRunner = (
+  args: readonly string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; signal?: AbortSignal },
+) => Promise<ToolRun>
 
 export interface LocalEngineOptions extends RegistryOptions {
   signal?: AbortSignal
   onEvent?: EventSink
   /** Base environment for tools (default process.env); the plan's env goes on top. */
   env?: NodeJS.ProcessEnv
-  /** Seconds for every timestamp in the image (default: SOURCE_DATE_EPOCH, else the last commit's time of a clean git checkout, else 0). */
+  /**
+   * Seconds for every timestamp in the image (default: SOURCE_DATE_EPOCH, else the last commit's time of a clean git
+   * checkout, else 0).
+   */
   sourceDateEpoch?: number
   /** Folder for cached layers and blobs (default $GOSTATIC_CACHE_DIR or ~/.cache/gostatic); null disables the cache. */
   cacheDir?: string | null
-  /** An image runtime base: 'missing' (default) reuses the digest its tag resolved to last time, from the cache; 'always' asks the registry again. */
+  /**
+   * An image runtime base: 'missing' (default) reuses the digest its tag resolved to last time, from the cache;
+   * 'always' asks the registry again.
+   */
   pull?: PullPolicy
   /** Test seam, not public API (BuildOptions omits it): runs `go` with the given argv. Defaults to the host go. */
   runGo?: GoRunner
@@ -87,15 +96,25 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
   const work = await makeTempDir(`gostatic-${plan.service}-`)
   try {
     const sourceDir = resolve(plan.source.dir)
-    if (!existsSync(sourceDir)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
+    if (!existsSync(sourceDir))
+      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ` + `${plan.source.dir} does not exist`)
     if (!(await stat(sourceDir)).isDirectory())
-      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${plan.source.dir} is a file; source is the folder holding go.mod`)
+      throw new GostaticError(
+        ErrorCode.INPUT_NOT_FOUND,
+        `source ${plan.source.dir} is a file; source is the folder ` + `holding go.mod`,
+      )
     const cacheDir = opts.cacheDir === undefined ? defaultCacheDir(env) : opts.cacheDir
     // Before the C toolchain's cache is made in it.
     if (cacheDir !== null) await ensureCacheDir(cacheDir)
     const goEnv = await prepareGoEnv(plan, env, work, cacheDir)
     const c: LocalContext = {
-      plan, env, opts, emit, work, warnings: [...plan.warnings], epoch: await sourceDateEpoch(opts, env, sourceDir),
+      plan,
+      env,
+      opts,
+      emit,
+      work,
+      warnings: [...plan.warnings],
+      epoch: await sourceDateEpoch(opts, env, sourceDir),
       cacheDir,
       onCacheDamage: (entry, reason) => emit({ kind: 'cache-damaged', service: plan.service, entry, reason }),
       bases: null,
@@ -104,7 +123,14 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       goEnv,
       targets: new Map(plan.targets.map((t) => [t.platform, freshTarget(t, join(work, t.output))])),
     }
-    if (c.go.env['GOTOOLCHAIN']) emit({ kind: 'info', service: plan.service, message: `host ${c.go.hostVersion} is older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})` })
+    if (c.go.env['GOTOOLCHAIN'])
+      emit({
+        kind: 'info',
+        service: plan.service,
+        message:
+          `host ${c.go.hostVersion} is ` +
+          `older than ${plan.go.version}: building with ${c.go.version} (GOTOOLCHAIN=${c.go.env['GOTOOLCHAIN']})`,
+      })
     if (goEnv.cgoTool) {
       const message = `cgo: ${plan.go.cgo!.toolchain} at ${goEnv.cgoTool.path} (${goEnv.cgoTool.via})`
       emit({ kind: 'info', service: plan.service, message })
@@ -133,4 +159,3 @@ function freshTarget(target: TargetPlan, binPath: string): TargetState {
   const nothing = { current: null, strip: null, upx: null, unpacked: null, verified: null, needs: null, runtime: null }
   return { target, binPath, built: 0, ...nothing }
 }
-

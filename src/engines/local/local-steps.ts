@@ -32,7 +32,9 @@ export const localSteps: StepHandlers<LocalContext> = {
   'copy-module-files': async (s, c) => {
     for (const f of s.files.filter((f) => f === 'go.mod'))
       if (!existsSync(join(c.sourceDir, f)))
-        throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${c.plan.source.dir} has no ${f}`, { hint: 'point source at the folder holding go.mod (run `go mod init` to create one)' })
+        throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${c.plan.source.dir} has no ${f}`, {
+          hint: 'point source at the folder holding go.mod (run `go mod init` to create one)',
+        })
     return 'building in place (local engine)'
   },
   'mod-download': async (s, c) => {
@@ -76,7 +78,11 @@ export const localSteps: StepHandlers<LocalContext> = {
     t.current = m.output
     t.strip = m.outcome
     if (t.strip.kind === 'skipped') warn(c, t.strip.warning, s.platform)
-    return (t.strip.kind === 'stripped' ? `${t.strip.before} → ${t.strip.after} bytes with ${t.strip.tool}` : 'skipped') + (m.cached ? ' (cached)' : '')
+    return (
+      (t.strip.kind === 'stripped'
+        ? `${t.strip.before} → ${t.strip.after} bytes with ` + `${t.strip.tool}`
+        : 'skipped') + (m.cached ? ' (cached)' : '')
+    )
   },
   upx: async (s, c) => {
     const t = state(c, s.platform)
@@ -84,16 +90,26 @@ export const localSteps: StepHandlers<LocalContext> = {
     const input = await currentBinary(t)
     t.unpacked = input.bytes
     // The packed binary hides its build info, so verify the unpacked one now.
-    t.verified = verifyBinary(t.unpacked, t.target.verify, `${c.plan.service} (${s.platform})`, c.plan.runtime.binaryPath)
+    t.verified = verifyBinary(
+      t.unpacked,
+      t.target.verify,
+      `${c.plan.service} ` + `(${s.platform})`,
+      c.plan.runtime.binaryPath,
+    )
     const plan = t.target.upx
     const runner = smokeRunner(hostPlatform() === s.platform, plan.emulator, c.env)
     const recipe = ['upx', plan, runner, await toolIdentity(['upx'], c.env)]
-    const pack = async () => ({ outcome: await upxPack(t.binPath, plan, `${c.plan.service} (${s.platform})`, runner, c.env) })
+    const pack = async () => ({
+      outcome: await upxPack(t.binPath, plan, `${c.plan.service} ` + `(${s.platform})`, runner, c.env),
+    })
     const m = await memoStep(c.cacheDir, recipe, t.binPath, input, pack, c.onCacheDamage)
     t.current = m.output
     t.upx = m.outcome
     if (t.upx.kind === 'kept-unpacked') warn(c, t.upx.reason, s.platform)
-    return (t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} bytes` : 'kept unpacked') + (m.cached ? ' (cached)' : '')
+    return (
+      (t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} ` + `bytes` : 'kept unpacked') +
+      (m.cached ? ' (cached)' : '')
+    )
   },
   'check-needs': async (s, c) => {
     const t = state(c, s.platform)
