@@ -39,12 +39,12 @@ export async function sbom(target: string, opts: SbomOptions = {}): Promise<Sbom
     if (p.binary === null)
       throw new GostaticError(
         ErrorCode.UNSUPPORTED,
-        `${target} (${p.platform}): no Go binary ` + `to describe: entrypoint ${p.verdicts.entrypoint}`,
+        `${target} (${p.platform}): no Go binary to describe: entrypoint ${p.verdicts.entrypoint}`,
       )
     if (p.manifestDigest === null)
       throw new GostaticError(
         ErrorCode.UNSUPPORTED,
-        `${target} is a docker save ` + `archive, which has no manifest digest to name the image by`,
+        `${target} is a docker save archive, which has no manifest digest to name the image by`,
         { hint: 'export it as an OCI archive (skopeo copy docker-archive:IN oci-archive:OUT)' },
       )
     const img = archive.images.find((i) => i.manifestDigest === p.manifestDigest)!
@@ -64,7 +64,7 @@ function facts(name: string, b: BinaryFacts, bytes: Buffer, image: SbomFacts['im
   if (b.go === null)
     throw new GostaticError(
       ErrorCode.UNSUPPORTED,
-      `${b.path}: no Go build info to make an SBOM ` + `from (${b.goMissing})`,
+      `${b.path}: no Go build info to make an SBOM from (${b.goMissing})`,
       {
         hint:
           b.goMissing === 'hidden by UPX packing'

@@ -18,7 +18,7 @@ export function parsePrivateKey(pem: string, source: string, password: () => str
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     const what =
       key.asymmetricKeyType === 'ec'
-        ? `an EC key on curve ` + `${key.asymmetricKeyDetails?.namedCurve}`
+        ? `an EC key on curve ${key.asymmetricKeyDetails?.namedCurve}`
         : `a key of type ${key.asymmetricKeyType}`
     throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is ${what}; gostatic signs with ${WANT}`, {
       hint:
@@ -31,7 +31,7 @@ export function parsePrivateKey(pem: string, source: string, password: () => str
 
 function plainKey(pem: string, source: string, password: () => string | undefined): KeyObject {
   if (!pem.includes('-----BEGIN'))
-    throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is not a ` + `PEM key; expected ${WANT}`)
+    throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is not a PEM key; expected ${WANT}`)
   const encrypted = pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----')
   const passphrase = encrypted ? password() : undefined
   if (encrypted && passphrase === undefined) throw noPassword(source)
@@ -57,7 +57,7 @@ function decryptCosignKey(body: string, source: string, password: string | undef
   } catch (e) {
     throw new GostaticError(
       ErrorCode.SIGNING_KEY,
-      `sign.key (${source}) is an encrypted cosign key whose body is ` + `not valid JSON`,
+      `sign.key (${source}) is an encrypted cosign key whose body is not valid JSON`,
       { cause: e },
     )
   }
@@ -91,7 +91,7 @@ function decryptCosignKey(body: string, source: string, password: string | undef
 }
 
 function noPassword(source: string): GostaticError {
-  return new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is encrypted and no password was ` + `given`, {
+  return new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is encrypted and no password was given`, {
     hint: 'set COSIGN_PASSWORD, or pass sign.password',
   })
 }

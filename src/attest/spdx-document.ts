@@ -159,7 +159,7 @@ function modulePackage(d: GoDependency): SpdxPackage {
     ...(sha ? { checksums: [{ algorithm: 'SHA256', checksumValue: sha }] } : {}),
     purl: local ? null : golangPurl(used.path, used.version),
     ...(d.replace
-      ? { comment: `replaces ${d.path}@${d.version} (go.mod ` + `replace${local ? ', a local directory' : ''})` }
+      ? { comment: `replaces ${d.path}@${d.version} (go.mod replace${local ? ', a local directory' : ''})` }
       : {}),
   })
 }

@@ -16,7 +16,7 @@ export function single(flag: string, takes: string) {
     if (Array.isArray(v)) {
       ctx.addIssue({
         code: 'custom',
-        message: `${flag} is given ${v.length} times (${v.map(q).join(', ')}); give it ` + `once`,
+        message: `${flag} is given ${v.length} times (${v.map(q).join(', ')}); give it once`,
       })
       return z.NEVER
     }
@@ -37,7 +37,7 @@ export function list(flag: string, takes: string) {
       const what = given.length === 1 ? q(given[0]!) : given.map(q).join(', ')
       ctx.addIssue({
         code: 'custom',
-        message: `${flag} ${what} has an empty item; it takes ${takes}, ` + `comma-separated or repeated`,
+        message: `${flag} ${what} has an empty item; it takes ${takes}, comma-separated or repeated`,
       })
       return z.NEVER
     }

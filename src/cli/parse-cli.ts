@@ -27,7 +27,7 @@ export const ServiceFlagsSchema = z.object({
   // --cgo alone is true; --cgo zig names the toolchain.
   cgo: z
     .union([z.literal(true), z.enum(CGO_TOOLCHAINS)], {
-      error: `--cgo takes no value or one of ` + `${CGO_TOOLCHAINS.join(', ')}`,
+      error: `--cgo takes no value or one of ${CGO_TOOLCHAINS.join(', ')}`,
     })
     .optional(),
 })
@@ -46,7 +46,7 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   }),
   json: z.boolean().default(false),
   reporter: z
-    .enum(['auto', 'plain', 'json', 'silent'], { error: "--reporter is 'auto', 'plain', 'json' or " + "'silent'" })
+    .enum(['auto', 'plain', 'json', 'silent'], { error: "--reporter is 'auto', 'plain', 'json' or 'silent'" })
     .optional(),
   sbom: sbomFormats('--sbom', SBOM_FORMATS).pipe(z.union([z.literal(false), z.array(z.enum(SBOM_FORMATS))]).optional()),
   signKey: optString('--sign-key', "a key file path or 'env://NAME' (cosign's syntax)"),
@@ -62,7 +62,7 @@ export const AffectedFlagsSchema = ServiceFlagsSchema.extend({
 export type AffectedFlags = z.infer<typeof AffectedFlagsSchema>
 
 const platformName = z.enum(PLATFORM_NAMES, {
-  error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ` + `${PLATFORM_NAMES.join(', ')}`,
+  error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}`,
 })
 export const DoctorFlagsSchema = z.object({
   main: optString('--main', "the main package, like '.' or './cmd/api'"),
@@ -109,7 +109,7 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
     .option('--main <pkg>', "Main package, relative to the module (default '.')")
     .option(
       '--go <version>',
-      "Go version, e.g. '1.23' (default: go.mod's toolchain line, else its go line, else " + "the host's)",
+      "Go version, e.g. '1.23' (default: go.mod's toolchain line, else its go line, else the host's)",
     )
     .option('--platform <os/arch>', 'Target platform, repeatable or comma-separated (default linux/amd64)')
     .option('--runtime <base>', "'scratch', 'static' (default) or an image reference")
@@ -202,7 +202,7 @@ export function createCli(): CAC {
   cli
     .command(
       'doctor [dir]',
-      'Audit a Go module for CGO_ENABLED=0: packages that need cgo, uses that change ' + 'meaning (exit 1 on blockers)',
+      'Audit a Go module for CGO_ENABLED=0: packages that need cgo, uses that change meaning (exit 1 on blockers)',
     )
     .option('--main <pkg>', "Main package, relative to the module (default '.')")
     .option('--runtime <base>', "The runtime it will run on: 'scratch', 'static' (default) or an image reference")
@@ -212,7 +212,7 @@ export function createCli(): CAC {
     .option('--strict', 'Exit 1 on warnings too, not only on blockers')
   cli.command(
     'init [dir]',
-    'Write a commented gostatic.config.ts for the Go module dir is in (one service per main ' + 'package)',
+    'Write a commented gostatic.config.ts for the Go module dir is in (one service per main package)',
   )
   cli.help((sections) => [...sections, { title: 'Exit codes', body: EXIT_CODES_HELP }])
   cli.version(VERSION)
@@ -265,7 +265,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
   if (parsed.args.some((a) => a.trim() === ''))
     throw new GostaticError(
       ErrorCode.USAGE,
-      `gostatic ${name}: the ${cmd.args[0]?.value ?? 'argument'} argument is ` + `empty; give a path`,
+      `gostatic ${name}: the ${cmd.args[0]?.value ?? 'argument'} argument is empty; give a path`,
     )
   const dir = parsed.args[0] ?? '.'
   switch (name) {

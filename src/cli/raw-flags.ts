@@ -51,7 +51,7 @@ export function rawFlagValues(argv: readonly string[], options: readonly FlagOpt
       if (m[2] !== undefined && m[2] !== 'true' && m[2] !== 'false')
         throw new GostaticError(
           ErrorCode.USAGE,
-          `${m[1]} is a switch and takes no value; got '${a}' (write ` + `${m[1]}, or ${m[1]}=false)`,
+          `${m[1]} is a switch and takes no value; got '${a}' (write ${m[1]}, or ${m[1]}=false)`,
         )
       continue
     }

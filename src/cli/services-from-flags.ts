@@ -44,7 +44,7 @@ export async function loadServices(
     if (found.kind === 'none')
       throw new GostaticError(
         ErrorCode.INPUT_NOT_FOUND,
-        `${dir} has neither go.mod nor gostatic.config.ts, nor has ` + `any folder above it`,
+        `${dir} has neither go.mod nor gostatic.config.ts, nor has any folder above it`,
         {
           hint: 'run gostatic in a Go module (a folder holding go.mod, or below one), or pass --config',
         },
@@ -76,7 +76,7 @@ function checkSource(s: GoService, configFile: string): void {
   if (!statSync(source).isDirectory())
     throw new GostaticError(
       ErrorCode.INPUT_NOT_FOUND,
-      `${where}: source ` + `${source} is a file; source is the folder holding go.mod`,
+      `${where}: source ${source} is a file; source is the folder holding go.mod`,
     )
   if (!existsSync(resolve(source, 'go.mod')))
     throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${where}: source ${source} has no go.mod`, {

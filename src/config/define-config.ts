@@ -15,7 +15,7 @@ const hasMethod = (m: string) => (v: unknown) =>
   typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[m] === 'function'
 const builderLike = z.custom<{ toSpec(): unknown }>((v) => v instanceof GoService || hasMethod('toSpec')(v))
 const workspaceLike = z.custom<{ resolve(base?: string): unknown }>(hasMethod('resolve'), {
-  error: 'workspace must ' + 'be a goWorkspace(...) builder',
+  error: 'workspace must be a goWorkspace(...) builder',
 })
 
 const SERVICE_RULE = 'each service is a goService(...) builder or an object with at least { name, source }'
@@ -26,12 +26,12 @@ const serviceEntry = z.union([builderLike, z.looseObject({ name: z.string(), sou
 export const ConfigSchema = strict({
   services: z
     .array(serviceEntry, {
-      error: 'services must be a list of goService(...) builders or { name, source, ' + '... } objects',
+      error: 'services must be a list of goService(...) builders or { name, source, ... } objects',
     })
     .optional(),
   workspace: workspaceLike.optional(),
 }).refine((c) => (c.services?.length ?? 0) > 0 || c.workspace !== undefined, {
-  error: 'the config lists no ' + 'services: give services: [...] or a workspace',
+  error: 'the config lists no services: give services: [...] or a workspace',
 })
 
 function describeEntry(v: unknown): string {

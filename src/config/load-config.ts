@@ -52,7 +52,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   if (statSync(path).isDirectory())
     throw new GostaticError(
       ErrorCode.INVALID_CONFIG,
-      `config file ${file} is a folder; --config takes the file, ` + `like ${join(file, CONFIG_NAMES[0])}`,
+      `config file ${file} is a folder; --config takes the file, like ${join(file, CONFIG_NAMES[0])}`,
       { hint: 'or pass the folder as the [dir] argument, and gostatic finds the config in it' },
     )
   let mod: { default?: unknown }
@@ -98,7 +98,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   if (dup)
     throw new GostaticError(
       ErrorCode.INVALID_CONFIG,
-      `${file}: two services are named '${dup}'; give each ` + `service its own name`,
+      `${file}: two services are named '${dup}'; give each service its own name`,
     )
   return { services, workspace }
 }

@@ -12,7 +12,7 @@ export const DoctorOptionsSchema = z.strictObject({
   runtime: shape.runtime,
   platform: z
     .enum(PLATFORM_NAMES, {
-      error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ` + `${PLATFORM_NAMES.join(', ')}`,
+      error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}`,
     })
     .default('linux/amd64'),
   tags: shape.tags,

@@ -25,7 +25,7 @@ function block(f: Finding): string[] {
   const lines = [head, ...wrap(f.message)]
   if (f.chain.length > 1) lines.push(`         import chain: ${f.chain.join(' → ')}`)
   if (f.kind === 'needs-cgo' && f.replacement)
-    lines.push(`         replace with: ` + `${f.replacement.path}`, ...wrap(f.replacement.note, 'note: '))
+    lines.push(`         replace with: ${f.replacement.path}`, ...wrap(f.replacement.note, 'note: '))
   if (f.kind === 'needs-cgo' && f.withCgo) {
     const lead = f.replacement ? 'or build with cgo: ' : 'build with cgo: '
     lines.push(...wrap(`${f.withCgo.call}, tags ${f.withCgo.tags.join(',')}`, lead), ...wrap(f.withCgo.note, 'note: '))

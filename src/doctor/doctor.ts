@@ -27,7 +27,7 @@ export async function doctor(dir: string, options: DoctorOptions = {}): Promise<
   const { env, signal, ...rest } = options
   const parsed = DoctorOptionsSchema.safeParse(rest)
   if (!parsed.success)
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `invalid doctor ` + `options:\n${z.prettifyError(parsed.error)}`)
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `invalid doctor options:\n${z.prettifyError(parsed.error)}`)
   const o = parsed.data
   const abs = resolve(dir)
   if (!existsSync(abs)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${dir} does not exist`)
@@ -103,7 +103,7 @@ function* packageFindings(
         severity: 'blocker',
         package: path,
         chain: chain(path),
-        message: `${path} does ` + `not build${on === undefined ? ' with CGO_ENABLED=0' : ''}: ${off.Error.Err}`,
+        message: `${path} does not build${on === undefined ? ' with CGO_ENABLED=0' : ''}: ${off.Error.Err}`,
       }
       continue
     }
@@ -112,7 +112,7 @@ function* packageFindings(
       chain,
       'fails to build',
       'blocker',
-      `${path} does not build with CGO_ENABLED=0: ` + `${firstLine(off.Error.Err)}`,
+      `${path} does not build with CGO_ENABLED=0: ${firstLine(off.Error.Err)}`,
     )
   }
   for (const [path, on] of withCgo) {
@@ -125,7 +125,7 @@ function* packageFindings(
         severity: 'blocker',
         package: path,
         chain: chain(path),
-        message: `${path} does ` + `not build: ${on.Error.Err}`,
+        message: `${path} does not build: ${on.Error.Err}`,
       }
       continue
     }
@@ -154,7 +154,7 @@ function* packageFindings(
         chain,
         'stub',
         'blocker',
-        `${path} uses cgo${cgoFiles}; with CGO_ENABLED=0 it compiles a ` + `stub that fails at run time`,
+        `${path} uses cgo${cgoFiles}; with CGO_ENABLED=0 it compiles a stub that fails at run time`,
       )
       continue
     }
@@ -165,7 +165,7 @@ function* packageFindings(
           chain,
           'switches files',
           'info',
-          `${path} uses cgo${cgoFiles}; with CGO_ENABLED=0 Go builds ` + `its pure-Go implementation (${swapped})`,
+          `${path} uses cgo${cgoFiles}; with CGO_ENABLED=0 Go builds its pure-Go implementation (${swapped})`,
         )
       : needsCgo(
           on,

@@ -55,7 +55,7 @@ export async function goListDeps(req: GoListRequest): Promise<Map<string, GoList
       })
     throw new ToolError(
       ErrorCode.TOOL_FAILED,
-      `go list failed with CGO_ENABLED=${req.cgo ? 1 : 0} in ` + `${req.dir}:\n${err}`,
+      `go list failed with CGO_ENABLED=${req.cgo ? 1 : 0} in ${req.dir}:\n${err}`,
       r,
     )
   }
@@ -63,7 +63,7 @@ export async function goListDeps(req: GoListRequest): Promise<Map<string, GoList
   for (const raw of splitJsonStream(r.stdout)) {
     const p = GoListPackageSchema.safeParse(JSON.parse(raw))
     if (!p.success)
-      throw new GostaticError(ErrorCode.TOOL_FAILED, `unexpected go list ` + `output:\n${z.prettifyError(p.error)}`)
+      throw new GostaticError(ErrorCode.TOOL_FAILED, `unexpected go list output:\n${z.prettifyError(p.error)}`)
     out.set(p.data.ImportPath, p.data)
   }
   return out

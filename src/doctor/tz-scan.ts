@@ -26,7 +26,7 @@ export async function scanTzCalls(graph: ReadonlyMap<string, GoListPackage>, dir
         if (/^\s*\/\//.test(line)) return
         for (const m of line.matchAll(CALL))
           calls.push({
-            where: `${relative(dir, path)}:${i + 1}: ` + `${m[0]}${m[1] === undefined ? '' : ')'}`,
+            where: `${relative(dir, path)}:${i + 1}: ${m[0]}${m[1] === undefined ? '' : ')'}`,
             zone: m[1] ?? null,
           })
       })

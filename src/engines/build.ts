@@ -23,13 +23,13 @@ export interface EngineOptions extends LocalEngineOptions, DaggerBuildOptions {
 /** Why Dagger is or isn't reachable from this process, without starting anything. */
 export function daggerReachable(env: NodeJS.ProcessEnv = process.env): { ok: boolean; why: string } {
   if (env['DAGGER_SESSION_PORT'] && env['DAGGER_SESSION_TOKEN'])
-    return { ok: true, why: 'a Dagger session is open ' + '(DAGGER_SESSION_PORT)' }
+    return { ok: true, why: 'a Dagger session is open (DAGGER_SESSION_PORT)' }
   const host = env['_EXPERIMENTAL_DAGGER_RUNNER_HOST']
   if (!host) return { ok: false, why: 'no Dagger session or engine is configured' }
   // The SDK retries a missing socket for minutes before it gives up; a stat says it at once.
   const missing = host.startsWith('unix://') ? socketProblem(host.slice('unix://'.length)) : null
   if (missing)
-    return { ok: false, why: `_EXPERIMENTAL_DAGGER_RUNNER_HOST=${host}: the Dagger engine socket ` + `${missing}` }
+    return { ok: false, why: `_EXPERIMENTAL_DAGGER_RUNNER_HOST=${host}: the Dagger engine socket ${missing}` }
   return { ok: true, why: `a Dagger engine is configured (${host})` }
 }
 
@@ -41,7 +41,7 @@ function socketProblem(path: string): string | null {
     const code = (e as NodeJS.ErrnoException).code
     return code === 'ENOENT' || code === 'ENOTDIR'
       ? `${path} does not exist`
-      : `${path} cannot be read ` + `(${code ?? String(e)})`
+      : `${path} cannot be read (${code ?? String(e)})`
   }
 }
 

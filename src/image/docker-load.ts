@@ -16,7 +16,7 @@ export async function dockerLoad(archivePath: string, env: NodeJS.ProcessEnv = p
     if (e instanceof GostaticError && e.code === ErrorCode.TOOL_MISSING)
       throw new GostaticError(
         ErrorCode.ENGINE_UNAVAILABLE,
-        'load() needs the docker CLI and a running Docker ' + 'daemon; docker is not on PATH',
+        'load() needs the docker CLI and a running Docker daemon; docker is not on PATH',
         { hint: 'install Docker, or use exportTarball() and load the archive where Docker runs' },
       )
     throw e
@@ -36,6 +36,6 @@ export async function dockerLoad(archivePath: string, env: NodeJS.ProcessEnv = p
   }
   const loaded = /^Loaded image(?: ID)?: (\S+)$/m.exec(r.stdout)?.[1]
   if (loaded === undefined)
-    throw new ToolError(ErrorCode.TOOL_FAILED, `docker load -i ${archivePath} printed no ` + `image`, r)
+    throw new ToolError(ErrorCode.TOOL_FAILED, `docker load -i ${archivePath} printed no image`, r)
   return loaded
 }

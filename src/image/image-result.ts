@@ -113,12 +113,12 @@ function archiveTag(tag: unknown): string {
   if (!r.ok)
     throw new GostaticError(
       ErrorCode.INVALID_REFERENCE,
-      `tag '${String(tag)}' is not an image name like ` + `'team/hello:1.0': ${r.reason}`,
+      `tag '${String(tag)}' is not an image name like 'team/hello:1.0': ${r.reason}`,
     )
   if (r.ref.digest !== undefined)
     throw new GostaticError(
       ErrorCode.INVALID_REFERENCE,
-      `tag '${tag}' has a digest; ` + `docker load tags images by name:tag only`,
+      `tag '${tag}' has a digest; docker load tags images by name:tag only`,
     )
   return tag as string
 }

@@ -43,7 +43,7 @@ function keyText(key: string, env: NodeJS.ProcessEnv): { pem: string; source: st
     const name = key.slice('env://'.length)
     const v = env[name]
     if (v === undefined || v === '')
-      throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key ${key}: environment variable ${name} is not ` + `set`, {
+      throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key ${key}: environment variable ${name} is not set`, {
         hint: `export ${name}="$(cat cosign.key)"`,
       })
     return { pem: v, source: `env ${name}` }

@@ -39,7 +39,7 @@ export function readNeeded(elf: ParsedElf): string[] {
   return neededOffsets.map((off, i) => {
     if (off >= strtab.size) {
       throw malformed(
-        `DT_NEEDED entry ${i} name offset ${hex(off)} is outside the dynamic string table ` + `(${strtab.size} bytes)`,
+        `DT_NEEDED entry ${i} name offset ${hex(off)} is outside the dynamic string table (${strtab.size} bytes)`,
       )
     }
     return d.cstr(strtab.offset + off, strtab.offset + strtab.size, `DT_NEEDED entry ${i} name`)
@@ -51,7 +51,7 @@ export function readNeeded(elf: ParsedElf): string[] {
 function dynamicTable(elf: ParsedElf): Region | undefined {
   const seg = elf.programs.find((p) => p.type === PT_DYNAMIC)
   if (seg !== undefined)
-    return { offset: seg.offset, size: seg.filesz, what: `dynamic segment (program header ` + `${seg.index})` }
+    return { offset: seg.offset, size: seg.filesz, what: `dynamic segment (program header ${seg.index})` }
   const sec = elf.sections.find((s) => s.type === SHT_DYNAMIC)
   if (sec !== undefined) return { offset: sec.offset, size: sec.size, what: `dynamic ${describeSection(sec)}` }
   return undefined
@@ -78,6 +78,6 @@ function mappedStrtab(elf: ParsedElf, addr: number | undefined, strsz: number | 
   return {
     offset: seg.offset + delta,
     size: Math.min(strsz ?? available, available),
-    what: 'dynamic string table ' + '(DT_STRTAB)',
+    what: 'dynamic string table (DT_STRTAB)',
   }
 }

@@ -77,11 +77,9 @@ export function parseElf(bytes: Uint8Array): ParsedElf {
   const cls = bytes.length > 4 ? bytes[4] : undefined
   const enc = bytes.length > 5 ? bytes[5] : undefined
   if (cls !== 1 && cls !== 2)
-    throw malformed(`unknown ELF class ${cls ?? '(truncated)'} (expected 1 for ELF32 or 2 ` + `for ELF64)`)
+    throw malformed(`unknown ELF class ${cls ?? '(truncated)'} (expected 1 for ELF32 or 2 for ELF64)`)
   if (enc !== 1 && enc !== 2)
-    throw malformed(
-      `unknown ELF data encoding ${enc ?? '(truncated)'} (expected 1 for ` + `little or 2 for big endian)`,
-    )
+    throw malformed(`unknown ELF data encoding ${enc ?? '(truncated)'} (expected 1 for little or 2 for big endian)`)
   const is64 = cls === 2
   const d = new ElfBytes(bytes, enc === 1)
   const ehsize = is64 ? 64 : 52
@@ -111,9 +109,7 @@ export function parseElf(bytes: Uint8Array): ParsedElf {
   if (hasShdrs) {
     const min = is64 ? 64 : 40
     if (shentsize < min)
-      throw malformed(
-        `e_shentsize is ${shentsize}, smaller than an ELF${is64 ? 64 : 32} section ` + `header (${min} bytes)`,
-      )
+      throw malformed(`e_shentsize is ${shentsize}, smaller than an ELF${is64 ? 64 : 32} section header (${min} bytes)`)
     d.needTable(shoff, 1, shentsize, 'section header table')
     if (shnum === 0) shnum = sectionField(d, is64, shoff, 'size')
     if (shstrndx === SHN_XINDEX) shstrndx = sectionField(d, is64, shoff, 'link')
@@ -127,9 +123,7 @@ export function parseElf(bytes: Uint8Array): ParsedElf {
   if (phnum > 0) {
     const min = is64 ? 56 : 32
     if (phentsize < min)
-      throw malformed(
-        `e_phentsize is ${phentsize}, smaller than an ELF${is64 ? 64 : 32} program ` + `header (${min} bytes)`,
-      )
+      throw malformed(`e_phentsize is ${phentsize}, smaller than an ELF${is64 ? 64 : 32} program header (${min} bytes)`)
     d.needTable(phoff, phnum, phentsize, 'program header table')
     headersEnd = Math.max(headersEnd, phoff + phnum * phentsize)
     for (let i = 0; i < phnum; i++) programs.push(programHeader(d, is64, phoff + i * phentsize, i))

@@ -61,7 +61,7 @@ export function readGoFuncTable(bytes: Uint8Array): GoFuncTable | null {
     const magic = elf.data.u32(region.offset, `${region.what} magic`)
     if (OLD_MAGICS.has(magic)) {
       throw malformed(
-        `${region.what} has the function table format of Go releases before 1.18, which gostatic does ` + `not read`,
+        `${region.what} has the function table format of Go releases before 1.18, which gostatic does not read`,
       )
     }
     return parseTable(elf.data, region, ptrSize)
@@ -117,7 +117,7 @@ function parseTable(d: ElfBytes, r: Region, ptrSize: 4 | 8): GoFuncTable {
   const magic = d.u32(at(0), `${r.what} magic`)
   if (magic !== MAGIC_GO118 && magic !== MAGIC_GO120) {
     throw malformed(
-      `${r.what} starts with ${hex(magic)}, not a Go 1.18+ function table magic (0xfffffff0 or ` + `0xfffffff1)`,
+      `${r.what} starts with ${hex(magic)}, not a Go 1.18+ function table magic (0xfffffff0 or 0xfffffff1)`,
     )
   }
   if (d.u8(at(4), `${r.what} pad`) !== 0 || d.u8(at(5), `${r.what} pad`) !== 0) {
@@ -129,7 +129,7 @@ function parseTable(d: ElfBytes, r: Region, ptrSize: 4 | 8): GoFuncTable {
   }
   const size = d.u8(at(7), `${r.what} pointer size`)
   if (size !== ptrSize)
-    throw malformed(`${r.what} has pointer size ${size}, but the ELF class uses ${ptrSize}-byte ` + `pointers`)
+    throw malformed(`${r.what} has pointer size ${size}, but the ELF class uses ${ptrSize}-byte pointers`)
 
   const word = (i: number, name: string): number => d.word(ptrSize === 8, at(8 + i * ptrSize), `${r.what} ${name}`)
   const nfunc = word(0, 'nfunc')
@@ -145,7 +145,7 @@ function parseTable(d: ElfBytes, r: Region, ptrSize: 4 | 8): GoFuncTable {
   for (const [name, off] of offsets) {
     if (off < prev || off > r.size) {
       throw malformed(
-        `${r.what}: the ${name} offset ${hex(off)} is out of order or outside the table (${r.size} ` + `bytes)`,
+        `${r.what}: the ${name} offset ${hex(off)} is out of order or outside the table (${r.size} bytes)`,
       )
     }
     prev = off
@@ -200,7 +200,7 @@ function functionNames(
   const words = 2 * nfunc + 1
   if (words * 4 > end - functab) {
     throw malformed(
-      `${what}: ${nfunc} functions do not fit in the function table (${end - functab} bytes after its ` + `start)`,
+      `${what}: ${nfunc} functions do not fit in the function table (${end - functab} bytes after its start)`,
     )
   }
   const out: string[] = []
@@ -211,7 +211,7 @@ function functionNames(
     const funcOff = d.u32(functab + (2 * i + 1) * 4, `${what} functab entry ${i}`)
     const record = functab + funcOff
     if (funcOff > end - functab - 8)
-      throw malformed(`${what}: the record of function ${i} (${hex(funcOff)}) is ` + `outside the table`)
+      throw malformed(`${what}: the record of function ${i} (${hex(funcOff)}) is outside the table`)
     const nameOff = d.u32(record + 4, `${what} name offset of function ${i}`)
     const name = byOffset.get(nameOff)
     if (name === undefined) {

@@ -75,7 +75,7 @@ async function readInput<T>(path: string, fn: () => Promise<T>): Promise<T> {
 function unrecognised(path: string, why: string): GostaticError {
   return new GostaticError(
     ErrorCode.UNSUPPORTED,
-    `cannot inspect ${path}: ${why}; expected an OCI or docker image ` + `archive (.tar) or an ELF binary`,
+    `cannot inspect ${path}: ${why}; expected an OCI or docker image archive (.tar) or an ELF binary`,
     {
       hint: 'export an image with `gostatic build`, `skopeo copy ... oci-archive:FILE` or `docker save -o FILE`',
     },
@@ -188,7 +188,7 @@ async function entrypointBinary(tree: ImageTree, config: ImageConfigReport): Pro
       if (!isElf(bytes)) {
         const shebang =
           bytes[0] === 0x23 && bytes[1] === 0x21
-            ? ` is a script ` + `(${Buffer.from(bytes.subarray(0, 80)).toString('utf8').split('\n')[0]})`
+            ? ` is a script (${Buffer.from(bytes.subarray(0, 80)).toString('utf8').split('\n')[0]})`
             : ''
         return { binary: null, entrypoint: `not an ELF binary: ${file}${shebang}`, needs: null }
       }
@@ -201,7 +201,7 @@ async function entrypointBinary(tree: ImageTree, config: ImageConfigReport): Pro
   }
   const where =
     dirs.length > 0
-      ? `${argv0} is not on the image's PATH ` + `(${dirs.join(':')})`
+      ? `${argv0} is not on the image's PATH (${dirs.join(':')})`
       : `${candidates[0]} is not a file in the image`
   return { binary: null, entrypoint: `missing: ${where}`, needs: null }
 }

@@ -18,30 +18,12 @@ export function layersTable(layers: readonly LayerReport[], files: Files, binary
   const rows = layers.map((l, i) => {
     const count = files?.filter((f) => f.layer === i).length
     const what = i === binary ? html` <span class="tag">entrypoint</span>` : ''
-    return html`<tr>
-      <td>${i}${what}</td>
-      <td class="mono">${l.digest}</td>
-      <td class="num">${humanBytes(l.size)}</td>
-      <td>${bar(l.size, total)}</td>
-      <td class="num">${count === undefined ? '' : count}</td>
-      <td class="mono">${l.createdBy ?? ''}</td>
-    </tr>`
+    return html`<tr><td>${i}${what}</td><td class="mono">${l.digest}</td><td class="num">${humanBytes(l.size)}</td>
+<td>${bar(l.size, total)}</td><td class="num">${count === undefined ? '' : count}</td>
+<td class="mono">${l.createdBy ?? ''}</td></tr>`
   })
-  return html`<table>
-    <thead>
-      <tr>
-        <th>#</th>
-        <th>digest</th>
-        <th>stored size</th>
-        <th>share</th>
-        <th>files</th>
-        <th>created by</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`
+  return html`<table><thead><tr><th>#</th><th>digest</th><th>stored size</th><th>share</th><th>files</th>
+<th>created by</th></tr></thead><tbody>${rows}</tbody></table>`
 }
 
 function bar(part: number, total: number): Html {
@@ -56,22 +38,8 @@ export function needsTable(needs: NeedsReport): Html {
     ? needs.verdicts.map((v) => needRow({ ...v, fix: v.status === 'met' ? '' : v.fix }))
     : needs.needs.map((v) => needRow({ ...v, status: 'derived', detail: v.embedded ?? v.message }))
   const head = checked ? 'checked against the image' : 'read from the binary (no image to check against)'
-  return html`<p>${needs.summary} — ${head}.</p>
-    <table>
-      <thead>
-        <tr>
-          <th>need</th>
-          <th>verdict</th>
-          <th>severity</th>
-          <th>detail</th>
-          <th>evidence in the binary</th>
-          <th>fix</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>`
+  return html`<p>${needs.summary} — ${head}.</p><table><thead><tr><th>need</th><th>verdict</th><th>severity</th>
+<th>detail</th><th>evidence in the binary</th><th>fix</th></tr></thead><tbody>${rows}</tbody></table>`
 }
 
 interface NeedRow {
@@ -85,14 +53,8 @@ interface NeedRow {
 
 function needRow(n: NeedRow): Html {
   const shown = n.evidence.slice(0, 4).join(', ') + (n.evidence.length > 4 ? `, … (${n.evidence.length} in all)` : '')
-  return html`<tr>
-    <td>${n.id}</td>
-    <td><span class="${`verdict v-${n.status}`}">${n.status}</span></td>
-    <td>${n.severity}</td>
-    <td>${n.detail}</td>
-    <td class="mono">${shown}</td>
-    <td>${n.fix}</td>
-  </tr>`
+  return html`<tr><td>${n.id}</td><td><span class="${`verdict v-${n.status}`}">${n.status}</span></td>
+<td>${n.severity}</td><td>${n.detail}</td><td class="mono">${shown}</td><td>${n.fix}</td></tr>`
 }
 
 /** Files grouped by the layer that wrote them; the entrypoint's layer is marked, the others are the base's. */
@@ -104,37 +66,15 @@ export function filesByLayer(files: Files, layers: number, binary: number | null
     const bytes = mine.reduce((n, f) => n + (f.type === 'file' ? f.size : 0), 0)
     const role = i === binary ? 'the entrypoint’s layer' : 'base'
     const rows = mine.map(
-      (f) =>
-        html`<tr>
-          <td class="mono">/${f.path}${f.type === 'dir' ? '/' : ''}</td>
-          <td>${f.type}</td>
-          <td class="num">${f.type === 'file' ? f.size.toLocaleString('en-US') : ''}</td>
-          <td class="mono">${f.mode.toString(8).padStart(4, '0')}</td>
-          <td class="mono">${f.uid}:${f.gid}</td>
-          <td class="mono">${f.link ?? ''}</td>
-        </tr>`,
+      (f) => html`<tr><td class="mono">/${f.path}${f.type === 'dir' ? '/' : ''}</td><td>${f.type}</td>
+<td class="num">${f.type === 'file' ? f.size.toLocaleString('en-US') : ''}</td>
+<td class="mono">${f.mode.toString(8).padStart(4, '0')}</td>
+<td class="mono">${f.uid}:${f.gid}</td><td class="mono">${f.link ?? ''}</td></tr>`,
     )
     const summary = `layer ${i} (${role}): ${mine.length} paths, ${humanBytes(bytes)} in files`
-    parts.push(
-      html`<details ${mine.length <= MAX_OPEN_ROWS ? html`open` : ''}>
-        <summary>${summary}</summary>
-        <table>
-          <thead>
-            <tr>
-              <th>path</th>
-              <th>type</th>
-              <th>bytes</th>
-              <th>mode</th>
-              <th>owner</th>
-              <th>link</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows}
-          </tbody>
-        </table>
-      </details>`,
-    )
+    parts.push(html`<details ${mine.length <= MAX_OPEN_ROWS ? html`open` : ''}><summary>${summary}</summary>
+<table><thead><tr><th>path</th><th>type</th><th>bytes</th><th>mode</th><th>owner</th><th>link</th></tr></thead>
+<tbody>${rows}</tbody></table></details>`)
   }
   return html`${parts}`
 }
@@ -151,15 +91,9 @@ export function modulesTable(b: BinaryFacts, purl: PurlNamer): Html {
   if (go === null) return html`<p class="note">No Go build info: ${b.goMissing ?? 'none'}.</p>`
   const code = new Map(b.sizes.modules.map((m) => [m.path, m.bytes]))
   const row = (role: string, m: GoModule, purl: string | null, note: string, bytes: number | undefined) =>
-    html`<tr>
-      <td>${role}</td>
-      <td class="mono">${m.path}</td>
-      <td class="mono">${m.version}</td>
-      <td class="num">${bytes === undefined ? '' : humanBytes(bytes)}</td>
-      <td class="mono">${m.sum ?? ''}</td>
-      <td class="mono">${purl ?? ''}</td>
-      <td>${note}</td>
-    </tr>`
+    html`<tr><td>${role}</td><td class="mono">${m.path}</td><td class="mono">${m.version}</td>
+<td class="num">${bytes === undefined ? '' : humanBytes(bytes)}</td><td class="mono">${m.sum ?? ''}</td>
+<td class="mono">${purl ?? ''}</td><td>${note}</td></tr>`
   const std = { path: 'stdlib', version: go.goVersion }
   const rows = [
     row('main', go.main, purl.module(go.main.path, go.main.version), '', code.get(go.main.path)),
@@ -171,22 +105,8 @@ export function modulesTable(b: BinaryFacts, purl: PurlNamer): Html {
       return row('dependency', used, local ? null : purl.module(used.path, used.version), note, code.get(d.path))
     }),
   ]
-  return html`<table>
-    <thead>
-      <tr>
-        <th>role</th>
-        <th>module</th>
-        <th>version</th>
-        <th>code</th>
-        <th>go.sum hash</th>
-        <th>purl</th>
-        <th>note</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${rows}
-    </tbody>
-  </table>`
+  return html`<table><thead><tr><th>role</th><th>module</th><th>version</th><th>code</th><th>go.sum hash</th>
+<th>purl</th><th>note</th></tr></thead><tbody>${rows}</tbody></table>`
 }
 
 /** The numbers behind the treemap, for reading and for search. */
@@ -199,48 +119,15 @@ export function sizesTables(a: ByteAttribution): Html {
   const inSections = a.sections.reduce((n, s) => n + s.bytes, 0)
   const unattributed = a.unattributed.reduce((n, s) => n + s.bytes, 0)
   const part = (name: string, bytes: number) =>
-    html`<tr>
-      <td>${name}</td>
-      <td class="num">${bytesText(bytes, a.total)}</td>
-    </tr>`
-  return html`<table class="narrow">
-      <tbody>
-        ${part('code by package (function table)', coded)}
-        ${part('sections and headers not split by package', inSections)}${part('unattributed', unattributed)}
-        ${part('file size', a.total)}
-      </tbody>
-    </table>
-    <details>
-      <summary>The ${TOP_PACKAGES} largest packages</summary>
-      <table>
-        <thead>
-          <tr>
-            <th>package</th>
-            <th>module</th>
-            <th>code</th>
-            <th>functions</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${pkgs.map(
-            (p) =>
-              html`<tr>
-                <td class="mono">${p.path}</td>
-                <td class="mono">${p.module}</td>
-                <td class="num">${bytesText(p.bytes, a.total)}</td>
-                <td class="num">${p.functions}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </details>
-    <details>
-      <summary>Sections and unattributed bytes</summary>
-      <table>
-        <tbody>
-          ${a.sections.map((s) => part(s.name, s.bytes))}
-          ${a.unattributed.map((s) => part(`unattributed: ${s.name}`, s.bytes))}
-        </tbody>
-      </table>
-    </details>`
+    html`<tr><td>${name}</td><td class="num">${bytesText(bytes, a.total)}</td></tr>`
+  return html`<table class="narrow"><tbody>${part('code by package (function table)', coded)}
+${part('sections and headers not split by package', inSections)}${part('unattributed', unattributed)}
+${part('file size', a.total)}</tbody></table>
+<details><summary>The ${TOP_PACKAGES} largest packages</summary><table><thead><tr><th>package</th><th>module</th>
+<th>code</th><th>functions</th></tr></thead><tbody>${pkgs.map(
+    (p) => html`<tr><td class="mono">${p.path}</td><td class="mono">${p.module}</td>
+<td class="num">${bytesText(p.bytes, a.total)}</td><td class="num">${p.functions}</td></tr>`,
+  )}</tbody></table></details>
+<details><summary>Sections and unattributed bytes</summary><table><tbody>${a.sections.map((s) => part(s.name, s.bytes))}
+${a.unattributed.map((s) => part(`unattributed: ${s.name}`, s.bytes))}</tbody></table></details>`
 }

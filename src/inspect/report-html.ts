@@ -20,25 +20,13 @@ export function renderReportHtml(report: InspectReport, purl: PurlNamer): string
   const title = `gostatic inspect: ${report.path}`
   const body = report.kind === 'image' ? imageBody(report, purl) : binaryBody(report, purl)
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title}</title>
-        <style>
-          ${CSS}${TREEMAP_CSS}
-        </style>
-      </head>
-      <body>
-        <header>
-          <h1>gostatic inspect</h1>
-          <p class="mono">${report.path}</p>
-        </header>
-        ${body}
-        <footer>Written by gostatic ${VERSION} from the bytes of the image or binary.</footer>
-      </body>
-    </html> `.text
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title><style>${CSS}${TREEMAP_CSS}</style></head>
+<body><header><h1>gostatic inspect</h1><p class="mono">${report.path}</p></header>${body}
+<footer>Written by gostatic ${VERSION} from the bytes of the image or binary.</footer></body></html>
+`.text
 }
 
 // The picture first: people look at where their megabytes go before they read digests.
@@ -49,45 +37,32 @@ function imageBody(r: ImageReport, purl: PurlNamer): Html {
     ['ref', r.refName ?? '(none)'],
     ['platforms', r.platforms.map((p) => p.platform).join(', ')],
   ] as const
-  return html`${r.platforms.map((p) => platformSection(p, purl))}
-    <h2>Image</h2>
-    ${keyValues(facts)}`
+  return html`${r.platforms.map((p) => platformSection(p, purl))}<h2>Image</h2>${keyValues(facts)}`
 }
 
 function platformSection(p: PlatformReport, purl: PurlNamer): Html {
   const binLayer = binaryLayer(p)
   const size = `${humanBytes(p.totalSize)} in ${p.layers.length} layers`
-  return html`<section>
-    <h2>${p.platform} · ${size}</h2>
-    ${verdictList(p.verdicts, [['entrypoint', p.verdicts.entrypoint]])}
-    ${p.binary === null ? noBinary(p.verdicts.entrypoint) : binaryParts(p.binary)}
-    <h3>Image config</h3>
-    ${keyValues([
-      ['manifest', p.manifestDigest ?? '(docker save archive: none)'],
-      ['size', `${size} (stored, compressed)`],
-      ['entrypoint', [...p.config.entrypoint, ...p.config.cmd].join(' ')],
-      ['user', p.config.user ?? '(unset: root)'],
-    ])}
-    <h3>Layers</h3>
-    ${layersTable(p.layers, p.files, binLayer)}
-    <h3>Runtime needs</h3>
-    ${needsTable(p.needs)}
-    <h3>Files by layer</h3>
-    ${filesByLayer(p.files, p.layers.length, binLayer)}
-    <h3>Modules (as the SBOM lists them)</h3>
-    ${p.binary === null ? '' : modulesTable(p.binary, purl)}
-  </section>`
+  return html`<section><h2>${p.platform} · ${size}</h2>
+${verdictList(p.verdicts, [['entrypoint', p.verdicts.entrypoint]])}
+${p.binary === null ? html`<p class="note">No binary to show: ${p.verdicts.entrypoint}.</p>` : binaryParts(p.binary)}
+<h3>Image config</h3>${keyValues([
+    ['manifest', p.manifestDigest ?? '(docker save archive: none)'],
+    ['size', `${size} (stored, compressed)`],
+    ['entrypoint', [...p.config.entrypoint, ...p.config.cmd].join(' ')],
+    ['user', p.config.user ?? '(unset: root)'],
+  ])}
+<h3>Layers</h3>${layersTable(p.layers, p.files, binLayer)}
+<h3>Runtime needs</h3>${needsTable(p.needs)}
+<h3>Files by layer</h3>${filesByLayer(p.files, p.layers.length, binLayer)}
+<h3>Modules (as the SBOM lists them)</h3>${p.binary === null ? '' : modulesTable(p.binary, purl)}
+</section>`
 }
 
 function binaryBody(r: BinaryReport, purl: PurlNamer): Html {
-  return html`<section>
-    <h2>${r.path}</h2>
-    ${verdictList(r.verdicts, [])}${binaryParts(r.binary)}
-    <h3>Runtime needs</h3>
-    ${needsTable(r.needs)}
-    <h3>Modules (as the SBOM lists them)</h3>
-    ${modulesTable(r.binary, purl)}
-  </section>`
+  return html`<section><h2>${r.path}</h2>${verdictList(r.verdicts, [])}${binaryParts(r.binary)}
+<h3>Runtime needs</h3>${needsTable(r.needs)}
+<h3>Modules (as the SBOM lists them)</h3>${modulesTable(r.binary, purl)}</section>`
 }
 
 function binaryParts(b: BinaryFacts): Html {
@@ -98,16 +73,14 @@ function binaryParts(b: BinaryFacts): Html {
         'since a stripped binary keeps no owner for it.'
       : `Code is not split by package: ${s.code.replace(/^not attributed: /, '')}.`
   return html`<h3>Where the binary’s ${humanBytes(b.size)} go <span class="mono">${b.path}</span></h3>
-    <p class="note">${note}</p>
-    <figure class="map">${treemapSvg(s)}</figure>
-    ${sizesTables(s)} ${b.go === null ? '' : buildInfo(b.go.goVersion, b.go.path, b.go.settings)}`
+<p class="note">${note}</p>
+<figure class="map">${treemapSvg(s)}</figure>${sizesTables(s)}
+${b.go === null ? '' : buildInfo(b.go.goVersion, b.go.path, b.go.settings)}`
 }
 
 function buildInfo(goVersion: string, path: string, settings: Record<string, string>): Html {
-  return html`<details>
-    <summary>Go build info: ${goVersion}, ${path}</summary>
-    ${keyValues(Object.entries(settings))}
-  </details>`
+  return html`<details><summary>Go build info: ${goVersion}, ${path}</summary>
+${keyValues(Object.entries(settings))}</details>`
 }
 
 function verdictList(v: Verdicts, first: readonly (readonly [string, string])[]): Html {
@@ -119,19 +92,11 @@ function verdictList(v: Verdicts, first: readonly (readonly [string, string])[])
     ['stripped', v.stripped],
     ['upx', v.upx],
   ]
-  return html`<ul class="verdicts">
-    ${rows.map(([k, val]) => html`<li><b>${k}</b> ${val}</li>`)}
-  </ul>`
+  return html`<ul class="verdicts">${rows.map(([k, val]) => html`<li><b>${k}</b> ${val}</li>`)}</ul>`
 }
 
 function keyValues(rows: readonly (readonly [string, string])[]): Html {
-  return html`<dl>
-    ${rows.map(
-      ([k, v]) =>
-        html`<dt>${k}</dt>
-          <dd class="mono">${v}</dd>`,
-    )}
-  </dl>`
+  return html`<dl>${rows.map(([k, v]) => html`<dt>${k}</dt><dd class="mono">${v}</dd>`)}</dl>`
 }
 
 // The layer whose file is the entrypoint binary, when the files were listed.
@@ -157,7 +122,3 @@ th{background:#f4f4f4;font-weight:600}td.num{text-align:right;white-space:nowrap
 .verdict{border-radius:3px;padding:0 5px;font-size:12px}.v-met{background:#d9f2dd}.v-added{background:#dbeafe}
 .v-unmet{background:#fbd5d5}.v-ignored{background:#eee}.v-derived{background:#fff3c4}figure.map{margin:8px 0}
 details{margin:6px 0}summary{cursor:pointer}footer{margin-top:30px;color:#777;font-size:12px}`)
-
-function noBinary(why: string): Html {
-  return html`<p class="note">No binary to show: ${why}.</p>`
-}

@@ -35,11 +35,7 @@ function imageLines(r: ImageReport): string[] {
   if (r.attachments.length > 0) out.push('', 'attachments (cosign tag scheme)', ...r.attachments.map(attachmentLine))
   else if (r.format === 'registry') out.push('', 'attachments (cosign tag scheme): none')
   if (r.referrers !== null)
-    out.push(
-      '',
-      `referrers (OCI referrers API): ` + `${r.referrers.length || 'none'}`,
-      ...r.referrers.map(referrerLine),
-    )
+    out.push('', `referrers (OCI referrers API): ${r.referrers.length || 'none'}`, ...r.referrers.map(referrerLine))
   return out
 }
 
@@ -55,7 +51,7 @@ function referrerLine(x: NonNullable<ImageReport['referrers']>[number]): string 
   const what =
     x.tag === null
       ? (x.artifactType ?? x.mediaType)
-      : `the manifest tagged ` + `${x.tag.slice(0, 19)}….${x.tag.split('.').pop()}`
+      : `the manifest tagged ${x.tag.slice(0, 19)}….${x.tag.split('.').pop()}`
   return `  ${x.digest.slice(0, 19)}…  of ${x.subject.slice(0, 19)}…: ${what}`
 }
 
@@ -133,7 +129,7 @@ function binaryLines(b: BinaryFacts, indent: string): string[] {
       e.upx
         ? 'none visible (UPX stub)'
         : e.stripped
-          ? 'stripped (no .symtab, no ' + '.debug_*)'
+          ? 'stripped (no .symtab, no .debug_*)'
           : [e.symtab ? '.symtab' : '', e.debug ? '.debug_*' : ''].filter(Boolean).join(' and ') + ' present',
     ],
     ['upx', e.upx ? 'packed' : 'not packed'],
@@ -144,10 +140,7 @@ function binaryLines(b: BinaryFacts, indent: string): string[] {
     rows.push(['functions', `${counts} (${t.format} table, ${t.location})`])
   }
   if (go === null)
-    rows.push([
-      'build info',
-      b.goMissing === 'not a Go binary' ? 'none (not a Go ' + 'binary)' : (b.goMissing ?? 'none'),
-    ])
+    rows.push(['build info', b.goMissing === 'not a Go binary' ? 'none (not a Go binary)' : (b.goMissing ?? 'none')])
   else
     rows.push(
       ['go', go.goVersion],
@@ -170,7 +163,7 @@ function linking(b: BinaryFacts): string {
   if (e.upx) return 'unknown (UPX stub; the packed program is hidden)'
   if (e.static) return `static${e.pie ? ' (static-pie)' : ''}: no interpreter, no shared libraries`
   const parts = [
-    e.interpreter ? `interpreter ` + `${e.interpreter}` : '',
+    e.interpreter ? `interpreter ${e.interpreter}` : '',
     e.needed.length ? `needs ${e.needed.join(', ')}` : '',
   ]
   return `dynamic: ${parts.filter(Boolean).join('; ')}`
@@ -186,7 +179,7 @@ function verdictLines(v: Verdicts, b: BinaryFacts | null, indent: string, lead: 
       : b.go !== null
         ? null
         : b.elf.upx
-          ? 'build info hidden by UPX ' + 'packing'
+          ? 'build info hidden by UPX packing'
           : b.goMissing === 'not a Go binary'
             ? 'not a Go binary'
             : 'build info unreadable'

@@ -32,21 +32,11 @@ interface Group {
 export function treemapSvg(a: ByteAttribution): Html {
   const groups = groupsOf(a)
   const placed = squarify(groups, (g) => g.bytes, { x: 0, y: 0, w: W, h: H })
-  return html`${LEGEND}<svg
-      class="treemap"
-      viewBox="0 0 ${W} ${H}"
-      role="img"
-      xmlns="http://www.w3.org/2000/svg"
-      aria-label="${`treemap of ${a.total} bytes`}"
-    >
-      <defs>
-        <pattern id="hatch" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-          <rect width="8" height="8" fill="#d9d9d9" />
-          <line x1="0" y1="0" x2="0" y2="8" stroke="#a8a8a8" stroke-width="3" />
-        </pattern>
-      </defs>
-      ${placed.map((p) => groupSvg(p.item, p.rect, a.total))}
-    </svg>`
+  return html`${LEGEND}<svg class="treemap" viewBox="0 0 ${W} ${H}" role="img" xmlns="http://www.w3.org/2000/svg"
+ aria-label="${`treemap of ${a.total} bytes`}"><defs><pattern id="hatch" width="8" height="8"
+ patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="#d9d9d9"/>
+<line x1="0" y1="0" x2="0" y2="8" stroke="#a8a8a8" stroke-width="3"/></pattern></defs>
+${placed.map((p) => groupSvg(p.item, p.rect, a.total))}</svg>`
 }
 
 function groupsOf(a: ByteAttribution): Group[] {
@@ -99,20 +89,10 @@ function groupSvg(g: Group, r: Rect, total: number): Html {
   const leaves = squarify(g.leaves, (l) => l.bytes, inner)
   const fill = g.hatch ? 'url(#hatch)' : `hsl(${g.hue} ${g.sat}% 38%)`
   const head = `${g.name} · ${humanBytes(g.bytes)}`
-  return html`<g class="group"
-    ><rect
-      x="${n(r.x)}"
-      y="${n(r.y)}"
-      width="${n(r.w)}"
-      height="${n(r.h)}"
-      fill="${fill}"
-      stroke="#fff"
-      stroke-width="2"
-      ><title>${title}</title></rect
-    >
-    ${roomy ? label(head, r.x + 4, r.y + 13, r.w - 8, g.hatch ? '#222' : '#fff', 'glabel') : ''}
-    ${leaves.map((p, i) => leafSvg(p.item, p.rect, g, i))}</g
-  >`
+  return html`<g class="group"><rect x="${n(r.x)}" y="${n(r.y)}" width="${n(r.w)}" height="${n(r.h)}"
+ fill="${fill}" stroke="#fff" stroke-width="2"><title>${title}</title></rect>
+${roomy ? label(head, r.x + 4, r.y + 13, r.w - 8, g.hatch ? '#222' : '#fff', 'glabel') : ''}
+${leaves.map((p, i) => leafSvg(p.item, p.rect, g, i))}</g>`
 }
 
 function leafSvg(l: Leaf, r: Rect, g: Group, i: number): Html {
@@ -120,18 +100,8 @@ function leafSvg(l: Leaf, r: Rect, g: Group, i: number): Html {
   const fill = g.hatch ? 'url(#hatch)' : `hsl(${g.hue} ${g.sat}% ${light}%)`
   const name = r.h >= 14 ? label(l.name, r.x + 3, r.y + 12, r.w - 6, '#111', 'leaf') : ''
   const size = r.h >= 28 ? label(humanBytes(l.bytes), r.x + 3, r.y + 24, r.w - 6, '#333', 'leaf') : ''
-  return html`<g
-    ><title>${l.title}</title
-    ><rect
-      x="${n(r.x)}"
-      y="${n(r.y)}"
-      width="${n(r.w)}"
-      height="${n(r.h)}"
-      fill="${fill}"
-      stroke="#fff"
-      stroke-width="0.6"
-    />${name}${size}</g
-  >`
+  return html`<g><title>${l.title}</title><rect x="${n(r.x)}" y="${n(r.y)}" width="${n(r.w)}"
+ height="${n(r.h)}" fill="${fill}" stroke="#fff" stroke-width="0.6"/>${name}${size}</g>`
 }
 
 // Text only where it fits, shortened with an ellipsis rather than spilling over a neighbour.
@@ -159,16 +129,14 @@ function hash(s: string): number {
 
 const swatch = (bg: string, text: string): Html =>
   html`<span class="swatch" style="${`background:${bg}`}"></span>${text} `
-const LEGEND = html`<p class="legend">
-  ${[
-    swatch(`hsl(${ROLE_HUE.main} 55% 62%)`, 'your module'),
-    swatch(`hsl(${ROLE_HUE.std} 55% 62%)`, 'standard library'),
-    swatch(`hsl(${DEP_HUES[0]} 55% 62%)`, 'dependencies (one hue each)'),
-    swatch(`hsl(${ROLE_HUE.generated} 55% 62%)`, 'compiler-generated'),
-    swatch('hsl(40 12% 70%)', 'sections and headers'),
-    swatch('#bdbdbd', 'unattributed (hatched)'),
-  ]}
-</p>`
+const LEGEND = html`<p class="legend">${[
+  swatch(`hsl(${ROLE_HUE.main} 55% 62%)`, 'your module'),
+  swatch(`hsl(${ROLE_HUE.std} 55% 62%)`, 'standard library'),
+  swatch(`hsl(${DEP_HUES[0]} 55% 62%)`, 'dependencies (one hue each)'),
+  swatch(`hsl(${ROLE_HUE.generated} 55% 62%)`, 'compiler-generated'),
+  swatch('hsl(40 12% 70%)', 'sections and headers'),
+  swatch('#bdbdbd', 'unattributed (hatched)'),
+]}</p>`
 
 /** The CSS the treemap's classes use. */
 export const TREEMAP_CSS = raw(`svg.treemap{width:100%;height:auto;display:block;font:11px system-ui,sans-serif}

@@ -25,7 +25,7 @@ export function verifyDigest(bytes: Buffer, digest: string, size: number | undef
   if (!digest.startsWith('sha256:'))
     throw new GostaticError(
       ErrorCode.UNSUPPORTED,
-      `${what} uses digest ${digest}; ` + `gostatic verifies sha256 digests only`,
+      `${what} uses digest ${digest}; gostatic verifies sha256 digests only`,
     )
   const got = sha256(bytes)
   if (got !== digest || (size !== undefined && bytes.length !== size))

@@ -16,7 +16,7 @@ import { OWNER_TAG, sweepDead } from '../util/build-owner.js'
 export type CacheDamage = (entry: string, reason: string) => void
 
 export const CACHE_HINT =
-  'set GOSTATIC_CACHE_DIR to a writable folder (or pass cacheDir: null to build without a ' + 'cache)'
+  'set GOSTATIC_CACHE_DIR to a writable folder (or pass cacheDir: null to build without a cache)'
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env['GOSTATIC_CACHE_DIR']) return env['GOSTATIC_CACHE_DIR']
@@ -36,7 +36,7 @@ export async function ensureCacheDir(dir: string): Promise<void> {
     const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message
     throw new GostaticError(
       ErrorCode.OUTPUT_NOT_WRITABLE,
-      `the cache folder ${dir} cannot be created or written ` + `(${code})`,
+      `the cache folder ${dir} cannot be created or written (${code})`,
       {
         hint: CACHE_HINT,
         cause: e,

@@ -138,7 +138,7 @@ function findImage(archive: OciArchive, p: OciPlatform): OciArchiveImage {
   const want = platformName(p)
   throw new GostaticError(
     'INPUT_NOT_FOUND',
-    `${archive.path} has no image for ${want} (it has: ` + `${have.join(', ') || 'none'})`,
+    `${archive.path} has no image for ${want} (it has: ${have.join(', ') || 'none'})`,
   )
 }
 

@@ -129,13 +129,13 @@ async function sizeOf(e: LayerEntry): Promise<number> {
     throw unreadable(e, err)
   })
   if (!st.isFile())
-    throw new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: ${e.sourcePath} is not a ` + `regular file`)
+    throw new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: ${e.sourcePath} is not a regular file`)
   return st.size
 }
 
 function unreadable(e: LayerEntry, err: NodeJS.ErrnoException): GostaticError {
   const why = err.code ?? err.message
-  return new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: cannot read ${e.sourcePath}: ` + `${why}`, {
+  return new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: cannot read ${e.sourcePath}: ${why}`, {
     cause: err,
   })
 }

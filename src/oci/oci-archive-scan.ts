@@ -24,7 +24,7 @@ export async function scan(path: string): Promise<ScannedArchive> {
   const magic = await readRange(path, 0, 2).catch((err: NodeJS.ErrnoException) => {
     throw new GostaticError(
       'INPUT_NOT_FOUND',
-      `image archive ${path}: ` + `${err.code === 'ENOENT' ? 'no such file' : err.message}`,
+      `image archive ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
       { cause: err },
     )
   })
@@ -50,7 +50,7 @@ export async function scan(path: string): Promise<ScannedArchive> {
       }
       const alg = BLOB_PATH.exec(name)?.[1] ?? 'sha256'
       if (!getHashes().includes(alg))
-        throw new GostaticError('UNSUPPORTED', `${path}: blob ${name} uses digest ` + `algorithm ${alg}`)
+        throw new GostaticError('UNSUPPORTED', `${path}: blob ${name} uses digest algorithm ${alg}`)
       const hash = createHash(alg)
       const size = header.size
       const keep = size <= KEEP_IN_MEMORY
@@ -144,7 +144,7 @@ export function parseJson(path: string, bytes: Buffer, what: string): unknown {
 export function malformed(path: string, what: string, cause?: unknown): GostaticError {
   return new GostaticError(
     'OCI_MALFORMED',
-    `image archive ${path}: ` + `${what}`,
+    `image archive ${path}: ${what}`,
     cause === undefined ? undefined : { cause },
   )
 }

@@ -35,7 +35,7 @@ export function openBlob(archive: OciArchive, digest: string): Readable {
   if (!blob) throw new GostaticError('OCI_MALFORMED', `${archive.path}: blob ${digest} is not in the archive`)
   if (blob.bytes) return Readable.from([blob.bytes])
   if (blob.offset === undefined)
-    throw new GostaticError('OCI_MALFORMED', `${archive.path}: blob ${digest} has no ` + `location`)
+    throw new GostaticError('OCI_MALFORMED', `${archive.path}: blob ${digest} has no location`)
   if (blob.size === 0) return Readable.from([])
   return createReadStream(blob.file ?? archive.path, { start: blob.offset, end: blob.offset + blob.size - 1 })
 }
@@ -57,7 +57,7 @@ export function openLayerTar(archive: OciArchive, digest: string): Readable {
     if (!zstd)
       throw new GostaticError(
         'UNSUPPORTED',
-        `layer ${digest} is zstd-compressed; this Node has no zstd ` + `(needs Node >= 22.15)`,
+        `layer ${digest} is zstd-compressed; this Node has no zstd (needs Node >= 22.15)`,
       )
     decoder = zstd()
   }

@@ -85,7 +85,7 @@ async function imageOf(
   m: Manifest,
 ): Promise<OciArchiveImage> {
   if (!m.config?.digest || !Array.isArray(m.layers))
-    throw malformed(path, `manifest ${desc.digest} has no config ` + `or layers`)
+    throw malformed(path, `manifest ${desc.digest} has no config or layers`)
   checkDescriptor(path, blobs, m.config)
   const config = await readBlobJson(path, blobs, m.config.digest, 'config', configFileSchema)
   const diffIds = config.rootfs.diff_ids
@@ -112,7 +112,7 @@ function checkDescriptor(path: string, blobs: Map<string, OciBlob>, d: Descripto
   const blob = blobs.get(d.digest)
   if (!blob) throw malformed(path, `${d.mediaType ?? 'blob'} ${d.digest} is referenced but not in the archive`)
   if (blob.size !== d.size)
-    throw malformed(path, `blob ${d.digest} is ${blob.size} bytes but its descriptor says ` + `${d.size}`)
+    throw malformed(path, `blob ${d.digest} is ${blob.size} bytes but its descriptor says ${d.size}`)
 }
 
 export async function resolveDockerSave(s: ScannedArchive): Promise<Resolved> {
@@ -126,7 +126,7 @@ export async function resolveDockerSave(s: ScannedArchive): Promise<Resolved> {
     // Legacy configs are named by their own digest: <hex>.json.
     const named = /^([a-f0-9]{64})\.json$/.exec(posix.basename(cfgFile.name))?.[1]
     if (named && `sha256:${named}` !== cfgFile.digest)
-      throw malformed(s.path, `config ${cfgFile.name} is corrupt: ` + `its content hashes to ${cfgFile.digest}`)
+      throw malformed(s.path, `config ${cfgFile.name} is corrupt: its content hashes to ${cfgFile.digest}`)
     blobs.set(cfgFile.digest, blobOf(cfgFile))
     const config = await readBlobJson(s.path, blobs, cfgFile.digest, 'config', configFileSchema)
     const layers = e.Layers.map((p, i) => {
@@ -136,7 +136,7 @@ export async function resolveDockerSave(s: ScannedArchive): Promise<Resolved> {
       const diffId = config.rootfs.diff_ids[i]
       // An uncompressed layer's digest is its diff_id, so corruption is visible without unpacking.
       if (!gzip && diffId && diffId !== f.digest)
-        throw malformed(s.path, `layer ${p} is corrupt: it hashes to ` + `${f.digest}, the config says ${diffId}`)
+        throw malformed(s.path, `layer ${p} is corrupt: it hashes to ${f.digest}, the config says ${diffId}`)
       blobs.set(f.digest, blobOf(f))
       const mediaType = `application/vnd.docker.image.rootfs.diff.tar${gzip ? '.gzip' : ''}`
       return { digest: f.digest, mediaType, size: f.size, ...(diffId ? { diffId } : {}) }

@@ -153,12 +153,12 @@ function planLayout(
   const manifests = images.map((img) => {
     const key = platformName(img.platform)
     if (seen.has(key))
-      throw new GostaticError('INVALID_CONFIG', `OCI archive ${outPath}: platform ${key} appears ` + `twice`)
+      throw new GostaticError('INVALID_CONFIG', `OCI archive ${outPath}: platform ${key} appears twice`)
     seen.add(key)
     if (img.history && img.history.length !== img.layers.length) {
       throw new GostaticError(
         'INVALID_CONFIG',
-        `image ${key}: history has ${img.history.length} entries for ` + `${img.layers.length} layers`,
+        `image ${key}: history has ${img.history.length} entries for ${img.layers.length} layers`,
       )
     }
     const platform = cleanPlatform(img.platform)
@@ -254,7 +254,7 @@ function pickLoadImage<T extends { platform: OciPlatform }>(refs: T[], want: Oci
       (!want?.variant || r.platform.variant === want.variant),
   )
   if (!hit && want)
-    throw new GostaticError('INVALID_CONFIG', `loadPlatform ${platformName(want)} is not among the ` + `images`)
+    throw new GostaticError('INVALID_CONFIG', `loadPlatform ${platformName(want)} is not among the images`)
   return hit ?? refs[0]!
 }
 

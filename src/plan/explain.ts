@@ -61,7 +61,7 @@ function needsText(s: Extract<Step, { kind: 'check-needs' }>, p: BuildPlan): str
   const b = p.runtime.base
   const image = baseRow(b).owned
     ? `the ${baseName(b)} image`
-    : `${baseName(b)} (all its layers) with gostatic's ` + `files on top`
+    : `${baseName(b)} (all its layers) with gostatic's files on top`
   const unmet = baseRow(b).meetsNeeds
     ? 'files that meet an unmet need are added (all zones when time.LoadLocation is linked and no zones are ' +
       'listed, /etc/services when service names are looked up)'

@@ -8,9 +8,9 @@ const origin: {
 } = {
   spec: (_s, g) => `Go ${g.version}, from .go('${g.version}').`,
   'toolchain-line': (s, g) =>
-    `Go ${g.version}, from the toolchain line of ${s.file} (line ${s.line}): the ` + `toolchain the module asks for.`,
+    `Go ${g.version}, from the toolchain line of ${s.file} (line ${s.line}): the toolchain the module asks for.`,
   'go-line': (s, g) =>
-    `Go ${g.version}, from the go line of ${s.file} (line ${s.line}): the oldest Go that may ` + `build the module.`,
+    `Go ${g.version}, from the go line of ${s.file} (line ${s.line}): the oldest Go that may build the module.`,
   host: (_s, _g, f) =>
     f === null
       ? 'No .go(), and no go.mod facts were given: the host Go builds.'

@@ -91,7 +91,7 @@ const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
     const where =
       file === undefined
         ? `no CA bundle at ${CERT_FILES.join(', ')}`
-        : `SSL_CERT_FILE=${file} is not a ` + `file in the image`
+        : `SSL_CERT_FILE=${file} is not a file in the image`
     return unmet(`${where}, and no certificates in ${dirs.join(', ')}`)
   },
   users: (need, img) => {
@@ -117,7 +117,7 @@ const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
     if (d === null) return unmet(`${dir} is not a directory in the image`)
     const ids = numericIds(img)
     if (ids.uid === null)
-      return unmet(`the image's user ${img.user} has no /etc/passwd entry, so ${dir} cannot be ` + `checked`)
+      return unmet(`the image's user ${img.user} has no /etc/passwd entry, so ${dir} cannot be checked`)
     const e: ImageEntry = d.entry ?? { type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 }
     const writable = writableBy(e, { uid: ids.uid, gid: ids.gid })
     const what = `${dir} (${describeDir(e)})`

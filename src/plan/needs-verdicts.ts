@@ -47,7 +47,7 @@ export function needsError(
   if (stub !== undefined) {
     return new GostaticError(
       ErrorCode.CGO_STUB,
-      `${subject} links a cgo stub that fails at run time: ` + `${stub.message}`,
+      `${subject} links a cgo stub that fails at run time: ${stub.message}`,
       {
         hint: stub.fix,
       },

@@ -57,7 +57,7 @@ export function planNotes(spec: ServiceSpec, tags: readonly string[], cgo: CgoPl
   if (spec.mod === undefined)
     notes.push({
       topic: 'GOFLAGS',
-      text: 'No -mod given: Go uses vendor/ when it exists ' + 'and matches go.mod, the module cache otherwise.',
+      text: 'No -mod given: Go uses vendor/ when it exists and matches go.mod, the module cache otherwise.',
     })
   if (tags.length > 0) notes.push({ topic: 'tags', text: `Build tags: ${tags.join(', ')}.` })
   return notes

@@ -18,7 +18,7 @@ export function assertNoPathClash(
   for (const f of files) {
     const what =
       f.kind === 'host-file'
-        ? `the copy() of ` + `${f.from}`
+        ? `the copy() of ${f.from}`
         : f.kind === 'dir'
           ? 'a folder of the base'
           : 'a file of the base'

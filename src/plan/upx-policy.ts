@@ -50,12 +50,12 @@ export function upxVerdict(spec: ServiceSpec, platform: Platform): UpxPlan {
   if (spec.buildmode === 'pie')
     return refuse(
       'buildmode',
-      'UPX cannot pack -buildmode=pie Go binaries (CantPackException); drop buildmode pie ' + 'or upx()',
+      'UPX cannot pack -buildmode=pie Go binaries (CantPackException); drop buildmode pie or upx()',
     )
   if (spec.fips)
     return refuse(
       'fips',
-      'a FIPS build must run its validated module unmodified; UPX rewrites it. Remove upx() for ' + 'FIPS builds',
+      'a FIPS build must run its validated module unmodified; UPX rewrites it. Remove upx() for FIPS builds',
     )
   if (spec.signing !== undefined)
     return refuse(

@@ -23,7 +23,7 @@ export function helperCredentials(
         e.code === 'ENOENT'
           ? new GostaticError(
               ErrorCode.REGISTRY_AUTH,
-              `docker config names credential helper '${helper}' for ` + `${serverUrl}, but ${cmd} is not on PATH`,
+              `docker config names credential helper '${helper}' for ${serverUrl}, but ${cmd} is not on PATH`,
               { hint: `install ${cmd}, or remove it from config.json` },
             )
           : e,
@@ -53,10 +53,7 @@ export function helperCredentials(
         )
       } catch {
         reject(
-          new GostaticError(
-            ErrorCode.REGISTRY_AUTH,
-            `${cmd} get printed something that is not JSON for ` + `${serverUrl}`,
-          ),
+          new GostaticError(ErrorCode.REGISTRY_AUTH, `${cmd} get printed something that is not JSON for ${serverUrl}`),
         )
       }
     })

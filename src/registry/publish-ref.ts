@@ -11,7 +11,7 @@ export function publishRef(refText: unknown): ImageRef {
   if (typeof refText !== 'string')
     throw new GostaticError(
       ErrorCode.INVALID_REFERENCE,
-      `publish needs a reference like ${EXAMPLE}; got ` + `${String(refText)}`,
+      `publish needs a reference like ${EXAMPLE}; got ${String(refText)}`,
     )
   const parsed = parseImageRef(refText)
   if (!parsed.ok)

@@ -153,7 +153,7 @@ class Puller {
     if (!matchesPlatform(platform, config))
       throw new GostaticError(
         ErrorCode.PLATFORM_NOT_FOUND,
-        `runtime image ${this.#text} is ${platformKey(config)} ` + `only; the build targets ${platformKey(platform)}`,
+        `runtime image ${this.#text} is ${platformKey(config)} only; the build targets ${platformKey(platform)}`,
         {
           hint: `build for ${platformKey(config)}, or use a multi-platform base image`,
         },
@@ -181,7 +181,7 @@ class Puller {
     const built = (config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by ?? '')
     const history =
       built.length === layers.length
-        ? built.map((h, i) => h || `base layer ` + `${i + 1}`)
+        ? built.map((h, i) => h || `base layer ${i + 1}`)
         : layers.map((_, i) => `base layer ${i + 1}`)
     return {
       platform,
@@ -219,11 +219,11 @@ class Puller {
     if (doc.schemaVersion === 1)
       throw new GostaticError(
         ErrorCode.UNSUPPORTED,
-        `runtime image ${this.#text} has a ` + `schema 1 manifest, which registries no longer serve`,
+        `runtime image ${this.#text} has a schema 1 manifest, which registries no longer serve`,
         { hint: 'push the image again with a current docker or skopeo' },
       )
     if (docKind(doc, contentType) === 'unknown')
-      throw this.#malformed(`${digest} is neither an image index nor an ` + `image manifest`)
+      throw this.#malformed(`${digest} is neither an image index nor an image manifest`)
     return doc
   }
 
@@ -245,13 +245,13 @@ async function verifyDiffId(gz: Buffer, diffId: string, what: string): Promise<v
   } catch (e) {
     throw new GostaticError(
       ErrorCode.DIGEST_MISMATCH,
-      `${what} is not valid gzip (${(e as Error).message}); ` + `refusing it, nothing was written`,
+      `${what} is not valid gzip (${(e as Error).message}); refusing it, nothing was written`,
     )
   }
   const got = `sha256:${h.digest('hex')}`
   if (got !== diffId)
     throw new GostaticError(
       ErrorCode.DIGEST_MISMATCH,
-      `${what} unpacks to ${got} but the image ` + `config says ${diffId}; refusing it, nothing was written`,
+      `${what} unpacks to ${got} but the image config says ${diffId}; refusing it, nothing was written`,
     )
 }

@@ -78,7 +78,7 @@ async function put(client: RegistryClient, ref: ImageRef, a: AttachmentManifest)
   if (said && said !== a.info.digest)
     throw new GostaticError(
       ErrorCode.DIGEST_MISMATCH,
-      `registry ${ref.registry} ` + `stored ${a.info.tag} as ${said}, not ${a.info.digest}`,
+      `registry ${ref.registry} stored ${a.info.tag} as ${said}, not ${a.info.digest}`,
     )
 }
 

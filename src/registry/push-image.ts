@@ -34,7 +34,7 @@ export async function publishOciArchive(
   if (archive.format !== 'oci' || !archive.blobs.has(archive.indexDigest))
     throw new GostaticError(
       ErrorCode.UNSUPPORTED,
-      `${archivePath}: only OCI archives with one top-level image (as ` + `gostatic writes them) can be published`,
+      `${archivePath}: only OCI archives with one top-level image (as gostatic writes them) can be published`,
     )
   const client = new RegistryClient(ref.registry, opts)
   const store = new BlobStore(opts.cacheDir ?? null)
@@ -50,7 +50,7 @@ export async function publishOciArchive(
   if (manifests.length === 0)
     throw new GostaticError(
       ErrorCode.OCI_MALFORMED,
-      `${archivePath}: ` + `${archive.indexDigest} is neither an image index nor a manifest`,
+      `${archivePath}: ${archive.indexDigest} is neither an image index nor a manifest`,
     )
 
   const docs = await Promise.all(manifests.map((d) => json(archive, d)))
@@ -157,7 +157,7 @@ async function putManifest(
   if (said && said !== expect)
     throw new GostaticError(
       ErrorCode.DIGEST_MISMATCH,
-      `registry ${ref.registry} stored ` + `manifest ${reference} as ${said}, not ${expect}`,
+      `registry ${ref.registry} stored manifest ${reference} as ${said}, not ${expect}`,
       { hint: 'the registry or a proxy changed the manifest; check them' },
     )
   progress({ kind: 'manifest', digest: expect, reference })
@@ -174,7 +174,7 @@ async function attachmentManifests(
     if (!digests.includes(info.subject))
       throw new GostaticError(
         ErrorCode.OCI_MALFORMED,
-        `${archive.path}: ${info.tag} is about ${info.subject}, ` + `which is not this image (${digests.join(', ')})`,
+        `${archive.path}: ${info.tag} is about ${info.subject}, which is not this image (${digests.join(', ')})`,
       )
     const doc = await json(archive, info.digest)
     out.push({ info, bytes: doc.bytes, doc })
@@ -192,7 +192,7 @@ async function json(
 ): Promise<{ digest: string; bytes: Buffer; doc: IndexDoc | ManifestDoc }> {
   const blob = archive.blobs.get(digest)
   if (!blob)
-    throw new GostaticError(ErrorCode.OCI_MALFORMED, `${archive.path}: manifest ${digest} is not in the ` + `archive`)
+    throw new GostaticError(ErrorCode.OCI_MALFORMED, `${archive.path}: manifest ${digest} is not in the archive`)
   const bytes = await blobBytes(archive.path, blob)
   try {
     return { digest, bytes, doc: JSON.parse(bytes.toString('utf8')) as IndexDoc | ManifestDoc }

@@ -23,7 +23,7 @@ export async function fetchBearerToken(
   if (!realm)
     throw new GostaticError(
       ErrorCode.REGISTRY_ERROR,
-      `registry ${registry} asked for a bearer token but ` + `named no realm to get it from`,
+      `registry ${registry} asked for a bearer token but named no realm to get it from`,
     )
   let url: URL
   try {
@@ -82,7 +82,7 @@ export async function fetchBearerToken(
     await res.body?.cancel()
     throw new GostaticError(
       ErrorCode.REGISTRY_ERROR,
-      `the token service of ${registry} (${url.origin}) answered ` + `HTTP ${res.status}`,
+      `the token service of ${registry} (${url.origin}) answered HTTP ${res.status}`,
     )
   }
   const body = (await res.json().catch(() => ({}))) as { token?: string; access_token?: string }
@@ -90,7 +90,7 @@ export async function fetchBearerToken(
   if (!token)
     throw new GostaticError(
       ErrorCode.REGISTRY_ERROR,
-      `the token service of ${registry} (${url.origin}) ` + `returned no token`,
+      `the token service of ${registry} (${url.origin}) returned no token`,
     )
   return token
 }

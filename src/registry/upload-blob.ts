@@ -50,6 +50,6 @@ export async function uploadBlob(client: RegistryClient, u: Upload): Promise<voi
   if (said && said !== u.digest)
     throw new GostaticError(
       ErrorCode.DIGEST_MISMATCH,
-      `registry ${client.registry} ` + `stored blob ${u.digest} as ${said} while ${u.doing}`,
+      `registry ${client.registry} stored blob ${u.digest} as ${said} while ${u.doing}`,
     )
 }

@@ -15,7 +15,7 @@ export function installLine(b: GoPlan['builderTools']): string {
   const install =
     b.manager === 'apk'
       ? `apk add --no-cache ${pkgs}`
-      : `apt-get update && apt-get install -y ` + `--no-install-recommends ${pkgs} && rm -rf /var/lib/apt/lists/*`
+      : `apt-get update && apt-get install -y --no-install-recommends ${pkgs} && rm -rf /var/lib/apt/lists/*`
   // A tool no package provides at the pinned version (zig from its wheel) is set up after the packages.
   const setup = b.tools.flatMap((t) => t.setup ?? [])
   return (

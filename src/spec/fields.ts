@@ -33,7 +33,7 @@ export const numericUser = z.string().superRefine((u, ctx) => {
   if (u.split(':').some((n) => Number(n) > MAX_ID))
     ctx.addIssue({
       code: 'custom',
-      message: `'${u}' is out of range: a uid or gid is a whole number from 0 to ` + `${MAX_ID}`,
+      message: `'${u}' is out of range: a uid or gid is a whole number from 0 to ${MAX_ID}`,
     })
 })
 
@@ -45,7 +45,7 @@ export function imageRef(field: string) {
     if (!r.ok)
       ctx.addIssue({
         code: 'custom',
-        message: `${field} '${v}' is not a valid image reference (${like}): ` + `${r.reason}`,
+        message: `${field} '${v}' is not a valid image reference (${like}): ${r.reason}`,
       })
   })
 }
@@ -56,13 +56,13 @@ export const runtimeBase = z.string().superRefine((v, ctx) => {
   if (!r.ok)
     ctx.addIssue({
       code: 'custom',
-      message: `'${v}' is not 'scratch', 'static' or a valid image reference: ` + `${r.reason}`,
+      message: `'${v}' is not 'scratch', 'static' or a valid image reference: ${r.reason}`,
     })
 })
 
 export const envName = z
   .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'environment variable names are ' + 'letters, digits and _' })
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'environment variable names are letters, digits and _' })
 
 /** A record keyed by environment variable names; the key error says which key and what is allowed. */
 export function envRecord() {
@@ -80,7 +80,7 @@ export function metadataRecord(what: string) {
   return z.record(z.string().min(1), z.string(), {
     error: (iss) =>
       iss.code === 'invalid_key'
-        ? `${what} keys are non-empty strings, like ` + `'org.opencontainers.image.source'`
+        ? `${what} keys are non-empty strings, like 'org.opencontainers.image.source'`
         : undefined,
   })
 }
@@ -98,7 +98,7 @@ export const absFilePath = absPath.superRefine((p, ctx) => {
   if (p.endsWith('/'))
     ctx.addIssue({
       code: 'custom',
-      message: `'${p}' names a folder; give the file's path, like ` + `'/usr/local/bin/app'`,
+      message: `'${p}' names a folder; give the file's path, like '/usr/local/bin/app'`,
     })
 })
 
@@ -128,7 +128,7 @@ export const mainPackage = z.string().superRefine((m, ctx) => {
   if (m.startsWith('/'))
     return ctx.addIssue({
       code: 'custom',
-      message: `${rule}; '${m}' is absolute (point source ` + `at the module instead)`,
+      message: `${rule}; '${m}' is absolute (point source at the module instead)`,
     })
   if (escapes(m)) ctx.addIssue({ code: 'custom', message: `${rule}; '${m}' is outside the module in source` })
 })
@@ -146,7 +146,7 @@ export const port = z.union([z.number(), z.string()], { error: PORT_RULE }).supe
   const m = typeof p === 'number' ? null : /^(\d{1,5})(\/(tcp|udp|sctp))?$/.exec(p)
   const n = typeof p === 'number' ? p : m ? Number(m[1]) : NaN
   if (!Number.isInteger(n) || n < 1 || n > 65535)
-    ctx.addIssue({ code: 'custom', message: `${PORT_RULE}; got ` + `${JSON.stringify(p)}` })
+    ctx.addIssue({ code: 'custom', message: `${PORT_RULE}; got ${JSON.stringify(p)}` })
 })
 
 const TZ_RULE = "timezones is 'all' or a non-empty list of zone names like ['Europe/Berlin']"
@@ -170,7 +170,7 @@ export const entrypoint = z
   .array(z.string())
   .min(1, { error: "entrypoint needs the program to run, e.g. entrypoint('/usr/local/bin/app', '--serve')" })
   .refine((a) => a[0] !== '', {
-    error: 'the entrypoint program (its first argument) is an empty string; name the ' + 'program to run',
+    error: 'the entrypoint program (its first argument) is an empty string; name the program to run',
   })
 
 /** Non-empty strings, for patterns and names given as lists. */

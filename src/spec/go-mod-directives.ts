@@ -41,7 +41,7 @@ export function goModDirectives(text: string, file: string, shown: string = file
     if (arg === 'default') return
     const version = arg.replace(/^go/, '').replace(/-.*$/, '')
     if (!TOOLCHAIN.test(arg) || !GO_VERSION.test(version))
-      throw bad(n, `toolchain '${arg}' is not a Go toolchain ` + `name like go1.23.4`)
+      throw bad(n, `toolchain '${arg}' is not a Go toolchain name like go1.23.4`)
     facts.toolchain = { name: arg, version, line: n }
   })
   return { file, ...facts }

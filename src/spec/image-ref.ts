@@ -41,11 +41,11 @@ export function parseImageRef(input: string): ParseRefResult {
   if (scheme !== undefined)
     return {
       ok: false,
-      reason: `a reference has no scheme; drop '${scheme}://' (plain HTTP ` + `is used for loopback registries)`,
+      reason: `a reference has no scheme; drop '${scheme}://' (plain HTTP is used for loopback registries)`,
     }
   // ParseNormalizedNamed refuses a bare image ID, which would otherwise read as a repository name.
   if (/^[a-f0-9]{64}$/.test(input))
-    return { ok: false, reason: 'a 64-character hex string is an image ID, not a ' + 'repository name' }
+    return { ok: false, reason: 'a 64-character hex string is an image ID, not a repository name' }
   const m = referenceRe.exec(input)
   if (!m) {
     if (/[A-Z]/.test(input) && referenceRe.test(input.toLowerCase()))
@@ -81,13 +81,13 @@ export function parseImageRef(input: string): ParseRefResult {
   if (`${registry}/${repository}`.length > NAME_TOTAL_LENGTH_MAX)
     return {
       ok: false,
-      reason: `repository name must not exceed ${NAME_TOTAL_LENGTH_MAX} characters (with its ` + `registry)`,
+      reason: `repository name must not exceed ${NAME_TOTAL_LENGTH_MAX} characters (with its registry)`,
     }
   if (d !== undefined) {
     const [alg, hex] = d.split(':') as [string, string]
     const want = DIGEST_HEX_LENGTH[alg]
     if (want === undefined)
-      return { ok: false, reason: `invalid digest ${d}: unsupported algorithm ${alg} (sha256, ` + `sha384 or sha512)` }
+      return { ok: false, reason: `invalid digest ${d}: unsupported algorithm ${alg} (sha256, sha384 or sha512)` }
     if (!new RegExp(`^[0-9a-f]{${want}}$`).test(hex))
       return { ok: false, reason: `invalid digest ${d}: ${alg} takes ${want} lowercase hex digits` }
   }

@@ -10,7 +10,7 @@ const { strict } = f
 const MODE_RULE = 'mode is a permission number from 0 to 0o7777, e.g. 0o644'
 const LEVEL_RULE = "upx level is a whole number from 1 to 9, or 'best'"
 const NAME_RULE =
-  'names are lowercase letters, digits, . _ - and start with a letter or digit (they become image ' + 'and file names)'
+  'names are lowercase letters, digits, . _ - and start with a letter or digit (they become image and file names)'
 
 export const UpxOptionsSchema = strict({
   level: z
@@ -24,7 +24,7 @@ export const UpxOptionsSchema = strict({
   policy: strict({
     allowArm64: z.boolean().default(false),
     allowProduction: strict({
-      reason: z.string().min(1, { error: 'say why UPX is acceptable in production: a ' + 'non-empty reason' }),
+      reason: z.string().min(1, { error: 'say why UPX is acceptable in production: a non-empty reason' }),
     }).optional(),
   }).default({ allowArm64: false }),
 })
@@ -67,21 +67,19 @@ export const CaCertificatesSchema = z.union([z.boolean(), strict({ file: sourceF
 })
 export const SBOM_FORMATS = ['spdx', 'cyclonedx'] as const
 export const SbomFormatSchema = z.enum(SBOM_FORMATS, {
-  error: (iss) =>
-    `unknown SBOM format '${String(iss.input)}'; ` + `allowed: ${SBOM_FORMATS.join(', ')}, or false for none`,
+  error: (iss) => `unknown SBOM format '${String(iss.input)}'; allowed: ${SBOM_FORMATS.join(', ')}, or false for none`,
 })
 
 export const ServiceSpecSchema = strict({
   name: z
     .string({
-      error: (iss) =>
-        `${iss.input === undefined ? 'the service needs a name' : 'the name is a string'}: ` + `${NAME_RULE}`,
+      error: (iss) => `${iss.input === undefined ? 'the service needs a name' : 'the name is a string'}: ${NAME_RULE}`,
     })
     .min(1, { error: 'the service needs a name' })
     .max(63, { error: 'names are at most 63 characters (they become image and file names)' })
     .regex(/^[a-z0-9][a-z0-9._-]*$/, { error: NAME_RULE }),
   source: z
-    .string({ error: 'source must name the folder holding ' + 'go.mod' })
+    .string({ error: 'source must name the folder holding go.mod' })
     .min(1, { error: 'source must name the folder holding go.mod' }),
   main: f.mainPackage.default('.'),
   go: f.goVersion.optional(),
@@ -134,7 +132,7 @@ export const ServiceSpecSchema = strict({
       [
         z.literal(false),
         SbomFormatSchema,
-        z.array(SbomFormatSchema).min(1, { error: 'give at least one ' + 'SBOM format, or false for none' }),
+        z.array(SbomFormatSchema).min(1, { error: 'give at least one SBOM format, or false for none' }),
       ],
       {
         error: `sbom is false, a format (${SBOM_FORMATS.join(', ')}) or a non-empty list of them`,

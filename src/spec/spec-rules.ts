@@ -22,7 +22,7 @@ export function specRules(s: SpecFields, ctx: z.RefinementCtx): void {
   for (const k of ['GOOS', 'GOARCH', 'GOARM'] as const)
     if (s.env[k] !== undefined) issue(['env', k], `${k} is set per target by .platforms(...); remove it from env`)
   if (s.env['GOFLAGS'] !== undefined)
-    issue(['env', 'GOFLAGS'], 'GOFLAGS is decided by the plan; use .mod(...), ' + '.tags(...) or .ldflags(...) instead')
+    issue(['env', 'GOFLAGS'], 'GOFLAGS is decided by the plan; use .mod(...), .tags(...) or .ldflags(...) instead')
   if (s.env['GOTOOLCHAIN'] !== undefined)
     issue(
       ['env', 'GOTOOLCHAIN'],
@@ -41,7 +41,7 @@ export function specRules(s: SpecFields, ctx: z.RefinementCtx): void {
   if (twice) issue(['platforms', twice.at], `${twice.value} is listed twice; give each platform once`)
   const to = firstRepeat(s.files.map((f) => f.to))
   if (to)
-    issue(['files', to.at, 'to'], `two extra files are copied to ${to.value}; give each its own path in the ` + `image`)
+    issue(['files', to.at, 'to'], `two extra files are copied to ${to.value}; give each its own path in the image`)
   const binary = s.binaryPath ?? `/usr/local/bin/${s.name}`
   const onBinary = s.files.findIndex((f) => f.to === binary)
   if (onBinary >= 0)

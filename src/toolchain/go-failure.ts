@@ -60,8 +60,7 @@ export async function goBuildNote(stderr: string, main: string): Promise<GoFailu
   }
   if (/function main is undeclared in the main package/.test(stderr))
     return {
-      hint:
-        `main '${main}' is package main but has no func main(); add one, or point main at the package ` + `that has it`,
+      hint: `main '${main}' is package main but has no func main(); add one, or point main at the package that has it`,
     }
   if (/no Go files in |directory not found|cannot find package|is not in std|does not contain package/.test(stderr))
     return { hint: `main '${main}' must be a folder of package main inside the module, like '.' or './cmd/api'` }

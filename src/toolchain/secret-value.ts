@@ -14,11 +14,9 @@ function readSecret(id: string, from: { env: string } | { file: string }, env: N
   if ('env' in from) {
     const v = env[from.env]
     if (v === undefined)
-      throw new GostaticError(
-        ErrorCode.INVALID_CONFIG,
-        `secret '${id}': environment variable ` + `${from.env} is not set`,
-        { hint: `export ${from.env}=... before building` },
-      )
+      throw new GostaticError(ErrorCode.INVALID_CONFIG, `secret '${id}': environment variable ${from.env} is not set`, {
+        hint: `export ${from.env}=... before building`,
+      })
     return v
   }
   try {

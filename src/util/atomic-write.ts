@@ -48,7 +48,7 @@ export async function writeAtomic(path: string, write: (tmp: string) => Promise<
 export function outputError(
   path: string,
   e: unknown,
-  hint = 'choose another output path (--out), or fix the ' + 'folder',
+  hint = 'choose another output path (--out), or fix the folder',
 ): unknown {
   if (isGostaticError(e)) return e
   const code = (e as NodeJS.ErrnoException | undefined)?.code
@@ -64,7 +64,7 @@ export function outputError(
   }
   return new GostaticError(
     ErrorCode.OUTPUT_NOT_WRITABLE,
-    `cannot write ${path}: ` + `${why[code] ?? (e as Error).message}`,
+    `cannot write ${path}: ${why[code] ?? (e as Error).message}`,
     { hint, cause: e },
   )
 }

@@ -63,7 +63,7 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
         )
       else if (e.code === 'ENOENT')
         reject(
-          new GostaticError(ErrorCode.TOOL_MISSING, `${cmd} is not installed or ` + `not on PATH`, {
+          new GostaticError(ErrorCode.TOOL_MISSING, `${cmd} is not installed or not on PATH`, {
             hint: `install ${cmd}`,
           }),
         )

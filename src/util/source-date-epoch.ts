@@ -9,10 +9,7 @@ export function parseSourceDateEpoch(env: NodeJS.ProcessEnv): number | undefined
   const v = env['SOURCE_DATE_EPOCH']
   if (v === undefined || v === '') return undefined
   if (!/^\d+$/.test(v))
-    throw new GostaticError(
-      ErrorCode.INVALID_CONFIG,
-      `SOURCE_DATE_EPOCH must be whole seconds ` + `since 1970, got '${v}'`,
-    )
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `SOURCE_DATE_EPOCH must be whole seconds since 1970, got '${v}'`)
   return Number(v)
 }
 

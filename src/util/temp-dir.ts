@@ -24,7 +24,7 @@ export async function makeTempDir(prefix: string): Promise<string> {
     return await mkdtemp(join(tmpdir(), `${prefix}${OWNER_TAG}-`))
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message
-    throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `cannot create a temp folder in ${tmpdir()} ` + `(${why})`, {
+    throw new GostaticError(ErrorCode.OUTPUT_NOT_WRITABLE, `cannot create a temp folder in ${tmpdir()} (${why})`, {
       hint: TMPDIR_HINT,
       cause: e,
     })

@@ -12,7 +12,7 @@ export function assertProgram(bytes: Uint8Array, what: string, main?: string): v
   const pkg = main === undefined ? 'its main package' : `main '${main}'`
   throw new GostaticError(
     ErrorCode.GO_BUILD_FAILED,
-    `${what}: ${pkg} is a library, not a program: go build wrote a ` + `package archive, not an executable`,
+    `${what}: ${pkg} is a library, not a program: go build wrote a package archive, not an executable`,
     {
       hint: "point main at the folder whose files say `package main` and have func main, e.g. main: './cmd/api'",
     },

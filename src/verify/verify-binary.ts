@@ -26,13 +26,13 @@ export function verifyBinary(bytes: Uint8Array, v: VerifyPlan, what: string, ima
   if (elf.upx)
     throw new GostaticError(
       ErrorCode.BUILD_SETTINGS,
-      `${what} is UPX-packed, which hides whether it is static and ` + `how it was built`,
+      `${what} is UPX-packed, which hides whether it is static and how it was built`,
       { hint: 'verify the binary before packing it' },
     )
   if (elf.machine !== v.elfMachine)
     throw new GostaticError(
       ErrorCode.WRONG_TARGET,
-      `${what} is a ${elf.machine} ELF, but the plan targets ` + `${v.elfMachine}`,
+      `${what} is a ${elf.machine} ELF, but the plan targets ${v.elfMachine}`,
       { hint: 'something overrode GOARCH; remove it from the environment' },
     )
   if (!elf.isStatic) {
@@ -53,7 +53,7 @@ export function verifyBinary(bytes: Uint8Array, v: VerifyPlan, what: string, ima
   if (buildInfo === null)
     throw new GostaticError(
       ErrorCode.BUILD_SETTINGS,
-      `${what} has no Go build info, so its build settings can't be ` + `verified`,
+      `${what} has no Go build info, so its build settings can't be verified`,
       { hint: 'build it with Go 1.18 or newer in module mode' },
     )
   const wrong = Object.entries(v.settings).filter(([k, want]) => buildInfo.settings[k] !== want)

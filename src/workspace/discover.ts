@@ -49,7 +49,7 @@ export function locate(ws: WorkspaceListing, serviceDir: string): ServiceLocatio
   if (p.Name !== 'main')
     throw new GostaticError(
       ErrorCode.INPUT_NOT_FOUND,
-      `service folder ${serviceDir} is ` + `package ${p.Name}, not a main package`,
+      `service folder ${serviceDir} is package ${p.Name}, not a main package`,
       { hint: 'name the folder of a `package main` with func main()' },
     )
   const moduleDir = resolve(p.Module!.Dir!)
@@ -83,7 +83,7 @@ function notAPackage(ws: WorkspaceListing, serviceDir: string, dir: string): Gos
   const where = ws.workModules === null ? 'a module under the workspace root' : "one of go.work's modules"
   return new GostaticError(
     ErrorCode.INPUT_NOT_FOUND,
-    `service folder ${serviceDir} holds no package go builds for ` + `linux with cgo off, in ${where}`,
+    `service folder ${serviceDir} holds no package go builds for linux with cgo off, in ${where}`,
     {
       hint:
         'files with //go:build ignore (generators) are not part of any package; a service needs a buildable ' +

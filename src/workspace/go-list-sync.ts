@@ -51,7 +51,7 @@ function goSync(args: string[], cwd: string): string {
   if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
     throw new GostaticError(
       ErrorCode.TOOL_MISSING,
-      'go is not installed or not on PATH: workspace discovery asks ' + 'go list',
+      'go is not installed or not on PATH: workspace discovery asks go list',
       { hint: 'install Go' },
     )
   if (r.error) throw r.error
@@ -62,7 +62,7 @@ function goSync(args: string[], cwd: string): string {
       : ErrorCode.TOOL_FAILED
     throw new ToolError(
       code,
-      `go ${args[0]} ${args[1]} failed in ${cwd} while finding the workspace's ` + `services:\n${r.stderr.trim()}`,
+      `go ${args[0]} ${args[1]} failed in ${cwd} while finding the workspace's services:\n${r.stderr.trim()}`,
       run,
     )
   }
@@ -72,6 +72,6 @@ function goSync(args: string[], cwd: string): string {
 function parseGo<T>(schema: z.ZodType<T>, raw: string, what: string): T {
   const r = schema.safeParse(JSON.parse(raw))
   if (!r.success)
-    throw new GostaticError(ErrorCode.TOOL_FAILED, `unexpected ${what} ` + `output:\n${z.prettifyError(r.error)}`)
+    throw new GostaticError(ErrorCode.TOOL_FAILED, `unexpected ${what} output:\n${z.prettifyError(r.error)}`)
   return r.data
 }

@@ -83,11 +83,9 @@ export class GoWorkspace {
     for (const l of locs) {
       const prev = byName.get(l.name)
       if (prev)
-        throw new GostaticError(
-          ErrorCode.INVALID_CONFIG,
-          `two services are named '${l.name}': ${prev} and ` + `${l.dir}`,
-          { hint: 'service names come from folder names; rename one folder' },
-        )
+        throw new GostaticError(ErrorCode.INVALID_CONFIG, `two services are named '${l.name}': ${prev} and ${l.dir}`, {
+          hint: 'service names come from folder names; rename one folder',
+        })
       byName.set(l.name, l.dir)
     }
     const unknown = Object.keys(this.#p.overrides).filter((n) => !byName.has(n))

@@ -69,7 +69,7 @@ export async function downloadModules(
     emit({
       kind: 'warning',
       service: 'workspace',
-      message: `go mod download failed in ${u.dir}: its services are ` + `not built`,
+      message: `go mod download failed in ${u.dir}: its services are not built`,
     })
   }
   return failed

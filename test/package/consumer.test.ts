@@ -54,12 +54,14 @@ describe('the public surface', () => {
     expect(JSON.parse(r.stdout)).toEqual([
       'CGO_TOOLCHAINS', 'CONFIG_NAMES', 'CgoFactsSchema', 'CgoOptionsSchema', 'DEFAULT_GO_VERSION',
       'DoctorOptionsSchema', 'ErrorCode', 'ExtraFileSchema', 'GoService', 'GoWorkspace', 'GostaticError',
-      'KNOWN_CGO_MODULES', 'ModuleFactsSchema', 'PLATFORMS', 'PLATFORM_NAMES', 'SBOM_FORMATS', 'SecretSchema',
-      'ServiceSpecSchema', 'ToolError', 'UpxOptionsSchema', 'VERSION', 'buildPlan', 'buildWorkspace',
-      'createReporter', 'daggerReachable', 'defineConfig', 'doctor', 'explainPlan', 'findConfig', 'goService',
-      'goWorkspace', 'inspect', 'inspectHtml', 'isGostaticError', 'loadConfig', 'loadSigner', 'parseImageRef',
-      'parseServiceSpec', 'plan', 'publishOciArchive', 'publishRef', 'readCgoFacts', 'readModuleFacts',
-      'renderDockerfile', 'renderDockerignore', 'renderDoctorText', 'renderInspectText', 'sbom', 'strictFailures', 'writeReportHtml',
+      'KNOWN_CGO_MODULES', 'ModuleFactsSchema', 'PLATFORMS', 'PLATFORM_NAMES', 'RegistryTimeoutError',
+      'SBOM_FORMATS', 'SecretSchema', 'ServiceSpecSchema', 'ToolError', 'UpxOptionsSchema', 'VERSION',
+      'affectedServices', 'buildPlan', 'buildWorkspace', 'createReporter', 'daggerReachable', 'defineConfig',
+      'doctor', 'explainPlan', 'findConfig', 'goService', 'goWorkspace', 'inspect', 'inspectHtml',
+      'isGostaticError', 'loadConfig', 'loadSigner', 'parseImageRef', 'parseServiceSpec', 'plan',
+      'publishOciArchive', 'publishRef', 'readCgoFacts', 'readModuleFacts', 'reasonText', 'renderDockerfile',
+      'renderDockerignore', 'renderDoctorText', 'renderInspectText', 'sbom', 'strictFailures',
+      'writeReportHtml',
     ])
   })
 })

@@ -29,7 +29,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   if (flags.all && flags.service.length > 0)
     throw new GostaticError(
       ErrorCode.USAGE,
-      `--all builds every service; --service ${flags.service.join(', ')} ` + `picks some. Give one of them`,
+      `--all builds every service; --service ${flags.service.join(', ')} picks some. Give one of them`,
     )
   const loaded =
     flags.changedSince === undefined
@@ -41,7 +41,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
   if (flags.push !== undefined && services.length > 1 && !flags.push.includes('{name}'))
     throw new GostaticError(
       ErrorCode.USAGE,
-      `--push ${flags.push} would publish ${services.length} services to one ` + `reference`,
+      `--push ${flags.push} would publish ${services.length} services to one reference`,
       { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' },
     )
   // Mistakes in where the result goes are found before minutes of building.

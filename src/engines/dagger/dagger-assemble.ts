@@ -77,7 +77,7 @@ function verifiedTarget(c: DaggerContext, t: DaggerTargetState) {
     throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} without building it`)
   if (verified === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its verify-static step`)
   if (needs === null || runtime === null)
-    throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its ` + `check-needs step`)
+    throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its check-needs step`)
   return { container, binary, built, verified, needs, runtime }
 }
 

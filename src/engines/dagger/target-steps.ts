@@ -78,7 +78,7 @@ export async function upxInDagger(
   if (packed.exitCode !== 0) {
     const cant = UPX_CANT.exec(packed.stderr + packed.stdout)
     if (cant && !plan.required)
-      return { kind: 'kept-unpacked', reason: `upx can't pack ${what}: ` + `${cant[0].trim()}`, container: c }
+      return { kind: 'kept-unpacked', reason: `upx can't pack ${what}: ${cant[0].trim()}`, container: c }
     throw new ToolError(
       ErrorCode.UPX_FAILED,
       `upx failed on ${what}${cant ? ` (${cant[1]}; upx({ required: true }) makes this fatal)` : ''}`,
@@ -87,7 +87,7 @@ export async function upxInDagger(
   }
   const tested = await run(packed.container, ['upx', ...plan.testArgs, packedPath])
   if (tested.exitCode !== 0)
-    throw new ToolError(ErrorCode.UPX_FAILED, `upx -t rejects the packed ${what}; kept ` + `nothing`, tested)
+    throw new ToolError(ErrorCode.UPX_FAILED, `upx -t rejects the packed ${what}; kept nothing`, tested)
   let last = tested.container
   if (plan.smoke !== false && runner !== null) {
     // The emulator goes into the smoke run's container only, never into the builder the binary is taken from.

@@ -97,11 +97,11 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
   try {
     const sourceDir = resolve(plan.source.dir)
     if (!existsSync(sourceDir))
-      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ` + `${plan.source.dir} does not exist`)
+      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source folder ${plan.source.dir} does not exist`)
     if (!(await stat(sourceDir)).isDirectory())
       throw new GostaticError(
         ErrorCode.INPUT_NOT_FOUND,
-        `source ${plan.source.dir} is a file; source is the folder ` + `holding go.mod`,
+        `source ${plan.source.dir} is a file; source is the folder holding go.mod`,
       )
     const cacheDir = opts.cacheDir === undefined ? defaultCacheDir(env) : opts.cacheDir
     // Before the C toolchain's cache is made in it.

@@ -79,9 +79,8 @@ export const localSteps: StepHandlers<LocalContext> = {
     t.strip = m.outcome
     if (t.strip.kind === 'skipped') warn(c, t.strip.warning, s.platform)
     return (
-      (t.strip.kind === 'stripped'
-        ? `${t.strip.before} → ${t.strip.after} bytes with ` + `${t.strip.tool}`
-        : 'skipped') + (m.cached ? ' (cached)' : '')
+      (t.strip.kind === 'stripped' ? `${t.strip.before} → ${t.strip.after} bytes with ${t.strip.tool}` : 'skipped') +
+      (m.cached ? ' (cached)' : '')
     )
   },
   upx: async (s, c) => {
@@ -93,21 +92,21 @@ export const localSteps: StepHandlers<LocalContext> = {
     t.verified = verifyBinary(
       t.unpacked,
       t.target.verify,
-      `${c.plan.service} ` + `(${s.platform})`,
+      `${c.plan.service} (${s.platform})`,
       c.plan.runtime.binaryPath,
     )
     const plan = t.target.upx
     const runner = smokeRunner(hostPlatform() === s.platform, plan.emulator, c.env)
     const recipe = ['upx', plan, runner, await toolIdentity(['upx'], c.env)]
     const pack = async () => ({
-      outcome: await upxPack(t.binPath, plan, `${c.plan.service} ` + `(${s.platform})`, runner, c.env),
+      outcome: await upxPack(t.binPath, plan, `${c.plan.service} (${s.platform})`, runner, c.env),
     })
     const m = await memoStep(c.cacheDir, recipe, t.binPath, input, pack, c.onCacheDamage)
     t.current = m.output
     t.upx = m.outcome
     if (t.upx.kind === 'kept-unpacked') warn(c, t.upx.reason, s.platform)
     return (
-      (t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} ` + `bytes` : 'kept unpacked') +
+      (t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} bytes` : 'kept unpacked') +
       (m.cached ? ' (cached)' : '')
     )
   },

@@ -88,7 +88,7 @@ async function startupCost(
       const t0 = performance.now()
       const r: ToolRun = await run(runner, exe, args)
       if (r.exitCode !== 0)
-        throw new ToolError(ErrorCode.UPX_FAILED, `${exe} ${args.join(' ')} failed while ` + `measuring start-up`, r)
+        throw new ToolError(ErrorCode.UPX_FAILED, `${exe} ${args.join(' ')} failed while measuring start-up`, r)
       times.push(performance.now() - t0)
     }
     times.sort((a, b) => a - b)
