@@ -110,11 +110,10 @@ function layerLines(p: PlatformReport): string[] {
   ])
   rows.push(['', 'total', human(p.totalSize), exact(p.totalSize), ''])
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)))
-  return rows.map(
-    (r) =>
-      `    ${r[0]!.padStart(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padStart(w[2]!)}  ${r[3]!.padStart(w[3]!)}  ` +
-      `${r[4]}`.trimEnd(),
-  )
+  return rows.map((r) => {
+    const sizes = `${r[2]!.padStart(w[2]!)}  ${r[3]!.padStart(w[3]!)}`
+    return `    ${r[0]!.padStart(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${sizes}  ${r[4]}`.trimEnd()
+  })
 }
 
 function binaryLines(b: BinaryFacts, indent: string): string[] {

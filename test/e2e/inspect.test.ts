@@ -78,7 +78,7 @@ describe.skipIf(missing('go', 'strip'))('inspect an image built by the local eng
     })
     expect(p.annotations).toEqual(p.verdicts.recorded)
     // What the build added, inspect finds in the image.
-    expect(p.needs).toMatchObject({ status: 'checked', summary: '5/5 met' })
+    expect(p.needs).toMatchObject({ status: 'checked', summary: '6/6 met' })
   })
 
   it.skipIf(missing('skopeo'))('reads the same image after skopeo rewrote it as an OCI archive and as a docker save tar', async () => {
