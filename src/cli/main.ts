@@ -32,6 +32,11 @@ const runners: { [K in ParsedCommand['kind']]: Runner<K> } = {
   init: async (c) => (await import('./commands/init-command.js')).initCommand(c.dir),
 }
 
+/** `kind` is passed apart from the command so the runner's type follows it without a cast. */
+function run<K extends ParsedCommand['kind']>(kind: K, c: Extract<ParsedCommand, { kind: K }>): Promise<number> {
+  return runners[kind](c)
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const unguard = guardProcess((e) => process.stderr.write(formatError(e)))
   try {
@@ -39,7 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v'))
       return await runners.version({ kind: 'version' })
     const cmd = (await import('./parse-cli.js')).parseCLI(argv)
-    return await (runners[cmd.kind] as Runner<typeof cmd.kind>)(cmd as never)
+    return await run(cmd.kind, cmd)
   } catch (e) {
     process.stderr.write(formatError(e))
     return (await import('./exit-codes.js')).exitCodeOf(e)
