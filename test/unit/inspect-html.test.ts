@@ -18,6 +18,7 @@ import { golangPurl, stdlibPurl } from '../../src/attest/purl.js'
 import { squarify } from '../../src/inspect/treemap-layout.js'
 import { parseCLI } from '../../src/cli/parse-cli.js'
 import { missing } from '../support/tools.js'
+import { gosymProgram } from '../support/gosym-oracle.js'
 
 const exec = promisify(execFile)
 const goEnv = { ...process.env, GOWORK: 'off', GOFLAGS: '', GOPROXY: 'off', CGO_ENABLED: '0', GOTOOLCHAIN: 'local' }
@@ -67,33 +68,7 @@ func main() {
 `
 
 // The oracle: each function's size and package as Go's debug/gosym reads them.
-const GOSYM = `package main
-
-import (
-	"debug/elf"
-	"debug/gosym"
-	"fmt"
-	"os"
-)
-
-func main() {
-	f, err := elf.Open(os.Args[1])
-	if err != nil {
-		panic(err)
-	}
-	data, err := f.Section(".gopclntab").Data()
-	if err != nil {
-		panic(err)
-	}
-	t, err := gosym.NewTable(nil, gosym.NewLineTable(data, f.Section(".text").Addr))
-	if err != nil {
-		panic(err)
-	}
-	for _, fn := range t.Funcs {
-		fmt.Printf("%d\\t%s\\n", fn.End-fn.Entry, fn.PackageName())
-	}
-}
-`
+const GOSYM = gosymProgram('fmt.Printf("%d\\t%s\\n", fn.End-fn.Entry, fn.PackageName())')
 
 let work: string
 beforeAll(async () => {
