@@ -2,7 +2,6 @@
 // applies them (whiteouts, opaque directories, hard links, symlinks), without
 // unpacking anything to disk: one pass over the layers lists every path, and
 // a file's bytes are read back from the layer that last wrote it.
-import { posix } from 'node:path'
 import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { ErrorCode, GostaticError } from '../errors.js'
@@ -17,6 +16,7 @@ import type { OciPlatform } from './oci-types.js'
 import type { TarType } from './tar-format.js'
 import { platformName } from './platform-name.js'
 import { PathTrie } from './path-trie.js'
+import { readTar } from './tar-reader.js'
 
 /** Texts read whole (passwd, group, nsswitch.conf): real ones are kilobytes; a bigger one is refused, not loaded. */
 export const TEXT_LIMIT = 1 << 20
@@ -146,11 +146,13 @@ async function applyLayer(fs: PathTrie<Node>, source: LayerSource, layer: number
   const added: [string, Node][] = []
   const removed: { key: string; opaque: boolean }[] = []
   let ordinal = 0
-  for await (const { name, header, body } of tarEntries(source.open(), `layer ${source.digest}`)) {
-    body.resume()
+  // readTar directly, not tarEntries: one async generator less per entry of a 100,000-file layer.
+  for await (const { header } of readTar(source.open(), `layer ${source.digest}`)) {
+    const name = normalizeName(header.name)
     const here = ordinal++
-    const base = posix.basename(name)
-    const dir = posix.dirname(name) === '.' ? '' : posix.dirname(name)
+    const slash = name.lastIndexOf('/')
+    const base = name.slice(slash + 1)
+    const dir = slash === -1 ? '' : name.slice(0, slash)
     if (base === '.wh..wh..opq') removed.push({ key: dir, opaque: true })
     else if (base.startsWith('.wh.'))
       removed.push({ key: dir ? `${dir}/${base.slice(4)}` : base.slice(4), opaque: false })
