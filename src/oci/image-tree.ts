@@ -10,7 +10,7 @@ import { NEEDS_TEXT_FILES, fileSet } from '../plan/image-files.js'
 import type { ImageEntry, ImageEntryType, ImageFileSet } from '../plan/image-files.js'
 import { resolveImagePath } from '../util/image-path.js'
 import { decoded, INFLATE, normalizeName, openLayerTar, tarEntries } from './oci-image-files.js'
-import type { BuiltLayer } from './layer.js'
+import { openLayerGz, type BuiltLayer } from './layer.js'
 import type { OciArchive, OciArchiveImage } from './oci-reader.js'
 import type { OciPlatform } from './oci-types.js'
 import type { TarType } from './tar-format.js'
@@ -56,9 +56,9 @@ export async function openImageTree(archive: OciArchive, platform: OciPlatform):
   return openLayersTree(image.layers.map((l) => ({ digest: l.digest, open: () => openLayerTar(archive, l.digest) })))
 }
 
-/** Replays layers held in memory (a pulled base's), in order, the same way. */
+/** Replays built or pulled layers (a pulled base's), in order, the same way. */
 export function openBuiltLayersTree(layers: readonly BuiltLayer[]): Promise<ImageTree> {
-  const open = (l: BuiltLayer) => () => decoded(Readable.from([l.gz]), createGunzip(INFLATE))
+  const open = (l: BuiltLayer) => () => decoded(openLayerGz(l), createGunzip(INFLATE))
   return openLayersTree(layers.map((l) => ({ digest: l.digest, open: open(l) })))
 }
 
