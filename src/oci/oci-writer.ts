@@ -178,7 +178,8 @@ function planLayout(
       rootfs: { type: 'layers', diff_ids: img.layers.map((l) => l.diffId) },
       history: img.layers.map((_, i) => ({ created, created_by: img.history?.[i] ?? 'gostatic' })),
     })
-    for (const l of img.layers) blobs.set(l.digest, { digest: l.digest, size: l.size, layer: l, ...(l.gz ? { bytes: l.gz } : {}) })
+    for (const l of img.layers)
+      blobs.set(l.digest, { digest: l.digest, size: l.size, layer: l, ...(l.gz ? { bytes: l.gz } : {}) })
     const manifest = addJson({
       schemaVersion: 2,
       mediaType: Media.ociManifest,

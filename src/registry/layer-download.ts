@@ -1,8 +1,9 @@
 // A base layer fetched straight into the blob store: the body streams to a
 // temp file, hashed on the way; then the file is gunzipped and hashed for its
 // diff ID (after the download, so a slow inflate never stalls the socket), and
-// renamed into place only when both match what the manifest and config say. Memory holds a chunk at a time whatever size the registry
-// declares or sends, and a refused layer leaves nothing behind.
+// renamed into place only when both match what the manifest and config say.
+// Memory holds a chunk at a time whatever size the registry declares or
+// sends, and a refused layer leaves nothing behind.
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'

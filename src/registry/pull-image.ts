@@ -19,7 +19,14 @@ import { blobPath } from '../oci/layer-cache.js'
 import { processTempDir } from '../util/process-temp-dir.js'
 import { downloadLayer } from './layer-download.js'
 import type { CacheDamage } from '../oci/cache-dir.js'
-import { docKind, GZIP_LAYERS, MANIFEST_MAX_BYTES, type Descriptor, type IndexDoc, type ManifestDoc } from '../oci/media-types.js'
+import {
+  docKind,
+  GZIP_LAYERS,
+  MANIFEST_MAX_BYTES,
+  type Descriptor,
+  type IndexDoc,
+  type ManifestDoc,
+} from '../oci/media-types.js'
 import { matchesPlatform, pickPlatform, platformKey } from './platform-match.js'
 import { RegistryClient } from './registry-client.js'
 import { getVerified } from './fetch-verified.js'
