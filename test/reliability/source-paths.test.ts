@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { materialize } from '../../src/engines/runtime-files.js'
+import { goFilesLinkingOutside } from '../../src/util/source-links.js'
 import type { RuntimeFile, SourceLinks } from '../../src/plan/build-plan.js'
 import { goService, type EngineEvent } from '../../src/index.js'
 import { PINNED_PEM } from '../support/pinned-ca.js'
@@ -114,6 +115,23 @@ describe('paths the build reads stay in the source folder', () => {
     expect(p.source.links).toBe('follow')
     expect(p.warnings.join('\n')).toContain('docker build cannot follow them')
     expect(goService({ name: 'x', source: src }).plan().source.links).toBe('confine')
+  })
+})
+
+describe('Go sources linked from outside the module', () => {
+  it('names a linked .go file and a linked package folder, not a linked folder of assets', async () => {
+    const m = join(tmp, 'warn-mod')
+    mkdirSync(join(outside, 'lib'), { recursive: true })
+    mkdirSync(join(outside, 'pics'), { recursive: true })
+    writeFileSync(join(outside, 'lib', 'lib.go'), 'package lib\n')
+    writeFileSync(join(outside, 'pics', 'a.png'), 'png')
+    writeFileSync(join(outside, 'x.go'), 'package main\n')
+    mkdirSync(m)
+    symlinkSync(join(outside, 'lib'), join(m, 'lib'))
+    symlinkSync(join(outside, 'pics'), join(m, 'pics'))
+    symlinkSync(join(outside, 'x.go'), join(m, 'x.go'))
+    const found = await goFilesLinkingOutside(m)
+    expect(found.map((l) => l.file)).toEqual(['lib', 'x.go'])
   })
 })
 
