@@ -86,8 +86,9 @@ async function checkDiffId(file: string, g: LayerGet): Promise<void> {
       for await (const c of src) h.update(c)
     })
   } catch (e) {
+    // Its digest matched: the bytes are what the manifest names, and they are not a layer.
     throw new GostaticError(
-      ErrorCode.DIGEST_MISMATCH,
+      ErrorCode.OCI_MALFORMED,
       `${g.what} is not valid gzip (${(e as Error).message}); refusing it, nothing was written`,
     )
   }
