@@ -35,7 +35,10 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   // The same default as the API's build(): the daemonless local engine; 'auto' is opt-in.
   engine: z.enum(['local', 'dagger', 'auto'], { error: "--engine is 'local', 'dagger' or 'auto'" }).default('local'),
   out: optString('--out', 'the path of the OCI archive to write (a folder with several services)'),
-  push: optString('--push', "a registry reference like '127.0.0.1:5000/team/hello:1.0'"),
+  // --push alone is true: push to the default repository (GOSTATIC_REPO, the config's repo).
+  push: z.union([z.literal(true), optString('--push', "a registry reference like '127.0.0.1:5000/team/hello:1.0'")]),
+  tag: list('--tag', "an image tag like 'v1.2', or 'git' for the short commit"),
+  imageRefs: optString('--image-refs', 'the path of the file to write the pushed repo@sha256 references to'),
   all: z.boolean().default(false),
   concurrency: count('--concurrency', 1),
   json: z.boolean().default(false),
@@ -106,7 +109,13 @@ export function createCli(): CAC {
   serviceOptions(cli.command('build [dir]', 'Build, verify and export the image(s)'))
     .option('--engine <engine>', "'local' (default, as in the API), 'dagger', or 'auto' (dagger when an engine is configured)")
     .option('--out <path>', 'Output OCI archive (default dist/<name>.tar; with several services, a folder)')
-    .option('--push <ref>', "Also publish to this registry reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it)")
+    .option(
+      '--push [ref]',
+      'Also publish: to this reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it), ' +
+        'or alone to <repo>/<service> (repo: $GOSTATIC_REPO, else repo in the config, else $KO_DOCKER_REPO)',
+    )
+    .option('--tag <tag>', "Tag to push, repeatable (default latest); 'git' is the source's short commit (12 digits)")
+    .option('--image-refs <file>', 'Write each pushed image as repo@sha256:... to this file, one per line')
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--json', 'Print the build report as JSON')

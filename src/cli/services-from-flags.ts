@@ -15,15 +15,25 @@ export async function servicesFromFlags(dir: string, f: ServiceFlags): Promise<G
 /** Flags that change a service's spec; `gostatic build` has --sbom on top of the shared ones. */
 type SpecFlags = ServiceFlags & Partial<Pick<BuildFlags, 'sbom'>>
 
+export interface LoadedServices {
+  services: GoService[]
+  workspace: ResolvedWorkspace | null
+  /** The config's `repo` and the file that names it. */
+  repo?: { repo: string; file: string }
+}
+
 /** The services, with the workspace they came from when the config declares one. */
-export async function loadServices(dir: string, f: SpecFlags): Promise<{ services: GoService[]; workspace: ResolvedWorkspace | null }> {
+export async function loadServices(dir: string, f: SpecFlags): Promise<LoadedServices> {
   const root = resolve(dir)
   if (!existsSync(root)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `folder ${dir} does not exist`)
   const configFile = f.config ?? findConfig(root)
   let services: GoService[]
   let workspace: ResolvedWorkspace | null = null
+  let repo: LoadedServices['repo']
   if (configFile !== undefined) {
-    ;({ services, workspace } = await loadConfig(configFile))
+    const loaded = await loadConfig(configFile)
+    ;({ services, workspace } = loaded)
+    if (loaded.repo !== undefined) repo = { repo: loaded.repo, file: configFile }
     for (const s of services) checkSource(s, configFile)
     if (f.service.length > 0) {
       const unknown = f.service.filter((n) => !services.some((s) => s.name === n))
@@ -37,7 +47,7 @@ export async function loadServices(dir: string, f: SpecFlags): Promise<{ service
     services = [goService({ name, source: root, ...(f.main !== undefined ? { main: f.main } : {}) })]
   }
   services = services.map((s) => applyFlags(s, f))
-  return { services, workspace: workspace && { ...workspace, services } }
+  return { services, workspace: workspace && { ...workspace, services }, ...(repo ? { repo } : {}) }
 }
 
 /** A config's service must point at a module folder; checked before anything runs, naming the service and file. */

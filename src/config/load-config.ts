@@ -45,6 +45,8 @@ export interface LoadedConfig {
   readonly services: GoService[]
   /** Set when the config declares a workspace; its services are in `services`. */
   readonly workspace: ResolvedWorkspace | null
+  /** The config's default repository, if it names one. */
+  readonly repo?: string
 }
 
 export async function loadConfig(file: string): Promise<LoadedConfig> {
@@ -77,7 +79,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
   }
   const dup = services.map((s) => s.name).find((n, i, a) => a.indexOf(n) !== i)
   if (dup) throw new GostaticError(ErrorCode.INVALID_CONFIG, `${file}: two services are named '${dup}'; give each service its own name`)
-  return { services, workspace }
+  return { services, workspace, ...(r.data.repo !== undefined ? { repo: r.data.repo } : {}) }
 }
 
 /** Why the default export cannot be a config at all, before its fields are looked at. */

@@ -14,7 +14,7 @@ import { summaryTable, type ServiceOutcome } from '../summary-table.js'
 import { humanBytes } from '../../util/human-bytes.js'
 import { buildWorkspace, sourceOf, type ServiceBuild } from '../../workspace/build-workspace.js'
 import type { GoService } from '../../builder/go-service.js'
-import { publishRef } from '../../registry/publish-ref.js'
+import { pushTargets, writeImageRefs } from '../push-targets.js'
 import { internalFailure } from '../../util/internal-failure.js'
 import { loadSigner, type SignOptions } from '../../engines/sign-key.js'
 import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
@@ -22,12 +22,11 @@ import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
   if (flags.all && flags.service.length > 0)
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `--all builds every service; --service ${flags.service.join(', ')} picks some. Give one of them`)
-  const { services, workspace } = await loadServices(dir, flags)
-  // One reference can't name several images: each service gets {name} filled in.
-  if (flags.push !== undefined && services.length > 1 && !flags.push.includes('{name}'))
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `--push ${flags.push} would publish ${services.length} services to one reference`, { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' })
+  const { services, workspace, repo } = await loadServices(dir, flags)
   // Mistakes in where the result goes are found before minutes of building.
-  for (const s of flags.push === undefined ? [] : services) checkPush(flags.push!.replaceAll('{name}', s.name))
+  const targets = await pushTargets(flags, services, repo)
+  if (flags.imageRefs !== undefined && flags.push === undefined)
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `--image-refs ${flags.imageRefs} lists pushed images; give --push too`)
   // Read once here, so a bad key is one error naming the flag rather than one per service.
   const sign = flags.signKey === undefined ? undefined : checkSignKey(flags.signKey)
   if (flags.out !== undefined && services.length === 1 && isFolder(flags.out))
@@ -48,6 +47,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
     progress.done(b.name, { ok: false, error: err.code })
   }
   const exports: Promise<void>[] = []
+  const pushed = new Map<string, string[]>()
   const exportOne = async (b: ServiceBuild): Promise<void> => {
     if (!b.ok) return fail(b, b.error)
     try {
@@ -56,8 +56,13 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       if (abort.signal.aborted) throw cancelled()
       const out = flags.out === undefined ? join('dist', `${b.name}.tar`) : services.length > 1 ? join(flags.out, `${b.name}.tar`) : flags.out
       const archive = await b.result.exportTarball(out, { attach: flags.attach })
-      if (abort.signal.aborted && flags.push !== undefined) throw cancelled()
-      const ref = flags.push === undefined ? undefined : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal })
+      const refs: string[] = []
+      for (const target of targets.get(b.name) ?? []) {
+        if (abort.signal.aborted) throw cancelled()
+        refs.push(await b.result.publish(target, { signal: abort.signal }))
+      }
+      pushed.set(b.name, refs)
+      const ref = refs[0]
       outcomes.set(b.name, { service: b.name, ok: true, report: b.result.report, archive: { path: resolve(archive.path), digest: archive.indexDigest, size: archive.size }, ms: b.ms, ...(ref !== undefined ? { pushed: ref } : {}) })
       progress.done(b.name, { ok: true, detail: `${humanBytes(archive.size)} ${archive.indexDigest.slice(0, 19)}${ref ? `, pushed ${ref}` : ''}` })
     } catch (e) {
@@ -87,7 +92,10 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
     const err = new GostaticError(f.code, f.message, { hint: f.hint, cause: f.cause })
     process.stderr.write(`\n${o.service}: ${formatError(err)}`)
   }
-  process.stdout.write(flags.json ? JSON.stringify(list, null, 2) + '\n' : summaryTable(list) + list.flatMap((o) => (o.ok && o.pushed ? [`${o.service}: pushed ${o.pushed}\n`] : [])).join(''))
+  const pushedLines = services.flatMap((s) => (pushed.get(s.name) ?? []).map((r) => `${s.name}: pushed ${r}\n`))
+  process.stdout.write(flags.json ? JSON.stringify(list, null, 2) + '\n' : summaryTable(list) + pushedLines.join(''))
+  // Written when every service pushed, as ko writes --image-refs: a partial list would read as a complete one.
+  if (flags.imageRefs !== undefined && list.every((o) => o.ok)) await writeImageRefs(flags.imageRefs, [...pushed.values()].flat())
   return list.every((o) => o.ok) ? 0 : 1
 }
 
@@ -113,13 +121,4 @@ function checkSignKey(key: string): SignOptions {
     throw new GostaticError(e.code, flag(e.message), e.hint ? { hint: flag(e.hint) } : {})
   }
   return { key }
-}
-
-function checkPush(ref: string): void {
-  try {
-    publishRef(ref)
-  } catch (e) {
-    if (!isGostaticError(e)) throw e
-    throw new GostaticError(e.code, `--push: ${e.message}`, e.hint ? { hint: e.hint } : {})
-  }
 }
