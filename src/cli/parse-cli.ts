@@ -8,6 +8,7 @@ import { SBOM_FORMATS } from '../spec/service-spec.js'
 import { VERSION } from '../version.js'
 import { count, list, sbomFormats, single } from './flag-schemas.js'
 import { joinNegativeValues, rawFlagValues } from './raw-flags.js'
+import { keyValues } from './key-value-flags.js'
 
 const optString = (flag: string, takes: string) => single(flag, takes)
 
@@ -24,6 +25,8 @@ export const ServiceFlagsSchema = z.object({
   strip: z.boolean().optional(),
   upx: z.boolean().optional(),
   timezones: optString('--timezones', "zone names like 'Europe/Berlin,UTC', or 'all'"),
+  label: keyValues('--label'),
+  annotation: keyValues('--annotation'),
   // --cgo alone is true; --cgo zig names the toolchain.
   cgo: z
     .union([z.literal(true), z.enum(CGO_TOOLCHAINS)], { error: `--cgo takes no value or one of ${CGO_TOOLCHAINS.join(', ')}` })
@@ -96,6 +99,8 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
     .option('--strip', 'Run strip --strip-unneeded after the build')
     .option('--upx', 'Pack with UPX where the UPX policy allows it')
     .option('--timezones <zones>', "Zones to ship, comma-separated, or 'all'")
+    .option('--label <key=value>', 'Image config label, repeatable (wins over the config and the built-in OCI labels)')
+    .option('--annotation <key=value>', 'Image manifest annotation, repeatable')
     .option(
       '--cgo [toolchain]',
       "Static cgo build: 'zig' or 'musl-gcc' (default zig, or musl-gcc when zig is absent and the target is this machine's platform)",

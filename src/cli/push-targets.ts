@@ -3,7 +3,7 @@
 // read here, and the rule (src/plan/push-refs.ts) decides.
 import { ErrorCode, GostaticError } from '../errors.js'
 import type { GoService } from '../builder/go-service.js'
-import { defaultRepo, digestRef, pushRefs } from '../plan/push-refs.js'
+import { defaultRepo, digestRef, pushRefs, tagVersion } from '../plan/push-refs.js'
 import { sourceOf } from '../workspace/build-workspace.js'
 import { gitSource } from '../engines/git-source.js'
 import { writeAtomic } from '../util/atomic-write.js'
@@ -45,4 +45,21 @@ export async function pushTargets(
 export async function writeImageRefs(path: string, pushed: readonly string[]): Promise<void> {
   const lines = [...new Set(pushed.map(digestRef))]
   await writeAtomic(resolve(path), (tmp) => writeFile(tmp, lines.map((l) => `${l}\n`).join(''), { flush: true }))
+}
+
+const VERSION_LABEL = 'org.opencontainers.image.version'
+
+/** Services labelled with the version --tag names, unless a label of theirs (config, --label) already says. */
+export function withTagVersion(services: readonly GoService[], tags: readonly string[]): GoService[] {
+  const version = tagVersion(tags)
+  if (version === undefined) return [...services]
+  return services.map((s) => (ownLabels(s)[VERSION_LABEL] !== undefined ? s : s.labels({ [VERSION_LABEL]: version })))
+}
+
+function ownLabels(s: GoService): Record<string, string> {
+  try {
+    return s.toSpec().labels
+  } catch {
+    return {} // an invalid spec fails in its own build, naming its fields
+  }
 }

@@ -75,6 +75,8 @@ function applyFlags(s: GoService, f: SpecFlags): GoService {
   if (f.upx) out = out.upx()
   if (f.timezones !== undefined) out = out.timezones(f.timezones === 'all' ? 'all' : f.timezones.split(','))
   if (f.sbom !== undefined) out = out.sbom(f.sbom)
+  if (Object.keys(f.label).length) out = out.labels(f.label)
+  if (Object.keys(f.annotation).length) out = out.annotations(f.annotation)
   if (f.cgo !== undefined) out = out.cgo(f.cgo === true ? {} : { toolchain: f.cgo })
   return out
 }

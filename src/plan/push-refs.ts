@@ -114,3 +114,8 @@ export function digestRef(pushed: string): string {
 function nonEmpty(v: string | undefined): boolean {
   return v !== undefined && v.trim() !== ''
 }
+
+/** The tag that names a version for the image's org.opencontainers.image.version label: the first besides latest and git. */
+export function tagVersion(tags: readonly string[]): string | undefined {
+  return tags.find((t) => t !== 'latest' && t !== 'git')
+}

@@ -14,7 +14,7 @@ import { summaryTable, type ServiceOutcome } from '../summary-table.js'
 import { humanBytes } from '../../util/human-bytes.js'
 import { buildWorkspace, sourceOf, type ServiceBuild } from '../../workspace/build-workspace.js'
 import type { GoService } from '../../builder/go-service.js'
-import { pushTargets, writeImageRefs } from '../push-targets.js'
+import { pushTargets, withTagVersion, writeImageRefs } from '../push-targets.js'
 import { internalFailure } from '../../util/internal-failure.js'
 import { loadSigner, type SignOptions } from '../../engines/sign-key.js'
 import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
@@ -22,7 +22,10 @@ import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
   if (flags.all && flags.service.length > 0)
     throw new GostaticError(ErrorCode.INVALID_CONFIG, `--all builds every service; --service ${flags.service.join(', ')} picks some. Give one of them`)
-  const { services, workspace, repo } = await loadServices(dir, flags)
+  const loaded = await loadServices(dir, flags)
+  const { workspace: loadedWs, repo } = loaded
+  const services = withTagVersion(loaded.services, flags.tag)
+  const workspace = loadedWs && { ...loadedWs, services }
   // Mistakes in where the result goes are found before minutes of building.
   const targets = await pushTargets(flags, services, repo)
   if (flags.imageRefs !== undefined && flags.push === undefined)

@@ -13,6 +13,7 @@ import { materialize } from '../runtime-files.js'
 import { configOnBase } from './base-image.js'
 import { currentBinary } from './binary-bytes.js'
 import { imageAnnotations, upxVerdict } from '../annotations.js'
+import { imageLabels, type LabelFacts } from '../../plan/image-labels.js'
 
 export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   const plan = c.plan.runtime
@@ -29,6 +30,7 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
     return layer
   }
   const images: BuiltImage[] = []
+  const facts = { source: c.opts.attest?.source ?? null, epoch: c.epoch }
   for (const t of c.targets.values()) {
     const { runtime: r, needs } = checked(c, t)
     const baseFiles = r.files.filter((f) => f.kind !== 'host-file')
@@ -53,7 +55,7 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
       variant: t.target.variant,
       layers,
       history: [...(pulled?.history ?? []), ...ours, `gostatic: ${r.binaryPath}`],
-      config: pulled ? configOnBase(pulled.config.config, r.config) : ownConfig(r),
+      config: pulled ? configOnBase(pulled.config.config, labelled(r, facts)) : ownConfig(labelled(r, facts)),
       annotations: imageAnnotations(
         r.annotations,
         t.target,
@@ -77,7 +79,13 @@ function checked(c: LocalContext, t: TargetState): Checked {
   return { runtime: t.runtime, needs: t.needs }
 }
 
-function ownConfig(r: RuntimePlan): BuiltImage['config'] {
+/** The plan's image config with the labels the build's facts add (source, revision, created). */
+function labelled(r: RuntimePlan, facts: LabelFacts): RuntimePlan['config'] {
+  return { ...r.config, labels: imageLabels(r.config.labels, facts) }
+}
+
+function ownConfig(config: RuntimePlan['config']): BuiltImage['config'] {
+  const r = { config }
   return {
     Entrypoint: [...r.config.entrypoint],
     ...(r.config.cmd.length ? { Cmd: [...r.config.cmd] } : {}),
