@@ -9,6 +9,7 @@ import { VERSION } from '../version.js'
 import { count, list, sbomFormats, single } from './flag-schemas.js'
 import { joinNegativeValues, rawFlagValues } from './raw-flags.js'
 import { keyValues } from './key-value-flags.js'
+import { addResolveCommands, filenameValues, joinStdinDash } from './resolve-flags.js'
 
 const optString = (flag: string, takes: string) => single(flag, takes)
 
@@ -52,6 +53,22 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
 })
 export type BuildFlags = z.infer<typeof BuildFlagsSchema>
 
+export const ResolveFlagsSchema = ServiceFlagsSchema.omit({ config: true, service: true, name: true, main: true }).extend({
+  // Paths, not lists: a file name may hold a comma, and '-' is stdin.
+  filename: z
+    .union([z.string(), z.array(z.string())], { error: '-f takes a file, a folder or - (stdin)' })
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.string().min(1, { error: '-f is empty; give a file, a folder or -' })).min(1, { error: 'give -f <file|folder|->' })),
+  tag: BuildFlagsSchema.shape.tag,
+  engine: BuildFlagsSchema.shape.engine,
+  concurrency: BuildFlagsSchema.shape.concurrency,
+  reporter: BuildFlagsSchema.shape.reporter,
+  sbom: BuildFlagsSchema.shape.sbom,
+  signKey: BuildFlagsSchema.shape.signKey,
+})
+export type ResolveFlags = z.infer<typeof ResolveFlagsSchema>
+
 const platformName = z.enum(PLATFORM_NAMES, { error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}` })
 export const DoctorFlagsSchema = z.object({
   main: optString('--main', "the main package, like '.' or './cmd/api'"),
@@ -82,6 +99,8 @@ export type ParsedCommand =
   | { kind: 'inspect'; target: string; flags: InspectFlags }
   | { kind: 'sbom'; target: string; flags: SbomFlags }
   | { kind: 'doctor'; dir: string; flags: DoctorFlags }
+  | { kind: 'resolve'; flags: ResolveFlags }
+  | { kind: 'apply'; flags: ResolveFlags }
   | { kind: 'help'; text: string }
   | { kind: 'version' }
 
@@ -151,6 +170,7 @@ export function createCli(): CAC {
     .option('--platform <os/arch>', 'Target platform (default linux/amd64)')
     .option('--tags <tags>', 'Go build tags, comma-separated')
     .option('--json', 'Print the report as JSON')
+  addResolveCommands(cli)
   cli.help()
   cli.version(VERSION)
   return cli
@@ -165,7 +185,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
   const origInfo = console.info
   console.info = (...a: unknown[]) => void (helpText += a.join(' ') + '\n')
   let parsed
-  const args = joinNegativeValues(argv, [...cli.globalCommand.options, ...cli.commands.flatMap((c) => c.options)])
+  const args = joinNegativeValues(joinStdinDash(argv), [...cli.globalCommand.options, ...cli.commands.flatMap((c) => c.options)])
   try {
     parsed = cli.parse(['node', 'gostatic', ...args], { run: false })
     if (!cli.matchedCommand && argv.length === 0) cli.outputHelp()
@@ -178,7 +198,7 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
   if (helpText && !o['version']) return { kind: 'help', text: helpText }
   if (o['version']) return { kind: 'version' }
   const name = cli.matchedCommandName
-  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, inspect, sbom, doctor (see gostatic --help)`)
+  if (name === undefined) throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${argv[0]}'; commands: plan, dockerfile, build, resolve, apply, inspect, sbom, doctor (see gostatic --help)`)
   const cmd = cli.matchedCommand!
   try {
     cmd.checkUnknownOptions()
@@ -201,6 +221,8 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
     case 'inspect': return { kind: 'inspect', target: parsed.args[0]!, flags: flags(InspectFlagsSchema, o) }
     case 'sbom': return { kind: 'sbom', target: parsed.args[0]!, flags: flags(SbomFlagsSchema, o) }
     case 'doctor': return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }
+    case 'resolve':
+    case 'apply': return { kind: name, flags: flags(ResolveFlagsSchema, { ...o, filename: filenameValues(args) }) }
     default: throw new GostaticError(ErrorCode.INVALID_CONFIG, `unknown command '${name}'`)
   }
 }

@@ -64,7 +64,8 @@ function checkSource(s: GoService, configFile: string): void {
   if (!existsSync(resolve(source, 'go.mod'))) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${where}: source ${source} has no go.mod`, { hint: 'point source at the module root (run `go mod init` to create one)' })
 }
 
-function applyFlags(s: GoService, f: SpecFlags): GoService {
+/** The flags that change a spec, on top of what the service had (also for `gostatic resolve`'s services). */
+export function applyFlags(s: GoService, f: Omit<SpecFlags, 'config' | 'service' | 'name' | 'main'>): GoService {
   let out = s
   if (f.go !== undefined) out = out.go(f.go)
   if (f.platform.length) out = out.platforms(...f.platform)
