@@ -8,7 +8,7 @@ import type { CgoFacts } from '../spec/cgo-options.js'
 import { hostPlatform } from '../spec/platform.js'
 import { goModRequires } from '../spec/go-mod-directives.js'
 import { zigTool } from '../plan/cgo-plan.js'
-import { findCgoTool } from '../engines/cgo-tools.js'
+import { findCgoTool } from '../toolchain/cgo-tools.js'
 import { findOnPath } from '../util/find-on-path.js'
 
 /** null when the spec has no .cgo(). */

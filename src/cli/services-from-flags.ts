@@ -6,7 +6,7 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import { goService, type GoService } from '../builder/go-service.js'
 import { findConfig, loadConfig } from '../config/load-config.js'
 import type { BuildFlags, ServiceFlags } from './parse-cli.js'
-import type { ResolvedWorkspace } from '../builder/go-workspace.js'
+import type { ResolvedWorkspace } from '../workspace/go-workspace.js'
 
 export async function servicesFromFlags(dir: string, f: ServiceFlags): Promise<GoService[]> {
   return (await loadServices(dir, f)).services

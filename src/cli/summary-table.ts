@@ -1,5 +1,5 @@
 // The end-of-build summary: one row per service and platform.
-import type { BuildReport } from '../engines/build-result.js'
+import type { BuildReport } from '../image/build-result.js'
 import { humanBytes } from '../util/human-bytes.js'
 
 export type ServiceOutcome =

@@ -2,7 +2,7 @@
 // `defineConfig({ workspace: goWorkspace({ root: '.' })... })`.
 import { z } from 'zod'
 import { GoService } from '../builder/go-service.js'
-import type { GoWorkspace } from '../builder/go-workspace.js'
+import type { GoWorkspace } from '../workspace/go-workspace.js'
 import type { ServiceSpecInput } from '../spec/service-spec.js'
 import { strict } from '../spec/strict.js'
 

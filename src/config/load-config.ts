@@ -9,7 +9,7 @@ import { defaultCacheDir } from '../oci/cache-dir.js'
 import { GoService } from '../builder/go-service.js'
 import { ConfigSchema } from './define-config.js'
 import type { ServiceSpecInput } from '../spec/service-spec.js'
-import type { ResolvedWorkspace } from '../builder/go-workspace.js'
+import type { ResolvedWorkspace } from '../workspace/go-workspace.js'
 
 export const CONFIG_NAMES = ['gostatic.config.ts', 'gostatic.config.mts', 'gostatic.config.js', 'gostatic.config.mjs'] as const
 

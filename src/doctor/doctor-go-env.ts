@@ -4,7 +4,7 @@
 // GOTOOLCHAIN=local)" where the build itself would succeed.
 import { plan } from '../plan/plan.js'
 import { readModuleFacts } from '../builder/read-module-facts.js'
-import { resolveGo } from '../engines/go-toolchain.js'
+import { resolveGo } from '../toolchain/go-toolchain.js'
 
 /** `version` is the Go that runs, e.g. 'go1.27.0'. */
 export async function doctorGoEnv(

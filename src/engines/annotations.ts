@@ -3,7 +3,7 @@
 // place so the same plan and the same outcome give the same annotations,
 // whichever engine ran; the verdicts record what happened, not what was asked.
 import type { TargetPlan, UpxPlan } from '../plan/build-plan.js'
-import type { TargetReport } from './build-result.js'
+import type { TargetReport } from './engine-output.js'
 
 export interface TargetOutcome {
   /** ELF machine of the binary that passed verification. */

@@ -1,6 +1,6 @@
 // The API's builds under a reporter: a service's line ends with what was
 // built, or with the error's code, and the display is closed either way.
-import type { BuildResult } from '../engines/build-result.js'
+import type { BuildResult } from '../image/build-result.js'
 import type { EventSink } from '../engines/events.js'
 import { isGostaticError } from '../errors.js'
 import { humanBytes } from '../util/human-bytes.js'

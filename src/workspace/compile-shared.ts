@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { EventSink } from '../engines/events.js'
-import { prepareGoEnv } from '../engines/go-env.js'
+import { prepareGoEnv } from '../toolchain/go-env.js'
 import { isGostaticError } from '../errors.js'
 import { runTool } from '../util/run-tool.js'
 

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process'
 import { z } from 'zod'
 import { ErrorCode, GostaticError, ToolError } from '../errors.js'
-import { buildHostEnv } from '../engines/host-env.js'
+import { buildHostEnv } from '../toolchain/host-env.js'
 import { splitJsonStream } from '../util/json-stream.js'
 
 const ListedSchema = z.object({

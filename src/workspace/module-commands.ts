@@ -5,10 +5,10 @@ import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 import type { BuildPlan } from '../plan/build-plan.js'
-import type { ResolvedWorkspace } from '../builder/go-workspace.js'
+import type { ResolvedWorkspace } from './go-workspace.js'
 import type { EventSink } from '../engines/events.js'
-import { prepareGoEnv } from '../engines/go-env.js'
-import { goCommandError } from '../engines/go-errors.js'
+import { prepareGoEnv } from '../toolchain/go-env.js'
+import { goCommandError } from '../toolchain/go-errors.js'
 import { runTool } from '../util/run-tool.js'
 
 /** One folder to run module commands in (a module, or the go.work root) with one plan's env. */

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { ErrorCode, GostaticError, ToolError } from '../errors.js'
 import { runTool } from '../util/run-tool.js'
-import { goCommandError } from '../engines/go-errors.js'
+import { goCommandError } from '../toolchain/go-errors.js'
 
 /** `envFor(dir)` is the env for the commands of the folder that gets vendor/: the go.work root, or a module. */
 export async function vendor(root: string, modules: readonly string[], usesWork: boolean, envFor: (dir: string) => Promise<NodeJS.ProcessEnv>, signal?: AbortSignal): Promise<string[]> {

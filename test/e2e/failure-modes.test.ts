@@ -16,6 +16,7 @@ import { readElf } from '../../src/inspect/elf-reader.js'
 import { missing } from '../support/tools.js'
 import { docker, dockerLoad, dockerOk, exec, execOk, missingDocker, runContainer } from '../support/runtime.js'
 import { tlsServer, type TlsServer } from '../support/tls-server.js'
+import { withGo } from '../support/go-seam.js'
 
 const skip = missing('go', 'gcc', 'strip', 'llvm-strip', 'upx', 'openssl', 'tar') || missingDocker()
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-e2e-failure-modes-'))
@@ -137,7 +138,7 @@ describe.skipIf(skip)('documented failure modes: the naive path fails, gostatic\
     // Asking for cgo is refused at the spec; cgo forced in behind the plan's back (a wrapper around go) is refused by verification.
     expect(() => probe().env({ CGO_ENABLED: '1' }).plan()).toThrow(/CGO_ENABLED=1 with the host's C compiler makes a dynamically linked binary\. For a static cgo build use \.cgo\(\)/)
     const err = await probe().runtime('scratch').binaryPath('/probe')
-      .build({ engine: 'local', runGo: (args, o) => runTool('go', args, { ...o, env: { ...o.env, CGO_ENABLED: '1' } }) })
+      .build({ engine: 'local', ...withGo((args, o) => runTool('go', args, { ...o, env: { ...o.env, CGO_ENABLED: '1' } })) })
       .then(() => undefined, (e: unknown) => e)
     expect(err).toBeInstanceOf(GostaticError)
     expect((err as GostaticError).code).toBe('NOT_STATIC')

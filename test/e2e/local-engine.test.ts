@@ -12,6 +12,7 @@ import { dockerLoad, exec, freePort, missingDocker, missingRunc, runcRunOciArchi
 import { runTool } from '../../src/util/run-tool.js'
 import { imageFiles } from '../support/image-files.js'
 import { helloWithPinnedCa, PINNED_PEM } from '../support/pinned-ca.js'
+import { withGo } from '../support/go-seam.js'
 
 const skip = missing('go', 'strip', 'skopeo') || missingDocker()
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-e2e-local-'))
@@ -86,7 +87,7 @@ describe.skipIf(missing('go', 'gcc'))('local engine refuses what would not run',
   it('refuses a cgo build (forced through the go seam) on scratch, naming the interpreter and libraries, and writes nothing', async () => {
     const svc = goService({ name: 'cgoprobe', source: resolve('examples/hello') }).binaryPath('/usr/local/bin/hello').runtime('scratch')
     const err = await svc
-      .build({ engine: 'local', runGo: (args, o) => runTool('go', args, { ...o, env: { ...o.env, CGO_ENABLED: '1' } }) })
+      .build({ engine: 'local', ...withGo((args, o) => runTool('go', args, { ...o, env: { ...o.env, CGO_ENABLED: '1' } })) })
       .then(() => undefined, (e: unknown) => e)
     expect(err).toBeInstanceOf(GostaticError)
     const e = err as GostaticError

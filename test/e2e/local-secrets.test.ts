@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { goService, GostaticError } from '../../src/index.js'
 import { runTool } from '../../src/util/run-tool.js'
 import { missing } from '../support/tools.js'
+import { withGo } from '../support/go-seam.js'
 
 describe.skipIf(missing('go'))('local engine secrets', () => {
   it('passes an env secret and a .netrc to go only, 0600, and removes the .netrc afterwards', async () => {
@@ -19,7 +20,7 @@ describe.skipIf(missing('go'))('local engine secrets', () => {
     const r = await svc.build({
       engine: 'local',
       env: { ...process.env, GOSTATIC_TEST_TOKEN: 'tok-123' },
-      runGo: async (args, o) => {
+      ...withGo(async (args, o) => {
         if (args[0] === 'build') {
           seen.token = o.env['GITHUB_TOKEN']
           seen.netrc = o.env['NETRC']
@@ -27,7 +28,7 @@ describe.skipIf(missing('go'))('local engine secrets', () => {
           seen.content = readFileSync(seen.netrc!, 'utf8')
         }
         return runTool('go', args, o)
-      },
+      }),
     })
     expect(seen).toMatchObject({ token: 'tok-123', mode: 0o600, content: 'machine git.example.com login bot password s3cret\n' })
     expect(existsSync(seen.netrc!)).toBe(false)

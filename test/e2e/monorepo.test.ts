@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { goWorkspace, type WorkspaceBuildOptions, type WorkspaceResult } from '../../src/index.js'
+import { goWorkspace, type WorkspaceResult } from '../../src/index.js'
 import { runTool } from '../../src/util/run-tool.js'
 import { readOciArchive, readFileFromImage } from '../../src/oci/oci-reader.js'
 import { readElf } from '../../src/inspect/elf-reader.js'
 import { missing } from '../support/tools.js'
 import { dockerLoad, missingDocker, runContainer } from '../support/runtime.js'
+import { withGo, type GoRunner } from '../support/go-seam.js'
 
 const example = resolve('examples/monorepo')
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-monorepo-'))
@@ -65,9 +66,9 @@ describe.skipIf(missing('go'))('goWorkspace failure isolation and vendor mode', 
   it("turns a bug hit in one service into that service's INTERNAL outcome asking for a report, and builds the others", async () => {
     // The go seam stands in for a bug: a TypeError, not a GostaticError, while building worker only.
     const bug = new TypeError("Cannot read properties of undefined (reading 'digest')")
-    const runGo: NonNullable<WorkspaceBuildOptions['runGo']> = (args, o) =>
+    const runGo: GoRunner = (args, o) =>
       args.some((a) => a.includes('services/worker')) ? Promise.reject(bug) : runTool('go', args, o)
-    const r = await ws(example).defaults((s) => s.platforms('linux/amd64')).build({ engine: 'local', concurrency: 2, runGo, cacheDir: null })
+    const r = await ws(example).defaults((s) => s.platforms('linux/amd64')).build({ engine: 'local', concurrency: 2, ...withGo(runGo), cacheDir: null })
     expect(r.services.map((s) => [s.name, s.ok])).toEqual([['api', true], ['worker', false], ['migrate', true]])
     const worker = r.services[1]!
     expect(worker.ok === false && worker.error).toMatchObject({

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { resolve } from 'node:path'
 import { goService } from '../../src/builder/go-service.js'
-import { goWorkspace } from '../../src/builder/go-workspace.js'
+import { goWorkspace } from '../../src/workspace/go-workspace.js'
 import type { EngineEvent } from '../../src/engines/events.js'
 import { missing } from '../support/tools.js'
 

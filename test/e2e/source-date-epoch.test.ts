@@ -6,7 +6,7 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { goService } from '../../src/index.js'
-import { cleanCommitTime, sourceDateEpoch } from '../../src/engines/source-date-epoch.js'
+import { cleanCommitTime, sourceDateEpoch } from '../../src/toolchain/source-date-epoch.js'
 import { readOciArchive } from '../../src/oci/oci-reader.js'
 import { missing } from '../support/tools.js'
 import { execOk } from '../support/runtime.js'

@@ -19,6 +19,7 @@ import { cyclonedxErrors, spdxErrors } from '../support/sbom-schemas.js'
 import { tagExists, uniqueRepo } from './registry-fixtures.js'
 import { startRegistryProxy } from './registry-proxy.js'
 import { checkout, cosign, cosignKeyPair, gitOrigin, putManifest, rawManifest } from './supply-chain-fixtures.js'
+import { withGo } from '../support/go-seam.js'
 
 const skip = missing('go', 'git') || missingCosign() || (await missingRegistry())
 const PASSWORD = `pw-${randomBytes(4).toString('hex')}`
@@ -153,7 +154,7 @@ describe.skipIf(skip)('supply chain: SBOMs, provenance and signatures, verified 
       ['password', { key: keys.key, password: 'not-it' }, 'SIGNING_KEY', /wrong password for this cosign key/],
     ]
     for (const [, sign, code, message] of cases)
-      await expect(goService({ name: 'hello', source: src }).build({ engine: 'local', cacheDir: null, sign, runGo })).rejects.toMatchObject({ code, message: expect.stringMatching(message) })
+      await expect(goService({ name: 'hello', source: src }).build({ engine: 'local', cacheDir: null, sign, ...withGo(runGo) })).rejects.toMatchObject({ code, message: expect.stringMatching(message) })
     expect(compiled).toBe(0)
   })
 

@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest'
 import { goService } from '../../src/index.js'
 import { imageAnnotations, needsAnnotation, upxVerdict } from '../../src/engines/annotations.js'
-import type { TargetNeeds } from '../../src/engines/build-result.js'
+import type { TargetNeeds } from '../../src/image/build-result.js'
 import { checkNeeds } from '../../src/plan/needs-check.js'
 import { needsImage } from '../../src/plan/needs-image.js'
 import { needsSummary } from '../../src/plan/needs-verdicts.js'
 import { deriveNeeds } from '../../src/plan/runtime-needs.js'
-import { sourceDateEpoch } from '../../src/engines/source-date-epoch.js'
+import { sourceDateEpoch } from '../../src/toolchain/source-date-epoch.js'
 
 const svc = () => goService({ name: 'hello', source: 'examples/hello' })
 const NONE: TargetNeeds = { status: 'checked', summary: 'no needs', verdicts: [] }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildHostEnv } from '../../src/engines/host-env.js'
+import { buildHostEnv } from '../../src/toolchain/host-env.js'
 
 describe('host environment for go', () => {
   it('drops what would change the binary behind the plan, keeps where go finds things', () => {

@@ -2,8 +2,8 @@
 // inspect's sbom(), so both accept and refuse the same values.
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseSourceDateEpoch } from '../../src/util/source-date-epoch.js'
-import { sourceDateEpoch } from '../../src/engines/source-date-epoch.js'
-import { sbom } from '../../src/inspect/sbom-of.js'
+import { sourceDateEpoch } from '../../src/toolchain/source-date-epoch.js'
+import { sbom } from '../../src/api/sbom-of.js'
 
 const saved = process.env['SOURCE_DATE_EPOCH']
 afterEach(() => {

@@ -16,8 +16,8 @@ import { buildWorkspace, sourceOf, type ServiceBuild } from '../../workspace/bui
 import type { GoService } from '../../builder/go-service.js'
 import { pushTargets, withTagVersion, writeImageRefs } from '../push-targets.js'
 import { internalFailure } from '../../util/internal-failure.js'
-import { loadSigner, type SignOptions } from '../../engines/sign-key.js'
-import type { ResolvedWorkspace } from '../../builder/go-workspace.js'
+import { loadSigner, type SignOptions } from '../../image/sign-key.js'
+import type { ResolvedWorkspace } from '../../workspace/go-workspace.js'
 
 export async function buildCommand(dir: string, flags: BuildFlags): Promise<number> {
   if (flags.all && flags.service.length > 0)

@@ -1,7 +1,7 @@
 // `gostatic inspect`: prints what inspect() found, for a file or a pushed
 // image. It reports and does not judge, so a dynamic or packed binary still
 // exits 0; errors are GostaticErrors that main.ts prints.
-import { inspect } from '../../registry/inspect-target.js'
+import { inspect } from '../../api/inspect-target.js'
 import { renderReportText } from '../../inspect/report-text.js'
 import type { InspectFlags } from '../parse-cli.js'
 

@@ -2,7 +2,7 @@
 // --out (a file for one document, a folder for one per platform).
 import { join } from 'node:path'
 import { ErrorCode, GostaticError } from '../../errors.js'
-import { sbom } from '../../inspect/sbom-of.js'
+import { sbom } from '../../api/sbom-of.js'
 import { SBOM_FORMAT_INFO } from '../../attest/sbom.js'
 import { writeFileAtomic } from '../../util/atomic-write.js'
 import type { SbomFlags } from '../parse-cli.js'

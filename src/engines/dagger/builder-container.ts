@@ -6,7 +6,7 @@
 import type { Client, Container } from '@dagger.io/dagger'
 import type { BuildPlan, TargetPlan } from '../../plan/build-plan.js'
 import { installLine } from '../../render/builder-shell.js'
-import { secretValue } from '../secret-value.js'
+import { secretValue } from '../../toolchain/secret-value.js'
 
 export const OUT = '/out'
 

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { ImageLayerCompression, type Client } from '@dagger.io/dagger'
 import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan, TargetPlan } from '../../plan/build-plan.js'
-import type { BuildResult } from '../build-result.js'
+import type { EngineOutput } from '../engine-output.js'
 import type { ResolvedBase } from '../annotations.js'
 import { outPath } from './builder-container.js'
 import { imageLabels } from '../../plan/image-labels.js'
@@ -13,7 +13,7 @@ import { baseContainer, daggerPlatform, filesArchive, runtimeContainer } from '.
 import { daggerResult, type DaggerTarget } from './dagger-result.js'
 import type { DaggerContext, DaggerTargetState } from './dagger-steps.js'
 
-export async function assembleRuntime(c: DaggerContext): Promise<BuildResult> {
+export async function assembleRuntime(c: DaggerContext): Promise<EngineOutput> {
   const { dag, plan } = c
   const zoneinfoZip = once(() => builderZoneinfo(c))
   const targets: DaggerTarget[] = []
@@ -60,7 +60,6 @@ export async function assembleRuntime(c: DaggerContext): Promise<BuildResult> {
     cacheDir: c.opts.cacheDir ?? null,
     ms: Math.round(performance.now() - c.startedAt),
     keepContainers: c.opts.dag !== undefined,
-    ...(c.opts.attest ? { attest: c.opts.attest } : {}),
     engineFacts: { builder },
     registry: {
       env: c.env,

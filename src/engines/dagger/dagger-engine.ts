@@ -5,22 +5,22 @@
 import { rm } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Client, Directory } from '@dagger.io/dagger'
-import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan, TargetPlan } from '../../plan/build-plan.js'
 import type { RegistryOptions } from '../../registry/registry-options.js'
 import { noEvents, type EventSink } from '../events.js'
-import type { BuildResult } from '../build-result.js'
-import { sourceDateEpoch } from '../source-date-epoch.js'
+import type { EngineOutput } from '../engine-output.js'
+import { sourceDateEpoch } from '../../toolchain/source-date-epoch.js'
 import { makeTempDir } from '../../util/temp-dir.js'
 import { builderBase } from './builder-container.js'
-import { runStep, what, type DaggerContext, type DaggerTargetState } from './dagger-steps.js'
+import { daggerSteps, what, type DaggerContext, type DaggerTargetState } from './dagger-steps.js'
+import type { Platform } from '../../spec/platform.js'
 import { translateDaggerError } from './dagger-errors.js'
 import { withDaggerSession } from './dagger-session.js'
-import type { EngineRunOptions } from '../attest-context.js'
+import { assembled, runSteps } from '../run-steps.js'
 
 export { withDaggerSession }
 
-export interface DaggerEngineOptions extends RegistryOptions, EngineRunOptions {
+export interface DaggerEngineOptions extends RegistryOptions {
   onEvent?: EventSink
   sourceDateEpoch?: number
   /** The `dag` of an existing Dagger connection; without it gostatic opens its own. */
@@ -35,12 +35,12 @@ export interface DaggerEngineOptions extends RegistryOptions, EngineRunOptions {
   cacheKey?: string
 }
 
-export async function buildDagger(plan: BuildPlan, opts: DaggerEngineOptions = {}): Promise<BuildResult> {
+export async function buildDagger(plan: BuildPlan, opts: DaggerEngineOptions = {}): Promise<EngineOutput> {
   if (opts.dag) return run(opts.dag, plan, opts)
   return withDaggerSession(plan.service, (dag) => run(dag, plan, opts))
 }
 
-async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Promise<BuildResult> {
+async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Promise<EngineOutput> {
   const emit = opts.onEvent ?? noEvents
   const env = opts.env ?? process.env
   const sourceDir = resolve(plan.source.dir)
@@ -65,23 +65,9 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
       moduleFiles: [],
       targets: new Map(plan.targets.map((t) => [t.platform, newTarget(t)])),
     }
-    for (const step of plan.steps) {
-      if (opts.signal?.aborted) throw new GostaticError(ErrorCode.CANCELLED, `build of ${plan.service} was cancelled`)
-      const platform = 'platform' in step ? step.platform : undefined
-      const on = platform ? { platform } : {}
-      emit({ kind: 'step-start', service: plan.service, step: step.kind, ...on })
-      const s0 = performance.now()
-      let detail: string | void
-      try {
-        detail = await runStep(step.kind, step, c)
-      } catch (e) {
-        throw translateDaggerError(e, what(c, platform))
-      }
-      const ms = Math.round(performance.now() - s0)
-      emit({ kind: 'step-done', service: plan.service, step: step.kind, ...on, ms, ...(detail ? { detail } : {}) })
-    }
-    if (!c.result) throw new GostaticError(ErrorCode.UNSUPPORTED, 'the plan has no assemble-runtime step')
-    return c.result
+    const failure = (e: unknown, platform: Platform | undefined) => translateDaggerError(e, what(c, platform))
+    await runSteps({ plan, handlers: daggerSteps, context: c, emit, signal: opts.signal, failure })
+    return assembled(c.result)
   } finally {
     await rm(tmp, { recursive: true, force: true })
   }

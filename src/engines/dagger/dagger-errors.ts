@@ -6,7 +6,7 @@
 // a type error here until it is translated.
 import { DaggerSDKError, ExecError } from '@dagger.io/dagger'
 import { ErrorCode, GostaticError, ToolError, isGostaticError } from '../../errors.js'
-import { goCommandError } from '../go-errors.js'
+import { goCommandError } from '../../toolchain/go-errors.js'
 
 type SdkCode = DaggerSDKError['code']
 type Translate = (e: DaggerSDKError, what: string) => GostaticError

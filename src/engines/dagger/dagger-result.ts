@@ -1,18 +1,16 @@
 // Reads the image Dagger exported into BuiltImages, so the Dagger result has
-// the same shape and the same export/publish/load steps as a local build.
+// the same shape as a local build's output.
 import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan } from '../../plan/build-plan.js'
 import type { RegistryOptions } from '../../registry/registry-options.js'
-import type { BuildResult, BuiltImage, TargetReport } from '../build-result.js'
+import type { BuiltImage, EngineAttestFacts, EngineOutput, TargetReport } from '../engine-output.js'
 import type { BuiltLayer } from '../../oci/layer.js'
 import { readOciArchive, openBlob } from '../../oci/oci-reader.js'
-import { imageResult } from '../image-result.js'
 import { imageAnnotations, upxVerdict } from '../annotations.js'
 import type { Container } from '@dagger.io/dagger'
 import type { Platform } from '../../spec/platform.js'
 import type { VerifiedBinary } from '../../verify/verify-binary.js'
 import type { ResolvedBase } from '../annotations.js'
-import type { AttestContext, EngineAttestFacts } from '../attest-context.js'
 
 /** One built, verified platform, ready to go into the result. */
 export interface DaggerTarget {
@@ -43,11 +41,10 @@ export interface DaggerResultInput {
   keepContainers: boolean
   /** Registry settings the build was given, for publish. */
   registry: RegistryOptions
-  attest?: AttestContext
   engineFacts: EngineAttestFacts
 }
 
-export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
+export async function daggerResult(i: DaggerResultInput): Promise<EngineOutput> {
   const archive = await readOciArchive(i.archive)
   const images: BuiltImage[] = []
   const reports: TargetReport[] = []
@@ -104,7 +101,7 @@ export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
     })
   }
   const goVersion = reports[0]?.goVersion ?? 'unknown'
-  const result = imageResult({
+  const result: EngineOutput = {
     plan: i.plan,
     images,
     report: { service: i.plan.service, engine: 'dagger', go: goVersion, targets: reports, warnings: [...i.warnings], ms: i.ms },
@@ -112,8 +109,7 @@ export async function daggerResult(i: DaggerResultInput): Promise<BuildResult> {
     env: i.env,
     cacheDir: i.cacheDir,
     registry: i.registry,
-    ...(i.attest ? { attest: i.attest } : {}),
     engineFacts: i.engineFacts,
-  })
+  }
   return i.keepContainers ? { ...result, containers: new Map(i.targets.map((t) => [t.platform, t.container])) } : result
 }

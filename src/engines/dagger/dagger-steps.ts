@@ -6,12 +6,13 @@ import { realpathSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import type { Client, Container, Directory } from '@dagger.io/dagger'
 import { ErrorCode, GostaticError } from '../../errors.js'
-import type { BuildPlan, RuntimePlan, Step, StepKind, TargetPlan } from '../../plan/build-plan.js'
+import type { BuildPlan, RuntimePlan, StepKind, TargetPlan } from '../../plan/build-plan.js'
 import type { Platform } from '../../spec/platform.js'
 import { verifyBinary, type VerifiedBinary } from '../../verify/verify-binary.js'
 import { verifyNeeds, type TargetNeeds } from '../../verify/verify-needs.js'
 import type { EventSink } from '../events.js'
-import type { BuildResult, TargetReport } from '../build-result.js'
+import type { EngineOutput, TargetReport } from '../engine-output.js'
+import type { StepHandlers } from '../run-steps.js'
 import type { DaggerEngineOptions } from './dagger-engine.js'
 import { compiled, outPath } from './builder-container.js'
 import { daggerPlatform } from './runtime-container.js'
@@ -19,7 +20,7 @@ import { bytesOf, stripInDagger, upxInDagger, type DaggerRunner } from './target
 import { assembleRuntime } from './dagger-assemble.js'
 import { engineBaseFiles } from './dagger-base-files.js'
 import { applyNeeds, warn } from '../step-report.js'
-import { smokeRunner } from '../smoke-runner.js'
+import { smokeRunner } from '../../toolchain/smoke-runner.js'
 
 export interface DaggerTargetState {
   readonly target: TargetPlan
@@ -55,13 +56,10 @@ export interface DaggerContext {
   builder: Container
   /** Files copy-module-files put in /src, kept when copy-sources copies only what it includes. */
   moduleFiles: readonly string[]
-  result?: BuildResult
+  result?: EngineOutput
 }
 
-type StepOf<K extends StepKind> = Extract<Step, { kind: K }>
-type Handler<K extends StepKind> = (s: StepOf<K>, c: DaggerContext) => Promise<string | void>
-
-const handlers: { [K in StepKind]: Handler<K> } = {
+export const daggerSteps: StepHandlers<DaggerContext> = {
   'copy-module-files': async (s, c) => {
     c.moduleFiles = [...s.files, ...s.optional]
     c.builder = await c.builder.withDirectory('/src', c.source, { include: [...c.moduleFiles] }).sync()
@@ -137,11 +135,6 @@ const handlers: { [K in StepKind]: Handler<K> } = {
   'assemble-runtime': async (_s, c) => {
     c.result = await assembleRuntime(c)
   },
-}
-
-/** Runs one step; `kind` is passed apart from the step so the handler's type follows it without a cast. */
-export function runStep<K extends StepKind>(kind: K, step: StepOf<K>, c: DaggerContext): Promise<string | void> {
-  return handlers[kind](step, c)
 }
 
 /** "hello (linux/arm64)" for a platform's step, the service for the others. */

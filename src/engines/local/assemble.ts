@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import { ErrorCode, GostaticError } from '../../errors.js'
 import type { RuntimeFile, RuntimePlan } from '../../plan/build-plan.js'
-import type { BuiltImage } from '../build-result.js'
+import type { BuiltImage } from '../engine-output.js'
 import type { LocalContext, TargetState } from './local-engine.js'
 import { cachedLayer } from '../../oci/layer-cache.js'
 import type { BuiltLayer } from '../../oci/layer.js'

@@ -1,9 +1,8 @@
-// The BuildResult of a local build: report data plus export steps.
-import type { BuildResult, BuiltImage, TargetReport } from '../build-result.js'
+// What a local build hands back: the verified images and the report.
+import type { BuiltImage, EngineOutput, TargetReport } from '../engine-output.js'
 import type { LocalContext } from './local-engine.js'
-import { imageResult } from '../image-result.js'
 
-export function makeResult(c: LocalContext, images: BuiltImage[]): BuildResult {
+export function makeResult(c: LocalContext, images: BuiltImage[]): EngineOutput {
   const targets: TargetReport[] = images.map((img) => {
     const t = c.targets.get(img.platform)!
     const packed = t.upx?.kind === 'packed' ? t.upx : null
@@ -27,7 +26,7 @@ export function makeResult(c: LocalContext, images: BuiltImage[]): BuildResult {
     }
   })
   const { env, registryAuth, dockerConfig, signal } = c.opts
-  return imageResult({
+  return {
     plan: c.plan,
     images,
     report: { service: c.plan.service, engine: 'local', go: c.go.version, targets, warnings: [...c.warnings], ms: 0 },
@@ -35,6 +34,6 @@ export function makeResult(c: LocalContext, images: BuiltImage[]): BuildResult {
     env: c.env,
     cacheDir: c.cacheDir,
     registry: { ...(env ? { env } : {}), ...(registryAuth ? { registryAuth } : {}), ...(dockerConfig ? { dockerConfig } : {}), ...(signal ? { signal } : {}) },
-    ...(c.opts.attest ? { attest: c.opts.attest } : {}),
-  })
+    engineFacts: { builder: null },
+  }
 }

@@ -5,7 +5,7 @@ import { ErrorCode, ToolError } from '../../errors.js'
 import type { UpxPlan } from '../../plan/build-plan.js'
 import { runTool, type ToolRun } from '../../util/run-tool.js'
 import { smokeEnv, smokeFailure, UPX_CANT } from '../../plan/upx-policy.js'
-import type { StartupCost } from '../build-result.js'
+import type { StartupCost } from '../engine-output.js'
 
 export type UpxOutcome =
   | { kind: 'packed'; before: number; after: number; startup: StartupCost | null }

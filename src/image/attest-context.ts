@@ -1,11 +1,10 @@
 // What a build attests with beyond its images, gathered once when the build
 // starts: the signer (a bad key fails before any compile), the git source,
-// the spec as the user gave it, and on Dagger the builder image's digest.
-import type { ImageDigest } from '../attest/attest-facts.js'
+// and the spec as the user gave it.
 import type { SourceFact } from '../attest/provenance.js'
 import type { Signer } from '../attest/signer.js'
 import type { ServiceSpec } from '../spec/service-spec.js'
-import { gitSource } from './git-source.js'
+import { gitSource } from '../toolchain/git-source.js'
 import { loadSigner, type SignOptions } from './sign-key.js'
 
 export interface AttestContext {
@@ -15,19 +14,9 @@ export interface AttestContext {
   readonly spec: ServiceSpec | null
 }
 
-export interface EngineAttestFacts {
-  /** The Dagger engine's builder image, by digest. */
-  readonly builder: ImageDigest | null
-}
-
 export async function attestContext(dir: string, spec: ServiceSpec | null, sign: SignOptions | undefined, env: NodeJS.ProcessEnv): Promise<AttestContext> {
   const signer = sign === undefined ? null : loadSigner(sign, env)
   return { signer, source: await gitSource(dir, env), spec }
-}
-
-/** Set by buildPlan for the engine, which hands it to the result unchanged. */
-export interface EngineRunOptions {
-  attest?: AttestContext
 }
 
 export const NO_ATTEST: AttestContext = { signer: null, source: null, spec: null }

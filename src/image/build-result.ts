@@ -1,71 +1,24 @@
-// What a build produced, engine-independent: verified targets held in memory,
-// and the separate steps over them (export now; publish/load in their issues).
+// What a build returns: the engine's verified images and report, and the
+// separate operations over them (export, publish, load), as ko keeps build
+// and publish apart.
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { Platform } from '../spec/platform.js'
-import type { DaggerContainer } from './dagger-types.js'
-import type { ElfInfo } from '../inspect/elf-reader.js'
-import type { GoBuildInfo } from '../inspect/go-buildinfo.js'
-import type { BuiltLayer } from '../oci/layer.js'
-import type { OciImageConfig, WrittenOciArchive } from '../oci/oci-writer.js'
+import type { DaggerContainer } from '../engines/dagger/dagger-types.js'
+import type { BuildReport, BuiltImage, EngineName } from '../engines/engine-output.js'
+import type { WrittenOciArchive } from '../oci/oci-writer.js'
 import type { PublishOptions as RegistryPublishOptions } from '../registry/registry-options.js'
 import type { Sbom } from '../attest/sbom.js'
 import type { SignOptions } from './sign-key.js'
-import type { TargetNeeds } from '../verify/verify-needs.js'
 
-export type { TargetNeeds }
+export type {
+  BuildReport, BuiltImage, EngineName, StartupCost, TargetNeeds, TargetReport,
+} from '../engines/engine-output.js'
 
 export interface PublishOptions extends RegistryPublishOptions {
   /** Sign with this key instead of the build's (see BuildOptions.sign). */
   sign?: SignOptions
   /** Push the SBOMs (.sbom) and, with a key, signatures (.sig) and attestations (.att); default true. */
   attach?: boolean
-}
-
-/** What UPX packing costs at every start: median wall time of the smoke command, unpacked vs packed. */
-export interface StartupCost {
-  readonly runs: number
-  readonly unpackedMs: number
-  readonly packedMs: number
-}
-
-export type EngineName = 'local' | 'dagger'
-
-export interface TargetReport {
-  readonly platform: Platform
-  /** Bytes after go build, after strip, after upx (null when the step did not run). */
-  readonly sizes: { readonly built: number; readonly stripped: number | null; readonly packed: number | null; readonly final: number }
-  readonly strip: 'stripped' | 'skipped' | 'not requested'
-  readonly upx: 'packed' | 'kept unpacked' | 'refused' | 'not requested'
-  readonly upxStartup: StartupCost | null
-  readonly elf: ElfInfo
-  readonly goVersion: string
-  readonly settings: Readonly<Record<string, string>>
-  /** The runtime needs read from the binary and checked against the image: '4/4 met', 'tz missing', and each verdict. */
-  readonly needs: TargetNeeds
-  readonly layers: readonly { readonly digest: string; readonly size: number }[]
-  readonly imageBytes: number
-}
-
-export interface BuildReport {
-  readonly service: string
-  readonly engine: EngineName
-  readonly go: string
-  readonly targets: readonly TargetReport[]
-  readonly warnings: readonly string[]
-  readonly ms: number
-}
-
-/** One verified platform image, ready to be written. */
-export interface BuiltImage {
-  readonly platform: Platform
-  readonly os: string
-  readonly architecture: string
-  readonly variant: string | undefined
-  readonly layers: readonly BuiltLayer[]
-  readonly history: readonly string[]
-  readonly config: OciImageConfig
-  readonly annotations: Readonly<Record<string, string>>
-  readonly binary: { readonly bytes: Buffer; readonly verified: { elf: ElfInfo; buildInfo: GoBuildInfo } }
 }
 
 export interface ExportOptions {

@@ -9,8 +9,8 @@ import { ociLayoutDigests, type OciImageInput } from '../oci/oci-writer.js'
 import { Media } from '../oci/media-types.js'
 import type { BuildPlan } from '../plan/build-plan.js'
 import { VERSION } from '../version.js'
-import type { AttestContext, EngineAttestFacts } from './attest-context.js'
-import type { BuiltImage, EngineName } from './build-result.js'
+import type { AttestContext } from './attest-context.js'
+import type { BuiltImage, EngineAttestFacts, EngineName } from '../engines/engine-output.js'
 
 export interface SupplyChainSource {
   readonly plan: BuildPlan

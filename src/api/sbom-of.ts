@@ -10,8 +10,8 @@ import { ociNameOf } from '../attest/purl.js'
 import { readFileFromImage, readOciArchive } from '../oci/oci-reader.js'
 import { VERSION } from '../version.js'
 import { parseSourceDateEpoch } from '../util/source-date-epoch.js'
-import { inspect } from './inspect.js'
-import type { BinaryFacts } from './inspect-report.js'
+import { inspect } from '../inspect/inspect.js'
+import type { BinaryFacts } from '../inspect/inspect-report.js'
 
 export interface SbomOptions {
   /** Default 'spdx'. */

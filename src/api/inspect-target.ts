@@ -7,8 +7,8 @@ import { inspect as inspectFile, inspectArchive, selectsPlatform } from '../insp
 import type { ImageReport, InspectOptions, InspectReport } from '../inspect/inspect-report.js'
 import { inspectTarget, type InspectTarget } from '../inspect/target-kind.js'
 import type { OciPlatform } from '../oci/oci-types.js'
-import type { RegistryOptions } from './registry-options.js'
-import { readRemoteImage } from './remote-image.js'
+import type { RegistryOptions } from '../registry/registry-options.js'
+import { readRemoteImage } from '../registry/remote-image.js'
 
 export interface InspectTargetOptions extends InspectOptions, RegistryOptions {}
 

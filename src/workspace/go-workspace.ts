@@ -3,9 +3,9 @@
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
-import { GoService, goService } from './go-service.js'
-import { discover, listWorkspace, locate } from '../workspace/discover.js'
-import type { WorkspaceBuildOptions, WorkspaceResult } from '../workspace/build-workspace.js'
+import { GoService, goService } from '../builder/go-service.js'
+import { discover, listWorkspace, locate } from './discover.js'
+import type { WorkspaceBuildOptions, WorkspaceResult } from './build-workspace.js'
 import type { ReporterOptions } from '../progress/reporter.js'
 import { builtDetail, failedDetail, withReporter } from '../progress/report-build.js'
 
@@ -86,7 +86,7 @@ export class GoWorkspace {
     // The workspace's reporter shows every service; the services' own builds get only its sink.
     const { reporter, ...rest } = opts
     // The workspace build (module downloads, shared compile, the pool) loads when a build runs.
-    const { buildWorkspace } = await import('../workspace/build-workspace.js')
+    const { buildWorkspace } = await import('./build-workspace.js')
     return withReporter(opts, ws.services.map((s) => s.name), (r) =>
       buildWorkspace(ws, {
         concurrency: availableParallelism(),

@@ -2,36 +2,25 @@
 // the separate steps over them. Export writes our own deterministic archive;
 // publish and load go through that very archive, so the pushed digest is the
 // one `gostatic build` prints.
-import type { BuildPlan } from '../plan/build-plan.js'
-import type { BuildReport, BuildResult, BuiltImage } from './build-result.js'
+import type { BuildResult } from './build-result.js'
+import type { BuiltImage, EngineOutput } from '../engines/engine-output.js'
 import { writeOciArchive } from '../oci/oci-writer.js'
 import { withTempArchive } from '../oci/temp-archive.js'
 import { requireOutputPath, writeFileAtomic } from '../util/atomic-write.js'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { publishRef } from '../registry/publish-ref.js'
-import { dockerLoad } from '../registry/docker-load.js'
-import type { RegistryOptions } from '../registry/registry-options.js'
+import { dockerLoad } from './docker-load.js'
 import type { OciImageInput } from '../oci/oci-writer.js'
 import { parseImageRef } from '../spec/image-ref.js'
 import type { Signer } from '../attest/signer.js'
 import type { SupplyChain } from '../attest/supply-chain.js'
-import { NO_ATTEST, type AttestContext, type EngineAttestFacts } from './attest-context.js'
+import { NO_ATTEST, type AttestContext } from './attest-context.js'
 import { buildSupplyChain } from './supply-chain-result.js'
 import { loadSigner, type SignOptions } from './sign-key.js'
 
-export interface ImageResultInput {
-  readonly plan: BuildPlan
-  readonly images: BuiltImage[]
-  readonly report: BuildReport
-  readonly epoch: number
-  readonly env: NodeJS.ProcessEnv
-  readonly cacheDir: string | null
-  /** Registry settings the build was given; publish options win over them. */
-  readonly registry: RegistryOptions
+export interface ImageResultInput extends EngineOutput {
   /** The signer, source and spec the build was started with. */
   readonly attest?: AttestContext
-  /** Digests only the engine knows (the Dagger builder image). */
-  readonly engineFacts?: EngineAttestFacts
 }
 
 export function imageResult(r: ImageResultInput): BuildResult {
@@ -48,7 +37,7 @@ export function imageResult(r: ImageResultInput): BuildResult {
   const context = r.attest ?? NO_ATTEST
   let chain: Promise<SupplyChain> | undefined
   const supply = () =>
-    (chain ??= buildSupplyChain({ plan: r.plan, images: r.images, archiveImages: images, loadPlatform, epoch: r.epoch, engine: r.report.engine, context, engineFacts: r.engineFacts ?? { builder: null } }))
+    (chain ??= buildSupplyChain({ plan: r.plan, images: r.images, archiveImages: images, loadPlatform, epoch: r.epoch, engine: r.report.engine, context, engineFacts: r.engineFacts }))
   const signerFor = (sign: SignOptions | undefined): Signer | null => (sign === undefined ? context.signer : loadSigner(sign, r.env))
   /** The cosign artefacts for `ref`'s repository: none when nothing is attested or attach is off. */
   const attachments = async (ref: string, attach: boolean, signer: Signer | null) => {
@@ -63,6 +52,7 @@ export function imageResult(r: ImageResultInput): BuildResult {
     return write(out, tag, await attachments(tag, opts.attach === true, signerFor(opts.sign)))
   }
   return {
+    ...(r.containers ? { containers: r.containers } : {}),
     service,
     engine: r.report.engine,
     plan: r.plan,
