@@ -8,7 +8,6 @@ import type { BuildPlan, TargetPlan } from '../../plan/build-plan.js'
 import type { EngineOutput } from '../engine-output.js'
 import type { ResolvedBase } from '../annotations.js'
 import { outPath } from './builder-container.js'
-import { imageLabels } from '../../plan/image-labels.js'
 import { baseContainer, daggerPlatform, filesArchive, runtimeContainer } from './runtime-container.js'
 import { daggerResult, type DaggerTarget } from './dagger-result.js'
 import type { DaggerContext, DaggerTargetState } from './dagger-steps.js'
@@ -22,8 +21,7 @@ export async function assembleRuntime(c: DaggerContext): Promise<EngineOutput> {
     const ctx = { sourceDir: c.sourceDir, zoneinfoZip, epoch: c.epoch, tmp: c.tmp }
     const files = await filesArchive(done.runtime, t.target, ctx)
     const base = baseContainer(dag, plan, t.target, files ? dag.host().file(files) : null)
-    const labels = imageLabels(plan.runtime.config.labels, { source: c.opts.attest?.source ?? null, epoch: c.epoch })
-    const container = runtimeContainer(plan, base, done.container.file(outPath(t.target)), labels)
+    const container = runtimeContainer(plan, base, done.container.file(outPath(t.target)))
     const sizes = {
       built: done.built,
       stripped: t.strip === 'stripped' ? (t.unpacked ?? done.binary).length : null,

@@ -34,15 +34,14 @@ export function baseContainer(dag: Client, plan: BuildPlan, t: TargetPlan, files
   return files ? base.withDirectory('/', dag.container({ platform: daggerPlatform(t) }).import_(files).rootfs()) : base
 }
 
-/** `labels`: the plan's with what the build's facts add (plan/image-labels.ts), as the local engine writes them. */
-export function runtimeContainer(plan: BuildPlan, base: Container, binary: File, labels = plan.runtime.config.labels): Container {
+export function runtimeContainer(plan: BuildPlan, base: Container, binary: File): Container {
   const r = plan.runtime
   let c = base.withFile(r.binaryPath, binary, { permissions: 0o755 })
   for (const e of r.config.env) {
     const i = e.indexOf('=')
     c = c.withEnvVariable(e.slice(0, i), e.slice(i + 1))
   }
-  for (const [k, v] of Object.entries(labels)) c = c.withLabel(k, v)
+  for (const [k, v] of Object.entries(r.config.labels)) c = c.withLabel(k, v)
   for (const p of r.config.exposedPorts) {
     const [port, proto] = p.split('/')
     c = c.withExposedPort(Number(port), { protocol: proto === 'udp' ? NetworkProtocol.Udp : NetworkProtocol.Tcp })

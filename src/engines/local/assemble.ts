@@ -13,7 +13,6 @@ import { materialize } from '../runtime-files.js'
 import { configOnBase } from './base-image.js'
 import { currentBinary } from './binary-bytes.js'
 import { imageAnnotations, upxVerdict } from '../annotations.js'
-import { imageLabels, type LabelFacts } from '../../plan/image-labels.js'
 
 export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   const plan = c.plan.runtime
@@ -30,7 +29,6 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
     return layer
   }
   const images: BuiltImage[] = []
-  const facts = { source: c.opts.attest?.source ?? null, epoch: c.epoch }
   for (const t of c.targets.values()) {
     const { runtime: r, needs } = checked(c, t)
     const baseFiles = r.files.filter((f) => f.kind !== 'host-file')
@@ -55,7 +53,7 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
       variant: t.target.variant,
       layers,
       history: [...(pulled?.history ?? []), ...ours, `gostatic: ${r.binaryPath}`],
-      config: pulled ? configOnBase(pulled.config.config, labelled(r, facts)) : ownConfig(labelled(r, facts)),
+      config: pulled ? configOnBase(pulled.config.config, r.config) : ownConfig(r),
       annotations: imageAnnotations(
         r.annotations,
         t.target,
@@ -79,13 +77,7 @@ function checked(c: LocalContext, t: TargetState): Checked {
   return { runtime: t.runtime, needs: t.needs }
 }
 
-/** The plan's image config with the labels the build's facts add (source, revision, created). */
-function labelled(r: RuntimePlan, facts: LabelFacts): RuntimePlan['config'] {
-  return { ...r.config, labels: imageLabels(r.config.labels, facts) }
-}
-
-function ownConfig(config: RuntimePlan['config']): BuiltImage['config'] {
-  const r = { config }
+function ownConfig(r: RuntimePlan): BuiltImage['config'] {
   return {
     Entrypoint: [...r.config.entrypoint],
     ...(r.config.cmd.length ? { Cmd: [...r.config.cmd] } : {}),
