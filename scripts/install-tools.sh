@@ -7,6 +7,8 @@ set -euo pipefail
 PKGS=(upx-ucl runc docker.io skopeo umoci busybox-static docker-registry
       # htpasswd (bcrypt) for the auth test registry in scripts/services.sh
       apache2-utils
+      # the HTTP proxy on loopback that scripts/services.sh runs for the registry proxy tests
+      squid
       binutils binutils-aarch64-linux-gnu llvm jq iproute2 util-linux ca-certificates
       # test/e2e/failure-modes.test.ts: a test CA and TLS leaf (openssl), a default cgo build (gcc)
       openssl gcc
@@ -21,7 +23,10 @@ PKGS=(upx-ucl runc docker.io skopeo umoci busybox-static docker-registry
       # .cgo() with musl-gcc (amd64 here), and qemu-aarch64-static to run arm64
       # binaries directly (binfmt_misc need not be mounted); zig comes from
       # PyPI through scripts/zig.sh
-      musl-tools qemu-user-static)
+      musl-tools qemu-user-static
+      # test/e2e/inspect-html.test.ts renders `gostatic inspect --html` in a
+      # real headless browser (no console errors, a screenshot of the treemap)
+      chromium)
 
 POLICY=/usr/sbin/policy-rc.d
 POLICY_SAVED=/usr/sbin/policy-rc.d.gostatic-saved

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The container runtime and registry the e2e tests use, started by hand (no
+# The container runtime, registries and HTTP proxy the e2e tests use, started by hand (no
 # systemd here) and kept apart from any other Docker on the machine: own
 # socket, data-root, exec-root, config, pid files and logs; loopback only.
 #
@@ -43,6 +43,14 @@ REG_AUTH_PID=/run/gostatic-registry-auth.pid
 REG_AUTH_LOG=/var/log/gostatic-registry-auth.log
 REG_AUTH_USER=gostatic
 REG_AUTH_PASSWORD=gostatic-test-password
+# The HTTP proxy (squid) for the registry proxy tests: it alone resolves
+# PROXY_HOST (to 127.0.0.1), and logs every request it forwards.
+PROXY_ADDR=127.0.0.1:3128
+PROXY_HOST=registry.gostatic.test
+PROXY_PID=/run/gostatic-squid.pid
+PROXY_HOSTS=/run/gostatic-squid.hosts
+PROXY_CONF=/run/gostatic-squid.conf
+PROXY_LOGDIR=/var/log/gostatic-squid
 WAIT_SECS=${GOSTATIC_SERVICES_WAIT:-60}
 # Debian's client matches the daemon's API; any client negotiates down anyway.
 DOCKER_BIN=/usr/bin/docker
@@ -300,6 +308,38 @@ up_auth_registry() {
   log "auth registry up in $(since "$t0") (http://$REG_AUTH_ADDR, htpasswd, log $REG_AUTH_LOG)"
 }
 
+# Through the proxy, by the name only it resolves, the loopback registry answers.
+proxy_answers() {
+  # shellcheck disable=SC2016 # $1 and $2 expand in the inner bash
+  timeout 5 bash -c 'exec 3<>"/dev/tcp/${1%:*}/${1#*:}" &&
+    printf "GET http://%s/v2/ HTTP/1.0\r\n\r\n" "$2" >&3 && head -n1 <&3 | grep -q " 200 "' \
+    _ "$PROXY_ADDR" "$PROXY_HOST:${REG_ADDR##*:}" 2>/dev/null
+}
+
+up_proxy() {
+  local pid t0 owner
+  command -v squid >/dev/null || die "no squid; run scripts/install-tools.sh"
+  if pid=$(live_pid "$PROXY_PID" squid); then
+    wait_for proxy_answers "$PROXY_PID" squid 20 ||
+      { tail_log "$PROXY_LOGDIR/cache.log"; die "squid (pid $pid) runs but does not reach the registry"; }
+    log "proxy already up (pid $pid, http://$PROXY_ADDR)"
+    return 0
+  fi
+  owner=$(port_owner "${PROXY_ADDR##*:}")
+  [ -z "$owner" ] || die "port ${PROXY_ADDR##*:} is in use by $owner, not by the squid this script starts"
+  t0=$(now_ms)
+  install -m 0644 "$HERE/squid/squid.conf" "$PROXY_CONF"
+  printf '127.0.0.1 %s\n' "$PROXY_HOST" >"$PROXY_HOSTS.tmp" && mv -f "$PROXY_HOSTS.tmp" "$PROXY_HOSTS"
+  mkdir -p "$PROXY_LOGDIR"
+  chown proxy: "$PROXY_LOGDIR" 2>/dev/null || true
+  echo "==== $(date -Is) squid -N -f $PROXY_CONF" >>"$PROXY_LOGDIR/cache.log"
+  daemonize squid -N -f "$PROXY_CONF" </dev/null >>"$PROXY_LOGDIR/cache.log" 2>&1 &
+  echo $! >"$PROXY_PID"
+  wait_for proxy_answers "$PROXY_PID" squid "$WAIT_SECS" ||
+    { tail_log "$PROXY_LOGDIR/cache.log"; stop_pid "$PROXY_PID" squid quiet; die "squid failed to start"; }
+  log "proxy up in $(since "$t0") (http://$PROXY_ADDR, $PROXY_HOST -> 127.0.0.1, log $PROXY_LOGDIR/access.log)"
+}
+
 status() {
   local rc=0 pid
   if pid=$(live_pid "$DOCKER_PID" dockerd) && docker_answers; then
@@ -312,6 +352,9 @@ status() {
   if pid=$(live_pid "$REG_AUTH_PID" docker-registry) && auth_registry_answers; then
     echo "registry  up    pid $pid  http://$REG_AUTH_ADDR  (htpasswd auth)"
   else echo "registry  down  (http://$REG_AUTH_ADDR, htpasswd auth)"; rc=3; fi
+  if pid=$(live_pid "$PROXY_PID" squid) && proxy_answers; then
+    echo "proxy     up    pid $pid  http://$PROXY_ADDR  ($PROXY_HOST -> 127.0.0.1)"
+  else echo "proxy     down  (http://$PROXY_ADDR)"; rc=3; fi
   return $rc
 }
 
@@ -326,9 +369,11 @@ case ${1:-} in
     need_root up; lock
     up_docker
     up_registry
-    up_auth_registry ;;
+    up_auth_registry
+    up_proxy ;;
   down)
     need_root down; lock
+    stop_pid "$PROXY_PID" squid
     stop_pid "$REG_AUTH_PID" docker-registry
     stop_pid "$REG_PID" docker-registry
     stop_pid "$DOCKER_PID" dockerd
@@ -341,6 +386,9 @@ case ${1:-} in
     echo "export GOSTATIC_AUTH_REGISTRY=$REG_AUTH_ADDR"
     echo "export GOSTATIC_AUTH_REGISTRY_USER=$REG_AUTH_USER"
     echo "export GOSTATIC_AUTH_REGISTRY_PASSWORD=$REG_AUTH_PASSWORD"
+    echo "export GOSTATIC_PROXY=$PROXY_ADDR"
+    echo "export GOSTATIC_PROXY_HOST=$PROXY_HOST"
+    echo "export GOSTATIC_PROXY_LOG=$PROXY_LOGDIR/access.log"
     echo "export GOSTATIC_DOCKER_NETWORK=$(cat "$DOCKER_MODE" 2>/dev/null || echo host)" ;;
   *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
 esac

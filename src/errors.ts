@@ -1,8 +1,12 @@
 // One error type for everything a user can get wrong or a tool can fail at.
 // `code` is stable: scripts and tests match on it, never on message text.
+import { maskSecrets, maskToolOutput } from './secret-mask.js'
+
 export const ErrorCode = {
   INVALID_SPEC: 'INVALID_SPEC',
   INVALID_CONFIG: 'INVALID_CONFIG',
+  /** The command line itself is wrong (an unknown flag or command, a bad flag value): the CLI exits 2. */
+  USAGE: 'USAGE',
   INVALID_REFERENCE: 'INVALID_REFERENCE',
   UPX_REFUSED: 'UPX_REFUSED',
   UPX_FAILED: 'UPX_FAILED',
@@ -17,6 +21,8 @@ export const ErrorCode = {
   ELF_MALFORMED: 'ELF_MALFORMED',
   OCI_MALFORMED: 'OCI_MALFORMED',
   INPUT_NOT_FOUND: 'INPUT_NOT_FOUND',
+  /** A file the build reads from the source folder is a link (or lies under one) that leads outside it. */
+  PATH_OUTSIDE_SOURCE: 'PATH_OUTSIDE_SOURCE',
   ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
   /** A reachable build engine (Dagger) refused or failed a request: an image it cannot pull, a path it cannot read. */
   ENGINE_FAILED: 'ENGINE_FAILED',
@@ -28,11 +34,15 @@ export const ErrorCode = {
   REGISTRY_NOT_FOUND: 'REGISTRY_NOT_FOUND',
   REGISTRY_UNREACHABLE: 'REGISTRY_UNREACHABLE',
   REGISTRY_ERROR: 'REGISTRY_ERROR',
+  /** A registry connection took longer to open, or sat idle longer, than its timeout (RegistryTimeoutError). */
+  REGISTRY_TIMEOUT: 'REGISTRY_TIMEOUT',
   PLATFORM_NOT_FOUND: 'PLATFORM_NOT_FOUND',
   DIGEST_MISMATCH: 'DIGEST_MISMATCH',
   CGO_STUB: 'CGO_STUB',
   NEEDS_UNMET: 'NEEDS_UNMET',
   SIGNING_KEY: 'SIGNING_KEY',
+  /** --since/--changed-since: a ref git cannot resolve, or a shallow clone without the history to compare. */
+  GIT_HISTORY: 'GIT_HISTORY',
   /** A bug in gostatic itself, kept to the one service it hit (util/internal-failure.ts): please report it. */
   INTERNAL: 'INTERNAL',
 } as const
@@ -49,10 +59,11 @@ export class GostaticError extends Error {
   /** A one-line hint at what to do about it, printed after the message. */
   readonly hint: string | undefined
   constructor(code: ErrorCode, message: string, options?: { hint?: string; cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    // No secret value (a build secret, a URL's password) is ever part of an error's text.
+    super(maskSecrets(message), options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'GostaticError'
     this.code = code
-    this.hint = options?.hint
+    this.hint = options?.hint === undefined ? undefined : maskSecrets(options.hint)
   }
 }
 
@@ -68,15 +79,33 @@ export class ToolError extends GostaticError {
     run: { cmd: readonly string[]; exitCode: number | null; stdout: string; stderr: string },
     options?: { hint?: string },
   ) {
-    super(code, message, options)
+    // A tool's words may quote a URL with a token in its query (go quotes GOPROXY's): masked too.
+    super(code, maskToolOutput(message), options)
     this.name = 'ToolError'
-    this.cmd = run.cmd
+    this.cmd = run.cmd.map(maskToolOutput)
     this.exitCode = run.exitCode
-    this.stdout = run.stdout
-    this.stderr = run.stderr
+    this.stdout = maskToolOutput(run.stdout)
+    this.stderr = maskToolOutput(run.stderr)
+  }
+}
+
+/** A registry that took longer than a timeout: which one, for what URL, and how long it was. */
+export class RegistryTimeoutError extends GostaticError {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly timeout: 'connect' | 'idle',
+    readonly timeoutMs: number,
+    options: { hint?: string; cause?: unknown },
+  ) {
+    super(ErrorCode.REGISTRY_TIMEOUT, message, options)
+    this.name = 'RegistryTimeoutError'
   }
 }
 
 export function isGostaticError(e: unknown): e is GostaticError {
-  return e instanceof GostaticError || (typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true)
+  return (
+    e instanceof GostaticError ||
+    (typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true)
+  )
 }

@@ -17,7 +17,7 @@ export async function pushBase(registry: string, goroot: string): Promise<string
   try {
     const plan = goService({ name: 'base', source: dir }).runtime('static').plan()
     const files = plan.runtime.files.filter((f) => f.kind !== 'host-file')
-    const entries = await materialize(files, { sourceDir: dir, zoneinfoZip: async () => join(goroot, 'lib/time/zoneinfo.zip') })
+    const entries = await materialize(files, { sourceDir: dir, links: 'confine', zoneinfoZip: async () => join(goroot, 'lib/time/zoneinfo.zip') })
     const layer = await buildLayer(entries)
     const archive = join(dir, 'base.tar')
     await writeOciArchive(archive, [

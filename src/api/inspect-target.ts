@@ -16,7 +16,10 @@ type Handler<T extends InspectTarget> = (t: T, o: InspectTargetOptions) => Promi
 type Handlers = { [K in InspectTarget['kind']]: Handler<Extract<InspectTarget, { kind: K }>> }
 
 const byKind: Handlers = {
-  file: (t, o) => inspectFile(t.path, o.platform === undefined ? {} : { platform: o.platform }),
+  file: (t, o) => {
+    const platform = o.platform === undefined ? {} : { platform: o.platform }
+    return inspectFile(t.path, { ...platform, files: o.files === true })
+  },
   registry: (t, o) => inspectPushed(t.ref, o),
 }
 
@@ -30,8 +33,9 @@ export async function inspect(target: string, opts: InspectTargetOptions = {}): 
 }
 
 async function inspectPushed(ref: string, opts: InspectTargetOptions): Promise<ImageReport> {
-  const { platform, ...registry } = opts
+  const { platform, files, ...registry } = opts
   const only = platform === undefined ? {} : { wants: (p: OciPlatform) => selectsPlatform(platform, p), platform }
   const remote = await readRemoteImage(ref, { ...registry, ...only })
-  return { ...(await inspectArchive(remote.archive, platform)), format: 'registry', referrers: remote.referrers }
+  const report = await inspectArchive(remote.archive, platform, { files: files === true })
+  return { ...report, format: 'registry', referrers: remote.referrers }
 }

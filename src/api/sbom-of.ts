@@ -36,19 +36,42 @@ export async function sbom(target: string, opts: SbomOptions = {}): Promise<Sbom
   const multi = archive.images.length > 1
   const out: Sbom[] = []
   for (const p of report.platforms) {
-    if (p.binary === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${target} (${p.platform}): no Go binary to describe: entrypoint ${p.verdicts.entrypoint}`)
-    if (p.manifestDigest === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${target} is a docker save archive, which has no manifest digest to name the image by`, { hint: 'export it as an OCI archive (skopeo copy docker-archive:IN oci-archive:OUT)' })
+    if (p.binary === null)
+      throw new GostaticError(
+        ErrorCode.UNSUPPORTED,
+        `${target} (${p.platform}): no Go binary to describe: entrypoint ${p.verdicts.entrypoint}`,
+      )
+    if (p.manifestDigest === null)
+      throw new GostaticError(
+        ErrorCode.UNSUPPORTED,
+        `${target} is a docker save archive, which has no manifest digest to name the image by`,
+        { hint: 'export it as an OCI archive (skopeo copy docker-archive:IN oci-archive:OUT)' },
+      )
     const img = archive.images.find((i) => i.manifestDigest === p.manifestDigest)!
     const bytes = Buffer.from((await readFileFromImage(archive, img.platform, p.binary.path))!)
     const base = baseImageOf(img.annotations)
-    const image = { platform: img.platform, manifestDigest: p.manifestDigest, indexDigest: multi ? archive.indexDigest : null }
+    const image = {
+      platform: img.platform,
+      manifestDigest: p.manifestDigest,
+      indexDigest: multi ? archive.indexDigest : null,
+    }
     out.push(renderSbom(format, { ...facts(name, p.binary, bytes, image, epoch), base }))
   }
   return out
 }
 
 function facts(name: string, b: BinaryFacts, bytes: Buffer, image: SbomFacts['image'], epoch: number): SbomFacts {
-  if (b.go === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${b.path}: no Go build info to make an SBOM from (${b.goMissing})`, { hint: b.goMissing === 'hidden by UPX packing' ? 'run it on the unpacked binary (upx -d)' : 'gostatic sbom describes Go binaries' })
+  if (b.go === null)
+    throw new GostaticError(
+      ErrorCode.UNSUPPORTED,
+      `${b.path}: no Go build info to make an SBOM from (${b.goMissing})`,
+      {
+        hint:
+          b.goMissing === 'hidden by UPX packing'
+            ? 'run it on the unpacked binary (upx -d)'
+            : 'gostatic sbom describes Go binaries',
+      },
+    )
   return { name, image, binary: binaryFact(b.path, bytes, b.go), base: null, files: [], epoch, toolVersion: VERSION }
 }
 

@@ -50,42 +50,67 @@ export interface AttachmentLayer {
   readonly annotations?: Readonly<Record<string, string>>
 }
 
-export function attachment(kind: AttachmentKind, subject: SignedTarget, layers: readonly AttachmentLayer[], epoch: number): Attachment {
+export function attachment(
+  kind: AttachmentKind,
+  subject: SignedTarget,
+  layers: readonly AttachmentLayer[],
+  epoch: number,
+): Attachment {
   const blobs = layers.map((l) => blob(l.bytes))
   const created = rfc3339(epoch)
-  const config = blob(Buffer.from(canonicalJson({
-    architecture: '',
-    os: '',
-    created,
-    config: {},
-    history: layers.map(() => ({ created })),
-    rootfs: { type: 'layers', diff_ids: blobs.map((b) => b.digest) },
-  })))
-  const manifest = Buffer.from(canonicalJson({
-    schemaVersion: 2,
-    mediaType: Media.ociManifest,
-    config: { mediaType: Media.ociConfig, digest: config.digest, size: config.bytes.length },
-    layers: layers.map((l, i) => ({
-      mediaType: l.mediaType,
-      digest: blobs[i]!.digest,
-      size: l.bytes.length,
-      ...(l.annotations ? { annotations: l.annotations } : {}),
-    })),
-    subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
-  }))
-  return { kind, tag: attachmentTag(subject.digest, kind), subject, digest: sha256(manifest), manifest, blobs: [config, ...blobs] }
+  const config = blob(
+    Buffer.from(
+      canonicalJson({
+        architecture: '',
+        os: '',
+        created,
+        config: {},
+        history: layers.map(() => ({ created })),
+        rootfs: { type: 'layers', diff_ids: blobs.map((b) => b.digest) },
+      }),
+    ),
+  )
+  const manifest = Buffer.from(
+    canonicalJson({
+      schemaVersion: 2,
+      mediaType: Media.ociManifest,
+      config: { mediaType: Media.ociConfig, digest: config.digest, size: config.bytes.length },
+      layers: layers.map((l, i) => ({
+        mediaType: l.mediaType,
+        digest: blobs[i]!.digest,
+        size: l.bytes.length,
+        ...(l.annotations ? { annotations: l.annotations } : {}),
+      })),
+      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+    }),
+  )
+  return {
+    kind,
+    tag: attachmentTag(subject.digest, kind),
+    subject,
+    digest: sha256(manifest),
+    manifest,
+    blobs: [config, ...blobs],
+  }
 }
-
 
 /** The .sig layer for one digest: the simple-signing payload and its signature. */
 export function signatureLayer(signer: Signer, dockerReference: string, digest: string): AttachmentLayer {
   const payload = simpleSigningPayload(dockerReference, digest)
-  return { mediaType: CosignMedia.simpleSigning, bytes: payload, annotations: { [CosignMedia.signatureAnnotation]: signer.sign(payload).toString('base64') } }
+  return {
+    mediaType: CosignMedia.simpleSigning,
+    bytes: payload,
+    annotations: { [CosignMedia.signatureAnnotation]: signer.sign(payload).toString('base64') },
+  }
 }
 
 /** An .att layer: a DSSE envelope, with the predicate type cosign filters on. */
 export function envelopeLayer(env: Envelope, predicateType: string): AttachmentLayer {
-  return { mediaType: CosignMedia.dsse, bytes: Buffer.from(JSON.stringify(env)), annotations: { [CosignMedia.signatureAnnotation]: '', predicateType } }
+  return {
+    mediaType: CosignMedia.dsse,
+    bytes: Buffer.from(JSON.stringify(env)),
+    annotations: { [CosignMedia.signatureAnnotation]: '', predicateType },
+  }
 }
 
 function blob(bytes: Buffer): AttachmentBlob {

@@ -53,11 +53,9 @@ export function baseImageOf(annotations: Readonly<Record<string, string>>): Imag
   return name && digest ? { name, digest } : null
 }
 
-
 export function hexOf(digest: string): string {
   return digest.slice(digest.indexOf(':') + 1)
 }
-
 
 /** go.sum's h1: hash is base64 SHA-256; SBOMs record it as a SHA-256 checksum, as syft and ko do. */
 export function h1ToSha256(sum: string | undefined): string | null {

@@ -27,8 +27,15 @@ export function cyclonedxJson(f: SbomFacts): string {
   const go = f.binary.go
   const bom = new Models.Bom({ serialNumber: serialNumber(f) })
   bom.metadata.timestamp = new Date(f.epoch * 1000)
-  bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, 'gostatic', { bomRef: 'tool:gostatic', version: f.toolVersion }))
-  bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, 'go', { bomRef: 'tool:go', version: go.goVersion }))
+  bom.metadata.tools.components.add(
+    new Models.Component(Enums.ComponentType.Application, 'gostatic', {
+      bomRef: 'tool:gostatic',
+      version: f.toolVersion,
+    }),
+  )
+  bom.metadata.tools.components.add(
+    new Models.Component(Enums.ComponentType.Application, 'go', { bomRef: 'tool:go', version: go.goVersion }),
+  )
 
   const binary = component(Enums.ComponentType.Application, go.main.path || go.path || f.name, {
     bomRef: 'binary',
@@ -37,8 +44,13 @@ export function cyclonedxJson(f: SbomFacts): string {
     description: `Go binary ${f.binary.path}, built with ${go.goVersion}`,
   })
   hashes(binary, f.binary)
-  for (const k of Object.keys(go.settings).sort()) binary.properties.add(new Models.Property(`gostatic:go:build:${k}`, go.settings[k]!))
-  const stdlib = component(Enums.ComponentType.Library, 'stdlib', { bomRef: 'go:stdlib', version: go.goVersion, purl: stdlibPurl(go.goVersion) })
+  for (const k of Object.keys(go.settings).sort())
+    binary.properties.add(new Models.Property(`gostatic:go:build:${k}`, go.settings[k]!))
+  const stdlib = component(Enums.ComponentType.Library, 'stdlib', {
+    bomRef: 'go:stdlib',
+    version: go.goVersion,
+    purl: stdlibPurl(go.goVersion),
+  })
   binary.dependencies.add(stdlib.bomRef)
   const modules = [...go.deps].sort(byModule).map(moduleComponent)
   for (const m of modules) binary.dependencies.add(m.bomRef)
@@ -53,7 +65,9 @@ export function cyclonedxJson(f: SbomFacts): string {
     bomRef: 'image',
     version: f.image.manifestDigest,
     purl: ociPurl(null, f.name, f.image.manifestDigest, f.image.platform),
-    description: `${platformName(f.image.platform)} image manifest${f.image.indexDigest ? `; image index ${f.image.indexDigest}` : ''}`,
+    description:
+      `${platformName(f.image.platform)} image manifest` +
+      `${f.image.indexDigest ? `; image index ${f.image.indexDigest}` : ''}`,
   })
   image.hashes.set(Enums.HashAlgorithm['SHA-256'], hexOf(f.image.manifestDigest))
   bom.metadata.component = image
@@ -61,7 +75,11 @@ export function cyclonedxJson(f: SbomFacts): string {
   image.dependencies.add(binary.bomRef)
   if (f.base) {
     const { repository, name } = ociNameOf(f.base.name)
-    const base = component(Enums.ComponentType.Container, f.base.name, { bomRef: 'base-image', version: f.base.digest, purl: ociPurl(repository, name, f.base.digest) })
+    const base = component(Enums.ComponentType.Container, f.base.name, {
+      bomRef: 'base-image',
+      version: f.base.digest,
+      purl: ociPurl(repository, name, f.base.digest),
+    })
     bom.components.add(base)
     image.dependencies.add(base.bomRef)
   }
@@ -73,7 +91,11 @@ export function cyclonedxJson(f: SbomFacts): string {
   return serializer.serialize(bom, { sortLists: true, space: 2 })
 }
 
-function component(type: CDX.Enums.ComponentType, name: string, op: CDX.Models.OptionalComponentProperties): CDX.Models.Component {
+function component(
+  type: CDX.Enums.ComponentType,
+  name: string,
+  op: CDX.Models.OptionalComponentProperties,
+): CDX.Models.Component {
   return new Models.Component(type, name, op)
 }
 
@@ -98,7 +120,9 @@ function moduleComponent(d: GoDependency): CDX.Models.Component {
 
 /** A UUID made from what the BOM describes (RFC 4122 layout, version 5 bits): the same image, the same serial. */
 function serialNumber(f: SbomFacts): string {
-  const h = createHash('sha256').update(`cyclonedx:${f.name}:${f.image?.manifestDigest ?? f.binary.sha256}`).digest()
+  const h = createHash('sha256')
+    .update(`cyclonedx:${f.name}:${f.image?.manifestDigest ?? f.binary.sha256}`)
+    .digest()
   h[6] = (h[6]! & 0x0f) | 0x50
   h[8] = (h[8]! & 0x3f) | 0x80
   const x = h.subarray(0, 16).toString('hex')

@@ -7,7 +7,8 @@ import { createRequire } from 'node:module'
 import type * as Salsa from '@noble/ciphers/salsa.js'
 import { ErrorCode, GostaticError } from '../errors.js'
 
-const COSIGN_PEM = /-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----([\s\S]*?)-----END ENCRYPTED \1 PRIVATE KEY-----/
+const COSIGN_PEM =
+  /-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----([\s\S]*?)-----END ENCRYPTED \1 PRIVATE KEY-----/
 const WANT = 'an ECDSA P-256 private key (PKCS#8 PEM) or a cosign.key from `cosign generate-key-pair`'
 
 /** `password` is asked for only when the key is encrypted. */
@@ -15,16 +16,22 @@ export function parsePrivateKey(pem: string, source: string, password: () => str
   const cosign = COSIGN_PEM.exec(pem)
   const key = cosign ? decryptCosignKey(cosign[2]!, source, password()) : plainKey(pem, source, password)
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    const what = key.asymmetricKeyType === 'ec' ? `an EC key on curve ${key.asymmetricKeyDetails?.namedCurve}` : `a key of type ${key.asymmetricKeyType}`
+    const what =
+      key.asymmetricKeyType === 'ec'
+        ? `an EC key on curve ${key.asymmetricKeyDetails?.namedCurve}`
+        : `a key of type ${key.asymmetricKeyType}`
     throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is ${what}; gostatic signs with ${WANT}`, {
-      hint: 'make one with `cosign generate-key-pair` or `openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256`',
+      hint:
+        'make one with `cosign generate-key-pair` or `openssl genpkey -algorithm EC -pkeyopt ' +
+        'ec_paramgen_curve:P-256`',
     })
   }
   return key
 }
 
 function plainKey(pem: string, source: string, password: () => string | undefined): KeyObject {
-  if (!pem.includes('-----BEGIN')) throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is not a PEM key; expected ${WANT}`)
+  if (!pem.includes('-----BEGIN'))
+    throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is not a PEM key; expected ${WANT}`)
   const encrypted = pem.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----')
   const passphrase = encrypted ? password() : undefined
   if (encrypted && passphrase === undefined) throw noPassword(source)
@@ -48,24 +55,45 @@ function decryptCosignKey(body: string, source: string, password: string | undef
   try {
     k = JSON.parse(Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')) as CosignKeyFile
   } catch (e) {
-    throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is an encrypted cosign key whose body is not valid JSON`, { cause: e })
+    throw new GostaticError(
+      ErrorCode.SIGNING_KEY,
+      `sign.key (${source}) is an encrypted cosign key whose body is not valid JSON`,
+      { cause: e },
+    )
   }
   if (k.kdf?.name !== 'scrypt' || k.cipher?.name !== 'nacl/secretbox')
-    throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) uses ${k.kdf?.name}/${k.cipher?.name}; gostatic reads cosign keys encrypted with scrypt and nacl/secretbox`)
+    throw new GostaticError(
+      ErrorCode.SIGNING_KEY,
+      `sign.key (${source}) uses ${k.kdf?.name}/${k.cipher?.name}; ` +
+        `gostatic reads cosign keys encrypted with scrypt and nacl/secretbox`,
+    )
   const { N, r, p } = k.kdf.params
-  const secret = scryptSync(password, Buffer.from(k.kdf.salt, 'base64'), 32, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 })
+  const secret = scryptSync(password, Buffer.from(k.kdf.salt, 'base64'), 32, {
+    N,
+    r,
+    p,
+    maxmem: 256 * N * r + 1024 * 1024,
+  })
   const cipher = salsa() // outside the try: a failure to load it is not a wrong password
   let der: Uint8Array
   try {
-    der = cipher.xsalsa20poly1305(secret, Buffer.from(k.cipher.nonce, 'base64')).decrypt(Buffer.from(k.ciphertext, 'base64'))
+    der = cipher
+      .xsalsa20poly1305(secret, Buffer.from(k.cipher.nonce, 'base64'))
+      .decrypt(Buffer.from(k.ciphertext, 'base64'))
   } catch {
-    throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}): wrong password for this cosign key (COSIGN_PASSWORD)`, { hint: 'set COSIGN_PASSWORD to the password given to `cosign generate-key-pair`, or pass sign.password' })
+    throw new GostaticError(
+      ErrorCode.SIGNING_KEY,
+      `sign.key (${source}): wrong password for this cosign key (COSIGN_PASSWORD)`,
+      { hint: 'set COSIGN_PASSWORD to the password given to `cosign generate-key-pair`, or pass sign.password' },
+    )
   }
   return createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' })
 }
 
 function noPassword(source: string): GostaticError {
-  return new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is encrypted and no password was given`, { hint: 'set COSIGN_PASSWORD, or pass sign.password' })
+  return new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is encrypted and no password was given`, {
+    hint: 'set COSIGN_PASSWORD, or pass sign.password',
+  })
 }
 
 /**
@@ -78,11 +106,11 @@ function salsa(): typeof Salsa {
     return createRequire(import.meta.url)('@noble/ciphers/salsa.js') as typeof Salsa
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e)
-    const message = `reading an encrypted cosign key needs @noble/ciphers, which Node ${process.version} could not load: ${why}`
+    const message =
+      `reading an encrypted cosign key needs @noble/ciphers, which Node ${process.version} could not ` + `load: ${why}`
     throw new GostaticError(ErrorCode.UNSUPPORTED, message, {
       hint: 'use Node 20.19 or newer (require() of ES modules), and reinstall gostatic if the package is missing',
       cause: e,
     })
   }
 }
-

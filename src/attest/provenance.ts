@@ -27,7 +27,11 @@ export interface ProvenanceFacts {
   /** The validated ServiceSpec, its source path made relative to the checkout when there is one. */
   readonly spec: unknown
   /** What the plan decided per target: go argv and environment. */
-  readonly targets: readonly { readonly platform: string; readonly goArgs: readonly string[]; readonly env: Readonly<Record<string, string>> }[]
+  readonly targets: readonly {
+    readonly platform: string
+    readonly goArgs: readonly string[]
+    readonly env: Readonly<Record<string, string>>
+  }[]
   readonly source: SourceFact | null
   readonly goVersion: string
   readonly base: ImageDigest | null
@@ -55,7 +59,12 @@ export interface SlsaProvenance {
 export function provenanceStatement(f: ProvenanceFacts): Statement<SlsaProvenance> {
   const deps: Dependency[] = []
   if (f.source) {
-    deps.push({ name: 'source', uri: `git+${f.source.uri}`, digest: { gitCommit: f.source.commit }, annotations: { dirty: f.source.dirty, path: f.source.path } })
+    deps.push({
+      name: 'source',
+      uri: `git+${f.source.uri}`,
+      digest: { gitCommit: f.source.commit },
+      annotations: { dirty: f.source.dirty, path: f.source.path },
+    })
   }
   deps.push({ name: 'go', uri: `https://go.dev/dl/#${f.goVersion}`, annotations: { version: f.goVersion } })
   if (f.base) deps.push(imageDependency('runtime-base', f.base))
@@ -77,5 +86,10 @@ export function provenanceStatement(f: ProvenanceFacts): Statement<SlsaProvenanc
 
 function imageDependency(name: string, img: ImageDigest): Dependency {
   const { repository, name: last } = ociNameOf(img.name)
-  return { name, uri: ociPurl(repository, last, img.digest), digest: { sha256: hexOf(img.digest) }, annotations: { reference: img.name } }
+  return {
+    name,
+    uri: ociPurl(repository, last, img.digest),
+    digest: { sha256: hexOf(img.digest) },
+    annotations: { reference: img.name },
+  }
 }

@@ -25,7 +25,10 @@ export function ociPurl(repository: string | null, name: string, digest: string,
     if (platform.variant) q['variant'] = platform.variant
   }
   if (repository) q['repository_url'] = repository
-  const qs = Object.keys(q).sort().map((k) => `${k}=${qualifier(q[k]!)}`).join('&')
+  const qs = Object.keys(q)
+    .sort()
+    .map((k) => `${k}=${qualifier(q[k]!)}`)
+    .join('&')
   return `pkg:oci/${enc(name.toLowerCase())}@${enc(digest)}${qs ? `?${qs}` : ''}`
 }
 

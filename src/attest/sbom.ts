@@ -33,6 +33,8 @@ export interface Sbom {
   /** The platform manifest it describes; null for a bare binary. */
   readonly manifestDigest: string | null
   readonly platform: string | null
+  /** The file name ending for this format: '.spdx.json' or '.cdx.json'. */
+  readonly extension: string
   readonly bytes: Buffer
 }
 
@@ -40,7 +42,11 @@ export function renderSbom(format: SbomFormat, facts: SbomFacts): Sbom {
   return {
     format,
     manifestDigest: facts.image?.manifestDigest ?? null,
-    platform: facts.image ? `${facts.image.platform.os}/${facts.image.platform.architecture}${facts.image.platform.variant ? `/${facts.image.platform.variant}` : ''}` : null,
+    platform: facts.image
+      ? `${facts.image.platform.os}/${facts.image.platform.architecture}` +
+        `${facts.image.platform.variant ? `/${facts.image.platform.variant}` : ''}`
+      : null,
+    extension: SBOM_FORMAT_INFO[format].extension,
     bytes: Buffer.from(SBOM_FORMAT_INFO[format].render(facts)),
   }
 }

@@ -5,7 +5,11 @@ export const SIMPLE_SIGNING_TYPE = 'cosign container image signature'
 
 export function simpleSigningPayload(dockerReference: string, digest: string): Buffer {
   const doc = {
-    critical: { identity: { 'docker-reference': dockerReference }, image: { 'docker-manifest-digest': digest }, type: SIMPLE_SIGNING_TYPE },
+    critical: {
+      identity: { 'docker-reference': dockerReference },
+      image: { 'docker-manifest-digest': digest },
+      type: SIMPLE_SIGNING_TYPE,
+    },
     optional: null,
   }
   return Buffer.from(JSON.stringify(doc))

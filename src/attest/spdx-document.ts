@@ -54,7 +54,8 @@ const DOC = 'SPDXRef-DOCUMENT'
 export function spdxDocument(f: SbomFacts): SpdxDocument {
   const go = f.binary.go
   const rels: SpdxRelationship[] = []
-  const rel = (a: string, t: SpdxRelationship['relationshipType'], b: string) => rels.push({ spdxElementId: a, relationshipType: t, relatedSpdxElement: b })
+  const rel = (a: string, t: SpdxRelationship['relationshipType'], b: string) =>
+    rels.push({ spdxElementId: a, relationshipType: t, relatedSpdxElement: b })
   const binary = pkg({
     SPDXID: 'SPDXRef-Binary',
     name: go.main.path || go.path || f.name,
@@ -65,8 +66,20 @@ export function spdxDocument(f: SbomFacts): SpdxDocument {
     purl: golangPurl(go.main.path, go.main.version),
     comment: `Go binary built with ${go.goVersion}; ${settingsText(go.settings)}`,
   })
-  const stdlib = pkg({ SPDXID: 'SPDXRef-Go-stdlib', name: 'stdlib', versionInfo: go.goVersion, primaryPackagePurpose: 'LIBRARY', purl: stdlibPurl(go.goVersion) })
-  const toolchain = pkg({ SPDXID: 'SPDXRef-Go-toolchain', name: 'go', versionInfo: go.goVersion, primaryPackagePurpose: 'OTHER', comment: 'the Go toolchain that compiled the binary' })
+  const stdlib = pkg({
+    SPDXID: 'SPDXRef-Go-stdlib',
+    name: 'stdlib',
+    versionInfo: go.goVersion,
+    primaryPackagePurpose: 'LIBRARY',
+    purl: stdlibPurl(go.goVersion),
+  })
+  const toolchain = pkg({
+    SPDXID: 'SPDXRef-Go-toolchain',
+    name: 'go',
+    versionInfo: go.goVersion,
+    primaryPackagePurpose: 'OTHER',
+    comment: 'the Go toolchain that compiled the binary',
+  })
   const modules = [...go.deps].sort(byModule).map(modulePackage)
   const packages: SpdxPackage[] = []
   let top = binary.SPDXID
@@ -78,7 +91,9 @@ export function spdxDocument(f: SbomFacts): SpdxDocument {
       primaryPackagePurpose: 'CONTAINER',
       checksums: [{ algorithm: 'SHA256', checksumValue: hexOf(f.image.manifestDigest) }],
       purl: ociPurl(null, f.name, f.image.manifestDigest, f.image.platform),
-      comment: `${platformName(f.image.platform)} image manifest${f.image.indexDigest ? `; image index ${f.image.indexDigest}` : ''}`,
+      comment:
+        `${platformName(f.image.platform)} image manifest` +
+        `${f.image.indexDigest ? `; image index ${f.image.indexDigest}` : ''}`,
     })
     packages.push(image)
     top = image.SPDXID
@@ -87,7 +102,13 @@ export function spdxDocument(f: SbomFacts): SpdxDocument {
   packages.push(binary, stdlib, toolchain, ...modules)
   if (f.base) {
     const { repository, name } = ociNameOf(f.base.name)
-    const base = pkg({ SPDXID: 'SPDXRef-Base-image', name: f.base.name, versionInfo: f.base.digest, primaryPackagePurpose: 'CONTAINER', purl: ociPurl(repository, name, f.base.digest) })
+    const base = pkg({
+      SPDXID: 'SPDXRef-Base-image',
+      name: f.base.name,
+      versionInfo: f.base.digest,
+      primaryPackagePurpose: 'CONTAINER',
+      purl: ociPurl(repository, name, f.base.digest),
+    })
     packages.push(base)
     rel(top, 'DESCENDANT_OF', base.SPDXID)
   }
@@ -96,7 +117,9 @@ export function spdxDocument(f: SbomFacts): SpdxDocument {
   rel(binary.SPDXID, 'DEPENDS_ON', stdlib.SPDXID)
   for (const m of modules) rel(binary.SPDXID, 'DEPENDS_ON', m.SPDXID)
   rel(toolchain.SPDXID, 'BUILD_TOOL_OF', binary.SPDXID)
-  const subject = f.image ? `${platformName(f.image.platform)}/${hexOf(f.image.manifestDigest)}` : `binary/${f.binary.sha256}`
+  const subject = f.image
+    ? `${platformName(f.image.platform)}/${hexOf(f.image.manifestDigest)}`
+    : `binary/${f.binary.sha256}`
   return {
     spdxVersion: 'SPDX-2.3',
     dataLicense: 'CC0-1.0',
@@ -117,7 +140,9 @@ function pkg({ purl, ...p }: PackageInput): SpdxPackage {
     ...p,
     downloadLocation: 'NOASSERTION',
     filesAnalyzed: false,
-    ...(purl ? { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl }] } : {}),
+    ...(purl
+      ? { externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl }] }
+      : {}),
   }
 }
 
@@ -133,7 +158,9 @@ function modulePackage(d: GoDependency): SpdxPackage {
     primaryPackagePurpose: 'LIBRARY',
     ...(sha ? { checksums: [{ algorithm: 'SHA256', checksumValue: sha }] } : {}),
     purl: local ? null : golangPurl(used.path, used.version),
-    ...(d.replace ? { comment: `replaces ${d.path}@${d.version} (go.mod replace${local ? ', a local directory' : ''})` } : {}),
+    ...(d.replace
+      ? { comment: `replaces ${d.path}@${d.version} (go.mod replace${local ? ', a local directory' : ''})` }
+      : {}),
   })
 }
 
@@ -142,7 +169,10 @@ function spdxFile(f: FileFact): SpdxFile {
 }
 
 function fileChecksums(f: FileFact): Checksum[] {
-  return [{ algorithm: 'SHA1', checksumValue: f.sha1 }, { algorithm: 'SHA256', checksumValue: f.sha256 }]
+  return [
+    { algorithm: 'SHA1', checksumValue: f.sha1 },
+    { algorithm: 'SHA256', checksumValue: f.sha256 },
+  ]
 }
 
 export function byModule(a: GoDependency, b: GoDependency): number {
@@ -152,5 +182,8 @@ export function byModule(a: GoDependency, b: GoDependency): number {
 }
 
 function settingsText(s: Readonly<Record<string, string>>): string {
-  return Object.keys(s).sort().map((k) => `${k}=${s[k]}`).join(' ')
+  return Object.keys(s)
+    .sort()
+    .map((k) => `${k}=${s[k]}`)
+    .join(' ')
 }

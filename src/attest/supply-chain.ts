@@ -3,7 +3,14 @@
 // index, and (with a signer) the cosign artefacts that carry them.
 import { canonicalJson } from '../oci/oci-writer.js'
 import { platformName, type SbomFacts, type SbomFormat } from './attest-facts.js'
-import { attachment, envelopeLayer, signatureLayer, type Attachment, type AttachmentLayer, type SignedTarget } from './attachments.js'
+import {
+  attachment,
+  envelopeLayer,
+  signatureLayer,
+  type Attachment,
+  type AttachmentLayer,
+  type SignedTarget,
+} from './attachments.js'
 import { envelope } from './dsse.js'
 import { IN_TOTO_PAYLOAD_TYPE, statement, subject, type Subject } from './in-toto.js'
 import { provenanceStatement, SLSA_PROVENANCE_V1, type ProvenanceFacts } from './provenance.js'
@@ -31,9 +38,14 @@ export interface SupplyChain {
 }
 
 export function supplyChain(i: SupplyChainInput): SupplyChain {
-  const platformSubject = (img: SupplyChainInput['images'][number]) => subject(`${i.name} (${platformName(img.facts.image!.platform)})`, img.manifest.digest)
+  const platformSubject = (img: SupplyChainInput['images'][number]) =>
+    subject(`${i.name} (${platformName(img.facts.image!.platform)})`, img.manifest.digest)
   const indexSubject = i.index ? [subject(i.name, i.index.digest)] : []
-  const provenance = Buffer.from(canonicalJson(provenanceStatement({ ...i.provenance, subjects: [...indexSubject, ...i.images.map(platformSubject)] })))
+  const provenance = Buffer.from(
+    canonicalJson(
+      provenanceStatement({ ...i.provenance, subjects: [...indexSubject, ...i.images.map(platformSubject)] }),
+    ),
+  )
   const perImage = i.images.map((img) => ({
     img,
     subjects: [platformSubject(img), ...indexSubject],
@@ -50,11 +62,21 @@ export function supplyChain(i: SupplyChainInput): SupplyChain {
     if (signer) {
       const prov = envelopeLayer(envelope(IN_TOTO_PAYLOAD_TYPE, provenance, signer), SLSA_PROVENANCE_V1)
       const sbomEnvelopes = new Map(perImage.map((p) => [p, p.sboms.map((s) => sbomEnvelope(s, p.subjects, signer))]))
-      for (const t of targets) out.push(attachment('sig', t, [signatureLayer(signer, dockerReference, t.digest)], epoch))
-      for (const t of targets) out.push(attachment('att', t, [prov, ...about(t).flatMap((p) => sbomEnvelopes.get(p)!)], epoch))
+      for (const t of targets)
+        out.push(attachment('sig', t, [signatureLayer(signer, dockerReference, t.digest)], epoch))
+      for (const t of targets)
+        out.push(attachment('att', t, [prov, ...about(t).flatMap((p) => sbomEnvelopes.get(p)!)], epoch))
     }
     if (sboms.length > 0)
-      for (const t of targets) out.push(attachment('sbom', t, about(t).flatMap((p) => p.sboms.map(sbomLayer)), epoch))
+      for (const t of targets)
+        out.push(
+          attachment(
+            'sbom',
+            t,
+            about(t).flatMap((p) => p.sboms.map(sbomLayer)),
+            epoch,
+          ),
+        )
     return out
   }
   return { sboms, provenance, targets, attachments }
@@ -67,5 +89,9 @@ function sbomEnvelope(s: Sbom, subjects: readonly Subject[], signer: Signer): At
 }
 
 function sbomLayer(s: Sbom): AttachmentLayer {
-  return { mediaType: SBOM_FORMAT_INFO[s.format].mediaType, bytes: s.bytes, annotations: { 'dev.gostatic.sbom.platform': s.platform ?? '' } }
+  return {
+    mediaType: SBOM_FORMAT_INFO[s.format].mediaType,
+    bytes: s.bytes,
+    annotations: { 'dev.gostatic.sbom.platform': s.platform ?? '' },
+  }
 }

@@ -32,48 +32,91 @@ export class GoService {
     return new GoService({ ...this.#props, ...patch })
   }
 
-  /** Go version for the builder, e.g. '1.23' or '1.23.4'. Default: go.mod's toolchain line, else its go line, else the host's. */
-  go(version: string): GoService { return this.#with({ go: version }) }
+  /**
+   * Go version for the builder, e.g. '1.23' or '1.23.4'. Default: go.mod's toolchain line, else its go line, else the
+   * host's.
+   */
+  go(version: string): GoService {
+    return this.#with({ go: version })
+  }
   /** Builder image for the Dockerfile and Dagger engines (default golang:<ver>-alpine). */
-  builderImage(ref: string): GoService { return this.#with({ builderImage: ref }) }
-  platforms(...platforms: (Platform | (string & {}))[]): GoService { return this.#with({ platforms: platforms as Platform[] }) }
-  tags(...tags: string[]): GoService { return this.#with({ tags: [...(this.#props.tags ?? []), ...tags] }) }
+  builderImage(ref: string): GoService {
+    return this.#with({ builderImage: ref })
+  }
+  platforms(...platforms: (Platform | (string & {}))[]): GoService {
+    return this.#with({ platforms: platforms as Platform[] })
+  }
+  tags(...tags: string[]): GoService {
+    return this.#with({ tags: [...(this.#props.tags ?? []), ...tags] })
+  }
   /** Build environment (not the container's; see runtimeEnv). */
-  env(vars: Record<string, string>): GoService { return this.#with({ env: { ...this.#props.env, ...vars } }) }
+  env(vars: Record<string, string>): GoService {
+    return this.#with({ env: { ...this.#props.env, ...vars } })
+  }
   ldflags(flags: { X?: Record<string, string>; extra?: string[] }): GoService {
     const cur = this.#props.ldflags ?? {}
-    return this.#with({ ldflags: { X: { ...cur.X, ...flags.X }, extra: [...(cur.extra ?? []), ...(flags.extra ?? [])] } })
+    return this.#with({
+      ldflags: { X: { ...cur.X, ...flags.X }, extra: [...(cur.extra ?? []), ...(flags.extra ?? [])] },
+    })
   }
-  mod(mode: Field<'mod'>): GoService { return this.#with({ mod: mode }) }
+  mod(mode: Field<'mod'>): GoService {
+    return this.#with({ mod: mode })
+  }
   /** Skip `go mod download` (a workspace build downloads once per module and turns this off). */
-  downloadModules(on: boolean): GoService { return this.#with({ downloadModules: on }) }
-  buildmode(mode: Field<'buildmode'>): GoService { return this.#with({ buildmode: mode }) }
-  goPrivate(...patterns: string[]): GoService { return this.#with({ goPrivate: [...(this.#props.goPrivate ?? []), ...patterns] }) }
+  downloadModules(on: boolean): GoService {
+    return this.#with({ downloadModules: on })
+  }
+  buildmode(mode: Field<'buildmode'>): GoService {
+    return this.#with({ buildmode: mode })
+  }
+  goPrivate(...patterns: string[]): GoService {
+    return this.#with({ goPrivate: [...(this.#props.goPrivate ?? []), ...patterns] })
+  }
   /** A build-time secret (e.g. a token for private modules); never baked into the image or passed as an env literal. */
-  secret(secret: Secret): GoService { return this.#with({ secrets: [...(this.#props.secrets ?? []), secret] }) }
+  secret(secret: Secret): GoService {
+    return this.#with({ secrets: [...(this.#props.secrets ?? []), secret] })
+  }
   /** strip --strip-unneeded after the build. */
-  strip(on = true): GoService { return this.#with({ strip: on }) }
+  strip(on = true): GoService {
+    return this.#with({ strip: on })
+  }
   /** Pack with UPX where the UPX policy allows it. */
-  upx(options: UpxInput = {}): GoService { return this.#with({ upx: options }) }
+  upx(options: UpxInput = {}): GoService {
+    return this.#with({ upx: options })
+  }
   /**
    * A static cgo build, for services that must have cgo (github.com/mattn/go-sqlite3, their own C):
    * CGO_ENABLED=1 with a musl C toolchain and a static external link, verified static. `toolchain`
    * unset: zig, or musl-gcc when this machine has no zig and every target is its own platform.
    * `zig`: the zig executable to use on this machine (default: PATH, then python3 -m ziglang).
    */
-  cgo(options: CgoInput = {}): GoService { return this.#with({ cgo: options }) }
+  cgo(options: CgoInput = {}): GoService {
+    return this.#with({ cgo: options })
+  }
   /** Args for the post-UPX smoke run (default ['--version']), or false to skip it. */
-  smoke(args: string[] | false): GoService { return this.#with({ smoke: args }) }
-  signing(kind: Field<'signing'>): GoService { return this.#with({ signing: kind }) }
-  fips(on = true): GoService { return this.#with({ fips: on }) }
-  environment(env: Field<'environment'>): GoService { return this.#with({ environment: env }) }
+  smoke(args: string[] | false): GoService {
+    return this.#with({ smoke: args })
+  }
+  signing(kind: Field<'signing'>): GoService {
+    return this.#with({ signing: kind })
+  }
+  fips(on = true): GoService {
+    return this.#with({ fips: on })
+  }
+  environment(env: Field<'environment'>): GoService {
+    return this.#with({ environment: env })
+  }
   /** 'scratch' | 'static' | any image reference, e.g. 'alpine:3.20'. */
-  runtime(base: 'scratch' | 'static' | (string & {})): GoService { return this.#with({ runtime: base }) }
+  runtime(base: 'scratch' | 'static' | (string & {})): GoService {
+    return this.#with({ runtime: base })
+  }
   /**
    * A CA bundle at /etc/ssl/certs/ca-certificates.crt (the static base has one by default): true for Node's bundled
    * Mozilla store, { file } to pin a PEM bundle from the source folder that every backend copies byte for byte.
    */
-  caCertificates(on: Field<'caCertificates'> = true): GoService { return this.#with({ caCertificates: on }) }
+  caCertificates(on: Field<'caCertificates'> = true): GoService {
+    return this.#with({ caCertificates: on })
+  }
   /**
    * How runtime needs read from the binary (zoneinfo, CA roots, ...) are treated: `strict` makes an unmet
    * need an error instead of a warning; `ignore` adds needs met outside the image (a volume, a code path never taken).
@@ -83,43 +126,90 @@ export class GoService {
     return this.#with({ needs: { ...cur, ...options, ignore: [...(cur.ignore ?? []), ...(options.ignore ?? [])] } })
   }
   /** Time zones the service loads: a list like ['Europe/Berlin'], or 'all' (the default when called with none). */
-  timezones(zones: 'all' | string[] = 'all'): GoService { return this.#with({ timezones: zones }) }
+  timezones(zones: 'all' | string[] = 'all'): GoService {
+    return this.#with({ timezones: zones })
+  }
   /** Numeric 'uid:gid' (Kubernetes runAsNonRoot needs numbers). Default '65532:65532'. */
-  user(user: string): GoService { return this.#with({ user }) }
-  binaryPath(path: string): GoService { return this.#with({ binaryPath: path }) }
-  entrypoint(...argv: string[]): GoService { return this.#with({ entrypoint: argv }) }
-  args(...args: string[]): GoService { return this.#with({ args }) }
-  runtimeEnv(vars: Record<string, string>): GoService { return this.#with({ runtimeEnv: { ...this.#props.runtimeEnv, ...vars } }) }
-  workdir(path: string): GoService { return this.#with({ workdir: path }) }
-  expose(...ports: (number | string)[]): GoService { return this.#with({ ports: [...(this.#props.ports ?? []), ...ports] }) }
-  labels(labels: Record<string, string>): GoService { return this.#with({ labels: { ...this.#props.labels, ...labels } }) }
-  annotations(a: Record<string, string>): GoService { return this.#with({ annotations: { ...this.#props.annotations, ...a } }) }
+  user(user: string): GoService {
+    return this.#with({ user })
+  }
+  binaryPath(path: string): GoService {
+    return this.#with({ binaryPath: path })
+  }
+  entrypoint(...argv: string[]): GoService {
+    return this.#with({ entrypoint: argv })
+  }
+  args(...args: string[]): GoService {
+    return this.#with({ args })
+  }
+  runtimeEnv(vars: Record<string, string>): GoService {
+    return this.#with({ runtimeEnv: { ...this.#props.runtimeEnv, ...vars } })
+  }
+  workdir(path: string): GoService {
+    return this.#with({ workdir: path })
+  }
+  expose(...ports: (number | string)[]): GoService {
+    return this.#with({ ports: [...(this.#props.ports ?? []), ...ports] })
+  }
+  labels(labels: Record<string, string>): GoService {
+    return this.#with({ labels: { ...this.#props.labels, ...labels } })
+  }
+  annotations(a: Record<string, string>): GoService {
+    return this.#with({ annotations: { ...this.#props.annotations, ...a } })
+  }
   /** Copy a file or folder from the source dir into the image (like ko's kodata). */
   copy(from: string, to: string, mode?: number): GoService {
     const f: ExtraFile = mode === undefined ? { from, to } : { from, to, mode }
     return this.#with({ files: [...(this.#props.files ?? []), f] })
   }
-  include(...patterns: string[]): GoService { return this.#with({ include: [...(this.#props.include ?? []), ...patterns] }) }
-  exclude(...patterns: string[]): GoService { return this.#with({ exclude: [...(this.#props.exclude ?? []), ...patterns] }) }
+  /**
+   * Lets copy() and caCertificates({ file }) follow a symlink out of the source folder (refused by default:
+   * PATH_OUTSIDE_SOURCE). Links inside a copied folder are kept as links either way.
+   */
+  allowLinksOutsideSource(on = true): GoService {
+    return this.#with({ allowLinksOutsideSource: on })
+  }
+  include(...patterns: string[]): GoService {
+    return this.#with({ include: [...(this.#props.include ?? []), ...patterns] })
+  }
+  exclude(...patterns: string[]): GoService {
+    return this.#with({ exclude: [...(this.#props.exclude ?? []), ...patterns] })
+  }
   /** SBOM format(s) for each platform image (default 'spdx'), or false for none. */
-  sbom(formats: Field<'sbom'>): GoService { return this.#with({ sbom: formats }) }
+  sbom(formats: Field<'sbom'>): GoService {
+    return this.#with({ sbom: formats })
+  }
   /** The service name, before validation (for selecting services in configs and the CLI). */
-  get name(): string { return this.#props.name }
+  get name(): string {
+    return this.#props.name
+  }
   /** Rewrites the source folder, e.g. to resolve it against a config file's folder. */
-  resolveSource(fn: (source: string) => string): GoService { return this.#with({ source: fn(this.#props.source) }) }
+  resolveSource(fn: (source: string) => string): GoService {
+    return this.#with({ source: fn(this.#props.source) })
+  }
   /** Compose a reusable chain: svc.with(hardened). */
-  with(fn: (s: GoService) => GoService): GoService { return fn(this) }
+  with(fn: (s: GoService) => GoService): GoService {
+    return fn(this)
+  }
 
   /** Validated plain data. Throws a GostaticError (INVALID_SPEC) naming each bad field. */
-  toSpec(): ServiceSpec { return parseServiceSpec(this.#props) }
+  toSpec(): ServiceSpec {
+    return parseServiceSpec(this.#props)
+  }
   /** Reads the Go version lines of go.mod (or the go.work that governs it) first; see plan(spec, facts). */
   plan(): ExplainedPlan {
     const spec = this.toSpec()
     return plan(spec, readModuleFacts(spec.source, spec.env['GOWORK'] ?? process.env['GOWORK']), readCgoFacts(spec))
   }
-  explain(): string { return this.plan().explain() }
-  dockerfile(): string { return renderDockerfile(this.plan()) }
-  dockerignore(): string { return renderDockerignore(this.plan()) }
+  explain(): string {
+    return this.plan().explain()
+  }
+  dockerfile(): string {
+    return renderDockerfile(this.plan())
+  }
+  dockerignore(): string {
+    return renderDockerignore(this.plan())
+  }
   /**
    * Builds, verifies and assembles the image; progress goes to stderr as `reporter` says (default 'auto').
    * Nothing is written until you export it. An invalid spec rejects, never throws.

@@ -14,7 +14,10 @@ function flagValues(flag: string, takes: string) {
 export function single(flag: string, takes: string) {
   return flagValues(flag, takes).transform((v, ctx) => {
     if (Array.isArray(v)) {
-      ctx.addIssue({ code: 'custom', message: `${flag} is given ${v.length} times (${v.map(q).join(', ')}); give it once` })
+      ctx.addIssue({
+        code: 'custom',
+        message: `${flag} is given ${v.length} times (${v.map(q).join(', ')}); give it once`,
+      })
       return z.NEVER
     }
     if (v !== undefined && v.trim() === '') {
@@ -25,6 +28,23 @@ export function single(flag: string, takes: string) {
   })
 }
 
+/** A flag that may be given alone (true) or with one non-empty value, like `--push [ref]`. */
+export function singleOrAlone(flag: string, takes: string) {
+  const one = single(flag, takes)
+  return z
+    .union([z.literal(true), z.string(), z.array(z.union([z.string(), z.literal(true)]))], {
+      error: `${flag} takes ${takes}, or no value`,
+    })
+    .optional()
+    .transform((v, ctx): true | string | undefined => {
+      if (v === true) return true
+      const r = one.safeParse(v)
+      if (r.success) return r.data
+      for (const i of r.error.issues) ctx.addIssue({ code: 'custom', message: i.message })
+      return z.NEVER
+    })
+}
+
 /** A repeatable, comma-separated flag: every item non-empty. */
 export function list(flag: string, takes: string) {
   return flagValues(flag, takes).transform((v, ctx) => {
@@ -32,7 +52,10 @@ export function list(flag: string, takes: string) {
     const items = given.flatMap((x) => x.split(',').map((s) => s.trim()))
     if (given.length > 0 && items.some((s) => s === '')) {
       const what = given.length === 1 ? q(given[0]!) : given.map(q).join(', ')
-      ctx.addIssue({ code: 'custom', message: `${flag} ${what} has an empty item; it takes ${takes}, comma-separated or repeated` })
+      ctx.addIssue({
+        code: 'custom',
+        message: `${flag} ${what} has an empty item; it takes ${takes}, comma-separated or repeated`,
+      })
       return z.NEVER
     }
     return items

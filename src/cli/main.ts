@@ -8,8 +8,10 @@ import { guardProcess, internalError, stackOf } from './internal-error.js'
 import { VERSION } from '../version.js'
 
 // Commands load what they need when they run, so `--help` and `plan` start fast.
-const services = async (dir: string, flags: Parameters<typeof import('./services-from-flags.js').servicesFromFlags>[1]) =>
-  (await import('./services-from-flags.js')).servicesFromFlags(dir, flags)
+const services = async (
+  dir: string,
+  flags: Parameters<typeof import('./services-from-flags.js').servicesFromFlags>[1],
+) => (await import('./services-from-flags.js')).servicesFromFlags(dir, flags)
 const planCmd = () => import('./commands/plan-command.js')
 
 type Runner<K extends ParsedCommand['kind']> = (c: Extract<ParsedCommand, { kind: K }>) => Promise<number>
@@ -18,25 +20,36 @@ const runners: { [K in ParsedCommand['kind']]: Runner<K> } = {
   help: async (c) => (process.stdout.write(c.text), 0),
   version: async () => (process.stdout.write(`gostatic ${VERSION}\n`), 0),
   plan: async (c) => (process.stdout.write((await planCmd()).planCommand(await services(c.dir, c.flags), c.json)), 0),
-  dockerfile: async (c) => (process.stdout.write((await planCmd()).dockerfileCommand(await services(c.dir, c.flags))), 0),
+  dockerfile: async (c) => (
+    process.stdout.write((await planCmd()).dockerfileCommand(await services(c.dir, c.flags))),
+    0
+  ),
   build: async (c) => (await import('./commands/build-command.js')).buildCommand(c.dir, c.flags),
+  affected: async (c) => (await import('./commands/affected-command.js')).affectedCommand(c.dir, c.flags),
   inspect: async (c) => (await import('./commands/inspect-command.js')).inspectCommand(c.target, c.flags),
   sbom: async (c) => (await import('./commands/sbom-command.js')).sbomCommand(c.target, c.flags),
   doctor: async (c) => (await import('./commands/doctor-command.js')).doctorCommand(c.dir, c.flags),
   resolve: async (c) => (await import('./commands/resolve-command.js')).resolveCommand(c.flags),
   apply: async (c) => (await import('./commands/resolve-command.js')).applyCommand(c.flags),
+  init: async (c) => (await import('./commands/init-command.js')).initCommand(c.dir),
+}
+
+/** `kind` is passed apart from the command so the runner's type follows it without a cast. */
+function run<K extends ParsedCommand['kind']>(kind: K, c: Extract<ParsedCommand, { kind: K }>): Promise<number> {
+  return runners[kind](c)
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   const unguard = guardProcess((e) => process.stderr.write(formatError(e)))
   try {
     // `--version` alone needs neither the flag parser nor its schemas (zod): answer before loading them.
-    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) return await runners.version({ kind: 'version' })
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v'))
+      return await runners.version({ kind: 'version' })
     const cmd = (await import('./parse-cli.js')).parseCLI(argv)
-    return await (runners[cmd.kind] as Runner<typeof cmd.kind>)(cmd as never)
+    return await run(cmd.kind, cmd)
   } catch (e) {
     process.stderr.write(formatError(e))
-    return 1
+    return (await import('./exit-codes.js')).exitCodeOf(e)
   } finally {
     unguard()
   }
@@ -48,7 +61,12 @@ export function formatError(e: unknown, env: NodeJS.ProcessEnv = process.env): s
   if (e instanceof ToolError) {
     out += `  command: ${e.cmd.join(' ')}\n  exit code: ${e.exitCode}\n`
     const tail = e.stderr.trim()
-    if (tail && !e.message.includes(tail)) out += tail.split('\n').map((l) => `  | ${l}`).join('\n') + '\n'
+    if (tail && !e.message.includes(tail))
+      out +=
+        tail
+          .split('\n')
+          .map((l) => `  | ${l}`)
+          .join('\n') + '\n'
   }
   if (e.hint) out += `hint: ${e.hint}\n`
   // A bug caught as one service's outcome: its own stack, as for a crash.

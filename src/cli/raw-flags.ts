@@ -11,14 +11,20 @@ export interface FlagOption {
   readonly isBoolean?: boolean
 }
 
-const longName = (o: FlagOption) => o.rawName.replace(/[<[].*$/, '').trim()
+/** Every spelling of an option: '-o, --out <path>' is both '-o' and '--out'. */
+const spellings = (o: FlagOption) =>
+  o.rawName
+    .replace(/[<[].*$/, '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
 
 /**
  * `--concurrency -1` would reach mri as the flag `-1`; joined as
  * `--concurrency=-1` it stays the value the user meant, and gets a real error.
  */
 export function joinNegativeValues(argv: readonly string[], options: readonly FlagOption[]): string[] {
-  const valued = new Set(options.filter((o) => !o.isBoolean).map(longName))
+  const valued = new Set(options.filter((o) => !o.isBoolean).flatMap(spellings))
   const out: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
@@ -33,17 +39,20 @@ export function joinNegativeValues(argv: readonly string[], options: readonly Fl
 
 /** Every value of the command's value flags, as typed, by option name; refuses a value given to a switch. */
 export function rawFlagValues(argv: readonly string[], options: readonly FlagOption[]): Map<string, string[]> {
-  const byLong = new Map(options.map((o) => [longName(o), o]))
+  const byLong = new Map(options.flatMap((o) => spellings(o).map((s) => [s, o] as const)))
   const values = new Map<string, string[]>()
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!
     if (a === '--') break
-    const m = /^(--[^=]+)(?:=(.*))?$/s.exec(a)
+    const m = /^(--[^=]+|-[a-zA-Z])(?:=(.*))?$/s.exec(a)
     const o = m ? byLong.get(m[1]!) : undefined
     if (!m || !o) continue
     if (o.isBoolean) {
       if (m[2] !== undefined && m[2] !== 'true' && m[2] !== 'false')
-        throw new GostaticError(ErrorCode.INVALID_CONFIG, `${m[1]} is a switch and takes no value; got '${a}' (write ${m[1]}, or ${m[1]}=false)`)
+        throw new GostaticError(
+          ErrorCode.USAGE,
+          `${m[1]} is a switch and takes no value; got '${a}' (write ${m[1]}, or ${m[1]}=false)`,
+        )
       continue
     }
     let value = m[2]

@@ -29,7 +29,10 @@ export function addResolveCommands(cli: CAC): void {
       .option('--concurrency <n>', 'Images built at once (default: the CPU count)')
       .option('--reporter <kind>', "Progress on stderr: 'auto', 'plain', 'json' or 'silent'")
       .option('--sbom <formats>', "SBOMs attached to each pushed image: 'spdx' (default), 'cyclonedx', both, or 'none'")
-      .option('--sign-key <key>', 'Sign each pushed image, its SBOMs and provenance with this key (a file or env://NAME)')
+      .option(
+        '--sign-key <key>',
+        'Sign each pushed image, its SBOMs and provenance with this key (a file or env://NAME)',
+      )
   }
 }
 

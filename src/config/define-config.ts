@@ -11,21 +11,29 @@ export type ConfigService = GoService | ServiceSpecInput
 
 // A config file may import a different copy of gostatic than the CLI's (the
 // config loader's, or another install's), so builders are recognised by shape.
-const hasMethod = (m: string) => (v: unknown) => typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[m] === 'function'
+const hasMethod = (m: string) => (v: unknown) =>
+  typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[m] === 'function'
 const builderLike = z.custom<{ toSpec(): unknown }>((v) => v instanceof GoService || hasMethod('toSpec')(v))
-const workspaceLike = z.custom<{ resolve(base?: string): unknown }>(hasMethod('resolve'), { error: 'workspace must be a goWorkspace(...) builder' })
+const workspaceLike = z.custom<{ resolve(base?: string): unknown }>(hasMethod('resolve'), {
+  error: 'workspace must be a goWorkspace(...) builder',
+})
 
-const SERVICE_RULE = "each service is a goService(...) builder or an object with at least { name, source }"
+const SERVICE_RULE = 'each service is a goService(...) builder or an object with at least { name, source }'
 const serviceEntry = z.union([builderLike, z.looseObject({ name: z.string(), source: z.string() })], {
   error: (iss) => `${SERVICE_RULE}; got ${describeEntry(iss.input)}`,
 })
 
 export const ConfigSchema = strict({
-  services: z.array(serviceEntry, { error: 'services must be a list of goService(...) builders or { name, source, ... } objects' }).optional(),
+  services: z
+    .array(serviceEntry, {
+      error: 'services must be a list of goService(...) builders or { name, source, ... } objects',
+    })
+    .optional(),
   workspace: workspaceLike.optional(),
   repo: z.string({ error: "repo is a repository like '127.0.0.1:5000/team'" }).optional(),
+}).refine((c) => (c.services?.length ?? 0) > 0 || c.workspace !== undefined, {
+  error: 'the config lists no services: give services: [...] or a workspace',
 })
-  .refine((c) => (c.services?.length ?? 0) > 0 || c.workspace !== undefined, { error: 'the config lists no services: give services: [...] or a workspace' })
 
 function describeEntry(v: unknown): string {
   if (typeof v !== 'object' || v === null) return v === null ? 'null' : `${typeof v} ${JSON.stringify(v)}`

@@ -11,7 +11,9 @@ export const DoctorOptionsSchema = z.strictObject({
   /** The runtime the service will run on: what the plan does depends on it (default 'static'). */
   runtime: shape.runtime,
   platform: z
-    .enum(PLATFORM_NAMES, { error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}` })
+    .enum(PLATFORM_NAMES, {
+      error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}`,
+    })
     .default('linux/amd64'),
   tags: shape.tags,
 })
@@ -20,4 +22,3 @@ export type DoctorOptions = z.input<typeof DoctorOptionsSchema> & {
   env?: NodeJS.ProcessEnv
   signal?: AbortSignal
 }
-

@@ -21,7 +21,10 @@ export type Finding =
       readonly withoutCgo: WithoutCgo
       readonly message: string
       readonly replacement: { readonly path: string; readonly note: string } | null
-      /** The other way out for a package that needs cgo: a static cgo build, and the tags its plan adds. Null for the standard library. */
+      /**
+       * The other way out for a package that needs cgo: a static cgo build, and the tags its plan adds. Null for the
+       * standard library.
+       */
       readonly withCgo: { readonly call: string; readonly tags: readonly string[]; readonly note: string } | null
     }
   | {

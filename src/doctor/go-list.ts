@@ -37,19 +37,33 @@ export interface GoListRequest {
 export async function goListDeps(req: GoListRequest): Promise<Map<string, GoListPackage>> {
   // -e puts a package's error in its JSON instead of failing the whole list:
   // a package that cannot build without cgo is a finding, not a crash.
-  const args = ['list', '-e', '-deps', `-json=${FIELDS}`, ...(req.tags.length ? ['-tags', req.tags.join(',')] : []), ...req.patterns]
+  const args = [
+    'list',
+    '-e',
+    '-deps',
+    `-json=${FIELDS}`,
+    ...(req.tags.length ? ['-tags', req.tags.join(',')] : []),
+    ...req.patterns,
+  ]
   const env = { ...req.env, CGO_ENABLED: req.cgo ? '1' : '0', GOOS: req.goos, GOARCH: req.goarch }
   const r = await runTool('go', args, { cwd: req.dir, env, ...(req.signal ? { signal: req.signal } : {}) })
   if (r.exitCode !== 0) {
     const err = r.stderr.trim()
     if (/go\.mod file not found|cannot find main module/.test(err))
-      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${req.dir} is not in a Go module: ${err}`, { hint: 'run gostatic doctor in the folder holding go.mod (go mod init creates one)' })
-    throw new ToolError(ErrorCode.TOOL_FAILED, `go list failed with CGO_ENABLED=${req.cgo ? 1 : 0} in ${req.dir}:\n${err}`, r)
+      throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${req.dir} is not in a Go module: ${err}`, {
+        hint: 'run gostatic doctor in the folder holding go.mod (go mod init creates one)',
+      })
+    throw new ToolError(
+      ErrorCode.TOOL_FAILED,
+      `go list failed with CGO_ENABLED=${req.cgo ? 1 : 0} in ${req.dir}:\n${err}`,
+      r,
+    )
   }
   const out = new Map<string, GoListPackage>()
   for (const raw of splitJsonStream(r.stdout)) {
     const p = GoListPackageSchema.safeParse(JSON.parse(raw))
-    if (!p.success) throw new GostaticError(ErrorCode.TOOL_FAILED, `unexpected go list output:\n${z.prettifyError(p.error)}`)
+    if (!p.success)
+      throw new GostaticError(ErrorCode.TOOL_FAILED, `unexpected go list output:\n${z.prettifyError(p.error)}`)
     out.set(p.data.ImportPath, p.data)
   }
   return out

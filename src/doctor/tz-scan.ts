@@ -24,7 +24,11 @@ export async function scanTzCalls(graph: ReadonlyMap<string, GoListPackage>, dir
       const lines = (await readFile(path, 'utf8')).split('\n')
       lines.forEach((line, i) => {
         if (/^\s*\/\//.test(line)) return
-        for (const m of line.matchAll(CALL)) calls.push({ where: `${relative(dir, path)}:${i + 1}: ${m[0]}${m[1] === undefined ? '' : ')'}`, zone: m[1] ?? null })
+        for (const m of line.matchAll(CALL))
+          calls.push({
+            where: `${relative(dir, path)}:${i + 1}: ${m[0]}${m[1] === undefined ? '' : ')'}`,
+            zone: m[1] ?? null,
+          })
       })
     }
   }

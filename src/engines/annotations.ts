@@ -19,12 +19,21 @@ export interface ResolvedBase {
   readonly digest: string
 }
 
-export function imageAnnotations(planned: Readonly<Record<string, string>>, t: TargetPlan, o: TargetOutcome, base: ResolvedBase | null): Record<string, string> {
+export function imageAnnotations(
+  planned: Readonly<Record<string, string>>,
+  t: TargetPlan,
+  o: TargetOutcome,
+  base: ResolvedBase | null,
+): Record<string, string> {
   return {
     // The OCI pre-defined annotations that let scanners and bots track the base.
-    ...(base ? { 'org.opencontainers.image.base.name': base.name, 'org.opencontainers.image.base.digest': base.digest } : {}),
+    ...(base
+      ? { 'org.opencontainers.image.base.name': base.name, 'org.opencontainers.image.base.digest': base.digest }
+      : {}),
     ...planned,
-    'dev.gostatic.verified': `static ${o.machine}, ${Object.entries(t.verify.settings).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    'dev.gostatic.verified': `static ${o.machine}, ${Object.entries(t.verify.settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
     'dev.gostatic.strip': o.strip,
     'dev.gostatic.upx': o.upx === 'refused' && t.upx.kind === 'refused' ? `refused (${t.upx.rule})` : o.upx,
     'dev.gostatic.needs': needsAnnotation(o.needs),

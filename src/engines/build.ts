@@ -22,12 +22,14 @@ export interface EngineOptions extends LocalEngineOptions, DaggerBuildOptions {
 
 /** Why Dagger is or isn't reachable from this process, without starting anything. */
 export function daggerReachable(env: NodeJS.ProcessEnv = process.env): { ok: boolean; why: string } {
-  if (env['DAGGER_SESSION_PORT'] && env['DAGGER_SESSION_TOKEN']) return { ok: true, why: 'a Dagger session is open (DAGGER_SESSION_PORT)' }
+  if (env['DAGGER_SESSION_PORT'] && env['DAGGER_SESSION_TOKEN'])
+    return { ok: true, why: 'a Dagger session is open (DAGGER_SESSION_PORT)' }
   const host = env['_EXPERIMENTAL_DAGGER_RUNNER_HOST']
   if (!host) return { ok: false, why: 'no Dagger session or engine is configured' }
   // The SDK retries a missing socket for minutes before it gives up; a stat says it at once.
   const missing = host.startsWith('unix://') ? socketProblem(host.slice('unix://'.length)) : null
-  if (missing) return { ok: false, why: `_EXPERIMENTAL_DAGGER_RUNNER_HOST=${host}: the Dagger engine socket ${missing}` }
+  if (missing)
+    return { ok: false, why: `_EXPERIMENTAL_DAGGER_RUNNER_HOST=${host}: the Dagger engine socket ${missing}` }
   return { ok: true, why: `a Dagger engine is configured (${host})` }
 }
 
@@ -37,12 +39,17 @@ function socketProblem(path: string): string | null {
     return statSync(path).isSocket() ? null : `${path} is not a socket`
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    return code === 'ENOENT' || code === 'ENOTDIR' ? `${path} does not exist` : `${path} cannot be read (${code ?? String(e)})`
+    return code === 'ENOENT' || code === 'ENOTDIR'
+      ? `${path} does not exist`
+      : `${path} cannot be read (${code ?? String(e)})`
   }
 }
 
 /** The engine a choice means here and now; `auto` comes with the message that says which it picked and why. */
-export function decideEngine(choice: EngineChoice = 'local', env?: NodeJS.ProcessEnv): { engine: 'local' | 'dagger'; message?: string } {
+export function decideEngine(
+  choice: EngineChoice = 'local',
+  env?: NodeJS.ProcessEnv,
+): { engine: 'local' | 'dagger'; message?: string } {
   if (choice !== 'auto') return { engine: choice }
   if (!daggerSdkInstalled())
     return { engine: 'local', message: `engine auto: using local (the Dagger SDK, ${DAGGER_SDK}, is not installed)` }
@@ -59,8 +66,9 @@ export async function runEngine(plan: BuildPlan, opts: EngineOptions = {}): Prom
   const { buildDagger } = await loadDaggerEngine()
   if (opts.dag === undefined && !daggerReachable(opts.env).ok)
     throw new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, `engine 'dagger': ${daggerReachable(opts.env).why}`, {
-      hint: 'start a Dagger engine and export _EXPERIMENTAL_DAGGER_RUNNER_HOST, run under `dagger run`, '
-        + "or use engine 'local'",
+      hint:
+        'start a Dagger engine and export _EXPERIMENTAL_DAGGER_RUNNER_HOST, run under `dagger run`, ' +
+        "or use engine 'local'",
     })
   return buildDagger(plan, opts)
 }

@@ -26,14 +26,21 @@ export type EngineName = 'local' | 'dagger'
 export interface TargetReport {
   readonly platform: Platform
   /** Bytes after go build, after strip, after upx (null when the step did not run). */
-  readonly sizes: { readonly built: number; readonly stripped: number | null; readonly packed: number | null; readonly final: number }
+  readonly sizes: {
+    readonly built: number
+    readonly stripped: number | null
+    readonly packed: number | null
+    readonly final: number
+  }
   readonly strip: 'stripped' | 'skipped' | 'not requested'
   readonly upx: 'packed' | 'kept unpacked' | 'refused' | 'not requested'
   readonly upxStartup: StartupCost | null
   readonly elf: ElfInfo
   readonly goVersion: string
   readonly settings: Readonly<Record<string, string>>
-  /** The runtime needs read from the binary and checked against the image: '4/4 met', 'tz missing', and each verdict. */
+  /**
+   * The runtime needs read from the binary and checked against the image: '4/4 met', 'tz missing', and each verdict.
+   */
   readonly needs: TargetNeeds
   readonly layers: readonly { readonly digest: string; readonly size: number }[]
   readonly imageBytes: number

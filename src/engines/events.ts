@@ -7,6 +7,8 @@ export type EngineEvent =
   | { kind: 'step-done'; service: string; step: StepKind; platform?: Platform; ms: number; detail?: string }
   | { kind: 'warning'; service: string; platform?: Platform; message: string }
   | { kind: 'info'; service: string; message: string }
+  /** A cache entry failed its check (damaged, torn by a crash, or swapped): it was discarded and rebuilt. */
+  | { kind: 'cache-damaged'; service: string; entry: string; reason: string }
 
 export type EventSink = (e: EngineEvent) => void
 

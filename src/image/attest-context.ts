@@ -14,7 +14,12 @@ export interface AttestContext {
   readonly spec: ServiceSpec | null
 }
 
-export async function attestContext(dir: string, spec: ServiceSpec | null, sign: SignOptions | undefined, env: NodeJS.ProcessEnv): Promise<AttestContext> {
+export async function attestContext(
+  dir: string,
+  spec: ServiceSpec | null,
+  sign: SignOptions | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<AttestContext> {
   const signer = sign === undefined ? null : loadSigner(sign, env)
   return { signer, source: await gitSource(dir, env), spec }
 }

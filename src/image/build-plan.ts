@@ -5,7 +5,6 @@ import type { ServiceSpec } from '../spec/service-spec.js'
 import { runEngine, type EngineOptions } from '../engines/build.js'
 import type { BuildResult } from './build-result.js'
 import { attestContext } from './attest-context.js'
-import { imageResult } from './image-result.js'
 import type { SignOptions } from './sign-key.js'
 
 export type { EngineChoice, LocalEngineOptions } from '../engines/build.js'
@@ -21,5 +20,8 @@ export async function buildPlan(plan: BuildPlan, opts: BuildOptions = {}, spec?:
   const { sign, ...engine } = opts
   // Before the engine starts, so a bad key fails before any compile.
   const attest = await attestContext(plan.source.dir, spec ?? null, sign, opts.env ?? process.env)
-  return imageResult({ ...(await runEngine(plan, engine)), attest })
+  const output = await runEngine(plan, engine)
+  // The archive writer and the supply chain load with the first result, so `import 'gostatic'` stays quick.
+  const { imageResult } = await import('./image-result.js')
+  return imageResult({ ...output, attest })
 }

@@ -11,7 +11,12 @@ import type { Sbom } from '../attest/sbom.js'
 import type { SignOptions } from './sign-key.js'
 
 export type {
-  BuildReport, BuiltImage, EngineName, StartupCost, TargetNeeds, TargetReport,
+  BuildReport,
+  BuiltImage,
+  EngineName,
+  StartupCost,
+  TargetNeeds,
+  TargetReport,
 } from '../engines/engine-output.js'
 
 export interface PublishOptions extends RegistryPublishOptions {

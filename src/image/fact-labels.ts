@@ -10,7 +10,11 @@ export function withFactLabels(images: readonly BuiltImage[], plan: BuildPlan, f
   const ours = imageLabels(plan.runtime.config.labels, facts)
   return images.map((i) => {
     const all: Record<string, string> = { ...(i.config.Labels ?? {}), ...ours }
-    const Labels = Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]!]))
+    const Labels = Object.fromEntries(
+      Object.keys(all)
+        .sort()
+        .map((k) => [k, all[k]!]),
+    )
     return { ...i, config: { ...i.config, Labels } }
   })
 }

@@ -40,12 +40,24 @@ export function imageResult(input: ImageResultInput): BuildResult {
   const context = r.attest ?? NO_ATTEST
   let chain: Promise<SupplyChain> | undefined
   const supply = () =>
-    (chain ??= buildSupplyChain({ plan: r.plan, images: r.images, archiveImages: images, loadPlatform, epoch: r.epoch, engine: r.report.engine, context, engineFacts: r.engineFacts }))
-  const signerFor = (sign: SignOptions | undefined): Signer | null => (sign === undefined ? context.signer : loadSigner(sign, r.env))
+    (chain ??= buildSupplyChain({
+      plan: r.plan,
+      images: r.images,
+      archiveImages: images,
+      loadPlatform,
+      epoch: r.epoch,
+      engine: r.report.engine,
+      context,
+      engineFacts: r.engineFacts,
+    }))
+  const signerFor = (sign: SignOptions | undefined): Signer | null =>
+    sign === undefined ? context.signer : loadSigner(sign, r.env)
   /** The cosign artefacts for `ref`'s repository: none when nothing is attested or attach is off. */
   const attachments = async (ref: string, attach: boolean, signer: Signer | null) => {
     if (!attach || (signer === null && r.plan.supplyChain.sbom.length === 0)) return []
-    return (await supply()).attachments(signer, dockerReference(ref)).map((a) => ({ refName: a.tag, digest: a.digest, manifest: a.manifest, blobs: a.blobs }))
+    return (await supply())
+      .attachments(signer, dockerReference(ref))
+      .map((a) => ({ refName: a.tag, digest: a.digest, manifest: a.manifest, blobs: a.blobs }))
   }
   const write = async (path: string, tag: string, atts: Awaited<ReturnType<typeof attachments>>) =>
     writeOciArchive(path, images, { refName: tag, sourceDateEpoch: r.epoch, loadPlatform, attachments: atts })
@@ -64,8 +76,13 @@ export function imageResult(input: ImageResultInput): BuildResult {
     exportTarball,
     exportBinary: async (path, platform) => {
       const img = platform ? r.images.find((i) => i.platform === platform) : r.images[0]
-      if (!img) throw new GostaticError(ErrorCode.INVALID_CONFIG, `exportBinary: ${service} was not built for ${platform}; it has ${r.images.map((i) => i.platform).join(', ')}`)
-      return writeFileAtomic(requireOutputPath(path, 'exportBinary', 'dist/hello'), img.binary.bytes, 0o755)
+      if (!img)
+        throw new GostaticError(
+          ErrorCode.INVALID_CONFIG,
+          `exportBinary: ${service} was not built for ` +
+            `${platform}; it has ${r.images.map((i) => i.platform).join(', ')}`,
+        )
+      return writeFileAtomic(requireOutputPath(path, 'exportBinary', 'gostatic-out/hello'), img.binary.bytes, 0o755)
     },
     // The reference and tag are checked before anything is signed or written.
     publish: async (ref, opts = {}) => {
@@ -80,7 +97,11 @@ export function imageResult(input: ImageResultInput): BuildResult {
     },
     load: async (opts = {}) => {
       if (opts.tag !== undefined) archiveTag(opts.tag)
-      return withTempArchive(service, (p) => exportTarball(p, { ...(opts.tag ? { tag: opts.tag } : {}) }), (p) => dockerLoad(p, r.env))
+      return withTempArchive(
+        service,
+        (p) => exportTarball(p, { ...(opts.tag ? { tag: opts.tag } : {}) }),
+        (p) => dockerLoad(p, r.env),
+      )
     },
     supplyChain: async () => {
       const c = await supply()
@@ -92,8 +113,16 @@ export function imageResult(input: ImageResultInput): BuildResult {
 /** The name `docker load` tags the image with: a reference with a tag, no digest. */
 function archiveTag(tag: unknown): string {
   const r = typeof tag === 'string' ? parseImageRef(tag) : { ok: false as const, reason: `got ${String(tag)}` }
-  if (!r.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `tag '${String(tag)}' is not an image name like 'team/hello:1.0': ${r.reason}`)
-  if (r.ref.digest !== undefined) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `tag '${tag}' has a digest; docker load tags images by name:tag only`)
+  if (!r.ok)
+    throw new GostaticError(
+      ErrorCode.INVALID_REFERENCE,
+      `tag '${String(tag)}' is not an image name like 'team/hello:1.0': ${r.reason}`,
+    )
+  if (r.ref.digest !== undefined)
+    throw new GostaticError(
+      ErrorCode.INVALID_REFERENCE,
+      `tag '${tag}' has a digest; docker load tags images by name:tag only`,
+    )
   return tag as string
 }
 

@@ -5,11 +5,14 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
+import { rememberSecret } from '../secret-mask.js'
 import { parsePrivateKey } from '../attest/private-key.js'
 import { ecdsaSigner, type Signer } from '../attest/signer.js'
 
 export interface SignOptions {
-  /** A path to the key file, a PEM string, or 'env://NAME'. ECDSA P-256 (PKCS#8 PEM) or cosign's encrypted cosign.key. */
+  /**
+   * A path to the key file, a PEM string, or 'env://NAME'. ECDSA P-256 (PKCS#8 PEM) or cosign's encrypted cosign.key.
+   */
   key: string
   /** Password of an encrypted key (default: $COSIGN_PASSWORD). */
   password?: string
@@ -18,9 +21,20 @@ export interface SignOptions {
 export function loadSigner(opts: SignOptions, env: NodeJS.ProcessEnv): Signer {
   const key: unknown = opts?.key
   if (typeof key !== 'string' || key === '')
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, "sign.key must be a key file path, a PEM string or 'env://NAME'", { hint: "e.g. sign: { key: 'cosign.key' }" })
+    throw new GostaticError(
+      ErrorCode.INVALID_CONFIG,
+      'sign.key must be a key file path, a PEM string or ' + "'env://NAME'",
+      { hint: "e.g. sign: { key: 'cosign.key' }" },
+    )
   const { pem, source } = keyText(key, env)
-  return ecdsaSigner(parsePrivateKey(pem, source, () => opts.password ?? env['COSIGN_PASSWORD']), source)
+  // No error may quote the key or its password (secret-mask.ts).
+  rememberSecret(pem)
+  const password = () => {
+    const p = opts.password ?? env['COSIGN_PASSWORD']
+    if (p !== undefined) rememberSecret(p)
+    return p
+  }
+  return ecdsaSigner(parsePrivateKey(pem, source, password), source)
 }
 
 function keyText(key: string, env: NodeJS.ProcessEnv): { pem: string; source: string } {
@@ -29,7 +43,9 @@ function keyText(key: string, env: NodeJS.ProcessEnv): { pem: string; source: st
     const name = key.slice('env://'.length)
     const v = env[name]
     if (v === undefined || v === '')
-      throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key ${key}: environment variable ${name} is not set`, { hint: `export ${name}="$(cat cosign.key)"` })
+      throw new GostaticError(ErrorCode.SIGNING_KEY, `sign.key ${key}: environment variable ${name} is not set`, {
+        hint: `export ${name}="$(cat cosign.key)"`,
+      })
     return { pem: v, source: `env ${name}` }
   }
   const path = resolve(key.replace(/^~(?=\/)/, env['HOME'] ?? '~'))
@@ -38,6 +54,8 @@ function keyText(key: string, env: NodeJS.ProcessEnv): { pem: string; source: st
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message
-    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `sign.key: cannot read the key file ${path}: ${why}`, { hint: 'give the path of a PEM key (cosign generate-key-pair writes cosign.key), a PEM string, or env://NAME' })
+    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `sign.key: cannot read the key file ${path}: ${why}`, {
+      hint: 'give the path of a PEM key (cosign generate-key-pair writes cosign.key), a PEM string, or env://NAME',
+    })
   }
 }

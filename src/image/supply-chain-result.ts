@@ -24,7 +24,10 @@ export interface SupplyChainSource {
 }
 
 export async function buildSupplyChain(s: SupplyChainSource): Promise<SupplyChain> {
-  const { top, manifests } = ociLayoutDigests(s.archiveImages, { sourceDateEpoch: s.epoch, loadPlatform: s.loadPlatform })
+  const { top, manifests } = ociLayoutDigests(s.archiveImages, {
+    sourceDateEpoch: s.epoch,
+    loadPlatform: s.loadPlatform,
+  })
   const multi = s.images.length > 1
   const r = s.plan.runtime
   const filePaths = r.files.map((f) => f.path).filter((p) => p !== r.binaryPath)
@@ -70,4 +73,3 @@ function externalSpec(s: SupplyChainSource): unknown {
   if (spec === null) return { service: s.plan.service, note: 'built from a plan without its spec' }
   return s.context.source ? { ...spec, source: s.context.source.path } : spec
 }
-

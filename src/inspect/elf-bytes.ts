@@ -46,7 +46,8 @@ export class ElfBytes {
     const size = count * entsize
     if (offset < 0 || offset > this.length || size > this.length - offset) {
       throw malformed(
-        `${what} (offset ${hex(offset)}, ${count} entries of ${entsize} bytes) runs past the end of the file (${this.length} bytes)`,
+        `${what} (offset ${hex(offset)}, ${count} entries of ${entsize} bytes) runs past the end of the file ` +
+          `(${this.length} bytes)`,
       )
     }
   }

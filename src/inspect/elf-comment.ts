@@ -14,6 +14,9 @@ export function readElfComment(bytes: Uint8Array): string[] {
   const s = elf.sections.find((x) => x.name === '.comment')
   if (s === undefined || s.type === SHT_NOBITS || s.size === 0) return []
   const raw = elf.data.slice(s.offset, Math.min(s.size, MAX_COMMENT), '.comment section')
-  const out = decodeBytes(raw).split('\0').map((t) => t.trim()).filter((t) => t !== '')
+  const out = decodeBytes(raw)
+    .split('\0')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
   return [...new Set(out)]
 }

@@ -38,7 +38,9 @@ export function readNeeded(elf: ParsedElf): string[] {
   d.need(strtab.offset, strtab.size, strtab.what)
   return neededOffsets.map((off, i) => {
     if (off >= strtab.size) {
-      throw malformed(`DT_NEEDED entry ${i} name offset ${hex(off)} is outside the dynamic string table (${strtab.size} bytes)`)
+      throw malformed(
+        `DT_NEEDED entry ${i} name offset ${hex(off)} is outside the dynamic string table (${strtab.size} bytes)`,
+      )
     }
     return d.cstr(strtab.offset + off, strtab.offset + strtab.size, `DT_NEEDED entry ${i} name`)
   })
@@ -48,7 +50,8 @@ export function readNeeded(elf: ParsedElf): string[] {
 // fallback for objects that have no program headers.
 function dynamicTable(elf: ParsedElf): Region | undefined {
   const seg = elf.programs.find((p) => p.type === PT_DYNAMIC)
-  if (seg !== undefined) return { offset: seg.offset, size: seg.filesz, what: `dynamic segment (program header ${seg.index})` }
+  if (seg !== undefined)
+    return { offset: seg.offset, size: seg.filesz, what: `dynamic segment (program header ${seg.index})` }
   const sec = elf.sections.find((s) => s.type === SHT_DYNAMIC)
   if (sec !== undefined) return { offset: sec.offset, size: sec.size, what: `dynamic ${describeSection(sec)}` }
   return undefined
@@ -72,5 +75,9 @@ function mappedStrtab(elf: ParsedElf, addr: number | undefined, strsz: number | 
   if (seg === undefined) throw malformed(`DT_STRTAB address ${hex(addr)} is not inside any PT_LOAD segment`)
   const delta = addr - seg.vaddr
   const available = seg.filesz - delta
-  return { offset: seg.offset + delta, size: Math.min(strsz ?? available, available), what: 'dynamic string table (DT_STRTAB)' }
+  return {
+    offset: seg.offset + delta,
+    size: Math.min(strsz ?? available, available),
+    what: 'dynamic string table (DT_STRTAB)',
+  }
 }

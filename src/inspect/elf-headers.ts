@@ -76,8 +76,10 @@ export function parseElf(bytes: Uint8Array): ParsedElf {
   }
   const cls = bytes.length > 4 ? bytes[4] : undefined
   const enc = bytes.length > 5 ? bytes[5] : undefined
-  if (cls !== 1 && cls !== 2) throw malformed(`unknown ELF class ${cls ?? '(truncated)'} (expected 1 for ELF32 or 2 for ELF64)`)
-  if (enc !== 1 && enc !== 2) throw malformed(`unknown ELF data encoding ${enc ?? '(truncated)'} (expected 1 for little or 2 for big endian)`)
+  if (cls !== 1 && cls !== 2)
+    throw malformed(`unknown ELF class ${cls ?? '(truncated)'} (expected 1 for ELF32 or 2 for ELF64)`)
+  if (enc !== 1 && enc !== 2)
+    throw malformed(`unknown ELF data encoding ${enc ?? '(truncated)'} (expected 1 for little or 2 for big endian)`)
   const is64 = cls === 2
   const d = new ElfBytes(bytes, enc === 1)
   const ehsize = is64 ? 64 : 52
@@ -106,7 +108,8 @@ export function parseElf(bytes: Uint8Array): ParsedElf {
   const hasShdrs = shoff !== 0
   if (hasShdrs) {
     const min = is64 ? 64 : 40
-    if (shentsize < min) throw malformed(`e_shentsize is ${shentsize}, smaller than an ELF${is64 ? 64 : 32} section header (${min} bytes)`)
+    if (shentsize < min)
+      throw malformed(`e_shentsize is ${shentsize}, smaller than an ELF${is64 ? 64 : 32} section header (${min} bytes)`)
     d.needTable(shoff, 1, shentsize, 'section header table')
     if (shnum === 0) shnum = sectionField(d, is64, shoff, 'size')
     if (shstrndx === SHN_XINDEX) shstrndx = sectionField(d, is64, shoff, 'link')
@@ -119,7 +122,8 @@ export function parseElf(bytes: Uint8Array): ParsedElf {
   const programs: ProgramHeader[] = []
   if (phnum > 0) {
     const min = is64 ? 56 : 32
-    if (phentsize < min) throw malformed(`e_phentsize is ${phentsize}, smaller than an ELF${is64 ? 64 : 32} program header (${min} bytes)`)
+    if (phentsize < min)
+      throw malformed(`e_phentsize is ${phentsize}, smaller than an ELF${is64 ? 64 : 32} program header (${min} bytes)`)
     d.needTable(phoff, phnum, phentsize, 'program header table')
     headersEnd = Math.max(headersEnd, phoff + phnum * phentsize)
     for (let i = 0; i < phnum; i++) programs.push(programHeader(d, is64, phoff + i * phentsize, i))
@@ -138,7 +142,10 @@ export function parseElf(bytes: Uint8Array): ParsedElf {
       let name = ''
       if (strtab !== undefined) {
         if (raw.nameOffset >= strtab.size) {
-          throw malformed(`section ${i} name offset ${hex(raw.nameOffset)} is outside the section name string table (${strtab.size} bytes)`)
+          throw malformed(
+            `section ${i} name offset ${hex(raw.nameOffset)} is outside the section name string table ` +
+              `(${strtab.size} bytes)`,
+          )
         }
         name = d.cstr(strtab.offset + raw.nameOffset, strtab.offset + strtab.size, `name of section ${i}`)
       }

@@ -22,16 +22,7 @@ export type ElfMachine =
 export type ElfType = 'none' | 'rel' | 'exec' | 'dyn' | 'core' | `unknown(${number})`
 
 export type ElfOsAbi =
-  | 'sysv'
-  | 'hpux'
-  | 'netbsd'
-  | 'linux'
-  | 'solaris'
-  | 'freebsd'
-  | 'openbsd'
-  | 'arm'
-  | 'standalone'
-  | `unknown(${number})`
+  'sysv' | 'hpux' | 'netbsd' | 'linux' | 'solaris' | 'freebsd' | 'openbsd' | 'arm' | 'standalone' | `unknown(${number})`
 
 export function machineName(eMachine: number, is64: boolean): ElfMachine {
   switch (eMachine) {

@@ -26,6 +26,14 @@ export interface GoFuncTable {
    * for stack traces). Evidence that code was linked looks here.
    */
   readonly names: string[]
+  /**
+   * Where each function's code starts, as an offset from the start of the
+   * text (the .text section's address, as debug/gosym takes it), and after
+   * the last one where the text ends: functions.length + 1 ascending values.
+   * A function runs to the next one's start, alignment padding included.
+   * Read as written: a damaged table may list them out of order.
+   */
+  readonly entries: number[]
 }
 
 const MAGIC_GO118 = 0xfffffff0
@@ -52,7 +60,9 @@ export function readGoFuncTable(bytes: Uint8Array): GoFuncTable | null {
     elf.data.need(region.offset, region.size, region.what)
     const magic = elf.data.u32(region.offset, `${region.what} magic`)
     if (OLD_MAGICS.has(magic)) {
-      throw malformed(`${region.what} has the function table format of Go releases before 1.18, which gostatic does not read`)
+      throw malformed(
+        `${region.what} has the function table format of Go releases before 1.18, which gostatic does not read`,
+      )
     }
     return parseTable(elf.data, region, ptrSize)
   }
@@ -106,7 +116,9 @@ function parseTable(d: ElfBytes, r: Region, ptrSize: 4 | 8): GoFuncTable {
   const at = (rel: number): number => r.offset + rel
   const magic = d.u32(at(0), `${r.what} magic`)
   if (magic !== MAGIC_GO118 && magic !== MAGIC_GO120) {
-    throw malformed(`${r.what} starts with ${hex(magic)}, not a Go 1.18+ function table magic (0xfffffff0 or 0xfffffff1)`)
+    throw malformed(
+      `${r.what} starts with ${hex(magic)}, not a Go 1.18+ function table magic (0xfffffff0 or 0xfffffff1)`,
+    )
   }
   if (d.u8(at(4), `${r.what} pad`) !== 0 || d.u8(at(5), `${r.what} pad`) !== 0) {
     throw malformed(`${r.what} has non-zero header padding`)
@@ -116,7 +128,8 @@ function parseTable(d: ElfBytes, r: Region, ptrSize: 4 | 8): GoFuncTable {
     throw malformed(`${r.what} has instruction quantum ${quantum} (expected 1, 2 or 4)`)
   }
   const size = d.u8(at(7), `${r.what} pointer size`)
-  if (size !== ptrSize) throw malformed(`${r.what} has pointer size ${size}, but the ELF class uses ${ptrSize}-byte pointers`)
+  if (size !== ptrSize)
+    throw malformed(`${r.what} has pointer size ${size}, but the ELF class uses ${ptrSize}-byte pointers`)
 
   const word = (i: number, name: string): number => d.word(ptrSize === 8, at(8 + i * ptrSize), `${r.what} ${name}`)
   const nfunc = word(0, 'nfunc')
@@ -131,30 +144,39 @@ function parseTable(d: ElfBytes, r: Region, ptrSize: 4 | 8): GoFuncTable {
   let prev = 8 + WORDS * ptrSize
   for (const [name, off] of offsets) {
     if (off < prev || off > r.size) {
-      throw malformed(`${r.what}: the ${name} offset ${hex(off)} is out of order or outside the table (${r.size} bytes)`)
+      throw malformed(
+        `${r.what}: the ${name} offset ${hex(off)} is out of order or outside the table (${r.size} bytes)`,
+      )
     }
     prev = off
   }
   const names = nameTable(d, at(offsets[0][1]), at(offsets[1][1]), r.what)
+  const funcs = functionNames(d, at(offsets[4][1]), r.offset + r.size, nfunc, names.byOffset, r.what)
   return {
     format: magic === MAGIC_GO120 ? 'go1.20' : 'go1.18',
     location: r.what,
     ptrSize,
     quantum,
-    functions: functionNames(d, at(offsets[4][1]), r.offset + r.size, nfunc, names.byOffset, r.what),
+    functions: funcs.names,
     names: names.list,
+    entries: funcs.entries,
   }
 }
 
 // funcnametab: NUL-terminated names back to back; a function's nameOff is
 // the offset of its name's first byte.
-function nameTable(d: ElfBytes, start: number, end: number, what: string): { list: string[]; byOffset: Map<number, string> } {
+function nameTable(
+  d: ElfBytes,
+  start: number,
+  end: number,
+  what: string,
+): { list: string[]; byOffset: Map<number, string> } {
   const list: string[] = []
   const byOffset = new Map<number, string>()
   if (end === start) return { list, byOffset }
   const bytes = d.slice(start, end - start, `${what} funcnametab`)
   if (bytes[bytes.length - 1] !== 0) throw malformed(`${what}: the function name table does not end with a NUL`)
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const nul = bytes.indexOf(0, i)
     const name = decodeBytes(bytes.subarray(i, nul))
     byOffset.set(i, name)
@@ -174,16 +196,22 @@ function functionNames(
   nfunc: number,
   byOffset: Map<number, string>,
   what: string,
-): string[] {
-  const entries = 2 * nfunc + 1
-  if (entries * 4 > end - functab) {
-    throw malformed(`${what}: ${nfunc} functions do not fit in the function table (${end - functab} bytes after its start)`)
+): { names: string[]; entries: number[] } {
+  const words = 2 * nfunc + 1
+  if (words * 4 > end - functab) {
+    throw malformed(
+      `${what}: ${nfunc} functions do not fit in the function table (${end - functab} bytes after its start)`,
+    )
   }
   const out: string[] = []
-  for (let i = 0; i < nfunc; i++) {
+  const entries: number[] = []
+  for (let i = 0; i <= nfunc; i++) {
+    entries.push(d.u32(functab + 2 * i * 4, `${what} functab entry ${i}`))
+    if (i === nfunc) break
     const funcOff = d.u32(functab + (2 * i + 1) * 4, `${what} functab entry ${i}`)
     const record = functab + funcOff
-    if (funcOff > end - functab - 8) throw malformed(`${what}: the record of function ${i} (${hex(funcOff)}) is outside the table`)
+    if (funcOff > end - functab - 8)
+      throw malformed(`${what}: the record of function ${i} (${hex(funcOff)}) is outside the table`)
     const nameOff = d.u32(record + 4, `${what} name offset of function ${i}`)
     const name = byOffset.get(nameOff)
     if (name === undefined) {
@@ -191,5 +219,5 @@ function functionNames(
     }
     out.push(name)
   }
-  return out
+  return { names: out, entries }
 }

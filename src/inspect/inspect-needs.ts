@@ -7,12 +7,12 @@ import type { ImageFileSet } from '../plan/image-files.js'
 import { checkNeeds } from '../plan/needs-check.js'
 import { needsSummary } from '../plan/needs-verdicts.js'
 import { deriveNeeds } from '../plan/runtime-needs.js'
-import type { Need } from '../plan/runtime-needs.js'
+import type { BinaryEvidence, Need } from '../plan/runtime-needs.js'
 import type { FunctionTableFacts, ImageConfigReport, NeedsReport } from './inspect-report.js'
 import { readNeedsEvidence } from './needs-evidence.js'
 
 export type BinaryNeeds =
-  | { readonly table: FunctionTableFacts; readonly needs: Need[] }
+  | { readonly table: FunctionTableFacts; readonly needs: Need[]; readonly evidence: BinaryEvidence }
   | { readonly table: null; readonly reason: string }
 
 /** The needs a binary shows evidence of, or why its bytes cannot tell. */
@@ -21,7 +21,8 @@ export function binaryNeeds(bytes: Uint8Array): BinaryNeeds {
     const r = readNeedsEvidence(bytes)
     if (r.evidence === null) return { table: null, reason: r.reason }
     const { format, location, functions, names } = r.table
-    return { table: { format, location, functions: functions.length, names: names.length }, needs: deriveNeeds(r.evidence) }
+    const table = { format, location, functions: functions.length, names: names.length }
+    return { table, needs: deriveNeeds(r.evidence), evidence: r.evidence }
   } catch (err) {
     // A damaged function table must not hide the ELF facts that were read.
     if (!isGostaticError(err)) throw err
@@ -45,6 +46,8 @@ export async function checkedNeeds(
   if (b === null) return { status: 'unknown', reason: 'no entrypoint binary' }
   if (b.table === null) return { status: 'unknown', reason: b.reason }
   const image = { base: 'image' as const, files: await files(), user: config.user, env: config.env }
-  const { verdicts } = checkNeeds(b.needs, image, { strict: false, ignore: [], declined: [] })
+  // The image's env and user are evidence too (a TZ, a HOME): derive again with them.
+  const needs = deriveNeeds(b.evidence, { env: config.env, user: config.user, workdir: config.workdir })
+  const { verdicts } = checkNeeds(needs, image, { strict: false, ignore: [], declined: [] })
   return { status: 'checked', summary: needsSummary(verdicts), verdicts: [...verdicts] }
 }

@@ -4,6 +4,10 @@ import type { GoBuildInfo } from './go-buildinfo.js'
 import type { NeedVerdict } from '../plan/needs-check.js'
 import type { Need } from '../plan/runtime-needs.js'
 import type { AttachmentInfo, ReferrerInfo } from '../oci/oci-attachments.js'
+import type { ModuleRole } from './go-symbol-package.js'
+import type { LayeredEntry } from '../oci/image-tree.js'
+
+export type { LayeredEntry } from '../oci/image-tree.js'
 
 export type { ElfMachine, ElfType } from './elf-reader.js'
 export type { GoBuildInfo, GoDependency, GoModule } from './go-buildinfo.js'
@@ -38,6 +42,40 @@ export interface BinaryFacts {
   readonly goMissing: 'hidden by UPX packing' | 'not a Go binary' | `unreadable: ${string}` | null
   /** The Go function table (it survives stripping); null when needs.status is 'unknown'. */
   readonly functionTable: FunctionTableFacts | null
+  /** Where the file's bytes go: code by Go module and package, sections, and what is unattributed. */
+  readonly sizes: ByteAttribution
+}
+
+/** Every byte of the file counted once: modules' code + sections + unattributed = total. */
+export interface ByteAttribution {
+  readonly total: number
+  /** How code was split by package, or why it was not (then .text is one of the sections). */
+  readonly code: 'function table' | `not attributed: ${string}`
+  /** Code per module, largest first; a function counts to the next one's start (padding included). */
+  readonly modules: ModuleBytes[]
+  /** Headers and sections the function table does not split: data has no owner once symbols are stripped. */
+  readonly sections: PartBytes[]
+  readonly unattributed: PartBytes[]
+}
+
+export interface ModuleBytes {
+  /** A module path; 'std' for the standard library; '(compiler-generated)' for type:/go: functions. */
+  readonly path: string
+  readonly version: string | null
+  readonly role: ModuleRole | 'generated'
+  readonly bytes: number
+  readonly packages: PackageBytes[]
+}
+
+export interface PackageBytes {
+  readonly path: string
+  readonly bytes: number
+  readonly functions: number
+}
+
+export interface PartBytes {
+  readonly name: string
+  readonly bytes: number
 }
 
 export interface FunctionTableFacts {
@@ -109,6 +147,8 @@ export interface PlatformReport {
   readonly binary: BinaryFacts | null
   readonly verdicts: ImageVerdicts
   readonly needs: NeedsReport
+  /** Every file of the image with the layer that wrote it: only when InspectOptions.files asks. */
+  readonly files?: LayeredEntry[]
 }
 
 export interface ImageReport {
@@ -126,7 +166,9 @@ export interface ImageReport {
    * the archive, or tagged in the repository for the digest and each platform manifest.
    */
   readonly attachments: readonly AttachmentInfo[]
-  /** What the registry's referrers API lists for the same digests; null for an archive or a registry without the API. */
+  /**
+   * What the registry's referrers API lists for the same digests; null for an archive or a registry without the API.
+   */
   readonly referrers: readonly ReferrerInfo[] | null
 }
 
@@ -143,5 +185,6 @@ export type InspectReport = ImageReport | BinaryReport
 export interface InspectOptions {
   /** Only this platform of an image, e.g. 'linux/arm64' (variant optional). Ignored for a binary. */
   readonly platform?: string
+  /** Also list every file of an image with the layer that wrote it (PlatformReport.files), as the HTML report shows. */
+  readonly files?: boolean
 }
-

@@ -14,16 +14,27 @@ import type { ImageTree, OciArchive, OciArchiveImage } from '../oci/oci-reader.j
 import type { OciPlatform } from '../oci/oci-types.js'
 import { platformName } from '../oci/platform-name.js'
 import { binaryNeeds, checkedNeeds, derivedNeeds } from './inspect-needs.js'
+import { attributeBytes } from './binary-bytes.js'
 import { REGISTRY_SCHEME } from './target-kind.js'
 import type { BinaryNeeds } from './inspect-needs.js'
 
 export type * from './inspect-report.js'
-import type { BinaryFacts, ElfFacts, ImageConfigReport, ImageReport, ImageVerdicts, InspectOptions, InspectReport, PlatformReport, Verdicts } from './inspect-report.js'
+import type {
+  BinaryFacts,
+  ElfFacts,
+  ImageConfigReport,
+  ImageReport,
+  ImageVerdicts,
+  InspectOptions,
+  InspectReport,
+  PlatformReport,
+  Verdicts,
+} from './inspect-report.js'
 
 /** Reports on an OCI / docker-save image archive or an ELF binary. */
 export async function inspect(target: string, opts: InspectOptions = {}): Promise<InspectReport> {
   const kind = await sniff(target)
-  if (kind === 'image') return inspectImage(target, opts.platform)
+  if (kind === 'image') return inspectImage(target, opts)
   const bytes = await readInput(target, () => readFile(target))
   const { facts: binary, needs } = namingFile(target, () => binaryFacts(target, bytes))
   return { kind: 'binary', path: target, binary, verdicts: verdictsOf(binary), needs: derivedNeeds(needs) }
@@ -54,38 +65,54 @@ async function readInput<T>(path: string, fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     const why = e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'no such file' : e.message
-    const hint = `pass the path of an image archive (.tar) or of a binary, or ${REGISTRY_SCHEME}HOST/REPO:TAG for a pushed image`
+    const hint =
+      `pass the path of an image archive (.tar) or of a binary, or ${REGISTRY_SCHEME}HOST/REPO:TAG for a ` +
+      `pushed image`
     throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `cannot inspect ${path}: ${why}`, { hint, cause: err })
   }
 }
 
 function unrecognised(path: string, why: string): GostaticError {
-  return new GostaticError(ErrorCode.UNSUPPORTED, `cannot inspect ${path}: ${why}; expected an OCI or docker image archive (.tar) or an ELF binary`, {
-    hint: 'export an image with `gostatic build`, `skopeo copy ... oci-archive:FILE` or `docker save -o FILE`',
-  })
+  return new GostaticError(
+    ErrorCode.UNSUPPORTED,
+    `cannot inspect ${path}: ${why}; expected an OCI or docker image archive (.tar) or an ELF binary`,
+    {
+      hint: 'export an image with `gostatic build`, `skopeo copy ... oci-archive:FILE` or `docker save -o FILE`',
+    },
+  )
 }
 
 // The header checksum rather than the "ustar" magic, so pre-POSIX tars count too.
 function isTarHeader(h: Buffer): boolean {
   if (h.length < 512) return false
-  const field = h.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/, '').trim()
+  const field = h
+    .subarray(148, 156)
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .trim()
   if (!/^[0-7]+$/.test(field)) return false
   let sum = 0
   for (let i = 0; i < 512; i++) sum += i >= 148 && i < 156 ? 0x20 : h[i]!
   return sum === parseInt(field, 8)
 }
 
-async function inspectImage(path: string, platform: string | undefined): Promise<ImageReport> {
+async function inspectImage(path: string, opts: InspectOptions): Promise<ImageReport> {
   const archive = await readOciArchive(path)
-  return { ...(await inspectArchive(archive, platform)), format: archive.format, referrers: null }
+  return { ...(await inspectArchive(archive, opts.platform, opts)), format: archive.format, referrers: null }
 }
 
 type ArchiveReport = Omit<ImageReport, 'format' | 'referrers'>
 
 /** The report of an opened archive (a file, or a pushed image read into memory); the caller says what it came from. */
-export async function inspectArchive(archive: OciArchive, platform: string | undefined): Promise<ArchiveReport> {
+export async function inspectArchive(
+  archive: OciArchive,
+  platform: string | undefined,
+  opts: Pick<InspectOptions, 'files'> = {},
+): Promise<ArchiveReport> {
   const platforms: PlatformReport[] = []
-  for (const img of selectImages(archive, platform)) platforms.push(await platformReport(archive, img))
+  for (const img of selectImages(archive, platform)) {
+    platforms.push(await platformReport(archive, img, opts.files === true))
+  }
   const { path, indexDigest: digest, attachments } = archive
   return { kind: 'image', path, digest, refName: archive.refName ?? null, platforms, attachments }
 }
@@ -104,7 +131,7 @@ function selectImages(archive: OciArchive, want: string | undefined): OciArchive
   throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${archive.path} has no image for ${want}; it has ${have}`)
 }
 
-async function platformReport(archive: OciArchive, img: OciArchiveImage): Promise<PlatformReport> {
+async function platformReport(archive: OciArchive, img: OciArchiveImage, files: boolean): Promise<PlatformReport> {
   const c = img.config.config ?? {}
   const config: ImageConfigReport = {
     entrypoint: strings(c.Entrypoint),
@@ -117,7 +144,12 @@ async function platformReport(archive: OciArchive, img: OciArchiveImage): Promis
   }
   // Docker's history marks metadata-only steps empty_layer; the rest pair up with layers.
   const history = (img.config.history ?? []).filter((h) => !h.empty_layer)
-  const layers = img.layers.map((l, i) => ({ digest: l.digest, mediaType: l.mediaType, size: l.size, createdBy: history[i]?.created_by ?? null }))
+  const layers = img.layers.map((l, i) => ({
+    digest: l.digest,
+    mediaType: l.mediaType,
+    size: l.size,
+    createdBy: history[i]?.created_by ?? null,
+  }))
   const tree = await openImageTree(archive, img.platform)
   const { binary, entrypoint, needs } = await entrypointBinary(tree, config)
   const recorded = Object.fromEntries(Object.entries(img.annotations).filter(([k]) => k.startsWith('dev.gostatic.')))
@@ -132,6 +164,7 @@ async function platformReport(archive: OciArchive, img: OciArchiveImage): Promis
     binary,
     verdicts: { entrypoint, ...verdictsOf(binary), recorded },
     needs: await checkedNeeds(needs, () => tree.files(), config),
+    ...(files ? { files: tree.listing() } : {}),
   }
 }
 
@@ -141,16 +174,22 @@ type Found = { binary: BinaryFacts | null; entrypoint: ImageVerdicts['entrypoint
 // image's PATH, a relative path is taken from the working directory.
 async function entrypointBinary(tree: ImageTree, config: ImageConfigReport): Promise<Found> {
   const argv0 = config.entrypoint[0] ?? config.cmd[0]
-  if (argv0 === undefined || argv0 === '') return { binary: null, entrypoint: 'missing: the image config sets no Entrypoint or Cmd', needs: null }
+  if (argv0 === undefined || argv0 === '')
+    return { binary: null, entrypoint: 'missing: the image config sets no Entrypoint or Cmd', needs: null }
   const dirs = argv0.includes('/') ? [] : searchPath(config.env)
-  const candidates = argv0.includes('/') ? [posix.resolve('/', config.workdir ?? '/', argv0)] : dirs.map((d) => posix.join(d, argv0))
+  const candidates = argv0.includes('/')
+    ? [posix.resolve('/', config.workdir ?? '/', argv0)]
+    : dirs.map((d) => posix.join(d, argv0))
   let file = ''
   try {
     for (file of candidates) {
       const bytes = await tree.read(file)
       if (bytes === null) continue
       if (!isElf(bytes)) {
-        const shebang = bytes[0] === 0x23 && bytes[1] === 0x21 ? ` is a script (${Buffer.from(bytes.subarray(0, 80)).toString('utf8').split('\n')[0]})` : ''
+        const shebang =
+          bytes[0] === 0x23 && bytes[1] === 0x21
+            ? ` is a script (${Buffer.from(bytes.subarray(0, 80)).toString('utf8').split('\n')[0]})`
+            : ''
         return { binary: null, entrypoint: `not an ELF binary: ${file}${shebang}`, needs: null }
       }
       const { facts, needs } = binaryFacts(file, bytes)
@@ -160,7 +199,10 @@ async function entrypointBinary(tree: ImageTree, config: ImageConfigReport): Pro
     if (!isGostaticError(err)) throw err
     return { binary: null, entrypoint: `unreadable: ${file}: ${err.message}`, needs: null }
   }
-  const where = dirs.length > 0 ? `${argv0} is not on the image's PATH (${dirs.join(':')})` : `${candidates[0]} is not a file in the image`
+  const where =
+    dirs.length > 0
+      ? `${argv0} is not on the image's PATH (${dirs.join(':')})`
+      : `${candidates[0]} is not a file in the image`
   return { binary: null, entrypoint: `missing: ${where}`, needs: null }
 }
 
@@ -179,8 +221,18 @@ function isElf(b: Uint8Array): boolean {
 function binaryFacts(path: string, bytes: Uint8Array): { facts: BinaryFacts; needs: BinaryNeeds } {
   const e = readElf(bytes)
   const elf: ElfFacts = {
-    class: e.class, endian: e.endian, machine: e.machine, type: e.type, pie: e.isPie, static: e.isStatic,
-    interpreter: e.interpreter, needed: e.needed, symtab: e.hasSymtab, debug: e.hasDebug, stripped: e.stripped, upx: e.upx,
+    class: e.class,
+    endian: e.endian,
+    machine: e.machine,
+    type: e.type,
+    pie: e.isPie,
+    static: e.isStatic,
+    interpreter: e.interpreter,
+    needed: e.needed,
+    symtab: e.hasSymtab,
+    debug: e.hasDebug,
+    stripped: e.stripped,
+    upx: e.upx,
   }
   let go: GoBuildInfo | null = null
   let goMissing: BinaryFacts['goMissing'] = null
@@ -193,7 +245,8 @@ function binaryFacts(path: string, bytes: Uint8Array): { facts: BinaryFacts; nee
     goMissing = `unreadable: ${err.message}`
   }
   const needs = binaryNeeds(bytes)
-  return { facts: { path, size: bytes.length, elf, go, goMissing, functionTable: needs.table }, needs }
+  const sizes = attributeBytes(bytes, go)
+  return { facts: { path, size: bytes.length, elf, go, goMissing, functionTable: needs.table, sizes }, needs }
 }
 
 // A packed file's headers are the UPX stub's, so every fact about the real
@@ -204,7 +257,11 @@ function verdictsOf(b: BinaryFacts | null): Verdicts {
   const cgo = go?.settings['CGO_ENABLED']
   const has = [elf.symtab ? '.symtab' : '', elf.debug ? '.debug_*' : ''].filter(Boolean).join(' and ')
   return {
-    static: elf.upx ? 'unknown' : elf.static ? 'ok' : `dynamic: needs ${[elf.interpreter, ...elf.needed].filter((x) => x !== null).join(', ')}`,
+    static: elf.upx
+      ? 'unknown'
+      : elf.static
+        ? 'ok'
+        : `dynamic: needs ${[elf.interpreter, ...elf.needed].filter((x) => x !== null).join(', ')}`,
     cgo: cgo === '0' || cgo === '1' ? `CGO_ENABLED=${cgo}` : 'unknown',
     trimpath: go === null ? 'unknown' : go.settings['-trimpath'] === 'true' ? '-trimpath=true' : '-trimpath=false',
     stripped: elf.upx ? 'unknown' : elf.stripped ? 'yes' : `no: has ${has}`,
@@ -221,7 +278,6 @@ function namingFile<T>(path: string, fn: () => T): T {
     throw new GostaticError(err.code, `${path}: ${err.message}`, { hint: err.hint, cause: err })
   }
 }
-
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []

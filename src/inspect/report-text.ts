@@ -10,7 +10,13 @@ export function renderReportText(r: InspectReport): string {
   const lines =
     r.kind === 'image'
       ? imageLines(r)
-      : [...table([['binary', r.path]], ''), ...binaryLines(r.binary, '  '), 'verdicts', ...verdictLines(r.verdicts, r.binary, '  '), ...needsLines(r.needs, '')]
+      : [
+          ...table([['binary', r.path]], ''),
+          ...binaryLines(r.binary, '  '),
+          'verdicts',
+          ...verdictLines(r.verdicts, r.binary, '  '),
+          ...needsLines(r.needs, ''),
+        ]
   return lines.join('\n') + '\n'
 }
 
@@ -28,7 +34,8 @@ function imageLines(r: ImageReport): string[] {
   for (const p of r.platforms) out.push('', ...platformLines(p))
   if (r.attachments.length > 0) out.push('', 'attachments (cosign tag scheme)', ...r.attachments.map(attachmentLine))
   else if (r.format === 'registry') out.push('', 'attachments (cosign tag scheme): none')
-  if (r.referrers !== null) out.push('', `referrers (OCI referrers API): ${r.referrers.length || 'none'}`, ...r.referrers.map(referrerLine))
+  if (r.referrers !== null)
+    out.push('', `referrers (OCI referrers API): ${r.referrers.length || 'none'}`, ...r.referrers.map(referrerLine))
   return out
 }
 
@@ -41,7 +48,10 @@ const FORMAT: Record<ImageReport['format'], string> = {
 const ATTACHMENT_KIND = { sig: 'signature', att: 'attestations', sbom: 'SBOM' } as const
 
 function referrerLine(x: NonNullable<ImageReport['referrers']>[number]): string {
-  const what = x.tag === null ? (x.artifactType ?? x.mediaType) : `the manifest tagged ${x.tag.slice(0, 19)}….${x.tag.split('.').pop()}`
+  const what =
+    x.tag === null
+      ? (x.artifactType ?? x.mediaType)
+      : `the manifest tagged ${x.tag.slice(0, 19)}….${x.tag.split('.').pop()}`
   return `  ${x.digest.slice(0, 19)}…  of ${x.subject.slice(0, 19)}…: ${what}`
 }
 
@@ -82,17 +92,28 @@ function platformLines(p: PlatformReport): string[] {
 
 // docker save stores layers as plain tars: say so, or its sizes look bloated.
 function storedAs(p: PlatformReport): string {
-  const kinds = new Set(p.layers.map((l) => (/gzip/.test(l.mediaType) ? 'gzip-compressed' : /zstd/.test(l.mediaType) ? 'zstd-compressed' : 'uncompressed')))
+  const kinds = new Set(
+    p.layers.map((l) =>
+      /gzip/.test(l.mediaType) ? 'gzip-compressed' : /zstd/.test(l.mediaType) ? 'zstd-compressed' : 'uncompressed',
+    ),
+  )
   return kinds.size === 1 ? [...kinds][0]! : 'stored'
 }
 
 function layerLines(p: PlatformReport): string[] {
-  const rows = p.layers.map((l, i) => [`${i + 1}`, shortDigest(l.digest), human(l.size), exact(l.size), l.createdBy ?? ''])
+  const rows = p.layers.map((l, i) => [
+    `${i + 1}`,
+    shortDigest(l.digest),
+    human(l.size),
+    exact(l.size),
+    l.createdBy ?? '',
+  ])
   rows.push(['', 'total', human(p.totalSize), exact(p.totalSize), ''])
   const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length)))
-  return rows.map((r) =>
-    `    ${r[0]!.padStart(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padStart(w[2]!)}  ${r[3]!.padStart(w[3]!)}  ${r[4]}`.trimEnd(),
-  )
+  return rows.map((r) => {
+    const sizes = `${r[2]!.padStart(w[2]!)}  ${r[3]!.padStart(w[3]!)}`
+    return `    ${r[0]!.padStart(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${sizes}  ${r[4]}`.trimEnd()
+  })
 }
 
 function binaryLines(b: BinaryFacts, indent: string): string[] {
@@ -100,9 +121,16 @@ function binaryLines(b: BinaryFacts, indent: string): string[] {
   const go = b.go
   const rows: Row[] = [
     ['size', `${human(b.size)} ${exact(b.size)}`],
-    ['elf', `ELF${e.class} ${e.machine}, ${e.endian}-endian, ${e.type === 'exec' ? 'executable' : e.type === 'dyn' ? (e.pie ? 'PIE executable' : 'shared object') : e.type}`],
+    ['elf', `ELF${e.class} ${e.machine}, ${e.endian}-endian, ${elfType(e)}`],
     ['linking', linking(b)],
-    ['symbols', e.upx ? 'none visible (UPX stub)' : e.stripped ? 'stripped (no .symtab, no .debug_*)' : [e.symtab ? '.symtab' : '', e.debug ? '.debug_*' : ''].filter(Boolean).join(' and ') + ' present'],
+    [
+      'symbols',
+      e.upx
+        ? 'none visible (UPX stub)'
+        : e.stripped
+          ? 'stripped (no .symtab, no .debug_*)'
+          : [e.symtab ? '.symtab' : '', e.debug ? '.debug_*' : ''].filter(Boolean).join(' and ') + ' present',
+    ],
     ['upx', e.upx ? 'packed' : 'not packed'],
   ]
   const t = b.functionTable
@@ -110,13 +138,19 @@ function binaryLines(b: BinaryFacts, indent: string): string[] {
     const counts = `${t.functions.toLocaleString('en-US')} functions, ${t.names.toLocaleString('en-US')} names`
     rows.push(['functions', `${counts} (${t.format} table, ${t.location})`])
   }
-  if (go === null) rows.push(['build info', b.goMissing === 'not a Go binary' ? 'none (not a Go binary)' : (b.goMissing ?? 'none')])
+  if (go === null)
+    rows.push(['build info', b.goMissing === 'not a Go binary' ? 'none (not a Go binary)' : (b.goMissing ?? 'none')])
   else
     rows.push(
       ['go', go.goVersion],
       ['main module', go.main.path ? `${go.main.path} ${go.main.version}`.trim() : '(none: not built in module mode)'],
       ['main package', go.path || '(unknown)'],
-      ['dependencies', go.deps.map((d) => `${d.path} ${d.version}${d.replace ? ` => ${d.replace.path} ${d.replace.version}`.trimEnd() : ''}`)],
+      [
+        'dependencies',
+        go.deps.map(
+          (d) => `${d.path} ${d.version}${d.replace ? ` => ${d.replace.path} ${d.replace.version}`.trimEnd() : ''}`,
+        ),
+      ],
       ['build settings', Object.entries(go.settings).map(([k, v]) => `${k}=${v}`)],
     )
   return table(rows, indent)
@@ -127,14 +161,27 @@ function linking(b: BinaryFacts): string {
   // The stub of a packed file is always static; saying so would mislead.
   if (e.upx) return 'unknown (UPX stub; the packed program is hidden)'
   if (e.static) return `static${e.pie ? ' (static-pie)' : ''}: no interpreter, no shared libraries`
-  const parts = [e.interpreter ? `interpreter ${e.interpreter}` : '', e.needed.length ? `needs ${e.needed.join(', ')}` : '']
+  const parts = [
+    e.interpreter ? `interpreter ${e.interpreter}` : '',
+    e.needed.length ? `needs ${e.needed.join(', ')}` : '',
+  ]
   return `dynamic: ${parts.filter(Boolean).join('; ')}`
 }
 
 function verdictLines(v: Verdicts, b: BinaryFacts | null, indent: string, lead: Row[] = []): string[] {
-  const why = (value: string, reason: string | null): string => (value === 'unknown' && reason ? `unknown (${reason})` : value)
+  const why = (value: string, reason: string | null): string =>
+    value === 'unknown' && reason ? `unknown (${reason})` : value
   const elfWhy = b === null ? 'no entrypoint binary' : b.elf.upx ? 'UPX-packed' : null
-  const goWhy = b === null ? 'no entrypoint binary' : b.go !== null ? null : b.elf.upx ? 'build info hidden by UPX packing' : b.goMissing === 'not a Go binary' ? 'not a Go binary' : 'build info unreadable'
+  const goWhy =
+    b === null
+      ? 'no entrypoint binary'
+      : b.go !== null
+        ? null
+        : b.elf.upx
+          ? 'build info hidden by UPX packing'
+          : b.goMissing === 'not a Go binary'
+            ? 'not a Go binary'
+            : 'build info unreadable'
   return table(
     [
       ...lead,
@@ -193,4 +240,9 @@ function exact(n: number): string {
 function shortDigest(d: string): string {
   const [alg, hex] = d.split(':')
   return hex ? `${alg}:${hex.slice(0, 12)}` : d
+}
+
+function elfType(e: { type: string; pie: boolean }): string {
+  if (e.type === 'exec') return 'executable'
+  return e.type === 'dyn' ? (e.pie ? 'PIE executable' : 'shared object') : e.type
 }

@@ -14,8 +14,7 @@ import { parseImageRef } from '../spec/image-ref.js'
 export const REGISTRY_SCHEME = 'registry://'
 
 export type InspectTarget =
-  | { readonly kind: 'file'; readonly path: string }
-  | { readonly kind: 'registry'; readonly ref: string }
+  { readonly kind: 'file'; readonly path: string } | { readonly kind: 'registry'; readonly ref: string }
 
 /** `exists`: whether a file or folder of that name is there (the one fact from outside). */
 export function inspectTarget(arg: string, exists: (path: string) => boolean): InspectTarget {

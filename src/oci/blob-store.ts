@@ -1,38 +1,54 @@
 // The on-disk, content-addressed cache pulled blobs share with built layers:
 // <cacheDir>/blobs/sha256/<hex>. Every read is re-hashed, so a damaged file
-// costs a download, never a wrong image; every write is verified first and
+// costs a download and a damage report, never a wrong image; every write is verified first and
 // goes through temp + rename, so a bad download leaves nothing behind.
 // Beside it: the digest a tag last resolved to, and the repositories where
 // a blob is known to live (for cross-repo mounts on push).
 import { createHash } from 'node:crypto'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { blobPath } from './layer-cache.js'
+import type { CacheDamage } from './cache-dir.js'
 import { writeFileAtomic } from '../util/atomic-write.js'
 import { sha256 } from '../util/digest.js'
 
 export { sha256 }
 
 export type TagRecord = { readonly digest: string }
-
+const TagFileSchema = z.object({ ref: z.string(), digest: z.string().regex(/^sha256:[0-9a-f]{64}$/) })
+const SourcesFileSchema = z.object({ repos: z.array(z.string()) })
 
 /** Refuses bytes that don't hash to `digest` (and, when given, aren't `size` long). */
 export function verifyDigest(bytes: Buffer, digest: string, size: number | undefined, what: string): void {
-  if (!digest.startsWith('sha256:')) throw new GostaticError(ErrorCode.UNSUPPORTED, `${what} uses digest ${digest}; gostatic verifies sha256 digests only`)
+  if (!digest.startsWith('sha256:'))
+    throw new GostaticError(
+      ErrorCode.UNSUPPORTED,
+      `${what} uses digest ${digest}; gostatic verifies sha256 digests only`,
+    )
   const got = sha256(bytes)
   if (got !== digest || (size !== undefined && bytes.length !== size))
-    throw new GostaticError(ErrorCode.DIGEST_MISMATCH, `${what}: expected ${digest} (${size ?? '?'} bytes) but received ${got} (${bytes.length} bytes); refusing it, nothing was written`, {
-      hint: 'the registry, a proxy or the network corrupted the data; retry, and if it persists, report it to the registry operator',
-    })
+    throw new GostaticError(
+      ErrorCode.DIGEST_MISMATCH,
+      `${what}: expected ${digest} (${size ?? '?'} bytes) but ` +
+        `received ${got} (${bytes.length} bytes); refusing it, nothing was written`,
+      {
+        hint:
+          'the registry, a proxy or the network corrupted the data; retry, and if it persists, report it to the ' +
+          'registry operator',
+      },
+    )
 }
 
 export class BlobStore {
   /** null: no cache; blobs live only in memory for this build. */
   readonly dir: string | null
+  readonly #onDamage: CacheDamage | undefined
 
-  constructor(dir: string | null) {
+  constructor(dir: string | null, onDamage?: CacheDamage) {
     this.dir = dir
+    this.#onDamage = onDamage
   }
 
   /** The cached blob when present and intact. */
@@ -41,8 +57,10 @@ export class BlobStore {
     const path = blobPath(this.dir, digest)
     const bytes = await readFile(path).catch(() => undefined)
     if (bytes === undefined) return undefined
-    if (sha256(bytes) !== digest || (size !== undefined && bytes.length !== size)) {
+    const got = sha256(bytes)
+    if (got !== digest || (size !== undefined && bytes.length !== size)) {
       await rm(path, { force: true })
+      this.#onDamage?.(path, got !== digest ? `does not hash to ${digest}` : `is ${bytes.length} bytes, not ${size}`)
       return undefined
     }
     return bytes
@@ -54,20 +72,30 @@ export class BlobStore {
     await writeFileAtomic(blobPath(this.dir, digest), bytes)
   }
 
+  /** The digest `canonical` last resolved to; a record of another tag (swapped) or a torn one is discarded. */
   async tag(canonical: string): Promise<TagRecord | undefined> {
-    const rec = await this.#json<TagRecord>(this.#tagPath(canonical))
-    return rec && typeof rec.digest === 'string' ? rec : undefined
+    const path = this.#tagPath(canonical)
+    const rec = await this.#json(path)
+    if (rec === undefined) return undefined
+    const r = TagFileSchema.safeParse(rec)
+    if (r.success && r.data.ref === canonical) return { digest: r.data.digest }
+    await rm(path, { force: true }).catch(() => undefined)
+    this.#onDamage?.(path, `is not a record of the tag ${canonical}`)
+    return undefined
   }
 
   async setTag(canonical: string, rec: TagRecord): Promise<void> {
     if (this.dir === null) return
-    await writeFileAtomic(this.#tagPath(canonical), Buffer.from(JSON.stringify({ ref: canonical, digest: rec.digest }) + '\n'))
+    await writeFileAtomic(
+      this.#tagPath(canonical),
+      Buffer.from(JSON.stringify({ ref: canonical, digest: rec.digest }) + '\n'),
+    )
   }
 
   /** 'registry/repository' names where `digest` was pulled from or pushed to. */
   async sources(digest: string): Promise<string[]> {
-    const rec = await this.#json<{ repos?: unknown }>(this.#sourcePath(digest))
-    return Array.isArray(rec?.repos) ? rec.repos.filter((r): r is string => typeof r === 'string') : []
+    const r = SourcesFileSchema.safeParse(await this.#json(this.#sourcePath(digest)))
+    return r.success ? r.data.repos : []
   }
 
   async addSource(digest: string, registry: string, repository: string): Promise<void> {
@@ -88,12 +116,15 @@ export class BlobStore {
     return join(this.dir ?? '', 'registry', 'sources', `${digest.replace(/^sha256:/, '')}.json`)
   }
 
-  async #json<T>(path: string): Promise<T | undefined> {
+  /** The parsed file; undefined when absent, null when it is not JSON (torn). */
+  async #json(path: string): Promise<unknown> {
     if (this.dir === null) return undefined
+    const text = await readFile(path, 'utf8').catch(() => undefined)
+    if (text === undefined) return undefined
     try {
-      return JSON.parse(await readFile(path, 'utf8')) as T
+      return JSON.parse(text) as unknown
     } catch {
-      return undefined
+      return null
     }
   }
 }

@@ -7,7 +7,7 @@ import { posix } from 'node:path'
 import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import type { BuiltLayer } from './layer.js'
-import { decoded, tarEntries } from './oci-image-files.js'
+import { decoded, INFLATE, tarEntries } from './oci-image-files.js'
 
 export interface LayerFile {
   readonly path: string
@@ -22,12 +22,14 @@ export async function filesUnder(layers: readonly BuiltLayer[], paths: readonly 
   const inside = (name: string) => wanted.some((w) => name === w || name.startsWith(`${w}/`))
   const files = new Map<string, LayerFile>()
   for (const layer of layers) {
-    for await (const { name, header, body } of tarEntries(decoded(Readable.from([layer.gz]), createGunzip()))) {
+    const tar = decoded(Readable.from([layer.gz]), createGunzip(INFLATE))
+    for await (const { name, header, body } of tarEntries(tar, `layer ${layer.digest}`)) {
       const base = posix.basename(name)
       const dir = posix.dirname(name) === '.' ? '' : posix.dirname(name)
       if (base === '.wh..wh..opq' || base.startsWith('.wh.')) {
         const gone = base === '.wh..wh..opq' ? `${dir}/` : dir ? `${dir}/${base.slice(4)}` : base.slice(4)
-        for (const k of [...files.keys()]) if (k === gone || k.startsWith(gone.endsWith('/') ? gone : `${gone}/`)) files.delete(k)
+        for (const k of [...files.keys()])
+          if (k === gone || k.startsWith(gone.endsWith('/') ? gone : `${gone}/`)) files.delete(k)
       }
       if (header.type !== 'file' || !inside(name)) {
         body.resume()

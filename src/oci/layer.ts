@@ -128,13 +128,16 @@ async function sizeOf(e: LayerEntry): Promise<number> {
   const st = await stat(e.sourcePath!).catch((err: NodeJS.ErrnoException) => {
     throw unreadable(e, err)
   })
-  if (!st.isFile()) throw new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: ${e.sourcePath} is not a regular file`)
+  if (!st.isFile())
+    throw new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: ${e.sourcePath} is not a regular file`)
   return st.size
 }
 
 function unreadable(e: LayerEntry, err: NodeJS.ErrnoException): GostaticError {
   const why = err.code ?? err.message
-  return new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: cannot read ${e.sourcePath}: ${why}`, { cause: err })
+  return new GostaticError('INPUT_NOT_FOUND', `layer file ${e.path}: cannot read ${e.sourcePath}: ${why}`, {
+    cause: err,
+  })
 }
 
 function invalid(path: string, why: string): GostaticError {

@@ -40,7 +40,10 @@ export function isManifestType(mediaType: string | undefined): boolean {
 }
 
 /** The document's kind: its own mediaType, else the Content-Type, else its shape. */
-export function docKind(doc: { mediaType?: unknown; manifests?: unknown; layers?: unknown }, contentType: string | null): 'index' | 'manifest' | 'unknown' {
+export function docKind(
+  doc: { mediaType?: unknown; manifests?: unknown; layers?: unknown },
+  contentType: string | null,
+): 'index' | 'manifest' | 'unknown' {
   const t = typeof doc.mediaType === 'string' ? doc.mediaType : contentType?.split(';')[0]?.trim()
   if (isIndexType(t) || (t === undefined && Array.isArray(doc.manifests))) return 'index'
   if (isManifestType(t) || (t === undefined && Array.isArray(doc.layers))) return 'manifest'

@@ -42,7 +42,12 @@ export type WriteOciOptions = {
 }
 
 /** A manifest with all its blobs, e.g. a signature; `refName` is the tag it is pushed under. */
-export type OciAttachmentInput = { refName: string; digest: string; manifest: Buffer; blobs: readonly { digest: string; bytes: Buffer }[] }
+export type OciAttachmentInput = {
+  refName: string
+  digest: string
+  manifest: Buffer
+  blobs: readonly { digest: string; bytes: Buffer }[]
+}
 
 export type OciManifestRef = { platform: OciPlatform; digest: string; size: number; configDigest: string }
 
@@ -58,10 +63,26 @@ export type WrittenOciArchive = {
 const REF_NAME = 'org.opencontainers.image.ref.name'
 
 type Blob = { digest: string; bytes: Buffer; layer?: BuiltLayer }
-type Descriptor = { mediaType: string; digest: string; size: number; platform?: OciPlatform; annotations?: Record<string, string> }
-type Layout = { blobs: Blob[]; indexJson: string; dockerManifest: string; top: Descriptor; manifests: (OciManifestRef & { layers: string[] })[] }
+type Descriptor = {
+  mediaType: string
+  digest: string
+  size: number
+  platform?: OciPlatform
+  annotations?: Record<string, string>
+}
+type Layout = {
+  blobs: Blob[]
+  indexJson: string
+  dockerManifest: string
+  top: Descriptor
+  manifests: (OciManifestRef & { layers: string[] })[]
+}
 
-export async function writeOciArchive(outPath: string, images: readonly OciImageInput[], opts: WriteOciOptions = {}): Promise<WrittenOciArchive> {
+export async function writeOciArchive(
+  outPath: string,
+  images: readonly OciImageInput[],
+  opts: WriteOciOptions = {},
+): Promise<WrittenOciArchive> {
   const path = requireOutputPath(outPath, 'an OCI archive')
   const epoch = Math.trunc(opts.sourceDateEpoch ?? 0)
   const layout = planLayout(outPath, images, opts.refName, epoch, opts.loadPlatform, opts.attachments ?? [])
@@ -93,9 +114,22 @@ export async function writeOciArchive(outPath: string, images: readonly OciImage
 }
 
 /** The digests an archive of `images` will have (the top and each manifest), without writing it. */
-export function ociLayoutDigests(images: readonly OciImageInput[], opts: WriteOciOptions = {}): { top: { mediaType: string; digest: string; size: number }; manifests: OciManifestRef[] } {
-  const layout = planLayout('(not written)', images, undefined, Math.trunc(opts.sourceDateEpoch ?? 0), opts.loadPlatform, [])
-  return { top: { mediaType: layout.top.mediaType, digest: layout.top.digest, size: layout.top.size }, manifests: layout.manifests.map(({ layers: _, ...m }) => m) }
+export function ociLayoutDigests(
+  images: readonly OciImageInput[],
+  opts: WriteOciOptions = {},
+): { top: { mediaType: string; digest: string; size: number }; manifests: OciManifestRef[] } {
+  const layout = planLayout(
+    '(not written)',
+    images,
+    undefined,
+    Math.trunc(opts.sourceDateEpoch ?? 0),
+    opts.loadPlatform,
+    [],
+  )
+  return {
+    top: { mediaType: layout.top.mediaType, digest: layout.top.digest, size: layout.top.size },
+    manifests: layout.manifests.map(({ layers: _, ...m }) => m),
+  }
 }
 
 /** Every blob and the two top-level JSON files, decided before a byte is written. */
@@ -118,10 +152,14 @@ function planLayout(
   const seen = new Set<string>()
   const manifests = images.map((img) => {
     const key = platformName(img.platform)
-    if (seen.has(key)) throw new GostaticError('INVALID_CONFIG', `OCI archive ${outPath}: platform ${key} appears twice`)
+    if (seen.has(key))
+      throw new GostaticError('INVALID_CONFIG', `OCI archive ${outPath}: platform ${key} appears twice`)
     seen.add(key)
     if (img.history && img.history.length !== img.layers.length) {
-      throw new GostaticError('INVALID_CONFIG', `image ${key}: history has ${img.history.length} entries for ${img.layers.length} layers`)
+      throw new GostaticError(
+        'INVALID_CONFIG',
+        `image ${key}: history has ${img.history.length} entries for ${img.layers.length} layers`,
+      )
     }
     const platform = cleanPlatform(img.platform)
     const created = img.created ?? rfc3339(epoch)
@@ -144,23 +182,39 @@ function planLayout(
   })
 
   const annotations = refName ? { [REF_NAME]: refName } : undefined
-  const descs = manifests.map((m) => ({ mediaType: Media.ociManifest, digest: m.digest, size: m.size, platform: m.platform }))
+  const descs = manifests.map((m) => ({
+    mediaType: Media.ociManifest,
+    digest: m.digest,
+    size: m.size,
+    platform: m.platform,
+  }))
   // One platform: index.json points straight at the manifest, as docker and
   // skopeo write it. Several: at one image index, so the ref names them all.
   const top: Descriptor =
     descs.length === 1
       ? { ...descs[0]!, annotations }
-      : { mediaType: Media.ociIndex, ...addJson({ schemaVersion: 2, mediaType: Media.ociIndex, manifests: descs }), annotations }
+      : {
+          mediaType: Media.ociIndex,
+          ...addJson({ schemaVersion: 2, mediaType: Media.ociIndex, manifests: descs }),
+          annotations,
+        }
   const load = pickLoadImage(manifests, loadPlatform)
   for (const a of attachments) {
     blobs.set(a.digest, { digest: a.digest, bytes: a.manifest })
     for (const b of a.blobs) blobs.set(b.digest, { digest: b.digest, bytes: b.bytes })
   }
-  const extra = attachments.map((a) => ({ mediaType: Media.ociManifest, digest: a.digest, size: a.manifest.length, annotations: { [REF_NAME]: a.refName } }))
+  const extra = attachments.map((a) => ({
+    mediaType: Media.ociManifest,
+    digest: a.digest,
+    size: a.manifest.length,
+    annotations: { [REF_NAME]: a.refName },
+  }))
   return {
     blobs: [...blobs.values()].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0)),
     indexJson: canonicalJson({ schemaVersion: 2, mediaType: Media.ociIndex, manifests: [top, ...extra] }),
-    dockerManifest: canonicalJson([{ Config: blobPath(load.configDigest), RepoTags: refName ? [refName] : [], Layers: load.layers.map(blobPath) }]),
+    dockerManifest: canonicalJson([
+      { Config: blobPath(load.configDigest), RepoTags: refName ? [refName] : [], Layers: load.layers.map(blobPath) },
+    ]),
     top,
     manifests,
   }
@@ -193,8 +247,14 @@ async function writeAtomically(path: string, fill: (tar: TarWriter) => Promise<v
 
 function pickLoadImage<T extends { platform: OciPlatform }>(refs: T[], want: OciPlatform | undefined): T {
   const target = want ?? { os: 'linux', architecture: hostArch() }
-  const hit = refs.find((r) => r.platform.os === target.os && r.platform.architecture === target.architecture && (!want?.variant || r.platform.variant === want.variant))
-  if (!hit && want) throw new GostaticError('INVALID_CONFIG', `loadPlatform ${platformName(want)} is not among the images`)
+  const hit = refs.find(
+    (r) =>
+      r.platform.os === target.os &&
+      r.platform.architecture === target.architecture &&
+      (!want?.variant || r.platform.variant === want.variant),
+  )
+  if (!hit && want)
+    throw new GostaticError('INVALID_CONFIG', `loadPlatform ${platformName(want)} is not among the images`)
   return hit ?? refs[0]!
 }
 
@@ -204,8 +264,9 @@ function hostArch(): string {
 }
 
 function cleanPlatform(p: OciPlatform): OciPlatform {
-  return p.variant ? { os: p.os, architecture: p.architecture, variant: p.variant } : { os: p.os, architecture: p.architecture }
+  return p.variant
+    ? { os: p.os, architecture: p.architecture, variant: p.variant }
+    : { os: p.os, architecture: p.architecture }
 }
-
 
 const blobPath = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`

@@ -54,7 +54,7 @@ export class ParallelGzip {
   async write(data: Uint8Array): Promise<void> {
     this.#crc = crc32(data, this.#crc)
     this.#length += data.length
-    for (let at = 0; at < data.length; ) {
+    for (let at = 0; at < data.length;) {
       if (this.#fill === GZIP_CHUNK) await this.#dispatch(false)
       const n = Math.min(GZIP_CHUNK - this.#fill, data.length - at)
       this.#chunk.set(data.subarray(at, at + n), this.#fill)

@@ -8,15 +8,7 @@ export const BLOCK = 512
 
 /** The entry types the reader names; anything else is 'other' (its data is still skipped by size). */
 export type TarType =
-  | 'file'
-  | 'link'
-  | 'symlink'
-  | 'character-device'
-  | 'block-device'
-  | 'directory'
-  | 'fifo'
-  | 'contiguous-file'
-  | 'other'
+  'file' | 'link' | 'symlink' | 'character-device' | 'block-device' | 'directory' | 'fifo' | 'contiguous-file' | 'other'
 
 export type TarHeader = {
   name: string

@@ -2,6 +2,7 @@
 // entry's body is handed out as slices of the source's own chunks. pax
 // ('x') and GNU long-name ('L', 'K') records are folded into the entry they
 // describe; global pax records ('g') are skipped.
+import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
 import { BLOCK, FLAG, decodeHeader, padding, parsePax, type RawHeader, type TarHeader } from './tar-format.js'
 
 /** One entry's data; read it with `for await`, or call `resume()` (or nothing) to skip it. */
@@ -12,21 +13,30 @@ export interface TarBody extends AsyncIterable<Buffer> {
 /** One entry: its header, where its data starts in the tar, and its data. */
 export type TarEntry = { header: TarHeader; offset: number; body: TarBody }
 
-export async function* readTar(src: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<TarEntry> {
-  const q = new ByteQueue(Symbol.asyncIterator in src ? src[Symbol.asyncIterator]() : fromSync(src))
+/**
+ * Every malformation (a bad header, data that ends early, a size no tar can
+ * hold, a compressed source that does not decode) is OCI_MALFORMED naming
+ * `what` ('layer sha256:… of image.tar') and the byte where it went wrong.
+ */
+export async function* readTar(
+  src: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  what = 'tar stream',
+): AsyncGenerator<TarEntry> {
+  const q = new ByteQueue(Symbol.asyncIterator in src ? src[Symbol.asyncIterator]() : fromSync(src), what)
   try {
     let pending: { name?: string; linkname?: string; pax?: Map<string, string> } = {}
     for (;;) {
       const at = q.position
       const block = await q.read(BLOCK, true)
       if (block === null) return // a tar that ends without its two zero blocks: tolerated, as GNU tar does
-      const raw = decodeHeader(block, at)
+      const raw = decodeChecked(block, at, what)
       if (raw === null) {
         await q.drain() // the end-of-archive blocks and any record padding
         return
       }
       if (isMeta(raw.flag)) {
-        if (raw.size > 1 << 24) throw new Error(`tar record at byte ${at} claims ${raw.size} bytes of metadata`)
+        if (raw.size > 1 << 24)
+          throw tarMalformed(what, `the record at byte ${at} claims ${raw.size} bytes of metadata`)
         const data = raw.size > 0 ? (await q.read(raw.size))! : Buffer.alloc(0)
         await q.skip(padding(raw.size))
         pending = foldMeta(pending, raw.flag, data)
@@ -34,6 +44,8 @@ export async function* readTar(src: AsyncIterable<Uint8Array> | Iterable<Uint8Ar
       }
       const header = applyMeta(raw, pending)
       pending = {}
+      if (!Number.isSafeInteger(header.size) || header.size < 0)
+        throw tarMalformed(what, `entry ${header.name} at byte ${at} has an impossible size (${header.size})`)
       const body = new Body(q, header.size)
       yield { header, offset: q.position, body }
       body.close()
@@ -41,6 +53,19 @@ export async function* readTar(src: AsyncIterable<Uint8Array> | Iterable<Uint8Ar
     }
   } finally {
     await q.close()
+  }
+}
+
+/** The malformation as the one typed error every reader of untrusted tars reports. */
+export function tarMalformed(what: string, why: string, cause?: unknown): GostaticError {
+  return new GostaticError(ErrorCode.OCI_MALFORMED, `${what}: ${why}`, cause === undefined ? undefined : { cause })
+}
+
+function decodeChecked(block: Buffer, at: number, what: string): RawHeader | null {
+  try {
+    return decodeHeader(block, at)
+  } catch (e) {
+    throw tarMalformed(what, (e as Error).message, e)
   }
 }
 
@@ -110,17 +135,21 @@ class ByteQueue {
   #chunks: Buffer[] = []
   #buffered = 0
   #done = false
-  constructor(private readonly it: AsyncIterator<Uint8Array>) {}
+  constructor(
+    private readonly it: AsyncIterator<Uint8Array>,
+    private readonly what: string,
+  ) {}
 
   /** Exactly `n` bytes, or null at a clean end when `eofOk`; a short read is an error. */
   async read(n: number, eofOk = false): Promise<Buffer | null> {
     while (this.#buffered < n && (await this.#pull()));
     if (this.#buffered < n) {
       if (eofOk && this.#buffered === 0) return null
-      throw new Error(`unexpected end of tar at byte ${this.position + this.#buffered} (needed ${n} more bytes)`)
+      const at = this.position + this.#buffered
+      throw tarMalformed(this.what, `the tar ends early at byte ${at} (needed ${n - this.#buffered} more bytes)`)
     }
     const parts: Buffer[] = []
-    for (let want = n; want > 0; ) {
+    for (let want = n; want > 0;) {
       const c = this.#shift(want)
       parts.push(c)
       want -= c.length
@@ -131,7 +160,8 @@ class ByteQueue {
   /** Up to `max` bytes (at least one): the next slice of what the source gave. */
   async take(max: number): Promise<Buffer> {
     while (this.#buffered === 0)
-      if (!(await this.#pull())) throw new Error(`unexpected end of tar at byte ${this.position}`)
+      if (!(await this.#pull()))
+        throw tarMalformed(this.what, `the tar ends early at byte ${this.position}, inside an entry's data`)
     return this.#shift(max)
   }
 
@@ -163,7 +193,12 @@ class ByteQueue {
 
   async #pull(): Promise<boolean> {
     if (this.#done) return false
-    const r = await this.it.next()
+    let r: IteratorResult<Uint8Array>
+    try {
+      r = await this.it.next()
+    } catch (e) {
+      throw sourceError(this.what, e)
+    }
     if (r.done) {
       this.#done = true
       return false
@@ -175,4 +210,13 @@ class ByteQueue {
     }
     return true
   }
+}
+
+/** A decoder's complaint (zlib's Z_DATA_ERROR, a zstd frame error) is malformed input; I/O errors pass as they are. */
+function sourceError(what: string, e: unknown): unknown {
+  if (isGostaticError(e)) return e
+  const code = (e as NodeJS.ErrnoException | undefined)?.code
+  if (typeof code === 'string' && /^(Z_|ERR_ZSTD|ERR_ZLIB)/.test(code))
+    return tarMalformed(what, `does not decompress (${(e as Error).message})`, e)
+  return e
 }

@@ -22,7 +22,9 @@ export class TarWriter {
     await this.#pad(size)
   }
 
-  /** A file whose `header.size` bytes are read from `path` as they are written; a file that changed size is an error. */
+  /**
+   * A file whose `header.size` bytes are read from `path` as they are written; a file that changed size is an error.
+   */
   async fileEntry(header: TarHeaderInput & { size: number }, path: string): Promise<void> {
     await this.sink(encodeHeader(header))
     let seen = 0
@@ -55,6 +57,6 @@ export class TarWriter {
 /** A sink that writes to an open file, all of each chunk. */
 export function fileSink(fh: FileHandle): TarSink {
   return async (chunk) => {
-    for (let at = 0; at < chunk.length; ) at += (await fh.write(chunk, at, chunk.length - at)).bytesWritten
+    for (let at = 0; at < chunk.length;) at += (await fh.write(chunk, at, chunk.length - at)).bytesWritten
   }
 }

@@ -4,7 +4,11 @@ import { rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { makeTempDir, tempWriteError } from '../util/temp-dir.js'
 
-export async function withTempArchive<T>(service: string, write: (path: string) => Promise<unknown>, use: (path: string) => Promise<T>): Promise<T> {
+export async function withTempArchive<T>(
+  service: string,
+  write: (path: string) => Promise<unknown>,
+  use: (path: string) => Promise<T>,
+): Promise<T> {
   const dir = await makeTempDir(`gostatic-${service}-out-`)
   try {
     const path = join(dir, `${service}.tar`)

@@ -6,20 +6,30 @@ import type { NeedId } from '../spec/needs-options.js'
 import type { CgoToolchain } from '../spec/cgo-options.js'
 
 export interface GoPlan {
-  /** The Go version asked for (by the spec or the module's go.mod/go.work), or null for "whatever the host/builder has". */
+  /**
+   * The Go version asked for (by the spec or the module's go.mod/go.work), or null for "whatever the host/builder has".
+   */
   readonly version: string | null
   /** Where `version` came from. */
   readonly from: GoVersionSource
   /** Toolchain to switch to (GOTOOLCHAIN) when the host Go is older than `version`. */
   readonly toolchainIfOlder: string | null
   readonly builderImage: string
-  /** Tools the builder stage runs beyond Go, each with the package that provides it under the image's package manager. */
+  /**
+   * Tools the builder stage runs beyond Go, each with the package that provides it under the image's package manager.
+   */
   readonly builderTools: { readonly manager: 'apk' | 'apt'; readonly tools: readonly BuilderTool[] }
   /** A static cgo build, or null: CGO_ENABLED=0. */
   readonly cgo: CgoPlan | null
-  /** Env of go commands that act on the whole module (mod download, mod verify, vendoring): the build env without GOOS/GOARCH/GOARM. */
+  /**
+   * Env of go commands that act on the whole module (mod download, mod verify, vendoring): the build env without
+   * GOOS/GOARCH/GOARM.
+   */
   readonly moduleEnv: Readonly<Record<string, string>>
 }
+
+/** 'confine': a symlink out of the source folder is refused; 'follow': the user opted in. */
+export type SourceLinks = 'confine' | 'follow'
 
 /** `file` is relative to the service's source: 'go.mod', or a go.work above it. */
 export type GoVersionSource =
@@ -47,7 +57,9 @@ export interface CgoPlan {
   readonly tool: CgoTool
   /** The tags known cgo modules need with cgo on, per module. */
   readonly moduleTags: readonly { readonly module: string; readonly tags: readonly string[]; readonly why: string }[]
-  /** A cache the toolchain keeps between builds: each env var points at one folder named `name` in the engine's cache. */
+  /**
+   * A cache the toolchain keeps between builds: each env var points at one folder named `name` in the engine's cache.
+   */
   readonly cache: { readonly env: readonly string[]; readonly name: string; readonly builderPath: string } | null
 }
 
@@ -124,7 +136,14 @@ export interface VerifyPlan {
 }
 
 export type RuntimeFile =
-  | { readonly kind: 'text'; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number; readonly content: string }
+  | {
+      readonly kind: 'text'
+      readonly path: string
+      readonly mode: number
+      readonly uid: number
+      readonly gid: number
+      readonly content: string
+    }
   | { readonly kind: 'dir'; readonly path: string; readonly mode: number; readonly uid: number; readonly gid: number }
   | { readonly kind: 'ca-bundle'; readonly path: string; readonly mode: number; readonly source: CaSource }
   | { readonly kind: 'zoneinfo'; readonly path: string; readonly zones: 'all' | readonly string[] }
@@ -137,7 +156,8 @@ export type RuntimeFile =
  */
 export type CaSource = { readonly kind: 'node-root-store' } | { readonly kind: 'file'; readonly from: string }
 
-export type RuntimeBase = { readonly kind: 'scratch' } | { readonly kind: 'static' } | { readonly kind: 'image'; readonly ref: string }
+export type RuntimeBase =
+  { readonly kind: 'scratch' } | { readonly kind: 'static' } | { readonly kind: 'image'; readonly ref: string }
 
 export interface ImageConfigPlan {
   readonly entrypoint: readonly string[]
@@ -201,7 +221,8 @@ export interface NeedsPolicy {
 export interface BuildPlan {
   readonly schema: 'gostatic.plan/v1'
   readonly service: string
-  readonly source: { readonly dir: string; readonly main: string }
+  /** links: what copy() and caCertificates({ file }) do with a symlink out of dir (see util/confined-path.ts). */
+  readonly source: { readonly dir: string; readonly main: string; readonly links: SourceLinks }
   readonly go: GoPlan
   readonly targets: readonly TargetPlan[]
   readonly steps: readonly Step[]

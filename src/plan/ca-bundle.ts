@@ -3,12 +3,15 @@
 // the renderer translate it.
 import type { ServiceSpec } from '../spec/service-spec.js'
 import type { CaSource, PlanNote } from './build-plan.js'
+import { baseOf, baseRow } from './runtime-bases.js'
 
 export const CA_BUNDLE_PATH = '/etc/ssl/certs/ca-certificates.crt'
 
-/** The bundle's source, or null for no bundle: the static base has one unless turned off, other bases only on request. */
+/**
+ * The bundle's source, or null for no bundle: the static base has one unless turned off, other bases only on request.
+ */
 export function caSource(spec: ServiceSpec): CaSource | null {
-  const ca = spec.caCertificates ?? spec.runtime === 'static'
+  const ca = spec.caCertificates ?? baseRow(baseOf(spec.runtime)).caByDefault
   if (ca === false) return null
   return ca === true ? { kind: 'node-root-store' } : { kind: 'file', from: ca.file }
 }

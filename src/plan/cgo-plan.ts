@@ -77,7 +77,10 @@ export function cgoBuilderTools(cgo: CgoPlan, manager: 'apk' | 'apt'): BuilderTo
     if (manager === 'apt') return [{ command: 'musl-gcc', package: 'musl-tools' }]
     // Alpine's gcc targets musl already; musl-gcc is a name for it.
     const link = 'ln -sf "$(command -v gcc)" /usr/local/bin/musl-gcc'
-    return [{ command: 'musl-gcc', package: 'musl-dev', setup: [link] }, { command: 'gcc', package: 'gcc' }]
+    return [
+      { command: 'musl-gcc', package: 'musl-dev', setup: [link] },
+      { command: 'gcc', package: 'gcc' },
+    ]
   }
   // The wheel gives every builder the pinned zig; --target keeps pip out of the system's Python.
   const setup = [

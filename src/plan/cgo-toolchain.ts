@@ -31,7 +31,8 @@ export const CGO_TOOLS: Record<CgoToolchain, (spec: ServiceSpec) => CgoTool> = {
     path: null,
     lookup: ['path'],
     version: null,
-    install: "apt-get install musl-tools (Debian and Ubuntu; it builds for the machine's own platform only), or use zig",
+    install:
+      "apt-get install musl-tools (Debian and Ubuntu; it builds for the machine's own platform only), or use " + 'zig',
   }),
 }
 

@@ -45,5 +45,7 @@ const SERVICES: readonly (readonly [name: string, port: string, aliases?: string
 
 export const ETC_SERVICES =
   '# Well-known services (IANA), written by gostatic.\n' +
-  SERVICES.map(([name, port, aliases]) => `${name.padEnd(15)} ${port.padEnd(10)} ${aliases ?? ''}`.trimEnd()).join('\n') +
+  SERVICES.map(([name, port, aliases]) => `${name.padEnd(15)} ${port.padEnd(10)} ${aliases ?? ''}`.trimEnd()).join(
+    '\n',
+  ) +
   '\n'

@@ -1,28 +1,43 @@
 // BuildPlan → text a human can read.
 import type { BuildPlan, Step, TargetPlan } from './build-plan.js'
 import { shJoin, shq } from '../util/shell-quote.js'
+import { baseName, baseRow } from './runtime-bases.js'
 
 const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildPlan) => string } = {
-  'copy-module-files': (s) => `copy ${[...s.files, ...s.optional.map((f) => `${f} (if present)`)].join(', ')} (so the module download is cached apart from source changes)`,
+  'copy-module-files': (s) =>
+    `copy ${[...s.files, ...s.optional.map((f) => `${f} (if present)`)].join(', ')} (so the module download is ` +
+    `cached apart from source changes)`,
   'mod-download': (s) => `go ${s.args.join(' ')}`,
-  'copy-sources': (s) => `copy sources${s.include.length ? ` including ${s.include.join(', ')}` : ''}${s.exclude.length ? ` excluding ${s.exclude.join(', ')}` : ''}`,
-  'go-build': (s, p) => `${s.platform}: ${envLine(target(p, s.platform))} go ${shJoin(target(p, s.platform).goArgs)} -o ${target(p, s.platform).output} ${target(p, s.platform).package}`,
+  'copy-sources': (s) =>
+    `copy sources${s.include.length ? ` including ${s.include.join(', ')}` : ''}` +
+    `${s.exclude.length ? ` excluding ${s.exclude.join(', ')}` : ''}`,
+  'go-build': (s, p) =>
+    `${s.platform}: ${envLine(target(p, s.platform))} go ` +
+    `${shJoin(target(p, s.platform).goArgs)} -o ${target(p, s.platform).output} ${target(p, s.platform).package}`,
   strip: (s, p) => {
     const st = target(p, s.platform).strip!
     const tool = `${s.platform}: strip ${st.args.join(' ')} (first of ${st.candidates.join(', ')} that reads the ELF)`
     if (!st.afterLinkerStrip) return tool
     // Said outright, so nobody mistakes the cheap step for a dropped one.
-    return `${tool}; after -s -w it has no symbols or DWARF left to remove, only the section table to rewrite (a few KB),` +
+    return (
+      `${tool}; after -s -w it has no symbols or DWARF left to remove, only the section table to rewrite (a ` +
+      `few KB),` +
       ' so it changes nothing that runs: kept because strip() asks for it' +
       " (the local engine with a cache folder runs it once per binary and reuses the result by the binary's hash)"
+    )
   },
   upx: (s, p) => {
     const u = target(p, s.platform).upx
-    return u.kind === 'pack' ? `${s.platform}: upx ${u.args.join(' ')}, then upx ${u.testArgs.join(' ')}${u.smoke ? `, then a smoke run with ${u.smoke.join(' ') || 'no args'}` : ''}` : ''
+    return u.kind === 'pack'
+      ? `${s.platform}: upx ${u.args.join(' ')}, then upx ${u.testArgs.join(' ')}` +
+          `${u.smoke ? `, then a smoke run with ${u.smoke.join(' ') || 'no args'}` : ''}`
+      : ''
   },
   'check-needs': (s, p) => `${s.platform}: ${needsText(s, p)}`,
   'verify-static': (s, p) => verifyText(target(p, s.platform)),
-  'assemble-runtime': (_s, p) => `assemble the ${p.runtime.base.kind === 'image' ? p.runtime.base.ref : p.runtime.base.kind} runtime: ${p.runtime.binaryPath}${p.runtime.files.length ? ` + ${p.runtime.files.map((f) => f.path).join(', ')}` : ''}`,
+  'assemble-runtime': (_s, p) =>
+    `assemble the ${baseName(p.runtime.base)} runtime: ${p.runtime.binaryPath}` +
+    `${p.runtime.files.length ? ` + ${p.runtime.files.map((f) => f.path).join(', ')}` : ''}`,
 }
 
 export function explainPlan(p: BuildPlan): string {
@@ -44,12 +59,13 @@ export function explainPlan(p: BuildPlan): string {
 
 function needsText(s: Extract<Step, { kind: 'check-needs' }>, p: BuildPlan): string {
   const b = p.runtime.base
-  const image = b.kind === 'image' ? `${b.ref} (all its layers) with gostatic's files on top` : `the ${b.kind} image`
-  const unmet =
-    b.kind === 'static'
-      ? 'files that meet an unmet need are added (all zones when time.LoadLocation is linked and no zones are ' +
-        'listed, /etc/services when service names are looked up)'
-      : `an unmet need is ${p.needs.strict ? 'an error (needs({ strict: true }))' : 'a warning'}`
+  const image = baseRow(b).owned
+    ? `the ${baseName(b)} image`
+    : `${baseName(b)} (all its layers) with gostatic's files on top`
+  const unmet = baseRow(b).meetsNeeds
+    ? 'files that meet an unmet need are added (all zones when time.LoadLocation is linked and no zones are ' +
+      'listed, /etc/services when service names are looked up)'
+    : `an unmet need is ${p.needs.strict ? 'an error (needs({ strict: true }))' : 'a warning'}`
   const modules = s.refuseModules.map((m) => m.module).join(', ')
   const stubs = modules ? `; a cgo stub (${modules}) fails the build` : ''
   const ignored = p.needs.ignore.length ? `; ignored: ${p.needs.ignore.join(', ')}` : ''
@@ -64,7 +80,9 @@ function target(p: BuildPlan, platform: string): TargetPlan {
 }
 
 function envLine(t: TargetPlan): string {
-  return Object.entries(t.env).map(([k, v]) => `${k}=${shq(v)}`).join(' ')
+  return Object.entries(t.env)
+    .map(([k, v]) => `${k}=${shq(v)}`)
+    .join(' ')
 }
 
 function verifyText(t: TargetPlan): string {

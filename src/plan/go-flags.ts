@@ -4,11 +4,12 @@ import { platformInfo, type Platform } from '../spec/platform.js'
 import { sortedEntries, sortKeys } from '../util/sorted.js'
 import type { CgoPlan } from './build-plan.js'
 import { cgoCompilers, cgoLinkFlags, cgoTags } from './cgo-plan.js'
+import { cgoCFlags } from './cgo-cflags.js'
 
 export function buildEnv(spec: ServiceSpec, platform: Platform, cgo: CgoPlan | null): Record<string, string> {
   const info = platformInfo(platform)
   const env: Record<string, string> = { ...moduleEnv(spec), GOOS: info.os, GOARCH: info.goarch }
-  if (cgo !== null) Object.assign(env, cgoCompilers(cgo, platform))
+  if (cgo !== null) Object.assign(env, cgoCompilers(cgo, platform), cgoCFlags(cgo, spec.env))
   if (info.goarm !== undefined) env['GOARM'] = info.goarm
   return sortKeys(env)
 }
@@ -32,8 +33,7 @@ export function buildTags(spec: ServiceSpec, needTimetzdata: boolean, cgo: CgoPl
 export function ldflags(spec: ServiceSpec, cgo: CgoPlan | null): string {
   // The user's extra flags come last: go's flag parsing lets them override, and verify catches what that breaks.
   const parts = ['-s', '-w', ...(cgo === null ? [] : cgoLinkFlags(cgo))]
-  for (const [k, v] of sortedEntries(spec.ldflags.X))
-    parts.push('-X', quoteLdflag(`${k}=${v}`))
+  for (const [k, v] of sortedEntries(spec.ldflags.X)) parts.push('-X', quoteLdflag(`${k}=${v}`))
   parts.push(...spec.ldflags.extra)
   return parts.join(' ')
 }
@@ -52,4 +52,3 @@ function quoteLdflag(s: string): string {
   if (!/[\s'"]/.test(s)) return s
   return s.includes("'") ? `"${s.replace(/"/g, '\\"')}"` : `'${s}'`
 }
-

@@ -20,9 +20,17 @@ export function chooseGoVersion(spec: ServiceSpec, facts: ModuleFacts | null): G
   const tc = facts?.toolchain ?? null
   // As go does, a toolchain line older than the go line loses to it.
   if (facts && tc && (go === null || compareGo(tc.version, go.version) >= 0))
-    return { version: tc.version, toolchain: tc.name, from: { kind: 'toolchain-line', file: facts.file, line: tc.line } }
+    return {
+      version: tc.version,
+      toolchain: tc.name,
+      from: { kind: 'toolchain-line', file: facts.file, line: tc.line },
+    }
   if (facts && go && compareGo(go.version, OLDEST_VERIFIABLE_GO) >= 0)
-    return { version: go.version, toolchain: toolchainName(go.version), from: { kind: 'go-line', file: facts.file, line: go.line } }
+    return {
+      version: go.version,
+      toolchain: toolchainName(go.version),
+      from: { kind: 'go-line', file: facts.file, line: go.line },
+    }
   return { version: null, toolchain: null, from: { kind: 'host' } }
 }
 

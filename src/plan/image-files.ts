@@ -4,6 +4,7 @@
 // Plain data; oci/ lists it from an archive, runtimeFileSet() from a plan.
 import { resolveImagePath } from '../util/image-path.js'
 import type { RuntimeFile, RuntimePlan } from './build-plan.js'
+import { GO_ZONES } from './go-zones.js'
 
 export type ImageEntryType = 'file' | 'dir' | 'symlink' | 'other'
 
@@ -67,7 +68,10 @@ export function hasBelow(files: ImageFileSet, dirKey: string, test: (key: string
 }
 
 /** A file set from plain rows, for tests and for runtimeFileSet. */
-export function fileSet(rows: Iterable<readonly [string, ImageEntry]>, texts: Iterable<readonly [string, string]> = []): ImageFileSet {
+export function fileSet(
+  rows: Iterable<readonly [string, ImageEntry]>,
+  texts: Iterable<readonly [string, string]> = [],
+): ImageFileSet {
   const entries = new Map<string, ImageEntry>()
   for (const [path, e] of rows) entries.set(path.replace(/^\/+/, '').replace(/\/+$/, ''), e)
   return { entries, texts: new Map(texts) }
@@ -76,15 +80,15 @@ export function fileSet(rows: Iterable<readonly [string, ImageEntry]>, texts: It
 const fileEntry = (mode: number, size = 1): ImageEntry => ({ type: 'file', mode, uid: 0, gid: 0, size })
 
 // One RuntimeFile as the entries it becomes in the image. A zoneinfo 'all'
-// is the database, which the engine unpacks; UTC stands for it here (every
-// copy of the database has it), so the set is a subset of the real files.
+// is the database the engine unpacks from Go's zoneinfo.zip: every zone name
+// in it (GO_ZONES, the same Go's list).
 const entriesOf: { [K in RuntimeFile['kind']]: (f: Extract<RuntimeFile, { kind: K }>) => [string, ImageEntry][] } = {
   text: (f) => [[f.path, { type: 'file', mode: f.mode, uid: f.uid, gid: f.gid, size: f.content.length }]],
   dir: (f) => [[f.path, { type: 'dir', mode: f.mode, uid: f.uid, gid: f.gid, size: 0 }]],
   'ca-bundle': (f) => [[f.path, fileEntry(f.mode)]],
   zoneinfo: (f) => [
     [f.path, { type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 }],
-    ...(f.zones === 'all' ? ['UTC'] : f.zones).map((z): [string, ImageEntry] => [`${f.path}/${z}`, fileEntry(0o644)]),
+    ...(f.zones === 'all' ? GO_ZONES : f.zones).map((z): [string, ImageEntry] => [`${f.path}/${z}`, fileEntry(0o644)]),
   ],
   'host-file': (f) => [[f.path, fileEntry(f.mode ?? 0o644)]],
 }

@@ -22,7 +22,11 @@ export function imageLabels(planned: Readonly<Record<string, string>>, f: LabelF
     if (isRemote(f.source.uri)) facts[`${OCI}.source`] = f.source.uri
   }
   const all = { ...facts, ...planned }
-  return Object.fromEntries(Object.keys(all).sort().map((k) => [k, all[k]!]))
+  return Object.fromEntries(
+    Object.keys(all)
+      .sort()
+      .map((k) => [k, all[k]!]),
+  )
 }
 
 /** An origin URL (https://…, ssh://…, git@host:path), not a folder on the machine that built it. */

@@ -27,7 +27,11 @@ export const KNOWN_CGO_MODULES: readonly KnownCgoModule[] = [
       tags: ['sqlite_omit_load_extension'],
       why: 'go-sqlite3 then leaves out load_extension, so it never calls dlopen, which a static binary cannot do',
     },
-    note: "with CGO_ENABLED=0 go-sqlite3 compiles a stub whose every connection fails with \"Binary was compiled with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work. This is a stub\". modernc.org/sqlite is SQLite translated to Go: same file format, database/sql driver name 'sqlite' instead of 'sqlite3' (github.com/ncruces/go-sqlite3, SQLite as WebAssembly, is another pure-Go option)",
+    note:
+      'with CGO_ENABLED=0 go-sqlite3 compiles a stub whose every connection fails with "Binary was compiled ' +
+      "with 'CGO_ENABLED=0', go-sqlite3 requires cgo to work. This is a stub\". modernc.org/sqlite is SQLite " +
+      "translated to Go: same file format, database/sql driver name 'sqlite' instead of 'sqlite3' " +
+      '(github.com/ncruces/go-sqlite3, SQLite as WebAssembly, is another pure-Go option)',
   },
   {
     module: 'github.com/confluentinc/confluent-kafka-go',
@@ -36,7 +40,9 @@ export const KNOWN_CGO_MODULES: readonly KnownCgoModule[] = [
       tags: ['musl'],
       why: 'confluent-kafka-go then links its bundled librdkafka built for musl; without it, the one built for glibc',
     },
-    note: 'confluent-kafka-go wraps librdkafka through cgo. franz-go and github.com/segmentio/kafka-go are pure-Go Kafka clients with their own APIs',
+    note:
+      'confluent-kafka-go wraps librdkafka through cgo. franz-go and github.com/segmentio/kafka-go are pure-Go ' +
+      'Kafka clients with their own APIs',
   },
   {
     module: 'github.com/DataDog/zstd',
@@ -68,5 +74,7 @@ export function isKnownModule(path: string, k: KnownCgoModule): boolean {
 
 export function knownCgoModule(importPath: string, modulePath: string | undefined): KnownCgoModule | undefined {
   const path = modulePath ?? importPath
-  return KNOWN_CGO_MODULES.find((k) => path === k.module || path.startsWith(`${k.module}/`) || importPath.startsWith(`${k.module}/`))
+  return KNOWN_CGO_MODULES.find(
+    (k) => path === k.module || path.startsWith(`${k.module}/`) || importPath.startsWith(`${k.module}/`),
+  )
 }

@@ -11,6 +11,12 @@ import type { ImageEntry, ImageFileSet } from './image-files.js'
 import { GROUP_LOOKUPS } from './runtime-needs.js'
 import type { Need, NeedSeverity } from './runtime-needs.js'
 import { CA_BUNDLE_PATH, NSSWITCH_CONF, ZONEINFO_PATH, text, tmpDir } from './runtime-plan.js'
+import { colonFile, describeDir, envValue, imageUser, numericIds, writableBy } from './image-user.js'
+import { CONFIG_CHECKS, CONFIG_FIXES, SCRATCH_FIXED, ZONE_DIRS, met, unmet } from './config-needs-check.js'
+import type { Check } from './config-needs-check.js'
+import { RUNTIME_BASES } from './runtime-bases.js'
+
+export { ZONE_DIRS }
 
 export interface ImageContext {
   readonly base: RuntimeBase['kind']
@@ -23,7 +29,9 @@ export interface ImageContext {
 
 export interface NeedVerdict {
   readonly id: NeedId
-  /** met: the image (or the binary) has it; added: files to add meet it (static base); ignored: by needs({ ignore }). */
+  /**
+   * met: the image (or the binary) has it; added: files to add meet it (static base); ignored: by needs({ ignore }).
+   */
   readonly status: 'met' | 'added' | 'unmet' | 'ignored'
   readonly severity: NeedSeverity
   readonly evidence: readonly string[]
@@ -41,10 +49,6 @@ export interface NeedsCheck {
   readonly add: readonly RuntimeFile[]
 }
 
-type Check = { readonly met: boolean; readonly detail: string }
-const met = (detail: string): Check => ({ met: true, detail })
-const unmet = (detail: string): Check => ({ met: false, detail })
-
 // Where Go looks, in its order: crypto/x509/root_linux.go, time/zoneinfo_unix.go.
 export const CERT_FILES = [
   '/etc/ssl/certs/ca-certificates.crt',
@@ -55,7 +59,6 @@ export const CERT_FILES = [
   '/etc/ssl/cert.pem',
 ] as const
 export const CERT_DIRS = ['/etc/ssl/certs', '/etc/pki/tls/certs'] as const
-export const ZONE_DIRS = ['/usr/share/zoneinfo', '/usr/share/lib/zoneinfo', '/usr/lib/locale/TZ', '/etc/zoneinfo'] as const
 
 const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
   zoneinfo: (need, img) => {
@@ -66,7 +69,9 @@ const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
       const d = findDir(img.files, dir)
       if (d !== null && hasBelow(img.files, d.key, (_k, e) => e.type !== 'dir')) return met(`zone files in ${dir}`)
     }
-    return unmet(`no zone files in ${ZONE_DIRS.join(', ')}${zi === undefined ? '' : `, and ZONEINFO=${zi} is not in the image`}`)
+    return unmet(
+      `no zone files in ${ZONE_DIRS.join(', ')}${zi === undefined ? '' : `, and ZONEINFO=${zi} is not in the image`}`,
+    )
   },
   'ca-roots': (need, img) => {
     if (need.embedded !== null) return met(need.embedded)
@@ -79,10 +84,14 @@ const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
       const d = findDir(img.files, dir)
       if (d === null) continue
       // Go reads the directory's own files (symlinks followed), not its subdirectories.
-      const direct = (k: string): boolean => !k.slice(d.key.length + 1).includes('/') && isFile(img.files, `/${k}`, true)
+      const direct = (k: string): boolean =>
+        !k.slice(d.key.length + 1).includes('/') && isFile(img.files, `/${k}`, true)
       if (hasBelow(img.files, d.key, direct)) return met(`certificates in ${dir}`)
     }
-    const where = file === undefined ? `no CA bundle at ${CERT_FILES.join(', ')}` : `SSL_CERT_FILE=${file} is not a file in the image`
+    const where =
+      file === undefined
+        ? `no CA bundle at ${CERT_FILES.join(', ')}`
+        : `SSL_CERT_FILE=${file} is not a file in the image`
     return unmet(`${where}, and no certificates in ${dirs.join(', ')}`)
   },
   users: (need, img) => {
@@ -107,16 +116,14 @@ const CHECKS: Record<NeedId, (need: Need, img: ImageContext) => Check> = {
     const d = findDir(img.files, dir)
     if (d === null) return unmet(`${dir} is not a directory in the image`)
     const ids = numericIds(img)
-    if (ids.uid === null) return unmet(`the image's user ${img.user} has no /etc/passwd entry, so ${dir} cannot be checked`)
+    if (ids.uid === null)
+      return unmet(`the image's user ${img.user} has no /etc/passwd entry, so ${dir} cannot be checked`)
     const e: ImageEntry = d.entry ?? { type: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0 }
-    const writable =
-      ids.uid === 0 ||
-      (e.mode & 0o002) !== 0 ||
-      (e.uid === ids.uid && (e.mode & 0o200) !== 0) ||
-      (e.gid === ids.gid && (e.mode & 0o020) !== 0)
-    const what = `${dir} (mode ${(e.mode & 0o7777).toString(8).padStart(4, '0')}, owner ${e.uid}:${e.gid})`
+    const writable = writableBy(e, { uid: ids.uid, gid: ids.gid })
+    const what = `${dir} (${describeDir(e)})`
     return writable ? met(`${what} is writable by uid ${ids.uid}`) : unmet(`${what} is not writable by uid ${ids.uid}`)
   },
+  ...CONFIG_CHECKS,
   'cgo-stub': () => unmet('no file in an image can make a cgo stub work'),
 }
 
@@ -136,6 +143,7 @@ const FIXES: Record<NeedId, (img: ImageContext) => RuntimeFile[]> = {
   'name-resolution': () => [text('/etc/nsswitch.conf', NSSWITCH_CONF)],
   'service-names': () => [text('/etc/services', ETC_SERVICES)],
   'temp-dir': (img) => [tmpDir(tempDirOf(img))],
+  ...CONFIG_FIXES,
   'cgo-stub': () => [],
 }
 
@@ -146,53 +154,41 @@ export function checkNeeds(needs: readonly Need[], img: ImageContext, policy: Ne
     const base = { id: need.id, severity: need.severity, evidence: need.evidence, message: need.message, fix: need.fix }
     if (c.met) return { ...base, status: 'met', detail: c.detail, files: [] }
     if (policy.ignore.includes(need.id)) return { ...base, status: 'ignored', detail: c.detail, files: [] }
-    const files = img.base === 'static' && !policy.declined.includes(need.id) ? FIXES[need.id](img) : []
+    // scratch has the passwd entry gostatic writes, so it makes the home that entry names (SCRATCH_FIXED).
+    const fixes = RUNTIME_BASES[img.base].meetsNeeds || (img.base === 'scratch' && SCRATCH_FIXED.includes(need.id))
+    const files = fixes && !policy.declined.includes(need.id) ? FIXES[need.id](img) : []
     if (files.length === 0) return { ...base, status: 'unmet', detail: c.detail, files }
     return { ...base, status: 'added', detail: `${c.detail}; adds ${files.map(describeFile).join(', ')}`, files }
   })
-  const add = verdicts.flatMap((v) => v.files).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+  const add = mergeFiles(
+    [],
+    verdicts.flatMap((v) => v.files),
+  )
   return { verdicts, add }
 }
 
 /** The runtime with the needs' files added (a path the plan already has keeps the plan's file). */
 export function applyNeedFiles(runtime: RuntimePlan, add: readonly RuntimeFile[]): RuntimePlan {
-  const have = new Set(runtime.files.map((f) => f.path))
-  const files = [...runtime.files, ...add.filter((f) => !have.has(f.path))]
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-  return { ...runtime, files }
+  return { ...runtime, files: mergeFiles(runtime.files, add) }
+}
+
+// Sorted by path, one file a path: the first one given wins, except that zone
+// lists at one path are joined (a TZ's zone added to the zones the plan lists).
+function mergeFiles(have: readonly RuntimeFile[], add: readonly RuntimeFile[]): RuntimeFile[] {
+  const byPath = new Map<string, RuntimeFile>()
+  for (const f of [...have, ...add]) {
+    const old = byPath.get(f.path)
+    if (old === undefined) byPath.set(f.path, f)
+    else if (old.kind === 'zoneinfo' && f.kind === 'zoneinfo' && old.zones !== 'all')
+      byPath.set(f.path, { ...old, zones: f.zones === 'all' ? 'all' : [...new Set([...old.zones, ...f.zones])].sort() })
+  }
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
 }
 
 function describeFile(f: RuntimeFile): string {
   return f.kind === 'zoneinfo' ? `${f.path} (${f.zones === 'all' ? 'all zones' : f.zones.join(', ')})` : f.path
 }
 
-function envValue(env: readonly string[], key: string): string | undefined {
-  const v = env.findLast((e) => e.startsWith(`${key}=`))?.slice(key.length + 1)
-  return v === '' ? undefined : v
-}
-
 function tempDirOf(img: ImageContext): string {
   return envValue(img.env, 'TMPDIR') ?? '/tmp'
-}
-
-function colonFile(files: ImageFileSet, path: '/etc/passwd' | '/etc/group'): string[][] | null {
-  const t = files.texts.get(path)
-  if (t === undefined) return null
-  return t.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(':'))
-}
-
-// As runtimes read User: 'user[:group]', each a number or a name; unset is root.
-function imageUser(img: ImageContext): { user: string; numeric: boolean; group: string | undefined } {
-  const [user = '', group] = (img.user ?? '').split(':')
-  const u = user === '' ? '0' : user
-  return { user: u, numeric: /^\d+$/.test(u), group: group === '' ? undefined : group }
-}
-
-function numericIds(img: ImageContext): { uid: number | null; gid: number } {
-  const who = imageUser(img)
-  const entry = colonFile(img.files, '/etc/passwd')?.find((r) => (who.numeric ? r[2] === who.user : r[0] === who.user))
-  const uid = who.numeric ? Number(who.user) : entry === undefined ? null : Number(entry[2])
-  const g = who.group ?? entry?.[3] ?? '0'
-  const gid = /^\d+$/.test(g) ? Number(g) : Number(colonFile(img.files, '/etc/group')?.find((r) => r[0] === g)?.[2] ?? 0)
-  return { uid, gid }
 }

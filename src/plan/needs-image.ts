@@ -7,6 +7,7 @@ import type { RuntimePlan } from './build-plan.js'
 import { runtimeFileSet } from './image-files.js'
 import type { ImageFileSet } from './image-files.js'
 import type { ImageContext } from './needs-check.js'
+import { baseRow } from './runtime-bases.js'
 
 /** A pulled image base as the check needs it: every file after all its layers, and its config's User and Env. */
 export interface NeedsBase {
@@ -18,7 +19,7 @@ export interface NeedsBase {
 /** `base` is the pulled base for an image runtime base, null on scratch and static. */
 export function needsImage(runtime: RuntimePlan, base: NeedsBase | null): ImageContext {
   const c = runtime.config
-  if (runtime.base.kind !== 'image' || base === null)
+  if (baseRow(runtime.base).owned || base === null)
     return { base: runtime.base.kind, files: runtimeFileSet(runtime), user: c.user, env: c.env }
   const user = c.user ?? (base.user === '' ? null : base.user)
   return { base: 'image', files: runtimeFileSet(runtime, base.files), user, env: mergeEnv(base.env, c.env) }

@@ -45,9 +45,13 @@ export function needsError(
   if (errors.length === 0) return null
   const stub = errors.find((v) => v.id === 'cgo-stub')
   if (stub !== undefined) {
-    return new GostaticError(ErrorCode.CGO_STUB, `${subject} links a cgo stub that fails at run time: ${stub.message}`, {
-      hint: stub.fix,
-    })
+    return new GostaticError(
+      ErrorCode.CGO_STUB,
+      `${subject} links a cgo stub that fails at run time: ${stub.message}`,
+      {
+        hint: stub.fix,
+      },
+    )
   }
   const lines = errors.map((v) => `  - ${needLine(v)}`)
   const count = errors.length === 1 ? 'a runtime need' : `${errors.length} runtime needs`
@@ -78,7 +82,8 @@ export function needsSummary(verdicts: readonly NeedVerdict[]): string {
   const open = (severity: NeedVerdict['severity']): string[] =>
     verdicts.filter((v) => v.status === 'unmet' && v.severity === severity).map((v) => NEED_RULES[v.id].short)
   const [errors, missing] = [open('error'), open('warning')]
-  if (errors.length + missing.length > 0) return [...errors, ...(missing.length ? [`${missing.join(', ')} missing`] : [])].join('; ')
+  if (errors.length + missing.length > 0)
+    return [...errors, ...(missing.length ? [`${missing.join(', ')} missing`] : [])].join('; ')
   const ok = verdicts.filter((v) => v.status === 'met' || v.status === 'added').length
   const ignored = verdicts.filter((v) => v.status === 'ignored').length
   return `${ok}/${verdicts.length} met${ignored > 0 ? `, ${ignored} ignored` : ''}`

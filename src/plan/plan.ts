@@ -28,7 +28,11 @@ export type ExplainedPlan = BuildPlan & { explain(): string }
  * the spec has .cgo()): without them .cgo() picks zig and every known cgo
  * module's tags. The result is frozen plain data plus a non-enumerable explain().
  */
-export function plan(input: ServiceSpec | unknown, facts: ModuleFacts | null = null, host: CgoFacts | null = null): ExplainedPlan {
+export function plan(
+  input: ServiceSpec | unknown,
+  facts: ModuleFacts | null = null,
+  host: CgoFacts | null = null,
+): ExplainedPlan {
   const spec = parseServiceSpec(input)
   const module = facts === null ? null : parseModuleFacts(facts)
   const cgo = cgoPlan(spec, host === null ? null : parseCgoFacts(host))
@@ -52,7 +56,7 @@ export function plan(input: ServiceSpec | unknown, facts: ModuleFacts | null = n
   const result: BuildPlan = {
     schema: 'gostatic.plan/v1',
     service: spec.name,
-    source: { dir: spec.source, main: spec.main },
+    source: { dir: spec.source, main: spec.main, links: spec.allowLinksOutsideSource ? 'follow' : 'confine' },
     go,
     targets,
     steps,
@@ -95,7 +99,10 @@ function goPlan(spec: ServiceSpec, facts: ModuleFacts | null, cgo: CgoPlan | nul
 function targetPlan(spec: ServiceSpec, platform: Platform, tags: readonly string[], cgo: CgoPlan | null): TargetPlan {
   const info = platformInfo(platform)
   const settings: Record<string, string> = {
-    CGO_ENABLED: cgo === null ? '0' : '1', '-trimpath': 'true', GOOS: info.os, GOARCH: info.goarch,
+    CGO_ENABLED: cgo === null ? '0' : '1',
+    '-trimpath': 'true',
+    GOOS: info.os,
+    GOARCH: info.goarch,
   }
   // With -trimpath go records neither -ldflags nor the CGO_* flags (they may hold paths), but it records the
   // tags, and with cgo on they carry netgo and osusergo.
@@ -123,7 +130,9 @@ function stripPlan(triple: string, args: readonly string[]): StripPlan {
     afterLinkerStrip: args.includes('-ldflags') && ld.includes('-s') && ld.includes('-w'),
     candidates: ['strip', 'llvm-strip', `${triple}-strip`],
     args: ['--strip-unneeded'],
-    skipWarning: `no strip that reads this target's ELF was found (tried strip, llvm-strip, ${triple}-strip); skipped, -s -w already removed the symbol tables`,
+    skipWarning:
+      `no strip that reads this target's ELF was found (tried strip, llvm-strip, ${triple}-strip); ` +
+      `skipped, -s -w already removed the symbol tables`,
   }
 }
 
@@ -133,11 +142,22 @@ function warnings(spec: ServiceSpec, targets: readonly TargetPlan[], facts: Modu
   if (spec.go !== undefined && need && compareGo(spec.go, need.version) < 0)
     w.push(
       `.go('${spec.go}') is older than the Go ${need.version} that ${facts.file} line ${need.line} requires: ` +
-        `go refuses to build the module with an older Go (a host Go older than ${need.version}, or an image builder of Go ${spec.go}). ` +
+        `go refuses to build the module with an older Go (a host Go older than ${need.version}, or an image builder ` +
+        `of Go ${spec.go}). ` +
         `Drop .go() to take the version from ${facts.file}, or raise it`,
     )
   if (spec.buildmode === 'pie')
-    w.push('buildmode pie with CGO_ENABLED=0 still links a dynamic loader (PT_INTERP) on linux, so the static check will refuse the binary; use the default exe build mode for static images')
+    w.push(
+      'buildmode pie with CGO_ENABLED=0 still links a dynamic loader (PT_INTERP) on linux, so the static check ' +
+        'will refuse the binary; use the default exe build mode for static images',
+    )
+  const hostPaths = spec.files.length > 0 || (typeof spec.caCertificates === 'object' && spec.caCertificates !== null)
+  if (spec.allowLinksOutsideSource && hostPaths)
+    w.push(
+      'allowLinksOutsideSource: copy() and caCertificates({ file }) follow symlinks out of the source folder, so ' +
+        'the image can hold files from anywhere on the machine that builds; docker build cannot follow them, so the ' +
+        'rendered Dockerfile fails where the engines copy',
+    )
   for (const t of targets)
     if (t.upx.kind === 'refused') w.push(`upx skipped for ${t.platform} (${t.upx.rule} rule): ${t.upx.message}`)
   return w

@@ -30,9 +30,13 @@ export function defaultRepo(
   if (pick === undefined) return undefined
   const repo = pick.repo.replace(/\/+$/, '')
   if (/^(ko|kind)\.local(\/|$)/.test(repo))
-    throw new GostaticError(ErrorCode.INVALID_REFERENCE, `${pick.from}=${pick.repo} is ko's name for the local daemon`, {
-      hint: 'gostatic builds into the Docker daemon with --load; set GOSTATIC_REPO to a registry to push',
-    })
+    throw new GostaticError(
+      ErrorCode.INVALID_REFERENCE,
+      `${pick.from}=${pick.repo} is ko's name for the local daemon`,
+      {
+        hint: 'gostatic builds into the Docker daemon with --load; set GOSTATIC_REPO to a registry to push',
+      },
+    )
   const r = parseImageRef(`${repo}/x`)
   if (!r.ok || repo.includes('@') || /:[^/]*$/.test(repo.slice(repo.indexOf('/') + 1)))
     throw new GostaticError(ErrorCode.INVALID_REFERENCE, `${pick.from}: '${pick.repo}' is not a repository`, {
@@ -57,19 +61,27 @@ const TAG = /^[\w][\w.-]{0,127}$/
 /** Every reference to push the service to (one per tag), checked; [] when there is no push. */
 export function pushRefs(p: PushInput): string[] {
   if (p.push === undefined) {
-    if (p.tags.length > 0) throw new GostaticError(ErrorCode.INVALID_CONFIG, `--tag ${p.tags.join(',')} names pushed tags; give --push too`)
+    if (p.tags.length > 0)
+      throw new GostaticError(ErrorCode.INVALID_CONFIG, `--tag ${p.tags.join(',')} names pushed tags; give --push too`)
     return []
   }
   const base = p.push === true ? repoFor(p) : p.push.replaceAll('{name}', p.service)
   const parsed = parseImageRef(base)
   if (!parsed.ok) throw badRef(p.push === true ? base : p.push, parsed.reason)
   if (parsed.ref.digest !== undefined)
-    throw new GostaticError(ErrorCode.INVALID_REFERENCE, `--push ${base} has a digest; push to a tag (the registry computes the digest)`)
+    throw new GostaticError(
+      ErrorCode.INVALID_REFERENCE,
+      `--push ${base} has a digest; push to a tag (the registry computes the digest)`,
+    )
   const givenTag = /:[\w][\w.-]*$/.test(base.slice(base.lastIndexOf('/') + 1))
   if (givenTag && p.tags.length > 0)
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `--push ${base} has a tag and --tag gives ${p.tags.join(',')}; give the tag once`, {
-      hint: 'drop the tag from --push, or drop --tag',
-    })
+    throw new GostaticError(
+      ErrorCode.INVALID_CONFIG,
+      `--push ${base} has a tag and --tag gives ${p.tags.join(',')}; give the tag once`,
+      {
+        hint: 'drop the tag from --push, or drop --tag',
+      },
+    )
   if (givenTag) return [base]
   const tags = p.tags.length === 0 ? ['latest'] : p.tags
   return [...new Set(tags.map((t) => tagValue(t, p)))].map((t) => `${base}:${t}`)
@@ -78,7 +90,9 @@ export function pushRefs(p: PushInput): string[] {
 function repoFor(p: PushInput): string {
   if (p.repo === undefined)
     throw new GostaticError(ErrorCode.INVALID_CONFIG, '--push without a reference needs a default repository', {
-      hint: "set GOSTATIC_REPO (e.g. GOSTATIC_REPO=127.0.0.1:5000/team), repo in gostatic.config.ts, or give --push <ref>",
+      hint:
+        'set GOSTATIC_REPO (e.g. GOSTATIC_REPO=127.0.0.1:5000/team), repo in gostatic.config.ts, ' +
+        'or give --push <ref>',
     })
   return `${p.repo.repo}/${p.service}`
 }
@@ -86,13 +100,20 @@ function repoFor(p: PushInput): string {
 function tagValue(t: string, p: PushInput): string {
   if (t === 'git') {
     if (p.gitShort === null)
-      throw new GostaticError(ErrorCode.INVALID_CONFIG, `--tag git: the source of service '${p.service}' is not in a git checkout`, {
-        hint: 'commit it to git, or give the tag itself: --tag v1.2.3',
-      })
+      throw new GostaticError(
+        ErrorCode.INVALID_CONFIG,
+        `--tag git: the source of service '${p.service}' is not in a git checkout`,
+        {
+          hint: 'commit it to git, or give the tag itself: --tag v1.2.3',
+        },
+      )
     return p.gitShort
   }
   if (!TAG.test(t))
-    throw new GostaticError(ErrorCode.INVALID_REFERENCE, `--tag '${t}' is not a tag; tags are letters, digits, _ . and - (128 at most)`)
+    throw new GostaticError(
+      ErrorCode.INVALID_REFERENCE,
+      `--tag '${t}' is not a tag; tags are letters, digits, _ . and - (128 at most)`,
+    )
   return t
 }
 
@@ -115,7 +136,7 @@ function nonEmpty(v: string | undefined): boolean {
   return v !== undefined && v.trim() !== ''
 }
 
-/** The tag that names a version for the image's org.opencontainers.image.version label: the first besides latest and git. */
+/** The tag that names a version for the org.opencontainers.image.version label: the first but latest and git. */
 export function tagVersion(tags: readonly string[]): string | undefined {
   return tags.find((t) => t !== 'latest' && t !== 'git')
 }

@@ -6,6 +6,8 @@
 import type { NeedId } from '../spec/needs-options.js'
 import { KNOWN_CGO_MODULES } from './known-cgo-modules.js'
 import type { RefusedModule } from './build-plan.js'
+import { CONFIG_NEED_RULES } from './config-needs.js'
+import { envValue } from './image-user.js'
 
 export type { NeedId } from '../spec/needs-options.js'
 
@@ -18,6 +20,17 @@ export interface BinaryEvidence {
   /** Build info settings; CGO_ENABLED decides whether a cgo module is its stub. */
   readonly settings: Readonly<Record<string, string>>
 }
+
+/** The image config a rule reads alongside the binary: the final env (a pulled base's merged in), user and workdir. */
+export interface ConfigEvidence {
+  /** KEY=value, as the container gets it. */
+  readonly env: readonly string[]
+  readonly user: string | null
+  readonly workdir: string | null
+}
+
+/** No image config: a bare binary's needs (inspect of a file). */
+export const NO_CONFIG: ConfigEvidence = { env: [], user: null, workdir: null }
 
 /** error: fails on every base. warning: fails at run time where unmet. info: changes behaviour, does not fail. */
 export type NeedSeverity = 'error' | 'warning' | 'info'
@@ -35,13 +48,15 @@ export interface Need {
   readonly fix: string
 }
 
-interface Index {
+export interface Index {
   has(name: string): boolean
   hasPrefix(prefix: string): boolean
+  /** The image env's value for the key (an empty value counts as unset). */
+  env(key: string): string | undefined
   readonly evidence: BinaryEvidence
 }
 
-interface NeedRule {
+export interface NeedRule {
   readonly severity: NeedSeverity
   /** A few letters for summaries: 'tz missing'. */
   readonly short: string
@@ -52,7 +67,7 @@ interface NeedRule {
   readonly fix: (evidence: readonly string[]) => string
 }
 
-const any = (b: Index, names: readonly string[]): string[] => names.filter((n) => b.has(n))
+export const any = (b: Index, names: readonly string[]): string[] => names.filter((n) => b.has(n))
 
 /** os/user calls that read /etc/group (the rest read /etc/passwd). */
 export const GROUP_LOOKUPS = ['os/user.LookupGroup', 'os/user.LookupGroupId', 'os/user.(*User).GroupIds'] as const
@@ -60,13 +75,17 @@ const USER_LOOKUPS = ['os/user.Current', 'os/user.Lookup', 'os/user.LookupId', .
 
 /** Service names net knows without /etc/services (net/lookup.go's table). */
 export const BUILTIN_SERVICES =
-  'ftp, ftps, gopher, http, https, imap2, imap3, imaps, pop3, pop3s, smtp, submissions, ssh, telnet (tcp) and domain (udp)'
+  'ftp, ftps, gopher, http, https, imap2, imap3, imaps, pop3, pop3s, smtp, submissions, ssh, telnet (tcp) and ' +
+  'domain (udp)'
 
 /** The cgo modules whose CGO_ENABLED=0 build is a stub that fails at run time. */
 const STUBS = KNOWN_CGO_MODULES.filter((k) => k.withoutCgo === 'stub')
 
 /** The same modules with their pure-Go replacements: what a Dockerfile build can refuse from the build info alone. */
-export const CGO_STUB_MODULES: readonly RefusedModule[] = STUBS.map(({ module, replacement }) => ({ module, replacement }))
+export const CGO_STUB_MODULES: readonly RefusedModule[] = STUBS.map(({ module, replacement }) => ({
+  module,
+  replacement,
+}))
 
 export const NEED_RULES: Record<NeedId, NeedRule> = {
   zoneinfo: {
@@ -75,10 +94,12 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
     find: (b) => any(b, ['time.LoadLocation']),
     embedded: (b) => (b.hasPrefix('time/tzdata.') ? 'time/tzdata is linked: the zone database is in the binary' : null),
     message: () =>
-      "time.LoadLocation reads zone files ($ZONEINFO, /usr/share/zoneinfo); without them it fails with 'unknown time zone'",
+      "time.LoadLocation reads zone files ($ZONEINFO, /usr/share/zoneinfo); without them it fails with 'unknown " +
+      "time zone'",
     fix: () =>
-      "list the zones with .timezones(['Europe/Berlin', ...]) (files on scratch and static, embedded on image bases), " +
-      "use runtime('static') (all zones by default), or import _ \"time/tzdata\" to embed the database (about 450 KB)",
+      "list the zones with .timezones(['Europe/Berlin', ...]) (files on scratch and static, embedded on image " +
+      'bases), ' +
+      'use runtime(\'static\') (all zones by default), or import _ "time/tzdata" to embed the database (about 450 KB)',
   },
   'ca-roots': {
     severity: 'warning',
@@ -90,7 +111,8 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
         : null,
     message: () =>
       'crypto/x509 loads the system CA roots ($SSL_CERT_FILE, $SSL_CERT_DIR, /etc/ssl/certs/ca-certificates.crt and ' +
-      "the other paths Go knows); without a bundle TLS verification fails with 'x509: certificate signed by unknown authority'",
+      "the other paths Go knows); without a bundle TLS verification fails with 'x509: certificate signed by unknown " +
+      "authority'",
     fix: () =>
       "use runtime('static') or .caCertificates() (a bundle at /etc/ssl/certs/ca-certificates.crt), " +
       'or import _ "golang.org/x/crypto/x509roots/fallback" to embed roots',
@@ -105,7 +127,8 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
     message: (ev) =>
       `${ev.join(', ')} read${ev.length === 1 ? 's' : ''} /etc/passwd` +
       `${ev.some((e) => (GROUP_LOOKUPS as readonly string[]).includes(e)) ? ' and /etc/group' : ''}: ` +
-      "without an entry for the image's user, user.Current fails (unless $USER and $HOME are set) and lookups return Unknown*Error",
+      "without an entry for the image's user, user.Current fails (unless $USER and $HOME are set) and lookups " +
+      'return Unknown*Error',
     fix: () =>
       "runtime('static') and runtime('scratch') write /etc/passwd and /etc/group with the image's user; " +
       'on an image base add the user to the base, or run as one it has with .user(uid:gid)',
@@ -135,12 +158,14 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
     short: 'tmp',
     find: (b) => any(b, ['os.TempDir', 'os.CreateTemp', 'os.MkdirTemp']),
     message: () =>
-      "os.TempDir (and os.CreateTemp and os.MkdirTemp with dir \"\") use $TMPDIR or /tmp: without a directory the image's " +
+      'os.TempDir (and os.CreateTemp and os.MkdirTemp with dir "") use $TMPDIR or /tmp: without a directory the ' +
+      "image's " +
       'user can write there, creating temp files fails',
     fix: () =>
       "runtime('static') and runtime('scratch') create /tmp with mode 1777; on an image base create it, " +
       'or set TMPDIR to a writable directory (a mounted volume)',
   },
+  ...CONFIG_NEED_RULES,
   'cgo-stub': {
     severity: 'error',
     short: 'cgo stub',
@@ -150,7 +175,11 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
         : STUBS.filter((k) => b.evidence.modules.includes(k.module)).map((k) => k.module),
     message: (ev) =>
       ev
-        .map((m) => `${m} is linked as the stub it compiles with CGO_ENABLED=0: ${STUBS.find((k) => k.module === m)!.note}`)
+        .map(
+          (m) =>
+            `${m} is linked as the stub it compiles with CGO_ENABLED=0: ` +
+            `${STUBS.find((k) => k.module === m)!.note}`,
+        )
         .join('; '),
     fix: (ev) =>
       ev.map((m) => `replace ${m} with ${STUBS.find((k) => k.module === m)!.replacement}`).join('; ') +
@@ -159,12 +188,13 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
   },
 }
 
-/** The needs this binary shows evidence of, in NEED_RULES order. */
-export function deriveNeeds(evidence: BinaryEvidence): Need[] {
+/** The needs this binary, in an image with this config, shows evidence of, in NEED_RULES order. */
+export function deriveNeeds(evidence: BinaryEvidence, config: ConfigEvidence = NO_CONFIG): Need[] {
   const names = new Set(evidence.functions)
   const index: Index = {
     has: (n) => names.has(n),
     hasPrefix: (p) => evidence.functions.some((n) => n.startsWith(p)),
+    env: (key) => envValue(config.env, key),
     evidence,
   }
   const needs: Need[] = []

@@ -4,36 +4,33 @@ import type { RuntimeBase, RuntimeFile, RuntimePlan } from './build-plan.js'
 import { sortKeys, sortedEntries } from '../util/sorted.js'
 import { assertNoPathClash } from './path-clash.js'
 import { CA_BUNDLE_PATH, caSource } from './ca-bundle.js'
+import { assertKnownTz } from './tz-env.js'
+import { baseOf, baseRow, NONROOT_UID } from './runtime-bases.js'
 
 export { CA_BUNDLE_PATH }
 
 export const ZONEINFO_PATH = '/usr/share/zoneinfo'
-export const NONROOT_UID = 65532
+export { NONROOT_UID }
 export const NSSWITCH_CONF = 'hosts: files dns\n'
-const PATH_ENV = 'PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin'
 
 export function runtimeBase(spec: ServiceSpec): RuntimeBase {
-  if (spec.runtime === 'scratch') return { kind: 'scratch' }
-  if (spec.runtime === 'static') return { kind: 'static' }
-  return { kind: 'image', ref: spec.runtime }
+  return baseOf(spec.runtime)
 }
 
 /** Time zones go into the image as files where we own the base, else into the binary. */
 export function tzStrategy(spec: ServiceSpec): 'none' | 'files' | 'timetzdata' {
   if (spec.timezones === undefined) return 'none'
-  const base = runtimeBase(spec).kind
-  if (base === 'static') return 'files'
-  if (base === 'scratch' && spec.timezones !== 'all') return 'files'
-  return 'timetzdata'
+  return baseRow(runtimeBase(spec)).zones(spec.timezones)
 }
 
 export function runtimePlan(spec: ServiceSpec): RuntimePlan {
   const base = runtimeBase(spec)
+  assertKnownTz(spec.name, spec.runtimeEnv['TZ'])
   const binaryPath = spec.binaryPath ?? `/usr/local/bin/${spec.name}`
   const user = effectiveUser(spec)
   const [uid, gid] = parseUser(user ?? '0')
   const files: RuntimeFile[] = []
-  if (base.kind !== 'image') {
+  if (baseRow(base).owned) {
     files.push(text('/etc/passwd', passwd(uid, gid)), text('/etc/group', group(gid)))
     files.push(text('/etc/nsswitch.conf', NSSWITCH_CONF))
     files.push(tmpDir('/tmp'))
@@ -47,7 +44,7 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
   assertNoPathClash(spec.name, binaryPath, spec.workdir, files)
 
   // An image base keeps its own PATH (and the rest of its env) unless overridden.
-  const env = base.kind === 'image' ? [] : [PATH_ENV]
+  const env = [...baseRow(base).env]
   if (ca) env.push(`SSL_CERT_FILE=${CA_BUNDLE_PATH}`)
   for (const [k, v] of sortedEntries(spec.runtimeEnv)) env.push(`${k}=${v}`)
 
@@ -71,7 +68,9 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
       env,
       user,
       workdir: spec.workdir,
-      exposedPorts: [...new Set(spec.ports.map((p) => (typeof p === 'number' || !p.includes('/') ? `${p}/tcp` : p)))].sort(),
+      exposedPorts: [
+        ...new Set(spec.ports.map((p) => (typeof p === 'number' || !p.includes('/') ? `${p}/tcp` : p))),
+      ].sort(),
       labels: sortKeys(labels),
     },
     annotations: sortKeys(spec.annotations),
@@ -81,7 +80,7 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
 /** The image's user: given, or nonroot on bases gostatic makes, or null to keep an image base's own. */
 export function effectiveUser(spec: ServiceSpec): string | null {
   if (spec.user !== undefined) return spec.user
-  return runtimeBase(spec).kind === 'image' ? null : `${NONROOT_UID}:${NONROOT_UID}`
+  return baseRow(runtimeBase(spec)).defaultUser
 }
 
 function parseUser(user: string): [number, number] {
@@ -95,7 +94,10 @@ function homeOf(uid: number): string {
 }
 
 function passwd(uid: number, gid: number): string {
-  const lines = ['root:x:0:0:root:/root:/sbin/nologin', `nonroot:x:${NONROOT_UID}:${NONROOT_UID}:nonroot:/home/nonroot:/sbin/nologin`]
+  const lines = [
+    'root:x:0:0:root:/root:/sbin/nologin',
+    `nonroot:x:${NONROOT_UID}:${NONROOT_UID}:nonroot:/home/nonroot:/sbin/nologin`,
+  ]
   if (uid !== 0 && uid !== NONROOT_UID) lines.push(`app:x:${uid}:${gid}:app:/home/app:/sbin/nologin`)
   return lines.join('\n') + '\n'
 }

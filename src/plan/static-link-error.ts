@@ -1,7 +1,8 @@
 // What a failed static cgo link says about the library it could not link
 // statically, read from the C linker's own words. Pure text → diagnosis.
 //   GNU ld (musl-gcc): /usr/bin/ld: cannot find -lpcap: No such file or directory
-//   zig (lld):         error: unable to find static system library "pcap" using strategy no_fallback. searched paths: none
+// zig (lld):         error: unable to find static system library "pcap" using strategy no_fallback. searched paths:
+// none
 
 const LD = /cannot find -l([A-Za-z0-9_+.-]+)/g
 const ZIG = /unable to find static system library "([^"]+)"[^\n]*?searched paths:\s*([^\n]*)/g
@@ -17,7 +18,14 @@ export interface StaticLinkProblem {
 export function staticLinkProblem(stderr: string): StaticLinkProblem | null {
   const searched = new Map<string, string>()
   for (const m of stderr.matchAll(LD)) searched.set(m[1]!, '')
-  for (const m of stderr.matchAll(ZIG)) searched.set(m[1]!, m[2]!.trim().replace(/\.$/, '').replace(/^none$/, ''))
+  for (const m of stderr.matchAll(ZIG))
+    searched.set(
+      m[1]!,
+      m[2]!
+        .trim()
+        .replace(/\.$/, '')
+        .replace(/^none$/, ''),
+    )
   if (searched.size === 0) return null
   const libs = [...searched.keys()]
   const archives = libs.map((l) => `lib${l}.a`)
@@ -30,7 +38,8 @@ export function staticLinkProblem(stderr: string): StaticLinkProblem | null {
       'A shared library (.so) cannot go into a static binary, so no image was written',
     hint:
       `install ${archives.join(', ')} built for musl (the library's -dev or -static package, e.g. Alpine's ` +
-      `${libs.map((l) => `lib${l}-dev`).join(', ')}; Debian's are built for glibc and may not link with musl) and give ` +
+      `${libs.map((l) => `lib${l}-dev`).join(', ')}; Debian's are built for glibc and may not link with musl) ` +
+      `and give ` +
       "its folder with .env({ CGO_LDFLAGS: '-L/path/to/lib' }), or replace the package that links it",
   }
 }

@@ -7,7 +7,8 @@ import { emulatorFor } from './emulator.js'
 
 // UPX's own "can't" exceptions: packing is impossible, not broken, so the
 // binary is kept unpacked (with a warning) unless the plan requires packing.
-export const UPX_CANT = /(AlreadyPackedException|NotCompressibleException|CantPackException|UnknownExecutableFormatException)[^\n]*/
+export const UPX_CANT =
+  /(AlreadyPackedException|NotCompressibleException|CantPackException|UnknownExecutableFormatException)[^\n]*/
 
 /** Enough variables to reproduce UPX's known crash with large environments. */
 export const SMOKE_ENV_SIZE = 640
@@ -26,26 +27,48 @@ export function smokeFailure(
 ): { message: string; hint: string } {
   return {
     message:
-      `the UPX-packed ${what} fails its smoke run (${smoke.join(' ') || 'no args'}) with ${envSize} environment variables` +
+      `the UPX-packed ${what} fails its smoke run (${smoke.join(' ') || 'no args'}) with ${envSize} environment ` +
+      `variables` +
       `${signal ? `: killed by ${signal}` : ''}; the unpacked binary was not replaced`,
-    hint: "fix the smoke args with .smoke([...]), or drop upx(); .smoke(false) skips the run if the binary can't run bare",
+    hint:
+      "fix the smoke args with .smoke([...]), or drop upx(); .smoke(false) skips the run if the binary can't " +
+      'run bare',
   }
 }
 
 export function upxVerdict(spec: ServiceSpec, platform: Platform): UpxPlan {
   const upx = spec.upx
   if (upx === undefined) return { kind: 'none' }
-  const refuse = (rule: UpxRule, message: string): UpxPlan => ({ kind: 'refused', rule, message, required: upx.required })
+  const refuse = (rule: UpxRule, message: string): UpxPlan => ({
+    kind: 'refused',
+    rule,
+    message,
+    required: upx.required,
+  })
   const platformWhy = upxPlatformRule(platform, upx.policy.allowArm64)
   if (platformWhy) return refuse('platform', platformWhy)
   if (spec.buildmode === 'pie')
-    return refuse('buildmode', 'UPX cannot pack -buildmode=pie Go binaries (CantPackException); drop buildmode pie or upx()')
+    return refuse(
+      'buildmode',
+      'UPX cannot pack -buildmode=pie Go binaries (CantPackException); drop buildmode pie or upx()',
+    )
   if (spec.fips)
-    return refuse('fips', 'a FIPS build must run its validated module unmodified; UPX rewrites it. Remove upx() for FIPS builds')
+    return refuse(
+      'fips',
+      'a FIPS build must run its validated module unmodified; UPX rewrites it. Remove upx() for FIPS builds',
+    )
   if (spec.signing !== undefined)
-    return refuse('signing', `the binary is signed with ${spec.signing}; UPX rewrites the signed bytes. Packing must come before signing, so remove upx() or sign the packed output in a later step you own`)
+    return refuse(
+      'signing',
+      `the binary is signed with ${spec.signing}; UPX rewrites the signed bytes. Packing ` +
+        `must come before signing, so remove upx() or sign the packed output in a later step you own`,
+    )
   if (spec.environment === 'production' && upx.policy.allowProduction === undefined)
-    return refuse('environment', "packed binaries are flagged by EDR tools in production; pass upx({ policy: { allowProduction: { reason: '...' } } }) to pack anyway (the reason is recorded in the image labels)")
+    return refuse(
+      'environment',
+      'packed binaries are flagged by EDR tools in production; pass upx({ policy: { ' +
+        "allowProduction: { reason: '...' } } }) to pack anyway (the reason is recorded in the image labels)",
+    )
   const args = [upx.level === 'best' ? '--best' : `-${upx.level}`]
   if (upx.lzma) args.push('--lzma')
   args.push('--no-progress', '-q')

@@ -13,11 +13,13 @@ export function eventText(e: EngineEvent): string {
       return `warning: ${e.message}`
     case 'info':
       return e.message
+    case 'cache-damaged':
+      return `cache entry ${e.entry} ${e.reason}: discarded, rebuilding it`
   }
 }
 
 export function platformOf(e: EngineEvent): Platform | undefined {
-  return e.kind === 'info' ? undefined : e.platform
+  return 'platform' in e ? e.platform : undefined
 }
 
 /** '  hello linux/amd64: go-build (812 ms)\n', or '' when the event says nothing. */

@@ -2,12 +2,15 @@
 // the same reporters: live per-service lines on a terminal, plain lines in
 // logs, JSON lines for machines, nothing, or the caller's own function.
 import type { EngineEvent, EventSink } from '../engines/events.js'
-import { formatEvent } from './format-event.js'
 import { liveReporter, type TerminalStream } from './live-reporter.js'
+import { plainReporter } from './plain-reporter.js'
+
+export { plainReporter }
 
 /**
- * 'auto' (default): live lines when stderr is a terminal, plain lines otherwise.
- * 'plain': one line per finished step. 'json': one JSON object per line.
+ * 'auto' (default): live lines when stderr is a terminal, plain lines otherwise (and under CI or TERM=dumb).
+ * 'plain': a line when a step starts and when it ends, and one every 15 s while it runs. No colour either way.
+ * 'json': one JSON object per line.
  * 'silent': nothing. A function: gets every engine event, prints nothing itself.
  * All of them write to stderr, so stdout stays the program's own.
  */
@@ -39,11 +42,17 @@ export interface ReportStream {
 export type ReporterKind = 'live' | 'plain' | 'json' | 'silent' | 'function'
 
 /** What a choice means for a stream; an `onEvent` on its own turns the default display off. */
-export function reporterKind(opts: ReporterOptions, stream: ReportStream): ReporterKind {
+export function reporterKind(opts: ReporterOptions, stream: ReportStream, env = process.env): ReporterKind {
   const choice = opts.reporter ?? (opts.onEvent ? 'silent' : 'auto')
   if (typeof choice === 'function') return 'function'
-  if (choice === 'auto') return stream.isTTY === true ? 'live' : 'plain'
+  if (choice === 'auto') return stream.isTTY === true && !plainTerminal(env) ? 'live' : 'plain'
   return choice
+}
+
+/** A CI log (CI set, as every CI service sets it) or a terminal that cannot move its cursor (TERM=dumb). */
+function plainTerminal(env: NodeJS.ProcessEnv): boolean {
+  const ci = env['CI']
+  return (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') || env['TERM'] === 'dumb'
 }
 
 type Make = (opts: ReporterOptions, services: readonly string[], stream: TerminalStream) => Reporter
@@ -68,18 +77,6 @@ export function createReporter(
   const extra = opts.onEvent
   if (extra === undefined) return r
   return { ...r, done: r.done.bind(r), close: r.close.bind(r), onEvent: (e: EngineEvent) => (r.onEvent(e), extra(e)) }
-}
-
-export function plainReporter(stream: ReportStream): Reporter {
-  return {
-    onEvent: (e) => {
-      const line = formatEvent(e)
-      if (line) stream.write(line)
-    },
-    done: (service, o) =>
-      void stream.write(o.ok ? `  ${service}: done, ${o.detail}\n` : `  ${service}: FAILED: ${o.error}\n`),
-    close: async () => {},
-  }
 }
 
 export function jsonReporter(stream: ReportStream): Reporter {

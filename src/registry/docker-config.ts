@@ -6,6 +6,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
+import { rememberSecret } from '../secret-mask.js'
 import { DEFAULT_REGISTRY } from '../spec/image-ref.js'
 import type { RegistryCredentials } from './registry-options.js'
 
@@ -41,24 +42,44 @@ export function dockerConfigDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The parsed config.json in `dir`, or undefined when there is none. */
 export async function readDockerConfig(dir: string): Promise<DockerConfigFile | undefined> {
-  const path = join(dir, 'config.json')
+  return readAuthFile(join(dir, 'config.json'), 'docker config', 'or point DOCKER_CONFIG at another folder')
+}
+
+/** A docker config.json or a containers auth.json (the same `auths`/`credHelpers` format); undefined when absent. */
+export async function readAuthFile(
+  path: string,
+  what = 'auth file',
+  elsewhere = '',
+): Promise<DockerConfigFile | undefined> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `cannot read docker config ${path}: ${(e as Error).message}`)
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `cannot read ${what} ${path}: ${(e as Error).message}`)
   }
+  // The file holds passwords: its errors name the place (line, field), never a piece of the content.
+  const hint = `fix or remove the file${elsewhere ? `, ${elsewhere}` : ''}`
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
-  } catch (e) {
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `docker config ${path} is not valid JSON: ${(e as Error).message}`, { hint: 'fix or remove the file, or point DOCKER_CONFIG at another folder' })
+  } catch {
+    const message = `${what} ${path} is not valid JSON (its content is not quoted: it may hold credentials)`
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, message, { hint })
   }
   const r = DockerConfigFileSchema.safeParse(parsed)
-  if (!r.success)
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `docker config ${path}:\n${z.prettifyError(r.error)}`, { hint: 'fix or remove the file, or point DOCKER_CONFIG at another folder' })
+  if (!r.success) {
+    // zod's own words for these types ('expected object, received null') quote no value.
+    const fields = r.error.issues.map((i) => `at ${fieldPath(i.path)}: ${i.message}`)
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `${what} ${path}: ${fields.join('; ')}`, { hint })
+  }
   return r.data
+}
+
+/** 'auths["ghcr.io"]' */
+function fieldPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return 'the top level'
+  return path.map((p, i) => (i === 0 ? String(p) : `[${JSON.stringify(String(p))}]`)).join('')
 }
 
 /** Like docker's ConvertToHostname: 'https://host:5000/v1/' → 'host:5000'. */
@@ -72,7 +93,11 @@ export function configKeyHost(key: string): string {
  * credHelpers, else an inline auths entry, else credsStore. A config with
  * credsStore often keeps empty `{}` auths entries; those are skipped.
  */
-export function credentialSource(cfg: DockerConfigFile | undefined, registry: string, file = 'config.json'): CredentialSource {
+export function credentialSource(
+  cfg: DockerConfigFile | undefined,
+  registry: string,
+  file = 'config.json',
+): CredentialSource {
   if (!cfg) return { kind: 'none' }
   const want = HUB_NAMES.has(registry) ? DEFAULT_REGISTRY : registry
   const serverUrl = want === DEFAULT_REGISTRY ? DOCKER_HUB_SERVER : registry
@@ -89,12 +114,17 @@ export function credentialSource(cfg: DockerConfigFile | undefined, registry: st
 }
 
 function inlineCredentials(e: DockerAuthEntry, where: string): RegistryCredentials | undefined {
+  // Remembered, so that no error can quote them (secret-mask.ts).
+  for (const v of [e.identitytoken, e.registrytoken, e.auth, e.password]) if (v) rememberSecret(v)
   if (e.identitytoken) return { identityToken: e.identitytoken }
   if (e.registrytoken) return { registryToken: e.registrytoken }
   if (e.auth) {
     const decoded = Buffer.from(e.auth, 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
-    if (colon <= 0) throw new GostaticError(ErrorCode.INVALID_CONFIG, `${where}: 'auth' is not base64 of user:password`, { hint: 'run `docker login` again to rewrite it' })
+    const hint = 'run `docker login` again to rewrite it'
+    if (colon <= 0)
+      throw new GostaticError(ErrorCode.INVALID_CONFIG, `${where}: 'auth' is not base64 of user:password`, { hint })
+    rememberSecret(decoded.slice(colon + 1))
     return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) }
   }
   if (e.username && e.password) return { username: e.username, password: e.password }

@@ -16,16 +16,22 @@ function normalVariant(p: { architecture?: string; variant?: string | undefined 
   return p.variant
 }
 
-export function matchesPlatform(want: OciPlatform, have: { os?: string; architecture?: string; variant?: string | undefined }): boolean {
+export function matchesPlatform(
+  want: OciPlatform,
+  have: { os?: string; architecture?: string; variant?: string | undefined },
+): boolean {
   return have.os === want.os && have.architecture === want.architecture && normalVariant(have) === normalVariant(want)
 }
 
 /** Runnable entries only: buildx attestations carry platform unknown/unknown. */
 export function runnablePlatforms(index: IndexDoc): Descriptor[] {
-  return (index.manifests ?? []).filter((d) => d.platform && d.platform.os !== 'unknown' && !d.annotations?.['vnd.docker.reference.type'])
+  return (index.manifests ?? []).filter(
+    (d) => d.platform && d.platform.os !== 'unknown' && !d.annotations?.['vnd.docker.reference.type'],
+  )
 }
 
-export type PlatformPick = { readonly ok: true; readonly descriptor: Descriptor } | { readonly ok: false; readonly available: readonly string[] }
+export type PlatformPick =
+  { readonly ok: true; readonly descriptor: Descriptor } | { readonly ok: false; readonly available: readonly string[] }
 
 export function pickPlatform(index: IndexDoc, want: OciPlatform): PlatformPick {
   const entries = runnablePlatforms(index)

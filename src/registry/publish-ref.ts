@@ -9,7 +9,10 @@ const EXAMPLE = "'127.0.0.1:5000/team/hello:1.0'"
 /** The reference to publish to, checked before anything is written or sent: a tag, no digest. */
 export function publishRef(refText: unknown): ImageRef {
   if (typeof refText !== 'string')
-    throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish needs a reference like ${EXAMPLE}; got ${String(refText)}`)
+    throw new GostaticError(
+      ErrorCode.INVALID_REFERENCE,
+      `publish needs a reference like ${EXAMPLE}; got ${String(refText)}`,
+    )
   const parsed = parseImageRef(refText)
   if (!parsed.ok)
     throw new GostaticError(ErrorCode.INVALID_REFERENCE, `publish reference '${refText}': ${parsed.reason}`, {

@@ -12,8 +12,11 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import type { BuiltLayer } from '../oci/layer.js'
 import type { OciPlatform } from '../oci/oci-types.js'
 import type { OciConfigFile } from '../oci/oci-reader.js'
+import type { z } from 'zod'
+import { checkShape, configFileSchema, manifestDocSchema } from '../oci/oci-schemas.js'
 import { parseImageRef, type ImageRef } from '../spec/image-ref.js'
 import { BlobStore } from '../oci/blob-store.js'
+import type { CacheDamage } from '../oci/cache-dir.js'
 import { docKind, GZIP_LAYERS, type Descriptor, type IndexDoc, type ManifestDoc } from '../oci/media-types.js'
 import { matchesPlatform, pickPlatform, platformKey } from './platform-match.js'
 import { RegistryClient } from './registry-client.js'
@@ -24,6 +27,8 @@ export interface PullOptions extends RegistryOptions {
   /** The blob cache folder; null keeps pulled blobs in memory only. */
   cacheDir: string | null
   pull?: PullPolicy
+  /** Told of a cached blob or tag record that failed its check (it is discarded and pulled again). */
+  onCacheDamage?: CacheDamage
 }
 
 export interface PulledImage {
@@ -46,7 +51,11 @@ export interface PullOutcome {
   readonly usedNetwork: boolean
 }
 
-export async function pullImage(refText: string, platforms: readonly OciPlatform[], opts: PullOptions): Promise<PullOutcome> {
+export async function pullImage(
+  refText: string,
+  platforms: readonly OciPlatform[],
+  opts: PullOptions,
+): Promise<PullOutcome> {
   const parsed = parseImageRef(refText)
   if (!parsed.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `runtime image '${refText}': ${parsed.reason}`)
   const ref = parsed.ref
@@ -73,7 +82,7 @@ class Puller {
     this.#ref = ref
     this.#text = text
     this.#opts = opts
-    this.store = new BlobStore(opts.cacheDir)
+    this.store = new BlobStore(opts.cacheDir, opts.onCacheDamage)
   }
 
   get usedNetwork(): boolean {
@@ -96,7 +105,8 @@ class Puller {
 
   async top(): Promise<{ digest: string; doc: Doc }> {
     const ref = this.#ref
-    const known = ref.digest ?? (this.#opts.pull === 'always' ? undefined : (await this.store.tag(ref.canonical))?.digest)
+    const known =
+      ref.digest ?? (this.#opts.pull === 'always' ? undefined : (await this.store.tag(ref.canonical))?.digest)
     const cached = known === undefined ? undefined : await this.store.get(known)
     if (cached) return { digest: known!, doc: this.#parse(cached, known!) }
     const what = `image ${this.#text}`
@@ -120,25 +130,48 @@ class Puller {
     if (docKind(top, null) === 'index') {
       const pick = pickPlatform(top as IndexDoc, platform)
       if (!pick.ok)
-        throw new GostaticError(ErrorCode.PLATFORM_NOT_FOUND, `runtime image ${this.#text} has no ${platformKey(platform)} image; it has ${pick.available.join(', ') || 'no runnable platforms'}`, {
-          hint: `build for one of those platforms (.platforms(...)), or pick a base image that has ${platformKey(platform)}`,
-        })
+        throw new GostaticError(
+          ErrorCode.PLATFORM_NOT_FOUND,
+          `runtime image ${this.#text} has no ` +
+            `${platformKey(platform)} image; it has ${pick.available.join(', ') || 'no runnable platforms'}`,
+          {
+            hint:
+              `build for one of those platforms (.platforms(...)), or pick a base image that has ` +
+              `${platformKey(platform)}`,
+          },
+        )
       manifestDigest = pick.descriptor.digest
       const bytes = await this.#blob(pick.descriptor, 'manifest', `manifest ${manifestDigest} of ${this.#text}`)
       manifest = this.#parse(bytes, manifestDigest) as ManifestDoc
-      if (docKind(manifest, pick.descriptor.mediaType ?? null) !== 'manifest') throw this.#malformed(`${manifestDigest} is not an image manifest`)
+      if (docKind(manifest, pick.descriptor.mediaType ?? null) !== 'manifest')
+        throw this.#malformed(`${manifestDigest} is not an image manifest`)
     }
-    if (!manifest.config?.digest || !Array.isArray(manifest.layers)) throw this.#malformed(`manifest ${manifestDigest} has no config or layers`)
-    const config = this.#json<OciConfigFile>(await this.#blob(manifest.config, 'blob', `config of ${this.#text}`), `config ${manifest.config.digest}`)
+    if (!manifest.config?.digest || !Array.isArray(manifest.layers))
+      throw this.#malformed(`manifest ${manifestDigest} has no config or layers`)
+    const configBytes = await this.#blob(manifest.config, 'blob', `config of ${this.#text}`)
+    const config = this.#json(configBytes, `config ${manifest.config.digest}`, configFileSchema)
     if (!matchesPlatform(platform, config))
-      throw new GostaticError(ErrorCode.PLATFORM_NOT_FOUND, `runtime image ${this.#text} is ${platformKey(config)} only; the build targets ${platformKey(platform)}`, {
-        hint: `build for ${platformKey(config)}, or use a multi-platform base image`,
-      })
+      throw new GostaticError(
+        ErrorCode.PLATFORM_NOT_FOUND,
+        `runtime image ${this.#text} is ${platformKey(config)} only; the build targets ${platformKey(platform)}`,
+        {
+          hint: `build for ${platformKey(config)}, or use a multi-platform base image`,
+        },
+      )
     const diffIds = config.rootfs?.diff_ids ?? []
-    if (diffIds.length !== manifest.layers.length) throw this.#malformed(`manifest ${manifestDigest} lists ${manifest.layers.length} layers but its config ${diffIds.length} diff_ids`)
+    if (diffIds.length !== manifest.layers.length)
+      throw this.#malformed(
+        `manifest ${manifestDigest} lists ` +
+          `${manifest.layers.length} layers but its config ${diffIds.length} diff_ids`,
+      )
     for (const l of manifest.layers)
       if (!GZIP_LAYERS.has(l.mediaType ?? ''))
-        throw new GostaticError(ErrorCode.UNSUPPORTED, `runtime image ${this.#text}: layer ${l.digest} is ${l.mediaType ?? 'of no media type'}; gostatic can build only on gzip layers`, { hint: 'use a base image published with gzip layers (the default of docker and buildkit)' })
+        throw new GostaticError(
+          ErrorCode.UNSUPPORTED,
+          `runtime image ${this.#text}: layer ${l.digest} is ` +
+            `${l.mediaType ?? 'of no media type'}; gostatic can build only on gzip layers`,
+          { hint: 'use a base image published with gzip layers (the default of docker and buildkit)' },
+        )
     const layers = await Promise.all(
       manifest.layers.map(async (l, i): Promise<BuiltLayer> => {
         const gz = await this.#blob(l, 'blob', `layer ${l.digest} of ${this.#text}`, diffIds[i]!)
@@ -146,8 +179,17 @@ class Puller {
       }),
     )
     const built = (config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by ?? '')
-    const history = built.length === layers.length ? built.map((h, i) => h || `base layer ${i + 1}`) : layers.map((_, i) => `base layer ${i + 1}`)
-    return { platform, reference: `${ref.registry}/${ref.repository}@${manifestDigest}`, config, layers, history: history.map((h) => `${this.#text}: ${h}`) }
+    const history =
+      built.length === layers.length
+        ? built.map((h, i) => h || `base layer ${i + 1}`)
+        : layers.map((_, i) => `base layer ${i + 1}`)
+    return {
+      platform,
+      reference: `${ref.registry}/${ref.repository}@${manifestDigest}`,
+      config,
+      layers,
+      history: history.map((h) => `${this.#text}: ${h}`),
+    }
   }
 
   /** A blob or child manifest by digest: from the cache, else fetched, verified and cached. */
@@ -162,18 +204,26 @@ class Puller {
     return bytes
   }
 
-  #json<T>(bytes: Buffer, what: string): T {
+  #json<T extends z.ZodType>(bytes: Buffer, what: string, schema: T): z.infer<T> {
+    let doc: unknown
     try {
-      return JSON.parse(bytes.toString('utf8')) as T
+      doc = JSON.parse(bytes.toString('utf8'))
     } catch {
       throw this.#malformed(`${what} is not JSON`)
     }
+    return checkShape(schema, doc, `runtime image ${this.#text}`, what)
   }
 
   #parse(bytes: Buffer, digest: string, contentType: string | null = null): Doc {
-    const doc = this.#json<Doc>(bytes, digest)
-    if (doc.schemaVersion === 1) throw new GostaticError(ErrorCode.UNSUPPORTED, `runtime image ${this.#text} has a schema 1 manifest, which registries no longer serve`, { hint: 'push the image again with a current docker or skopeo' })
-    if (docKind(doc, contentType) === 'unknown') throw this.#malformed(`${digest} is neither an image index nor an image manifest`)
+    const doc = this.#json(bytes, digest, manifestDocSchema) as Doc
+    if (doc.schemaVersion === 1)
+      throw new GostaticError(
+        ErrorCode.UNSUPPORTED,
+        `runtime image ${this.#text} has a schema 1 manifest, which registries no longer serve`,
+        { hint: 'push the image again with a current docker or skopeo' },
+      )
+    if (docKind(doc, contentType) === 'unknown')
+      throw this.#malformed(`${digest} is neither an image index nor an image manifest`)
     return doc
   }
 
@@ -187,10 +237,21 @@ async function verifyDiffId(gz: Buffer, diffId: string, what: string): Promise<v
   if (!diffId.startsWith('sha256:')) return
   const h = createHash('sha256')
   try {
-    await pipeline(Readable.from([gz]), createGunzip(), new Writable({ write: (c: Buffer, _e, cb) => (h.update(c), cb()) }))
+    await pipeline(
+      Readable.from([gz]),
+      createGunzip(),
+      new Writable({ write: (c: Buffer, _e, cb) => (h.update(c), cb()) }),
+    )
   } catch (e) {
-    throw new GostaticError(ErrorCode.DIGEST_MISMATCH, `${what} is not valid gzip (${(e as Error).message}); refusing it, nothing was written`)
+    throw new GostaticError(
+      ErrorCode.DIGEST_MISMATCH,
+      `${what} is not valid gzip (${(e as Error).message}); refusing it, nothing was written`,
+    )
   }
   const got = `sha256:${h.digest('hex')}`
-  if (got !== diffId) throw new GostaticError(ErrorCode.DIGEST_MISMATCH, `${what} unpacks to ${got} but the image config says ${diffId}; refusing it, nothing was written`)
+  if (got !== diffId)
+    throw new GostaticError(
+      ErrorCode.DIGEST_MISMATCH,
+      `${what} unpacks to ${got} but the image config says ${diffId}; refusing it, nothing was written`,
+    )
 }

@@ -33,17 +33,34 @@ export async function tagAttachments(
     } catch (e) {
       const left = await rollBack(client, ref, written)
       const why = isGostaticError(e) ? e.message : String(e)
-      const undone = written.length === 0 ? 'no attachment tag was written' : left.length === 0 ? `the ${written.length} attachment tag(s) written before were removed` : `these attachment tags could not be removed: ${left.join(', ')}`
-      throw new GostaticError(isGostaticError(e) ? e.code : ErrorCode.REGISTRY_ERROR, `attaching ${a.info.tag} to ${ref.registry}/${ref.repository} failed: ${why}; the image tag ${ref.tag} was not written and ${undone}`, {
-        hint: isGostaticError(e) ? e.hint : undefined,
-        cause: e,
-      })
+      const undone =
+        written.length === 0
+          ? 'no attachment tag was written'
+          : left.length === 0
+            ? `the ${written.length} attachment tag(s) written before were removed`
+            : `these attachment tags could not be removed: ${left.join(', ')}`
+      throw new GostaticError(
+        isGostaticError(e) ? e.code : ErrorCode.REGISTRY_ERROR,
+        `attaching ${a.info.tag} to ` +
+          `${ref.registry}/${ref.repository} failed: ${why}; the image tag ${ref.tag} was not written and ${undone}`,
+        {
+          hint: isGostaticError(e) ? e.hint : undefined,
+          cause: e,
+        },
+      )
     }
   }
 }
 
 async function existing(client: RegistryClient, ref: ImageRef, tag: string): Promise<string | null> {
-  const res = await client.fetch({ method: 'HEAD', url: `/v2/${ref.repository}/manifests/${tag}`, scopes: [repoScope(ref.repository, true)], doing: `checking ${tag}`, headers: { accept: Media.ociManifest }, pass: [404] })
+  const res = await client.fetch({
+    method: 'HEAD',
+    url: `/v2/${ref.repository}/manifests/${tag}`,
+    scopes: [repoScope(ref.repository, true)],
+    doing: `checking ${tag}`,
+    headers: { accept: Media.ociManifest },
+    pass: [404],
+  })
   return res.ok ? res.headers.get('docker-content-digest') : null
 }
 
@@ -58,15 +75,29 @@ async function put(client: RegistryClient, ref: ImageRef, a: AttachmentManifest)
   })
   await res.body?.cancel()
   const said = res.headers.get('docker-content-digest')
-  if (said && said !== a.info.digest) throw new GostaticError(ErrorCode.DIGEST_MISMATCH, `registry ${ref.registry} stored ${a.info.tag} as ${said}, not ${a.info.digest}`)
+  if (said && said !== a.info.digest)
+    throw new GostaticError(
+      ErrorCode.DIGEST_MISMATCH,
+      `registry ${ref.registry} stored ${a.info.tag} as ${said}, not ${a.info.digest}`,
+    )
 }
 
 /** Deletes what this push tagged; returns the tags that are still there. */
-async function rollBack(client: RegistryClient, ref: ImageRef, written: readonly AttachmentManifest[]): Promise<string[]> {
+async function rollBack(
+  client: RegistryClient,
+  ref: ImageRef,
+  written: readonly AttachmentManifest[],
+): Promise<string[]> {
   const left: string[] = []
   for (const a of written) {
     try {
-      const res = await client.fetch({ method: 'DELETE', url: `/v2/${ref.repository}/manifests/${a.info.digest}`, scopes: [repoScope(ref.repository, true)], doing: `removing ${a.info.tag}`, pass: [404] })
+      const res = await client.fetch({
+        method: 'DELETE',
+        url: `/v2/${ref.repository}/manifests/${a.info.digest}`,
+        scopes: [repoScope(ref.repository, true)],
+        doing: `removing ${a.info.tag}`,
+        pass: [404],
+      })
       await res.body?.cancel()
     } catch {
       left.push(a.info.tag)

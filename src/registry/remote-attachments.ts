@@ -4,7 +4,13 @@
 // same digests when the registry has it (a 404 says it has not: distribution
 // 2.8 is such a registry, and then only the tags tell).
 import { ErrorCode, GostaticError } from '../errors.js'
-import { ATTACHMENT_TAG_KINDS, attachmentInfo, attachmentTag, type AttachmentInfo, type ReferrerInfo } from '../oci/oci-attachments.js'
+import {
+  ATTACHMENT_TAG_KINDS,
+  attachmentInfo,
+  attachmentTag,
+  type AttachmentInfo,
+  type ReferrerInfo,
+} from '../oci/oci-attachments.js'
 import { MANIFEST_MAX_BYTES, Media } from '../oci/media-types.js'
 import { repoScope } from './registry-client.js'
 import type { ManifestReader } from './remote-image.js'

@@ -9,7 +9,8 @@
 import { ErrorCode, GostaticError } from '../errors.js'
 import { sha256 } from '../oci/blob-store.js'
 import { docKind, Media, type Descriptor } from '../oci/media-types.js'
-import { resolveOciLayout } from '../oci/oci-resolve.js'
+import { MAX_MANIFESTS, resolveOciLayout } from '../oci/oci-resolve.js'
+import { checkShape, manifestDocSchema } from '../oci/oci-schemas.js'
 import type { ArchiveFile } from '../oci/oci-archive-scan.js'
 import type { OciArchive } from '../oci/oci-reader.js'
 import type { OciPlatform } from '../oci/oci-types.js'
@@ -98,9 +99,14 @@ async function readGraph(reader: ManifestReader, opts: RemoteReadOptions): Promi
     for (const b of [doc.config, ...(doc.layers ?? [])]) if (b?.digest) blobs.set(b.digest, await reader.blob(b))
     fetched.push(d)
   }
+  const seen = new Set<string>([top.digest])
   const index = async (doc: ManifestDoc, depth: number): Promise<void> => {
     if (depth > MAX_DEPTH) throw reader.malformed(`image indexes nest deeper than ${MAX_DEPTH}`)
     for (const child of doc.manifests ?? []) {
+      // An index that lists a manifest twice, or itself, costs one request per digest.
+      if (seen.has(child.digest)) continue
+      seen.add(child.digest)
+      if (seen.size > MAX_MANIFESTS) throw reader.malformed(`its indexes lead to more than ${MAX_MANIFESTS} manifests`)
       const m = await reader.manifest(child.digest, child.digest)
       blobs.set(m.digest, m.bytes)
       // buildx's attestation manifests are not images; the archive reader skips them too.
@@ -174,12 +180,13 @@ export class ManifestReader {
       ...(pass ? { pass } : {}),
     })
     if (got === null) return null
-    let doc: ManifestDoc
+    let json: unknown
     try {
-      doc = JSON.parse(got.bytes.toString('utf8')) as ManifestDoc
+      json = JSON.parse(got.bytes.toString('utf8'))
     } catch {
       throw this.malformed(`manifest ${got.digest} is not JSON`)
     }
+    const doc: ManifestDoc = checkShape(manifestDocSchema, json, `image ${this.text}`, `manifest ${got.digest}`)
     if (doc.schemaVersion === 1) {
       const why = `${this.text} has a schema 1 manifest, which registries no longer serve`
       throw new GostaticError(ErrorCode.UNSUPPORTED, why)

@@ -6,16 +6,25 @@ import { safeForCredentials } from './endpoint.js'
 import { networkError } from './registry-errors.js'
 import type { Challenge } from './www-authenticate.js'
 import type { FoundCredentials } from './credentials.js'
+import type { Response } from 'undici'
+import type { SendInit } from './transport.js'
+
+/** Sends one token request through the client's transport (proxy, timeouts, retries). */
+export type TokenHttp = (url: URL, init: SendInit) => Promise<Response>
 
 export async function fetchBearerToken(
   registry: string,
   challenge: Challenge,
   scopes: readonly string[],
   found: FoundCredentials | undefined,
-  signal: AbortSignal | undefined,
+  http: TokenHttp,
 ): Promise<string> {
   const realm = challenge.params['realm']
-  if (!realm) throw new GostaticError(ErrorCode.REGISTRY_ERROR, `registry ${registry} asked for a bearer token but named no realm to get it from`)
+  if (!realm)
+    throw new GostaticError(
+      ErrorCode.REGISTRY_ERROR,
+      `registry ${registry} asked for a bearer token but named no realm to get it from`,
+    )
   let url: URL
   try {
     url = new URL(realm)
@@ -24,21 +33,32 @@ export async function fetchBearerToken(
   }
   const creds = found?.credentials
   if (creds && !safeForCredentials(url))
-    throw new GostaticError(ErrorCode.REGISTRY_AUTH, `registry ${registry} sends credentials to ${url.origin} over plain HTTP; gostatic refuses (only loopback may use HTTP)`)
+    throw new GostaticError(
+      ErrorCode.REGISTRY_AUTH,
+      `registry ${registry} sends credentials to ${url.origin} over ` +
+        `plain HTTP; gostatic refuses (only loopback may use HTTP)`,
+    )
   const service = challenge.params['service']
   const allScopes = [...new Set([...scopes, ...(challenge.params['scope']?.split(' ').filter(Boolean) ?? [])])]
   let res: Response
   try {
     if (creds && 'identityToken' in creds) {
       // An identity (refresh) token is exchanged with a POST (the OAuth2 form).
-      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: creds.identityToken, client_id: 'gostatic', ...(service ? { service } : {}), scope: allScopes.join(' ') })
-      res = await fetch(url, { method: 'POST', body: form, ...(signal ? { signal } : {}) })
+      const form = new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: creds.identityToken,
+        client_id: 'gostatic',
+        ...(service ? { service } : {}),
+        scope: allScopes.join(' '),
+      })
+      res = await http(url, { method: 'POST', headers: {}, body: form })
     } else {
       if (service) url.searchParams.set('service', service)
       for (const s of allScopes) url.searchParams.append('scope', s)
       const headers: Record<string, string> = {}
-      if (creds && 'username' in creds) headers['authorization'] = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
-      res = await fetch(url, { headers, ...(signal ? { signal } : {}) })
+      if (creds && 'username' in creds)
+        headers['authorization'] = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`
+      res = await http(url, { method: 'GET', headers })
     }
   } catch (e) {
     throw networkError(registry, url.origin, 'getting a token', e)
@@ -47,16 +67,30 @@ export async function fetchBearerToken(
     await res.body?.cancel()
     throw new GostaticError(
       ErrorCode.REGISTRY_AUTH,
-      found ? `the token service of ${registry} (${url.origin}) refused the credentials from ${found.from} (HTTP ${res.status})` : `the token service of ${registry} (${url.origin}) requires credentials (HTTP ${res.status})`,
-      { hint: `log in with \`docker login${registry === 'docker.io' ? '' : ` ${registry}`}\`, or pass registryAuth: { '${registry}': { username, password } }` },
+      found
+        ? `the token service of ${registry} (${url.origin}) refused the credentials from ${found.from} (HTTP ` +
+            `${res.status})`
+        : `the token service of ${registry} (${url.origin}) requires credentials (HTTP ${res.status})`,
+      {
+        hint:
+          `log in with \`docker login${registry === 'docker.io' ? '' : ` ${registry}`}\`, or pass registryAuth: ` +
+          `{ '${registry}': { username, password } }`,
+      },
     )
   }
   if (!res.ok) {
     await res.body?.cancel()
-    throw new GostaticError(ErrorCode.REGISTRY_ERROR, `the token service of ${registry} (${url.origin}) answered HTTP ${res.status}`)
+    throw new GostaticError(
+      ErrorCode.REGISTRY_ERROR,
+      `the token service of ${registry} (${url.origin}) answered HTTP ${res.status}`,
+    )
   }
   const body = (await res.json().catch(() => ({}))) as { token?: string; access_token?: string }
   const token = body.token ?? body.access_token
-  if (!token) throw new GostaticError(ErrorCode.REGISTRY_ERROR, `the token service of ${registry} (${url.origin}) returned no token`)
+  if (!token)
+    throw new GostaticError(
+      ErrorCode.REGISTRY_ERROR,
+      `the token service of ${registry} (${url.origin}) returned no token`,
+    )
   return token
 }

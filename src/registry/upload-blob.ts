@@ -24,7 +24,10 @@ export async function uploadBlob(client: RegistryClient, u: Upload): Promise<voi
         url: location,
         scopes: u.scopes,
         doing: u.doing,
-        headers: { 'content-type': 'application/octet-stream', 'content-range': `${start}-${start + chunk.length - 1}` },
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-range': `${start}-${start + chunk.length - 1}`,
+        },
         body: Buffer.from(chunk),
       })
       await res.body?.cancel()
@@ -44,5 +47,9 @@ export async function uploadBlob(client: RegistryClient, u: Upload): Promise<voi
   })
   await res.body?.cancel()
   const said = res.headers.get('docker-content-digest')
-  if (said && said !== u.digest) throw new GostaticError(ErrorCode.DIGEST_MISMATCH, `registry ${client.registry} stored blob ${u.digest} as ${said} while ${u.doing}`)
+  if (said && said !== u.digest)
+    throw new GostaticError(
+      ErrorCode.DIGEST_MISMATCH,
+      `registry ${client.registry} stored blob ${u.digest} as ${said} while ${u.doing}`,
+    )
 }

@@ -12,10 +12,16 @@ import { shJoin, shq } from '../util/shell-quote.js'
 export function installLine(b: GoPlan['builderTools']): string {
   if (b.tools.length === 0) return ''
   const pkgs = [...new Set(b.tools.map((t) => t.package))].join(' ')
-  const install = b.manager === 'apk' ? `apk add --no-cache ${pkgs}` : `apt-get update && apt-get install -y --no-install-recommends ${pkgs} && rm -rf /var/lib/apt/lists/*`
+  const install =
+    b.manager === 'apk'
+      ? `apk add --no-cache ${pkgs}`
+      : `apt-get update && apt-get install -y --no-install-recommends ${pkgs} && rm -rf /var/lib/apt/lists/*`
   // A tool no package provides at the pinned version (zig from its wheel) is set up after the packages.
   const setup = b.tools.flatMap((t) => t.setup ?? [])
-  return `${b.tools.map((t) => `command -v ${t.command} >/dev/null`).join(' && ')} || (${[install, ...setup].join(' && ')})`
+  return (
+    `${b.tools.map((t) => `command -v ${t.command} >/dev/null`).join(' && ')} || (` +
+    `${[install, ...setup].join(' && ')})`
+  )
 }
 
 /** What a strip loop with a record file wrote: the tool that stripped, or every tool that tried and why it failed. */
@@ -28,7 +34,11 @@ export type StripRecord = { kind: 'stripped'; tool: string } | { kind: 'skipped'
  * (`stripped <tool>`, or one `tried <tool>: <last stderr line>` per failure),
  * for an engine to read back; without, only the skip warning on stderr.
  */
-export function stripLoop(s: Pick<StripPlan, 'candidates' | 'args' | 'skipWarning'>, path: string, record?: string): string {
+export function stripLoop(
+  s: Pick<StripPlan, 'candidates' | 'args' | 'skipWarning'>,
+  path: string,
+  record?: string,
+): string {
   const tmp = `${path}.strip`
   const log = (text: string) => (record ? ` && echo ${text} >> ${record}` : '')
   return [

@@ -3,6 +3,7 @@
 // files from the source folder are copied from the build context.
 import type { BuildPlan, CaSource, RuntimeFile } from '../plan/build-plan.js'
 import { shJoin, shq } from '../util/shell-quote.js'
+import { baseRow } from '../plan/runtime-bases.js'
 
 const ROOTFS = '/rootfs'
 /** Where Alpine's and Debian's ca-certificates packages (and so golang images) keep the bundle. */
@@ -30,14 +31,20 @@ const files: { [K in RuntimeFile['kind']]: FileHandler<K> } = {
     const write = `printf ${shq(printfFormat(f.content))} > ${dst}`
     return text({ rootfs: [`mkdir -p $(dirname ${dst}) && ${write} && chmod ${f.mode.toString(8)} ${dst}`] })
   },
-  dir: (f, dst) => text({ rootfs: [`mkdir -p ${dst} && chmod ${f.mode.toString(8)} ${dst} && chown ${f.uid}:${f.gid} ${dst}`] }),
+  dir: (f, dst) =>
+    text({ rootfs: [`mkdir -p ${dst} && chmod ${f.mode.toString(8)} ${dst} && chown ${f.uid}:${f.gid} ${dst}`] }),
   'ca-bundle': (f, dst) => {
     const s = (caSources[f.source.kind] as CaHandler<CaSource['kind']>)(f.source)
-    return text({ ...s, rootfs: [`mkdir -p $(dirname ${dst}) && cp ${s.from} ${dst} && chmod ${f.mode.toString(8)} ${dst}`] })
+    return text({
+      ...s,
+      rootfs: [`mkdir -p $(dirname ${dst}) && cp ${s.from} ${dst} && chmod ${f.mode.toString(8)} ${dst}`],
+    })
   },
   zoneinfo: (f, dst) => {
     const zones = f.zones === 'all' ? '' : ` ${shJoin(f.zones)}`
-    return text({ rootfs: [`mkdir -p ${dst} && unzip -q -o -d ${dst} "$(go env GOROOT)/lib/time/zoneinfo.zip"${zones}`] })
+    return text({
+      rootfs: [`mkdir -p ${dst} && unzip -q -o -d ${dst} "$(go env GOROOT)/lib/time/zoneinfo.zip"${zones}`],
+    })
   },
   'host-file': (f) => {
     const chmod = f.mode !== null ? ` --chmod=${f.mode.toString(8)}` : ''
@@ -54,7 +61,8 @@ const caSources: { [K in CaSource['kind']]: CaHandler<K> } = {
     from: BUILDER_CA_BUNDLE,
     notes: [
       `# CA bundle: the builder image's ${BUILDER_CA_BUNDLE} (for golang:*-alpine, Alpine's ca-certificates package).`,
-      "# gostatic's local and Dagger engines write Node's bundled Mozilla store (tls.rootCertificates) instead: Mozilla's",
+      "# gostatic's local and Dagger engines write Node's bundled Mozilla store (tls.rootCertificates) instead: " +
+        "Mozilla's",
       '# roots too, at another snapshot and in another order, so the bytes and the image digest differ from theirs.',
       "# caCertificates({ file: 'certs/ca.pem' }) pins one bundle that all three copy byte for byte.",
     ],
@@ -83,7 +91,7 @@ export function runtimeStage(p: BuildPlan, out: string): string[] {
   const rootfs = parts.flatMap((t) => t.rootfs)
   const run = `RUN ${[`mkdir -p ${ROOTFS}`, ...rootfs].join(' \\\n && ')}`
   const L = rootfs.length ? [...parts.flatMap((t) => t.notes), run] : []
-  L.push('', `FROM ${r.base.kind === 'image' ? r.base.ref : 'scratch'}`)
+  L.push('', `FROM ${baseRow(r.base).from(r.base)}`)
   if (rootfs.length) L.push(`COPY --from=build ${ROOTFS}/ /`)
   L.push(...parts.flatMap((t) => t.copy), `COPY --from=build ${out} ${r.binaryPath}`)
   const c = r.config
@@ -95,7 +103,10 @@ export function runtimeStage(p: BuildPlan, out: string): string[] {
   L.push(`ENTRYPOINT ${JSON.stringify(c.entrypoint)}`)
   if (c.cmd.length) L.push(`CMD ${JSON.stringify(c.cmd)}`)
   if (Object.keys(r.annotations).length)
-    L.push(`# annotations (set by gostatic's engines; Dockerfiles have no equivalent): ${JSON.stringify(r.annotations)}`)
+    L.push(
+      `# annotations (set by gostatic's engines; Dockerfiles have no equivalent): ` +
+        `${JSON.stringify(r.annotations)}`,
+    )
   return L
 }
 

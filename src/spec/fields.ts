@@ -26,10 +26,15 @@ export const numericUser = z.string().superRefine((u, ctx) => {
   if (!/^\d+(:\d+)?$/.test(u))
     return ctx.addIssue({
       code: 'custom',
-      message: `'${u}' is not numeric; Kubernetes runAsNonRoot can only verify a numeric UID, use '65532:65532' (the nonroot user) or another 'uid:gid'`,
+      message:
+        `'${u}' is not numeric; Kubernetes runAsNonRoot can only verify a numeric UID, use '65532:65532' ` +
+        `(the nonroot user) or another 'uid:gid'`,
     })
   if (u.split(':').some((n) => Number(n) > MAX_ID))
-    ctx.addIssue({ code: 'custom', message: `'${u}' is out of range: a uid or gid is a whole number from 0 to ${MAX_ID}` })
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${u}' is out of range: a uid or gid is a whole number from 0 to ${MAX_ID}`,
+    })
 })
 
 /** Any image reference, for fields that name one (builderImage). */
@@ -37,24 +42,35 @@ export function imageRef(field: string) {
   return z.string().superRefine((v, ctx) => {
     const r = parseImageRef(v)
     const like = "like 'golang:1.23-alpine' or 'registry:5000/team/go:1.23'"
-    if (!r.ok) ctx.addIssue({ code: 'custom', message: `${field} '${v}' is not a valid image reference (${like}): ${r.reason}` })
+    if (!r.ok)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${field} '${v}' is not a valid image reference (${like}): ${r.reason}`,
+      })
   })
 }
 
 export const runtimeBase = z.string().superRefine((v, ctx) => {
   if (v === 'scratch' || v === 'static') return
   const r = parseImageRef(v)
-  if (!r.ok) ctx.addIssue({ code: 'custom', message: `'${v}' is not 'scratch', 'static' or a valid image reference: ${r.reason}` })
+  if (!r.ok)
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${v}' is not 'scratch', 'static' or a valid image reference: ${r.reason}`,
+    })
 })
 
-export const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'environment variable names are letters, digits and _' })
+export const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'environment variable names are letters, digits and _' })
 
 /** A record keyed by environment variable names; the key error says which key and what is allowed. */
 export function envRecord() {
   return z.record(envName, z.string(), {
     error: (iss) =>
       iss.code === 'invalid_key'
-        ? `'${String(iss.input)}' is not an environment variable name: use letters, digits and _, not starting with a digit`
+        ? `'${String(iss.input)}' is not an environment variable name: use letters, digits and _, not starting with ` +
+          `a digit`
         : undefined,
   })
 }
@@ -62,7 +78,10 @@ export function envRecord() {
 /** Labels and annotations: any non-empty key, string values. */
 export function metadataRecord(what: string) {
   return z.record(z.string().min(1), z.string(), {
-    error: (iss) => (iss.code === 'invalid_key' ? `${what} keys are non-empty strings, like 'org.opencontainers.image.source'` : undefined),
+    error: (iss) =>
+      iss.code === 'invalid_key'
+        ? `${what} keys are non-empty strings, like 'org.opencontainers.image.source'`
+        : undefined,
   })
 }
 
@@ -70,12 +89,17 @@ const PATH_RULE = "must be an absolute path in the image, starting with / and wi
 
 /** An absolute path in the image: no '.' or '..' parts, which the layer writer refuses. */
 export const absPath = z.string().superRefine((p, ctx) => {
-  if (!p.startsWith('/') || p.split('/').some((s) => s === '.' || s === '..')) ctx.addIssue({ code: 'custom', message: `'${p}' ${PATH_RULE}` })
+  if (!p.startsWith('/') || p.split('/').some((s) => s === '.' || s === '..'))
+    ctx.addIssue({ code: 'custom', message: `'${p}' ${PATH_RULE}` })
 })
 
 /** An absolute path in the image that names a file: not '/' and not a folder ending in '/'. */
 export const absFilePath = absPath.superRefine((p, ctx) => {
-  if (p.endsWith('/')) ctx.addIssue({ code: 'custom', message: `'${p}' names a folder; give the file's path, like '/usr/local/bin/app'` })
+  if (p.endsWith('/'))
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${p}' names a folder; give the file's path, like '/usr/local/bin/app'`,
+    })
 })
 
 /** Whether a relative path climbs out of its folder ('../x', 'a/../../x'). */
@@ -101,7 +125,11 @@ export const sourceRelativePath = z.string().superRefine((p, ctx) => {
 export const mainPackage = z.string().superRefine((m, ctx) => {
   const rule = "main is the main package relative to source, like '.' or './cmd/api'"
   if (m === '') return ctx.addIssue({ code: 'custom', message: `${rule}; got an empty string` })
-  if (m.startsWith('/')) return ctx.addIssue({ code: 'custom', message: `${rule}; '${m}' is absolute (point source at the module instead)` })
+  if (m.startsWith('/'))
+    return ctx.addIssue({
+      code: 'custom',
+      message: `${rule}; '${m}' is absolute (point source at the module instead)`,
+    })
   if (escapes(m)) ctx.addIssue({ code: 'custom', message: `${rule}; '${m}' is outside the module in source` })
 })
 
@@ -109,19 +137,28 @@ export const mainPackage = z.string().superRefine((m, ctx) => {
 // with '=' or a space would set another symbol, or none, without a word.
 export const ldflagKey = z.string().regex(/^[^\s='"]*[^\s='".]\.[\p{L}_][\p{L}\p{N}_]*$/u, {
   error: (iss) =>
-    `-X key '${String(iss.input)}' is not importpath.name; use a name like 'main.version' or 'example.com/app/build.Commit' (no spaces, quotes or '=')`,
+    `-X key '${String(iss.input)}' is not importpath.name; use a name like 'main.version' or ` +
+    `'example.com/app/build.Commit' (no spaces, quotes or '=')`,
 })
 
 const PORT_RULE = "ports are 1 to 65535, written 8080 or '8080/tcp' (tcp, udp or sctp)"
 export const port = z.union([z.number(), z.string()], { error: PORT_RULE }).superRefine((p, ctx) => {
   const m = typeof p === 'number' ? null : /^(\d{1,5})(\/(tcp|udp|sctp))?$/.exec(p)
   const n = typeof p === 'number' ? p : m ? Number(m[1]) : NaN
-  if (!Number.isInteger(n) || n < 1 || n > 65535) ctx.addIssue({ code: 'custom', message: `${PORT_RULE}; got ${JSON.stringify(p)}` })
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    ctx.addIssue({ code: 'custom', message: `${PORT_RULE}; got ${JSON.stringify(p)}` })
 })
 
 const TZ_RULE = "timezones is 'all' or a non-empty list of zone names like ['Europe/Berlin']"
 export const timezones = z.union(
-  [z.literal('all'), z.array(z.string().regex(/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/, { error: "zones look like 'Europe/Berlin'" })).min(1, { error: TZ_RULE })],
+  [
+    z.literal('all'),
+    z
+      .array(
+        z.string().regex(/^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/, { error: 'zones look like ' + "'Europe/Berlin'" }),
+      )
+      .min(1, { error: TZ_RULE }),
+  ],
   { error: TZ_RULE },
 )
 
@@ -132,7 +169,9 @@ export const smoke = z.union([z.array(z.string()), z.literal(false)], {
 export const entrypoint = z
   .array(z.string())
   .min(1, { error: "entrypoint needs the program to run, e.g. entrypoint('/usr/local/bin/app', '--serve')" })
-  .refine((a) => a[0] !== '', { error: 'the entrypoint program (its first argument) is an empty string; name the program to run' })
+  .refine((a) => a[0] !== '', {
+    error: 'the entrypoint program (its first argument) is an empty string; name the program to run',
+  })
 
 /** Non-empty strings, for patterns and names given as lists. */
 export function nonEmpty(what: string) {

@@ -13,7 +13,10 @@ export function goModDirectives(text: string, file: string, shown: string = file
   const facts: { go: ModuleFacts['go']; toolchain: ModuleFacts['toolchain'] } = { go: null, toolchain: null }
   let depth = 0
   let seenToolchain = false
-  const bad = (n: number, what: string) => new GostaticError(ErrorCode.GO_VERSION, `${shown}:${n}: ${what}`, { hint: 'fix the line (go mod edit -go=1.23 / -toolchain=go1.23.4 rewrites it)' })
+  const bad = (n: number, what: string) =>
+    new GostaticError(ErrorCode.GO_VERSION, `${shown}:${n}: ${what}`, {
+      hint: 'fix the line (go mod edit -go=1.23 / -toolchain=go1.23.4 rewrites it)',
+    })
   lines(text).forEach((tokens, i) => {
     const n = i + 1
     if (tokens.length === 0) return
@@ -37,7 +40,8 @@ export function goModDirectives(text: string, file: string, shown: string = file
     // `toolchain default` states no preference: the go line decides.
     if (arg === 'default') return
     const version = arg.replace(/^go/, '').replace(/-.*$/, '')
-    if (!TOOLCHAIN.test(arg) || !GO_VERSION.test(version)) throw bad(n, `toolchain '${arg}' is not a Go toolchain name like go1.23.4`)
+    if (!TOOLCHAIN.test(arg) || !GO_VERSION.test(version))
+      throw bad(n, `toolchain '${arg}' is not a Go toolchain name like go1.23.4`)
     facts.toolchain = { name: arg, version, line: n }
   })
   return { file, ...facts }
@@ -85,7 +89,8 @@ function lines(text: string): string[][] {
       // A string ends at its closing quote; an unclosed one at the end of the line (go rejects it; the
       // newline still counts).
       let j = i + 1
-      while (j < text.length && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' && c === '"' && text[j + 1] !== '\n' ? 2 : 1
+      while (j < text.length && text[j] !== c && text[j] !== '\n')
+        j += text[j] === '\\' && c === '"' && text[j + 1] !== '\n' ? 2 : 1
       const end = Math.min(j, text.length)
       word += text.slice(i, text[end] === c ? end + 1 : end)
       i = text[end] === c ? end : end - 1

@@ -38,9 +38,14 @@ export type ParseRefResult = { ok: true; ref: ImageRef } | { ok: false; reason: 
 export function parseImageRef(input: string): ParseRefResult {
   if (input.length === 0) return { ok: false, reason: 'the reference is empty' }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(input)?.[1]
-  if (scheme !== undefined) return { ok: false, reason: `a reference has no scheme; drop '${scheme}://' (plain HTTP is used for loopback registries)` }
+  if (scheme !== undefined)
+    return {
+      ok: false,
+      reason: `a reference has no scheme; drop '${scheme}://' (plain HTTP is used for loopback registries)`,
+    }
   // ParseNormalizedNamed refuses a bare image ID, which would otherwise read as a repository name.
-  if (/^[a-f0-9]{64}$/.test(input)) return { ok: false, reason: 'a 64-character hex string is an image ID, not a repository name' }
+  if (/^[a-f0-9]{64}$/.test(input))
+    return { ok: false, reason: 'a 64-character hex string is an image ID, not a repository name' }
   const m = referenceRe.exec(input)
   if (!m) {
     if (/[A-Z]/.test(input) && referenceRe.test(input.toLowerCase()))
@@ -53,7 +58,13 @@ export function parseImageRef(input: string): ParseRefResult {
   // Like splitDockerDomain: the first component is a registry only when it
   // looks like a host (has a dot or a port, or is localhost); otherwise it is
   // part of the path on Docker Hub.
-  if (rawDomain !== undefined && (rawDomain.includes('.') || rawDomain.includes(':') || rawDomain === 'localhost' || rawDomain !== rawDomain.toLowerCase())) {
+  if (
+    rawDomain !== undefined &&
+    (rawDomain.includes('.') ||
+      rawDomain.includes(':') ||
+      rawDomain === 'localhost' ||
+      rawDomain !== rawDomain.toLowerCase())
+  ) {
     registry = rawDomain
     repository = rawPath!
   } else {
@@ -68,19 +79,30 @@ export function parseImageRef(input: string): ParseRefResult {
   if (registry === DEFAULT_REGISTRY && !repository.includes('/')) repository = `library/${repository}`
   // The limit applies to the normalized name with its domain (Parse(domain + "/" + remainder)).
   if (`${registry}/${repository}`.length > NAME_TOTAL_LENGTH_MAX)
-    return { ok: false, reason: `repository name must not exceed ${NAME_TOTAL_LENGTH_MAX} characters (with its registry)` }
+    return {
+      ok: false,
+      reason: `repository name must not exceed ${NAME_TOTAL_LENGTH_MAX} characters (with its registry)`,
+    }
   if (d !== undefined) {
     const [alg, hex] = d.split(':') as [string, string]
     const want = DIGEST_HEX_LENGTH[alg]
-    if (want === undefined) return { ok: false, reason: `invalid digest ${d}: unsupported algorithm ${alg} (sha256, sha384 or sha512)` }
-    if (!new RegExp(`^[0-9a-f]{${want}}$`).test(hex)) return { ok: false, reason: `invalid digest ${d}: ${alg} takes ${want} lowercase hex digits` }
+    if (want === undefined)
+      return { ok: false, reason: `invalid digest ${d}: unsupported algorithm ${alg} (sha256, sha384 or sha512)` }
+    if (!new RegExp(`^[0-9a-f]{${want}}$`).test(hex))
+      return { ok: false, reason: `invalid digest ${d}: ${alg} takes ${want} lowercase hex digits` }
   }
-  const canonical = `${registry}/${repository}${t !== undefined ? `:${t}` : d === undefined ? ':latest' : ''}${d !== undefined ? `@${d}` : ''}`
-  return { ok: true, ref: { registry, repository, tag: t ?? (d === undefined ? 'latest' : undefined), digest: d, canonical } }
+  const canonical =
+    `${registry}/${repository}${t !== undefined ? `:${t}` : d === undefined ? ':latest' : ''}` +
+    `${d !== undefined ? `@${d}` : ''}`
+  return {
+    ok: true,
+    ref: { registry, repository, tag: t ?? (d === undefined ? 'latest' : undefined), digest: d, canonical },
+  }
 }
 
 /** Short familiar form for messages: drops `docker.io/library/`. */
 export function familiarName(ref: ImageRef): string {
-  const repo = ref.registry === DEFAULT_REGISTRY ? ref.repository.replace(/^library\//, '') : `${ref.registry}/${ref.repository}`
+  const repo =
+    ref.registry === DEFAULT_REGISTRY ? ref.repository.replace(/^library\//, '') : `${ref.registry}/${ref.repository}`
   return `${repo}${ref.tag !== undefined ? `:${ref.tag}` : ''}${ref.digest !== undefined ? `@${ref.digest}` : ''}`
 }

@@ -21,24 +21,35 @@ export function specRules(s: SpecFields, ctx: z.RefinementCtx): void {
   cgoRules(s, issue)
   for (const k of ['GOOS', 'GOARCH', 'GOARM'] as const)
     if (s.env[k] !== undefined) issue(['env', k], `${k} is set per target by .platforms(...); remove it from env`)
-  if (s.env['GOFLAGS'] !== undefined) issue(['env', 'GOFLAGS'], 'GOFLAGS is decided by the plan; use .mod(...), .tags(...) or .ldflags(...) instead')
+  if (s.env['GOFLAGS'] !== undefined)
+    issue(['env', 'GOFLAGS'], 'GOFLAGS is decided by the plan; use .mod(...), .tags(...) or .ldflags(...) instead')
   if (s.env['GOTOOLCHAIN'] !== undefined)
-    issue(['env', 'GOTOOLCHAIN'], "GOTOOLCHAIN is decided by the plan from .go(...); remove it from env and ask for the version with .go('1.23')")
+    issue(
+      ['env', 'GOTOOLCHAIN'],
+      'GOTOOLCHAIN is decided by the plan from .go(...); remove it from env and ask for ' +
+        "the version with .go('1.23')",
+    )
   // Mixed platforms are fine (each gets its own UPX verdict in the plan);
   // asking for UPX where no platform can be packed is a contradiction.
   if (s.upx !== undefined) {
     const why = s.platforms.map((p) => [p, upxPlatformRule(p, s.upx!.policy.allowArm64)] as const)
-    if (why.every(([, w]) => w !== undefined)) issue(['upx'], `upx() cannot pack any target platform: ${why.map(([p, w]) => `${p}: ${w}`).join('; ')}`)
+    if (why.every(([, w]) => w !== undefined))
+      issue(['upx'], `upx() cannot pack any target platform: ${why.map(([p, w]) => `${p}: ${w}`).join('; ')}`)
   }
   // Two targets with one platform would build twice and write one image index entry over the other.
   const twice = firstRepeat(s.platforms)
   if (twice) issue(['platforms', twice.at], `${twice.value} is listed twice; give each platform once`)
   const to = firstRepeat(s.files.map((f) => f.to))
-  if (to) issue(['files', to.at, 'to'], `two extra files are copied to ${to.value}; give each its own path in the image`)
+  if (to)
+    issue(['files', to.at, 'to'], `two extra files are copied to ${to.value}; give each its own path in the image`)
   const binary = s.binaryPath ?? `/usr/local/bin/${s.name}`
   const onBinary = s.files.findIndex((f) => f.to === binary)
   if (onBinary >= 0)
-    issue(['files', onBinary, 'to'], `an extra file is copied to ${binary}, the binary's own path; copy it elsewhere or move the binary with binaryPath()`)
+    issue(
+      ['files', onBinary, 'to'],
+      `an extra file is copied to ${binary}, the binary's own path; copy it ` +
+        `elsewhere or move the binary with binaryPath()`,
+    )
   const id = firstRepeat(s.secrets.map((x) => x.id))
   if (id) issue(['secrets', id.at, 'id'], `two secrets have the id '${id.value}'; secret ids must be unique`)
 }

@@ -11,11 +11,21 @@ export function upxPlatformRule(p: string, allowArm64: boolean): string | undefi
   if (p === 'linux/arm64')
     return allowArm64
       ? undefined
-      : 'UPX-packed arm64 binaries are known to segfault at start with large environments; pass upx({ policy: { allowArm64: true } }) to accept that risk'
+      : 'UPX-packed arm64 binaries are known to segfault at start with large environments; pass upx({ policy: { ' +
+          'allowArm64: true } }) to accept that risk'
   const os = p.split('/')[0]
   if (os === 'darwin')
-    return `UPX refuses macOS binaries (CantPackException: macOS is currently not supported) and packing would break their code signature; ${p} is not a container platform either. Remove upx() or the platform`
+    return (
+      `UPX refuses macOS binaries (CantPackException: macOS is currently not supported) and packing would ` +
+      `break their code signature; ${p} is not a container platform either. Remove upx() or the platform`
+    )
   if (os === 'windows')
-    return `packed Windows executables are routinely quarantined by antivirus and EDR tools; ${p} is not a platform gostatic builds images for. Remove upx() or the platform`
-  return `gostatic only packs linux/amd64 (and linux/arm64 on request); UPX support for ${p} is unreliable. Remove upx() or the platform`
+    return (
+      `packed Windows executables are routinely quarantined by antivirus and EDR tools; ${p} is not a platform ` +
+      `gostatic builds images for. Remove upx() or the platform`
+    )
+  return (
+    `gostatic only packs linux/amd64 (and linux/arm64 on request); UPX support for ${p} is unreliable. Remove ` +
+    `upx() or the platform`
+  )
 }

@@ -7,7 +7,8 @@ import { runTool } from '../util/run-tool.js'
 import type { SourceFact } from '../attest/provenance.js'
 
 export async function gitSource(dir: string, env: NodeJS.ProcessEnv): Promise<SourceFact | null> {
-  const git = (...args: string[]) => runTool('git', ['-C', resolve(dir), ...args], { env: { ...env, GIT_OPTIONAL_LOCKS: '0' } }).catch(() => null)
+  const git = (...args: string[]) =>
+    runTool('git', ['-C', resolve(dir), ...args], { env: { ...env, GIT_OPTIONAL_LOCKS: '0' } }).catch(() => null)
   const head = await git('rev-parse', '--show-toplevel', 'HEAD')
   if (!head || head.exitCode !== 0) return null
   const [top, commit] = head.stdout.trim().split('\n')

@@ -31,6 +31,11 @@ export async function prepareGoEnv(
 ): Promise<GoEnv> {
   const go = await resolveGo(plan.go, hostEnv)
   const cgo = plan.go.cgo === null ? null : cgoToolEnv(plan.go.cgo, hostEnv, cacheDir ?? work, plan.service)
-  const base = { ...buildHostEnv(hostEnv), ...go.env, ...cgo?.env, ...(await hostSecretEnv(plan.secrets, hostEnv, work)) }
+  const base = {
+    ...buildHostEnv(hostEnv),
+    ...go.env,
+    ...cgo?.env,
+    ...(await hostSecretEnv(plan.secrets, hostEnv, work)),
+  }
   return { go, cgoTool: cgo?.found ?? null, forCommand: (planEnv) => ({ ...base, ...planEnv, GOTMPDIR: work }) }
 }

@@ -17,13 +17,18 @@ export function goCommandError(what: string, r: ToolRun, code: ErrorCode = Error
   const old = TOO_OLD.exec(stderr)
   if (old)
     return new ToolError(ErrorCode.GO_VERSION, message, r, {
-      hint: `the module needs Go ${old[1]} and go ${old[2]} ran (GOTOOLCHAIN=${old[3]}): drop .go() so the version comes from go.mod, or set .go('${old[1]}') or newer`,
+      hint:
+        `the module needs Go ${old[1]} and go ${old[2]} ran (GOTOOLCHAIN=${old[3]}): drop .go() so the version ` +
+        `comes from go.mod, or set .go('${old[1]}') or newer`,
     })
   if (DENIED.test(stderr))
     return new ToolError(code, message, r, {
-      hint: 'the module server refused the request: give the build its credentials with .secret(...) (e.g. a .netrc) and name the private modules with .goPrivate(...)',
+      hint:
+        'the module server refused the request: give the build its credentials with .secret(...) (e.g. a ' +
+        '.netrc) and name the private modules with .goPrivate(...)',
     })
-  if (code !== ErrorCode.TOOL_FAILED || !/\bmod download\b/.test(r.cmd.join(' '))) return new ToolError(code, message, r)
+  if (code !== ErrorCode.TOOL_FAILED || !/\bmod download\b/.test(r.cmd.join(' ')))
+    return new ToolError(code, message, r)
   return new ToolError(code, message, r, { hint: modDownloadHint(stderr) })
 }
 

@@ -7,6 +7,9 @@ import { join } from 'node:path'
 import { ErrorCode, ToolError } from '../errors.js'
 import type { ToolRun } from '../util/run-tool.js'
 import { goCommandError } from './go-errors.js'
+import { cgoOnlyNote, undefinedNames } from '../plan/cgo-only-note.js'
+import { cgoPackages } from './cgo-only-facts.js'
+import type { GoRunner } from './cgo-only-facts.js'
 
 export interface GoFailureNote {
   /** Appended to the message: what go's output means here. */
@@ -14,12 +17,23 @@ export interface GoFailureNote {
   readonly hint?: string
 }
 
-/** A failed `go build` of `main`: goCommandError's verdict when it knows the cause, else go's words and the note. */
-export async function goBuildError(what: string, r: ToolRun, main: string): Promise<ToolError> {
+/**
+ * A failed `go build` of `main`: goCommandError's verdict when it knows the cause, else go's words and the note.
+ * `go` (a CGO_ENABLED=0 build's runner) lets an undefined name be traced to a package's cgo-only files.
+ */
+export async function goBuildError(what: string, r: ToolRun, main: string, go?: GoRunner): Promise<ToolError> {
   const known = goCommandError(what, r, ErrorCode.GO_BUILD_FAILED)
   if (known.hint !== undefined) return known
-  const note = await goBuildNote(r.stderr, main)
-  return new ToolError(ErrorCode.GO_BUILD_FAILED, `${known.message}${note.detail ? `\n${note.detail}` : ''}`, r, note.hint ? { hint: note.hint } : {})
+  const names = undefinedNames(r.stderr)
+  const traced = go === undefined || names.length === 0 ? null : await cgoPackages(names, main, go)
+  const cgoOnly = traced === null ? null : cgoOnlyNote(names, traced)
+  const note = cgoOnly ?? (await goBuildNote(r.stderr, main))
+  return new ToolError(
+    ErrorCode.GO_BUILD_FAILED,
+    `${known.message}${note.detail ? `\n${note.detail}` : ''}`,
+    r,
+    note.hint ? { hint: note.hint } : {},
+  )
 }
 
 /** A note for a failed `go build` of main package `main`. */
@@ -30,16 +44,24 @@ export async function goBuildNote(stderr: string, main: string): Promise<GoFailu
     if (cgo.length > 0)
       return {
         detail:
-          `${cgo.join(', ')} ${cgo.length === 1 ? 'uses' : 'use'} cgo (import "C"), which a static build (CGO_ENABLED=0) leaves out, ` +
+          `${cgo.join(', ')} ${cgo.length === 1 ? 'uses' : 'use'} cgo (import "C"), which a static build ` +
+          `(CGO_ENABLED=0) leaves out, ` +
           'and nothing else in the package builds without it',
         hint:
-          'rewrite the cgo parts in pure Go or use a pure-Go package, or build them static with .cgo(); ' +
+          'rewrite the cgo parts in pure Go or use a pure-Go package, ' +
+          'or build them static with .cgo() (--cgo on the CLI); ' +
           '`gostatic doctor` lists the packages that need cgo',
       }
-    return { hint: 'every .go file there is excluded by a //go:build line or a file name suffix; check them against the tags (.tags(...)) and the target platform' }
+    return {
+      hint:
+        'every .go file there is excluded by a //go:build line or a file name suffix; check them against ' +
+        'the tags (.tags(...)) and the target platform',
+    }
   }
   if (/function main is undeclared in the main package/.test(stderr))
-    return { hint: `main '${main}' is package main but has no func main(); add one, or point main at the package that has it` }
+    return {
+      hint: `main '${main}' is package main but has no func main(); add one, or point main at the package that has it`,
+    }
   if (/no Go files in |directory not found|cannot find package|is not in std|does not contain package/.test(stderr))
     return { hint: `main '${main}' must be a folder of package main inside the module, like '.' or './cmd/api'` }
   return {}
@@ -48,7 +70,9 @@ export async function goBuildNote(stderr: string, main: string): Promise<GoFailu
 async function cgoFiles(dir: string): Promise<string[]> {
   const names = await readdir(dir).catch(() => [] as string[])
   const goFiles = names.filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort()
-  const uses = await Promise.all(goFiles.map(async (n) => importsC(await readFile(join(dir, n), 'utf8').catch(() => ''))))
+  const uses = await Promise.all(
+    goFiles.map(async (n) => importsC(await readFile(join(dir, n), 'utf8').catch(() => ''))),
+  )
   return goFiles.filter((_, i) => uses[i])
 }
 

@@ -29,19 +29,25 @@ export async function resolveGo(plan: GoPlan, baseEnv: NodeJS.ProcessEnv): Promi
     const detail = e instanceof ToolError ? e.stderr.trim() : (e as Error).message
     throw new GostaticError(
       ErrorCode.GO_VERSION,
-      `${askedBy(plan.from, plan.version)} asks for Go ${plan.version}, the host has ${hostVersion}, and switching with GOTOOLCHAIN=${env.GOTOOLCHAIN} (GOPROXY=${host[2]}) failed: ${detail}`,
-      { hint: `install Go ${plan.version} or newer on the host, or let go fetch ${env.GOTOOLCHAIN} through a module proxy that serves golang.org/toolchain (GOPROXY)` },
+      `${askedBy(plan.from, plan.version)} asks for Go ${plan.version}, the host has ${hostVersion}, and switching ` +
+        `with GOTOOLCHAIN=${env.GOTOOLCHAIN} (GOPROXY=${host[2]}) failed: ${detail}`,
+      {
+        hint:
+          `install Go ${plan.version} or newer on the host, or let go fetch ${env.GOTOOLCHAIN} through a module ` +
+          `proxy that serves golang.org/toolchain (GOPROXY)`,
+      },
     )
   }
   return { hostVersion, version: switched[0]!, env, goroot: switched[1]! }
 }
 
-const asker: { [K in GoVersionSource['kind']]: (s: Extract<GoVersionSource, { kind: K }>, version: string) => string } = {
-  spec: (_s, v) => `.go('${v}')`,
-  'toolchain-line': (s) => `the toolchain line of ${s.file} (line ${s.line})`,
-  'go-line': (s) => `the go line of ${s.file} (line ${s.line})`,
-  host: () => 'the plan',
-}
+const asker: { [K in GoVersionSource['kind']]: (s: Extract<GoVersionSource, { kind: K }>, version: string) => string } =
+  {
+    spec: (_s, v) => `.go('${v}')`,
+    'toolchain-line': (s) => `the toolchain line of ${s.file} (line ${s.line})`,
+    'go-line': (s) => `the go line of ${s.file} (line ${s.line})`,
+    host: () => 'the plan',
+  }
 
 function askedBy(s: GoVersionSource, version: string): string {
   return (asker[s.kind] as (s: GoVersionSource, v: string) => string)(s, version)

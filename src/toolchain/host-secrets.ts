@@ -9,7 +9,11 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import type { Secret } from '../spec/service-spec.js'
 import { secretValue } from './secret-value.js'
 
-export async function hostSecretEnv(secrets: readonly Secret[], hostEnv: NodeJS.ProcessEnv, work: string): Promise<Record<string, string>> {
+export async function hostSecretEnv(
+  secrets: readonly Secret[],
+  hostEnv: NodeJS.ProcessEnv,
+  work: string,
+): Promise<Record<string, string>> {
   const env: Record<string, string> = {}
   for (const s of secrets) {
     const value = secretValue(s.id, s.from, hostEnv)
@@ -18,9 +22,14 @@ export async function hostSecretEnv(secrets: readonly Secret[], hostEnv: NodeJS.
       continue
     }
     if (basename(s.as.file) !== '.netrc')
-      throw new GostaticError(ErrorCode.UNSUPPORTED, `secret '${s.id}': the local engine cannot mount a file at ${s.as.file}; it passes secrets as environment variables or a .netrc`, {
-        hint: "use as: { env: 'NAME' } or as: { file: '/root/.netrc' }, or build with engine 'dagger'",
-      })
+      throw new GostaticError(
+        ErrorCode.UNSUPPORTED,
+        `secret '${s.id}': the local engine cannot mount a file at ` +
+          `${s.as.file}; it passes secrets as environment variables or a .netrc`,
+        {
+          hint: "use as: { env: 'NAME' } or as: { file: '/root/.netrc' }, or build with engine 'dagger'",
+        },
+      )
     const dir = join(work, 'secrets', s.id)
     await mkdir(dir, { recursive: true, mode: 0o700 })
     const path = join(dir, '.netrc')

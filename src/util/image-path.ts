@@ -12,7 +12,7 @@ const MAX_HOPS = 40
 export function resolveImagePath(path: string, linkOf: LinkOf): string | null {
   let todo = path.split('/')
   const done: string[] = []
-  for (let hops = 0; todo.length > 0; ) {
+  for (let hops = 0; todo.length > 0;) {
     const part = todo.shift()!
     if (part === '' || part === '.') continue
     if (part === '..') {

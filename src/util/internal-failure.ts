@@ -14,5 +14,8 @@ export function errorLine(e: unknown): string {
 
 /** `doing`: what hit it, e.g. 'building api'. */
 export function internalFailure(e: unknown, doing: string): GostaticError {
-  return new GostaticError(ErrorCode.INTERNAL, `${doing}: ${REPORT_ASK}: ${errorLine(e)}`, { hint: STACK_HINT, cause: e })
+  return new GostaticError(ErrorCode.INTERNAL, `${doing}: ${REPORT_ASK}: ${errorLine(e)}`, {
+    hint: STACK_HINT,
+    cause: e,
+  })
 }

@@ -24,7 +24,13 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
     if (opts.signal?.aborted) return reject(cancelled(cmd))
     // Its own process group, so cancelling reaches the tool's children too (go
     // runs compile and link as children), as Ctrl-C in a terminal would.
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: opts.timeoutMs, detached: true })
+    const child = spawn(cmd, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: opts.timeoutMs,
+      detached: true,
+    })
     const out: Buffer[] = []
     const err: Buffer[] = []
     let aborted = false
@@ -50,15 +56,30 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
       // spawn says ENOENT for a missing working folder too, and ENOTDIR for a file: not a missing tool.
       const cwd = opts.cwd === undefined ? undefined : folderProblem(opts.cwd)
       if (cwd !== undefined && (e.code === 'ENOENT' || e.code === 'ENOTDIR'))
-        reject(new GostaticError(ErrorCode.INPUT_NOT_FOUND, `cannot run ${cmd} in ${opts.cwd}: ${cwd}`, { hint: 'point source at the folder holding go.mod' }))
-      else if (e.code === 'ENOENT') reject(new GostaticError(ErrorCode.TOOL_MISSING, `${cmd} is not installed or not on PATH`, { hint: `install ${cmd}` }))
+        reject(
+          new GostaticError(ErrorCode.INPUT_NOT_FOUND, `cannot run ${cmd} in ${opts.cwd}: ${cwd}`, {
+            hint: 'point source at the folder holding go.mod',
+          }),
+        )
+      else if (e.code === 'ENOENT')
+        reject(
+          new GostaticError(ErrorCode.TOOL_MISSING, `${cmd} is not installed or not on PATH`, {
+            hint: `install ${cmd}`,
+          }),
+        )
       else reject(new GostaticError(ErrorCode.TOOL_FAILED, `cannot run ${cmd}: ${e.message}`, { cause: e }))
     })
     child.on('close', (code, signal) => {
       opts.signal?.removeEventListener('abort', onAbort)
       if (killer) clearTimeout(killer)
       if (aborted) return reject(cancelled(cmd))
-      resolve({ cmd: [cmd, ...args], exitCode: code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') })
+      resolve({
+        cmd: [cmd, ...args],
+        exitCode: code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      })
     })
   })
 }

@@ -8,7 +8,8 @@ import { ErrorCode, GostaticError } from '../errors.js'
 export function parseSourceDateEpoch(env: NodeJS.ProcessEnv): number | undefined {
   const v = env['SOURCE_DATE_EPOCH']
   if (v === undefined || v === '') return undefined
-  if (!/^\d+$/.test(v)) throw new GostaticError(ErrorCode.INVALID_CONFIG, `SOURCE_DATE_EPOCH must be whole seconds since 1970, got '${v}'`)
+  if (!/^\d+$/.test(v))
+    throw new GostaticError(ErrorCode.INVALID_CONFIG, `SOURCE_DATE_EPOCH must be whole seconds since 1970, got '${v}'`)
   return Number(v)
 }
 

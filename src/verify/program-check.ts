@@ -7,9 +7,14 @@ const AR_MAGIC = Buffer.from('!<arch>\n')
 
 /** Refuses a Go package archive where a program was expected; `main` names the package when known. */
 export function assertProgram(bytes: Uint8Array, what: string, main?: string): void {
-  if (bytes.length < AR_MAGIC.length || !AR_MAGIC.equals(Buffer.from(bytes.buffer, bytes.byteOffset, AR_MAGIC.length))) return
+  if (bytes.length < AR_MAGIC.length || !AR_MAGIC.equals(Buffer.from(bytes.buffer, bytes.byteOffset, AR_MAGIC.length)))
+    return
   const pkg = main === undefined ? 'its main package' : `main '${main}'`
-  throw new GostaticError(ErrorCode.GO_BUILD_FAILED, `${what}: ${pkg} is a library, not a program: go build wrote a package archive, not an executable`, {
-    hint: "point main at the folder whose files say `package main` and have func main, e.g. main: './cmd/api'",
-  })
+  throw new GostaticError(
+    ErrorCode.GO_BUILD_FAILED,
+    `${what}: ${pkg} is a library, not a program: go build wrote a package archive, not an executable`,
+    {
+      hint: "point main at the folder whose files say `package main` and have func main, e.g. main: './cmd/api'",
+    },
+  )
 }

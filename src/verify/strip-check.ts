@@ -3,11 +3,19 @@
 import { ErrorCode, GostaticError } from '../errors.js'
 import { readElf, type LoadSegment } from '../inspect/elf-reader.js'
 
-/** Throws STRIP_CHANGED_LOAD when `tool` changed what the kernel loads from the binary (`before` → `after`). Every engine that strips runs it. */
+/**
+ * Throws STRIP_CHANGED_LOAD when `tool` changed what the kernel loads from the binary (`before` → `after`). Every
+ * engine that strips runs it.
+ */
 export function checkStripKeptLoad(before: Buffer, after: Buffer, tool: string, what: string): void {
   const masks = [...headerRanges(before), ...headerRanges(after)].filter(([from, to]) => from > 0 && to > from)
   const diff = segmentDiff(before, readElf(before).loadSegments, after, readElf(after).loadSegments, masks)
-  if (diff) throw new GostaticError(ErrorCode.STRIP_CHANGED_LOAD, `${tool} changed what the kernel loads from ${what}: ${diff}`, { hint: 'drop .strip() (-s -w already removed the symbol tables) and report this binary' })
+  if (diff)
+    throw new GostaticError(
+      ErrorCode.STRIP_CHANGED_LOAD,
+      `${tool} changed what the kernel loads from ${what}: ${diff}`,
+      { hint: 'drop .strip() (-s -w already removed the symbol tables) and report this binary' },
+    )
 }
 
 // Go maps its ELF header, program headers and (with -s -w) its section header
@@ -18,10 +26,13 @@ function headerRanges(b: Buffer): [number, number][] {
   const is64 = b[4] === 2
   const le = b[5] === 1
   const u16 = (o: number) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o))
-  const word = (o: number) => (is64 ? Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o)) : le ? b.readUInt32LE(o) : b.readUInt32BE(o))
+  const word = (o: number) =>
+    is64 ? Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o)) : le ? b.readUInt32LE(o) : b.readUInt32BE(o)
   const phoff = word(is64 ? 0x20 : 0x1c)
   const shoff = word(is64 ? 0x28 : 0x20)
-  const [phentsize, phnum, shentsize, shnum] = is64 ? [u16(0x36), u16(0x38), u16(0x3a), u16(0x3c)] : [u16(0x2a), u16(0x2c), u16(0x2e), u16(0x30)]
+  const [phentsize, phnum, shentsize, shnum] = is64
+    ? [u16(0x36), u16(0x38), u16(0x3a), u16(0x3c)]
+    : [u16(0x2a), u16(0x2c), u16(0x2e), u16(0x30)]
   return [
     [phoff, phoff + phentsize * phnum],
     [shoff, shoff + shentsize * shnum],
@@ -41,8 +52,7 @@ type Range = readonly [number, number]
 function sameMasked(x: Buffer, xo: number, y: Buffer, yo: number, n: number, masks: readonly Range[]): boolean {
   const cuts = new Set([0, n])
   for (const [from, to] of masks)
-    for (const o of [xo, yo])
-      if (to > o && from < o + n) cuts.add(Math.max(0, from - o)).add(Math.min(n, to - o))
+    for (const o of [xo, yo]) if (to > o && from < o + n) cuts.add(Math.max(0, from - o)).add(Math.min(n, to - o))
   const points = [...cuts].sort((p, q) => p - q)
   const masked = (off: number) => masks.some(([from, to]) => off >= from && off < to)
   for (let i = 0; i + 1 < points.length; i++) {
@@ -79,7 +89,10 @@ function segmentDiff(
     const [longer, start, len] = x.filesz > y.filesz ? [abytes, x.offset, x.filesz] : [bbytes, y.offset, y.filesz]
     const tail = Math.min(len, longer.length - start) - n
     if (tail > 0 && !sameMasked(longer, start + n, Buffer.alloc(tail), 0, tail, masks))
-      return `PT_LOAD ${i} filesz changed from 0x${x.filesz.toString(16)} to 0x${y.filesz.toString(16)} over non-zero bytes`
+      return (
+        `PT_LOAD ${i} filesz changed from 0x${x.filesz.toString(16)} to 0x${y.filesz.toString(16)} over ` +
+        `non-zero bytes`
+      )
   }
   return undefined
 }

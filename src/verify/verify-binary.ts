@@ -24,25 +24,44 @@ export function verifyBinary(bytes: Uint8Array, v: VerifyPlan, what: string, ima
   // A UPX stub never has PT_INTERP, even around a dynamic program: the facts
   // below are only true of an unpacked binary.
   if (elf.upx)
-    throw new GostaticError(ErrorCode.BUILD_SETTINGS, `${what} is UPX-packed, which hides whether it is static and how it was built`, { hint: 'verify the binary before packing it' })
+    throw new GostaticError(
+      ErrorCode.BUILD_SETTINGS,
+      `${what} is UPX-packed, which hides whether it is static and how it was built`,
+      { hint: 'verify the binary before packing it' },
+    )
   if (elf.machine !== v.elfMachine)
-    throw new GostaticError(ErrorCode.WRONG_TARGET, `${what} is a ${elf.machine} ELF, but the plan targets ${v.elfMachine}`, { hint: 'something overrode GOARCH; remove it from the environment' })
+    throw new GostaticError(
+      ErrorCode.WRONG_TARGET,
+      `${what} is a ${elf.machine} ELF, but the plan targets ${v.elfMachine}`,
+      { hint: 'something overrode GOARCH; remove it from the environment' },
+    )
   if (!elf.isStatic) {
-    const needs = [elf.interpreter ? `interpreter ${elf.interpreter}` : '', elf.needed.length ? `libraries ${elf.needed.join(', ')}` : ''].filter(Boolean).join(' and ')
+    const needs = [
+      elf.interpreter ? `interpreter ${elf.interpreter}` : '',
+      elf.needed.length ? `libraries ${elf.needed.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' and ')
     throw new GostaticError(
       ErrorCode.NOT_STATIC,
-      `${what} is dynamically linked: it needs ${needs}. On scratch or a static base it would die with 'exec ${imagePath}: no such file or directory'. Refusing to write the image.`,
+      `${what} is dynamically linked: it needs ${needs}. On scratch or a static base it would die with 'exec ` +
+        `${imagePath}: no such file or directory'. Refusing to write the image.`,
       { hint: v.externalLink === null ? CGO_OFF_HINT : cgoDynamicHint(elf.needed) },
     )
   }
   const buildInfo = readGoBuildInfo(bytes)
   if (buildInfo === null)
-    throw new GostaticError(ErrorCode.BUILD_SETTINGS, `${what} has no Go build info, so its build settings can't be verified`, { hint: 'build it with Go 1.18 or newer in module mode' })
+    throw new GostaticError(
+      ErrorCode.BUILD_SETTINGS,
+      `${what} has no Go build info, so its build settings can't be verified`,
+      { hint: 'build it with Go 1.18 or newer in module mode' },
+    )
   const wrong = Object.entries(v.settings).filter(([k, want]) => buildInfo.settings[k] !== want)
   if (wrong.length)
     throw new GostaticError(
       ErrorCode.BUILD_SETTINGS,
-      `${what} was not built as planned: ${wrong.map(([k, want]) => `${k}=${buildInfo.settings[k] ?? '(unset)'} (want ${want})`).join(', ')}`,
+      `${what} was not built as planned: ` +
+        `${wrong.map(([k, want]) => `${k}=${buildInfo.settings[k] ?? '(unset)'} (want ${want})`).join(', ')}`,
       { hint: 'something overrode the plan (env GOFLAGS, CGO_ENABLED or a wrapper around go); remove the override' },
     )
   if (v.externalLink === null) return { elf, buildInfo }
@@ -70,7 +89,9 @@ function cgoDynamicHint(needed: readonly string[]): string {
     "the plan links with -extldflags '-static': check .ldflags({ extra }) for an -extldflags or -linkmode " +
       'that overrides it',
     which,
-  ].filter(Boolean).join('; ')
+  ]
+    .filter(Boolean)
+    .join('; ')
 }
 
 /** libpcap.so.0.8 → libpcap.a */

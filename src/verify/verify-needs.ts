@@ -48,7 +48,9 @@ export function verifyNeeds(bytes: Uint8Array, plan: BuildPlan, base: NeedsBase 
     const needs = { status: 'unchecked', summary: 'not checked', reason: read.reason } as const
     return { needs, runtime: plan.runtime, warnings: [warning], notes: [], detail: `not checked: ${read.reason}` }
   }
-  const check = checkNeeds(deriveNeeds(read.evidence), needsImage(plan.runtime, base), plan.needs)
+  const image = needsImage(plan.runtime, base)
+  const config = { env: image.env, user: image.user, workdir: plan.runtime.config.workdir }
+  const check = checkNeeds(deriveNeeds(read.evidence, config), image, plan.needs)
   const error = needsError(check.verdicts, plan.needs, what)
   if (error !== null) throw error
   const problems = needsProblems(check.verdicts, plan.needs)

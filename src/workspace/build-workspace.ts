@@ -17,6 +17,7 @@ import { internalFailure } from '../util/internal-failure.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
 import { compileShared } from './compile-shared.js'
+import { defaultCacheDir } from '../oci/cache-dir.js'
 import { buildHostEnv } from '../toolchain/host-env.js'
 import { loadDaggerEngine } from '../engines/dagger/dagger-sdk.js'
 import { downloadModules, moduleUnits, unitEnv, vendorUnits } from './module-commands.js'
@@ -28,7 +29,9 @@ export interface WorkspaceBuildOptions extends BuildOptions {
   onServiceDone?: (s: ServiceBuild) => void
 }
 
-export type ServiceBuild = { name: string; ok: true; result: BuildResult; ms: number } | { name: string; ok: false; error: GostaticError; ms: number }
+export type ServiceBuild =
+  | { name: string; ok: true; result: BuildResult; ms: number }
+  | { name: string; ok: false; error: GostaticError; ms: number }
 
 export interface WorkspaceResult {
   readonly ok: boolean
@@ -62,7 +65,14 @@ export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuild
   }
 }
 
-async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engine: Engine, gotmp: string, emit: EventSink, ownSession: boolean): Promise<WorkspaceResult> {
+async function buildIn(
+  ws: ResolvedWorkspace,
+  opts: WorkspaceBuildOptions,
+  engine: Engine,
+  gotmp: string,
+  emit: EventSink,
+  ownSession: boolean,
+): Promise<WorkspaceResult> {
   const usesWork = ws.workModules !== null
   const hostEnv = opts.env ?? process.env
   const plans = ws.services.map(planOf)
@@ -75,12 +85,16 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engin
       const u = byDir.get(resolve(dir))
       return u ? unitEnv(u, hostEnv, join(gotmp, 'vendor')) : { ...buildHostEnv(hostEnv), GOTMPDIR: gotmp }
     }
-    for (const d of await vendor(ws.root, usesWork ? ws.workModules! : ws.modules, usesWork, envFor, opts.signal)) emit({ kind: 'info', service: 'workspace', message: d })
+    for (const d of await vendor(ws.root, usesWork ? ws.workModules! : ws.modules, usesWork, envFor, opts.signal))
+      emit({ kind: 'info', service: 'workspace', message: d })
   } else if (engine === 'local') {
-    // The Dagger builder downloads in its own module cache; on the host, once per module (or for the whole go.work), not once per service.
+    // The Dagger builder downloads in its own module cache; on the host, once per module (or for the whole go.work),
+    // not once per service.
     failed = await downloadModules(units, hostEnv, gotmp, emit, opts.signal)
   }
-  const downloaded = new Set(engine === 'local' && !ws.vendor ? units.flatMap((u) => u.services).filter((i) => !failed.has(i)) : [])
+  const downloaded = new Set(
+    engine === 'local' && !ws.vendor ? units.flatMap((u) => u.services).filter((i) => !failed.has(i)) : [],
+  )
   const services = ws.services.map((s, i) => (downloaded.has(i) ? s.downloadModules(false) : s))
   const results: ServiceBuild[] = new Array(services.length)
   const toBuild: number[] = []
@@ -94,7 +108,8 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engin
   }
   if (engine === 'local' && toBuild.length > 1) {
     const shared = toBuild.flatMap((i) => planOf(services[i]!) ?? [])
-    await compileShared(shared, hostEnv, gotmp, emit, opts.signal)
+    const stamps = opts.cacheDir === undefined ? defaultCacheDir(hostEnv) : opts.cacheDir
+    await compileShared(shared, hostEnv, gotmp, emit, opts.signal, stamps)
   }
   const settled = await runPool(toBuild, opts.concurrency ?? 1, async (i) => {
     const s = services[i]!
@@ -103,7 +118,12 @@ async function buildIn(ws: ResolvedWorkspace, opts: WorkspaceBuildOptions, engin
     try {
       // The workspace's caller reports; each service only feeds its sink (so no reporter of its own opens).
       const result = await s.build({ ...opts, onEvent: emit })
-      done = { name: s.name, ok: true, result: ownSession ? withoutContainers(result) : result, ms: Math.round(performance.now() - t0) }
+      done = {
+        name: s.name,
+        ok: true,
+        result: ownSession ? withoutContainers(result) : result,
+        ms: Math.round(performance.now() - t0),
+      }
     } catch (e) {
       // A bug hit while building one service is that service's outcome; the others still build.
       const err = vendorError(e, usesWork)
@@ -136,15 +156,6 @@ function planOf(s: GoService): BuildPlan | null {
     return { ...p, source: { ...p.source, dir: resolve(p.source.dir) } }
   } catch {
     return null
-  }
-}
-
-/** The service's source folder, or undefined when its spec is invalid (that fails in its own build). */
-export function sourceOf(s: GoService): string | undefined {
-  try {
-    return resolve(s.toSpec().source)
-  } catch {
-    return undefined // an invalid spec fails in its own build
   }
 }
 

@@ -9,6 +9,7 @@ import type { EventSink } from '../engines/events.js'
 import { prepareGoEnv } from '../toolchain/go-env.js'
 import { isGostaticError } from '../errors.js'
 import { runTool } from '../util/run-tool.js'
+import { compileDigest, compiledBefore, markCompiled } from './compile-stamp.js'
 
 interface Group {
   readonly cwd: string
@@ -38,7 +39,15 @@ export function compileGroups(plans: readonly BuildPlan[]): Group[] {
  * Best effort: a failure here is left to the per-service builds to report,
  * one service each. `work` is a private folder (secrets, go's temp files).
  */
-export async function compileShared(plans: readonly BuildPlan[], hostEnv: NodeJS.ProcessEnv, work: string, emit: EventSink, signal?: AbortSignal): Promise<void> {
+export async function compileShared(
+  plans: readonly BuildPlan[],
+  hostEnv: NodeJS.ProcessEnv,
+  work: string,
+  emit: EventSink,
+  signal?: AbortSignal,
+  /** Where stamps of compiles that succeeded are kept (gostatic's cache folder), or null for none. */
+  stamps: string | null = null,
+): Promise<void> {
   for (const [n, g] of compileGroups(plans).entries()) {
     const t0 = performance.now()
     const where = `${g.env['GOOS']}/${g.env['GOARCH']}`
@@ -47,11 +56,31 @@ export async function compileShared(plans: readonly BuildPlan[], hostEnv: NodeJS
     let ok: boolean
     try {
       const env = (await prepareGoEnv(g.plan, hostEnv, dir)).forCommand(g.env)
-      ok = (await runTool('go', [...g.args, ...g.packages], { cwd: g.cwd, env, ...(signal ? { signal } : {}) })).exitCode === 0
+      const inputs = { cwd: g.cwd, env, args: g.args, packages: g.packages }
+      const digest = stamps === null ? null : await compileDigest(inputs, signal)
+      if (compiledBefore(stamps, digest)) {
+        const ms = Math.round(performance.now() - t0)
+        const message =
+          `${g.packages.length} services' packages for ${where}: inputs unchanged since compiled` +
+          ` (checked in ${ms} ms, digest ${digest!.slice(0, 12)}); not compiled again`
+        emit({ kind: 'info', service: 'workspace', message })
+        continue
+      }
+      ok =
+        (await runTool('go', [...g.args, ...g.packages], { cwd: g.cwd, env, ...(signal ? { signal } : {}) }))
+          .exitCode === 0
+      if (ok) await markCompiled(stamps, digest)
     } catch (e) {
       if (!isGostaticError(e) || e.code === 'CANCELLED') throw e
       ok = false
     }
-    emit({ kind: 'info', service: 'workspace', message: `compiled ${g.packages.length} services' packages together for ${where} in ${Math.round(performance.now() - t0)} ms${ok ? '' : ' (failed; each service reports its own error)'}` })
+    emit({
+      kind: 'info',
+      service: 'workspace',
+      message:
+        `compiled ${g.packages.length} services' packages together ` +
+        `for ${where} in ${Math.round(performance.now() - t0)} ` +
+        `ms${ok ? '' : ' (failed; each service reports its own error)'}`,
+    })
   }
 }

@@ -32,7 +32,9 @@ export function listWorkspace(rootDir: string): WorkspaceListing {
   if (workModules !== null) {
     // In workspace mode ./... names no module; each module under the root is listed by its own pattern.
     const inside = workModules.filter((m) => !relative(root, m).startsWith('..') && !isAbsolute(relative(root, m)))
-    const patterns = inside.map((m) => (relative(root, m) ? `./${relative(root, m).split(sep).join('/')}/...` : './...'))
+    const patterns = inside.map((m) =>
+      relative(root, m) ? `./${relative(root, m).split(sep).join('/')}/...` : './...',
+    )
     if (patterns.length) listed.push(...goListPackages(root, patterns))
   } else for (const m of moduleDirs(root)) listed.push(...goListPackages(m, ['./...']))
   const packages = new Map<string, ListedPackage>()
@@ -44,13 +46,21 @@ export function locate(ws: WorkspaceListing, serviceDir: string): ServiceLocatio
   const dir = resolve(ws.root, serviceDir)
   const p = ws.packages.get(dir)
   if (!p) throw notAPackage(ws, serviceDir, dir)
-  if (p.Name !== 'main') throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `service folder ${serviceDir} is package ${p.Name}, not a main package`, { hint: 'name the folder of a `package main` with func main()' })
+  if (p.Name !== 'main')
+    throw new GostaticError(
+      ErrorCode.INPUT_NOT_FOUND,
+      `service folder ${serviceDir} is package ${p.Name}, not a main package`,
+      { hint: 'name the folder of a `package main` with func main()' },
+    )
   const moduleDir = resolve(p.Module!.Dir!)
   const rel = relative(moduleDir, dir).split(sep).join('/')
   return { name: basename(dir).toLowerCase(), moduleDir, main: rel === '' ? '.' : `./${rel}` }
 }
 
-/** The main packages whose folder (relative to the root) matches a pattern like 'cmd/*' (one `*` per segment), or all of them. */
+/**
+ * The main packages whose folder (relative to the root) matches a pattern like 'cmd/*' (one `*` per segment), or all of
+ * them.
+ */
 export function discover(ws: WorkspaceListing, pattern?: string): string[] {
   const segs = pattern?.split('/').filter((s) => s && s !== '.')
   const globs = segs?.map((seg) => new RegExp(`^${seg.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`))
@@ -66,12 +76,20 @@ export function discover(ws: WorkspaceListing, pattern?: string): string[] {
 }
 
 function notAPackage(ws: WorkspaceListing, serviceDir: string, dir: string): GostaticError {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return new GostaticError(ErrorCode.INPUT_NOT_FOUND, `service folder ${serviceDir} does not exist in ${ws.root}`)
-  if (!readdirSync(dir).some((f) => f.endsWith('.go'))) return new GostaticError(ErrorCode.INPUT_NOT_FOUND, `service folder ${serviceDir} has no .go files`)
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    return new GostaticError(ErrorCode.INPUT_NOT_FOUND, `service folder ${serviceDir} does not exist in ${ws.root}`)
+  if (!readdirSync(dir).some((f) => f.endsWith('.go')))
+    return new GostaticError(ErrorCode.INPUT_NOT_FOUND, `service folder ${serviceDir} has no .go files`)
   const where = ws.workModules === null ? 'a module under the workspace root' : "one of go.work's modules"
-  return new GostaticError(ErrorCode.INPUT_NOT_FOUND, `service folder ${serviceDir} holds no package go builds for linux with cgo off, in ${where}`, {
-    hint: 'files with //go:build ignore (generators) are not part of any package; a service needs a buildable package main inside a Go module',
-  })
+  return new GostaticError(
+    ErrorCode.INPUT_NOT_FOUND,
+    `service folder ${serviceDir} holds no package go builds for linux with cgo off, in ${where}`,
+    {
+      hint:
+        'files with //go:build ignore (generators) are not part of any package; a service needs a buildable ' +
+        'package main inside a Go module',
+    },
+  )
 }
 
 /** Folders under root holding a go.mod, skipping what go's ./... skips (., _, testdata, vendor) and node_modules. */
@@ -80,7 +98,8 @@ function moduleDirs(root: string): string[] {
   const walk = (d: string) => {
     if (existsSync(join(d, 'go.mod'))) out.push(d)
     for (const e of readdirSync(d, { withFileTypes: true }))
-      if (e.isDirectory() && !/^[._]/.test(e.name) && !['testdata', 'vendor', 'node_modules'].includes(e.name)) walk(join(d, e.name))
+      if (e.isDirectory() && !/^[._]/.test(e.name) && !['testdata', 'vendor', 'node_modules'].includes(e.name))
+        walk(join(d, e.name))
   }
   walk(root)
   return out

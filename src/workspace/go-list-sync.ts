@@ -16,7 +16,12 @@ const ListedSchema = z.object({
 })
 export type ListedPackage = z.infer<typeof ListedSchema>
 
-const WorkSchema = z.object({ Use: z.array(z.object({ DiskPath: z.string() })).nullable().default([]) })
+const WorkSchema = z.object({
+  Use: z
+    .array(z.object({ DiskPath: z.string() }))
+    .nullable()
+    .default([]),
+})
 
 /**
  * Packages as the builds will see them: linux, cgo off, the module's own
@@ -35,21 +40,38 @@ export function goWorkUses(root: string): string[] {
 }
 
 function goSync(args: string[], cwd: string): string {
-  const env = { ...buildHostEnv(process.env), GOTOOLCHAIN: 'auto', GOFLAGS: '-mod=readonly', CGO_ENABLED: '0', GOOS: 'linux' }
+  const env = {
+    ...buildHostEnv(process.env),
+    GOTOOLCHAIN: 'auto',
+    GOFLAGS: '-mod=readonly',
+    CGO_ENABLED: '0',
+    GOOS: 'linux',
+  }
   const r = spawnSync('go', args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
   if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
-    throw new GostaticError(ErrorCode.TOOL_MISSING, 'go is not installed or not on PATH: workspace discovery asks go list', { hint: 'install Go' })
+    throw new GostaticError(
+      ErrorCode.TOOL_MISSING,
+      'go is not installed or not on PATH: workspace discovery asks go list',
+      { hint: 'install Go' },
+    )
   if (r.error) throw r.error
   if (r.status !== 0) {
     const run = { cmd: ['go', ...args], exitCode: r.status, stdout: r.stdout, stderr: r.stderr }
-    const code = /requires go >=|downloading go1|toolchain/.test(r.stderr) ? ErrorCode.GO_VERSION : ErrorCode.TOOL_FAILED
-    throw new ToolError(code, `go ${args[0]} ${args[1]} failed in ${cwd} while finding the workspace's services:\n${r.stderr.trim()}`, run)
+    const code = /requires go >=|downloading go1|toolchain/.test(r.stderr)
+      ? ErrorCode.GO_VERSION
+      : ErrorCode.TOOL_FAILED
+    throw new ToolError(
+      code,
+      `go ${args[0]} ${args[1]} failed in ${cwd} while finding the workspace's services:\n${r.stderr.trim()}`,
+      run,
+    )
   }
   return r.stdout
 }
 
 function parseGo<T>(schema: z.ZodType<T>, raw: string, what: string): T {
   const r = schema.safeParse(JSON.parse(raw))
-  if (!r.success) throw new GostaticError(ErrorCode.TOOL_FAILED, `unexpected ${what} output:\n${z.prettifyError(r.error)}`)
+  if (!r.success)
+    throw new GostaticError(ErrorCode.TOOL_FAILED, `unexpected ${what} output:\n${z.prettifyError(r.error)}`)
   return r.data
 }

@@ -36,18 +36,29 @@ export class GoWorkspace {
   #with(patch: Partial<Props>): GoWorkspace {
     return new GoWorkspace({ ...this.#p, ...patch })
   }
-  /** Main package folders, relative to the root. With neither services() nor discover(), every main package is a service. */
-  services(dirs: readonly string[]): GoWorkspace { return this.#with({ dirs: [...this.#p.dirs, ...dirs] }) }
+  /**
+   * Main package folders, relative to the root. With neither services() nor discover(), every main package is a
+   * service.
+   */
+  services(dirs: readonly string[]): GoWorkspace {
+    return this.#with({ dirs: [...this.#p.dirs, ...dirs] })
+  }
   /** Every main package folder matching a pattern like 'cmd/*'. */
-  discover(pattern: string): GoWorkspace { return this.#with({ patterns: [...this.#p.patterns, pattern] }) }
+  discover(pattern: string): GoWorkspace {
+    return this.#with({ patterns: [...this.#p.patterns, pattern] })
+  }
   /** Applied to every service first. */
-  defaults(fn: (s: GoService) => GoService): GoWorkspace { return this.#with({ defaults: [...this.#p.defaults, fn] }) }
+  defaults(fn: (s: GoService) => GoService): GoWorkspace {
+    return this.#with({ defaults: [...this.#p.defaults, fn] })
+  }
   /** Applied to one service (by folder name) after the defaults. */
   service(name: string, fn: (s: GoService) => GoService): GoWorkspace {
     return this.#with({ overrides: { ...this.#p.overrides, [name]: [...(this.#p.overrides[name] ?? []), fn] } })
   }
   /** Vendor modules (go work vendor / go mod vendor, then go mod verify) and build with -mod=vendor. */
-  vendor(on = true): GoWorkspace { return this.#with({ vendor: on }) }
+  vendor(on = true): GoWorkspace {
+    return this.#with({ vendor: on })
+  }
 
   /**
    * Finds the services and their modules by asking go (go work edit -json,
@@ -59,25 +70,44 @@ export class GoWorkspace {
     const all = this.#p.dirs.length === 0 && this.#p.patterns.length === 0
     const dirs = all ? discover(listing) : [...this.#p.dirs, ...this.#p.patterns.flatMap((p) => discover(listing, p))]
     if (dirs.length === 0)
-      throw new GostaticError(ErrorCode.INVALID_CONFIG, `workspace ${root}: no services; ${all ? 'it has no main package' : `nothing matches ${this.#p.patterns.map((p) => `'${p}'`).join(', ')}`}`, {
-        hint: "name them with .services([...]) or .discover('cmd/*')",
-      })
+      throw new GostaticError(
+        ErrorCode.INVALID_CONFIG,
+        `workspace ${root}: no services; ` +
+          `${all ? 'it has no main package' : `nothing matches ${this.#p.patterns.map((p) => `'${p}'`).join(', ')}`}`,
+        {
+          hint: "name them with .services([...]) or .discover('cmd/*')",
+        },
+      )
     const locs = [...new Set(dirs)].map((d) => ({ dir: d, ...locate(listing, d) }))
     const byName = new Map<string, string>()
     for (const l of locs) {
       const prev = byName.get(l.name)
-      if (prev) throw new GostaticError(ErrorCode.INVALID_CONFIG, `two services are named '${l.name}': ${prev} and ${l.dir}`, { hint: 'service names come from folder names; rename one folder' })
+      if (prev)
+        throw new GostaticError(ErrorCode.INVALID_CONFIG, `two services are named '${l.name}': ${prev} and ${l.dir}`, {
+          hint: 'service names come from folder names; rename one folder',
+        })
       byName.set(l.name, l.dir)
     }
     const unknown = Object.keys(this.#p.overrides).filter((n) => !byName.has(n))
-    if (unknown.length) throw new GostaticError(ErrorCode.INVALID_CONFIG, `.service(${unknown.map((n) => `'${n}'`).join(', ')}): no such service; the workspace has ${[...byName.keys()].join(', ')}`)
+    if (unknown.length)
+      throw new GostaticError(
+        ErrorCode.INVALID_CONFIG,
+        `.service(${unknown.map((n) => `'${n}'`).join(', ')}): no such service; the workspace has ` +
+          `${[...byName.keys()].join(', ')}`,
+      )
     const services = locs.map((l) => {
       let s = goService({ name: l.name, source: l.moduleDir, main: l.main })
       for (const fn of this.#p.defaults) s = fn(s)
       for (const fn of this.#p.overrides[l.name] ?? []) s = fn(s)
       return this.#p.vendor ? s.mod('vendor') : s
     })
-    return { root, workModules: listing.workModules, modules: [...new Set(locs.map((l) => l.moduleDir))].sort(), services, vendor: this.#p.vendor }
+    return {
+      root,
+      workModules: listing.workModules,
+      modules: [...new Set(locs.map((l) => l.moduleDir))].sort(),
+      services,
+      vendor: this.#p.vendor,
+    }
   }
 
   /** Builds every service; progress goes to stderr as `reporter` says (default 'auto'), one line per service. */
@@ -87,16 +117,19 @@ export class GoWorkspace {
     const { reporter, ...rest } = opts
     // The workspace build (module downloads, shared compile, the pool) loads when a build runs.
     const { buildWorkspace } = await import('./build-workspace.js')
-    return withReporter(opts, ws.services.map((s) => s.name), (r) =>
-      buildWorkspace(ws, {
-        concurrency: availableParallelism(),
-        ...rest,
-        onEvent: r.onEvent,
-        onServiceDone: (b) => {
-          r.done(b.name, b.ok ? { ok: true, detail: builtDetail(b.result) } : failedDetail(b.error))
-          rest.onServiceDone?.(b)
-        },
-      }),
+    return withReporter(
+      opts,
+      ws.services.map((s) => s.name),
+      (r) =>
+        buildWorkspace(ws, {
+          concurrency: availableParallelism(),
+          ...rest,
+          onEvent: r.onEvent,
+          onServiceDone: (b) => {
+            r.done(b.name, b.ok ? { ok: true, detail: builtDetail(b.result) } : failedDetail(b.error))
+            rest.onServiceDone?.(b)
+          },
+        }),
     )
   }
 }

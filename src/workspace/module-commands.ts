@@ -40,8 +40,16 @@ export async function unitEnv(u: ModuleUnit, hostEnv: NodeJS.ProcessEnv, work: s
   return (await prepareGoEnv(u.plan, hostEnv, work)).forCommand(u.plan.go.moduleEnv)
 }
 
-/** `go mod download` once per unit; a failure is recorded against the unit's services, and the others still download. */
-export async function downloadModules(units: readonly ModuleUnit[], hostEnv: NodeJS.ProcessEnv, work: string, emit: EventSink, signal?: AbortSignal): Promise<Map<number, GostaticError>> {
+/**
+ * `go mod download` once per unit; a failure is recorded against the unit's services, and the others still download.
+ */
+export async function downloadModules(
+  units: readonly ModuleUnit[],
+  hostEnv: NodeJS.ProcessEnv,
+  work: string,
+  emit: EventSink,
+  signal?: AbortSignal,
+): Promise<Map<number, GostaticError>> {
   const failed = new Map<number, GostaticError>()
   for (const [n, u] of units.entries()) {
     let error: GostaticError
@@ -58,7 +66,11 @@ export async function downloadModules(units: readonly ModuleUnit[], hostEnv: Nod
       error = e // the Go version could not be had, or a secret is missing
     }
     for (const i of u.services) failed.set(i, error)
-    emit({ kind: 'warning', service: 'workspace', message: `go mod download failed in ${u.dir}: its services are not built` })
+    emit({
+      kind: 'warning',
+      service: 'workspace',
+      message: `go mod download failed in ${u.dir}: its services are not built`,
+    })
   }
   return failed
 }
@@ -70,9 +82,14 @@ export function vendorUnits(units: readonly ModuleUnit[], ws: ResolvedWorkspace)
     const prev = byDir.get(u.dir)
     if (prev) {
       const names = [prev.services[0]!, u.services[0]!].map((i) => ws.services[i]!.name)
-      throw new GostaticError(ErrorCode.INVALID_CONFIG, `services ${names.join(' and ')} vendor ${u.dir} but differ in its go environment (env, .goPrivate(), .go() or .secret())`, {
-        hint: 'give every service of a module the same settings for these, e.g. in the workspace\'s .defaults()',
-      })
+      throw new GostaticError(
+        ErrorCode.INVALID_CONFIG,
+        `services ${names.join(' and ')} vendor ${u.dir} but differ ` +
+          `in its go environment (env, .goPrivate(), .go() or .secret())`,
+        {
+          hint: "give every service of a module the same settings for these, e.g. in the workspace's .defaults()",
+        },
+      )
     }
     byDir.set(u.dir, u)
   }

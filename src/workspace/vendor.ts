@@ -9,7 +9,13 @@ import { runTool } from '../util/run-tool.js'
 import { goCommandError } from '../toolchain/go-errors.js'
 
 /** `envFor(dir)` is the env for the commands of the folder that gets vendor/: the go.work root, or a module. */
-export async function vendor(root: string, modules: readonly string[], usesWork: boolean, envFor: (dir: string) => Promise<NodeJS.ProcessEnv>, signal?: AbortSignal): Promise<string[]> {
+export async function vendor(
+  root: string,
+  modules: readonly string[],
+  usesWork: boolean,
+  envFor: (dir: string) => Promise<NodeJS.ProcessEnv>,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const did: string[] = []
   const go = async (args: string[], cwd: string, env: NodeJS.ProcessEnv) => {
     const r = await runTool('go', args, { cwd, env, ...(signal ? { signal } : {}) })
@@ -35,8 +41,13 @@ export function vendorError(e: unknown, usesWork: boolean): unknown {
   if (!(e instanceof ToolError) || !/inconsistent vendoring/.test(e.stderr)) return e
   const where = /inconsistent vendoring in ([^:\n]+):/.exec(e.stderr)?.[1] ?? 'the workspace'
   const mods = [...e.stderr.matchAll(/^\s+([^\s@]+@[^\s:]+): /gm)].map((m) => m[1]).slice(0, 5)
-  return new GostaticError(ErrorCode.VENDOR_OUT_OF_SYNC, `vendor/ in ${where} is out of sync with go.mod${mods.length ? ` (${mods.join(', ')})` : ''}; gostatic does not re-download behind your back`, {
-    hint: `run \`${usesWork ? 'go work vendor' : 'go mod vendor'}\` and commit vendor/, then build again`,
-    cause: e,
-  })
+  return new GostaticError(
+    ErrorCode.VENDOR_OUT_OF_SYNC,
+    `vendor/ in ${where} is out of sync with go.mod${mods.length ? ` (${mods.join(', ')})` : ''}; gostatic does not ` +
+      `re-download behind your back`,
+    {
+      hint: `run \`${usesWork ? 'go work vendor' : 'go mod vendor'}\` and commit vendor/, then build again`,
+      cause: e,
+    },
+  )
 }

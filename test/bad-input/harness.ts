@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect } from 'vitest'
 import { formatError } from '../../src/cli/main.js'
-import { isGostaticError, type ErrorCode } from '../../src/errors.js'
+import { ErrorCode, isGostaticError } from '../../src/errors.js'
 import { runCli as runBuiltCli, type CliRun } from '../support/cli.js'
 
 export interface Expected {
@@ -91,10 +91,10 @@ export function runCli(args: readonly string[], d: CaseDirs, env: NodeJS.Process
   return runBuiltCli(args, { cwd: d.cwd, env: { ...process.env, TMPDIR: d.tmp, ...env } })
 }
 
-/** Asserts a CLI run failed with exit 1 and the expected error, printed without a stack. */
+/** Asserts a CLI run failed with the expected error, printed without a stack: exit 2 for a usage error, else 1. */
 export function expectCliError(r: CliRun, want: Expected): void {
   const all = `${r.stdout}\n${r.stderr}`
-  expect(r.code, all).toBe(1)
+  expect(r.code, all).toBe(want.code === ErrorCode.USAGE ? 2 : 1)
   expect(r.stderr, all).toContain(`error [${want.code}]`)
   expectMessage(r.stderr, want)
   expectNoStack(all)

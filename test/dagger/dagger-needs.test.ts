@@ -59,7 +59,7 @@ describe.skipIf(skip)('dagger engine: runtime needs, as the local engine checks 
   it('zoneinfo on static: both add every zone, and the Dagger image runs the lookup', async () => {
     const [local, dagger] = await Promise.all([svc.build({ engine: 'local' }), svc.build({ engine: 'dagger' })])
     expect(needsOf(dagger)).toEqual(needsOf(local))
-    expect(needsOf(dagger).annotation).toEqual(['zoneinfo=added'])
+    expect(needsOf(dagger).annotation).toEqual(['zoneinfo=added env-paths=met'])
     const tag = `gostatic.local/needs-dagger-zone:${process.pid}`
     const tar = (await dagger.exportTarball(join(dir, 'zone-dagger.tar'), { tag })).path
     const a = await imageFiles((await local.exportTarball(join(dir, 'zone-local.tar'))).path)

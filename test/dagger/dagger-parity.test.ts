@@ -74,8 +74,10 @@ describe.skipIf(skip)('dagger engine: image runtime base', () => {
       'dev.gostatic.verified': 'static x86_64, CGO_ENABLED=0 -trimpath=true GOOS=linux GOARCH=amd64',
       'dev.gostatic.strip': 'stripped',
       'dev.gostatic.upx': 'not requested',
-      // The stand-in has a CA bundle, passwd and /tmp; no zones, /etc/services or nsswitch.conf.
-      'dev.gostatic.needs': 'zoneinfo=unmet ca-roots=met users=met name-resolution=unmet service-names=unmet',
+      // The stand-in has a CA bundle, passwd and /tmp; no zones, /etc/services or nsswitch.conf. Its
+      // SSL_CERT_FILE names the bundle it holds (env-paths).
+      'dev.gostatic.needs':
+        'zoneinfo=unmet ca-roots=met users=met name-resolution=unmet service-names=unmet env-paths=met',
     })
   })
 })

@@ -56,7 +56,7 @@ describe.skipIf(skip)('gostatic build --push with a default repository', () => {
     const refs = join(tmp, 'none.txt')
     const env = { ...process.env, GOSTATIC_REPO: '', KO_DOCKER_REPO: '' }
     const r = await runCli(['build', src, '--out', join(tmp, 'x.tar'), '--push', '--image-refs', refs], { env })
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2) // a usage error: found before anything is built
     expect(r.stderr).toContain('--push without a reference needs a default repository')
     expect(r.stderr).toContain('GOSTATIC_REPO')
     expect(existsSync(refs)).toBe(false)

@@ -136,7 +136,7 @@ describe.skipIf(skip)('gostatic build --sbom --sign-key --push, verified by cosi
 
   it('refuses an --sbom value it does not know, listing what it takes', async () => {
     const r = await runCli(['build', HELLO, '--sbom', 'spdx,syft'])
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(2) // a bad flag value is a usage error, caught before any build
     expect(r.stderr).toContain("--sbom spdx,syft: unknown format 'syft'; it takes 'spdx', 'cyclonedx' (comma-separated for several) or 'none'")
   })
 })

@@ -73,12 +73,12 @@ describe.skipIf(missing('go', 'strip'))('inspect an image built by the local eng
         'dev.gostatic.verified': 'static x86_64, CGO_ENABLED=0 -trimpath=true GOOS=linux GOARCH=amd64',
         'dev.gostatic.strip': 'stripped',
         'dev.gostatic.upx': 'not requested',
-        'dev.gostatic.needs': 'zoneinfo=added ca-roots=met users=met name-resolution=met service-names=added',
+        'dev.gostatic.needs': 'zoneinfo=added ca-roots=met users=met name-resolution=met service-names=added env-paths=met',
       },
     })
     expect(p.annotations).toEqual(p.verdicts.recorded)
     // What the build added, inspect finds in the image.
-    expect(p.needs).toMatchObject({ status: 'checked', summary: '5/5 met' })
+    expect(p.needs).toMatchObject({ status: 'checked', summary: '6/6 met' })
   })
 
   it.skipIf(missing('skopeo'))('reads the same image after skopeo rewrote it as an OCI archive and as a docker save tar', async () => {

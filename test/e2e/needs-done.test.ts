@@ -111,16 +111,16 @@ describe.skipIf(skip)('a service built with only goService({ name, source })', (
 
   it('says in its step events what check-needs found and added', () => {
     const done = events.find((e) => e.kind === 'step-done' && e.step === 'check-needs')
-    expect(done).toMatchObject({ platform: 'linux/amd64', detail: '6/6 met, adds /etc/services, /usr/share/zoneinfo' })
+    expect(done).toMatchObject({ platform: 'linux/amd64', detail: '7/7 met, adds /etc/services, /usr/share/zoneinfo' })
   })
 
   it('is explained by inspect: every need met in the image it wrote', () => {
     const needs = report.platforms[0]!.needs
-    expect(needs).toMatchObject({ status: 'checked', summary: '6/6 met' })
+    expect(needs).toMatchObject({ status: 'checked', summary: '7/7 met' })
     if (needs.status !== 'checked') return
     expect(needs.verdicts.map((v) => [v.id, v.status])).toEqual([
       ['zoneinfo', 'met'], ['ca-roots', 'met'], ['users', 'met'],
-      ['name-resolution', 'met'], ['service-names', 'met'], ['temp-dir', 'met'],
+      ['name-resolution', 'met'], ['service-names', 'met'], ['temp-dir', 'met'], ['env-paths', 'met'],
     ])
   })
 
@@ -129,14 +129,14 @@ describe.skipIf(skip)('a service built with only goService({ name, source })', (
     const table = await runCli(['build', source, '--engine', 'local', '--out', join(dir, 'cli', 'svc.tar')])
     expect(table.code, table.stderr).toBe(0)
     expect(table.stdout).toMatch(/service\s+platform\s+binary\s+packed\s+image\s+digest\s+time\s+needs\s+verdicts/)
-    expect(table.stdout).toMatch(/svc\s+linux\/amd64\s.*\s6\/6 met\s+static/)
+    expect(table.stdout).toMatch(/svc\s+linux\/amd64\s.*\s7\/7 met\s+static/)
     const json = await runCli(['build', source, '--engine', 'local', '--out', join(dir, 'cli', 'svc.tar'), '--json'])
     type Needs = { summary: string; verdicts: { id: string; status: string }[] }
     const [outcome] = JSON.parse(json.stdout) as { report: { targets: { needs: Needs }[] } }[]
     const needs = outcome!.report.targets[0]!.needs
-    expect(needs.summary).toBe('6/6 met')
+    expect(needs.summary).toBe('7/7 met')
     expect(needs.verdicts.map((v) => `${v.id}=${v.status}`).join(' ')).toBe(
-      'zoneinfo=added ca-roots=met users=met name-resolution=met service-names=added temp-dir=met',
+      'zoneinfo=added ca-roots=met users=met name-resolution=met service-names=added temp-dir=met env-paths=met',
     )
   })
 

@@ -24,6 +24,15 @@ const program = (imports: string[], body: string): string =>
 const ROOT =
   rootCertificates.find((pem) => new X509Certificate(pem).subject.includes('ISRG Root X1')) ?? rootCertificates[0]!
 
+/** Verifies a Mozilla root against the system roots: fails with 'unknown authority' where the image has none. */
+export const CA_VERIFY_SRC = program(
+  ['crypto/x509', 'encoding/pem', 'fmt', 'os'],
+  `\tblock, _ := pem.Decode([]byte(\`${ROOT}\`))\n\tcert, err := x509.ParseCertificate(block.Bytes)\n` +
+    '\tif err != nil {\n\t\tfail(err)\n\t}\n' +
+    '\tif _, err := cert.Verify(x509.VerifyOptions{}); err != nil {\n\t\tfail(err)\n\t}\n' +
+    '\tfmt.Println("verified", cert.Subject.CommonName)',
+)
+
 export interface NeedProbe {
   readonly need: Exclude<NeedId, 'cgo-stub'>
   readonly src: string
@@ -49,13 +58,7 @@ export const NEED_PROBES: readonly NeedProbe[] = [
   },
   {
     need: 'ca-roots',
-    src: program(
-      ['crypto/x509', 'encoding/pem', 'fmt', 'os'],
-      `\tblock, _ := pem.Decode([]byte(\`${ROOT}\`))\n\tcert, err := x509.ParseCertificate(block.Bytes)\n` +
-        '\tif err != nil {\n\t\tfail(err)\n\t}\n' +
-        '\tif _, err := cert.Verify(x509.VerifyOptions{}); err != nil {\n\t\tfail(err)\n\t}\n' +
-        '\tfmt.Println("verified", cert.Subject.CommonName)',
-    ),
+    src: CA_VERIFY_SRC,
     ok: /^verified \S/,
     failure: 'x509: certificate signed by unknown authority',
     scratchHasIt: false,

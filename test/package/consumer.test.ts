@@ -34,7 +34,7 @@ describe('the packed tarball', () => {
   it('holds compiled JS, declarations and their maps, the bin and the README; no TypeScript sources', async () => {
     const r = await run(tmp, 'tar', ['-tzf', tarball])
     const files = r.stdout.split('\n').filter(Boolean)
-    const expected = ['dist/index.js', 'dist/index.d.ts', 'dist/index.d.ts.map', 'dist/cli/main.js', 'dist/engines/dagger-types.d.ts',
+    const expected = ['dist/index.js', 'dist/index.d.ts', 'dist/index.d.ts.map', 'dist/cli/main.js', 'dist/engines/dagger/dagger-types.d.ts',
       'bin/gostatic.js', 'README.md', 'package.json']
     expect(files).toEqual(expect.arrayContaining(expected.map((f) => `package/${f}`)))
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([])
@@ -43,6 +43,27 @@ describe('the packed tarball', () => {
   it('installs without the Dagger SDK, which stays an optional peer', () => {
     expect(existsSync(join(esm, 'node_modules/gostatic/dist/index.js'))).toBe(true)
     expect(existsSync(join(esm, 'node_modules/@dagger.io/dagger'))).toBe(false)
+  })
+})
+
+describe('the public surface', () => {
+  // index.ts exports what the README documents and what the CLI calls; a name added or dropped is a choice.
+  it('exports exactly these values (types are checked by the strict consumer)', async () => {
+    const r = await run(esm, 'node', ['--input-type=module', '-e',
+      "const m = await import('gostatic'); console.log(JSON.stringify(Object.keys(m).sort()))"])
+    expect(JSON.parse(r.stdout)).toEqual([
+      'CGO_TOOLCHAINS', 'CONFIG_NAMES', 'CgoFactsSchema', 'CgoOptionsSchema', 'DEFAULT_GO_VERSION',
+      'DoctorOptionsSchema', 'ErrorCode', 'ExtraFileSchema', 'GoService', 'GoWorkspace', 'GostaticError',
+      'KNOWN_CGO_MODULES', 'ModuleFactsSchema', 'PLATFORMS', 'PLATFORM_NAMES', 'RegistryTimeoutError',
+      'SBOM_FORMATS', 'SecretSchema', 'ServiceSpecSchema', 'ToolError', 'UpxOptionsSchema', 'VERSION',
+      'affectedServices', 'buildPlan', 'buildWorkspace', 'createReporter', 'daggerReachable', 'defineConfig',
+      'digestRef',
+      'doctor', 'explainPlan', 'findConfig', 'goService', 'goWorkspace', 'inspect', 'inspectHtml',
+      'isGostaticError', 'loadConfig', 'loadSigner', 'parseImageRef', 'parseServiceSpec', 'plan',
+      'publishOciArchive', 'publishRef', 'pushTargets', 'readCgoFacts', 'readModuleFacts', 'reasonText', 'renderDockerfile',
+      'renderDockerignore', 'renderDoctorText', 'renderInspectText', 'sbom', 'sourceOf', 'strictFailures',
+      'withTagVersion', 'writeImageRefs', 'writeReportHtml',
+    ])
   })
 })
 

@@ -23,7 +23,7 @@ export async function imageFiles(archivePath: string, architecture = 'amd64'): P
   for (const layer of image.layers) {
     const raw = openBlob(archive, layer.digest)
     const src = layer.mediaType.includes('gzip') || layer.mediaType.endsWith('tar.gzip') ? raw.pipe(createGunzip()) : raw
-    for await (const e of tarEntries(src)) {
+    for await (const e of tarEntries(src, `layer ${layer.digest}`)) {
       const name = '/' + e.name
       const base = name.split('/').pop()!
       if (base.startsWith('.wh.')) {

@@ -77,7 +77,7 @@ export async function startPrivateGoProxy(mod: PrivateModule, dir: string, login
 }
 
 /** The module zip Go expects: every file under `<path>@<version>/`, stored uncompressed. */
-function moduleZip(mod: PrivateModule): Buffer {
+export function moduleZip(mod: PrivateModule): Buffer {
   const locals: Buffer[] = []
   const centrals: Buffer[] = []
   let offset = 0

@@ -13,9 +13,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 it('names the cache entry it could not write, as OUTPUT_NOT_WRITABLE', async () => {
   writeFileSync(join(dir, 'steps'), 'a file, not a folder')
   const entry = join(dir, 'steps', 'abc.bin')
-  await expect(writeCacheFile(entry, Buffer.from('x'))).rejects.toMatchObject({
+  await expect(writeCacheFile(dir, entry, Buffer.from('x'))).rejects.toMatchObject({
     code: 'OUTPUT_NOT_WRITABLE',
     message: expect.stringContaining(entry),
   })
-  expect(readdirSync(dir)).toEqual(['steps'])
+  expect(readdirSync(dir).sort()).toEqual(['steps', 'tmp'])
+  expect(readdirSync(join(dir, 'tmp'))).toEqual([])
 })

@@ -9,6 +9,9 @@ import { ZIG_VERSION } from '../../src/plan/cgo-plan.js'
 import { staticLinkProblem } from '../../src/plan/static-link-error.js'
 import { goModRequires } from '../../src/spec/go-mod-directives.js'
 
+const ZIG_CFLAGS = '-O2 -g -D_LARGEFILE64_SOURCE -fno-sanitize=undefined'
+const GCC_CFLAGS = '-O2 -g -D_LARGEFILE64_SOURCE'
+
 const svc = () => goService({ name: 'db', source: '/src/db' }).runtime('scratch')
 const facts = (over: Partial<CgoFacts> = {}): CgoFacts => ({
   host: 'linux/amd64', zig: true, muslGcc: true, requires: ['github.com/mattn/go-sqlite3'], ...over,
@@ -53,8 +56,8 @@ describe('.cgo(): env, tags and flags', () => {
     const p = planOf(svc().platforms('linux/amd64', 'linux/arm64').tags('extra').cgo())
     expect(p.go.moduleEnv).toEqual({ CGO_ENABLED: '1' })
     expect(p.targets.map((t) => t.env)).toEqual([
-      { CC: 'zig cc -target x86_64-linux-musl', CGO_ENABLED: '1', CXX: 'zig c++ -target x86_64-linux-musl', GOARCH: 'amd64', GOOS: 'linux' },
-      { CC: 'zig cc -target aarch64-linux-musl', CGO_ENABLED: '1', CXX: 'zig c++ -target aarch64-linux-musl', GOARCH: 'arm64', GOOS: 'linux' },
+      { CC: 'zig cc -target x86_64-linux-musl', CGO_CFLAGS: ZIG_CFLAGS, CGO_CXXFLAGS: ZIG_CFLAGS, CGO_ENABLED: '1', CXX: 'zig c++ -target x86_64-linux-musl', GOARCH: 'amd64', GOOS: 'linux' },
+      { CC: 'zig cc -target aarch64-linux-musl', CGO_CFLAGS: ZIG_CFLAGS, CGO_CXXFLAGS: ZIG_CFLAGS, CGO_ENABLED: '1', CXX: 'zig c++ -target aarch64-linux-musl', GOARCH: 'arm64', GOOS: 'linux' },
     ])
     expect(p.targets[1]!.goArgs).toEqual([
       'build', '-trimpath', '-buildvcs=false', '-tags', 'extra,netgo,osusergo,sqlite_omit_load_extension',
@@ -70,7 +73,9 @@ describe('.cgo(): env, tags and flags', () => {
 
   it('musl-gcc: CC only (it has no C++), -extldflags -static, no cache', () => {
     const p = planOf(svc().cgo({ toolchain: 'musl-gcc' }), facts({ requires: [] }))
-    expect(p.targets[0]!.env).toEqual({ CC: 'musl-gcc', CGO_ENABLED: '1', GOARCH: 'amd64', GOOS: 'linux' })
+    expect(p.targets[0]!.env).toEqual({
+      CC: 'musl-gcc', CGO_CFLAGS: GCC_CFLAGS, CGO_CXXFLAGS: GCC_CFLAGS, CGO_ENABLED: '1', GOARCH: 'amd64', GOOS: 'linux',
+    })
     expect(p.targets[0]!.goArgs).toEqual(['build', '-trimpath', '-buildvcs=false', '-tags', 'netgo,osusergo', '-ldflags', "-s -w -linkmode external -extldflags '-static'"])
     expect(p.go.cgo!.cache).toBeNull()
   })
@@ -98,7 +103,12 @@ describe('.cgo(): env, tags and flags', () => {
 describe('.cgo(): explain()', () => {
   it("says why: toolchain, static external link (right here and only here), netgo/osusergo, the module tag, zig's cache", () => {
     const text = planOf(svc().platforms('linux/amd64', 'linux/arm64').cgo()).explain()
-    expect(text).toContain("linux/arm64: CC='zig cc -target aarch64-linux-musl' CGO_ENABLED=1 CXX='zig c++ -target aarch64-linux-musl'")
+    const cflags = "'-O2 -g -D_LARGEFILE64_SOURCE -fno-sanitize=undefined'"
+    expect(text).toContain(
+      `linux/arm64: CC='zig cc -target aarch64-linux-musl' CGO_CFLAGS=${cflags} CGO_CXXFLAGS=${cflags} CGO_ENABLED=1 ` +
+        "CXX='zig c++ -target aarch64-linux-musl'",
+    )
+    expect(text).toContain("a user's flags are appended, never a replacement that drops -O2")
     expect(text).toContain("verify the binary is a static aarch64 ELF, linked by the C linker (zig) with CGO_ENABLED=1, -trimpath and -tags=netgo,osusergo,sqlite_omit_load_extension in its build info")
     expect(text).toContain("- -linkmode external -extldflags '-static': The C linker links the binary and links it static. The seed recipe's -extldflags \"-static\" is right here, and only here")
     expect(text).toContain('- toolchain zig: .cgo() picks zig, which this machine has.')
@@ -146,7 +156,10 @@ describe('.cgo(): builders', () => {
   it('renders a Dockerfile with CC per TARGETARCH, zig in the builder, and its cache mounted', () => {
     const df = renderDockerfile(planOf(svc().platforms('linux/amd64', 'linux/arm64').cgo()))
     expect(df).toContain(`command -v zig >/dev/null || (apk add --no-cache binutils py3-pip && python3 -m pip install --no-cache-dir --no-deps --target /opt/ziglang-${ZIG_VERSION} ziglang==${ZIG_VERSION} && ln -sf /opt/ziglang-${ZIG_VERSION}/ziglang/zig /usr/local/bin/zig)`)
-    expect(df).toContain('ENV CGO_ENABLED=1 ZIG_GLOBAL_CACHE_DIR=/root/.cache/zig ZIG_LOCAL_CACHE_DIR=/root/.cache/zig\n')
+    expect(df).toContain(
+      `ENV CGO_CFLAGS='${ZIG_CFLAGS}' CGO_CXXFLAGS='${ZIG_CFLAGS}' CGO_ENABLED=1 ` +
+        'ZIG_GLOBAL_CACHE_DIR=/root/.cache/zig ZIG_LOCAL_CACHE_DIR=/root/.cache/zig\n',
+    )
     expect(df).toContain(
       "--mount=type=cache,target=/root/.cache/zig case \"$TARGETARCH\" in amd64) export CC='zig cc -target x86_64-linux-musl' CXX='zig c++ -target x86_64-linux-musl';; " +
         "arm64) export CC='zig cc -target aarch64-linux-musl' CXX='zig c++ -target aarch64-linux-musl';; esac; GOOS=$TARGETOS GOARCH=$TARGETARCH go build",
@@ -156,7 +169,10 @@ describe('.cgo(): builders', () => {
   })
 
   it('renders one platform with CC in ENV', () => {
-    expect(renderDockerfile(planOf(svc().cgo()))).toContain("ENV CC='zig cc -target x86_64-linux-musl' CGO_ENABLED=1 CXX='zig c++ -target x86_64-linux-musl' ZIG_GLOBAL_CACHE_DIR=")
+    expect(renderDockerfile(planOf(svc().cgo()))).toContain(
+      `ENV CC='zig cc -target x86_64-linux-musl' CGO_CFLAGS='${ZIG_CFLAGS}' CGO_CXXFLAGS='${ZIG_CFLAGS}' CGO_ENABLED=1 ` +
+        "CXX='zig c++ -target x86_64-linux-musl' ZIG_GLOBAL_CACHE_DIR=",
+    )
   })
 
   it('scripts/zig.sh and the tests pin the same zig as the plan', () => {
@@ -194,5 +210,20 @@ describe('UPX smoke runs on another architecture', () => {
   it('name the qemu user-mode emulator for the target', () => {
     const p = goService({ name: 'u', source: '.' }).platforms('linux/amd64', 'linux/arm64').upx({ policy: { allowArm64: true } }).plan()
     expect(p.targets.map((t) => (t.upx.kind === 'pack' ? t.upx.emulator : null))).toEqual(['qemu-x86_64-static', 'qemu-aarch64-static'])
+  })
+})
+
+describe('.cgo(): C flags', () => {
+  it("appends a user's CGO_CFLAGS and CGO_CXXFLAGS to -O2 -g and the musl define, and zig's ends without sanitizers", () => {
+    const svc = goService({ name: 'db', source: '.' }).cgo({ toolchain: 'zig' })
+      .env({ CGO_CFLAGS: '-DSQLITE_ENABLE_FTS5', CGO_CXXFLAGS: '-O3' })
+    const env = plan(svc.toSpec()).targets[0]!.env
+    expect([env['CGO_CFLAGS'], env['CGO_CXXFLAGS']]).toEqual([
+      '-O2 -g -D_LARGEFILE64_SOURCE -DSQLITE_ENABLE_FTS5 -fno-sanitize=undefined',
+      '-O2 -g -D_LARGEFILE64_SOURCE -O3 -fno-sanitize=undefined',
+    ])
+    const gcc = plan(goService({ name: 'db', source: '.' }).cgo({ toolchain: 'musl-gcc' }).toSpec()).targets[0]!.env
+    expect(gcc['CGO_CFLAGS']).toBe('-O2 -g -D_LARGEFILE64_SOURCE')
+    expect(plan(goService({ name: 'db', source: '.' }).toSpec()).targets[0]!.env['CGO_CFLAGS']).toBeUndefined()
   })
 })

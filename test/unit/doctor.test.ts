@@ -121,9 +121,9 @@ describe('doctor options and flags', () => {
     await expect(doctor('/nonexistent/gostatic-doctor')).rejects.toMatchObject({ code: 'INPUT_NOT_FOUND' })
   })
   it('parses `gostatic doctor [dir]` with --main, --runtime, --tags and --json', () => {
-    expect(parseCLI(['doctor'])).toEqual({ kind: 'doctor', dir: '.', flags: { tags: [], json: false } })
+    expect(parseCLI(['doctor'])).toEqual({ kind: 'doctor', dir: '.', flags: { tags: [], json: false, strict: false } })
     expect(parseCLI(['doctor', 'svc', '--main', './cmd/api', '--runtime', 'scratch', '--tags', 'netgo,osusergo', '--json'])).toEqual({
-      kind: 'doctor', dir: 'svc', flags: { main: './cmd/api', runtime: 'scratch', tags: ['netgo', 'osusergo'], json: true },
+      kind: 'doctor', dir: 'svc', flags: { main: './cmd/api', runtime: 'scratch', tags: ['netgo', 'osusergo'], json: true, strict: false },
     })
     expect(() => parseCLI(['doctor', '--platform', 'darwin/arm64'])).toThrow(/unknown platform 'darwin\/arm64'/)
   })

@@ -14,6 +14,7 @@ import { readGoFuncTable } from '../../src/inspect/go-pclntab.js'
 import type { GoFuncTable } from '../../src/inspect/go-pclntab.js'
 import { malformedMessage } from '../support/errors.js'
 import { OLD_GO, missing, missingToolchain } from '../support/tools.js'
+import { gosymProgram } from '../support/gosym-oracle.js'
 
 const exec = promisify(execFile)
 const ARCHS = ['amd64', 'arm64', '386', 'arm'] as const
@@ -40,33 +41,7 @@ func main() {
 `
 
 // The oracle: the function names debug/gosym finds in the file's .gopclntab.
-const GOSYM = `package main
-
-import (
-	"debug/elf"
-	"debug/gosym"
-	"fmt"
-	"os"
-)
-
-func main() {
-	f, err := elf.Open(os.Args[1])
-	if err != nil {
-		panic(err)
-	}
-	data, err := f.Section(".gopclntab").Data()
-	if err != nil {
-		panic(err)
-	}
-	t, err := gosym.NewTable(nil, gosym.NewLineTable(data, f.Section(".text").Addr))
-	if err != nil {
-		panic(err)
-	}
-	for _, fn := range t.Funcs {
-		fmt.Println(fn.Name)
-	}
-}
-`
+const GOSYM = gosymProgram('fmt.Println(fn.Name)')
 
 /** The same file without section headers, as sstrip leaves it. */
 function dropSectionHeaders(bytes: Uint8Array): Uint8Array {

@@ -109,6 +109,12 @@ describe('import direction', () => {
     }
   })
 
+  it('cli/ uses only the public API: index.ts, plus errors.ts, version.ts and util/', () => {
+    const allowed = (to: string) => ['index.ts', 'errors.ts', 'version.ts'].includes(to) || /^(cli|util)\//.test(to)
+    const bad = graph.filter((e) => e.from.startsWith('cli/') && !allowed(e.to))
+    expect(bad.map((e) => `${e.from} -> ${e.to}`)).toEqual([])
+  })
+
   it('engines/ imports from registry/ only what pulling a base needs', () => {
     const pulls = ['registry/pull-image.ts', 'registry/registry-options.ts']
     const bad = graph.filter((e) => e.from.startsWith('engines/') && e.to.startsWith('registry/') && !pulls.includes(e.to))

@@ -115,6 +115,6 @@ describe('docker config validation', () => {
     const { readDockerConfig } = await import('../../src/registry/docker-config.js')
     const dir = mkdtempSync(join(tmpdir(), 'gostatic-dockercfg-'))
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { 'ghcr.io': null } }))
-    await expect(readDockerConfig(dir)).rejects.toThrow(/docker config .*config\.json:\n✖ .*\n\s+→ at auths\["ghcr\.io"\]/)
+    await expect(readDockerConfig(dir)).rejects.toThrow(/docker config .*config\.json: at auths\["ghcr\.io"\]: .*expected object/)
   })
 })

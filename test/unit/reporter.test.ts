@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { createReporter, reporterKind, type ReportStream } from '../../src/progress/reporter.js'
 import { liveReporter } from '../../src/progress/live-reporter.js'
+import { plainReporter } from '../../src/progress/plain-reporter.js'
 import type { EngineEvent } from '../../src/engines/events.js'
 
 const stream = (isTTY = false, rows = 40) => {
@@ -28,7 +29,42 @@ describe('reporterKind', () => {
     [{ onEvent: () => {} }, true, 'silent'],
     [{ onEvent: () => {}, reporter: 'plain' as const }, true, 'plain'],
   ])('%o on a %s terminal is %s', (opts, tty, kind) => {
-    expect(reporterKind(opts, { isTTY: tty, write: () => {} })).toBe(kind)
+    expect(reporterKind(opts, { isTTY: tty, write: () => {} }, {})).toBe(kind)
+  })
+
+  it.each([
+    [{ CI: 'true' }, 'plain'],
+    [{ CI: '1' }, 'plain'],
+    [{ TERM: 'dumb' }, 'plain'],
+    [{ CI: 'false', TERM: 'xterm-256color' }, 'live'],
+    [{ NO_COLOR: '1' }, 'live'],
+  ])('auto on a terminal with %o is %s', (env, kind) => {
+    expect(reporterKind({}, { isTTY: true, write: () => {} }, env)).toBe(kind)
+  })
+})
+
+describe('plain reporter in a log', () => {
+  it('prints a step when it starts and ends, and a heartbeat while a long one runs', () => {
+    const s = stream()
+    let now = 0
+    const timers: (() => void)[] = []
+    const cleared: unknown[] = []
+    const clock = { setInterval: (fn: () => void) => (timers.push(fn), { id: timers.length, unref: () => undefined }), clearInterval: (t: unknown) => void cleared.push(t), now: () => now }
+    const r = plainReporter(s, clock)
+    r.onEvent({ kind: 'step-start', service: 'api', step: 'upx', platform: 'linux/arm64' })
+    now = 15_000
+    timers[0]!()
+    now = 30_400
+    timers[0]!()
+    r.onEvent({ kind: 'step-done', service: 'api', step: 'upx', platform: 'linux/arm64', ms: 31_000, detail: '9 → 3 MB' })
+    expect(cleared).toMatchObject([{ id: 1 }])
+    expect(s.text).toBe(
+      '  api linux/arm64: upx ...\n' +
+        '  api linux/arm64: still running upx: 15 s\n' +
+        '  api linux/arm64: still running upx: 30 s\n' +
+        '  api linux/arm64: upx (31000 ms) 9 → 3 MB\n',
+    )
+    expect(s.text).not.toContain('\x1b')
   })
 })
 
@@ -45,6 +81,7 @@ describe('reporters', () => {
     await feed(s, { reporter: 'plain' })
     expect(s.text).toMatchInlineSnapshot(`
       "  hello: engine auto: using local (no Dagger session or engine is configured)
+        hello linux/amd64: go-build ...
         hello linux/amd64: go-build (812 ms) 6008994 bytes
         hello linux/amd64: warning: upx refused: signed binary
         hello: done, linux/amd64 2.55 MiB static

@@ -297,7 +297,7 @@ describe('needs({ strict, ignore })', () => {
     `)
     expect(msg(['dns'])).toMatchInlineSnapshot(`
       "INVALID_SPEC: invalid service 'api':
-      ✖ unknown runtime need 'dns'; allowed: zoneinfo, ca-roots, users, name-resolution, service-names, temp-dir, cgo-stub
+      ✖ unknown runtime need 'dns'; allowed: zoneinfo, ca-roots, users, name-resolution, service-names, temp-dir, local-zone, env-paths, home, cgo-stub
         → at needs.ignore[0]"
     `)
   })

@@ -1,4 +1,4 @@
-import type { GoService } from '../../builder/go-service.js'
+import type { GoService } from '../../index.js'
 
 export function planCommand(services: readonly GoService[], json: boolean): string {
   if (json) {

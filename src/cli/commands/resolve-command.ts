@@ -6,15 +6,19 @@ import { spawn } from 'node:child_process'
 import { availableParallelism } from 'node:os'
 import { ErrorCode, GostaticError, isGostaticError } from '../../errors.js'
 import type { ResolveFlags } from '../parse-cli.js'
-import { goService, type GoService } from '../../builder/go-service.js'
+import {
+  buildWorkspace,
+  createReporter,
+  digestRef,
+  goService,
+  pushTargets,
+  type GoService,
+  type ServiceBuild,
+} from '../../index.js'
 import { applyFlags } from '../services-from-flags.js'
-import { createReporter } from '../../progress/reporter.js'
-import { buildWorkspace, type ServiceBuild } from '../../workspace/build-workspace.js'
 import { internalFailure } from '../../util/internal-failure.js'
 import { which } from '../../util/run-tool.js'
 import { formatError } from '../main.js'
-import { pushTargets } from '../push-targets.js'
-import { digestRef } from '../../plan/push-refs.js'
 import { findRefs, joinManifests, replaceRefs, type ManifestRef } from '../resolve/manifest-refs.js'
 import { readManifests } from '../resolve/read-manifests.js'
 import { locateTarget, modulesHere, serviceNames, type RefTarget } from '../resolve/ref-targets.js'
@@ -29,7 +33,9 @@ export async function resolveManifests(flags: ResolveFlags, cwd = process.cwd())
   for (const { refs } of found) for (const r of refs) byRef.set(r, locateTarget(r, cwd, modules))
   const targets = [...new Map([...byRef.values()].map((t) => [t.folder, t])).values()]
   const names = serviceNames(targets, cwd)
-  const services = targets.map((t) => applyFlags(goService({ name: names.get(t.folder)!, source: t.moduleRoot, main: t.main }), flags))
+  const services = targets.map((t) =>
+    applyFlags(goService({ name: names.get(t.folder)!, source: t.moduleRoot, main: t.main }), flags),
+  )
   const digests = targets.length === 0 ? new Map<string, string>() : await buildAndPush(flags, services, targets, names)
   if (digests === null) return null
   const texts = found.map(({ m, refs }) => replaceRefs(m, refs, (r) => digests.get(byRef.get(r)!.folder)!))
@@ -37,9 +43,17 @@ export async function resolveManifests(flags: ResolveFlags, cwd = process.cwd())
 }
 
 /** Each folder's pushed repo@sha256, or null when any service failed. */
-async function buildAndPush(flags: ResolveFlags, services: GoService[], targets: RefTarget[], names: Map<string, string>) {
+async function buildAndPush(
+  flags: ResolveFlags,
+  services: GoService[],
+  targets: RefTarget[],
+  names: Map<string, string>,
+) {
   const pushTo = await pushTargets({ push: true, tag: flags.tag }, services, undefined)
-  const progress = createReporter({ reporter: flags.reporter ?? 'auto' }, services.map((s) => s.name))
+  const progress = createReporter(
+    { reporter: flags.reporter ?? 'auto' },
+    services.map((s) => s.name),
+  )
   const pushed = new Map<string, string>()
   const failures: [string, GostaticError][] = []
   const work: Promise<void>[] = []
@@ -88,9 +102,13 @@ export async function resolveCommand(flags: ResolveFlags): Promise<number> {
 export async function applyCommand(flags: ResolveFlags, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // Before minutes of building: apply without kubectl can only fail.
   if (which('kubectl', env) === undefined)
-    throw new GostaticError(ErrorCode.TOOL_MISSING, 'gostatic apply runs kubectl apply -f -, and kubectl is not on PATH', {
-      hint: 'install kubectl, or run gostatic resolve -f … > resolved.yaml and apply it where kubectl is',
-    })
+    throw new GostaticError(
+      ErrorCode.TOOL_MISSING,
+      'gostatic apply runs kubectl apply -f -, and kubectl is not on PATH',
+      {
+        hint: 'install kubectl, or run gostatic resolve -f … > resolved.yaml and apply it where kubectl is',
+      },
+    )
   const yaml = await resolveManifests(flags)
   if (yaml === null) return 1
   const child = spawn('kubectl', ['apply', '-f', '-'], { env, stdio: ['pipe', 'inherit', 'inherit'] })

@@ -34,7 +34,10 @@ export function findRefs(m: ManifestText): ManifestRef[] {
     const bad = doc.errors[0]
     if (bad) {
       const at = lines.linePos(bad.pos[0])
-      throw new GostaticError(ErrorCode.INVALID_CONFIG, `${m.file}:${at.line}: not valid YAML: ${bad.message.split('\n')[0]}`)
+      throw new GostaticError(
+        ErrorCode.INVALID_CONFIG,
+        `${m.file}:${at.line}: not valid YAML: ${bad.message.split('\n')[0]}`,
+      )
     }
     visit(doc, {
       Scalar(_key, node) {
@@ -42,7 +45,13 @@ export function findRefs(m: ManifestText): ManifestRef[] {
         if (!isScalar(node) || typeof node.value !== 'string' || !node.value.startsWith(SCHEME) || !node.range) return
         if (!INLINE.has(node.type) || /\s/.test(node.value)) return
         const [start, end] = node.range
-        refs.push({ target: node.value.slice(SCHEME.length), file: m.file, line: lines.linePos(start).line, range: [start, end], type: node.type })
+        refs.push({
+          target: node.value.slice(SCHEME.length),
+          file: m.file,
+          line: lines.linePos(start).line,
+          range: [start, end],
+          type: node.type,
+        })
       },
     })
   }
@@ -50,7 +59,11 @@ export function findRefs(m: ManifestText): ManifestRef[] {
 }
 
 /** The text with each reference's scalar replaced by `replacement(ref)`, written in the scalar's own quoting. */
-export function replaceRefs(m: ManifestText, refs: readonly ManifestRef[], replacement: (ref: ManifestRef) => string): string {
+export function replaceRefs(
+  m: ManifestText,
+  refs: readonly ManifestRef[],
+  replacement: (ref: ManifestRef) => string,
+): string {
   let out = ''
   let at = 0
   for (const r of [...refs].sort((a, b) => a.range[0] - b.range[0])) {

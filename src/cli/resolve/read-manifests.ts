@@ -5,7 +5,10 @@ import { join } from 'node:path'
 import { ErrorCode, GostaticError } from '../../errors.js'
 import type { ManifestText } from './manifest-refs.js'
 
-export async function readManifests(paths: readonly string[], stdin: NodeJS.ReadableStream = process.stdin): Promise<ManifestText[]> {
+export async function readManifests(
+  paths: readonly string[],
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<ManifestText[]> {
   const out: ManifestText[] = []
   for (const p of paths) {
     if (p === '-') out.push({ file: '<stdin>', text: await readAll(stdin) })
@@ -23,12 +26,15 @@ function readPath(p: string): ManifestText[] {
   }
   if (!st.isDirectory()) return [{ file: p, text: readFileSync(p, 'utf8') }]
   const files = yamlFiles(p)
-  if (files.length === 0) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `-f ${p}: the folder has no .yaml or .yml files`)
+  if (files.length === 0)
+    throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `-f ${p}: the folder has no .yaml or .yml files`)
   return files.map((f) => ({ file: f, text: readFileSync(f, 'utf8') }))
 }
 
 function yamlFiles(dir: string): string[] {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  )
   return entries.flatMap((e) => {
     const p = join(dir, e.name)
     if (e.isDirectory()) return yamlFiles(p)

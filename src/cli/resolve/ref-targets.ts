@@ -21,12 +21,16 @@ export function locateTarget(ref: ManifestRef, cwd: string, modules: readonly Mo
   const t = ref.target
   const fail = (why: string) =>
     new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${ref.file}:${ref.line}: gostatic://${t}: ${why}`, {
-      hint: 'a reference is a folder (gostatic://./cmd/api) or a package path of a module here (gostatic://example.com/app/cmd/api)',
+      hint:
+        'a reference is a folder (gostatic://./cmd/api) or a package path of a module here ' +
+        '(gostatic://example.com/app/cmd/api)',
     })
   let folder: string | undefined
   if (t === '.' || t.startsWith('./') || t.startsWith('../') || isAbsolute(t)) folder = resolve(cwd, t)
   else {
-    const m = modules.filter((d) => t === d.path || t.startsWith(`${d.path}/`)).sort((a, b) => b.path.length - a.path.length)[0]
+    const m = modules
+      .filter((d) => t === d.path || t.startsWith(`${d.path}/`))
+      .sort((a, b) => b.path.length - a.path.length)[0]
     folder = m ? join(m.dir, t.slice(m.path.length)) : undefined
     if (folder === undefined) {
       const known = modules.map((d) => d.path).join(', ') || 'none'
@@ -34,7 +38,8 @@ export function locateTarget(ref: ManifestRef, cwd: string, modules: readonly Mo
     }
   }
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw fail(`there is no folder ${folder}`)
-  if (!readdirSync(folder).some((f) => f.endsWith('.go') && !f.endsWith('_test.go'))) throw fail(`${folder} holds no Go files`)
+  if (!readdirSync(folder).some((f) => f.endsWith('.go') && !f.endsWith('_test.go')))
+    throw fail(`${folder} holds no Go files`)
   const moduleRoot = moduleRootOf(folder)
   if (moduleRoot === undefined) throw fail(`${folder} is in no Go module (no go.mod at or above it)`)
   const rel = relative(moduleRoot, folder)
@@ -83,12 +88,26 @@ function moduleRootOf(folder: string): string | undefined {
 
 /** A service name per distinct folder: its base name, or its path from `cwd` when two share one. */
 export function serviceNames(targets: readonly RefTarget[], cwd: string): Map<string, string> {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-._]+|[-._]+$/g, '') || 'app'
+  const clean = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^[-._]+|[-._]+$/g, '') || 'app'
   const base = (t: RefTarget) => clean(basename(t.folder))
   const names = new Map<string, string>()
   for (const t of targets) {
     const clash = targets.some((o) => o.folder !== t.folder && base(o) === base(t))
-    names.set(t.folder, clash ? clean(relative(cwd, t.folder).split(/[\\/]/).filter((p) => p !== '..').join('-')) : base(t))
+    names.set(
+      t.folder,
+      clash
+        ? clean(
+            relative(cwd, t.folder)
+              .split(/[\\/]/)
+              .filter((p) => p !== '..')
+              .join('-'),
+          )
+        : base(t),
+    )
   }
   return names
 }

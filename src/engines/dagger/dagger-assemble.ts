@@ -11,6 +11,7 @@ import { outPath } from './builder-container.js'
 import { baseContainer, daggerPlatform, filesArchive, runtimeContainer } from './runtime-container.js'
 import { daggerResult, type DaggerTarget } from './dagger-result.js'
 import type { DaggerContext, DaggerTargetState } from './dagger-steps.js'
+import { pulledRef } from '../../plan/runtime-bases.js'
 
 export async function assembleRuntime(c: DaggerContext): Promise<EngineOutput> {
   const { dag, plan } = c
@@ -18,7 +19,7 @@ export async function assembleRuntime(c: DaggerContext): Promise<EngineOutput> {
   const targets: DaggerTarget[] = []
   for (const t of c.targets.values()) {
     const done = verifiedTarget(c, t)
-    const ctx = { sourceDir: c.sourceDir, zoneinfoZip, epoch: c.epoch, tmp: c.tmp }
+    const ctx = { sourceDir: c.sourceDir, links: c.plan.source.links, zoneinfoZip, epoch: c.epoch, tmp: c.tmp }
     const files = await filesArchive(done.runtime, t.target, ctx)
     const base = baseContainer(dag, plan, t.target, files ? dag.host().file(files) : null)
     const container = runtimeContainer(plan, base, done.container.file(outPath(t.target)))
@@ -75,7 +76,8 @@ function verifiedTarget(c: DaggerContext, t: DaggerTargetState) {
   if (container === null || binary === null || built === null)
     throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} without building it`)
   if (verified === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its verify-static step`)
-  if (needs === null || runtime === null) throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its check-needs step`)
+  if (needs === null || runtime === null)
+    throw new GostaticError(ErrorCode.UNSUPPORTED, `${which} before its check-needs step`)
   return { container, binary, built, verified, needs, runtime }
 }
 
@@ -92,10 +94,13 @@ async function builderZoneinfo(c: DaggerContext): Promise<string> {
  * for a multi-platform base, as the OCI annotation asks).
  */
 async function resolvedBase(dag: Client, plan: BuildPlan, t: TargetPlan): Promise<ResolvedBase | null> {
-  const b = plan.runtime.base
-  if (b.kind !== 'image') return null
-  const ref = await dag.container({ platform: daggerPlatform(t) }).from(b.ref).imageRef()
-  return { name: b.ref, digest: digestOf(ref) }
+  const name = pulledRef(plan.runtime.base)
+  if (name === null) return null
+  const ref = await dag
+    .container({ platform: daggerPlatform(t) })
+    .from(name)
+    .imageRef()
+  return { name, digest: digestOf(ref) }
 }
 
 function digestOf(ref: string): string {

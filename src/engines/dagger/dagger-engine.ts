@@ -2,6 +2,7 @@
 // containers, walked step by step in plan order (dagger-steps.ts). Binaries
 // are exported and verified with the same check as the local engine before
 // any image is exported.
+import { sourceLinkWarnings } from '../../util/source-links.js'
 import { rm } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Client, Directory } from '@dagger.io/dagger'
@@ -46,7 +47,9 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
   const sourceDir = resolve(plan.source.dir)
   // A caller's Directory has no host folder whose git history we could read.
   const epoch = await sourceDateEpoch(opts, env, opts.source ? null : sourceDir)
-  for (const w of plan.warnings) emit({ kind: 'warning', service: plan.service, message: w })
+  // A caller's Directory is not this machine's folder: its links are the caller's to check.
+  const linkWarnings = opts.source ? [] : await sourceLinkWarnings(sourceDir)
+  for (const w of [...plan.warnings, ...linkWarnings]) emit({ kind: 'warning', service: plan.service, message: w })
   const startedAt = performance.now()
   const tmp = await makeTempDir(`gostatic-dagger-${plan.service}-`)
   try {
@@ -59,9 +62,18 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
       throw translateDaggerError(e, plan.service)
     }
     const c: DaggerContext = {
-      dag, plan, opts, env, emit, tmp, epoch, sourceDir, startedAt, builder,
+      dag,
+      plan,
+      opts,
+      env,
+      emit,
+      tmp,
+      epoch,
+      sourceDir,
+      startedAt,
+      builder,
       source: opts.source ?? dag.host().directory(sourceDir),
-      warnings: [...plan.warnings],
+      warnings: [...plan.warnings, ...linkWarnings],
       moduleFiles: [],
       targets: new Map(plan.targets.map((t) => [t.platform, newTarget(t)])),
     }
@@ -74,6 +86,15 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
 }
 
 function newTarget(target: TargetPlan): DaggerTargetState {
-  const none = { container: null, binary: null, built: null, unpacked: null, upx: null, verified: null, needs: null, runtime: null }
+  const none = {
+    container: null,
+    binary: null,
+    built: null,
+    unpacked: null,
+    upx: null,
+    verified: null,
+    needs: null,
+    runtime: null,
+  }
   return { target, strip: 'not requested', ...none }
 }

@@ -1,6 +1,7 @@
 // Reads the image Dagger exported into BuiltImages, so the Dagger result has
 // the same shape as a local build's output.
 import { ErrorCode, GostaticError } from '../../errors.js'
+import { platformName } from '../../oci/platform-name.js'
 import type { BuildPlan } from '../../plan/build-plan.js'
 import type { RegistryOptions } from '../../registry/registry-options.js'
 import type { BuiltImage, EngineAttestFacts, EngineOutput, TargetReport } from '../engine-output.js'
@@ -50,9 +51,18 @@ export async function daggerResult(i: DaggerResultInput): Promise<EngineOutput> 
   const reports: TargetReport[] = []
   for (const t of i.targets) {
     const info = i.plan.targets.find((x) => x.platform === t.platform)!
-    const img = archive.images.find((x) => x.platform.os === info.os && x.platform.architecture === info.architecture && (x.platform.variant ?? undefined) === info.variant)
+    const img = archive.images.find(
+      (x) =>
+        x.platform.os === info.os &&
+        x.platform.architecture === info.architecture &&
+        (x.platform.variant ?? undefined) === info.variant,
+    )
     if (!img)
-      throw new GostaticError(ErrorCode.OCI_MALFORMED, `the image Dagger exported for ${i.plan.service} has no ${t.platform} variant (it has ${archive.images.map((x) => `${x.platform.os}/${x.platform.architecture}${x.platform.variant ? `/${x.platform.variant}` : ''}`).join(', ') || 'none'})`)
+      throw new GostaticError(
+        ErrorCode.OCI_MALFORMED,
+        `the image Dagger exported for ${i.plan.service} has no ${t.platform} variant (it has ` +
+          `${archive.images.map((x) => platformName(x.platform)).join(', ') || 'none'})`,
+      )
     const layers: BuiltLayer[] = []
     for (const [n, l] of img.layers.entries()) {
       const chunks: Buffer[] = []
@@ -104,7 +114,14 @@ export async function daggerResult(i: DaggerResultInput): Promise<EngineOutput> 
   const result: EngineOutput = {
     plan: i.plan,
     images,
-    report: { service: i.plan.service, engine: 'dagger', go: goVersion, targets: reports, warnings: [...i.warnings], ms: i.ms },
+    report: {
+      service: i.plan.service,
+      engine: 'dagger',
+      go: goVersion,
+      targets: reports,
+      warnings: [...i.warnings],
+      ms: i.ms,
+    },
     epoch: i.epoch,
     env: i.env,
     cacheDir: i.cacheDir,

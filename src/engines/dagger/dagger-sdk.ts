@@ -19,7 +19,8 @@ export function daggerSdkInstalled(): boolean {
 export function missingDaggerSdk(): GostaticError {
   type Manifest = { peerDependencies?: Record<string, string> }
   const range = (createRequire(import.meta.url)('../../../package.json') as Manifest).peerDependencies?.[DAGGER_SDK]
-  const message = `engine 'dagger' needs the Dagger SDK, ${DAGGER_SDK}, an optional peer dependency that is not installed`
+  const message =
+    `engine 'dagger' needs the Dagger SDK, ${DAGGER_SDK}, an optional peer dependency that is not ` + `installed`
   return new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, message, {
     hint: `npm install ${DAGGER_SDK}${range ? `@'${range}'` : ''}, or use engine 'local'`,
   })

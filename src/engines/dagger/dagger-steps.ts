@@ -21,6 +21,7 @@ import { assembleRuntime } from './dagger-assemble.js'
 import { engineBaseFiles } from './dagger-base-files.js'
 import { applyNeeds, warn } from '../step-report.js'
 import { smokeRunner } from '../../toolchain/smoke-runner.js'
+import { pulledRef } from '../../plan/runtime-bases.js'
 
 export interface DaggerTargetState {
   readonly target: TargetPlan
@@ -116,8 +117,8 @@ export const daggerSteps: StepHandlers<DaggerContext> = {
   'check-needs': async (s, c) => {
     const t = state(c, s.platform)
     const { binary } = builtBinary(t, 'check-needs')
-    const b = c.plan.runtime.base
-    const base = b.kind === 'image' ? await engineBaseFiles(c.dag, b.ref, t.target, c.tmp) : null
+    const ref = pulledRef(c.plan.runtime.base)
+    const base = ref === null ? null : await engineBaseFiles(c.dag, ref, t.target, c.tmp)
     return applyNeeds(c, t, verifyNeeds(binary, c.plan, base, what(c, s.platform)), s.platform)
   },
   'verify-static': async (s, c) => {
@@ -166,7 +167,9 @@ function hostPath(c: DaggerContext, stage: string, t: DaggerTargetState): string
   return join(c.tmp, stage, t.target.output)
 }
 
-/** The host's emulator (a path smokeRunner found) as a file the builder can mount: the file itself, not a link to it. */
+/**
+ * The host's emulator (a path smokeRunner found) as a file the builder can mount: the file itself, not a link to it.
+ */
 function daggerRunner(c: DaggerContext, runner: string[] | null): DaggerRunner {
   if (runner === null) return null
   const [path] = runner

@@ -3,11 +3,18 @@
 // as an OCI archive: the whole filesystem on the static and scratch bases,
 // copied on top of `from(ref)` on an image base, owners and modes kept.
 import { join } from 'node:path'
-import { NetworkProtocol, type Client, type Container, type File, type Platform as DaggerPlatform } from '@dagger.io/dagger'
+import {
+  NetworkProtocol,
+  type Client,
+  type Container,
+  type File,
+  type Platform as DaggerPlatform,
+} from '@dagger.io/dagger'
 import type { BuildPlan, RuntimePlan, TargetPlan } from '../../plan/build-plan.js'
 import { buildLayer } from '../../oci/layer.js'
 import { writeOciArchive } from '../../oci/oci-writer.js'
 import { materialize, type MaterializeContext } from '../runtime-files.js'
+import { pulledRef } from '../../plan/runtime-bases.js'
 
 /**
  * Writes the target's runtime files (the plan's, and what check-needs added)
@@ -21,7 +28,17 @@ export async function filesArchive(
   if (runtime.files.length === 0) return null
   const layer = await buildLayer(await materialize(runtime.files, ctx), { mtime: ctx.epoch })
   const path = join(ctx.tmp, `base-${t.output.replace(/\//g, '-')}.tar`)
-  await writeOciArchive(path, [{ platform: { os: t.os, architecture: t.architecture, ...(t.variant ? { variant: t.variant } : {}) }, layers: [layer], config: {} }], { sourceDateEpoch: ctx.epoch })
+  await writeOciArchive(
+    path,
+    [
+      {
+        platform: { os: t.os, architecture: t.architecture, ...(t.variant ? { variant: t.variant } : {}) },
+        layers: [layer],
+        config: {},
+      },
+    ],
+    { sourceDateEpoch: ctx.epoch },
+  )
   return path
 }
 
@@ -29,9 +46,18 @@ export async function filesArchive(
 export function baseContainer(dag: Client, plan: BuildPlan, t: TargetPlan, files: File | null): Container {
   const r = plan.runtime
   const c = dag.container({ platform: daggerPlatform(t) })
-  if (r.base.kind !== 'image') return files ? c.import_(files) : c
-  const base = c.from(r.base.ref)
-  return files ? base.withDirectory('/', dag.container({ platform: daggerPlatform(t) }).import_(files).rootfs()) : base
+  const ref = pulledRef(r.base)
+  if (ref === null) return files ? c.import_(files) : c
+  const base = c.from(ref)
+  return files
+    ? base.withDirectory(
+        '/',
+        dag
+          .container({ platform: daggerPlatform(t) })
+          .import_(files)
+          .rootfs(),
+      )
+    : base
 }
 
 export function runtimeContainer(plan: BuildPlan, base: Container, binary: File): Container {

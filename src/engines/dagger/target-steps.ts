@@ -22,12 +22,26 @@ export type DaggerStrip =
   | { readonly kind: 'stripped'; readonly tool: string; readonly after: Buffer; readonly container: Container }
   | { readonly kind: 'skipped'; readonly warning: string; readonly container: Container }
 
-/** Strips the binary at `out`; `before` is the exported binary from `c`, `hostPath` where the stripped one is exported. */
-export async function stripInDagger(c: Container, plan: StripPlan, out: string, before: Buffer, what: string, hostPath: string): Promise<DaggerStrip> {
+/**
+ * Strips the binary at `out`; `before` is the exported binary from `c`, `hostPath` where the stripped one is exported.
+ */
+export async function stripInDagger(
+  c: Container,
+  plan: StripPlan,
+  out: string,
+  before: Buffer,
+  what: string,
+  hostPath: string,
+): Promise<DaggerStrip> {
   const record = `${out}.strip-record`
   const ran = c.withExec(['sh', '-c', stripLoop(plan, out, record)])
   const r = parseStripRecord(await ran.file(record).contents())
-  if (r.kind === 'skipped') return { kind: 'skipped', warning: `${what}: ${plan.skipWarning}${r.tried.length ? ` [${r.tried.join('; ')}]` : ''}`, container: c }
+  if (r.kind === 'skipped')
+    return {
+      kind: 'skipped',
+      warning: `${what}: ${plan.skipWarning}${r.tried.length ? ` [${r.tried.join('; ')}]` : ''}`,
+      container: c,
+    }
   const after = await bytesOf(ran.file(out), hostPath)
   checkStripKeptLoad(before, after, r.tool, what)
   return { kind: 'stripped', tool: r.tool, after, container: ran }
@@ -35,16 +49,22 @@ export async function stripInDagger(c: Container, plan: StripPlan, out: string, 
 
 type PackPlan = Extract<UpxPlan, { kind: 'pack' }>
 
-export type DaggerUpx = { readonly kind: 'packed'; readonly container: Container } | { readonly kind: 'kept-unpacked'; readonly reason: string; readonly container: Container }
+export type DaggerUpx =
+  | { readonly kind: 'packed'; readonly container: Container }
+  | { readonly kind: 'kept-unpacked'; readonly reason: string; readonly container: Container }
 
 /**
  * How the builder runs the packed binary for its smoke run: natively, through
  * an emulator binary taken from the host (qemu-user-static is static, so it
  * runs in any builder), or not at all (null).
  */
-export type DaggerRunner = { readonly kind: 'native' } | { readonly kind: 'emulated'; readonly name: string; readonly file: File } | null
+export type DaggerRunner =
+  { readonly kind: 'native' } | { readonly kind: 'emulated'; readonly name: string; readonly file: File } | null
 
-/** Packs `out` in place, then proves the result with `upx -t` and, when the builder can run it, a smoke run under a large environment. */
+/**
+ * Packs `out` in place, then proves the result with `upx -t` and, when the builder can run it, a smoke run under a
+ * large environment.
+ */
 export async function upxInDagger(
   c: Container,
   plan: PackPlan,
@@ -57,17 +77,24 @@ export async function upxInDagger(
   const packed = await run(c, packCmd)
   if (packed.exitCode !== 0) {
     const cant = UPX_CANT.exec(packed.stderr + packed.stdout)
-    if (cant && !plan.required) return { kind: 'kept-unpacked', reason: `upx can't pack ${what}: ${cant[0].trim()}`, container: c }
-    throw new ToolError(ErrorCode.UPX_FAILED, `upx failed on ${what}${cant ? ` (${cant[1]}; upx({ required: true }) makes this fatal)` : ''}`, packed)
+    if (cant && !plan.required)
+      return { kind: 'kept-unpacked', reason: `upx can't pack ${what}: ${cant[0].trim()}`, container: c }
+    throw new ToolError(
+      ErrorCode.UPX_FAILED,
+      `upx failed on ${what}${cant ? ` (${cant[1]}; upx({ required: true }) makes this fatal)` : ''}`,
+      packed,
+    )
   }
   const tested = await run(packed.container, ['upx', ...plan.testArgs, packedPath])
-  if (tested.exitCode !== 0) throw new ToolError(ErrorCode.UPX_FAILED, `upx -t rejects the packed ${what}; kept nothing`, tested)
+  if (tested.exitCode !== 0)
+    throw new ToolError(ErrorCode.UPX_FAILED, `upx -t rejects the packed ${what}; kept nothing`, tested)
   let last = tested.container
   if (plan.smoke !== false && runner !== null) {
     // The emulator goes into the smoke run's container only, never into the builder the binary is taken from.
     const emulator = runner.kind === 'emulated' ? `/usr/local/bin/${runner.name}` : null
     let env = last
-    if (runner.kind === 'emulated') env = env.withFile(`/usr/local/bin/${runner.name}`, runner.file, { permissions: 0o755 })
+    if (runner.kind === 'emulated')
+      env = env.withFile(`/usr/local/bin/${runner.name}`, runner.file, { permissions: 0o755 })
     for (const [k, v] of smokeEnv(plan.smokeEnvSize)) env = env.withEnvVariable(k, v)
     const smoke = await run(env, [...(emulator === null ? [] : [emulator]), packedPath, ...plan.smoke])
     if (smoke.exitCode !== 0) {
@@ -80,7 +107,10 @@ export async function upxInDagger(
 }
 
 /** Runs `cmd` whatever its exit code, so the caller decides what a failure means. */
-async function run(c: Container, cmd: string[]): Promise<{ container: Container; cmd: string[]; exitCode: number; stdout: string; stderr: string }> {
+async function run(
+  c: Container,
+  cmd: string[],
+): Promise<{ container: Container; cmd: string[]; exitCode: number; stdout: string; stderr: string }> {
   const ran = c.withExec(cmd, { expect: ReturnType.Any })
   try {
     const [exitCode, stdout, stderr] = await Promise.all([ran.exitCode(), ran.stdout(), ran.stderr()])
@@ -94,8 +124,19 @@ async function run(c: Container, cmd: string[]): Promise<{ container: Container;
 
 // Linux's numbers: the builder runs on a Linux engine whatever the client's OS.
 const LINUX_SIGNALS: Record<number, string> = {
-  1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS',
-  8: 'SIGFPE', 9: 'SIGKILL', 11: 'SIGSEGV', 13: 'SIGPIPE', 14: 'SIGALRM', 15: 'SIGTERM',
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  4: 'SIGILL',
+  5: 'SIGTRAP',
+  6: 'SIGABRT',
+  7: 'SIGBUS',
+  8: 'SIGFPE',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  13: 'SIGPIPE',
+  14: 'SIGALRM',
+  15: 'SIGTERM',
 }
 
 // The builder reports a process killed by signal n as exit status 128 + n, as a shell does.

@@ -13,17 +13,22 @@ import { materialize } from '../runtime-files.js'
 import { configOnBase } from './base-image.js'
 import { currentBinary } from './binary-bytes.js'
 import { imageAnnotations, upxVerdict } from '../annotations.js'
+import { baseName, pulledRef } from '../../plan/runtime-bases.js'
 
 export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
   const plan = c.plan.runtime
-  const ctx = { sourceDir: c.sourceDir, zoneinfoZip: async () => join(c.go.goroot, 'lib', 'time', 'zoneinfo.zip') }
-  const extra = await materialize(plan.files.filter((f) => f.kind === 'host-file'), ctx)
+  const zoneinfoZip = async () => join(c.go.goroot, 'lib', 'time', 'zoneinfo.zip')
+  const ctx = { sourceDir: c.sourceDir, links: c.plan.source.links, zoneinfoZip }
+  const extra = await materialize(
+    plan.files.filter((f) => f.kind === 'host-file'),
+    ctx,
+  )
   const baseLayers = new Map<string, Promise<BuiltLayer>>()
   const baseLayer = (files: readonly RuntimeFile[]): Promise<BuiltLayer> => {
     const key = JSON.stringify(files)
     let layer = baseLayers.get(key)
     if (layer === undefined) {
-      layer = materialize(files, ctx).then((entries) => cachedLayer(entries, c.epoch, c.cacheDir))
+      layer = materialize(files, ctx).then((entries) => cachedLayer(entries, c.epoch, c.cacheDir, c.onCacheDamage))
       baseLayers.set(key, layer)
     }
     return layer
@@ -35,11 +40,11 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
     const base = baseFiles.length ? await baseLayer(baseFiles) : undefined
     const { bytes, sha256 } = await currentBinary(t)
     const binary = { path: r.binaryPath, type: 'file' as const, mode: 0o755, content: bytes, contentSha256: sha256 }
-    const app = await cachedLayer([binary, ...extra], c.epoch, c.cacheDir)
+    const app = await cachedLayer([binary, ...extra], c.epoch, c.cacheDir, c.onCacheDamage)
     // An image base's layers go under ours, unchanged (same digests, so registries dedupe them).
     const pulled = c.bases?.get(t.target.platform)
     const layers = [...(pulled?.layers ?? []), ...(base ? [base, app] : [app])]
-    const ours = base ? [`gostatic: ${r.base.kind} base (${baseFiles.map((f) => f.path).join(', ')})`] : []
+    const ours = base ? [`gostatic: ${baseName(r.base)} base (${baseFiles.map((f) => f.path).join(', ')})`] : []
     const outcome = {
       machine: t.verified!.elf.machine,
       strip: t.strip === null ? ('not requested' as const) : t.strip.kind,
@@ -58,7 +63,7 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
         r.annotations,
         t.target,
         outcome,
-        pulled && r.base.kind === 'image' ? { name: r.base.ref, digest: pulled.resolvedDigest } : null,
+        pulled ? { name: pulledRef(r.base)!, digest: pulled.resolvedDigest } : null,
       ),
       binary: { bytes, verified: t.verified! },
     })
@@ -68,7 +73,9 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
 
 type Checked = { runtime: RuntimePlan; needs: NonNullable<TargetState['needs']> }
 
-/** The target's checked runtime; a plan without a check-needs step for it is refused, as one without verify-static is. */
+/**
+ * The target's checked runtime; a plan without a check-needs step for it is refused, as one without verify-static is.
+ */
 function checked(c: LocalContext, t: TargetState): Checked {
   const which = `the plan for ${c.plan.service} assembles ${t.target.platform}`
   if (t.runtime === null || t.needs === null)

@@ -11,22 +11,40 @@ import { sortKeys } from '../../util/sorted.js'
 import { mergeEnv } from '../../plan/needs-image.js'
 import type { NeedsBase } from '../../plan/needs-image.js'
 import { openBuiltLayersTree } from '../../oci/image-tree.js'
+import type { CacheDamage } from '../../oci/cache-dir.js'
 
 export { mergeEnv }
 
 export interface BaseImageOptions extends RegistryOptions {
   cacheDir: string | null
   pull?: PullPolicy
+  onCacheDamage?: CacheDamage
 }
 
 /** Pulls `ref` for each target; says where it came from (cache or registry) and what it resolved to. */
 /** A pulled base for one platform, plus the digest its reference resolved to (an index for multi-platform bases). */
 export type BaseImage = PulledImage & { readonly resolvedDigest: string }
 
-export async function pullBaseImages(ref: string, targets: readonly TargetPlan[], service: string, emit: EventSink, opts: BaseImageOptions): Promise<Map<Platform, BaseImage>> {
-  const platforms = targets.map((t) => ({ os: t.os, architecture: t.architecture, ...(t.variant ? { variant: t.variant } : {}) }))
+export async function pullBaseImages(
+  ref: string,
+  targets: readonly TargetPlan[],
+  service: string,
+  emit: EventSink,
+  opts: BaseImageOptions,
+): Promise<Map<Platform, BaseImage>> {
+  const platforms = targets.map((t) => ({
+    os: t.os,
+    architecture: t.architecture,
+    ...(t.variant ? { variant: t.variant } : {}),
+  }))
   const out = await pullImage(ref, platforms, opts)
-  emit({ kind: 'info', service, message: `runtime base ${ref} → ${out.digest} (${out.usedNetwork ? `pulled from ${out.ref.registry}` : 'from the local cache, no network'})` })
+  emit({
+    kind: 'info',
+    service,
+    message:
+      `runtime base ${ref} → ${out.digest} (` +
+      `${out.usedNetwork ? `pulled from ${out.ref.registry}` : 'from the local cache, no network'})`,
+  })
   return new Map(targets.map((t, i) => [t.platform, { ...out.images[i]!, resolvedDigest: out.digest }]))
 }
 
@@ -43,7 +61,10 @@ export async function needsBaseOf(base: BaseImage): Promise<NeedsBase> {
  * plan sets one, exposed ports and labels added to the base's. Our
  * entrypoint replaces the base's, and with it the base's CMD.
  */
-export function configOnBase(base: (OciImageConfig & Record<string, unknown>) | undefined, plan: ImageConfigPlan): OciImageConfig {
+export function configOnBase(
+  base: (OciImageConfig & Record<string, unknown>) | undefined,
+  plan: ImageConfigPlan,
+): OciImageConfig {
   const env = mergeEnv(base?.Env ?? [], plan.env)
   const user = plan.user ?? (typeof base?.User === 'string' && base.User !== '' ? base.User : undefined)
   const ports = [...new Set([...Object.keys(base?.ExposedPorts ?? {}), ...plan.exposedPorts])].sort()

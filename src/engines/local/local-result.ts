@@ -33,7 +33,12 @@ export function makeResult(c: LocalContext, images: BuiltImage[]): EngineOutput 
     epoch: c.epoch,
     env: c.env,
     cacheDir: c.cacheDir,
-    registry: { ...(env ? { env } : {}), ...(registryAuth ? { registryAuth } : {}), ...(dockerConfig ? { dockerConfig } : {}), ...(signal ? { signal } : {}) },
+    registry: {
+      ...(env ? { env } : {}),
+      ...(registryAuth ? { registryAuth } : {}),
+      ...(dockerConfig ? { dockerConfig } : {}),
+      ...(signal ? { signal } : {}),
+    },
     engineFacts: { builder: null },
   }
 }

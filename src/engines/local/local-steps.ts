@@ -21,6 +21,7 @@ import { assembleImages } from './assemble.js'
 import { makeResult } from './local-result.js'
 import { memoStep, toolIdentity } from './step-memo.js'
 import { currentBinary } from './binary-bytes.js'
+import { checkGoOutput, recordGoOutput } from './go-output-cache.js'
 import { needsBaseOf } from './base-image.js'
 import { applyNeeds, warn } from '../step-report.js'
 import { smokeRunner } from '../../toolchain/smoke-runner.js'
@@ -31,7 +32,9 @@ export const localSteps: StepHandlers<LocalContext> = {
   'copy-module-files': async (s, c) => {
     for (const f of s.files.filter((f) => f === 'go.mod'))
       if (!existsSync(join(c.sourceDir, f)))
-        throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${c.plan.source.dir} has no ${f}`, { hint: 'point source at the folder holding go.mod (run `go mod init` to create one)' })
+        throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${c.plan.source.dir} has no ${f}`, {
+          hint: 'point source at the folder holding go.mod (run `go mod init` to create one)',
+        })
     return 'building in place (local engine)'
   },
   'mod-download': async (s, c) => {
@@ -44,14 +47,22 @@ export const localSteps: StepHandlers<LocalContext> = {
     // go build skips the link when the output it finds carries the build ID it
     // would produce, so the output lives in the cache between builds; strip
     // and upx then work on a copy.
-    const out = c.cacheDir === null ? t.binPath : goOutputPath(c.cacheDir, c.sourceDir, c.plan.service, t.target)
+    const key = c.cacheDir === null ? null : goOutputKey(c.sourceDir, c.plan.service, t.target)
+    const out = c.cacheDir === null || key === null ? t.binPath : join(c.cacheDir, 'go-out', key, t.target.output)
+    if (key !== null) await checkGoOutput(out, key, c.onCacheDamage)
     await mkdir(dirname(out), { recursive: true })
     await mkdir(dirname(t.binPath), { recursive: true })
     const r = await runGo(c, [...t.target.goArgs, '-o', out, t.target.package], t.target.env)
-    if (r.exitCode !== 0) throw await goBuildError(`go build failed for ${c.plan.service} (${s.platform})`, r, t.target.package)
+    if (r.exitCode !== 0) {
+      // With cgo off, an undefined name may be one only cgo files declare: go list (cgo on) says whose.
+      const list = (args: readonly string[], env: Record<string, string>) => runGo(c, args, { ...t.target.env, ...env })
+      const go = t.target.env['CGO_ENABLED'] === '1' ? undefined : list
+      throw await goBuildError(`go build failed for ${c.plan.service} (${s.platform})`, r, t.target.package, go)
+    }
     // A reflink where the file system has them (btrfs, xfs), else a plain copy.
     if (out !== t.binPath) await copyFile(out, t.binPath, fsConstants.COPYFILE_FICLONE)
     t.current = null
+    if (c.cacheDir !== null && key !== null) await recordGoOutput(c.cacheDir, out, key, await currentBinary(t))
     assertProgram(await readHead(t.binPath), `${c.plan.service} (${s.platform})`, t.target.package)
     t.built = (await stat(t.binPath)).size
     return `${t.built} bytes`
@@ -62,11 +73,15 @@ export const localSteps: StepHandlers<LocalContext> = {
     const recipe = ['strip', plan, await toolIdentity(plan.candidates, c.env)]
     const input = await currentBinary(t)
     const what = `${c.plan.service} (${s.platform})`
-    const m = await memoStep(c.cacheDir, recipe, t.binPath, input, () => stripBinary(t.binPath, input.bytes, plan, what, c.env))
+    const run = () => stripBinary(t.binPath, input.bytes, plan, what, c.env)
+    const m = await memoStep(c.cacheDir, recipe, t.binPath, input, run, c.onCacheDamage)
     t.current = m.output
     t.strip = m.outcome
     if (t.strip.kind === 'skipped') warn(c, t.strip.warning, s.platform)
-    return (t.strip.kind === 'stripped' ? `${t.strip.before} → ${t.strip.after} bytes with ${t.strip.tool}` : 'skipped') + (m.cached ? ' (cached)' : '')
+    return (
+      (t.strip.kind === 'stripped' ? `${t.strip.before} → ${t.strip.after} bytes with ${t.strip.tool}` : 'skipped') +
+      (m.cached ? ' (cached)' : '')
+    )
   },
   upx: async (s, c) => {
     const t = state(c, s.platform)
@@ -74,16 +89,26 @@ export const localSteps: StepHandlers<LocalContext> = {
     const input = await currentBinary(t)
     t.unpacked = input.bytes
     // The packed binary hides its build info, so verify the unpacked one now.
-    t.verified = verifyBinary(t.unpacked, t.target.verify, `${c.plan.service} (${s.platform})`, c.plan.runtime.binaryPath)
+    t.verified = verifyBinary(
+      t.unpacked,
+      t.target.verify,
+      `${c.plan.service} (${s.platform})`,
+      c.plan.runtime.binaryPath,
+    )
     const plan = t.target.upx
     const runner = smokeRunner(hostPlatform() === s.platform, plan.emulator, c.env)
     const recipe = ['upx', plan, runner, await toolIdentity(['upx'], c.env)]
-    const pack = async () => ({ outcome: await upxPack(t.binPath, plan, `${c.plan.service} (${s.platform})`, runner, c.env) })
-    const m = await memoStep(c.cacheDir, recipe, t.binPath, input, pack)
+    const pack = async () => ({
+      outcome: await upxPack(t.binPath, plan, `${c.plan.service} (${s.platform})`, runner, c.env),
+    })
+    const m = await memoStep(c.cacheDir, recipe, t.binPath, input, pack, c.onCacheDamage)
     t.current = m.output
     t.upx = m.outcome
     if (t.upx.kind === 'kept-unpacked') warn(c, t.upx.reason, s.platform)
-    return (t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} bytes` : 'kept unpacked') + (m.cached ? ' (cached)' : '')
+    return (
+      (t.upx.kind === 'packed' ? `${t.upx.before} → ${t.upx.after} bytes` : 'kept unpacked') +
+      (m.cached ? ' (cached)' : '')
+    )
   },
   'check-needs': async (s, c) => {
     const t = state(c, s.platform)
@@ -135,11 +160,11 @@ function packedFacts(bytes: Buffer) {
 }
 
 /**
- * One stable output path per service, source folder, target and flags, so go
+ * One stable output slot per service, source folder, target and flags, so go
  * build finds its previous output (two configurations sharing a slot would
  * relink each other's binary every time).
  */
-function goOutputPath(cacheDir: string, sourceDir: string, service: string, t: TargetPlan): string {
-  const key = createHash('sha256').update(JSON.stringify([sourceDir, service, t.platform, t.package, t.goArgs, t.env])).digest('hex').slice(0, 24)
-  return join(cacheDir, 'go-out', key, t.output)
+function goOutputKey(sourceDir: string, service: string, t: TargetPlan): string {
+  const id = JSON.stringify([sourceDir, service, t.platform, t.package, t.goArgs, t.env])
+  return createHash('sha256').update(id).digest('hex').slice(0, 24)
 }

@@ -11,7 +11,6 @@ export type UpxOutcome =
   | { kind: 'packed'; before: number; after: number; startup: StartupCost | null }
   | { kind: 'kept-unpacked'; reason: string }
 
-
 /**
  * `runner` is how this machine runs the target's binary: [] directly, [emulator] through the plan's
  * user-mode emulator, null not at all (then there is no smoke run).
@@ -31,7 +30,11 @@ export async function upxPack(
     await rm(packed, { force: true })
     const cant = UPX_CANT.exec(r.stderr + r.stdout)
     if (cant && !plan.required) return { kind: 'kept-unpacked', reason: `upx can't pack ${what}: ${cant[0].trim()}` }
-    throw new ToolError(ErrorCode.UPX_FAILED, `upx failed on ${what}${cant ? ` (${cant[1]}; upx({ required: true }) makes this fatal)` : ''}`, r)
+    throw new ToolError(
+      ErrorCode.UPX_FAILED,
+      `upx failed on ${what}${cant ? ` (${cant[1]}; upx({ required: true }) makes this fatal)` : ''}`,
+      r,
+    )
   }
   const t = await runTool('upx', [...plan.testArgs, packed], { env: toolEnv })
   if (t.exitCode !== 0) {
@@ -60,19 +63,32 @@ function largeEnv(n: number): NodeJS.ProcessEnv {
 
 const STARTUP_RUNS = 7
 
-function run(runner: readonly string[], exe: string, args: readonly string[], env?: NodeJS.ProcessEnv): Promise<ToolRun> {
+function run(
+  runner: readonly string[],
+  exe: string,
+  args: readonly string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<ToolRun> {
   const [cmd, ...pre] = runner.length > 0 ? [...runner, exe] : [exe]
   return runTool(cmd!, [...pre, ...args], { ...(env ? { env } : {}), timeoutMs: 20_000 })
 }
 
-/** Median wall time of the smoke command, unpacked vs packed (under the same runner): what packing costs at every start. */
-async function startupCost(runner: readonly string[], unpacked: string, packed: string, args: readonly string[]): Promise<StartupCost> {
+/**
+ * Median wall time of the smoke command, unpacked vs packed (under the same runner): what packing costs at every start.
+ */
+async function startupCost(
+  runner: readonly string[],
+  unpacked: string,
+  packed: string,
+  args: readonly string[],
+): Promise<StartupCost> {
   const median = async (exe: string) => {
     const times: number[] = []
     for (let i = 0; i < STARTUP_RUNS; i++) {
       const t0 = performance.now()
       const r: ToolRun = await run(runner, exe, args)
-      if (r.exitCode !== 0) throw new ToolError(ErrorCode.UPX_FAILED, `${exe} ${args.join(' ')} failed while measuring start-up`, r)
+      if (r.exitCode !== 0)
+        throw new ToolError(ErrorCode.UPX_FAILED, `${exe} ${args.join(' ')} failed while measuring start-up`, r)
       times.push(performance.now() - t0)
     }
     times.sort((a, b) => a - b)
@@ -80,4 +96,3 @@ async function startupCost(runner: readonly string[], unpacked: string, packed: 
   }
   return { runs: STARTUP_RUNS, unpackedMs: await median(unpacked), packedMs: await median(packed) }
 }
-

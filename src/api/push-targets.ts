@@ -3,8 +3,8 @@
 // read here, and the rule (src/plan/push-refs.ts) decides.
 import { ErrorCode, GostaticError } from '../errors.js'
 import type { GoService } from '../builder/go-service.js'
+import { sourceOf } from '../builder/source-of.js'
 import { defaultRepo, digestRef, pushRefs, tagVersion } from '../plan/push-refs.js'
-import { sourceOf } from '../workspace/build-workspace.js'
 import { gitSource } from '../toolchain/git-source.js'
 import { writeAtomic } from '../util/atomic-write.js'
 import { writeFile } from 'node:fs/promises'
@@ -28,15 +28,30 @@ export async function pushTargets(
   const out = new Map<string, string[]>()
   // One explicit reference can't name several images: each service gets {name} filled in.
   if (typeof flags.push === 'string' && services.length > 1 && !flags.push.includes('{name}'))
-    throw new GostaticError(ErrorCode.INVALID_CONFIG, `--push ${flags.push} would publish ${services.length} services to one reference`, {
-      hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0, or give --push alone with GOSTATIC_REPO set',
-    })
+    throw new GostaticError(
+      ErrorCode.USAGE,
+      `--push ${flags.push} would publish ${services.length} services to one reference`,
+      {
+        hint:
+          'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0, ' +
+          'or give --push alone with GOSTATIC_REPO set',
+      },
+    )
   const repo = flags.push === true ? defaultRepo(env, configRepo) : undefined
   const wantsGit = flags.tag.includes('git')
   for (const s of services) {
     const src = wantsGit ? sourceOf(s) : undefined
     const git = src === undefined ? null : await gitSource(src, env)
-    out.set(s.name, pushRefs({ push: flags.push, tags: flags.tag, repo, service: s.name, gitShort: git ? git.commit.slice(0, GIT_TAG_DIGITS) : null }))
+    out.set(
+      s.name,
+      pushRefs({
+        push: flags.push,
+        tags: flags.tag,
+        repo,
+        service: s.name,
+        gitShort: git ? git.commit.slice(0, GIT_TAG_DIGITS) : null,
+      }),
+    )
   }
   return out
 }
