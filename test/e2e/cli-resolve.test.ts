@@ -90,6 +90,20 @@ describe.skipIf(skip)('gostatic resolve', () => {
     expect(r.code).toBe(1)
     expect(r.stderr).toContain('kubectl is not on PATH')
   })
+
+  it('gostatic apply hands the resolved YAML to kubectl apply -f - and exits with its status', async () => {
+    // kubectl is a seam here (no cluster runs in the tests): it records its arguments and stdin.
+    const path = join(shop, 'fake-kubectl')
+    await mkdir(path, { recursive: true })
+    const seen = join(shop, 'kubectl-stdin.yaml')
+    const script = `#!/bin/sh\necho "$@" > '${seen}.args'\ncat > '${seen}'\nexit 3\n`
+    await writeFile(join(path, 'kubectl'), script, { mode: 0o755 })
+    const e = { ...env(), PATH: `${path}:${process.env['PATH']}` }
+    const r = await runCli(['apply', '-f', 'k8s/cronjob.yaml', '--reporter', 'silent'], { cwd: shop, env: e })
+    expect(r.code).toBe(3)
+    expect((await readFile(`${seen}.args`, 'utf8')).trim()).toBe('apply -f -')
+    expect(await readFile(seen, 'utf8')).toMatch(new RegExp(`image: ${repo}/worker@sha256:[0-9a-f]{64}\\n$`))
+  })
 })
 
 function pipe(args: string[], input: string, cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
