@@ -119,7 +119,7 @@ describe('a registry that sends more than it may', () => {
     expect(out.maxRssMb).toBeLessThan(LIMIT_MB)
   })
 
-  it('pulls a 512 MiB layer into the blob store as a stream, hashed on the way, under 300 MB', async () => {
+  it('pulls and inspects a 512 MiB layer as a stream, hashed on the way, under 300 MB', async () => {
     // Held whole (as pulled layers once were), its bytes alone pass the limit.
     const file = join(tmp, 'big-layer.gz')
     const layer = await gzipLayerFile(file, [{ name: 'data/big', size: 512 * MiB, head: Buffer.from('x') }])
@@ -131,7 +131,11 @@ describe('a registry that sends more than it may', () => {
     reg.routes.set(`/v2/big/blobs/${layer.digest}`, { body: () => createReadStream(file) })
     const cache = join(tmp, 'cache')
     const out = await child('pull', `${host}/big:1`, cache)
+    // inspect of a registry reference reads the same layer into a temp file, not memory.
+    const seen = await child('inspect', `${host}/big:1`)
     rmSync(file, { force: true })
+    expect(seen, seen.message).toMatchObject({ ok: true })
+    expect(seen.maxRssMb).toBeLessThan(LIMIT_MB)
     expect(out, out.message).toMatchObject({ ok: true, value: 1 }) // data/big (the tar has no entry for data/)
     expect(out.maxRssMb).toBeLessThan(LIMIT_MB)
     const cached = statSync(join(cache, 'blobs', 'sha256', layer.digest.slice('sha256:'.length)))
