@@ -22,6 +22,7 @@ import { engineBaseFiles } from './dagger-base-files.js'
 import { applyNeeds, warn } from '../step-report.js'
 import { smokeRunner } from '../../toolchain/smoke-runner.js'
 import { pulledRef } from '../../plan/runtime-bases.js'
+import { goBuildFailure } from './dagger-go-failure.js'
 
 export interface DaggerTargetState {
   readonly target: TargetPlan
@@ -75,7 +76,10 @@ export const daggerSteps: StepHandlers<DaggerContext> = {
   'go-build': async (s, c) => {
     const t = state(c, s.platform)
     t.container = compiled(c.builder, t.target)
-    t.binary = await bytesOf(t.container.file(outPath(t.target)), hostPath(c, 'built', t))
+    const built = t.container.file(outPath(t.target))
+    t.binary = await bytesOf(built, hostPath(c, 'built', t)).catch(async (e: unknown) => {
+      throw await goBuildFailure(e, c.builder, t.target, what(c, s.platform))
+    })
     t.built = t.binary.length
     return `${t.built} bytes`
   },
