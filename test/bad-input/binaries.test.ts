@@ -1,0 +1,68 @@
+// .binary() mistakes: each refused at spec or plan time (before any tool
+// runs, nothing written) with a message naming the binaries[i] field and what
+// is allowed; a main that is a library, not a program, is refused by the real
+// go build, naming the package.
+import { afterAll, describe, it } from 'vitest'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { goService, plan, type GoService } from '../../src/index.js'
+import { ErrorCode } from '../../src/errors.js'
+import { missing } from '../support/tools.js'
+import { caseDirs, corpusRoot, expectNothingLeft, expectSdkError, type Expected, withTmpdir } from './harness.js'
+
+const root = corpusRoot('binaries')
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+const hello = () => goService({ name: 'hello', source: resolve('examples/hello') })
+const migrate = (path: string, main = './cmd/migrate') => hello().binary({ main, path })
+const S = ErrorCode.INVALID_SPEC
+type Case = Expected & { readonly name: string; readonly svc: () => GoService | unknown }
+
+const cases: Case[] = [
+  { name: 'a relative path', svc: () => migrate('usr/local/bin/migrate'), code: S, names: 'at binaries[0].path', allowed: 'must be an absolute path in the image' },
+  { name: 'a folder as the path', svc: () => migrate('/usr/local/bin/'), code: S, names: 'at binaries[0].path', allowed: "give the file's path" },
+  { name: "the main binary's path", svc: () => migrate('/usr/local/bin/hello'), code: S, names: 'at binaries[0].path', allowed: "the main binary's path; give each binary its own file path" },
+  { name: 'a path inside the main binary', svc: () => migrate('/usr/local/bin/hello/migrate'), code: S, names: 'at binaries[0].path', allowed: 'give each binary its own file path' },
+  { name: 'two binaries at one path', svc: () => migrate('/bin/m').binary({ main: './cmd/seed', path: '/bin/m' }), code: S, names: 'at binaries[1].path', allowed: 'binaries[0].path; give each binary its own file path' },
+  { name: 'the same package twice', svc: () => migrate('/bin/a').binary({ main: 'cmd/migrate/', path: '/bin/b' }), code: S, names: 'at binaries[1].main', allowed: 'each binary builds its own main package, once' },
+  { name: "the service's main package again", svc: () => migrate('/bin/again', './'), code: S, names: 'at binaries[0].main', allowed: "the service's main package" },
+  { name: 'an absolute main', svc: () => migrate('/bin/m', '/src/cmd/migrate'), code: S, names: 'at binaries[0].main', allowed: "relative to source, like '.' or './cmd/api'" },
+  { name: 'a main outside the module', svc: () => migrate('/bin/m', '../tools/migrate'), code: S, names: 'at binaries[0].main', allowed: 'outside the module' },
+  { name: 'a misspelt key', svc: () => hello().binary({ main: './cmd/migrate', pth: '/bin/m' } as never), code: S, names: 'binaries[0]', allowed: "did you mean 'path'" },
+  { name: 'a path on a copied file', svc: () => migrate('/app/migrate').copy('main.go', '/app/migrate'), code: S, names: 'at binaries[0].path', allowed: 'give the binary its own path' },
+  { name: "a path on the base's /etc/passwd", svc: () => migrate('/etc/passwd'), code: S, names: 'at binaries[0].path', allowed: 'give the binary its own path' },
+  { name: 'a workdir on a binary', svc: () => migrate('/app/migrate').workdir('/app/migrate'), code: S, names: 'at workdir', allowed: 'use a folder like / or /app' },
+  { name: 'a plain-object binary without a path', svc: () => ({ name: 'hello', source: '.', binaries: [{ main: './cmd/x' }] }), code: S, names: 'at binaries[0].path', allowed: /expected string/ },
+]
+
+describe('bad .binary() fields: refused before anything is built or written', () => {
+  for (const c of cases) {
+    it(`refuses ${c.name}`, async () => {
+      const d = caseDirs(root, c.name)
+      await withTmpdir(d.tmp, () =>
+        expectSdkError(async () => {
+          const svc = c.svc()
+          const result = svc instanceof Object && 'build' in svc ? await (svc as GoService).build({ engine: 'local' }) : null
+          if (result === null) return plan(svc)
+          await result.exportTarball(d.out)
+        }, c),
+      )
+      expectNothingLeft(d)
+    })
+  }
+})
+
+describe.skipIf(missing('go'))('a .binary() main that is not a main package', () => {
+  it('is refused by the build, naming the package, and nothing is written', async () => {
+    const d = caseDirs(root, 'library main')
+    const src = join(d.root, 'src')
+    mkdirSync(join(src, 'internal', 'db'), { recursive: true })
+    writeFileSync(join(src, 'go.mod'), 'module example.com/lib\n\ngo 1.22\n')
+    writeFileSync(join(src, 'main.go'), 'package main\n\nfunc main() {}\n')
+    writeFileSync(join(src, 'internal', 'db', 'db.go'), 'package db\n\nfunc Open() {}\n')
+    const svc = goService({ name: 'lib', source: src }).binary({ main: './internal/db', path: '/usr/local/bin/db' })
+    const want = { code: ErrorCode.GO_BUILD_FAILED, names: "lib /usr/local/bin/db (linux/amd64): main './internal/db'", allowed: 'package main' }
+    await withTmpdir(d.tmp, () => expectSdkError(async () => (await svc.build({ engine: 'local', cacheDir: null })).exportTarball(d.out), want))
+    expectNothingLeft(d)
+  })
+})
