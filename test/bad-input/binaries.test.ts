@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path'
 import { goService, plan, type GoService } from '../../src/index.js'
 import { ErrorCode } from '../../src/errors.js'
 import { missing } from '../support/tools.js'
-import { caseDirs, corpusRoot, expectNothingLeft, expectSdkError, type Expected, withTmpdir } from './harness.js'
+import { caseDirs, corpusRoot, expectCliError, expectNothingLeft, expectSdkError, runCli, type Expected, withTmpdir } from './harness.js'
 
 const root = corpusRoot('binaries')
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -62,7 +62,23 @@ describe.skipIf(missing('go'))('a .binary() main that is not a main package', ()
     writeFileSync(join(src, 'internal', 'db', 'db.go'), 'package db\n\nfunc Open() {}\n')
     const svc = goService({ name: 'lib', source: src }).binary({ main: './internal/db', path: '/usr/local/bin/db' })
     const want = { code: ErrorCode.GO_BUILD_FAILED, names: "lib /usr/local/bin/db (linux/amd64): main './internal/db'", allowed: 'package main' }
-    await withTmpdir(d.tmp, () => expectSdkError(async () => (await svc.build({ engine: 'local', cacheDir: null })).exportTarball(d.out), want))
+    await withTmpdir(d.tmp, () => expectSdkError(async () => (await svc.build({ engine: 'local', cacheDir: null, reporter: 'silent' })).exportTarball(d.out), want))
     expectNothingLeft(d)
   })
+})
+
+describe('bad --binary flags: usage errors naming the flag as typed', () => {
+  const C = ErrorCode.USAGE
+  const flagCases: (Expected & { name: string; args: string[] })[] = [
+    { name: 'no =', args: ['--binary', './cmd/migrate'], code: C, names: "--binary './cmd/migrate' is not main=path", allowed: 'like ./cmd/migrate=/usr/local/bin/migrate' },
+    { name: 'nothing after =', args: ['--binary', './cmd/migrate='], code: C, names: "--binary './cmd/migrate='", allowed: 'not main=path' },
+    { name: 'a relative path', args: ['--binary', './cmd/m=usr/bin/m'], code: C, names: '--binary ./cmd/m=usr/bin/m:', allowed: 'must be an absolute path in the image' },
+    { name: 'one path twice', args: ['--binary', './cmd/a=/bin/x', '--binary', './cmd/b=/bin/x'], code: C, names: '--binary ./cmd/a=/bin/x --binary ./cmd/b=/bin/x:', allowed: 'give each binary its own file path' },
+  ]
+  for (const c of flagCases)
+    it(`refuses --binary with ${c.name}`, async () => {
+      const d = caseDirs(root, `cli ${c.name}`)
+      expectCliError(await runCli(['plan', resolve('examples/hello'), ...c.args], d), c)
+      expectNothingLeft(d)
+    })
 })

@@ -3,7 +3,7 @@
 // the real dockerd both ways (the default entrypoint and --entrypoint); each
 // binary in a layer of its own, so changing one leaves the other's layer
 // digest alone; the SBOMs, the provenance and inspect list both.
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,18 +11,9 @@ import { goService, inspect, type BuildResult } from '../../src/index.js'
 import { missing } from '../support/tools.js'
 import { docker, dockerLoad, missingDocker, runContainer } from '../support/runtime.js'
 import { cyclonedxErrors, spdxErrors } from '../support/sbom-schemas.js'
+import { twoBinaryModule } from './binaries-fixtures.js'
 
 const skip = missing('go', 'strip', 'upx') || missingDocker()
-
-/** A module with the service at its root and a migrate tool in cmd/migrate; `say` changes what each prints. */
-export async function twoBinaryModule(dir: string, say = { api: 'api', migrate: 'migrate' }): Promise<void> {
-  await mkdir(join(dir, 'cmd', 'migrate'), { recursive: true })
-  await writeFile(join(dir, 'go.mod'), 'module example.com/shop\n\ngo 1.22\n')
-  const program = (word: string) =>
-    `package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() {\n\tfmt.Println("${word} ran", len(os.Args)-1)\n}\n`
-  await writeFile(join(dir, 'main.go'), program(say.api))
-  await writeFile(join(dir, 'cmd', 'migrate', 'main.go'), program(say.migrate))
-}
 
 export const shop = (source: string) =>
   goService({ name: 'shop', source })

@@ -1,0 +1,53 @@
+// `gostatic --binary main=path`: the plan lists the further binary, and the
+// built image (local engine, loaded into the real dockerd) runs it by path
+// while the entrypoint stays the main binary.
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { missing } from '../support/tools.js'
+import { runCli } from '../support/cli.js'
+import { docker, dockerLoad, missingDocker, runContainer } from '../support/runtime.js'
+import { twoBinaryModule } from './binaries-fixtures.js'
+
+const FLAG = ['--binary', './cmd/migrate=/usr/local/bin/migrate']
+
+describe.skipIf(missing('go'))('gostatic --binary', () => {
+  let tmp: string
+  let src: string
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'gostatic-e2e-binary-flag-'))
+    src = join(tmp, 'shop')
+    await twoBinaryModule(src)
+  })
+  afterAll(() => rm(tmp, { recursive: true, force: true }))
+
+  it('--help documents the flag', async () => {
+    const r = await runCli(['build', '--help'])
+    expect(r.stdout).toMatch(/--binary <main=path>\s+A further binary in the image/)
+  })
+
+  it('plan --json lists the binary, and the text plan names both', async () => {
+    const json = await runCli(['plan', src, ...FLAG, '--json'], { cwd: tmp })
+    expect(json.code, json.stderr).toBe(0)
+    const p = JSON.parse(json.stdout)
+    expect(p.binaries).toEqual([{ package: './cmd/migrate', path: '/usr/local/bin/migrate' }])
+    expect(p.runtime.config.entrypoint).toEqual(['/usr/local/bin/shop'])
+    const text = await runCli(['plan', src, ...FLAG], { cwd: tmp })
+    expect(text.stdout).toContain('  - /usr/local/bin/shop from .\n  - /usr/local/bin/migrate from ./cmd/migrate\n')
+  })
+
+  it.skipIf(missingDocker())('builds an image whose migrate binary runs by path', async () => {
+    const out = join(tmp, 'shop.tar')
+    const r = await runCli(['build', src, '--engine', 'local', '--reporter', 'silent', ...FLAG, '--out', out], { cwd: tmp })
+    expect(r.code, r.stderr).toBe(0)
+    expect((await readFile(out)).length).toBeGreaterThan(0)
+    const image = await dockerLoad(out)
+    try {
+      expect(await runContainer(image, { entrypoint: '/usr/local/bin/migrate' })).toMatchObject({ exitCode: 0, stdout: 'migrate ran 0\n' })
+      expect(await runContainer(image)).toMatchObject({ exitCode: 0, stdout: 'api ran 0\n' })
+    } finally {
+      await docker(['rmi', '-f', image])
+    }
+  })
+})
