@@ -5,10 +5,11 @@
 import { afterAll, describe, it } from 'vitest'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { goService, plan, type GoService } from '../../src/index.js'
+import { goService } from '../../src/index.js'
 import { ErrorCode } from '../../src/errors.js'
 import { missing } from '../support/tools.js'
 import { caseDirs, corpusRoot, expectCliError, expectNothingLeft, expectSdkError, runCli, type Expected, withTmpdir } from './harness.js'
+import { expectSpecRefused, type SpecCase } from './spec-cases.js'
 
 const root = corpusRoot('binaries')
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -16,7 +17,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 const hello = () => goService({ name: 'hello', source: resolve('examples/hello') })
 const migrate = (path: string, main = './cmd/migrate') => hello().binary({ main, path })
 const S = ErrorCode.INVALID_SPEC
-type Case = Expected & { readonly name: string; readonly svc: () => GoService | unknown }
+type Case = SpecCase
 
 const cases: Case[] = [
   { name: 'a relative path', svc: () => migrate('usr/local/bin/migrate'), code: S, names: 'at binaries[0].path', allowed: 'must be an absolute path in the image' },
@@ -36,20 +37,7 @@ const cases: Case[] = [
 ]
 
 describe('bad .binary() fields: refused before anything is built or written', () => {
-  for (const c of cases) {
-    it(`refuses ${c.name}`, async () => {
-      const d = caseDirs(root, c.name)
-      await withTmpdir(d.tmp, () =>
-        expectSdkError(async () => {
-          const svc = c.svc()
-          const result = svc instanceof Object && 'build' in svc ? await (svc as GoService).build({ engine: 'local' }) : null
-          if (result === null) return plan(svc)
-          await result.exportTarball(d.out)
-        }, c),
-      )
-      expectNothingLeft(d)
-    })
-  }
+  for (const c of cases) it(`refuses ${c.name}`, () => expectSpecRefused(root, c))
 })
 
 describe.skipIf(missing('go'))('a .binary() main that is not a main package', () => {
