@@ -1,7 +1,7 @@
 // `gostatic --binary main=path`: the plan lists the further binary, and the
 // built image (local engine, loaded into the real dockerd) runs it by path
 // while the entrypoint stays the main binary.
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -35,6 +35,18 @@ describe.skipIf(missing('go'))('gostatic --binary', () => {
     expect(p.runtime.config.entrypoint).toEqual(['/usr/local/bin/shop'])
     const text = await runCli(['plan', src, ...FLAG], { cwd: tmp })
     expect(text.stdout).toContain('  - /usr/local/bin/shop from .\n  - /usr/local/bin/migrate from ./cmd/migrate\n')
+  })
+
+  it('a gostatic.config service lists its binaries, and --binary adds to them', async () => {
+    const dir = join(tmp, 'config')
+    await twoBinaryModule(join(dir, 'shop'))
+    await mkdir(join(dir, 'shop', 'cmd', 'seed'), { recursive: true })
+    await writeFile(join(dir, 'shop', 'cmd', 'seed', 'main.go'), 'package main\n\nfunc main() {}\n')
+    const service = "{ name: 'shop', source: 'shop', binaries: [{ main: './cmd/migrate', path: '/usr/local/bin/migrate' }] }"
+    await writeFile(join(dir, 'gostatic.config.mjs'), `export default { services: [${service}] }\n`)
+    const r = await runCli(['plan', dir, '--json', '--binary', './cmd/seed=/usr/local/bin/seed'], { cwd: dir })
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout).binaries.map((b: { path: string }) => b.path)).toEqual(['/usr/local/bin/migrate', '/usr/local/bin/seed'])
   })
 
   it.skipIf(missingDocker())('builds an image whose migrate binary runs by path', async () => {
