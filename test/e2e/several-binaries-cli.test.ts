@@ -51,8 +51,10 @@ describe.skipIf(missing('go'))('gostatic --binary', () => {
 
   it.skipIf(missingDocker())('builds an image whose migrate binary runs by path', async () => {
     const out = join(tmp, 'shop.tar')
-    const r = await runCli(['build', src, '--engine', 'local', '--reporter', 'silent', ...FLAG, '--out', out], { cwd: tmp })
+    const r = await runCli(['build', src, '--engine', 'local', '--reporter', 'plain', ...FLAG, '--out', out], { cwd: tmp })
     expect(r.code, r.stderr).toBe(0)
+    // Progress names the binary of each of its steps.
+    expect(r.stderr).toMatch(/shop linux\/amd64: go-build \/usr\/local\/bin\/migrate \(\d+ ms\)/)
     expect((await readFile(out)).length).toBeGreaterThan(0)
     const image = await dockerLoad(out)
     try {
