@@ -58,9 +58,17 @@ const base = await pushBase('127.0.0.1:5000', goroot)
 writeFileSync(join(work, '.ko.yaml'), `defaultBaseImage: ${base}\n`)
 
 type Side = 'gostatic' | 'ko' | 'changed' | 'dagger'
-type Run = { ms: number; load: number; rssKiB: number | null }
+type Run = { ms: number; load: number; rssKiB: number | null; steps: Map<string, number> }
 const modcache = join(work, 'modcache')
-const baseEnv: NodeJS.ProcessEnv = { ...process.env, GOMODCACHE: modcache, GOFLAGS: '-modcacherw', GOTOOLCHAIN: 'local' }
+// SOURCE_DATE_EPOCH=0 for both sides (ko's default): else gostatic stamps a clean tree's last commit time, and a
+// dirty one 0, so every commit or edit would change every image's timestamps (see the results file).
+const baseEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  GOMODCACHE: modcache,
+  GOFLAGS: '-modcacherw',
+  GOTOOLCHAIN: 'local',
+  SOURCE_DATE_EPOCH: '0',
+}
 const envOf = (side: Side, tag: string): NodeJS.ProcessEnv => ({
   ...baseEnv,
   GOCACHE: join(work, `gocache-${side}-${tag}`),
@@ -80,13 +88,31 @@ function setupWorkspace(count: number): { root: string; dirs: string[] } {
   return { root, dirs }
 }
 
+/**
+ * Where a gostatic run's time went, from its plain reporter: each step's ms summed over services (a go-build that
+ * reused its output apart from one that ran go), the shared compile and the input hashing. Sums of parallel work.
+ */
+function stepTimes(stderr: string): Map<string, number> {
+  const m = new Map<string, number>()
+  const add = (k: string, ms: number) => m.set(k, (m.get(k) ?? 0) + ms)
+  for (const line of stderr.split('\n')) {
+    const step = /: ([a-z-]+) \((\d+) ms\)(.*)$/.exec(line)
+    if (step) add(step[1] === 'go-build' && step[3]!.includes('go not run') ? 'go-build (reused)' : step[1]!, +step[2]!)
+    const shared = /compiled \d+ services' packages together .* in (\d+) ms/.exec(line)
+    if (shared) add('shared compile', +shared[1]!)
+    const hashed = /inputs of \d+ of \d+ services hashed in (\d+) ms/.exec(line)
+    if (hashed) add('input hashing', +hashed[1]!)
+  }
+  return m
+}
+
 /** Runs a command, polling the process's own high-water RSS (VmHWM) while it lives. */
 async function timed(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
   const load = loadNow()
   const t0 = performance.now()
   const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
-  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)))
+  child.stderr.on('data', (d) => (stderr += d))
   let rss: number | null = null
   const poll = setInterval(() => {
     try {
@@ -98,12 +124,12 @@ async function timed(cmd: string, args: string[], cwd: string, env: NodeJS.Proce
   }, 50)
   const code = await new Promise<number | null>((ok) => child.on('close', ok))
   clearInterval(poll)
-  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${code}):\n${stderr}`)
-  return { ms: performance.now() - t0, load, rssKiB: rss }
+  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${code}):\n${stderr.slice(-4000)}`)
+  return { ms: performance.now() - t0, load, rssKiB: rss, steps: stepTimes(stderr) }
 }
 
 const gsArgs = (out: string, extra: string[] = []) =>
-  [join(repo, 'bin/gostatic.js'), 'build', '.', '--runtime', base, '--out', out, '--reporter', 'silent', ...extra]
+  [join(repo, 'bin/gostatic.js'), 'build', '.', '--runtime', base, '--out', out, '--reporter', 'plain', ...extra]
 const koArgs = (out: string, dirs: string[]) =>
   ['build', '-j', String(cores), '--ldflags=-s -w', '--push=false', `--tarball=${join(out, 'ko.tar')}`,
     ...dirs.map((d) => `${MODULE}/${d}`)]
@@ -193,6 +219,18 @@ const rows = cases.map((c) => {
   const d = results.get(`${c}|dagger`)
   return `| ${c} | ${fmt(g)} | ${fmt(k)} | ${ratio(g, k)} | ${fmt(ch)} | ${ratio(ch, k)} | ${fmt(d)} |`
 })
+const STEPS = ['input hashing', 'shared compile', 'go-build', 'go-build (reused)', 'check-needs', 'verify-static',
+  'assemble-runtime']
+const medianRun = (rs: Run[]) => [...rs].sort((a, b) => a.ms - b.ms)[Math.floor((rs.length - 1) / 2)]!
+const stepRows = cases.flatMap((c) =>
+  (['gostatic', 'changed'] as Side[]).flatMap((side) => {
+    const rs = results.get(`${c}|${side}`)
+    if (!rs?.length) return []
+    const r = medianRun(rs)
+    const cells = STEPS.map((k) => (r.steps.has(k) ? `${(r.steps.get(k)! / 1000).toFixed(1)}` : '—'))
+    return [`| ${c}${side === 'changed' ? ' (--changed-since)' : ''} | ${(r.ms / 1000).toFixed(1)} | ${cells.join(' | ')} |`]
+  }),
+)
 const text = [
   `# Monorepo: gostatic vs ko on ${n} services`,
   '',
@@ -212,6 +250,13 @@ const text = [
   ...rows,
   '',
   `Image bytes (distinct compressed layer blobs over all ${n} images): gostatic ${gsBytes}, ko ${koBytes}.`,
+  '',
+  'Where gostatic\'s time went (the median run of each case; seconds; steps summed over services, which run',
+  'two at a time, so a column can exceed the wall time; "go-build" ran go, "go-build (reused)" did not):',
+  '',
+  `| case | wall | ${STEPS.join(' | ')} |`,
+  `| --- | ---: | ${STEPS.map(() => '---:').join(' | ')} |`,
+  ...stepRows,
   '',
   '| services | gostatic peak RSS, cold | warm |',
   '| ---: | ---: | ---: |',

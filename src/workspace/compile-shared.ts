@@ -1,7 +1,7 @@
 // Compiles the packages of all services that share a module, target and
-// flags in one `go build` (no -o: compile only, results go to the build
-// cache). Parallel per-service builds then only link, instead of each
-// compiling the same dependencies at the same time.
+// flags in one go command (`go list -export` with the build's flags: compile
+// only, results go to the build cache). Parallel per-service builds then
+// only link, instead of each compiling the same dependencies at the same time.
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BuildPlan } from '../plan/build-plan.js'
@@ -83,9 +83,10 @@ export async function compileShared(
         emit({ kind: 'info', service: 'workspace', message })
         continue
       }
-      ok =
-        (await runTool('go', [...g.args, ...g.packages], { cwd: g.cwd, env, ...(signal ? { signal } : {}) }))
-          .exitCode === 0
+      // go list -export compiles every package, main ones included, into the build cache and links nothing:
+      // `go build` of several main packages would link each and throw the result away.
+      const args = ['list', '-export', '-f', '{{.Export}}', ...g.args.slice(1), ...g.packages]
+      ok = (await runTool('go', args, { cwd: g.cwd, env, ...(signal ? { signal } : {}) })).exitCode === 0
       if (ok) await markCompiled(stamps, digest)
     } catch (e) {
       if (!isGostaticError(e) || e.code === 'CANCELLED') throw e
