@@ -3,14 +3,15 @@
 // version), the host Go and its env, and every package of the service's
 // `go list -deps` closure (a module-cache package by its versioned folder,
 // which go never rewrites; any other by the content of each file go
-// considered, embedded files included), plus go.mod, go.sum and go.work.
+// considered, embedded files included), plus go.mod, go.sum, go.work and
+// the main package's default.pgo.
 // The same input set `gostatic affected` compares. A local build given its
 // digest reuses the output its last build with that digest left, after
-// re-hashing it against its record (engines/local/go-inputs-record.ts).
+// re-hashing it against its records (engines/local/go-output-cache.ts).
 import { createHash } from 'node:crypto'
 import { realpathSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { join, sep } from 'node:path'
+import { join, resolve, sep } from 'node:path'
 import { z } from 'zod'
 import type { BuildPlan } from '../plan/build-plan.js'
 import { buildHostEnv } from '../toolchain/host-env.js'
@@ -69,6 +70,11 @@ export async function serviceDigests(
       const h = createHash('sha256')
       h.update(JSON.stringify([p, goEnv.data, hostGo]))
       for (const f of MODULE_FILES) h.update(`\0${f}\0${await fileHash(join(p.source.dir, f))}`)
+      // -pgo=auto (go's default) reads the main package's default.pgo, a file go list does not report.
+      for (const t of p.targets) {
+        const pgo = resolve(p.source.dir, t.package, 'default.pgo')
+        h.update(`\0${pgo}\0${await fileHash(pgo)}`)
+      }
       const pkgs = [...closure].sort((a, b) => (a.importPath < b.importPath ? -1 : 1))
       for (const c of pkgs) {
         h.update(`\0pkg\0${c.importPath}\0${c.dir}`)
