@@ -10,7 +10,7 @@ import type { SignOptions } from './sign-key.js'
 export type { EngineChoice, LocalEngineOptions } from '../engines/build.js'
 
 /** The options of GoService.build and buildPlan. */
-export interface BuildOptions extends Omit<EngineOptions, 'runGo'> {
+export interface BuildOptions extends Omit<EngineOptions, 'runGo' | 'inputsDigest'> {
   /** Sign the image, its SBOMs and provenance on export (attach) and publish. The key is read when the build starts. */
   sign?: SignOptions
 }

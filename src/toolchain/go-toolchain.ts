@@ -17,7 +17,7 @@ export interface ResolvedGo {
 
 export async function resolveGo(plan: GoPlan, baseEnv: NodeJS.ProcessEnv): Promise<ResolvedGo> {
   // GOTOOLCHAIN=local: the host's own version, whatever go.mod the current folder is in.
-  const host = await goEnv(['GOVERSION', 'GOROOT', 'GOPROXY'], { ...baseEnv, GOTOOLCHAIN: 'local' })
+  const host = await hostGo(baseEnv)
   const hostVersion = host[0]!
   if (plan.version === null || compareGo(hostVersion.slice(2), plan.version) >= 0)
     return { hostVersion, version: hostVersion, env: {}, goroot: host[1]! }
@@ -57,4 +57,19 @@ async function goEnv(keys: string[], env: NodeJS.ProcessEnv): Promise<string[]> 
   const r = await runTool('go', ['env', ...keys], { env })
   if (r.exitCode !== 0) throw new ToolError(ErrorCode.TOOL_FAILED, `go env failed: ${r.stderr.trim()}`, r)
   return r.stdout.trim().split('\n')
+}
+
+// The host's Go, asked once per env in this process: a workspace's services share it, and each would otherwise
+// start a go process for the same three lines. A failure is not kept, so the next build asks again.
+const hostGoSeen = new Map<string, Promise<string[]>>()
+function hostGo(baseEnv: NodeJS.ProcessEnv): Promise<string[]> {
+  const env = { ...baseEnv, GOTOOLCHAIN: 'local' }
+  const key = JSON.stringify(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  let seen = hostGoSeen.get(key)
+  if (seen === undefined) {
+    seen = goEnv(['GOVERSION', 'GOROOT', 'GOPROXY'], env)
+    seen.catch(() => hostGoSeen.delete(key))
+    hostGoSeen.set(key, seen)
+  }
+  return seen
 }

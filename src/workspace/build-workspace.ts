@@ -17,6 +17,7 @@ import { internalFailure } from '../util/internal-failure.js'
 import { runPool } from './run-pool.js'
 import { vendor, vendorError } from './vendor.js'
 import { compileShared } from './compile-shared.js'
+import { serviceDigests } from './service-digest.js'
 import { defaultCacheDir } from '../oci/cache-dir.js'
 import { buildHostEnv } from '../toolchain/host-env.js'
 import { loadDaggerEngine } from '../engines/dagger/dagger-sdk.js'
@@ -106,9 +107,23 @@ async function buildIn(
       opts.onServiceDone?.(results[i])
     }
   }
+  const stamps = opts.cacheDir === undefined ? defaultCacheDir(hostEnv) : opts.cacheDir
+  // What each service's go build reads, asked of go once: an unchanged service reuses its last verified output.
+  const digests = new Map<number, string>()
+  if (engine === 'local' && stamps !== null) {
+    const t0 = performance.now()
+    const ps = toBuild.map((i) => planOf(services[i]!))
+    const ds = await serviceDigests(ps, hostEnv, opts.signal)
+    ds.forEach((d, n) => d !== null && digests.set(toBuild[n]!, d))
+    const ms = Math.round(performance.now() - t0)
+    const message = `inputs of ${digests.size} of ${toBuild.length} services hashed in ${ms} ms`
+    emit({ kind: 'info', service: 'workspace', message })
+  }
   if (engine === 'local' && toBuild.length > 1) {
-    const shared = toBuild.flatMap((i) => planOf(services[i]!) ?? [])
-    const stamps = opts.cacheDir === undefined ? defaultCacheDir(hostEnv) : opts.cacheDir
+    const shared = toBuild.flatMap((i) => {
+      const p = planOf(services[i]!)
+      return p === null ? [] : [{ plan: p, digest: digests.get(i) ?? null }]
+    })
     await compileShared(shared, hostEnv, gotmp, emit, opts.signal, stamps)
   }
   const settled = await runPool(toBuild, opts.concurrency ?? 1, async (i) => {
@@ -117,7 +132,13 @@ async function buildIn(
     let done: ServiceBuild
     try {
       // The workspace's caller reports; each service only feeds its sink (so no reporter of its own opens).
-      const result = await s.build({ ...opts, onEvent: emit })
+      const digest = digests.get(i)
+      const serviceOpts: WorkspaceBuildOptions & { inputsDigest?: string } = {
+        ...opts,
+        onEvent: emit,
+        ...(digest === undefined ? {} : { inputsDigest: digest }),
+      }
+      const result = await s.build(serviceOpts)
       done = {
         name: s.name,
         ok: true,

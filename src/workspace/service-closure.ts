@@ -55,10 +55,12 @@ export async function serviceClosures(
       const flags = listFlags(t)
       const key = JSON.stringify([p!.source.dir, t.env, flags, p!.go.toolchainIfOlder])
       const g = groups.get(key) ?? { cwd: p!.source.dir, env: { ...t.env }, flags, mains: new Set<string>() }
-      const main = resolve(p!.source.dir, t.package)
-      g.mains.add(t.package)
+      // Every program the image holds: the main package and each .binary()'s.
+      for (const pkg of [t.package, ...p!.binaries.map((b) => b.package)]) {
+        g.mains.add(pkg)
+        want[i]!.push({ key, main: resolve(p!.source.dir, pkg) })
+      }
       groups.set(key, g)
-      want[i]!.push({ key, main })
     }
   })
   const listings = new Map<string, Map<string, Listed>>()

@@ -50,6 +50,13 @@ export interface LocalEngineOptions extends RegistryOptions {
    * 'always' asks the registry again.
    */
   pull?: PullPolicy
+  /**
+   * Not public API (BuildOptions omits it): the digest of everything this service's go build reads, which a workspace
+   * build computes for all its services at once (workspace/service-digest.ts). When the last build of the same
+   * service, target and flags recorded the same digest beside its output, and the output still hashes to its
+   * record, go is not run.
+   */
+  inputsDigest?: string
   /** Test seam, not public API (BuildOptions omits it): runs `go` with the given argv. Defaults to the host go. */
   runGo?: GoRunner
 }

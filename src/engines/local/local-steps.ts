@@ -21,7 +21,7 @@ import { assembleImages } from './assemble.js'
 import { makeResult } from './local-result.js'
 import { memoStep, toolIdentity } from './step-memo.js'
 import { currentBinary } from './binary-bytes.js'
-import { checkGoOutput, recordGoOutput } from './go-output-cache.js'
+import { checkGoOutput, forgetInputs, recordGoOutput, recordInputs, reusableGoOutput } from './go-output-cache.js'
 import { needsBaseOf } from './base-image.js'
 import { applyNeeds, warn } from '../step-report.js'
 import { smokeRunner } from '../../toolchain/smoke-runner.js'
@@ -49,9 +49,20 @@ export const localSteps: StepHandlers<LocalContext> = {
     // and upx then work on a copy.
     const key = c.cacheDir === null ? null : goOutputKey(c.sourceDir, c.plan.service, t.target)
     const out = c.cacheDir === null || key === null ? t.binPath : join(c.cacheDir, 'go-out', key, t.target.output)
-    if (key !== null) await checkGoOutput(out, key, c.onCacheDamage)
-    await mkdir(dirname(out), { recursive: true })
+    const inputs = key === null ? null : (c.opts.inputsDigest ?? null)
     await mkdir(dirname(t.binPath), { recursive: true })
+    const reused = inputs === null ? null : await reusableGoOutput(out, key!, inputs, c.onCacheDamage)
+    if (reused !== null) {
+      await copyFile(out, t.binPath, fsConstants.COPYFILE_FICLONE)
+      t.current = reused
+      assertProgram(reused.bytes.subarray(0, 16), `${c.plan.service} (${s.platform})`, t.target.package)
+      t.built = reused.bytes.length
+      const digest = inputs!.slice(0, 12)
+      return `go not run: inputs unchanged (digest ${digest}), reused the verified output, ${t.built} bytes`
+    }
+    if (key !== null) await checkGoOutput(out, key, c.onCacheDamage)
+    if (key !== null) await forgetInputs(out)
+    await mkdir(dirname(out), { recursive: true })
     const r = await runGo(c, [...t.target.goArgs, '-o', out, t.target.package], t.target.env)
     if (r.exitCode !== 0) {
       // With cgo off, an undefined name may be one only cgo files declare: go list (cgo on) says whose.
@@ -62,7 +73,11 @@ export const localSteps: StepHandlers<LocalContext> = {
     // A reflink where the file system has them (btrfs, xfs), else a plain copy.
     if (out !== t.binPath) await copyFile(out, t.binPath, fsConstants.COPYFILE_FICLONE)
     t.current = null
-    if (c.cacheDir !== null && key !== null) await recordGoOutput(c.cacheDir, out, key, await currentBinary(t))
+    if (c.cacheDir !== null && key !== null) {
+      const bin = await currentBinary(t)
+      await recordGoOutput(c.cacheDir, out, key, bin)
+      if (inputs !== null) await recordInputs(c.cacheDir, out, key!, inputs, bin.sha256)
+    }
     assertProgram(await readHead(t.binPath), stepWhat(c.plan, s), t.target.package)
     t.built = (await stat(t.binPath)).size
     return `${t.built} bytes`
