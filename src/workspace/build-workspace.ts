@@ -21,9 +21,11 @@ import { defaultCacheDir } from '../oci/cache-dir.js'
 import { buildHostEnv } from '../toolchain/host-env.js'
 import { loadDaggerEngine } from '../engines/dagger/dagger-sdk.js'
 import { downloadModules, moduleUnits, unitEnv, vendorUnits } from './module-commands.js'
+import { availableParallelism } from 'node:os'
+import { serviceConcurrency } from '../plan/workspace-concurrency.js'
 
 export interface WorkspaceBuildOptions extends BuildOptions {
-  /** Services built at once (default: the CPU count). */
+  /** Services built at once (default: plan/workspace-concurrency.ts, the CPU count on the local engine). */
   concurrency?: number
   /** Called as each service finishes, before the others are done. */
   onServiceDone?: (s: ServiceBuild) => void
@@ -111,7 +113,8 @@ async function buildIn(
     const stamps = opts.cacheDir === undefined ? defaultCacheDir(hostEnv) : opts.cacheDir
     await compileShared(shared, hostEnv, gotmp, emit, opts.signal, stamps)
   }
-  const settled = await runPool(toBuild, opts.concurrency ?? 1, async (i) => {
+  const limit = serviceConcurrency(engine, opts.concurrency, availableParallelism())
+  const settled = await runPool(toBuild, limit, async (i) => {
     const s = services[i]!
     const t0 = performance.now()
     let done: ServiceBuild
