@@ -20,6 +20,7 @@ import { compileShared } from './compile-shared.js'
 import { defaultCacheDir } from '../oci/cache-dir.js'
 import { buildHostEnv } from '../toolchain/host-env.js'
 import { loadDaggerEngine } from '../engines/dagger/dagger-sdk.js'
+import { tcpRunnerProblem } from '../engines/dagger/tcp-runner-probe.js'
 import { downloadModules, moduleUnits, unitEnv, vendorUnits } from './module-commands.js'
 import { availableParallelism } from 'node:os'
 import { serviceConcurrency } from '../plan/workspace-concurrency.js'
@@ -55,9 +56,10 @@ export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuild
   try {
     // The Dagger SDK keeps one global client that connection() sets and
     // clears, so parallel services share one session instead of each opening
-    // (and closing) their own. An unreachable engine is left to each service
-    // to report, as its own outcome.
-    if (engine === 'dagger' && opts.dag === undefined && daggerReachable(opts.env).ok) {
+    // (and closing) their own. An unreachable engine (or a tcp:// one that
+    // does not answer) is left to each service to report, as its own outcome.
+    const reachable = () => daggerReachable(opts.env).ok && tcpRunnerProblem(opts.env ?? process.env).then((p) => !p)
+    if (engine === 'dagger' && opts.dag === undefined && (await reachable())) {
       const { withDaggerSession } = await loadDaggerEngine()
       return await withDaggerSession('workspace', (dag) => buildIn(ws, { ...decided, dag }, engine, gotmp, emit, true))
     }
