@@ -7,7 +7,7 @@ import type { BuildPlan } from '../plan/build-plan.js'
 import type { EngineOutput } from './engine-output.js'
 import { noEvents } from './events.js'
 import { DAGGER_SDK, daggerSdkInstalled, loadDaggerEngine } from './dagger/dagger-sdk.js'
-import { tcpRunnerProblem } from './dagger/tcp-runner-probe.js'
+import { tcpRunnerProblem } from './tcp-runner-probe.js'
 // The local engine loads when a build runs, so `import 'gostatic'` stays quick.
 import type { LocalEngineOptions } from './local/local-engine.js'
 // The Dagger SDK is large (gRPC, OpenTelemetry): loadDaggerEngine loads it only when that engine runs.

@@ -33,7 +33,8 @@ export async function checkEngineVersion(dag: Client): Promise<void> {
   const sdk = daggerSdkVersion()
   const why = daggerVersionMismatch(engine, sdk)
   if (why === null) return
+  const want = sdk.replace(/^(\d+\.\d+).*$/, 'v$1.x')
   throw new GostaticError(ErrorCode.ENGINE_VERSION, `the Dagger engine does not match the SDK: ${why}`, {
-    hint: `run a Dagger engine ${sdk.replace(/^(\d+\.\d+).*$/, 'v$1.x')} (the SDK's own is v${sdk}), or install the ${DAGGER_SDK} that matches the engine`,
+    hint: `run a Dagger engine ${want} (the SDK's own is v${sdk}), or install the ${DAGGER_SDK} of the engine`,
   })
 }

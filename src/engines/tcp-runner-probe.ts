@@ -1,6 +1,6 @@
 // A tcp:// engine where nothing answers: the SDK's session would retry for
 // minutes before it gives up; one connect says so at once. Loaded without
-// the SDK, like the unix:// socket check in engines/build.ts.
+// the SDK, like the unix:// socket check in build.ts.
 import { connect } from 'node:net'
 
 const PROBE_MS = 5000
