@@ -9,6 +9,8 @@
 #   scripts/dagger-engine.sh status   exit 0 when a session answers a query, 3 otherwise
 #   scripts/dagger-engine.sh env      export lines: eval "$(scripts/dagger-engine.sh env)"
 #   scripts/dagger-engine.sh vet      gofmt + go vet the Go sources in scripts/dagger/
+#   scripts/dagger-engine.sh --tcp up|down|status|env
+#                                     the same for a second engine, shared over TCP (below)
 #
 # What is built, and why it differs from a stock engine image:
 # - Version: the Go module proxy here serves github.com/dagger/dagger at
@@ -57,6 +59,17 @@
 # an engine that dies, so every fresh start (no engine answering) and `down`
 # first clears what an earlier engine left: processes in the namespace, the
 # namespace itself, that CNI state and the sockets.
+#
+# The second engine (`--tcp`): the same binaries in a network namespace of
+# its own (gostatic-dagger-tcp) with its own registry, state and logs,
+# listening on tcp://10.203.25.2:1234 and reachable from the host only
+# through a veth pair (10.203.25.1 <-> 10.203.25.2), so its clients cross a
+# real network hop, as CI runners sharing one engine do. Its container
+# network gets its own name, and the host-wide paths an engine writes (the
+# CNI state in /var/lib/cni and /run/containers, the buildkit socket in
+# /run/buildkit) are its own folders bind-mounted in its mount namespace, so
+# the two engines never touch each other's state. `env` adds
+# GOSTATIC_DAGGER_TCP=<its address> while it runs.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -69,17 +82,39 @@ DAGGER_VERSION=${GOSTATIC_DAGGER_VERSION:-v0.21.8}
 RECIPE=1 # bump when the build steps below change (scripts/dagger/ is hashed in)
 CACHE=${GOSTATIC_DAGGER_CACHE:-/var/cache/gostatic/dagger-$DAGGER_VERSION}
 BIN=$CACHE/bin
-NETNS=gostatic-dagger
-SOCK=/run/dagger/engine.sock
-RUNNER_HOST=unix://$SOCK
-STATE=/var/lib/gostatic-dagger
-RUN=/run/gostatic-dagger
+# The TCP engine's address and where its pid file is, known to both instances (`env` reports it while it runs).
+TCP_HOST_IP=10.203.25.1
+TCP_NS_IP=10.203.25.2
+TCP_RUNNER_HOST=tcp://$TCP_NS_IP:1234
+TCP_ENGINE_PID=/run/gostatic-dagger-tcp/engine.pid
+TCP=0
+MODE=() # passed on to the engine's own run of this script
+if [ "${1:-}" = --tcp ]; then TCP=1; MODE=(--tcp); shift; fi
+if [ "$TCP" = 1 ]; then
+  NETNS=gostatic-dagger-tcp
+  SOCK= # none: the engine listens on TCP only (and on the buildkit socket in its private /run/buildkit)
+  RUNNER_HOST=$TCP_RUNNER_HOST
+  NET_NAME=daggertcp # the engine's container network (bridge daggertcp0, CNI network daggertcp)
+  VETH_HOST=gsd-tcp-host
+  VETH_NS=gsd-tcp-ns
+  STATE=/var/lib/gostatic-dagger-tcp
+  RUN=/run/gostatic-dagger-tcp
+  ENGINE_LOG=/var/log/gostatic-dagger-tcp-engine.log
+  REG_LOG=/var/log/gostatic-dagger-tcp-registry.log
+else
+  NETNS=gostatic-dagger
+  SOCK=/run/dagger/engine.sock
+  RUNNER_HOST=unix://$SOCK
+  NET_NAME=dagger # the engine's default
+  STATE=/var/lib/gostatic-dagger
+  RUN=/run/gostatic-dagger
+  ENGINE_LOG=/var/log/gostatic-dagger-engine.log
+  REG_LOG=/var/log/gostatic-dagger-registry.log
+fi
 ENGINE_PID=$RUN/engine.pid
-ENGINE_LOG=/var/log/gostatic-dagger-engine.log
 REG_ADDR=127.0.0.1:5000
 REG_DATA=/var/lib/gostatic-registry # shared with scripts/services.sh
 REG_PID=$RUN/registry.pid
-REG_LOG=/var/log/gostatic-dagger-registry.log
 REG_USER=docker-registry
 LOG_LEVEL=${GOSTATIC_DAGGER_LOG_LEVEL:-info}
 WAIT_SECS=${GOSTATIC_DAGGER_WAIT:-120}
@@ -377,6 +412,30 @@ up_netns() {
     log "network namespace $NETNS created"
   fi
   ip -n "$NETNS" link set lo up
+  [ "$TCP" = 0 ] || up_veth
+}
+
+# The TCP engine's one way in: a veth pair, host end $TCP_HOST_IP, namespace
+# end $TCP_NS_IP (a /30 of their own). A half-made pair is made anew.
+up_veth() {
+  if ip link show "$VETH_HOST" >/dev/null 2>&1 && ip -n "$NETNS" link show "$VETH_NS" >/dev/null 2>&1; then
+    :
+  else
+    ip link del "$VETH_HOST" 2>/dev/null || true
+    ip link add "$VETH_HOST" type veth peer name "$VETH_NS" netns "$NETNS"
+    log "veth pair $VETH_HOST <-> $VETH_NS (netns $NETNS) created"
+  fi
+  ip addr replace "$TCP_HOST_IP/30" dev "$VETH_HOST"
+  ip link set "$VETH_HOST" up
+  ip -n "$NETNS" addr replace "$TCP_NS_IP/30" dev "$VETH_NS"
+  ip -n "$NETNS" link set "$VETH_NS" up
+}
+
+# The TCP engine's port answers a connect from the host, through the veth pair.
+tcp_answers() {
+  local hp=${RUNNER_HOST#tcp://}
+  # shellcheck disable=SC2016 # $1 and $2 expand in the inner bash
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "${hp%:*}" "${hp##*:}" 2>/dev/null
 }
 
 # Ends every process left in our namespace (the registry, a dead engine's
@@ -406,12 +465,21 @@ clean_runtime() {
     ip netns del "$NETNS" 2>/dev/null || rm -f "/run/netns/$NETNS"
     log "network namespace $NETNS removed"
   fi
-  rm -f "$SOCK" "$ENGINE_PID"
+  rm -f "$ENGINE_PID"
+  if [ "$TCP" = 1 ]; then
+    # The veth pair went with the namespace; its state was in folders of its own.
+    ip link del "$VETH_HOST" 2>/dev/null || true
+    rm -rf "$STATE/private" "$RUN/private"
+    return 0
+  fi
+  rm -f "$SOCK"
   # dnsmasq and CNI state the engine kept for its (now gone) bridge and
-  # namespace pool, and the buildkit socket it also serves.
+  # namespace pool, and the buildkit socket it also serves. /run/buildkit and
+  # /run/containers stay: the TCP engine mounts its own folders on them, and
+  # removing a mount point here would detach that mount in its namespace.
   rm -rf /run/containers/cni/dnsname/dagger /run/buildkit/buildkitd.sock /var/lib/cni/networks/dagger
   rm -f /var/lib/cni/results/dagger-* /var/lib/cni/results/cni-loopback-*
-  rmdir /run/buildkit /run/containers/cni/dnsname /run/containers/cni /run/containers 2>/dev/null || true
+  rmdir /run/containers/cni/dnsname /run/containers/cni 2>/dev/null || true
 }
 
 # A second registry process on the namespace's loopback, same storage: the
@@ -492,11 +560,19 @@ engine_inner() {
   ln -sf /usr/bin/dial-stdio /usr/bin/buildctl
   # The host's extra CAs would make the engine run update-ca-certificates.
   rm -rf /usr/local/share/ca-certificates && mkdir -p /usr/local/share/ca-certificates
+  if [ "$TCP" = 1 ]; then
+    # Host-wide paths the engine and its CNI plugins write: folders of this engine's own (see the header).
+    for d in /var/lib/cni:$STATE/private/cni /run/containers:$RUN/private/containers /run/buildkit:$RUN/private/buildkit; do
+      mkdir -p "${d#*:}"
+      mount --bind "${d#*:}" "${d%%:*}"
+    done
+  fi
   ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)" || true
   # /usr/bin first, so the CNI plugins run the iptables the engine picked
   # (Debian's /usr/sbin/iptables is the nft variant).
   export PATH=/usr/local/bin:/usr/bin:/usr/local/sbin:/usr/sbin:/bin:/sbin
-  exec "$BIN/dagger-engine" --addr "$RUNNER_HOST" --root "$STATE/root" --oci-cni-binary-dir "$BIN/cni"
+  exec "$BIN/dagger-engine" --addr "$RUNNER_HOST" --root "$STATE/root" --oci-cni-binary-dir "$BIN/cni" \
+    --network-name "$NET_NAME"
 }
 
 # One real round trip: `dagger session`, then a GraphQL query through it.
@@ -549,17 +625,21 @@ up() {
   clean_runtime
   up_netns
   up_ns_registry
-  mkdir -p "$STATE/root" "$(dirname "$SOCK")"
+  mkdir -p "$STATE/root"
+  if [ "$TCP" = 1 ]; then mkdir -p /var/lib/cni /run/containers /run/buildkit # the mount points (see engine_inner)
+  else mkdir -p "$(dirname "$SOCK")"; fi
   rotate_log "$ENGINE_LOG"
   echo "==== $(date -Is) dagger-engine $DAGGER_VERSION in netns $NETNS" >>"$ENGINE_LOG"
   daemonize nsenter --net="/run/netns/$NETNS" unshare --mount --propagation private -- \
-    bash "$SELF" __engine "$BIN/dagger-engine" </dev/null >>"$ENGINE_LOG" 2>&1 &
+    bash "$SELF" "${MODE[@]}" __engine "$BIN/dagger-engine" </dev/null >>"$ENGINE_LOG" 2>&1 &
   echo $! >"$ENGINE_PID"
   # nsenter and unshare exec in turn, and so does the inner script: the pid
   # stays the engine's.
-  if ! wait_until "$WAIT_SECS" "$ENGINE_PID" "$BIN/dagger-engine" test -S "$SOCK"; then
-    local why="exited before it created $SOCK"
-    ! live_pid "$ENGINE_PID" "$BIN/dagger-engine" >/dev/null || why="did not create $SOCK within ${WAIT_SECS}s"
+  local listening=(test -S "$SOCK") where=$SOCK
+  [ "$TCP" = 0 ] || { listening=(tcp_answers); where=$RUNNER_HOST; }
+  if ! wait_until "$WAIT_SECS" "$ENGINE_PID" "$BIN/dagger-engine" "${listening[@]}"; then
+    local why="exited before it listened on $where"
+    ! live_pid "$ENGINE_PID" "$BIN/dagger-engine" >/dev/null || why="did not listen on $where within ${WAIT_SECS}s"
     tail_log "$ENGINE_LOG" 40
     stop_pid "$ENGINE_PID" engine "$BIN/dagger-engine"
     die "the engine $why (log: $ENGINE_LOG)"
@@ -598,20 +678,26 @@ status() {
 }
 
 case ${1:-} in
-  build) need_root build; lock; build ;;
+  # One build and one vet for both engines, under the first engine's lock.
+  build) need_root build; if [ "$TCP" = 1 ]; then exec bash "$SELF" build; fi; lock; build ;;
   up)
-    need_root up; lock
-    build
+    need_root up
+    # The build holds the first engine's lock, whichever engine starts.
+    if [ "$TCP" = 1 ]; then bash "$SELF" build; else lock; build; fi
+    [ "$TCP" = 0 ] || lock
     need_tools ip nsenter unshare setsid setpriv mount umount runc dnsmasq iptables jq base64
     up ;;
   down) need_root down; lock; down ;;
   status) status ;;
-  vet) need_root vet; lock; vet ;;
+  vet) need_root vet; if [ "$TCP" = 1 ]; then exec bash "$SELF" vet; fi; lock; vet ;;
   env)
     echo "export _EXPERIMENTAL_DAGGER_CLI_BIN=$BIN/dagger"
     echo "export _EXPERIMENTAL_DAGGER_RUNNER_HOST=$RUNNER_HOST"
     echo "export DAGGER_NO_UPDATE_CHECK=1"
-    echo "export DO_NOT_TRACK=1" ;;
+    echo "export DO_NOT_TRACK=1"
+    # The shared engine over TCP, while it runs (scripts/dagger-engine.sh --tcp up).
+    if live_pid "$TCP_ENGINE_PID" "$BIN/dagger-engine" >/dev/null; then echo "export GOSTATIC_DAGGER_TCP=$TCP_RUNNER_HOST"
+    else echo "unset GOSTATIC_DAGGER_TCP"; fi ;;
   __engine) engine_inner ;;
-  *) echo "usage: $0 build|up|down|status|env|vet" >&2; exit 2 ;;
+  *) echo "usage: $0 [--tcp] build|up|down|status|env|vet" >&2; exit 2 ;;
 esac

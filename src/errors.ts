@@ -26,6 +26,8 @@ export const ErrorCode = {
   ENGINE_UNAVAILABLE: 'ENGINE_UNAVAILABLE',
   /** A reachable build engine (Dagger) refused or failed a request: an image it cannot pull, a path it cannot read. */
   ENGINE_FAILED: 'ENGINE_FAILED',
+  /** The Dagger engine's version does not match the installed Dagger SDK's (plan/dagger-version.ts). */
+  ENGINE_VERSION: 'ENGINE_VERSION',
   UNSUPPORTED: 'UNSUPPORTED',
   CANCELLED: 'CANCELLED',
   VENDOR_OUT_OF_SYNC: 'VENDOR_OUT_OF_SYNC',

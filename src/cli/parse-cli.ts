@@ -195,7 +195,7 @@ export function createCli(): CAC {
     .option('--image-refs <file>', 'Write each pushed image as repo@sha256:... to this file, one per line')
     .option('--load', 'Load the image into the Docker daemon (DOCKER_HOST) as gostatic.local/<name>:latest')
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
-    .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
+    .option('--concurrency <n>', 'Services built at once (default: the CPU count; 8 on the Dagger engine)')
     .option('--registry-concurrency <n>', 'Blob uploads and downloads at once, across all services (default 4)')
     .option('--json', 'Print the build report as JSON')
     .option(

@@ -8,6 +8,7 @@ import type { EngineOutput } from './engine-output.js'
 import { noEvents } from './events.js'
 import { checkHostPaths } from './host-paths.js'
 import { DAGGER_SDK, daggerSdkInstalled, loadDaggerEngine } from './dagger/dagger-sdk.js'
+import { tcpRunnerProblem } from './tcp-runner-probe.js'
 // The local engine loads when a build runs, so `import 'gostatic'` stays quick.
 import type { LocalEngineOptions } from './local/local-engine.js'
 // The Dagger SDK is large (gRPC, OpenTelemetry): loadDaggerEngine loads it only when that engine runs.
@@ -72,6 +73,11 @@ export async function runEngine(plan: BuildPlan, opts: EngineOptions = {}): Prom
       hint:
         'start a Dagger engine and export _EXPERIMENTAL_DAGGER_RUNNER_HOST, run under `dagger run`, ' +
         "or use engine 'local'",
+    })
+  const unanswered = opts.dag === undefined ? await tcpRunnerProblem(opts.env ?? process.env) : null
+  if (unanswered !== null)
+    throw new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, `engine 'dagger': ${unanswered}`, {
+      hint: 'start the engine, or check the address, the route to it and any firewall between; or use engine local',
     })
   return buildDagger(plan, opts)
 }

@@ -21,10 +21,13 @@ import { serviceDigests } from './service-digest.js'
 import { defaultCacheDir } from '../oci/cache-dir.js'
 import { buildHostEnv } from '../toolchain/host-env.js'
 import { loadDaggerEngine } from '../engines/dagger/dagger-sdk.js'
+import { tcpRunnerProblem } from '../engines/tcp-runner-probe.js'
 import { downloadModules, moduleUnits, unitEnv, vendorUnits } from './module-commands.js'
+import { availableParallelism } from 'node:os'
+import { serviceConcurrency } from '../plan/workspace-concurrency.js'
 
 export interface WorkspaceBuildOptions extends BuildOptions {
-  /** Services built at once (default: the CPU count). */
+  /** Services built at once (default: plan/workspace-concurrency.ts, the CPU count on the local engine). */
   concurrency?: number
   /** Called as each service finishes, before the others are done. */
   onServiceDone?: (s: ServiceBuild) => void
@@ -54,9 +57,10 @@ export async function buildWorkspace(ws: ResolvedWorkspace, opts: WorkspaceBuild
   try {
     // The Dagger SDK keeps one global client that connection() sets and
     // clears, so parallel services share one session instead of each opening
-    // (and closing) their own. An unreachable engine is left to each service
-    // to report, as its own outcome.
-    if (engine === 'dagger' && opts.dag === undefined && daggerReachable(opts.env).ok) {
+    // (and closing) their own. An unreachable engine (or a tcp:// one that
+    // does not answer) is left to each service to report, as its own outcome.
+    const reachable = () => daggerReachable(opts.env).ok && tcpRunnerProblem(opts.env ?? process.env).then((p) => !p)
+    if (engine === 'dagger' && opts.dag === undefined && (await reachable())) {
       const { withDaggerSession } = await loadDaggerEngine()
       return await withDaggerSession('workspace', (dag) => buildIn(ws, { ...decided, dag }, engine, gotmp, emit, true))
     }
@@ -126,7 +130,8 @@ async function buildIn(
     })
     await compileShared(shared, hostEnv, gotmp, emit, opts.signal, stamps)
   }
-  const settled = await runPool(toBuild, opts.concurrency ?? 1, async (i) => {
+  const limit = serviceConcurrency(engine, opts.concurrency, availableParallelism())
+  const settled = await runPool(toBuild, limit, async (i) => {
     const s = services[i]!
     const t0 = performance.now()
     let done: ServiceBuild

@@ -1,6 +1,5 @@
 // GoWorkspace: many services of one repo (go.work or several modules), built
 // in parallel with shared module downloads. Immutable like GoService.
-import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { GoService, goService } from '../builder/go-service.js'
@@ -122,7 +121,6 @@ export class GoWorkspace {
       ws.services.map((s) => s.name),
       (r) =>
         buildWorkspace(ws, {
-          concurrency: availableParallelism(),
           ...rest,
           onEvent: r.onEvent,
           onServiceDone: (b) => {

@@ -65,3 +65,14 @@ describe('dagger engine on a unix socket that does not exist', () => {
     expect(said).toContain(`engine auto: using local (_EXPERIMENTAL_DAGGER_RUNNER_HOST=unix://${sock}: the Dagger engine socket ${sock} does not exist)`)
   })
 })
+
+// Nor for this one: the address gets one connect before the SDK starts.
+describe('dagger engine on a tcp:// address where nothing listens', () => {
+  it('fails at once with ENGINE_UNAVAILABLE naming the address, not after the SDK retries for minutes', async () => {
+    const host = `tcp://127.0.0.1:${await freePort()}`
+    const r = await gostatic(['build', 'examples/hello', '--engine', 'dagger'], envWith({ _EXPERIMENTAL_DAGGER_RUNNER_HOST: host }))
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`error [ENGINE_UNAVAILABLE]: engine 'dagger': _EXPERIMENTAL_DAGGER_RUNNER_HOST=${host}: ECONNREFUSED`)
+    expect(r.stderr).not.toMatch(/EngineSessionConnectionTimeoutError|internal error|^\s+at /m)
+  })
+})

@@ -28,3 +28,22 @@ export function builderImage(): string {
 export function cgoBuilderImage(): string {
   return builderImage().replace('/gostatic/go-builder:', '/gostatic/go-builder-cgo:')
 }
+
+/** The engine shared over TCP (scripts/dagger-engine.sh --tcp up; its `env` exports GOSTATIC_DAGGER_TCP while it runs). */
+export function daggerTcpHost(): string | undefined {
+  return process.env['GOSTATIC_DAGGER_TCP'] || undefined
+}
+
+/** Skip reason when no TCP engine is configured (or no Dagger CLI to reach it); throws under GOSTATIC_REQUIRE_TOOLS=1. */
+export function missingDaggerTcp(): string | false {
+  const host = daggerTcpHost()
+  const cli = process.env['_EXPERIMENTAL_DAGGER_CLI_BIN']
+  let why: string | undefined
+  if (!host) why = 'no Dagger engine over TCP (GOSTATIC_DAGGER_TCP; scripts/dagger-engine.sh --tcp up, then eval "$(scripts/dagger-engine.sh env)")'
+  else if (!host.startsWith('tcp://')) why = `GOSTATIC_DAGGER_TCP=${host} is not a tcp:// address`
+  else if (!cli || !existsSync(cli)) why = 'no Dagger CLI (_EXPERIMENTAL_DAGGER_CLI_BIN; see scripts/dagger-engine.sh env)'
+  if (!why) return false
+  if (required) throw new Error(`${why} (GOSTATIC_REQUIRE_TOOLS=1 requires it)`)
+  console.warn(`skipping: ${why}`)
+  return why
+}

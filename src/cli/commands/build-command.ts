@@ -2,7 +2,6 @@
 // itself), exports and optionally pushes each image, prints a summary table
 // or JSON. Ctrl-C cancels cleanly: tools are killed, temp folders removed,
 // and no output is half-written.
-import { availableParallelism } from 'node:os'
 import { statSync } from 'node:fs'
 import { resolve, join } from 'node:path'
 import { ErrorCode, GostaticError, isGostaticError } from '../../errors.js'
@@ -130,7 +129,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       engine: flags.engine,
       ...registry,
       ...(sign ? { sign } : {}),
-      concurrency: flags.concurrency ?? availableParallelism(),
+      concurrency: flags.concurrency, // unset: the plan's default for the engine (plan/workspace-concurrency.ts)
       onEvent: progress.onEvent,
       signal: abort.signal,
       onServiceDone: (b) => void exports.push(exportOne(b)),

@@ -3,7 +3,6 @@
 // repository, and replaced by its repo@sha256 digest; the YAML is printed
 // with nothing else changed. `gostatic apply` hands that YAML to kubectl.
 import { spawn } from 'node:child_process'
-import { availableParallelism } from 'node:os'
 import { ErrorCode, GostaticError, isGostaticError } from '../../errors.js'
 import type { ResolveFlags } from '../parse-cli.js'
 import {
@@ -77,7 +76,7 @@ async function buildAndPush(
       {
         engine: flags.engine,
         ...(flags.signKey !== undefined ? { sign: { key: flags.signKey } } : {}),
-        concurrency: flags.concurrency ?? availableParallelism(),
+        concurrency: flags.concurrency, // unset: the plan's default for the engine (plan/workspace-concurrency.ts)
         onEvent: progress.onEvent,
         onServiceDone: (b) => void work.push(publish(b)),
       },

@@ -3,8 +3,12 @@
 // share one session rather than each open their own.
 import { connection, dag, EngineSessionError, type Client } from '@dagger.io/dagger'
 import { sessionError, translateDaggerError } from './dagger-errors.js'
+import { checkEngineVersion } from './dagger-version-check.js'
 
-/** Runs `fn` inside one Dagger session; errors come out as GostaticErrors where the SDK's class says what they are. */
+/**
+ * Runs `fn` inside one Dagger session, once its engine's version matches the SDK's; errors come out as
+ * GostaticErrors where the SDK's class says what they are.
+ */
 export async function withDaggerSession<T>(what: string, fn: (dag: Client) => Promise<T>): Promise<T> {
   // connection() wraps whatever the callback throws in its own Error; keep
   // ours as thrown, so a build error keeps its code.
@@ -14,6 +18,7 @@ export async function withDaggerSession<T>(what: string, fn: (dag: Client) => Pr
     await connection(async () => {
       stray.stop()
       try {
+        await checkEngineVersion(dag)
         outcome = { ok: true, value: await fn(dag) }
       } catch (error) {
         outcome = { ok: false, error }
