@@ -58,7 +58,8 @@ export async function openImageTree(archive: OciArchive, platform: OciPlatform):
 
 /** Replays layers held in memory (a pulled base's), in order, the same way. */
 export function openBuiltLayersTree(layers: readonly BuiltLayer[]): Promise<ImageTree> {
-  const open = (l: BuiltLayer) => () => decoded(Readable.from([l.gz]), createGunzip(INFLATE))
+  const open = (l: BuiltLayer) => () =>
+    l.uncompressed ? Readable.from([l.gz]) : decoded(Readable.from([l.gz]), createGunzip(INFLATE))
   return openLayersTree(layers.map((l) => ({ digest: l.digest, open: open(l) })))
 }
 

@@ -22,7 +22,9 @@ export async function filesUnder(layers: readonly BuiltLayer[], paths: readonly 
   const inside = (name: string) => wanted.some((w) => name === w || name.startsWith(`${w}/`))
   const files = new Map<string, LayerFile>()
   for (const layer of layers) {
-    const tar = decoded(Readable.from([layer.gz]), createGunzip(INFLATE))
+    const tar = layer.uncompressed
+      ? Readable.from([layer.gz])
+      : decoded(Readable.from([layer.gz]), createGunzip(INFLATE))
     for await (const { name, header, body } of tarEntries(tar, `layer ${layer.digest}`)) {
       const base = posix.basename(name)
       const dir = posix.dirname(name) === '.' ? '' : posix.dirname(name)

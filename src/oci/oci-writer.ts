@@ -62,7 +62,7 @@ export type WrittenOciArchive = {
 
 const REF_NAME = 'org.opencontainers.image.ref.name'
 
-type Blob = { digest: string; bytes: Buffer; layer?: BuiltLayer }
+export type Blob = { digest: string; bytes: Buffer; layer?: BuiltLayer }
 type Descriptor = {
   mediaType: string
   digest: string
@@ -70,7 +70,7 @@ type Descriptor = {
   platform?: OciPlatform
   annotations?: Record<string, string>
 }
-type Layout = {
+export type Layout = {
   blobs: Blob[]
   indexJson: string
   dockerManifest: string
@@ -132,8 +132,8 @@ export function ociLayoutDigests(
   }
 }
 
-/** Every blob and the two top-level JSON files, decided before a byte is written. */
-function planLayout(
+/** Every blob and the two top-level JSON files, decided before a byte is written (docker-archive.ts shares it). */
+export function planLayout(
   outPath: string,
   images: readonly OciImageInput[],
   refName: string | undefined,
@@ -175,7 +175,11 @@ function planLayout(
       schemaVersion: 2,
       mediaType: Media.ociManifest,
       config: { mediaType: Media.ociConfig, ...config },
-      layers: img.layers.map((l) => ({ mediaType: Media.ociLayerGzip, digest: l.digest, size: l.size })),
+      layers: img.layers.map((l) => ({
+        mediaType: l.uncompressed ? Media.ociLayer : Media.ociLayerGzip,
+        digest: l.digest,
+        size: l.size,
+      })),
       annotations: img.annotations && Object.keys(img.annotations).length > 0 ? img.annotations : undefined,
     })
     return { platform, ...manifest, configDigest: config.digest, layers: img.layers.map((l) => l.digest) }
@@ -269,4 +273,4 @@ function cleanPlatform(p: OciPlatform): OciPlatform {
     : { os: p.os, architecture: p.architecture }
 }
 
-const blobPath = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`
+export const blobPath = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`
