@@ -17,7 +17,7 @@ export const ServiceFlagsSchema = z.object({
   name: optString('--name', "a service name like 'api'"),
   main: optString('--main', "the main package, like '.' or './cmd/api'"),
   go: optString('--go', "a Go version like '1.23' or '1.23.4'"),
-  platform: list('--platform', `platforms (${PLATFORM_NAMES.join(', ')})`),
+  platform: list('--platform', `platforms (${PLATFORM_NAMES.join(', ')}) or 'all'`),
   runtime: optString('--runtime', "'scratch', 'static' or an image reference like 'alpine:3.20'"),
   user: optString('--user', "a numeric 'uid:gid' like '65532:65532'"),
   tags: list('--tags', 'Go build tags'),
@@ -111,7 +111,11 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
       '--go <version>',
       "Go version, e.g. '1.23' (default: go.mod's toolchain line, else its go line, else the host's)",
     )
-    .option('--platform <os/arch>', 'Target platform, repeatable or comma-separated (default linux/amd64)')
+    .option(
+      '--platform <os/arch>',
+      "Target platform, repeatable or comma-separated (default linux/amd64); 'all': every platform of an image " +
+        'base, or linux/amd64, arm64, arm/v7, ppc64le, s390x and riscv64 on static and scratch',
+    )
     .option('--runtime <base>', "'scratch', 'static' (default) or an image reference")
     .option(
       '--user <uid:gid>',
@@ -148,7 +152,11 @@ export function createCli(): CAC {
       '--push <ref>',
       'Publish to this registry reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it)',
     )
-    .option('--load', 'Load the image into the Docker daemon (DOCKER_HOST) as gostatic.local/<name>:latest')
+    .option(
+      '--load',
+      'Stream the image into the Docker daemon (DOCKER_HOST) as gostatic.local/<name>:latest; no archive is ' +
+        'written, and without --out/--push its binary layer goes in uncompressed',
+    )
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
     .option('--registry-concurrency <n>', 'Blob uploads and downloads at once, across all services (default 4)')
