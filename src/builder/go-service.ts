@@ -6,12 +6,14 @@ import type { ServiceSpec, ServiceSpecInput, Secret, ExtraFile } from '../spec/s
 import type { UpxOptionsSchema } from '../spec/service-spec.js'
 import type { NeedsOptionsSchema } from '../spec/needs-options.js'
 import type { CgoOptionsSchema } from '../spec/cgo-options.js'
+import type { BinarySchema } from '../spec/binary-spec.js'
 import type { Platform } from '../spec/platform.js'
 import { parseServiceSpec } from '../spec/parse.js'
 import { plan, type ExplainedPlan } from '../plan/plan.js'
 import { readModuleFacts } from './read-module-facts.js'
 import { readCgoFacts } from './read-cgo-facts.js'
 import { renderDockerfile, renderDockerignore } from '../render/dockerfile.js'
+import { checkHostPaths } from '../engines/host-paths.js'
 import { buildPlan, type BuildOptions } from '../image/build-plan.js'
 import type { BuildResult } from '../image/build-result.js'
 import type { ReporterOptions } from '../progress/reporter.js'
@@ -23,6 +25,7 @@ type Props = ServiceSpecInput
 type UpxInput = z.input<typeof UpxOptionsSchema>
 type NeedsInput = z.input<typeof NeedsOptionsSchema>
 type CgoInput = z.input<typeof CgoOptionsSchema>
+type BinaryInput = z.input<typeof BinarySchema>
 type Field<K extends keyof Props> = NonNullable<Props[K]>
 
 export class GoService {
@@ -139,6 +142,14 @@ export class GoService {
   binaryPath(path: string): GoService {
     return this.#with({ binaryPath: path })
   }
+  /**
+   * A further program in the image, e.g. { main: './cmd/migrate', path: '/usr/local/bin/migrate' }: built, stripped,
+   * packed, verified and needs-checked like the main one, in a layer of its own. Repeatable; the entrypoint stays
+   * the main binary.
+   */
+  binary(b: BinaryInput): GoService {
+    return this.#with({ binaries: [...(this.#props.binaries ?? []), b] })
+  }
   entrypoint(...argv: string[]): GoService {
     return this.#with({ entrypoint: argv })
   }
@@ -210,8 +221,11 @@ export class GoService {
   explain(): string {
     return this.plan().explain()
   }
+  /** Refuses, as the engines do, a copied path that a symlink leads out of the source folder. */
   dockerfile(): string {
-    return renderDockerfile(this.plan())
+    const p = this.plan()
+    checkHostPaths(p, true)
+    return renderDockerfile(p)
   }
   dockerignore(): string {
     return renderDockerignore(this.plan())

@@ -3,9 +3,9 @@
 // the OCI layout rides along (other platforms, the index, attachments): the
 // daemon would read past it. Same layout decisions as the OCI archive
 // (planLayout), so the image ID is the one `exportTarball` would load.
-import { GostaticError } from '../errors.js'
+import { createHash } from 'node:crypto'
 import { sha256 } from '../util/digest.js'
-import { blobPath, planLayout, type OciImageInput, type WriteOciOptions } from './oci-writer.js'
+import { blobPath, changedLayer, planLayout, type OciImageInput, type WriteOciOptions } from './oci-writer.js'
 import { TarWriter, type TarSink } from './tar-writer.js'
 
 export type DockerArchiveOptions = Pick<WriteOciOptions, 'refName' | 'sourceDateEpoch' | 'loadPlatform'>
@@ -25,10 +25,18 @@ export async function writeDockerArchive(
   await put('manifest.json', Buffer.from(layout.dockerManifest))
   for (const path of new Set([entry!.Config, ...entry!.Layers])) {
     const b = byPath.get(path)!
-    // As the OCI writer does: a layer whose bytes changed after it was built must not load under its old digest.
-    if (b.layer && (sha256(b.bytes) !== b.digest || b.bytes.length !== b.layer.size))
-      throw new GostaticError('OCI_MALFORMED', `layer ${b.digest}: its bytes no longer match its digest or size`)
-    await put(path, b.bytes)
+    // As the OCI writer does: a layer whose bytes (or file) changed after it was built or pulled must not load
+    // under its old digest.
+    if (b.layer?.file !== undefined) {
+      const h = createHash('sha256')
+      const header = { name: path, type: 'file', mode: 0o644, mtime: epoch, size: b.size } as const
+      await tar.fileEntry(header, b.layer.file, (c) => h.update(c))
+      if (`sha256:${h.digest('hex')}` !== b.digest) throw changedLayer(b.digest)
+      continue
+    }
+    const bytes = b.bytes!
+    if (b.layer && (sha256(bytes) !== b.digest || bytes.length !== b.layer.size)) throw changedLayer(b.digest)
+    await put(path, bytes)
   }
   await tar.end()
   return layout.manifests.find((m) => blobPath(m.configDigest) === entry!.Config)!.configDigest
