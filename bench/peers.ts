@@ -8,14 +8,18 @@
 // them. Nothing asserts a time.
 //
 //   npx tsx bench/peers.ts [--runs 5] [--cold-runs 2] [--services hello,node_exporter,caddy]
-//                          [--phases cold,warm,change] [--max-load 3] [--max-wait 300]
+//                          [--phases cold,warm,change,load] [--max-load 3] [--max-wait 300]
+//
+// The load phase (`gostatic build --load` against `ko build -L`, after a
+// one-line change) needs the Docker daemon at DOCKER_HOST; run on its own
+// (--phases load) it replaces only its section of bench/results/peers.md.
 //
 // Needs go, the Go module proxy, the local registry on 127.0.0.1:5000
 // (scripts/services.sh up) and ko (installed by scripts/ko.sh build when
 // missing; without it only gostatic's figures are written).
 // Writes bench/results/peers.md.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -25,6 +29,7 @@ import { pushBase } from './peers/base-image.js'
 import { arms, loadNow, outputs, type Arm, type ArmName, type ArmSetup } from './peers/arms.js'
 import { bytesTable, phaseTable, stepTable, type Cell, type Phase, type ServiceResult } from './peers/report.js'
 import { edit, prepareServices, type Service } from './peers/services.js'
+import { loadSection, withLoadSection } from './peers/load-report.js'
 
 const { values: opt } = parseArgs({
   options: {
@@ -88,6 +93,7 @@ const env = (gocache: string, gsCache: string): NodeJS.ProcessEnv => ({
   GOFLAGS: '',
   KO_CONFIG_PATH: koConfig,
   KO_DOCKER_REPO: `127.0.0.1:5000/gostatic-bench/ko-${process.pid}`,
+  ...(process.env['DOCKER_HOST'] ? { DOCKER_HOST: process.env['DOCKER_HOST'] } : {}),
 })
 const warmEnv = env(join(work, 'gocache'), join(work, 'gostatic-cache'))
 
@@ -121,6 +127,22 @@ function rounds(s: Service, r: ServiceResult, phase: 'warm' | 'change', runs: nu
   r.phases[phase] = cell
 }
 
+/** `gostatic build --load` against `ko build -L`, each run after a one-line edit, alternating, order flipped. */
+function loadRounds(s: Service, r: ServiceResult, runs: number): void {
+  const names: ArmName[] = ko ? ['cliLoad', 'koLoad'] : ['cliLoad']
+  for (const name of names) all[name].run(s, warmEnv) // untimed warm-up
+  const cell: Cell = {}
+  for (let i = 0; i < runs; i++) {
+    waitForLoad()
+    for (const name of i % 2 ? [...names].reverse() : names) {
+      edit(s, ++editNo)
+      log(`${s.name} load ${i + 1}/${runs}: ${all[name].label}`)
+      ;(cell[name] ??= []).push(all[name].run(s, warmEnv))
+    }
+  }
+  r.phases.load = cell
+}
+
 async function imageBytes(path: string): Promise<number> {
   const a = await readOciArchive(path)
   return a.images[0]!.layers.reduce((n, l) => n + l.size, 0)
@@ -132,6 +154,8 @@ for (const s of services) {
   const r: ServiceResult = { name: s.name, origin: s.origin, phases: {}, bytes: null }
   results.push(r)
   if (phases.includes('cold')) cold(s, r, Number(opt['cold-runs']))
+  if (phases.includes('load')) loadRounds(s, r, Number(opt.runs))
+  if (!phases.includes('warm') && !phases.includes('change')) continue
   // Untimed warm-up: every side builds once on the shared GOCACHE.
   for (const name of (ko ? ['cli', 'api', 'ko', 'koDefault'] : ['cli', 'api']) as ArmName[]) all[name].run(s, warmEnv)
   if (phases.includes('warm')) rounds(s, r, 'warm', Number(opt.runs))
@@ -139,6 +163,10 @@ for (const s of services) {
   const out = outputs(setup, s)
   if (ko) r.bytes = { gostatic: await imageBytes(out.gostatic), ko: await imageBytes(out.ko), koDefault: await imageBytes(out.koDefault) }
 }
+// ko -L leaves one ko.local image per build; this run's go (gostatic's tags are overwritten in place).
+const koImages = spawnSync('docker', ['images', '-q', '--filter', 'reference=ko.local/*'], { encoding: 'utf8', env: process.env })
+const koIds = [...new Set(koImages.stdout?.split('\n').filter(Boolean) ?? [])]
+if (koIds.length) spawnSync('docker', ['rmi', '-f', ...koIds], { stdio: 'ignore', env: process.env })
 
 const command = `npx tsx bench/peers.ts ${process.argv.slice(2).join(' ')}`.trim()
 const lines = [
@@ -160,10 +188,23 @@ const lines = [
   '',
   ...(['cli', 'api', 'tsx', 'ko', 'koDefault'] as const).map((a) => `- ${all[a].label}: \`${all[a].command(services[0]!)}\``),
   '',
-  ...phases.flatMap((p) => [...phaseTable(p, results), ...stepTable(p, results)]),
-  ...(ko ? bytesTable(results) : []),
+  ...phases.filter((p) => p !== 'load').flatMap((p) => [...phaseTable(p, results), ...stepTable(p, results)]),
+  ...(ko && results.some((r) => r.bytes) ? bytesTable(results) : []),
 ]
+const loadLines = phases.includes('load')
+  ? loadSection(results, lines.slice(2, 7), [
+      `- ${all.cliLoad.label}: \`${all.cliLoad.command(services[0]!)}\``,
+      `- ${all.koLoad.label}: \`${all.koLoad.command(services[0]!)}\` (in the service folder)`,
+      `- DOCKER_HOST=${process.env['DOCKER_HOST'] ?? '(default)'}; gostatic's binary layer goes in uncompressed ` +
+        '(bench/results/load-compression.md), ko -L sends gzip layers',
+    ])
+  : []
+const file = join(repo, 'bench/results/peers.md')
+const onlyLoad = phases.every((p) => p === 'load')
 mkdirSync(join(repo, 'bench/results'), { recursive: true })
-writeFileSync(join(repo, 'bench/results/peers.md'), lines.join('\n'))
-process.stdout.write(lines.join('\n'))
+const text = onlyLoad
+  ? withLoadSection(existsSync(file) ? readFileSync(file, 'utf8') : '', loadLines)
+  : [...lines, ...loadLines].join('\n')
+writeFileSync(file, text)
+process.stdout.write(onlyLoad ? loadLines.join('\n') : text)
 rmSync(work, { recursive: true, force: true })

@@ -18,6 +18,8 @@ import { buildPlan, type BuildOptions } from '../image/build-plan.js'
 import type { BuildResult } from '../image/build-result.js'
 import type { ReporterOptions } from '../progress/reporter.js'
 import { reportBuild } from '../progress/report-build.js'
+import type { BasePlatforms } from '../plan/all-platforms.js'
+import { baseOf, pulledRef } from '../plan/runtime-bases.js'
 
 type Props = ServiceSpecInput
 type UpxInput = z.input<typeof UpxOptionsSchema>
@@ -46,7 +48,8 @@ export class GoService {
   builderImage(ref: string): GoService {
     return this.#with({ builderImage: ref })
   }
-  platforms(...platforms: (Platform | (string & {}))[]): GoService {
+  /** Target platforms, or 'all': every platform of an image base, or ALL_PLATFORMS on static and scratch. */
+  platforms(...platforms: (Platform | 'all' | (string & {}))[]): GoService {
     return this.#with({ platforms: platforms as Platform[] })
   }
   tags(...tags: string[]): GoService {
@@ -209,8 +212,11 @@ export class GoService {
   }
   /** Reads the Go version lines of go.mod (or the go.work that governs it) first; see plan(spec, facts). */
   plan(): ExplainedPlan {
-    const spec = this.toSpec()
-    return plan(spec, readModuleFacts(spec.source, spec.env['GOWORK'] ?? process.env['GOWORK']), readCgoFacts(spec))
+    return this.#plan(this.toSpec(), null)
+  }
+  #plan(spec: ServiceSpec, base: BasePlatforms | null): ExplainedPlan {
+    const facts = readModuleFacts(spec.source, spec.env['GOWORK'] ?? process.env['GOWORK'])
+    return plan(spec, facts, readCgoFacts(spec), base)
   }
   explain(): string {
     return this.plan().explain()
@@ -230,7 +236,11 @@ export class GoService {
    */
   async build(opts: BuildOptions & ReporterOptions = {}): Promise<BuildResult> {
     const spec = this.toSpec()
-    const p = this.plan()
+    // platforms 'all' on an image base: the platforms its index lists (manifests only, no layers).
+    const ref = spec.platforms === 'all' ? pulledRef(baseOf(spec.runtime)) : null
+    const base =
+      ref === null ? null : await (await import('../registry/base-platforms.js')).readBasePlatforms(ref, opts)
+    const p = this.#plan(spec, base)
     return reportBuild(opts, p.service, (onEvent) => buildPlan(p, { ...opts, onEvent }, spec))
   }
 }

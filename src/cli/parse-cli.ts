@@ -20,7 +20,7 @@ export const ServiceFlagsSchema = z.object({
   main: optString('--main', "the main package, like '.' or './cmd/api'"),
   binary: pairs('--binary', 'a further binary as main=path, like ./cmd/migrate=/usr/local/bin/migrate (repeatable)'),
   go: optString('--go', "a Go version like '1.23' or '1.23.4'"),
-  platform: list('--platform', `platforms (${PLATFORM_NAMES.join(', ')})`),
+  platform: list('--platform', `platforms (${PLATFORM_NAMES.join(', ')}) or 'all'`),
   runtime: optString('--runtime', "'scratch', 'static' or an image reference like 'alpine:3.20'"),
   user: optString('--user', "a numeric 'uid:gid' like '65532:65532'"),
   tags: list('--tags', 'Go build tags'),
@@ -151,7 +151,11 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
       '--go <version>',
       "Go version, e.g. '1.23' (default: go.mod's toolchain line, else its go line, else the host's)",
     )
-    .option('--platform <os/arch>', 'Target platform, repeatable or comma-separated (default linux/amd64)')
+    .option(
+      '--platform <os/arch>',
+      "Target platform, repeatable or comma-separated (default linux/amd64); 'all': every platform of an image " +
+        'base, or linux/amd64, arm64, arm/v7, ppc64le, s390x and riscv64 on static and scratch',
+    )
     .option('--runtime <base>', "'scratch', 'static' (default) or an image reference")
     .option(
       '--user <uid:gid>',
@@ -193,7 +197,11 @@ export function createCli(): CAC {
     )
     .option('--tag <tag>', "Tag to push, repeatable (default latest); 'git' is the source's short commit (12 digits)")
     .option('--image-refs <file>', 'Write each pushed image as repo@sha256:... to this file, one per line')
-    .option('--load', 'Load the image into the Docker daemon (DOCKER_HOST) as gostatic.local/<name>:latest')
+    .option(
+      '--load',
+      'Stream the image into the Docker daemon (DOCKER_HOST) as gostatic.local/<name>:latest; no archive is ' +
+        'written, and without --out/--push its binary layer goes in uncompressed',
+    )
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count; 8 on the Dagger engine)')
     .option('--registry-concurrency <n>', 'Blob uploads and downloads at once, across all services (default 4)')

@@ -66,7 +66,11 @@ export interface BuildResult {
    * reference 'registry/repository:tag@sha256:…'. Credentials as for pulls.
    */
   publish(ref: string, opts?: PublishOptions): Promise<string>
-  /** `docker load` into the daemon DOCKER_HOST names; resolves to the loaded tag. Needs a running daemon. */
+  /**
+   * Loads the first platform's image into the Docker daemon DOCKER_HOST names, streamed (the daemon's API over a
+   * unix socket, else `docker load`'s stdin; no archive is written), tagged `tag` (default
+   * gostatic.local/<service>:latest); resolves to the tag. Needs a running daemon.
+   */
   load(opts?: Pick<ExportOptions, 'tag'>): Promise<string>
   /** The SBOMs and provenance (computed once, on first use). */
   supplyChain(): Promise<SupplyChainDocs>

@@ -1,7 +1,8 @@
 // The BuildResult both engines return: verified images held in memory, and
 // the separate steps over them. Export writes our own deterministic archive;
-// publish and load go through that very archive, so the pushed digest is the
-// one `gostatic build` prints.
+// publish goes through that very archive, so the pushed digest is the one
+// `gostatic build` prints; load streams the loaded platform's image into the
+// daemon with the same layout decisions (the same image ID).
 import type { BuildResult } from './build-result.js'
 import type { BuiltImage, EngineOutput } from '../engines/engine-output.js'
 import { writeOciArchive } from '../oci/oci-writer.js'
@@ -10,6 +11,7 @@ import { requireOutputPath, writeFileAtomic } from '../util/atomic-write.js'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { publishRef } from '../registry/publish-ref.js'
 import { dockerLoad } from './docker-load.js'
+import { writeDockerArchive } from '../oci/docker-archive.js'
 import type { OciImageInput } from '../oci/oci-writer.js'
 import { parseImageRef } from '../spec/image-ref.js'
 import type { Signer } from '../attest/signer.js'
@@ -96,12 +98,10 @@ export function imageResult(input: ImageResultInput): BuildResult {
       return withTempArchive(service, (p) => write(p, ref, atts), upload)
     },
     load: async (opts = {}) => {
-      if (opts.tag !== undefined) archiveTag(opts.tag)
-      return withTempArchive(
-        service,
-        (p) => exportTarball(p, { ...(opts.tag ? { tag: opts.tag } : {}) }),
-        (p) => dockerLoad(p, r.env),
-      )
+      const tag = opts.tag === undefined ? `gostatic.local/${service}:latest` : archiveTag(opts.tag)
+      // Streamed into the daemon as it is written: no archive on disk.
+      const archive = { refName: tag, sourceDateEpoch: r.epoch, loadPlatform }
+      return dockerLoad((sink) => writeDockerArchive(sink, images, archive), r.env)
     },
     supplyChain: async () => {
       const c = await supply()

@@ -58,7 +58,8 @@ export async function openImageTree(archive: OciArchive, platform: OciPlatform):
 
 /** Replays built or pulled layers (a pulled base's), in order, the same way. */
 export function openBuiltLayersTree(layers: readonly BuiltLayer[]): Promise<ImageTree> {
-  const open = (l: BuiltLayer) => () => decoded(openLayerGz(l), createGunzip(INFLATE))
+  const open = (l: BuiltLayer) => () =>
+    l.uncompressed ? openLayerGz(l) : decoded(openLayerGz(l), createGunzip(INFLATE))
   return openLayersTree(layers.map((l) => ({ digest: l.digest, open: open(l) })))
 }
 

@@ -21,7 +21,7 @@ export async function filesUnder(layers: readonly BuiltLayer[], paths: readonly 
   const inside = (name: string) => wanted.some((w) => name === w || name.startsWith(`${w}/`))
   const files = new Map<string, LayerFile>()
   for (const layer of layers) {
-    const tar = decoded(openLayerGz(layer), createGunzip(INFLATE))
+    const tar = layer.uncompressed ? openLayerGz(layer) : decoded(openLayerGz(layer), createGunzip(INFLATE))
     for await (const { name, header, body } of tarEntries(tar, `layer ${layer.digest}`)) {
       const base = posix.basename(name)
       const dir = posix.dirname(name) === '.' ? '' : posix.dirname(name)

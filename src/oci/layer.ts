@@ -45,6 +45,11 @@ type LayerDigests = {
   size: number
   /** sha256 of the uncompressed tar: the rootfs diff_id in the config. */
   diffId: string
+  /**
+   * `gz` holds the tar itself (media type ...layer.v1.tar, digest = diffId): for an image that is only loaded
+   * into a Docker daemon, which would just decompress it again.
+   */
+  uncompressed?: true
 }
 
 /** The layer's compressed bytes as a stream, from memory or from its file. */
@@ -55,6 +60,8 @@ export function openLayerGz(layer: BuiltLayer): Readable {
 export type BuildLayerOptions = {
   /** Seconds since the epoch for every entry; default 0. The caller reads SOURCE_DATE_EPOCH. */
   mtime?: number
+  /** false: keep the tar uncompressed (see BuiltLayer.uncompressed); default true. */
+  compress?: boolean
 }
 
 /** The gzip level of every layer (see parallel-gzip.ts for why 6). */
@@ -65,6 +72,7 @@ type Resolved = LayerEntry & { name: string; size: number }
 export async function buildLayer(entries: readonly LayerEntry[], opts: BuildLayerOptions = {}): Promise<MemoryLayer> {
   const resolved = await resolveEntries(entries)
   const mtime = Math.trunc(opts.mtime ?? 0)
+  if (opts.compress === false) return tarLayer(resolved, mtime)
   const tarHash = createHash('sha256')
   const gzip = new ParallelGzip(LAYER_GZIP_LEVEL)
   const tar = new TarWriter(async (chunk) => {
@@ -85,6 +93,21 @@ export async function buildLayer(entries: readonly LayerEntry[], opts: BuildLaye
     size: gz.length,
     diffId: `sha256:${tarHash.digest('hex')}`,
   }
+}
+
+async function tarLayer(resolved: readonly Resolved[], mtime: number): Promise<MemoryLayer> {
+  const chunks: Buffer[] = []
+  const hash = createHash('sha256')
+  // Chunks are views of never-mutated buffers (zero blocks, entry bytes); concat copies them once.
+  const tar = new TarWriter(async (chunk) => {
+    hash.update(chunk)
+    chunks.push(chunk)
+  })
+  for (const e of resolved) await writeEntry(tar, e, mtime)
+  await tar.end()
+  const digest = `sha256:${hash.digest('hex')}`
+  const bytes = Buffer.concat(chunks)
+  return { gz: bytes, digest, size: bytes.length, diffId: digest, uncompressed: true }
 }
 
 async function writeEntry(tar: TarWriter, e: Resolved, mtime: number): Promise<void> {

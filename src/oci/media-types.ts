@@ -9,6 +9,7 @@ export const Media = {
   ociConfig: 'application/vnd.oci.image.config.v1+json',
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
   ociLayerGzip: 'application/vnd.oci.image.layer.v1.tar+gzip',
+  ociLayer: 'application/vnd.oci.image.layer.v1.tar',
   dockerLayerGzip: 'application/vnd.docker.image.rootfs.diff.tar.gzip',
 } as const
 

@@ -64,7 +64,7 @@ export type WrittenOciArchive = {
 const REF_NAME = 'org.opencontainers.image.ref.name'
 
 /** A blob to write: its bytes in memory, or a layer whose bytes are in a file (a pulled base's). */
-type Blob = { digest: string; size: number; bytes?: Buffer; layer?: BuiltLayer }
+export type Blob = { digest: string; size: number; bytes?: Buffer; layer?: BuiltLayer }
 type Descriptor = {
   mediaType: string
   digest: string
@@ -72,7 +72,7 @@ type Descriptor = {
   platform?: OciPlatform
   annotations?: Record<string, string>
 }
-type Layout = {
+export type Layout = {
   blobs: Blob[]
   indexJson: string
   dockerManifest: string
@@ -140,8 +140,8 @@ export function ociLayoutDigests(
   }
 }
 
-/** Every blob and the two top-level JSON files, decided before a byte is written. */
-function planLayout(
+/** Every blob and the two top-level JSON files, decided before a byte is written (docker-archive.ts shares it). */
+export function planLayout(
   outPath: string,
   images: readonly OciImageInput[],
   refName: string | undefined,
@@ -184,7 +184,11 @@ function planLayout(
       schemaVersion: 2,
       mediaType: Media.ociManifest,
       config: { mediaType: Media.ociConfig, ...config },
-      layers: img.layers.map((l) => ({ mediaType: Media.ociLayerGzip, digest: l.digest, size: l.size })),
+      layers: img.layers.map((l) => ({
+        mediaType: l.uncompressed ? Media.ociLayer : Media.ociLayerGzip,
+        digest: l.digest,
+        size: l.size,
+      })),
       annotations: img.annotations && Object.keys(img.annotations).length > 0 ? img.annotations : undefined,
     })
     return { platform, ...manifest, configDigest: config.digest, layers: img.layers.map((l) => l.digest) }
@@ -278,8 +282,8 @@ function cleanPlatform(p: OciPlatform): OciPlatform {
     : { os: p.os, architecture: p.architecture }
 }
 
-const blobPath = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`
+export const blobPath = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`
 
-function changedLayer(digest: string): GostaticError {
+export function changedLayer(digest: string): GostaticError {
   return new GostaticError('OCI_MALFORMED', `layer ${digest}: its bytes no longer match its digest or size`)
 }

@@ -3,7 +3,7 @@
 import { ErrorCode, GostaticError } from '../errors.js'
 import type { CgoFacts } from '../spec/cgo-options.js'
 import type { Platform } from '../spec/platform.js'
-import type { ServiceSpec } from '../spec/service-spec.js'
+import type { PlannedSpec } from './all-platforms.js'
 import type { BuilderTool, CgoPlan } from './build-plan.js'
 import { KNOWN_CGO_MODULES, isKnownModule, type KnownCgoModule } from './known-cgo-modules.js'
 import { CGO_TOOLS, ZIG_VERSION, chooseToolchain } from './cgo-toolchain.js'
@@ -23,7 +23,7 @@ const ZIG_HOME = `/opt/ziglang-${ZIG_VERSION}`
 const ZIG_CACHE = { env: ['ZIG_GLOBAL_CACHE_DIR', 'ZIG_LOCAL_CACHE_DIR'], name: 'zig', builderPath: '/root/.cache/zig' }
 
 /** The plan's cgo part, or null when the spec has no .cgo(). */
-export function cgoPlan(spec: ServiceSpec, facts: CgoFacts | null): CgoPlan | null {
+export function cgoPlan(spec: PlannedSpec, facts: CgoFacts | null): CgoPlan | null {
   if (spec.cgo === undefined) return null
   const { toolchain, why } = chooseToolchain(spec, facts)
   return {

@@ -4,6 +4,7 @@
 import { ErrorCode, GostaticError } from '../errors.js'
 import type { CgoFacts, CgoToolchain } from '../spec/cgo-options.js'
 import type { ServiceSpec } from '../spec/service-spec.js'
+import type { PlannedSpec } from './all-platforms.js'
 import type { CgoTool } from './build-plan.js'
 
 /** The ziglang wheel builders install (pip install ziglang==<this>); scripts/zig.sh pins the same. */
@@ -42,7 +43,7 @@ export interface ToolchainChoice {
 }
 
 /** The spec's toolchain, or what .cgo() alone picks from the facts; musl-gcc for another platform is refused. */
-export function chooseToolchain(spec: ServiceSpec, facts: CgoFacts | null): ToolchainChoice {
+export function chooseToolchain(spec: PlannedSpec, facts: CgoFacts | null): ToolchainChoice {
   const choice = pick(spec, facts)
   const foreign = spec.platforms.filter((p) => facts?.host != null && p !== facts.host)
   if (choice.toolchain === 'musl-gcc' && foreign.length > 0)
@@ -55,7 +56,7 @@ export function chooseToolchain(spec: ServiceSpec, facts: CgoFacts | null): Tool
   return choice
 }
 
-function pick(spec: ServiceSpec, facts: CgoFacts | null): ToolchainChoice {
+function pick(spec: PlannedSpec, facts: CgoFacts | null): ToolchainChoice {
   const zig = (why: string): ToolchainChoice => ({ toolchain: 'zig', why })
   const asked = spec.cgo?.toolchain
   if (asked !== undefined) return { toolchain: asked, why: `.cgo({ toolchain: '${asked}' }) names it.` }

@@ -15,6 +15,7 @@ import { parseCgoFacts, type CgoFacts } from '../spec/cgo-options.js'
 import { cgoBuilderTools, cgoPlan } from './cgo-plan.js'
 import type { CgoPlan } from './build-plan.js'
 import { CGO_STUB_MODULES } from './runtime-needs.js'
+import { choosePlatforms, type BasePlatforms, type PlannedSpec } from './all-platforms.js'
 
 export const DEFAULT_GO_VERSION = '1.26'
 
@@ -26,16 +27,21 @@ export type ExplainedPlan = BuildPlan & { explain(): string }
  * (GoService.plan() does); without them the Go version is the spec's or the
  * host's. `host` are the facts .cgo() reads (GoService.plan() reads them when
  * the spec has .cgo()): without them .cgo() picks zig and every known cgo
- * module's tags. The result is frozen plain data plus a non-enumerable explain().
+ * module's tags. `base` lists the platforms of an image base, for platforms 'all' (GoService.build() reads its
+ * index). The result is frozen plain data plus a non-enumerable explain().
  */
 export function plan(
   input: ServiceSpec | unknown,
   facts: ModuleFacts | null = null,
   host: CgoFacts | null = null,
+  base: BasePlatforms | null = null,
 ): ExplainedPlan {
-  const spec = parseServiceSpec(input)
+  const parsed = parseServiceSpec(input)
   const module = facts === null ? null : parseModuleFacts(facts)
-  const cgo = cgoPlan(spec, host === null ? null : parseCgoFacts(host))
+  const cgoFacts = host === null ? null : parseCgoFacts(host)
+  const choice = choosePlatforms(parsed, base, cgoFacts?.host ?? null)
+  const spec: PlannedSpec = { ...parsed, platforms: choice.platforms }
+  const cgo = cgoPlan(spec, cgoFacts)
   const go = goPlan(spec, module, cgo)
   const tags = buildTags(spec, tzStrategy(spec) === 'timetzdata', cgo)
   const targets = spec.platforms.map((p) => targetPlan(spec, p, tags, cgo))
@@ -68,7 +74,7 @@ export function plan(
     runtime: runtimePlan(spec),
     secrets: spec.secrets,
     needs: { ...spec.needs, declined: spec.caCertificates === false ? ['ca-roots'] : [] },
-    warnings: warnings(spec, targets, module),
+    warnings: [...choice.warnings, ...warnings(spec, targets, module)],
     notes: [goVersionNote(go, module), ...planNotes(spec, tags, cgo)],
     supplyChain: { sbom: sbomFormats(spec.sbom) },
   }

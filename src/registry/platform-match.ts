@@ -8,6 +8,11 @@ export function platformKey(p: { os?: string; architecture?: string; variant?: s
   return `${p.os ?? '?'}/${p.architecture ?? '?'}${p.variant ? `/${p.variant}` : ''}`
 }
 
+/** The platform as gostatic names it: arm64/v8 is linux/arm64, arm without a variant linux/arm/v7. */
+export function normalPlatformKey(p: { os?: string; architecture?: string; variant?: string | undefined }): string {
+  return platformKey({ ...p, variant: normalVariant(p) })
+}
+
 function normalVariant(p: { architecture?: string; variant?: string | undefined }): string | undefined {
   if (p.architecture === 'arm64' && (p.variant === undefined || p.variant === 'v8')) return undefined
   // amd64 variants (v2, v3) are CPU levels an image may require; Go's default GOAMD64 is v1.

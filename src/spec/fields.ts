@@ -1,7 +1,7 @@
 // Field schemas of the ServiceSpec. Every message names what is allowed, so a
 // user who gets one wrong learns the rule from the error alone.
 import { z } from 'zod'
-import { PLATFORM_NAMES } from './platform.js'
+import { PLATFORM_NAMES, type Platform } from './platform.js'
 import { parseImageRef } from './image-ref.js'
 import { strict } from './strict.js'
 
@@ -17,8 +17,26 @@ export const goVersion = z
   })
 
 export const platform = z.enum(PLATFORM_NAMES, {
-  error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')}`,
+  error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')} or 'all'`,
 })
+
+/**
+ * A list of platforms, or 'all' (['all'] as .platforms('all') and --platform all give it): every platform of an
+ * image base, or the documented set for static and scratch; the plan expands it (plan/all-platforms.ts).
+ */
+const platformOrAll = z.enum([...PLATFORM_NAMES, 'all'], {
+  error: (iss) => `unknown platform '${String(iss.input)}'; allowed: ${PLATFORM_NAMES.join(', ')} or 'all'`,
+})
+export const platforms = z.preprocess(
+  (v) => (v === 'all' ? ['all'] : v),
+  z
+    .array(platformOrAll)
+    .min(1, { error: 'give at least one platform' })
+    .refine((xs) => !xs.includes('all') || xs.length === 1, {
+      error: "'all' stands alone: give it as the only platform",
+    })
+    .transform((xs): 'all' | Platform[] => (xs.includes('all') ? 'all' : (xs as Platform[]))),
+)
 
 // (uid_t)-1 means "no change" to setuid(2); a real id is below it.
 const MAX_ID = 2 ** 32 - 2

@@ -85,7 +85,7 @@ export const ServiceSpecSchema = strict({
   main: f.mainPackage.default('.'),
   go: f.goVersion.optional(),
   builderImage: f.imageRef('builderImage').optional(),
-  platforms: z.array(f.platform).min(1, { error: 'give at least one platform' }).default(['linux/amd64']),
+  platforms: f.platforms.default(['linux/amd64']),
   tags: z.array(z.string().regex(/^[A-Za-z0-9_.]+$/, { error: 'build tags are letters, digits, _ and .' })).default([]),
   env: f.envRecord().default({}),
   ldflags: strict({

@@ -11,7 +11,8 @@ interface SpecFields {
   readonly main: string
   readonly binaries: readonly BinarySpec[]
   readonly env: Readonly<Record<string, string>>
-  readonly platforms: readonly Platform[]
+  /** 'all': the plan expands it, leaving out (with a warning) what UPX or cgo cannot serve, so no rule applies. */
+  readonly platforms: readonly Platform[] | 'all'
   readonly upx?: { readonly policy: { readonly allowArm64: boolean } } | undefined
   readonly files: readonly { readonly to: string }[]
   readonly secrets: readonly { readonly id: string }[]
@@ -34,13 +35,13 @@ export function specRules(s: SpecFields, ctx: z.RefinementCtx): void {
     )
   // Mixed platforms are fine (each gets its own UPX verdict in the plan);
   // asking for UPX where no platform can be packed is a contradiction.
-  if (s.upx !== undefined) {
+  if (s.upx !== undefined && s.platforms !== 'all') {
     const why = s.platforms.map((p) => [p, upxPlatformRule(p, s.upx!.policy.allowArm64)] as const)
     if (why.every(([, w]) => w !== undefined))
       issue(['upx'], `upx() cannot pack any target platform: ${why.map(([p, w]) => `${p}: ${w}`).join('; ')}`)
   }
   // Two targets with one platform would build twice and write one image index entry over the other.
-  const twice = firstRepeat(s.platforms)
+  const twice = s.platforms === 'all' ? undefined : firstRepeat(s.platforms)
   if (twice) issue(['platforms', twice.at], `${twice.value} is listed twice; give each platform once`)
   const to = firstRepeat(s.files.map((f) => f.to))
   if (to)
@@ -74,7 +75,7 @@ function cgoRules(s: SpecFields, issue: Issue): void {
         'use .cgo() (zig or musl-gcc); otherwise remove it (the plan sets CGO_ENABLED=0) and find the packages ' +
         "that need cgo with: go list -deps -f '{{if .CgoFiles}}{{.ImportPath}}{{end}}' ./...",
     )
-  if (s.cgo === undefined) return
+  if (s.cgo === undefined || s.platforms === 'all') return
   for (const k of ['CC', 'CXX'] as const)
     if (s.env[k] !== undefined)
       issue(

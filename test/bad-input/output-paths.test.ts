@@ -68,10 +68,9 @@ const sdkCases: Case[] = [
   { name: 'publish(undefined)', run: (r) => r.publish(undefined as never), code: ErrorCode.INVALID_REFERENCE, names: 'publish needs a reference', allowed: "like '127.0.0.1:5000/team/hello:1.0'" },
 ]
 
-/** Cases that move TMPDIR or the cache: the temp archive or work folder itself cannot be written. */
+/** Cases that move TMPDIR or the cache: the temp archive or work folder itself cannot be written (load() writes none). */
 const tmpCases: (Case & { readonly tmp: () => string; readonly env?: () => NodeJS.ProcessEnv })[] = [
   { name: 'publish with TMPDIR on a full disk', tmp: () => join(full, 'tmp-publish'), run: (r) => r.publish('127.0.0.1:5000/gostatic-bad-input/never:1'), code: W, names: 'a temp file under TMPDIR', allowed: 'set TMPDIR to a writable folder with free space' },
-  { name: 'load with TMPDIR on a full disk', tmp: () => join(full, 'tmp-load'), run: (r) => r.load(), code: W, names: 'a temp file under TMPDIR', allowed: 'set TMPDIR to a writable folder' },
   { name: 'publish with a read-only TMPDIR', tmp: () => ro, run: (r) => r.publish('127.0.0.1:5000/gostatic-bad-input/never:1'), code: W, names: /cannot create a temp folder in .*ro/, allowed: 'set TMPDIR to a writable folder' },
 ]
 

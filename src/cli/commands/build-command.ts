@@ -128,6 +128,8 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
     await buildWorkspace(ws, {
       engine: flags.engine,
       ...registry,
+      // An image only loaded is decompressed by the daemon at once: its binary layer is not gzipped.
+      ...(writesArchive(flags) || flags.push !== undefined ? {} : { compressLayers: false }),
       ...(sign ? { sign } : {}),
       concurrency: flags.concurrency, // unset: the plan's default for the engine (plan/workspace-concurrency.ts)
       onEvent: progress.onEvent,

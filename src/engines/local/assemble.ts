@@ -8,7 +8,7 @@ import type { RuntimeFile, RuntimePlan } from '../../plan/build-plan.js'
 import type { BuiltImage } from '../engine-output.js'
 import { binaryKey, type LocalContext, type TargetState } from './local-engine.js'
 import { cachedLayer } from '../../oci/layer-cache.js'
-import type { BuiltLayer } from '../../oci/layer.js'
+import { buildLayer, type BuiltLayer } from '../../oci/layer.js'
 import { materialize } from '../runtime-files.js'
 import { configOnBase } from './base-image.js'
 import { currentBinary } from './binary-bytes.js'
@@ -40,7 +40,10 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
     const base = baseFiles.length ? await baseLayer(baseFiles) : undefined
     const { bytes, sha256 } = await currentBinary(t)
     const binary = { path: r.binaryPath, type: 'file' as const, mode: 0o755, content: bytes, contentSha256: sha256 }
-    const app = await cachedLayer([binary, ...extra], c.epoch, c.cacheDir, c.onCacheDamage)
+    const app =
+      c.opts.compressLayers === false
+        ? await buildLayer([binary, ...extra], { mtime: c.epoch, compress: false })
+        : await cachedLayer([binary, ...extra], c.epoch, c.cacheDir, c.onCacheDamage)
     // One layer per .binary(), so a change to one program leaves the others' layers (and digests) alone.
     const further = await Promise.all(
       c.plan.binaries.map(async (b) => {

@@ -46,6 +46,12 @@ export interface LocalEngineOptions extends RegistryOptions {
   /** Folder for cached layers and blobs (default $GOSTATIC_CACHE_DIR or ~/.cache/gostatic); null disables the cache. */
   cacheDir?: string | null
   /**
+   * false: the binary's layer stays an uncompressed tar (not cached), for an image only loaded into a Docker daemon,
+   * which would decompress it again (`gostatic build --load`). Its digests then differ from a compressed build's;
+   * the image ID (config digest) does not. Default true. Local engine only.
+   */
+  compressLayers?: boolean
+  /**
    * An image runtime base: 'missing' (default) reuses the digest its tag resolved to last time, from the cache;
    * 'always' asks the registry again.
    */
