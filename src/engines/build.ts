@@ -11,6 +11,7 @@ import { DAGGER_SDK, daggerSdkInstalled, loadDaggerEngine } from './dagger/dagge
 import type { LocalEngineOptions } from './local/local-engine.js'
 // The Dagger SDK is large (gRPC, OpenTelemetry): loadDaggerEngine loads it only when that engine runs.
 import type { DaggerBuildOptions } from './dagger/dagger-options.js'
+import { hint } from '../hints.js'
 
 export type { LocalEngineOptions }
 
@@ -66,9 +67,7 @@ export async function runEngine(plan: BuildPlan, opts: EngineOptions = {}): Prom
   const { buildDagger } = await loadDaggerEngine()
   if (opts.dag === undefined && !daggerReachable(opts.env).ok)
     throw new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, `engine 'dagger': ${daggerReachable(opts.env).why}`, {
-      hint:
-        'start a Dagger engine and export _EXPERIMENTAL_DAGGER_RUNNER_HOST, run under `dagger run`, ' +
-        "or use engine 'local'",
+      hint: hint('dagger-unavailable'),
     })
   return buildDagger(plan, opts)
 }

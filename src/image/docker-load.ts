@@ -2,6 +2,7 @@
 // place gostatic talks to a Docker daemon, and only when asked to.
 import { ErrorCode, GostaticError, ToolError } from '../errors.js'
 import { runTool } from '../util/run-tool.js'
+import { hint } from '../hints.js'
 
 /** Loads the archive; resolves to the loaded tag, or the image ID when it has none. */
 /** What the docker client says when no daemon answers at DOCKER_HOST. */
@@ -16,8 +17,8 @@ export async function dockerLoad(archivePath: string, env: NodeJS.ProcessEnv = p
     if (e instanceof GostaticError && e.code === ErrorCode.TOOL_MISSING)
       throw new GostaticError(
         ErrorCode.ENGINE_UNAVAILABLE,
-        'load() needs the docker CLI and a running Docker daemon; docker is not on PATH',
-        { hint: 'install Docker, or use exportTarball() and load the archive where Docker runs' },
+        `${hint('load')} needs the docker CLI and a running Docker daemon; docker is not on PATH`,
+        { hint: `install Docker, or ${hint('export-archive')}` },
       )
     throw e
   })
@@ -25,11 +26,11 @@ export async function dockerLoad(archivePath: string, env: NodeJS.ProcessEnv = p
     if (NO_DAEMON.test(r.stderr))
       throw new ToolError(
         ErrorCode.ENGINE_UNAVAILABLE,
-        `load() found no Docker daemon to load into ` +
+        `${hint('load')} found no Docker daemon to load into ` +
           `(DOCKER_HOST=${env['DOCKER_HOST'] ?? 'default'}): ${r.stderr.trim().split('\n').pop()}`,
         r,
         {
-          hint: 'start Docker or point DOCKER_HOST at a running daemon; or use exportTarball() and load it elsewhere',
+          hint: `start Docker or point DOCKER_HOST at a running daemon; or ${hint('export-archive')}`,
         },
       )
     throw new ToolError(ErrorCode.TOOL_FAILED, `docker load -i ${archivePath} failed: ${r.stderr.trim()}`, r)

@@ -3,6 +3,7 @@
 //   GNU ld (musl-gcc): /usr/bin/ld: cannot find -lpcap: No such file or directory
 // zig (lld):         error: unable to find static system library "pcap" using strategy no_fallback. searched paths:
 // none
+import { hint } from '../hints.js'
 
 const LD = /cannot find -l([A-Za-z0-9_+.-]+)/g
 const ZIG = /unable to find static system library "([^"]+)"[^\n]*?searched paths:\s*([^\n]*)/g
@@ -39,7 +40,6 @@ export function staticLinkProblem(stderr: string): StaticLinkProblem | null {
     hint:
       `install ${archives.join(', ')} built for musl (the library's -dev or -static package, e.g. Alpine's ` +
       `${libs.map((l) => `lib${l}-dev`).join(', ')}; Debian's are built for glibc and may not link with musl) ` +
-      `and give ` +
-      "its folder with .env({ CGO_LDFLAGS: '-L/path/to/lib' }), or replace the package that links it",
+      `and give its folder with ${hint('cgo-ldflags')}, or replace the package that links it`,
   }
 }

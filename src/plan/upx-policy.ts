@@ -4,6 +4,7 @@ import type { Platform } from '../spec/platform.js'
 import { upxPlatformRule } from '../spec/upx-platforms.js'
 import type { UpxPlan, UpxRule } from './build-plan.js'
 import { emulatorFor } from './emulator.js'
+import { hint } from '../hints.js'
 
 // UPX's own "can't" exceptions: packing is impossible, not broken, so the
 // binary is kept unpacked (with a warning) unless the plan requires packing.
@@ -30,9 +31,7 @@ export function smokeFailure(
       `the UPX-packed ${what} fails its smoke run (${smoke.join(' ') || 'no args'}) with ${envSize} environment ` +
       `variables` +
       `${signal ? `: killed by ${signal}` : ''}; the unpacked binary was not replaced`,
-    hint:
-      "fix the smoke args with .smoke([...]), or drop upx(); .smoke(false) skips the run if the binary can't " +
-      'run bare',
+    hint: `${hint('upx-smoke')}; or drop ${hint('upx')}`,
   }
 }
 

@@ -27,13 +27,14 @@ import { applyNeeds, warn } from '../step-report.js'
 import { smokeRunner } from '../../toolchain/smoke-runner.js'
 import type { LocalContext, TargetState } from './local-engine.js'
 import type { StepHandlers } from '../run-steps.js'
+import { hint } from '../../hints.js'
 
 export const localSteps: StepHandlers<LocalContext> = {
   'copy-module-files': async (s, c) => {
     for (const f of s.files.filter((f) => f === 'go.mod'))
       if (!existsSync(join(c.sourceDir, f)))
         throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${c.plan.source.dir} has no ${f}`, {
-          hint: 'point source at the folder holding go.mod (run `go mod init` to create one)',
+          hint: `${hint('module-folder')} (run \`go mod init\` to create one)`,
         })
     return 'building in place (local engine)'
   },
