@@ -78,7 +78,7 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
       targets: new Map(plan.targets.map((t) => [t.platform, newTarget(t)])),
     }
     const failure = (e: unknown, platform: Platform | undefined) => translateDaggerError(e, what(c, platform))
-    await runSteps({ plan, handlers: daggerSteps, context: c, emit, signal: opts.signal, failure })
+    await runSteps({ plan, engine: 'dagger', handlers: daggerSteps, context: c, emit, signal: opts.signal, failure })
     return assembled(c.result)
   } finally {
     await rm(tmp, { recursive: true, force: true })

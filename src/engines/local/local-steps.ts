@@ -36,13 +36,13 @@ export const localSteps: StepHandlers<LocalContext> = {
         throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${c.plan.source.dir} has no ${f}`, {
           hint: `${hint('module-folder')} (run \`go mod init\` to create one)`,
         })
-    return 'building in place (local engine)'
   },
   'mod-download': async (s, c) => {
     const r = await runGo(c, s.args, c.plan.go.moduleEnv)
     if (r.exitCode !== 0) throw goCommandError(`go mod download failed for ${c.plan.service}`, r)
   },
-  'copy-sources': async () => 'building in place (local engine)',
+  // Nothing to copy: the local engine builds in the source folder (a silent step, plan/silent-steps.ts).
+  'copy-sources': async () => {},
   'go-build': async (s, c) => {
     const t = state(c, s.platform)
     // go build skips the link when the output it finds carries the build ID it
