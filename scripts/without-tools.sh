@@ -21,7 +21,7 @@ set -euo pipefail
 HIDDEN='^(upx|zig|docker.*|containerd.*|ctr|runc|crun|podman|buildah|skopeo|umoci|cosign|ko|dagger|'
 HIDDEN+='.*strip|.*readelf|.*objdump|.*objcopy|ld|ld\..*|.*-ld|.*-ld\..*|as|.*-as|'
 HIDDEN+='.*gcc.*|cc|c\+\+|.*g\+\+.*|cpp.*|clang.*|musl-.*|qemu-.*|openssl|'
-HIDDEN+='shellcheck|busybox|registry|docker-registry|chromium.*|jq)$'
+HIDDEN+='shellcheck|busybox|registry|docker-registry|chromium.*|jq|kubeconform|kubectl)$'
 
 [ $# -gt 0 ] || { echo "usage: scripts/without-tools.sh <command...>" >&2; exit 2; }
 
@@ -41,7 +41,8 @@ if [ "${GOSTATIC_WITHOUT_TOOLS_INNER:-}" != 1 ]; then
   done
   for v in GOSTATIC_ZIG GOSTATIC_REQUIRE_TOOLS GOSTATIC_DOCKER GOSTATIC_COSIGN DOCKER_HOST \
     _EXPERIMENTAL_DAGGER_RUNNER_HOST _EXPERIMENTAL_DAGGER_CLI_BIN DAGGER_SESSION_PORT DAGGER_SESSION_TOKEN \
-    GOSTATIC_AUTH_REGISTRY GOSTATIC_AUTH_REGISTRY_USER GOSTATIC_AUTH_REGISTRY_PASSWORD PYTHONPATH; do
+    GOSTATIC_AUTH_REGISTRY GOSTATIC_AUTH_REGISTRY_USER GOSTATIC_AUTH_REGISTRY_PASSWORD PYTHONPATH \
+    GOSTATIC_KUBECONFORM GOSTATIC_KUBECONFORM_SCHEMAS; do
     unset "$v"
   done
   # Port 3 on loopback: nothing listens (and fetch does not refuse it as a bad port), so registry tests skip.

@@ -2,12 +2,11 @@
 // each named on stderr with its reason. When none is selected the build
 // says so and writes nothing; it is never a silent empty success.
 import type { BuildFlags } from './parse-cli.js'
-import { reasonText, type GoService, type ResolvedWorkspace } from '../index.js'
+import { reasonText } from '../index.js'
 import { changedServices } from './commands/affected-command.js'
+import type { LoadedServices } from './services-from-flags.js'
 
-type Selected = { services: GoService[]; workspace: ResolvedWorkspace | null }
-
-export async function onlyChanged(dir: string, flags: BuildFlags, since: string): Promise<Selected | null> {
+export async function onlyChanged(dir: string, flags: BuildFlags, since: string): Promise<LoadedServices | null> {
   const r = await changedServices(dir, flags, since, '--changed-since')
   const names = new Set(r.services.map((s) => s.name))
   const skipped = r.all.length - names.size
@@ -20,5 +19,6 @@ export async function onlyChanged(dir: string, flags: BuildFlags, since: string)
   }
   if (skipped > 0) process.stderr.write(`${skipped} service(s) unchanged since ${since}: not built\n`)
   const services = r.all.filter((s) => names.has(s.name))
-  return { services, workspace: r.workspace && { ...r.workspace, services } }
+  const workspace = r.workspace && { ...r.workspace, services }
+  return { services, workspace, ...(r.repo ? { repo: r.repo } : {}) }
 }

@@ -28,6 +28,23 @@ export function single(flag: string, takes: string) {
   })
 }
 
+/** A flag that may be given alone (true) or with one non-empty value, like `--push [ref]`. */
+export function singleOrAlone(flag: string, takes: string) {
+  const one = single(flag, takes)
+  return z
+    .union([z.literal(true), z.string(), z.array(z.union([z.string(), z.literal(true)]))], {
+      error: `${flag} takes ${takes}, or no value`,
+    })
+    .optional()
+    .transform((v, ctx): true | string | undefined => {
+      if (v === true) return true
+      const r = one.safeParse(v)
+      if (r.success) return r.data
+      for (const i of r.error.issues) ctx.addIssue({ code: 'custom', message: i.message })
+      return z.NEVER
+    })
+}
+
 /** A repeatable, comma-separated flag: every item non-empty. */
 export function list(flag: string, takes: string) {
   return flagValues(flag, takes).transform((v, ctx) => {

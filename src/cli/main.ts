@@ -30,6 +30,8 @@ const runners: { [K in ParsedCommand['kind']]: Runner<K> } = {
   inspect: async (c) => (await import('./commands/inspect-command.js')).inspectCommand(c.target, c.flags),
   sbom: async (c) => (await import('./commands/sbom-command.js')).sbomCommand(c.target, c.flags),
   doctor: async (c) => (await import('./commands/doctor-command.js')).doctorCommand(c.dir, c.flags),
+  resolve: async (c) => (await import('./commands/resolve-command.js')).resolveCommand(c.flags),
+  apply: async (c) => (await import('./commands/resolve-command.js')).applyCommand(c.flags),
   init: async (c) => (await import('./commands/init-command.js')).initCommand(c.dir),
 }
 

@@ -4,8 +4,10 @@ import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { CGO_TOOLCHAINS, PLATFORM_NAMES, SBOM_FORMATS } from '../index.js'
 import { VERSION } from '../version.js'
-import { count, list, sbomFormats, single } from './flag-schemas.js'
+import { count, list, sbomFormats, single, singleOrAlone } from './flag-schemas.js'
 import { joinNegativeValues, rawFlagValues } from './raw-flags.js'
+import { keyValues } from './key-value-flags.js'
+import { addResolveCommands, filenameValues, joinStdinDash } from './resolve-flags.js'
 import { nearest } from './nearest-flag.js'
 import { EXIT_CODES_HELP } from './exit-codes.js'
 
@@ -24,6 +26,8 @@ export const ServiceFlagsSchema = z.object({
   strip: z.boolean().optional(),
   upx: z.boolean().optional(),
   timezones: optString('--timezones', "zone names like 'Europe/Berlin,UTC', or 'all'"),
+  label: keyValues('--label'),
+  annotation: keyValues('--annotation'),
   // --cgo alone is true; --cgo zig names the toolchain.
   cgo: z
     .union([z.literal(true), z.enum(CGO_TOOLCHAINS)], {
@@ -38,7 +42,10 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   engine: z.enum(['local', 'dagger', 'auto'], { error: "--engine is 'local', 'dagger' or 'auto'" }).default('local'),
   out: optString('--out', 'the path of the OCI archive to write (a folder with several services)'),
   load: z.boolean().default(false),
-  push: optString('--push', "a registry reference like '127.0.0.1:5000/team/hello:1.0'"),
+  // --push alone is true: push to the default repository (GOSTATIC_REPO, the config's repo).
+  push: singleOrAlone('--push', "a registry reference like '127.0.0.1:5000/team/hello:1.0'"),
+  tag: list('--tag', "an image tag like 'v1.2', or 'git' for the short commit"),
+  imageRefs: optString('--image-refs', 'the path of the file to write the pushed repo@sha256 references to'),
   all: z.boolean().default(false),
   concurrency: count('--concurrency', 1),
   registryConcurrency: count('--registry-concurrency', 1).refine((n) => n === undefined || n <= 64, {
@@ -54,6 +61,31 @@ export const BuildFlagsSchema = ServiceFlagsSchema.extend({
   changedSince: optString('--changed-since', "a git ref like 'origin/main'"),
 })
 export type BuildFlags = z.infer<typeof BuildFlagsSchema>
+
+export const ResolveFlagsSchema = ServiceFlagsSchema.omit({
+  config: true,
+  service: true,
+  name: true,
+  main: true,
+}).extend({
+  // Paths, not lists: a file name may hold a comma, and '-' is stdin.
+  filename: z
+    .union([z.string(), z.array(z.string())], { error: '-f takes a file, a folder or - (stdin)' })
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]))
+    .pipe(
+      z
+        .array(z.string().min(1, { error: '-f is empty; give a file, a folder or -' }))
+        .min(1, { error: 'give -f <file|folder|->' }),
+    ),
+  tag: BuildFlagsSchema.shape.tag,
+  engine: BuildFlagsSchema.shape.engine,
+  concurrency: BuildFlagsSchema.shape.concurrency,
+  reporter: BuildFlagsSchema.shape.reporter,
+  sbom: BuildFlagsSchema.shape.sbom,
+  signKey: BuildFlagsSchema.shape.signKey,
+})
+export type ResolveFlags = z.infer<typeof ResolveFlagsSchema>
 
 export const AffectedFlagsSchema = ServiceFlagsSchema.extend({
   since: optString('--since', "a git ref like 'origin/main'"),
@@ -97,6 +129,8 @@ export type ParsedCommand =
   | { kind: 'inspect'; target: string; flags: InspectFlags }
   | { kind: 'sbom'; target: string; flags: SbomFlags }
   | { kind: 'doctor'; dir: string; flags: DoctorFlags }
+  | { kind: 'resolve'; flags: ResolveFlags }
+  | { kind: 'apply'; flags: ResolveFlags }
   | { kind: 'init'; dir: string }
   | { kind: 'help'; text: string }
   | { kind: 'version' }
@@ -121,6 +155,8 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
     .option('--strip', 'Run strip --strip-unneeded after the build')
     .option('--upx', 'Pack with UPX where the UPX policy allows it')
     .option('--timezones <zones>', "Zones to ship, comma-separated, or 'all'")
+    .option('--label <key=value>', 'Image config label, repeatable (wins over the config and the built-in OCI labels)')
+    .option('--annotation <key=value>', 'Image manifest annotation, repeatable')
     .option(
       '--cgo [toolchain]',
       "Static cgo build: 'zig' or 'musl-gcc' (default zig, or musl-gcc when zig is absent and the target is this " +
@@ -145,9 +181,12 @@ export function createCli(): CAC {
       'Output OCI archive (default gostatic-out/<name>.tar, not with --push or --load; several services: a folder)',
     )
     .option(
-      '--push <ref>',
-      'Publish to this registry reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it)',
+      '--push [ref]',
+      'Publish: to this reference, e.g. 127.0.0.1:5000/team/hello:1.0 (several services: put {name} in it), ' +
+        'or alone to <repo>/<service> (repo: $GOSTATIC_REPO, else repo in the config, else $KO_DOCKER_REPO)',
     )
+    .option('--tag <tag>', "Tag to push, repeatable (default latest); 'git' is the source's short commit (12 digits)")
+    .option('--image-refs <file>', 'Write each pushed image as repo@sha256:... to this file, one per line')
     .option('--load', 'Load the image into the Docker daemon (DOCKER_HOST) as gostatic.local/<name>:latest')
     .option('--all', 'Build every service the config declares (the default when --service is not given)')
     .option('--concurrency <n>', 'Services built at once (default: the CPU count)')
@@ -214,6 +253,7 @@ export function createCli(): CAC {
     'init [dir]',
     'Write a commented gostatic.config.ts for the Go module dir is in (one service per main package)',
   )
+  addResolveCommands(cli)
   cli.help((sections) => [...sections, { title: 'Exit codes', body: EXIT_CODES_HELP }])
   cli.version(VERSION)
   return cli
@@ -228,7 +268,10 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
   const origInfo = console.info
   console.info = (...a: unknown[]) => void (helpText += a.join(' ') + '\n')
   let parsed
-  const args = joinNegativeValues(argv, [...cli.globalCommand.options, ...cli.commands.flatMap((c) => c.options)])
+  const args = joinNegativeValues(joinStdinDash(argv), [
+    ...cli.globalCommand.options,
+    ...cli.commands.flatMap((c) => c.options),
+  ])
   try {
     parsed = cli.parse(['node', 'gostatic', ...args], { run: false })
     if (!cli.matchedCommand && argv.length === 0) cli.outputHelp()
@@ -285,6 +328,9 @@ export function parseCLI(argv: readonly string[]): ParsedCommand {
       return { kind: 'doctor', dir, flags: flags(DoctorFlagsSchema, o) }
     case 'init':
       return { kind: 'init', dir }
+    case 'resolve':
+    case 'apply':
+      return { kind: name, flags: flags(ResolveFlagsSchema, { ...o, filename: filenameValues(args) }) }
     default:
       throw new GostaticError(ErrorCode.USAGE, `unknown command '${name}'`)
   }

@@ -15,20 +15,27 @@ export async function servicesFromFlags(dir: string, f: ServiceFlags): Promise<G
 /** Flags that change a service's spec; `gostatic build` has --sbom on top of the shared ones. */
 type SpecFlags = ServiceFlags & Partial<Pick<BuildFlags, 'sbom'>>
 
+export interface LoadedServices {
+  services: GoService[]
+  workspace: ResolvedWorkspace | null
+  /** The config's `repo` and the file that names it. */
+  repo?: { repo: string; file: string }
+}
+
 /** The services, with the workspace they came from when the config declares one. */
-export async function loadServices(
-  dir: string,
-  f: SpecFlags,
-): Promise<{ services: GoService[]; workspace: ResolvedWorkspace | null }> {
+export async function loadServices(dir: string, f: SpecFlags): Promise<LoadedServices> {
   checkFlagValues(f)
   const root = resolve(dir)
   if (!existsSync(root)) throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `folder ${dir} does not exist`)
   const found = f.config !== undefined ? ({ kind: 'config', file: f.config } as const) : discoverRoot(root)
   let services: GoService[]
   let workspace: ResolvedWorkspace | null = null
+  let repo: LoadedServices['repo']
   if (found.kind === 'config') {
     const configFile = found.file
-    ;({ services, workspace } = await loadConfig(configFile))
+    const loaded = await loadConfig(configFile)
+    ;({ services, workspace } = loaded)
+    if (loaded.repo !== undefined) repo = { repo: loaded.repo, file: configFile }
     for (const s of services) checkSource(s, configFile)
     if (f.service.length > 0) {
       const unknown = f.service.filter((n) => !services.some((s) => s.name === n))
@@ -57,7 +64,7 @@ export async function loadServices(
     services = [goService({ name, source: found.root, ...(main !== '.' ? { main } : {}) })]
   }
   services = services.map((s) => applyFlags(s, f))
-  return { services, workspace: workspace && { ...workspace, services } }
+  return { services, workspace: workspace && { ...workspace, services }, ...(repo ? { repo } : {}) }
 }
 
 /** A config's service must point at a module folder; checked before anything runs, naming the service and file. */
@@ -84,7 +91,8 @@ function checkSource(s: GoService, configFile: string): void {
     })
 }
 
-function applyFlags(s: GoService, f: SpecFlags): GoService {
+/** The flags that change a spec, on top of what the service had (also for `gostatic resolve`'s services). */
+export function applyFlags(s: GoService, f: Omit<SpecFlags, 'config' | 'service' | 'name' | 'main'>): GoService {
   let out = s
   if (f.go !== undefined) out = out.go(f.go)
   if (f.platform.length) out = out.platforms(...f.platform)
@@ -95,6 +103,8 @@ function applyFlags(s: GoService, f: SpecFlags): GoService {
   if (f.upx) out = out.upx()
   if (f.timezones !== undefined) out = out.timezones(f.timezones === 'all' ? 'all' : f.timezones.split(','))
   if (f.sbom !== undefined) out = out.sbom(f.sbom)
+  if (Object.keys(f.label).length) out = out.labels(f.label)
+  if (Object.keys(f.annotation).length) out = out.annotations(f.annotation)
   if (f.cgo !== undefined) out = out.cgo(f.cgo === true ? {} : { toolchain: f.cgo })
   return out
 }

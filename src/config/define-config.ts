@@ -30,6 +30,7 @@ export const ConfigSchema = strict({
     })
     .optional(),
   workspace: workspaceLike.optional(),
+  repo: z.string({ error: "repo is a repository like '127.0.0.1:5000/team'" }).optional(),
 }).refine((c) => (c.services?.length ?? 0) > 0 || c.workspace !== undefined, {
   error: 'the config lists no services: give services: [...] or a workspace',
 })
@@ -44,6 +45,8 @@ export interface GostaticConfig {
   services?: ConfigService[]
   /** Its root and service folders resolve against the config file's folder. */
   workspace?: GoWorkspace
+  /** Where `--push` with no reference sends images: `<repo>/<service>:<tag>`; GOSTATIC_REPO overrides it. */
+  repo?: string
 }
 
 /** Identity function that gives a config file types, as vite's defineConfig does. */

@@ -44,6 +44,8 @@ export interface LoadedConfig {
   readonly services: GoService[]
   /** Set when the config declares a workspace; its services are in `services`. */
   readonly workspace: ResolvedWorkspace | null
+  /** The config's default repository, if it names one. */
+  readonly repo?: string
 }
 
 export async function loadConfig(file: string): Promise<LoadedConfig> {
@@ -100,7 +102,7 @@ export async function loadConfig(file: string): Promise<LoadedConfig> {
       ErrorCode.INVALID_CONFIG,
       `${file}: two services are named '${dup}'; give each service its own name`,
     )
-  return { services, workspace }
+  return { services, workspace, ...(r.data.repo !== undefined ? { repo: r.data.repo } : {}) }
 }
 
 /** Why the default export cannot be a config at all, before its fields are looked at. */

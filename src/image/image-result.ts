@@ -16,6 +16,7 @@ import type { Signer } from '../attest/signer.js'
 import type { SupplyChain } from '../attest/supply-chain.js'
 import { NO_ATTEST, type AttestContext } from './attest-context.js'
 import { buildSupplyChain } from './supply-chain-result.js'
+import { withFactLabels } from './fact-labels.js'
 import { loadSigner, type SignOptions } from './sign-key.js'
 
 export interface ImageResultInput extends EngineOutput {
@@ -23,7 +24,9 @@ export interface ImageResultInput extends EngineOutput {
   readonly attest?: AttestContext
 }
 
-export function imageResult(r: ImageResultInput): BuildResult {
+export function imageResult(input: ImageResultInput): BuildResult {
+  const facts = { source: input.attest?.source ?? null, epoch: input.epoch }
+  const r = { ...input, images: withFactLabels(input.images, input.plan, facts) }
   const service = r.plan.service
   const images: OciImageInput[] = r.images.map((i) => ({
     platform: platformOf(i),

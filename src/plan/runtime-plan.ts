@@ -48,7 +48,13 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
   if (ca) env.push(`SSL_CERT_FILE=${CA_BUNDLE_PATH}`)
   for (const [k, v] of sortedEntries(spec.runtimeEnv)) env.push(`${k}=${v}`)
 
-  const labels: Record<string, string> = { 'org.opencontainers.image.title': spec.name, ...spec.labels }
+  // `-X main.version=…` is the version the binary reports; a label the user gives wins.
+  const version = spec.ldflags.X['main.version']
+  const labels: Record<string, string> = {
+    'org.opencontainers.image.title': spec.name,
+    ...(version ? { 'org.opencontainers.image.version': version } : {}),
+    ...spec.labels,
+  }
   const reason = spec.upx?.policy.allowProduction?.reason
   if (reason !== undefined && spec.environment === 'production') labels['dev.gostatic.upx.production-reason'] = reason
 

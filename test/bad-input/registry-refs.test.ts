@@ -77,8 +77,8 @@ describe.skipIf(registrySkip)('the real loopback registries', () => {
 })
 
 const cli: (Expected & { name: string; args: string[] })[] = [
-  { name: '--push with a port out of range', args: ['--push', '127.0.0.1:99999/team/hello:1'], code: U, names: "--push: publish reference '127.0.0.1:99999/team/hello:1'", allowed: 'ports are 1 to 65535' },
-  { name: '--push with a digest', args: ['--push', `127.0.0.1:5000/team/hello@${digest}`], code: U, names: '--push: publish reference', allowed: 'publish to a tag' },
+  { name: '--push with a port out of range', args: ['--push', '127.0.0.1:99999/team/hello:1'], code: U, names: '--push 127.0.0.1:99999/team/hello:1:', allowed: 'ports are 1 to 65535' },
+  { name: '--push with a digest', args: ['--push', `127.0.0.1:5000/team/hello@${digest}`], code: U, names: '--push 127.0.0.1:5000/team/hello@sha256:', allowed: 'push to a tag' },
   { name: '--push with an uppercase repository', args: ['--push', '127.0.0.1:5000/Team/hello:1'], code: U, names: '--push', allowed: 'must be lowercase' },
   { name: '--runtime with a port out of range', args: ['--runtime', '127.0.0.1:99999/base:1'], code: U, names: '--runtime 127.0.0.1:99999/base:1:', allowed: 'ports are 1 to 65535' },
   { name: '--runtime with a scheme', args: ['--runtime', 'docker://alpine:3.20'], code: U, names: '--runtime docker://alpine:3.20:', allowed: "drop 'docker://'" },

@@ -57,11 +57,12 @@ describe('the public surface', () => {
       'KNOWN_CGO_MODULES', 'ModuleFactsSchema', 'PLATFORMS', 'PLATFORM_NAMES', 'RegistryTimeoutError',
       'SBOM_FORMATS', 'SecretSchema', 'ServiceSpecSchema', 'ToolError', 'UpxOptionsSchema', 'VERSION',
       'affectedServices', 'buildPlan', 'buildWorkspace', 'createReporter', 'daggerReachable', 'defineConfig',
+      'digestRef',
       'doctor', 'explainPlan', 'findConfig', 'goService', 'goWorkspace', 'inspect', 'inspectHtml',
       'isGostaticError', 'loadConfig', 'loadSigner', 'parseImageRef', 'parseServiceSpec', 'plan',
-      'publishOciArchive', 'publishRef', 'readCgoFacts', 'readModuleFacts', 'reasonText', 'renderDockerfile',
-      'renderDockerignore', 'renderDoctorText', 'renderInspectText', 'sbom', 'strictFailures',
-      'writeReportHtml',
+      'publishOciArchive', 'publishRef', 'pushTargets', 'readCgoFacts', 'readModuleFacts', 'reasonText', 'renderDockerfile',
+      'renderDockerignore', 'renderDoctorText', 'renderInspectText', 'sbom', 'sourceOf', 'strictFailures',
+      'withTagVersion', 'writeImageRefs', 'writeReportHtml',
     ])
   })
 })

@@ -31,7 +31,7 @@ describe('parseCLI', () => {
     expect(() => parseCLI(['build', '--reporter', 'fancy'])).toThrow(/--reporter is 'auto', 'plain', 'json' or 'silent'/)
   })
   it('refuses an unknown command, listing the commands', () => {
-    expect(() => parseCLI(['frobnicate'])).toThrow(/unknown command 'frobnicate'; commands: plan, dockerfile, build, affected, inspect, sbom, doctor, init/)
+    expect(() => parseCLI(['frobnicate'])).toThrow(/unknown command 'frobnicate'; commands: plan, dockerfile, build, affected, inspect, sbom, doctor, init, resolve, apply/)
   })
   it('shows help for a command, listing its flags', () => {
     const c = parseCLI(['plan', '--help'])

@@ -25,11 +25,11 @@ export async function affectedCommand(dir: string, flags: AffectedFlags): Promis
 /** Shared with `build --changed-since`: the services loaded as the build loads them, then the affected ones. */
 type SpecFlags = Parameters<typeof loadServices>[1]
 export async function changedServices(dir: string, flags: SpecFlags, since: string, flag: string) {
-  const { services, workspace } = await loadServices(dir, flags)
+  const { services, workspace, repo } = await loadServices(dir, flags)
   const configFile = flags.config ?? findConfig(resolve(dir))
   const root = workspace?.root ?? resolve(dir)
   const result = await affectedServices(services, { since, root, configFile, flag })
-  return { ...result, all: services, workspace }
+  return { ...result, all: services, workspace, ...(repo ? { repo } : {}) }
 }
 
 const short = (r: AffectedResult) => `merge base ${r.base.slice(0, 12)}`

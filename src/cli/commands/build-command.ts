@@ -10,14 +10,17 @@ import {
   buildWorkspace,
   createReporter,
   loadSigner,
-  publishRef,
+  pushTargets,
+  sourceOf,
+  withTagVersion,
+  writeImageRefs,
   type GoService,
   type ResolvedWorkspace,
   type ServiceBuild,
   type SignOptions,
 } from '../../index.js'
 import type { BuildFlags } from '../parse-cli.js'
-import { loadServices } from '../services-from-flags.js'
+import { loadServices, type LoadedServices } from '../services-from-flags.js'
 import { onlyChanged } from '../changed-since.js'
 import { formatError } from '../main.js'
 import { summaryTable, type ServiceOutcome } from '../summary-table.js'
@@ -36,16 +39,12 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
       ? await loadServices(dir, flags)
       : await onlyChanged(dir, flags, flags.changedSince)
   if (loaded === null) return 0
-  const { services, workspace } = loaded
-  // One reference can't name several images: each service gets {name} filled in.
-  if (flags.push !== undefined && services.length > 1 && !flags.push.includes('{name}'))
-    throw new GostaticError(
-      ErrorCode.USAGE,
-      `--push ${flags.push} would publish ${services.length} services to one reference`,
-      { hint: 'put {name} in it, e.g. --push 127.0.0.1:5000/team/{name}:1.0' },
-    )
+  const services = withTagVersion(loaded.services, flags.tag)
+  const workspace = loaded.workspace && { ...loaded.workspace, services }
   // Mistakes in where the result goes are found before minutes of building.
-  for (const s of flags.push === undefined ? [] : services) checkPush(flags.push!.replaceAll('{name}', s.name))
+  const targets = await checkedTargets(flags, services, loaded.repo)
+  if (flags.imageRefs !== undefined && flags.push === undefined)
+    throw new GostaticError(ErrorCode.USAGE, `--image-refs ${flags.imageRefs} lists pushed images; give --push too`)
   // Read once here, so a bad key is one error naming the flag rather than one per service.
   const sign = flags.signKey === undefined ? undefined : checkSignKey(flags.signKey)
   // With --changed-since the selection varies run to run, so --out is always the folder.
@@ -81,6 +80,7 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
     progress.done(b.name, { ok: false, error: err.code })
   }
   const exports: Promise<void>[] = []
+  const pushed = new Map<string, string[]>()
   // One limit for base pulls and pushes alike (the process-wide transfer limiter).
   const registry = flags.registryConcurrency === undefined ? {} : { registryConcurrency: flags.registryConcurrency }
   const exportOne = async (b: ServiceBuild): Promise<void> => {
@@ -94,11 +94,14 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
             attach: flags.attach,
           })
         : undefined
-      if (abort.signal.aborted && (flags.push !== undefined || flags.load)) throw cancelled()
-      const ref =
-        flags.push === undefined
-          ? undefined
-          : await b.result.publish(flags.push.replaceAll('{name}', b.name), { signal: abort.signal, ...registry })
+      const refs: string[] = []
+      for (const target of targets.get(b.name) ?? []) {
+        if (abort.signal.aborted) throw cancelled()
+        refs.push(await b.result.publish(target, { signal: abort.signal, ...registry }))
+      }
+      pushed.set(b.name, refs)
+      const ref = refs[0]
+      if (abort.signal.aborted && flags.load) throw cancelled()
       const loaded = flags.load ? await b.result.load() : undefined
       outcomes.set(b.name, {
         service: b.name,
@@ -145,7 +148,11 @@ export async function buildCommand(dir: string, flags: BuildFlags): Promise<numb
     const err = new GostaticError(f.code, f.message, { hint: f.hint, cause: f.cause })
     process.stderr.write(`\n${o.service}: ${formatError(err)}`)
   }
-  process.stdout.write(flags.json ? JSON.stringify(list, null, 2) + '\n' : summaryTable(list))
+  const pushedLines = services.flatMap((s) => (pushed.get(s.name) ?? []).map((r) => `${s.name}: pushed ${r}\n`))
+  process.stdout.write(flags.json ? JSON.stringify(list, null, 2) + '\n' : summaryTable(list) + pushedLines.join(''))
+  // Written when every service pushed, as ko writes --image-refs: a partial list would read as a complete one.
+  if (flags.imageRefs !== undefined && list.every((o) => o.ok))
+    await writeImageRefs(flags.imageRefs, [...pushed.values()].flat())
   return list.every((o) => o.ok) ? 0 : 1
 }
 
@@ -162,15 +169,6 @@ function archivePath(flags: BuildFlags, name: string, count: number): string {
 
 function sourcesOf(services: readonly GoService[]): string[] {
   return [...new Set(services.flatMap((s) => sourceOf(s) ?? []))].sort()
-}
-
-/** The service's source folder, or undefined when its spec is invalid (that fails in its own build). */
-function sourceOf(s: GoService): string | undefined {
-  try {
-    return resolve(s.toSpec().source)
-  } catch {
-    return undefined // an invalid spec fails in its own build
-  }
 }
 
 function isFolder(path: string): boolean {
@@ -193,12 +191,12 @@ function checkSignKey(key: string): SignOptions {
   return { key }
 }
 
-function checkPush(ref: string): void {
+/** Where the images go, checked before minutes of building; a bad --push or --tag is a usage error. */
+async function checkedTargets(flags: BuildFlags, services: GoService[], repo: LoadedServices['repo']) {
   try {
-    publishRef(ref)
+    return await pushTargets(flags, services, repo)
   } catch (e) {
-    if (!isGostaticError(e)) throw e
-    // A reference that cannot be one is a bad flag value: a usage error, as for any other flag.
-    throw new GostaticError(ErrorCode.USAGE, `--push: ${e.message}`, e.hint ? { hint: e.hint } : {})
+    if (!isGostaticError(e) || (e.code !== ErrorCode.INVALID_REFERENCE && e.code !== ErrorCode.INVALID_CONFIG)) throw e
+    throw new GostaticError(ErrorCode.USAGE, e.message, e.hint ? { hint: e.hint } : {})
   }
 }
