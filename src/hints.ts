@@ -69,10 +69,19 @@ export const HINTS = {
     () => '--strip',
     () => '.strip()',
   ),
+  'main-field': both(
+    () => '--main',
+    () => 'main',
+  ),
   main: both<{ readonly main: string }>(
     (p) => `--main ${p.main}`,
     (p) => `main: '${p.main}'`,
   ),
+  go: both<{ readonly version: string } | void>(
+    (p) => (p ? `--go ${p.version}` : '--go'),
+    (p) => (p ? `.go('${p.version}')` : '.go()'),
+  ),
+  'upx-production': viaConfig(() => "upx({ policy: { allowProduction: { reason: '...' } } })"),
   'go-version': both<{ readonly version: string }>(
     (p) => `drop --go so the version comes from go.mod, or pass --go ${p.version} or newer`,
     (p) => `drop .go() so the version comes from go.mod, or set .go('${p.version}') or newer`,
@@ -118,6 +127,9 @@ export const HINTS = {
   'needs-strict': viaConfig(() => 'needs({ strict: true })'),
   'ca-certificates': viaConfig(() => 'caCertificates(true)'),
   'copy-ca': viaConfig(() => ".copy('my-ca.pem', '/etc/ssl/certs/my-ca.pem')"),
+  'ldflags-extra': viaConfig(() => 'an .ldflags({ extra }) entry'),
+  'workspace-defaults': viaConfig(() => "the workspace's .defaults()"),
+  'workspace-services': viaConfig(() => ".services([...]) or .discover('cmd/*')"),
   'cgo-ldflags': viaConfig(() => ".env({ CGO_LDFLAGS: '-L/path/to/lib' })"),
   'private-modules': viaConfig(() => '.secret(...) (e.g. a .netrc) and .goPrivate(...) for the private modules'),
 } as const

@@ -61,12 +61,12 @@ export async function goBuildNote(stderr: string, main: string): Promise<GoFailu
   }
   if (/function main is undeclared in the main package/.test(stderr))
     return {
-      hint: `main '${main}' is package main but has no func main(); add one, or point ${hint('main', { main: '...' })} at the package that has it`,
+      hint:
+        `main '${main}' is package main but has no func main(); add one, or point ${hint('main-field')} ` +
+        'at the package that has it',
     }
   if (/no Go files in |directory not found|cannot find package|is not in std|does not contain package/.test(stderr))
-    return {
-      hint: `main '${main}' must be a folder of package main inside the module, like ${hint('main', { main: './cmd/api' })}`,
-    }
+    return { hint: `main '${main}' must be a folder of package main inside the module, like '.' or './cmd/api'` }
   return {}
 }
 

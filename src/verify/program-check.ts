@@ -15,7 +15,9 @@ export function assertProgram(bytes: Uint8Array, what: string, main?: string): v
     ErrorCode.GO_BUILD_FAILED,
     `${what}: ${pkg} is a library, not a program: go build wrote a package archive, not an executable`,
     {
-      hint: `point main at the folder whose files say \`package main\` and have func main, e.g. ${hint('main', { main: './cmd/api' })}`,
+      hint:
+        `point ${hint('main-field')} at the folder whose files say \`package main\` and have func main, ` +
+        `e.g. ${hint('main', { main: './cmd/api' })}`,
     },
   )
 }

@@ -72,7 +72,7 @@ export function verifyBinary(bytes: Uint8Array, v: VerifyPlan, what: string, ima
       ErrorCode.BUILD_SETTINGS,
       `${what} was linked by Go's internal linker, but the plan links it with the C linker ` +
         `(${v.externalLink}, -linkmode external -extldflags '-static')`,
-      { hint: 'something overrode -linkmode (an .ldflags({ extra }) entry); remove the override' },
+      { hint: `something overrode -linkmode (${hint('ldflags-extra')}); remove the override` },
     )
   return { elf, buildInfo, cToolchain }
 }
