@@ -12,6 +12,7 @@ import { plan, type ExplainedPlan } from '../plan/plan.js'
 import { readModuleFacts } from './read-module-facts.js'
 import { readCgoFacts } from './read-cgo-facts.js'
 import { renderDockerfile, renderDockerignore } from '../render/dockerfile.js'
+import { checkHostPaths } from '../engines/host-paths.js'
 import { buildPlan, type BuildOptions } from '../image/build-plan.js'
 import type { BuildResult } from '../image/build-result.js'
 import type { ReporterOptions } from '../progress/reporter.js'
@@ -204,8 +205,11 @@ export class GoService {
   explain(): string {
     return this.plan().explain()
   }
+  /** Refuses, as the engines do, a copied path that a symlink leads out of the source folder. */
   dockerfile(): string {
-    return renderDockerfile(this.plan())
+    const p = this.plan()
+    checkHostPaths(p, true)
+    return renderDockerfile(p)
   }
   dockerignore(): string {
     return renderDockerignore(this.plan())

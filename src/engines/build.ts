@@ -6,6 +6,7 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import type { BuildPlan } from '../plan/build-plan.js'
 import type { EngineOutput } from './engine-output.js'
 import { noEvents } from './events.js'
+import { checkHostPaths } from './host-paths.js'
 import { DAGGER_SDK, daggerSdkInstalled, loadDaggerEngine } from './dagger/dagger-sdk.js'
 // The local engine loads when a build runs, so `import 'gostatic'` stays quick.
 import type { LocalEngineOptions } from './local/local-engine.js'
@@ -63,6 +64,8 @@ export function decideEngine(
 export async function runEngine(plan: BuildPlan, opts: EngineOptions = {}): Promise<EngineOutput> {
   const { engine, message } = decideEngine(opts.engine, opts.env)
   if (message) (opts.onEvent ?? noEvents)({ kind: 'info', service: plan.service, message })
+  // A link out of the source is refused before anything is compiled (a Dagger source Directory has no host paths).
+  if (engine === 'local' || opts.source === undefined) checkHostPaths(plan)
   if (engine === 'local') return (await import('./local/local-engine.js')).buildLocal(plan, opts)
   const { buildDagger } = await loadDaggerEngine()
   if (opts.dag === undefined && !daggerReachable(opts.env).ok)

@@ -5,7 +5,9 @@
 // Beside it: the digest a tag last resolved to, and the repositories where
 // a blob is known to live (for cross-repo mounts on push).
 import { createHash } from 'node:crypto'
-import { readFile, rm } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { readFile, rm, stat } from 'node:fs/promises'
+import { pipeline } from 'node:stream/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
@@ -22,23 +24,38 @@ const SourcesFileSchema = z.object({ repos: z.array(z.string()) })
 
 /** Refuses bytes that don't hash to `digest` (and, when given, aren't `size` long). */
 export function verifyDigest(bytes: Buffer, digest: string, size: number | undefined, what: string): void {
+  requireSha256(digest, what)
+  const got = sha256(bytes)
+  if (got !== digest || (size !== undefined && bytes.length !== size))
+    throw digestMismatch(what, digest, size, got, bytes.length)
+}
+
+export function requireSha256(digest: string, what: string): void {
   if (!digest.startsWith('sha256:'))
     throw new GostaticError(
       ErrorCode.UNSUPPORTED,
       `${what} uses digest ${digest}; gostatic verifies sha256 digests only`,
     )
-  const got = sha256(bytes)
-  if (got !== digest || (size !== undefined && bytes.length !== size))
-    throw new GostaticError(
-      ErrorCode.DIGEST_MISMATCH,
-      `${what}: expected ${digest} (${size ?? '?'} bytes) but ` +
-        `received ${got} (${bytes.length} bytes); refusing it, nothing was written`,
-      {
-        hint:
-          'the registry, a proxy or the network corrupted the data; retry, and if it persists, report it to the ' +
-          'registry operator',
-      },
-    )
+}
+
+/** Bytes that are not what named them: `got` and `n` are their own digest and length. */
+export function digestMismatch(
+  what: string,
+  digest: string,
+  size: number | undefined,
+  got: string,
+  n: number,
+): GostaticError {
+  return new GostaticError(
+    ErrorCode.DIGEST_MISMATCH,
+    `${what}: expected ${digest} (${size ?? '?'} bytes) but ` +
+      `received ${got} (${n} bytes); refusing it, nothing was written`,
+    {
+      hint:
+        'the registry, a proxy or the network corrupted the data; retry, and if it persists, report it to the ' +
+        'registry operator',
+    },
+  )
 }
 
 export class BlobStore {
@@ -64,6 +81,32 @@ export class BlobStore {
       return undefined
     }
     return bytes
+  }
+
+  /**
+   * The path of the cached blob when present and intact, checked by streaming
+   * it through the hash: for layers, which are never read whole.
+   */
+  async file(digest: string, size?: number): Promise<string | undefined> {
+    if (this.dir === null || !digest.startsWith('sha256:')) return undefined
+    const path = blobPath(this.dir, digest)
+    const st = await stat(path).catch(() => undefined)
+    if (st === undefined) return undefined
+    const damaged = async (why: string) => {
+      await rm(path, { force: true })
+      this.#onDamage?.(path, why)
+      return undefined
+    }
+    if (size !== undefined && st.size !== size) return damaged(`is ${st.size} bytes, not ${size}`)
+    const h = createHash('sha256')
+    const read = await pipeline(createReadStream(path), async (src: AsyncIterable<Buffer>) => {
+      for await (const c of src) h.update(c)
+    }).then(
+      () => true,
+      () => false,
+    )
+    if (!read) return damaged('cannot be read')
+    return `sha256:${h.digest('hex')}` === digest ? path : damaged(`does not hash to ${digest}`)
   }
 
   /** Stores verified bytes; the caller has checked them against their digest. */

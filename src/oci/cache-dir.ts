@@ -53,11 +53,20 @@ export async function ensureCacheDir(dir: string): Promise<void> {
  * named for their writer, so the next build removes a killed writer's.
  */
 export async function writeCacheFile(cacheDir: string, path: string, data: Uint8Array): Promise<void> {
+  await writeCacheFileWith(cacheDir, path, (tmp) => writeFile(tmp, data))
+}
+
+/** The same, for an entry `write` streams into its temp file (and may refuse: nothing is then left). */
+export async function writeCacheFileWith(
+  cacheDir: string,
+  path: string,
+  write: (tmp: string) => Promise<void>,
+): Promise<void> {
   const tmp = join(cacheDir, 'tmp', `${OWNER_TAG}-${randomBytes(6).toString('hex')}`)
   try {
     await mkdir(dirname(tmp), { recursive: true })
     await mkdir(dirname(path), { recursive: true })
-    await writeFile(tmp, data)
+    await write(tmp)
     await rename(tmp, path)
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined)

@@ -2,7 +2,6 @@
 // applies them (whiteouts, opaque directories, hard links, symlinks), without
 // unpacking anything to disk: one pass over the layers lists every path, and
 // a file's bytes are read back from the layer that last wrote it.
-import { posix } from 'node:path'
 import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { ErrorCode, GostaticError } from '../errors.js'
@@ -11,12 +10,13 @@ import { NEEDS_TEXT_FILES, fileSet } from '../plan/image-files.js'
 import type { ImageEntry, ImageEntryType, ImageFileSet } from '../plan/image-files.js'
 import { resolveImagePath } from '../util/image-path.js'
 import { decoded, INFLATE, normalizeName, openLayerTar, tarEntries } from './oci-image-files.js'
-import type { BuiltLayer } from './layer.js'
+import { openLayerGz, type BuiltLayer } from './layer.js'
 import type { OciArchive, OciArchiveImage } from './oci-reader.js'
 import type { OciPlatform } from './oci-types.js'
 import type { TarType } from './tar-format.js'
 import { platformName } from './platform-name.js'
 import { PathTrie } from './path-trie.js'
+import { readTar } from './tar-reader.js'
 
 /** Texts read whole (passwd, group, nsswitch.conf): real ones are kilobytes; a bigger one is refused, not loaded. */
 export const TEXT_LIMIT = 1 << 20
@@ -56,9 +56,9 @@ export async function openImageTree(archive: OciArchive, platform: OciPlatform):
   return openLayersTree(image.layers.map((l) => ({ digest: l.digest, open: () => openLayerTar(archive, l.digest) })))
 }
 
-/** Replays layers held in memory (a pulled base's), in order, the same way. */
+/** Replays built or pulled layers (a pulled base's), in order, the same way. */
 export function openBuiltLayersTree(layers: readonly BuiltLayer[]): Promise<ImageTree> {
-  const open = (l: BuiltLayer) => () => decoded(Readable.from([l.gz]), createGunzip(INFLATE))
+  const open = (l: BuiltLayer) => () => decoded(openLayerGz(l), createGunzip(INFLATE))
   return openLayersTree(layers.map((l) => ({ digest: l.digest, open: open(l) })))
 }
 
@@ -146,11 +146,13 @@ async function applyLayer(fs: PathTrie<Node>, source: LayerSource, layer: number
   const added: [string, Node][] = []
   const removed: { key: string; opaque: boolean }[] = []
   let ordinal = 0
-  for await (const { name, header, body } of tarEntries(source.open(), `layer ${source.digest}`)) {
-    body.resume()
+  // readTar directly, not tarEntries: one async generator less per entry of a 100,000-file layer.
+  for await (const { header } of readTar(source.open(), `layer ${source.digest}`)) {
+    const name = normalizeName(header.name)
     const here = ordinal++
-    const base = posix.basename(name)
-    const dir = posix.dirname(name) === '.' ? '' : posix.dirname(name)
+    const slash = name.lastIndexOf('/')
+    const base = name.slice(slash + 1)
+    const dir = slash === -1 ? '' : name.slice(0, slash)
     if (base === '.wh..wh..opq') removed.push({ key: dir, opaque: true })
     else if (base.startsWith('.wh.'))
       removed.push({ key: dir ? `${dir}/${base.slice(4)}` : base.slice(4), opaque: false })

@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { buildLayer, LAYER_GZIP_LEVEL, type BuiltLayer, type LayerEntry } from './layer.js'
+import { buildLayer, LAYER_GZIP_LEVEL, type LayerEntry, type MemoryLayer } from './layer.js'
 import { GZIP_CHUNK } from './parallel-gzip.js'
 import { writeCacheFile, type CacheDamage } from './cache-dir.js'
 import { discardEntry, gunzipDigest, readRecord, sha256Hex, type CacheRead } from './cache-entry.js'
@@ -30,7 +30,7 @@ export async function cachedLayer(
   mtime: number,
   cacheDir: string | null,
   onDamage?: CacheDamage,
-): Promise<BuiltLayer> {
+): Promise<MemoryLayer> {
   if (cacheDir === null) return buildLayer(entries, { mtime })
   const key = await layerKey(entries, mtime)
   const keyFile = join(cacheDir, 'layers', `${key}.json`)
@@ -49,7 +49,7 @@ export function blobPath(cacheDir: string, digest: string): string {
 }
 
 /** A damaged hit names the blob to remove too, when the blob itself is bad. */
-type Hit = CacheRead<BuiltLayer> & { blob?: string[] }
+type Hit = CacheRead<MemoryLayer> & { blob?: string[] }
 
 /** The layer a record names, when its blob is there and matches the record (digest, size, diff ID). */
 async function readHit(cacheDir: string, keyFile: string, key: string): Promise<Hit> {

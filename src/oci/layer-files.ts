@@ -4,9 +4,8 @@
 // image really holds, whichever engine wrote the layers.
 import { createHash } from 'node:crypto'
 import { posix } from 'node:path'
-import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
-import type { BuiltLayer } from './layer.js'
+import { openLayerGz, type BuiltLayer } from './layer.js'
 import { decoded, INFLATE, tarEntries } from './oci-image-files.js'
 
 export interface LayerFile {
@@ -22,7 +21,7 @@ export async function filesUnder(layers: readonly BuiltLayer[], paths: readonly 
   const inside = (name: string) => wanted.some((w) => name === w || name.startsWith(`${w}/`))
   const files = new Map<string, LayerFile>()
   for (const layer of layers) {
-    const tar = decoded(Readable.from([layer.gz]), createGunzip(INFLATE))
+    const tar = decoded(openLayerGz(layer), createGunzip(INFLATE))
     for await (const { name, header, body } of tarEntries(tar, `layer ${layer.digest}`)) {
       const base = posix.basename(name)
       const dir = posix.dirname(name) === '.' ? '' : posix.dirname(name)

@@ -1,8 +1,10 @@
 // One image layer as a deterministic gzip'd tar: the same entries give the
 // same bytes, so digests are reproducible and registries dedupe across builds.
 import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { posix } from 'node:path'
+import { Readable } from 'node:stream'
 import { GostaticError } from '../errors.js'
 import { GZIP_LEVEL, ParallelGzip } from './parallel-gzip.js'
 import { TarWriter } from './tar-writer.js'
@@ -25,19 +27,29 @@ export type LayerEntry = {
 }
 
 /**
- * The compressed layer is held in memory: a Go service layer is a few MB to a
- * few tens of MB, the writer needs its digest before it writes the manifest
- * anyway, and a temp-file variant would hand every caller a cleanup duty.
- * `gz` must not be mutated; the writer re-hashes it and refuses a mismatch.
+ * A layer gostatic builds is held in memory: a Go service layer is a few MB
+ * to a few tens of MB, and the writer needs its digest before it writes the
+ * manifest anyway. A pulled base layer lives in a file (the blob store), so
+ * memory stays bounded whatever size a registry declares. Either way the
+ * bytes must not change: the writer re-hashes them and refuses a mismatch.
  */
-export type BuiltLayer = {
-  gz: Buffer
-  /** sha256 of `gz`: the blob digest in the manifest. */
+export type BuiltLayer = LayerDigests & ({ gz: Buffer; file?: undefined } | { file: string; gz?: undefined })
+
+/** A layer whose compressed bytes are in memory (every layer buildLayer makes). */
+export type MemoryLayer = LayerDigests & { gz: Buffer; file?: undefined }
+
+type LayerDigests = {
+  /** sha256 of the compressed bytes: the blob digest in the manifest. */
   digest: string
-  /** Byte length of `gz`. */
+  /** Byte length of the compressed bytes. */
   size: number
   /** sha256 of the uncompressed tar: the rootfs diff_id in the config. */
   diffId: string
+}
+
+/** The layer's compressed bytes as a stream, from memory or from its file. */
+export function openLayerGz(layer: BuiltLayer): Readable {
+  return layer.file === undefined ? Readable.from([layer.gz]) : createReadStream(layer.file)
 }
 
 export type BuildLayerOptions = {
@@ -50,7 +62,7 @@ export const LAYER_GZIP_LEVEL = GZIP_LEVEL
 
 type Resolved = LayerEntry & { name: string; size: number }
 
-export async function buildLayer(entries: readonly LayerEntry[], opts: BuildLayerOptions = {}): Promise<BuiltLayer> {
+export async function buildLayer(entries: readonly LayerEntry[], opts: BuildLayerOptions = {}): Promise<MemoryLayer> {
   const resolved = await resolveEntries(entries)
   const mtime = Math.trunc(opts.mtime ?? 0)
   const tarHash = createHash('sha256')

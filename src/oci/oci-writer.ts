@@ -1,6 +1,7 @@
 // Writes built layers as one OCI image-layout tar that also carries a docker
 // `manifest.json`, so a single file feeds `docker load`, `podman load` and
 // `skopeo ... oci-archive:` without a daemon on our side.
+import { createHash } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import { GostaticError } from '../errors.js'
 import { requireOutputPath, writeAtomic } from '../util/atomic-write.js'
@@ -62,7 +63,8 @@ export type WrittenOciArchive = {
 
 const REF_NAME = 'org.opencontainers.image.ref.name'
 
-type Blob = { digest: string; bytes: Buffer; layer?: BuiltLayer }
+/** A blob to write: its bytes in memory, or a layer whose bytes are in a file (a pulled base's). */
+type Blob = { digest: string; size: number; bytes?: Buffer; layer?: BuiltLayer }
 type Descriptor = {
   mediaType: string
   digest: string
@@ -97,19 +99,25 @@ export async function writeOciArchive(
     await put('blobs/')
     await put('blobs/sha256/')
     for (const b of layout.blobs) {
-      // Re-hash layer bytes as they go out: a BuiltLayer whose buffer was
-      // changed after buildLayer must not produce an archive that lies.
-      if (b.layer && (sha256(b.bytes) !== b.digest || b.bytes.length !== b.layer.size)) {
-        throw new GostaticError('OCI_MALFORMED', `layer ${b.digest}: its bytes no longer match its digest or size`)
+      // Re-hash layer bytes as they go out: a BuiltLayer whose buffer (or file) was
+      // changed after it was built or pulled must not produce an archive that lies.
+      if (b.layer?.file !== undefined) {
+        const h = createHash('sha256')
+        const header = { name: blobPath(b.digest), type: 'file', mode: 0o644, mtime: epoch, size: b.size } as const
+        await tar.fileEntry(header, b.layer.file, (c) => h.update(c))
+        if (`sha256:${h.digest('hex')}` !== b.digest) throw changedLayer(b.digest)
+        continue
       }
-      await put(blobPath(b.digest), b.bytes)
+      const bytes = b.bytes!
+      if (b.layer && (sha256(bytes) !== b.digest || bytes.length !== b.layer.size)) throw changedLayer(b.digest)
+      await put(blobPath(b.digest), bytes)
     }
   })
   return {
     path,
     indexDigest: layout.top.digest,
     manifests: layout.manifests.map(({ layers: _, ...m }) => m),
-    size: layout.blobs.reduce((n, b) => n + b.bytes.length, 0),
+    size: layout.blobs.reduce((n, b) => n + b.size, 0),
   }
 }
 
@@ -146,7 +154,7 @@ function planLayout(
   const addJson = (value: unknown): { digest: string; size: number } => {
     const bytes = Buffer.from(canonicalJson(value))
     const digest = sha256(bytes)
-    blobs.set(digest, { digest, bytes })
+    blobs.set(digest, { digest, size: bytes.length, bytes })
     return { digest, size: bytes.length }
   }
   const seen = new Set<string>()
@@ -170,7 +178,8 @@ function planLayout(
       rootfs: { type: 'layers', diff_ids: img.layers.map((l) => l.diffId) },
       history: img.layers.map((_, i) => ({ created, created_by: img.history?.[i] ?? 'gostatic' })),
     })
-    for (const l of img.layers) blobs.set(l.digest, { digest: l.digest, bytes: l.gz, layer: l })
+    for (const l of img.layers)
+      blobs.set(l.digest, { digest: l.digest, size: l.size, layer: l, ...(l.gz ? { bytes: l.gz } : {}) })
     const manifest = addJson({
       schemaVersion: 2,
       mediaType: Media.ociManifest,
@@ -200,8 +209,8 @@ function planLayout(
         }
   const load = pickLoadImage(manifests, loadPlatform)
   for (const a of attachments) {
-    blobs.set(a.digest, { digest: a.digest, bytes: a.manifest })
-    for (const b of a.blobs) blobs.set(b.digest, { digest: b.digest, bytes: b.bytes })
+    blobs.set(a.digest, { digest: a.digest, size: a.manifest.length, bytes: a.manifest })
+    for (const b of a.blobs) blobs.set(b.digest, { digest: b.digest, size: b.bytes.length, bytes: b.bytes })
   }
   const extra = attachments.map((a) => ({
     mediaType: Media.ociManifest,
@@ -270,3 +279,7 @@ function cleanPlatform(p: OciPlatform): OciPlatform {
 }
 
 const blobPath = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`
+
+function changedLayer(digest: string): GostaticError {
+  return new GostaticError('OCI_MALFORMED', `layer ${digest}: its bytes no longer match its digest or size`)
+}

@@ -86,6 +86,9 @@ function foldMeta(p: { name?: string; linkname?: string; pax?: Map<string, strin
 
 function applyMeta(raw: RawHeader, p: { name?: string; linkname?: string; pax?: Map<string, string> }): TarHeader {
   const { flag: _, ...h } = raw
+  // Most entries have no pax or long-name record before them: nothing to fold.
+  if (p.pax === undefined && p.name === undefined && p.linkname === undefined)
+    return h.type === 'file' && h.name.endsWith('/') ? { ...h, type: 'directory' } : h
   const pax = p.pax ?? new Map<string, string>()
   const num = (key: string, fallback: number) => {
     const v = pax.get(key)

@@ -25,13 +25,19 @@ export class TarWriter {
   /**
    * A file whose `header.size` bytes are read from `path` as they are written; a file that changed size is an error.
    */
-  async fileEntry(header: TarHeaderInput & { size: number }, path: string): Promise<void> {
+  /** `onChunk` sees the file's bytes as they go out (to hash what was written, not what was read before). */
+  async fileEntry(
+    header: TarHeaderInput & { size: number },
+    path: string,
+    onChunk?: (chunk: Buffer) => void,
+  ): Promise<void> {
     await this.sink(encodeHeader(header))
     let seen = 0
     for await (const chunk of createReadStream(path)) {
       const c = chunk as Buffer
       seen += c.length
       if (seen > header.size) break
+      onChunk?.(c)
       await this.sink(c)
     }
     if (seen !== header.size)

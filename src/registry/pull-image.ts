@@ -2,12 +2,11 @@
 // picks each platform from the index, and fetches config and layers into
 // the blob cache, verifying every digest. With the tag already resolved in
 // the cache (policy 'missing') and its blobs present, no request is made.
-// Nothing reaches the cache until every blob of every platform is verified:
-// a refused blob leaves the cache as it was.
-import { createHash } from 'node:crypto'
-import { Readable, Writable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
-import { createGunzip } from 'node:zlib'
+// Manifests and configs reach the cache once every blob of every platform is
+// verified; layers stream to it, each verified (digest and diff ID) before it
+// appears there, so a refused blob leaves nothing behind. The tag record comes
+// last: a tag that resolves in the cache has all its blobs there. Layers are
+// files, never buffers: memory stays bounded whatever a registry declares.
 import { ErrorCode, GostaticError } from '../errors.js'
 import type { BuiltLayer } from '../oci/layer.js'
 import type { OciPlatform } from '../oci/oci-types.js'
@@ -16,8 +15,18 @@ import type { z } from 'zod'
 import { checkShape, configFileSchema, manifestDocSchema } from '../oci/oci-schemas.js'
 import { parseImageRef, type ImageRef } from '../spec/image-ref.js'
 import { BlobStore } from '../oci/blob-store.js'
+import { blobPath } from '../oci/layer-cache.js'
+import { processTempDir } from '../util/process-temp-dir.js'
+import { downloadLayer } from './layer-download.js'
 import type { CacheDamage } from '../oci/cache-dir.js'
-import { docKind, GZIP_LAYERS, type Descriptor, type IndexDoc, type ManifestDoc } from '../oci/media-types.js'
+import {
+  docKind,
+  GZIP_LAYERS,
+  MANIFEST_MAX_BYTES,
+  type Descriptor,
+  type IndexDoc,
+  type ManifestDoc,
+} from '../oci/media-types.js'
 import { matchesPlatform, pickPlatform, platformKey } from './platform-match.js'
 import { RegistryClient } from './registry-client.js'
 import { getVerified } from './fetch-verified.js'
@@ -59,7 +68,9 @@ export async function pullImage(
   const parsed = parseImageRef(refText)
   if (!parsed.ok) throw new GostaticError(ErrorCode.INVALID_REFERENCE, `runtime image '${refText}': ${parsed.reason}`)
   const ref = parsed.ref
-  const p = new Puller(ref, refText, opts)
+  // Without a cache, layers still go to files: a private folder this process removes at exit.
+  const layerDir = opts.cacheDir ?? (await processTempDir('gostatic-pulled-'))
+  const p = new Puller(ref, refText, opts, layerDir)
   const { digest, doc } = await p.top()
   const images: PulledImage[] = []
   for (const platform of platforms) images.push(await p.image(digest, doc, platform))
@@ -71,6 +82,10 @@ type Doc = (IndexDoc | ManifestDoc) & { schemaVersion?: number; mediaType?: stri
 
 class Puller {
   readonly store: BlobStore
+  /** Where layers go: the cache, or the private folder when there is none. */
+  readonly #layers: BlobStore
+  /** Layers being fetched or checked, by digest: a layer listed twice is fetched once. */
+  readonly #layerFiles = new Map<string, Promise<string>>()
   readonly #ref: ImageRef
   readonly #text: string
   readonly #opts: PullOptions
@@ -78,11 +93,12 @@ class Puller {
   /** Verified downloads, written to the cache by commit(). */
   readonly #pending = new Map<string, Buffer>()
 
-  constructor(ref: ImageRef, text: string, opts: PullOptions) {
+  constructor(ref: ImageRef, text: string, opts: PullOptions, layerDir: string) {
     this.#ref = ref
     this.#text = text
     this.#opts = opts
     this.store = new BlobStore(opts.cacheDir, opts.onCacheDamage)
+    this.#layers = opts.cacheDir === null ? new BlobStore(layerDir) : this.store
   }
 
   get usedNetwork(): boolean {
@@ -174,8 +190,8 @@ class Puller {
         )
     const layers = await Promise.all(
       manifest.layers.map(async (l, i): Promise<BuiltLayer> => {
-        const gz = await this.#blob(l, 'blob', `layer ${l.digest} of ${this.#text}`, diffIds[i]!)
-        return { gz, digest: l.digest, size: l.size, diffId: diffIds[i]! }
+        const file = await this.#layer(l, diffIds[i]!)
+        return { file, digest: l.digest, size: l.size, diffId: diffIds[i]! }
       }),
     )
     const built = (config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by ?? '')
@@ -192,16 +208,44 @@ class Puller {
     }
   }
 
-  /** A blob or child manifest by digest: from the cache, else fetched, verified and cached. */
-  async #blob(d: Descriptor, kind: 'manifest' | 'blob', what: string, diffId?: string): Promise<Buffer> {
+  /** A config or child manifest by digest: from the cache, else fetched, verified and held for commit(). */
+  async #blob(d: Descriptor, kind: 'manifest' | 'blob', what: string): Promise<Buffer> {
+    // Read whole, so capped before a byte is asked for: a config is kilobytes, whatever the manifest says.
+    if (d.size > MANIFEST_MAX_BYTES)
+      throw new GostaticError(
+        ErrorCode.REGISTRY_ERROR,
+        `runtime image ${this.#text}: ${what} declares ${d.size} bytes: too large, more than the limit of ` +
+          `${MANIFEST_MAX_BYTES} bytes gostatic reads for a manifest or config`,
+        { hint: 'the image is damaged or hostile; a real config or manifest is a few kilobytes' },
+      )
     const cached = this.#pending.get(d.digest) ?? (await this.store.get(d.digest, d.size))
     if (cached) return cached
     const expect = { digest: d.digest, size: d.size }
     const get = { kind, reference: d.digest, expect, doing: `pulling ${what}`, what }
     const { bytes } = await getVerified(this.#reg, this.#ref.repository, get)
-    if (diffId !== undefined) await verifyDiffId(bytes, diffId, what)
     this.#pending.set(d.digest, bytes)
     return bytes
+  }
+
+  /** A layer's file: the cached one when it still hashes right, else streamed from the registry into the store. */
+  #layer(d: Descriptor, diffId: string): Promise<string> {
+    let file = this.#layerFiles.get(d.digest)
+    if (file === undefined) {
+      file = this.#fetchLayer(d, diffId)
+      this.#layerFiles.set(d.digest, file)
+    }
+    return file
+  }
+
+  async #fetchLayer(d: Descriptor, diffId: string): Promise<string> {
+    const cached = await this.#layers.file(d.digest, d.size)
+    if (cached !== undefined) return cached
+    const what = `layer ${d.digest} of ${this.#text}`
+    const dir = this.#layers.dir!
+    const dest = blobPath(dir, d.digest)
+    const get = { digest: d.digest, size: d.size, diffId, doing: `pulling ${what}`, what }
+    await downloadLayer(this.#reg, this.#ref.repository, get, dir, dest)
+    return dest
   }
 
   #json<T extends z.ZodType>(bytes: Buffer, what: string, schema: T): z.infer<T> {
@@ -230,28 +274,4 @@ class Puller {
   #malformed(why: string): GostaticError {
     return new GostaticError(ErrorCode.OCI_MALFORMED, `runtime image ${this.#text}: ${why}`)
   }
-}
-
-/** The uncompressed tar must hash to the config's diff_id, or the config lies about the layer. */
-async function verifyDiffId(gz: Buffer, diffId: string, what: string): Promise<void> {
-  if (!diffId.startsWith('sha256:')) return
-  const h = createHash('sha256')
-  try {
-    await pipeline(
-      Readable.from([gz]),
-      createGunzip(),
-      new Writable({ write: (c: Buffer, _e, cb) => (h.update(c), cb()) }),
-    )
-  } catch (e) {
-    throw new GostaticError(
-      ErrorCode.DIGEST_MISMATCH,
-      `${what} is not valid gzip (${(e as Error).message}); refusing it, nothing was written`,
-    )
-  }
-  const got = `sha256:${h.digest('hex')}`
-  if (got !== diffId)
-    throw new GostaticError(
-      ErrorCode.DIGEST_MISMATCH,
-      `${what} unpacks to ${got} but the image config says ${diffId}; refusing it, nothing was written`,
-    )
 }

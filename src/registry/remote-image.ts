@@ -6,6 +6,10 @@
 // tag scheme. The archive is laid out as an OCI layout (index.json naming
 // the image and its attachments by ref name) and resolved by the archive
 // reader itself.
+import { open } from 'node:fs/promises'
+import { blobPath } from '../oci/layer-cache.js'
+import { processTempDir } from '../util/process-temp-dir.js'
+import { downloadLayer } from './layer-download.js'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { sha256 } from '../oci/blob-store.js'
 import { docKind, Media, type Descriptor } from '../oci/media-types.js'
@@ -78,8 +82,8 @@ export async function readRemoteImage(refText: string, opts: RemoteReadOptions =
 interface Graph {
   /** What the reference resolves to. */
   readonly digest: string
-  /** Every manifest, config and layer fetched, by digest. */
-  readonly blobs: Map<string, Buffer>
+  /** Every manifest and config fetched, by digest; layers as files (verified, in a private temp folder). */
+  readonly blobs: Map<string, Buffer | LayerFile>
   /** The digest and every runnable platform manifest: what attachments may be about. */
   readonly subjects: readonly string[]
   /** What index.json is to list as the image. */
@@ -91,12 +95,14 @@ async function readGraph(reader: ManifestReader, opts: RemoteReadOptions): Promi
   const top = await reader.manifest(ref.digest ?? ref.tag!, ref.digest)
   const mediaType = top.doc.mediaType ?? top.contentType ?? Media.ociManifest
   const topDesc: Descriptor = { mediaType, digest: top.digest, size: top.bytes.length }
-  const blobs = new Map<string, Buffer>([[top.digest, top.bytes]])
+  const blobs = new Map<string, Buffer | LayerFile>([[top.digest, top.bytes]])
   const subjects = [top.digest]
   const fetched: Descriptor[] = []
   const skipped: string[] = []
   const image = async (d: Descriptor, doc: ManifestDoc): Promise<void> => {
-    for (const b of [doc.config, ...(doc.layers ?? [])]) if (b?.digest) blobs.set(b.digest, await reader.blob(b))
+    if (doc.config?.digest) blobs.set(doc.config.digest, await reader.blob(doc.config))
+    // Layers go to files, never memory: a registry may declare any size.
+    for (const l of doc.layers ?? []) if (l?.digest) blobs.set(l.digest, await reader.layerFile(l))
     fetched.push(d)
   }
   const seen = new Set<string>([top.digest])
@@ -129,13 +135,18 @@ async function readGraph(reader: ManifestReader, opts: RemoteReadOptions): Promi
   return { digest: top.digest, blobs, subjects, images: opts.wants && isIndex ? fetched : [topDesc] }
 }
 
-function layoutFiles(index: object, blobs: ReadonlyMap<string, Buffer>): Map<string, ArchiveFile> {
-  const file = (name: string, bytes: Buffer): [string, ArchiveFile] => [
+/** A layer read from the registry into a file of its own. */
+type LayerFile = { readonly file: string; readonly size: number; readonly magic: Buffer }
+
+function layoutFiles(index: object, blobs: ReadonlyMap<string, Buffer | LayerFile>): Map<string, ArchiveFile> {
+  const file = (name: string, b: Buffer | LayerFile, digest?: string): [string, ArchiveFile] => [
     name,
-    { name, digest: sha256(bytes), size: bytes.length, bytes, magic: bytes.subarray(0, 4) },
+    Buffer.isBuffer(b)
+      ? { name, digest: sha256(b), size: b.length, bytes: b, magic: b.subarray(0, 4) }
+      : { name, digest: digest!, size: b.size, file: b.file, offset: 0, magic: b.magic },
   ]
   const files = new Map<string, ArchiveFile>([file('index.json', Buffer.from(JSON.stringify(index)))])
-  for (const [digest, bytes] of blobs) files.set(...file(`blobs/${digest.replace(':', '/')}`, bytes))
+  for (const [digest, b] of blobs) files.set(...file(`blobs/${digest.replace(':', '/')}`, b, digest))
   return files
 }
 
@@ -201,7 +212,28 @@ export class ManifestReader {
     return (await getVerified(this.client, this.ref.repository, get)).bytes
   }
 
+  /** A layer, streamed to a private temp file and verified on the way (inspect checks no diff ID: '' skips it). */
+  async layerFile(d: Descriptor): Promise<LayerFile> {
+    const what = `layer ${d.digest} of ${this.text}`
+    const dir = await processTempDir('gostatic-remote-')
+    const dest = blobPath(dir, d.digest)
+    const get = { digest: d.digest, size: d.size, diffId: '', doing: `reading ${what}`, what }
+    await downloadLayer(this.client, this.ref.repository, get, dir, dest)
+    return { file: dest, size: d.size, magic: await readHead(dest, 4) }
+  }
+
   malformed(why: string): GostaticError {
     return new GostaticError(ErrorCode.OCI_MALFORMED, `image ${this.text}: ${why}`)
+  }
+}
+
+async function readHead(path: string, n: number): Promise<Buffer> {
+  const fh = await open(path, 'r')
+  try {
+    const b = Buffer.alloc(n)
+    const { bytesRead } = await fh.read(b, 0, n, 0)
+    return b.subarray(0, bytesRead)
+  } finally {
+    await fh.close()
   }
 }

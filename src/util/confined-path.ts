@@ -3,7 +3,7 @@
 // absolute); a symlink can still lead anywhere, so every read goes through
 // here: a link out of the source folder is refused, naming the link and where
 // it leads, unless the plan says the user allowed it.
-import { lstat, readlink, realpath } from 'node:fs/promises'
+import { lstatSync, readlinkSync, realpathSync, type Stats } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
 
@@ -26,16 +26,21 @@ export function inside(root: string, real: string): boolean {
  * `field` names what asked for it in messages: "copy('static')", 'caCertificates.file'.
  */
 export async function confinedPath(c: Confinement, rel: string, field: string, hint: string): Promise<string> {
-  const rootReal = await realpath(c.root)
+  return confinedPathSync(c, rel, field, hint)
+}
+
+/** The same, synchronous: for the Dockerfile, which a builder renders synchronously. */
+export function confinedPathSync(c: Confinement, rel: string, field: string, hint: string): string {
+  const rootReal = realpathSync(c.root)
   const abs = join(c.root, rel)
   let real: string
   try {
-    real = await realpath(abs)
+    real = realpathSync(abs)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     const why =
       code === 'ENOENT' ? 'does not exist' : code === 'ELOOP' ? 'is a loop of symlinks' : `cannot be read (${code})`
-    const dangling = code === 'ENOENT' ? await firstLink(c.root, rel) : null
+    const dangling = code === 'ENOENT' ? firstLink(c.root, rel) : null
     const via = dangling ? ` (${dangling.link} links to ${dangling.target}, which is missing)` : ''
     throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `${field}: '${rel}' ${why}${via} (looked at ${abs})`, {
       hint,
@@ -43,7 +48,7 @@ export async function confinedPath(c: Confinement, rel: string, field: string, h
     })
   }
   if (c.followOutside || inside(rootReal, real)) return real
-  const link = await firstLink(c.root, rel)
+  const link = firstLink(c.root, rel)
   const which = link ? `${link.link} is a symlink to ${link.target}` : `it resolves through a symlink`
   throw new GostaticError(
     ErrorCode.PATH_OUTSIDE_SOURCE,
@@ -57,13 +62,17 @@ export async function confinedPath(c: Confinement, rel: string, field: string, h
 }
 
 /** The first component of `rel` under `root` that is a symlink, with what it says. */
-async function firstLink(root: string, rel: string): Promise<{ link: string; target: string } | null> {
+function firstLink(root: string, rel: string): { link: string; target: string } | null {
   let at = root
   for (const part of rel.split(/[\\/]+/).filter((p) => p !== '' && p !== '.')) {
     at = join(at, part)
-    const st = await lstat(at).catch(() => null)
-    if (st === null) return null
-    if (st.isSymbolicLink()) return { link: at, target: await readlink(at) }
+    let st: Stats
+    try {
+      st = lstatSync(at)
+    } catch {
+      return null
+    }
+    if (st.isSymbolicLink()) return { link: at, target: readlinkSync(at) }
   }
   return null
 }

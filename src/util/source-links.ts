@@ -1,5 +1,5 @@
-// Go source files that are symlinks out of the module. go build follows a
-// linked .go file wherever it points, so the local engine compiles it in,
+// Go source files and package folders that are symlinks out of the module.
+// go build follows a linked .go file or package folder wherever it points, so the local engine compiles it in,
 // while the Dagger engine and docker build copy the link itself and cannot
 // see its target. Nothing is refused (go allows it); each one is named in a
 // warning so a file from outside the module never goes in without a word.
@@ -31,14 +31,23 @@ export async function goFilesLinkingOutside(moduleDir: string): Promise<OutsideL
     for (const e of entries) {
       seen++
       const path = join(dir, e.name)
-      if (e.isDirectory() && !/^[._]/.test(e.name) && e.name !== 'testdata') todo.push(path)
-      if (!e.isSymbolicLink() || !GO_READS.test(e.name)) continue
+      const goFolder = !/^[._]/.test(e.name) && e.name !== 'testdata'
+      if (e.isDirectory() && goFolder) todo.push(path)
+      if (!e.isSymbolicLink() || !(GO_READS.test(e.name) || goFolder)) continue
       const real = await realpath(path).catch(() => null)
-      if (real !== null && !inside(root, real))
+      if (real === null || inside(root, real)) continue
+      // A linked folder is a package go builds from wherever it points (an import path resolves through it).
+      if (GO_READS.test(e.name) || (await holdsGoFiles(real)))
         out.push({ file: relative(root, path), target: await readlink(path), real })
     }
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : 1))
+}
+
+/** Whether `dir` is a folder with a file go build reads (a package); a linked folder of assets is not one. */
+async function holdsGoFiles(dir: string): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
+  return entries.some((e) => !e.isDirectory() && GO_READS.test(e.name))
 }
 
 /** One warning per linked file, for the engines' warning events. */

@@ -23,16 +23,34 @@ const SECRET = 'kill-test-password-7f3a9c'
 const script = join(tmp, 'build.mjs')
 const index = pathToFileURL(resolve('dist/index.js')).href
 
-// Prints each step as it starts, then the image digest; 'export' marks the archive write.
+// Prints each step as it starts and waits, blocked, for the parent's go-ahead
+// byte on stdin, so a kill lands at that step however loaded the machine is:
+// without the wait the build ran ahead of a slow parent, and a kill meant for
+// a late step (verify-static) could land after the build had ended on its own.
+// Then the image digest; 'export' marks the archive write.
 const SCRIPT = `
+import { readSync, writeSync } from 'node:fs'
 import { goService } from '${index}'
 const [src, cacheDir, out, netrc] = process.argv.slice(2)
-const say = (o) => process.stdout.write(JSON.stringify(o) + '\\n')
+const say = (o) => writeSync(1, JSON.stringify(o) + '\\n')
+const nap = new Int32Array(new SharedArrayBuffer(4))
+const step = (name) => {
+  say({ step: name })
+  for (;;) {
+    try {
+      if (readSync(0, Buffer.alloc(1)) === 1) return
+      throw new Error('the parent closed stdin')
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e
+      Atomics.wait(nap, 0, 0, 5) // a non-blocking stdin: try again shortly
+    }
+  }
+}
 const svc = goService({ name: 'killme', source: src }).strip().upx().runtime('static')
   .secret({ id: 'netrc', from: { file: netrc }, as: { file: '/root/.netrc' } })
 const r = await svc.build({ engine: 'local', cacheDir, reporter: 'silent',
-  onEvent: (e) => e.kind === 'step-start' && say({ step: e.step }) })
-say({ step: 'export' })
+  onEvent: (e) => e.kind === 'step-start' && step(e.step) })
+step('export')
 say({ digest: (await r.exportTarball(out)).indexDigest })
 `
 
@@ -43,7 +61,8 @@ function runBuild(box: string, killAt?: string): Promise<Run> {
   const env = { ...process.env, TMPDIR: join(box, 'tmp') }
   const args = [script, src, join(box, 'cache'), join(box, 'out', 'image.tar'), netrc]
   return new Promise((res, rej) => {
-    const p = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const p = spawn(process.execPath, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
+    p.stdin.on('error', () => undefined) // a killed child's stdin
     const lines: Run['lines'] = []
     let buf = ''
     let stderr = ''
@@ -54,7 +73,9 @@ function runBuild(box: string, killAt?: string): Promise<Run> {
         const line = JSON.parse(buf.slice(0, i)) as { step?: string }
         buf = buf.slice(i + 1)
         lines.push(line)
-        if (killAt !== undefined && line.step === killAt) killTree(p.pid!)
+        if (line.step === undefined) continue
+        if (line.step === killAt) killTree(p.pid!)
+        else p.stdin.write('.')
       }
     })
     p.on('error', rej)
@@ -128,8 +149,7 @@ describe.skipIf(skip)('a build killed with SIGKILL', () => {
     mkdirSync(join(box, 'tmp'))
     for (const step of steps) {
       const killed = await runBuild(box, step)
-      // The archive of this small image may be written before the kill lands: then there was nothing to kill.
-      if (step !== 'export') expect(killed.code, `killed at ${step}: ${killed.stderr}`).toBe(null)
+      expect(killed.code, `killed at ${step}: ${killed.stderr}`).toBe(null)
       const again = await runBuild(box)
       expect(again.code, again.stderr).toBe(0)
       expect(again.lines.find((l) => l.digest)?.digest, `after a kill at ${step}`).toBe(cleanDigest)

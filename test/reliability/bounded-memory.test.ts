@@ -4,7 +4,7 @@
 // made here: gzip bombs (a GiB of zeros in a few MB), an archive that
 // unpacks to 400 MiB, and a crafted registry serving bodies past their limits.
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeOciArchive } from '../../src/oci/oci-writer.js'
 import { pullImage } from '../../src/registry/pull-image.js'
 import { CraftedRegistry } from './crafted-registry.js'
-import { gzipLayer, imageJson, writeArchiveOfZeros } from './crafted-images.js'
+import { gzipLayer, gzipLayerFile, imageJson, writeArchiveOfZeros } from './crafted-images.js'
 
 const run = promisify(execFile)
 const GiB = 1 << 30
@@ -102,7 +102,7 @@ describe('a registry that sends more than it may', () => {
     })
     await expect(pullImage(`${host}/runaway:1`, [{ os: 'linux', architecture: 'amd64' }], { cacheDir: null })).rejects.toMatchObject({
       code: 'REGISTRY_ERROR',
-      message: expect.stringMatching(new RegExp(`too large.*limit of ${layer.gz.length + 1} bytes`)),
+      message: expect.stringMatching(new RegExp(`too large.*limit of ${layer.gz.length} bytes`)), // the declared size
     })
     expect(sent).toBeLessThan(256 * MiB)
   })
@@ -117,6 +117,30 @@ describe('a registry that sends more than it may', () => {
     const out = await child('pull', `${host}/bomb:1`)
     expect(out).toMatchObject({ ok: false, code: 'OCI_MALFORMED', message: expect.stringMatching(/\/etc\/passwd .* too large/) })
     expect(out.maxRssMb).toBeLessThan(LIMIT_MB)
+  })
+
+  it('pulls and inspects a 512 MiB layer as a stream, hashed on the way, under 300 MB', async () => {
+    // Held whole (as pulled layers once were), its bytes alone pass the limit.
+    const file = join(tmp, 'big-layer.gz')
+    const layer = await gzipLayerFile(file, [{ name: 'data/big', size: 512 * MiB, head: Buffer.from('x') }])
+    expect(layer.size).toBeGreaterThan(512 * MiB) // level 0: the blob itself is that big, not a bomb
+    const mediaType = 'application/vnd.oci.image.layer.v1.tar+gzip'
+    const img = imageJson([{ ...layer, mediaType }], {})
+    reg.routes.set('/v2/big/manifests/1', { body: img.manifest, type: 'application/vnd.oci.image.manifest.v1+json' })
+    reg.routes.set(`/v2/big/blobs/${img.cfgDigest}`, { body: img.cfg })
+    reg.routes.set(`/v2/big/blobs/${layer.digest}`, { body: () => createReadStream(file) })
+    const cache = join(tmp, 'cache')
+    const out = await child('pull', `${host}/big:1`, cache)
+    // inspect of a registry reference reads the same layer into a temp file, not memory.
+    const seen = await child('inspect', `${host}/big:1`)
+    rmSync(file, { force: true })
+    expect(seen, seen.message).toMatchObject({ ok: true })
+    expect(seen.maxRssMb).toBeLessThan(LIMIT_MB)
+    expect(out, out.message).toMatchObject({ ok: true, value: 1 }) // data/big (the tar has no entry for data/)
+    expect(out.maxRssMb).toBeLessThan(LIMIT_MB)
+    const cached = statSync(join(cache, 'blobs', 'sha256', layer.digest.slice('sha256:'.length)))
+    expect(cached.size).toBe(layer.size)
+    rmSync(cache, { recursive: true, force: true })
   })
 
   it('refuses an index.json-like document whose manifests is not a list, as OCI_MALFORMED', async () => {

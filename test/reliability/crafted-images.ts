@@ -106,3 +106,25 @@ export async function writeArchiveOfZeros(path: string, files: readonly CraftedF
   if (gzip) await pipeline(Readable.from(archive()), createGzip({ level: 1 }), out)
   else await pipeline(Readable.from(archive()), out)
 }
+
+/** A gzipped layer of `files` written to `path` (level 0: as big as its tar, made fast); its digest, diff ID and size. */
+export async function gzipLayerFile(path: string, files: readonly CraftedFile[]) {
+  const diff = sha()
+  const blob = sha()
+  let size = 0
+  const tap = async function* (src: AsyncIterable<Buffer>) {
+    for await (const c of src) {
+      diff.update(c)
+      yield c
+    }
+  }
+  const count = async function* (src: AsyncIterable<Buffer>) {
+    for await (const c of src) {
+      blob.update(c)
+      size += c.length
+      yield c
+    }
+  }
+  await pipeline(Readable.from(tap(tarOfZeros(files))), createGzip({ level: 0 }), count, createWriteStream(path))
+  return { digest: hex(blob), diffId: hex(diff), size }
+}

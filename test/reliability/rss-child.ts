@@ -1,9 +1,9 @@
 // Runs one read of hostile input in its own process and prints what came of
 // it with the process's peak RSS, so the test measures this read alone.
-// Usage: tsx rss-child.ts <kind> <arg>; kinds: inspect (an archive), files
+// Usage: tsx rss-child.ts <kind> <arg>; kinds: inspect (an archive or a registry reference), files
 // (an archive's file set, as the Dagger engine reads a base), pull (a
 // reference, into a blob cache, then its file set, as the local engine does).
-import { inspect } from '../../src/inspect/inspect.js'
+import { inspect } from '../../src/api/inspect-target.js'
 import { openImageTree, readOciArchive } from '../../src/oci/oci-reader.js'
 import { openBuiltLayersTree } from '../../src/oci/image-tree.js'
 import { pullImage } from '../../src/registry/pull-image.js'

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { materialize } from '../../src/engines/runtime-files.js'
+import { goFilesLinkingOutside } from '../../src/util/source-links.js'
 import type { RuntimeFile, SourceLinks } from '../../src/plan/build-plan.js'
 import { goService, type EngineEvent } from '../../src/index.js'
 import { PINNED_PEM } from '../support/pinned-ca.js'
@@ -97,11 +98,40 @@ describe('paths the build reads stay in the source folder', () => {
     })
   })
 
+  it('refuses in the Dockerfile the links the engines refuse, opt-in or not (docker build cannot follow them)', () => {
+    const svc = goService({ name: 'x', source: src })
+    for (const bad of [svc.copy('link.txt', '/x'), svc.copy('linkdir/secret.txt', '/x'), svc.caCertificates({ file: 'ca.pem' })]) {
+      expect(() => bad.dockerfile()).toThrow(expect.objectContaining({ code: 'PATH_OUTSIDE_SOURCE' }))
+      expect(() => bad.allowLinksOutsideSource().dockerfile()).toThrow(
+        expect.objectContaining({ code: 'PATH_OUTSIDE_SOURCE', message: expect.stringContaining('is a symlink to') }),
+      )
+    }
+    expect(svc.copy('alias.txt', '/x').copy('assets', '/assets').dockerfile()).toContain('COPY')
+    expect(svc.copy('not-there.txt', '/x').dockerfile()).toContain('not-there.txt') // docker build's to report
+  })
+
   it('tells the rendered plan that docker build cannot follow what the opt-in allows', () => {
     const p = goService({ name: 'x', source: src }).copy('link.txt', '/x').allowLinksOutsideSource().plan()
     expect(p.source.links).toBe('follow')
     expect(p.warnings.join('\n')).toContain('docker build cannot follow them')
     expect(goService({ name: 'x', source: src }).plan().source.links).toBe('confine')
+  })
+})
+
+describe('Go sources linked from outside the module', () => {
+  it('names a linked .go file and a linked package folder, not a linked folder of assets', async () => {
+    const m = join(tmp, 'warn-mod')
+    mkdirSync(join(outside, 'lib'), { recursive: true })
+    mkdirSync(join(outside, 'pics'), { recursive: true })
+    writeFileSync(join(outside, 'lib', 'lib.go'), 'package lib\n')
+    writeFileSync(join(outside, 'pics', 'a.png'), 'png')
+    writeFileSync(join(outside, 'x.go'), 'package main\n')
+    mkdirSync(m)
+    symlinkSync(join(outside, 'lib'), join(m, 'lib'))
+    symlinkSync(join(outside, 'pics'), join(m, 'pics'))
+    symlinkSync(join(outside, 'x.go'), join(m, 'x.go'))
+    const found = await goFilesLinkingOutside(m)
+    expect(found.map((l) => l.file)).toEqual(['lib', 'x.go'])
   })
 })
 
@@ -117,9 +147,11 @@ describe.skipIf(missing('go'))('a local build with links in its tree', () => {
   symlinkSync('../outside/secret.txt', join(mod, 'secret.txt'))
   const svc = goService({ name: 'links', source: mod }).runtime('scratch').smoke(false).sbom(false)
 
-  it('refuses the build when copy() names a link out', async () => {
-    await expect(svc.copy('secret.txt', '/secret.txt').build({ engine: 'local', reporter: 'silent', cacheDir: null }))
-      .rejects.toMatchObject({ code: 'PATH_OUTSIDE_SOURCE' })
+  it('refuses the build when copy() names a link out, before anything is compiled', async () => {
+    const seen: EngineEvent[] = []
+    const build = svc.copy('secret.txt', '/secret.txt').build({ engine: 'local', reporter: 'silent', cacheDir: null, onEvent: (e) => seen.push(e) })
+    await expect(build).rejects.toMatchObject({ code: 'PATH_OUTSIDE_SOURCE' })
+    expect(seen.filter((e) => e.kind === 'step-start')).toEqual([])
   })
 
   it("keeps a copied folder's links as links in the image, and warns about a Go file linked from outside", async () => {

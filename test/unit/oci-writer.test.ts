@@ -279,7 +279,7 @@ describe('OCI archive', () => {
     const good = await writeOciArchive(join(dir, 'img.tar'), [await image()])
     const before = await readFile(good.path)
     const tampered = await image()
-    const gz = tampered.layers[1]!.gz
+    const gz = tampered.layers[1]!.gz!
     gz.writeUInt8(gz.readUInt8(20) ^ 0xff, 20) // a layer changed after it was built
     const err = await errorOf(writeOciArchive(good.path, [tampered]))
     expect(err.code).toBe('OCI_MALFORMED')
