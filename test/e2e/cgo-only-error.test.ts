@@ -35,7 +35,7 @@ const OWN_MAIN = 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println(a
 const OWN_CGO = 'package main\n\n// static int answer_c(void) { return 42; }\nimport "C"\n\nfunc answer() int {\n\treturn int(C.answer_c())\n}\n'
 
 describe.skipIf(missing('go'))('a name only cgo files declare, with cgo off', () => {
-  it("go-sqlite3's SetFileControlInt: GO_BUILD_FAILED names the module and says .cgo() and --cgo", async () => {
+  it("go-sqlite3's SetFileControlInt: GO_BUILD_FAILED names the module and says --cgo (the CLI's form)", async () => {
     const src = await goModule(join(tmp, 'fcntl'), 'example.com/fcntl', { 'main.go': FILE_CONTROL }, [
       `${SQLITE_MODULE} ${SQLITE_VERSION}`,
     ])
