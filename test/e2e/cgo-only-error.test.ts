@@ -2,7 +2,7 @@
 // the CLI as a user meets it: a program calling go-sqlite3's
 // SQLiteConn.SetFileControlInt (declared in its cgo files only), and a
 // service whose own package declares a function in a cgo file. The error
-// names the package and its module, and says .cgo() and --cgo.
+// names the package and its module, and says --cgo (the CLI's form of the hint; the API's says .cgo()).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
