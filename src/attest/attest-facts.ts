@@ -19,6 +19,9 @@ export interface ImageDigest {
   readonly digest: string
 }
 
+/** A Go binary in the image: its path and digests, with the build info read from it. */
+export type BinaryFact = FileFact & { readonly go: GoBuildInfo }
+
 /** Everything one SBOM describes: one platform image, or one bare binary. */
 export interface SbomFacts {
   /** The service or image name, e.g. 'hello'. */
@@ -30,7 +33,9 @@ export interface SbomFacts {
     /** The image index over all platforms; null when the image has one platform. */
     readonly indexDigest: string | null
   } | null
-  readonly binary: FileFact & { readonly go: GoBuildInfo }
+  readonly binary: BinaryFact
+  /** The image's further programs (.binary()), each with its own build info; absent or empty: none. */
+  readonly binaries?: readonly BinaryFact[]
   /** The pulled runtime base; null on scratch and static. */
   readonly base: ImageDigest | null
   /** The files gostatic put in the image besides the binary (CA bundle, passwd, zoneinfo, copied files). */
@@ -41,7 +46,7 @@ export interface SbomFacts {
 }
 
 /** The binary an SBOM describes: its bytes' digests, with the build info read from them. */
-export function binaryFact(path: string, bytes: Uint8Array, go: GoBuildInfo): SbomFacts['binary'] {
+export function binaryFact(path: string, bytes: Uint8Array, go: GoBuildInfo): BinaryFact {
   const hash = (alg: 'sha256' | 'sha1') => createHash(alg).update(bytes).digest('hex')
   return { path, sha256: hash('sha256'), sha1: hash('sha1'), size: bytes.length, go }
 }

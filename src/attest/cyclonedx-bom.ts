@@ -51,11 +51,31 @@ export function cyclonedxJson(f: SbomFacts): string {
     version: go.goVersion,
     purl: stdlibPurl(go.goVersion),
   })
-  binary.dependencies.add(stdlib.bomRef)
-  const modules = [...go.deps].sort(byModule).map(moduleComponent)
-  for (const m of modules) binary.dependencies.add(m.bomRef)
+  const modules = new Map<string, CDX.Models.Component>()
+  const dependOn = (c: CDX.Models.Component, deps: readonly GoDependency[]) => {
+    c.dependencies.add(stdlib.bomRef)
+    for (const d of [...deps].sort(byModule)) {
+      const m = moduleComponent(d)
+      const known = modules.get(m.bomRef.value ?? '') ?? m
+      modules.set(known.bomRef.value ?? '', known)
+      c.dependencies.add(known.bomRef)
+    }
+  }
+  dependOn(binary, go.deps)
+  // The further programs (.binary()), each an application with the modules its own build info names.
+  const further = (f.binaries ?? []).map((b) => {
+    const c = component(Enums.ComponentType.Application, b.go.path || b.path, {
+      bomRef: `binary:${b.path}`,
+      version: b.go.main.version || undefined,
+      description: `Go binary ${b.path}, built with ${b.go.goVersion}`,
+    })
+    hashes(c, b)
+    dependOn(c, b.go.deps)
+    return c
+  })
   bom.components.add(stdlib)
-  for (const m of modules) bom.components.add(m)
+  for (const m of modules.values()) bom.components.add(m)
+  for (const c of further) bom.components.add(c)
 
   if (!f.image) {
     bom.metadata.component = binary
@@ -73,6 +93,7 @@ export function cyclonedxJson(f: SbomFacts): string {
   bom.metadata.component = image
   bom.components.add(binary)
   image.dependencies.add(binary.bomRef)
+  for (const c of further) image.dependencies.add(c.bomRef)
   if (f.base) {
     const { repository, name } = ociNameOf(f.base.name)
     const base = component(Enums.ComponentType.Container, f.base.name, {

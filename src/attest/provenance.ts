@@ -31,6 +31,8 @@ export interface ProvenanceFacts {
     readonly platform: string
     readonly goArgs: readonly string[]
     readonly env: Readonly<Record<string, string>>
+    /** Every binary built for the target, the entrypoint first: its package and its path in the image. */
+    readonly binaries: readonly { readonly package: string; readonly path: string }[]
   }[]
   readonly source: SourceFact | null
   readonly goVersion: string

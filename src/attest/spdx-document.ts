@@ -3,7 +3,8 @@
 // Go standard library and toolchain, the base image and gostatic's own
 // files. IDs, ordering and the one timestamp are deterministic.
 import type { GoDependency } from '../inspect/go-modinfo.js'
-import { h1ToSha256, hexOf, platformName, rfc3339, type FileFact, type SbomFacts } from './attest-facts.js'
+import { h1ToSha256, hexOf, platformName, rfc3339 } from './attest-facts.js'
+import type { BinaryFact, FileFact, SbomFacts } from './attest-facts.js'
 import { golangPurl, ociNameOf, ociPurl, stdlibPurl } from './purl.js'
 import { spdxId } from './spdx-ids.js'
 
@@ -56,16 +57,12 @@ export function spdxDocument(f: SbomFacts): SpdxDocument {
   const rels: SpdxRelationship[] = []
   const rel = (a: string, t: SpdxRelationship['relationshipType'], b: string) =>
     rels.push({ spdxElementId: a, relationshipType: t, relatedSpdxElement: b })
-  const binary = pkg({
-    SPDXID: 'SPDXRef-Binary',
-    name: go.main.path || go.path || f.name,
-    ...(go.main.version ? { versionInfo: go.main.version } : {}),
-    packageFileName: f.binary.path,
-    primaryPackagePurpose: 'APPLICATION',
-    checksums: fileChecksums(f.binary),
-    purl: golangPurl(go.main.path, go.main.version),
-    comment: `Go binary built with ${go.goVersion}; ${settingsText(go.settings)}`,
-  })
+  const binary = binaryPackage('SPDXRef-Binary', f.binary, go.main.path || go.path || f.name)
+  // The further programs: their own packages, each depending on the modules its own build info names.
+  const further = (f.binaries ?? []).map((b) => ({
+    b,
+    p: binaryPackage(spdxId('Binary', b.path), b, b.go.path || b.path),
+  }))
   const stdlib = pkg({
     SPDXID: 'SPDXRef-Go-stdlib',
     name: 'stdlib',
@@ -81,6 +78,13 @@ export function spdxDocument(f: SbomFacts): SpdxDocument {
     comment: 'the Go toolchain that compiled the binary',
   })
   const modules = [...go.deps].sort(byModule).map(modulePackage)
+  const known = new Set(modules.map((m) => m.SPDXID))
+  for (const { b } of further)
+    for (const m of [...b.go.deps].sort(byModule).map(modulePackage))
+      if (!known.has(m.SPDXID)) {
+        known.add(m.SPDXID)
+        modules.push(m)
+      }
   const packages: SpdxPackage[] = []
   let top = binary.SPDXID
   if (f.image) {
@@ -98,8 +102,9 @@ export function spdxDocument(f: SbomFacts): SpdxDocument {
     packages.push(image)
     top = image.SPDXID
     rel(top, 'CONTAINS', binary.SPDXID)
+    for (const { p } of further) rel(top, 'CONTAINS', p.SPDXID)
   }
-  packages.push(binary, stdlib, toolchain, ...modules)
+  packages.push(binary, ...further.map((x) => x.p), stdlib, toolchain, ...modules)
   if (f.base) {
     const { repository, name } = ociNameOf(f.base.name)
     const base = pkg({
@@ -117,6 +122,11 @@ export function spdxDocument(f: SbomFacts): SpdxDocument {
   rel(binary.SPDXID, 'DEPENDS_ON', stdlib.SPDXID)
   for (const m of modules) rel(binary.SPDXID, 'DEPENDS_ON', m.SPDXID)
   rel(toolchain.SPDXID, 'BUILD_TOOL_OF', binary.SPDXID)
+  for (const { b, p } of further) {
+    rel(p.SPDXID, 'DEPENDS_ON', stdlib.SPDXID)
+    for (const d of [...b.go.deps].sort(byModule)) rel(p.SPDXID, 'DEPENDS_ON', modulePackage(d).SPDXID)
+    rel(toolchain.SPDXID, 'BUILD_TOOL_OF', p.SPDXID)
+  }
   const subject = f.image
     ? `${platformName(f.image.platform)}/${hexOf(f.image.manifestDigest)}`
     : `binary/${f.binary.sha256}`
@@ -131,6 +141,21 @@ export function spdxDocument(f: SbomFacts): SpdxDocument {
     files,
     relationships: [{ spdxElementId: DOC, relationshipType: 'DESCRIBES', relatedSpdxElement: top }, ...rels],
   }
+}
+
+/** A Go binary as an SPDX application package (a further program is named by its package, the main by its module). */
+function binaryPackage(SPDXID: string, b: BinaryFact, name: string): SpdxPackage {
+  const go = b.go
+  return pkg({
+    SPDXID,
+    name,
+    ...(go.main.version ? { versionInfo: go.main.version } : {}),
+    packageFileName: b.path,
+    primaryPackagePurpose: 'APPLICATION',
+    checksums: fileChecksums(b),
+    purl: golangPurl(go.main.path, go.main.version),
+    comment: `Go binary built with ${go.goVersion}; ${settingsText(go.settings)}`,
+  })
 }
 
 type PackageInput = Omit<SpdxPackage, 'downloadLocation' | 'filesAnalyzed' | 'externalRefs'> & { purl?: string | null }

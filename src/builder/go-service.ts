@@ -6,6 +6,7 @@ import type { ServiceSpec, ServiceSpecInput, Secret, ExtraFile } from '../spec/s
 import type { UpxOptionsSchema } from '../spec/service-spec.js'
 import type { NeedsOptionsSchema } from '../spec/needs-options.js'
 import type { CgoOptionsSchema } from '../spec/cgo-options.js'
+import type { BinarySchema } from '../spec/binary-spec.js'
 import type { Platform } from '../spec/platform.js'
 import { parseServiceSpec } from '../spec/parse.js'
 import { plan, type ExplainedPlan } from '../plan/plan.js'
@@ -22,6 +23,7 @@ type Props = ServiceSpecInput
 type UpxInput = z.input<typeof UpxOptionsSchema>
 type NeedsInput = z.input<typeof NeedsOptionsSchema>
 type CgoInput = z.input<typeof CgoOptionsSchema>
+type BinaryInput = z.input<typeof BinarySchema>
 type Field<K extends keyof Props> = NonNullable<Props[K]>
 
 export class GoService {
@@ -136,6 +138,14 @@ export class GoService {
   }
   binaryPath(path: string): GoService {
     return this.#with({ binaryPath: path })
+  }
+  /**
+   * A further program in the image, e.g. { main: './cmd/migrate', path: '/usr/local/bin/migrate' }: built, stripped,
+   * packed, verified and needs-checked like the main one, in a layer of its own. Repeatable; the entrypoint stays
+   * the main binary.
+   */
+  binary(b: BinaryInput): GoService {
+    return this.#with({ binaries: [...(this.#props.binaries ?? []), b] })
   }
   entrypoint(...argv: string[]): GoService {
     return this.#with({ entrypoint: argv })

@@ -12,6 +12,14 @@ export function checkFlagValues(f: ServiceFlags): void {
   const checks: Check[] = []
   if (f.name !== undefined) checks.push(['--name', f.name, () => goService({ name: f.name!, source: '.' })])
   if (f.go !== undefined) checks.push(['--go', f.go, (s) => s.go(f.go!)])
+  // Together, so two that clash are refused. The blank's main is no real package, so a clash with the service's
+  // own main (which a config may set) is left to that service's spec.
+  if (f.binary.length > 0)
+    checks.push([
+      '--binary',
+      f.binary.map((b) => `${b.main}=${b.path}`).join(' --binary '),
+      () => f.binary.reduce((s, b) => s.binary(b), goService({ name: 'flag-check', source: '.', main: './-' })),
+    ])
   if (f.platform.length > 0) checks.push(['--platform', f.platform.join(','), (s) => s.platforms(...f.platform)])
   if (f.runtime !== undefined) checks.push(['--runtime', f.runtime, (s) => s.runtime(f.runtime!)])
   if (f.user !== undefined) checks.push(['--user', f.user, (s) => s.user(f.user!)])

@@ -88,3 +88,20 @@ export function sbomFormats(flag: string, formats: readonly string[]) {
     return items.includes('none') ? false : [...new Set(items)]
   })
 }
+
+/** A repeatable `main=path` flag (no comma-splitting: a path may hold a comma), split at the first '='. */
+export function pairs(flag: string, takes: string) {
+  return flagValues(flag, takes).transform((v, ctx) => {
+    const given = v === undefined ? [] : Array.isArray(v) ? v : [v]
+    const out: { main: string; path: string }[] = []
+    for (const g of given) {
+      const i = g.indexOf('=')
+      if (i <= 0 || i === g.length - 1) {
+        ctx.addIssue({ code: 'custom', message: `${flag} ${q(g)} is not main=path; it takes ${takes}` })
+        return z.NEVER
+      }
+      out.push({ main: g.slice(0, i), path: g.slice(i + 1) })
+    }
+    return out
+  })
+}

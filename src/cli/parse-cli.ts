@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { ErrorCode, GostaticError } from '../errors.js'
 import { CGO_TOOLCHAINS, PLATFORM_NAMES, SBOM_FORMATS } from '../index.js'
 import { VERSION } from '../version.js'
-import { count, list, sbomFormats, single, singleOrAlone } from './flag-schemas.js'
+import { count, list, pairs, sbomFormats, single, singleOrAlone } from './flag-schemas.js'
 import { joinNegativeValues, rawFlagValues } from './raw-flags.js'
 import { keyValues } from './key-value-flags.js'
 import { addResolveCommands, filenameValues, joinStdinDash } from './resolve-flags.js'
@@ -18,6 +18,7 @@ export const ServiceFlagsSchema = z.object({
   service: list('--service', 'service names from the config'),
   name: optString('--name', "a service name like 'api'"),
   main: optString('--main', "the main package, like '.' or './cmd/api'"),
+  binary: pairs('--binary', 'a further binary as main=path, like ./cmd/migrate=/usr/local/bin/migrate (repeatable)'),
   go: optString('--go', "a Go version like '1.23' or '1.23.4'"),
   platform: list('--platform', `platforms (${PLATFORM_NAMES.join(', ')})`),
   runtime: optString('--runtime', "'scratch', 'static' or an image reference like 'alpine:3.20'"),
@@ -141,6 +142,11 @@ function serviceOptions(c: ReturnType<CAC['command']>) {
     .option('--service <name>', 'Only this service from the config (repeatable)')
     .option('--name <name>', 'Service name without a config (default: the folder name)')
     .option('--main <pkg>', "Main package, relative to the module (default '.')")
+    .option(
+      '--binary <main=path>',
+      'A further binary in the image, its own layer, e.g. ./cmd/migrate=/usr/local/bin/migrate (repeatable; the ' +
+        'entrypoint stays the main one)',
+    )
     .option(
       '--go <version>',
       "Go version, e.g. '1.23' (default: go.mod's toolchain line, else its go line, else the host's)",

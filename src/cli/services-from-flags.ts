@@ -95,6 +95,7 @@ function checkSource(s: GoService, configFile: string): void {
 export function applyFlags(s: GoService, f: Omit<SpecFlags, 'config' | 'service' | 'name' | 'main'>): GoService {
   let out = s
   if (f.go !== undefined) out = out.go(f.go)
+  for (const b of f.binary) out = out.binary(b)
   if (f.platform.length) out = out.platforms(...f.platform)
   if (f.runtime !== undefined) out = out.runtime(f.runtime)
   if (f.user !== undefined) out = out.user(f.user)

@@ -65,8 +65,12 @@ export interface BuiltImage {
   readonly history: readonly string[]
   readonly config: OciImageConfig
   readonly annotations: Readonly<Record<string, string>>
-  readonly binary: { readonly bytes: Buffer; readonly verified: { elf: ElfInfo; buildInfo: GoBuildInfo } }
+  readonly binary: { readonly bytes: Buffer; readonly verified: VerifiedFacts }
+  /** The .binary() programs, in the plan's order, each verified like the main one. */
+  readonly binaries: readonly { readonly path: string; readonly bytes: Buffer; readonly verified: VerifiedFacts }[]
 }
+
+type VerifiedFacts = { elf: ElfInfo; buildInfo: GoBuildInfo }
 
 /** Facts only the engine knows, for the provenance. */
 export interface EngineAttestFacts {

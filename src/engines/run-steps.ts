@@ -32,7 +32,8 @@ export async function runSteps<C>(loop: StepLoop<C>): Promise<void> {
     if (loop.signal?.aborted) throw new GostaticError(ErrorCode.CANCELLED, `build of ${plan.service} was cancelled`)
     const emit: EventSink = silentStep(loop.engine, step.kind) ? () => {} : loop.emit
     const platform = 'platform' in step ? step.platform : undefined
-    const on = platform ? { platform } : {}
+    const binary = 'binary' in step ? step.binary : undefined
+    const on = { ...(platform ? { platform } : {}), ...(binary !== undefined ? { binary } : {}) }
     emit({ kind: 'step-start', service: plan.service, step: step.kind, ...on })
     const s0 = performance.now()
     let detail: string | void

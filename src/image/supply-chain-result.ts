@@ -8,6 +8,7 @@ import { filesUnder } from '../oci/layer-files.js'
 import { ociLayoutDigests, type OciImageInput } from '../oci/oci-writer.js'
 import { Media } from '../oci/media-types.js'
 import type { BuildPlan } from '../plan/build-plan.js'
+import { imageBinaries } from '../plan/binaries.js'
 import { VERSION } from '../version.js'
 import type { AttestContext } from './attest-context.js'
 import type { BuiltImage, EngineAttestFacts, EngineName } from '../engines/engine-output.js'
@@ -30,15 +31,17 @@ export async function buildSupplyChain(s: SupplyChainSource): Promise<SupplyChai
   })
   const multi = s.images.length > 1
   const r = s.plan.runtime
-  const filePaths = r.files.map((f) => f.path).filter((p) => p !== r.binaryPath)
+  const binaryPaths = new Set(imageBinaries(s.plan).map((b) => b.path))
+  const filePaths = r.files.map((f) => f.path).filter((p) => !binaryPaths.has(p))
   const images = []
   for (const [n, img] of s.images.entries()) {
     const m = manifests[n]!
-    const files = (await filesUnder(img.layers, filePaths)).filter((f) => f.path !== r.binaryPath)
+    const files = (await filesUnder(img.layers, filePaths)).filter((f) => !binaryPaths.has(f.path))
     const facts: SbomFacts = {
       name: s.plan.service,
       image: { platform: m.platform, manifestDigest: m.digest, indexDigest: multi ? top.digest : null },
       binary: binaryFact(r.binaryPath, img.binary.bytes, img.binary.verified.buildInfo),
+      binaries: img.binaries.map((b) => binaryFact(b.path, b.bytes, b.verified.buildInfo)),
       base: baseImageOf(img.annotations),
       files,
       epoch: s.epoch,
@@ -56,7 +59,12 @@ export async function buildSupplyChain(s: SupplyChainSource): Promise<SupplyChai
       service: s.plan.service,
       engine: s.engine,
       spec: externalSpec(s),
-      targets: s.plan.targets.map((t) => ({ platform: t.platform, goArgs: t.goArgs, env: t.env })),
+      targets: s.plan.targets.map((t) => ({
+        platform: t.platform,
+        goArgs: t.goArgs,
+        env: t.env,
+        binaries: imageBinaries(s.plan),
+      })),
       source: s.context.source,
       goVersion: s.images[0]!.binary.verified.buildInfo.goVersion,
       base,

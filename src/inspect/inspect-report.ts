@@ -133,6 +133,14 @@ export interface ImageConfigReport {
   readonly labels: Record<string, string>
 }
 
+/** A program of the image besides its entrypoint (.binary()). */
+export interface FurtherBinary {
+  readonly path: string
+  /** null when `problem` says why it could not be read. */
+  readonly binary: BinaryFacts | null
+  readonly problem: string | null
+}
+
 export interface PlatformReport {
   /** os/architecture[/variant], e.g. linux/arm64. */
   readonly platform: string
@@ -145,6 +153,8 @@ export interface PlatformReport {
   readonly annotations: Record<string, string>
   /** The entrypoint binary; null when verdicts.entrypoint says why not. */
   readonly binary: BinaryFacts | null
+  /** The image's other programs, as the dev.gostatic.binaries annotation lists them (.binary()); [] for none. */
+  readonly binaries: readonly FurtherBinary[]
   readonly verdicts: ImageVerdicts
   readonly needs: NeedsReport
   /** Every file of the image with the layer that wrote it: only when InspectOptions.files asks. */

@@ -15,6 +15,7 @@ import type { OciPlatform } from '../oci/oci-types.js'
 import { platformName } from '../oci/platform-name.js'
 import { binaryNeeds, checkedNeeds, derivedNeeds } from './inspect-needs.js'
 import { attributeBytes } from './binary-bytes.js'
+import { furtherBinaries } from './further-binaries.js'
 import { REGISTRY_SCHEME } from './target-kind.js'
 import type { BinaryNeeds } from './inspect-needs.js'
 
@@ -152,6 +153,7 @@ async function platformReport(archive: OciArchive, img: OciArchiveImage, files: 
   }))
   const tree = await openImageTree(archive, img.platform)
   const { binary, entrypoint, needs } = await entrypointBinary(tree, config)
+  const binaries = await furtherBinaries(tree, img.annotations, (p, b) => binaryFacts(p, b).facts)
   const recorded = Object.fromEntries(Object.entries(img.annotations).filter(([k]) => k.startsWith('dev.gostatic.')))
   return {
     platform: platformName(img.platform),
@@ -162,6 +164,7 @@ async function platformReport(archive: OciArchive, img: OciArchiveImage, files: 
     config,
     annotations: { ...img.annotations },
     binary,
+    binaries,
     verdicts: { entrypoint, ...verdictsOf(binary), recorded },
     needs: await checkedNeeds(needs, () => tree.files(), config),
     ...(files ? { files: tree.listing() } : {}),

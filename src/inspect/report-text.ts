@@ -82,6 +82,8 @@ function platformLines(p: PlatformReport): string[] {
   const other = Object.entries(p.annotations).filter(([k]) => !(k in p.verdicts.recorded))
   if (other.length) out.push('  annotations', ...table(other, '    '))
   if (p.binary) out.push(`  entrypoint binary ${p.binary.path}`, ...binaryLines(p.binary, '    '))
+  for (const b of p.binaries)
+    out.push(`  binary ${b.path}`, ...(b.binary ? binaryLines(b.binary, '    ') : [`    ${b.problem}`]))
   const entry = p.verdicts.entrypoint === 'ok' && p.binary ? `ok: ${p.binary.path}` : p.verdicts.entrypoint
   out.push('  verdicts', ...verdictLines(p.verdicts, p.binary, '    ', [['entrypoint', entry]]))
   out.push(...needsLines(p.needs, '  '))

@@ -178,23 +178,38 @@ export interface RuntimePlan {
   readonly annotations: Readonly<Record<string, string>>
 }
 
+/**
+ * A step's `binary` is the image path of the .binary() it works on (see plan/binaries.ts); absent: the main binary.
+ */
 export type Step =
   /** `optional` files may be absent (a module with no dependencies has no go.sum). */
   | { readonly kind: 'copy-module-files'; readonly files: readonly string[]; readonly optional: readonly string[] }
   | { readonly kind: 'mod-download'; readonly args: readonly string[] }
   | { readonly kind: 'copy-sources'; readonly include: readonly string[]; readonly exclude: readonly string[] }
-  | { readonly kind: 'go-build'; readonly platform: Platform }
-  | { readonly kind: 'strip'; readonly platform: Platform }
-  | { readonly kind: 'upx'; readonly platform: Platform }
+  | { readonly kind: 'go-build'; readonly platform: Platform; readonly binary?: string }
+  | { readonly kind: 'strip'; readonly platform: Platform; readonly binary?: string }
+  | { readonly kind: 'upx'; readonly platform: Platform; readonly binary?: string }
   /**
    * Reads the binary's runtime needs (function table, build info; before UPX
    * hides them) and checks them against the image's files: see
    * plan/needs-check.ts. `refuseModules` is what a Dockerfile build can check
    * of it: modules whose CGO_ENABLED=0 build is a stub, refused on every base.
    */
-  | { readonly kind: 'check-needs'; readonly platform: Platform; readonly refuseModules: readonly RefusedModule[] }
-  | { readonly kind: 'verify-static'; readonly platform: Platform }
+  | {
+      readonly kind: 'check-needs'
+      readonly platform: Platform
+      readonly binary?: string
+      readonly refuseModules: readonly RefusedModule[]
+    }
+  | { readonly kind: 'verify-static'; readonly platform: Platform; readonly binary?: string }
   | { readonly kind: 'assemble-runtime' }
+
+/** A further program (.binary()): built for every target like the main one, into a layer of its own. */
+export interface BinaryPlan {
+  readonly package: string
+  /** Absolute path in the image; also the `binary` of its steps. */
+  readonly path: string
+}
 
 export interface RefusedModule {
   readonly module: string
@@ -225,6 +240,8 @@ export interface BuildPlan {
   readonly source: { readonly dir: string; readonly main: string; readonly links: SourceLinks }
   readonly go: GoPlan
   readonly targets: readonly TargetPlan[]
+  /** The .binary() programs, after the main one (each target's package); the entrypoint stays the main binary. */
+  readonly binaries: readonly BinaryPlan[]
   readonly steps: readonly Step[]
   readonly runtime: RuntimePlan
   readonly secrets: readonly Secret[]

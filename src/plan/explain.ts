@@ -2,6 +2,7 @@
 import type { BuildPlan, Step, TargetPlan } from './build-plan.js'
 import { shJoin, shq } from '../util/shell-quote.js'
 import { baseName, baseRow } from './runtime-bases.js'
+import { imageBinaries, stepTarget, type BinaryStep } from './binaries.js'
 
 const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildPlan) => string } = {
   'copy-module-files': (s) =>
@@ -11,12 +12,13 @@ const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildP
   'copy-sources': (s) =>
     `copy sources${s.include.length ? ` including ${s.include.join(', ')}` : ''}` +
     `${s.exclude.length ? ` excluding ${s.exclude.join(', ')}` : ''}`,
-  'go-build': (s, p) =>
-    `${s.platform}: ${envLine(target(p, s.platform))} go ` +
-    `${shJoin(target(p, s.platform).goArgs)} -o ${target(p, s.platform).output} ${target(p, s.platform).package}`,
+  'go-build': (s, p) => {
+    const t = stepTarget(p, s)
+    return `${on(s)}: ${envLine(t)} go ${shJoin(t.goArgs)} -o ${t.output} ${t.package}`
+  },
   strip: (s, p) => {
     const st = target(p, s.platform).strip!
-    const tool = `${s.platform}: strip ${st.args.join(' ')} (first of ${st.candidates.join(', ')} that reads the ELF)`
+    const tool = `${on(s)}: strip ${st.args.join(' ')} (first of ${st.candidates.join(', ')} that reads the ELF)`
     if (!st.afterLinkerStrip) return tool
     // Said outright, so nobody mistakes the cheap step for a dropped one.
     return (
@@ -29,19 +31,26 @@ const stepText: { [K in Step['kind']]: (s: Extract<Step, { kind: K }>, p: BuildP
   upx: (s, p) => {
     const u = target(p, s.platform).upx
     return u.kind === 'pack'
-      ? `${s.platform}: upx ${u.args.join(' ')}, then upx ${u.testArgs.join(' ')}` +
+      ? `${on(s)}: upx ${u.args.join(' ')}, then upx ${u.testArgs.join(' ')}` +
           `${u.smoke ? `, then a smoke run with ${u.smoke.join(' ') || 'no args'}` : ''}`
       : ''
   },
-  'check-needs': (s, p) => `${s.platform}: ${needsText(s, p)}`,
-  'verify-static': (s, p) => verifyText(target(p, s.platform)),
+  'check-needs': (s, p) => `${on(s)}: ${needsText(s, p)}`,
+  'verify-static': (s, p) => verifyText(on(s), target(p, s.platform)),
   'assemble-runtime': (_s, p) =>
     `assemble the ${baseName(p.runtime.base)} runtime: ${p.runtime.binaryPath}` +
+    p.binaries.map((b) => `, ${b.path} (a layer of its own)`).join('') +
     `${p.runtime.files.length ? ` + ${p.runtime.files.map((f) => f.path).join(', ')}` : ''}`,
 }
 
 export function explainPlan(p: BuildPlan): string {
-  const out: string[] = [`Plan for ${p.service} (${p.targets.map((t) => t.platform).join(', ')})`, '', 'Steps:']
+  const out: string[] = [`Plan for ${p.service} (${p.targets.map((t) => t.platform).join(', ')})`, '']
+  if (p.binaries.length) {
+    out.push('Binaries (each in its own layer; the entrypoint is the first):')
+    for (const b of imageBinaries(p)) out.push(`  - ${b.path} from ${b.package}`)
+    out.push('')
+  }
+  out.push('Steps:')
   p.steps.forEach((s, i) => out.push(`  ${i + 1}. ${(stepText[s.kind] as (s: Step, p: BuildPlan) => string)(s, p)}`))
   out.push('', 'Why:')
   for (const n of p.notes) out.push(`  - ${n.topic}: ${n.text}`)
@@ -85,11 +94,16 @@ function envLine(t: TargetPlan): string {
     .join(' ')
 }
 
-function verifyText(t: TargetPlan): string {
+/** A step's platform, and the binary when it is a .binary(). */
+function on(s: BinaryStep): string {
+  return s.binary === undefined ? s.platform : `${s.platform} ${s.binary}`
+}
+
+function verifyText(where: string, t: TargetPlan): string {
   const v = t.verify
   const shown = ['CGO_ENABLED', '-trimpath', '-tags'].filter((k) => v.settings[k] !== undefined)
   const items = shown.map((k) => (k === '-trimpath' ? k : `${k}=${v.settings[k]}`))
   const info = items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : items.join('')
   const link = v.externalLink === null ? '' : `, linked by the C linker (${v.externalLink})`
-  return `${t.platform}: verify the binary is a static ${v.elfMachine} ELF${link} with ${info} in its build info`
+  return `${where}: verify the binary is a static ${v.elfMachine} ELF${link} with ${info} in its build info`
 }

@@ -16,7 +16,19 @@ export interface KnownCgoModule {
   readonly note: string
   /** Tags a static .cgo() build of the module needs, and why. */
   readonly cgoTags?: { readonly tags: readonly string[]; readonly why: string }
+  /**
+   * A C library the module links that neither Go nor the C toolchain has: the
+   * user gives its headers and static archive, built for musl. `library` is
+   * the name -l takes ('pcap'), `header` the include that fails without it.
+   */
+  readonly systemLibrary?: { readonly library: string; readonly header: string; readonly alpine: string }
 }
+
+// Only gopacket's pcap package is cgo; the rest of the module is Go.
+const PCAPGO =
+  "gopacket's pcap package links libpcap. Its pcapgo package is pure Go: it reads and writes pcap files and, on " +
+  'Linux, captures from an AF_PACKET socket (pcapgo.NewEthernetHandle); BPF filters are then compiled with ' +
+  'golang.org/x/net/bpf instead of a pcap filter string'
 
 export const KNOWN_CGO_MODULES: readonly KnownCgoModule[] = [
   {
@@ -45,6 +57,18 @@ export const KNOWN_CGO_MODULES: readonly KnownCgoModule[] = [
       'Kafka clients with their own APIs',
   },
   {
+    module: 'github.com/google/gopacket',
+    replacement: 'github.com/google/gopacket/pcapgo',
+    systemLibrary: { library: 'pcap', header: 'pcap.h', alpine: 'libpcap-dev' },
+    note: PCAPGO,
+  },
+  {
+    module: 'github.com/gopacket/gopacket',
+    replacement: 'github.com/gopacket/gopacket/pcapgo',
+    systemLibrary: { library: 'pcap', header: 'pcap.h', alpine: 'libpcap-dev' },
+    note: PCAPGO,
+  },
+  {
     module: 'github.com/DataDog/zstd',
     replacement: 'github.com/klauspost/compress/zstd',
     note: 'a pure-Go zstd: the compressed format is the same, the API differs',
@@ -66,12 +90,12 @@ export const KNOWN_CGO_MODULES: readonly KnownCgoModule[] = [
   },
 ]
 
-/** The entry for a package's module, matched by module path (or the import path when go list gave no module). */
 /** Whether a module path is the known module or one of its major versions (…/v2). */
 export function isKnownModule(path: string, k: KnownCgoModule): boolean {
   return path === k.module || path.startsWith(`${k.module}/`)
 }
 
+/** The entry for a package's module, matched by module path (or the import path when go list gave no module). */
 export function knownCgoModule(importPath: string, modulePath: string | undefined): KnownCgoModule | undefined {
   const path = modulePath ?? importPath
   return KNOWN_CGO_MODULES.find(

@@ -6,15 +6,29 @@ import type { RuntimeFile } from './build-plan.js'
 
 const under = (path: string, dir: string) => path.startsWith(dir.endsWith('/') ? dir : `${dir}/`)
 
-/** Refuses a binaryPath or workdir that lands on, inside or above a runtime file. */
+/**
+ * Refuses a binaryPath (or a .binary()'s path, at `extra`) or workdir that lands on, inside or above a runtime file.
+ */
 export function assertNoPathClash(
   service: string,
   binaryPath: string,
   workdir: string,
   files: readonly RuntimeFile[],
+  extra: readonly string[] = [],
 ): void {
   const fail = (field: string, message: string) =>
     new GostaticError(ErrorCode.INVALID_SPEC, `invalid service '${service}':\n✖ ${message}\n  → at ${field}`)
+  for (const [i, path] of extra.entries())
+    for (const f of files)
+      if (path === f.path || under(f.path, path) || (f.kind !== 'dir' && under(path, f.path)))
+        throw fail(
+          `binaries[${i}].path`,
+          `${path} clashes with ${f.path}, a file or folder of the image; give the binary its own path, like ` +
+            '/usr/local/bin/migrate',
+        )
+  for (const [i, path] of extra.entries())
+    if (under(workdir, path) || workdir === path)
+      throw fail('workdir', `workdir ${workdir} is binaries[${i}].path, not a folder; use a folder like / or /app`)
   for (const f of files) {
     const what =
       f.kind === 'host-file'

@@ -43,15 +43,19 @@ export function plan(
   const steps: Step[] = [{ kind: 'copy-module-files', files: ['go.mod'], optional: ['go.sum'] }]
   if (spec.mod !== 'vendor' && spec.downloadModules) steps.push({ kind: 'mod-download', args: ['mod', 'download'] })
   steps.push({ kind: 'copy-sources', include: spec.include, exclude: spec.exclude })
-  for (const t of targets) {
-    steps.push({ kind: 'go-build', platform: t.platform })
-    if (t.strip) steps.push({ kind: 'strip', platform: t.platform })
-    // Before UPX, which hides the function table and build info the check reads.
-    const refuseModules = t.env['CGO_ENABLED'] === '1' ? [] : CGO_STUB_MODULES
-    steps.push({ kind: 'check-needs', platform: t.platform, refuseModules })
-    if (t.upx.kind === 'pack') steps.push({ kind: 'upx', platform: t.platform })
-    steps.push({ kind: 'verify-static', platform: t.platform })
-  }
+  const binaries = spec.binaries.map((b) => ({ package: b.main, path: b.path }))
+  // The main binary's steps first: the needs check of each further binary adds to the runtime it checked.
+  for (const t of targets)
+    for (const b of [undefined, ...binaries.map((x) => x.path)]) {
+      const on = { platform: t.platform, ...(b === undefined ? {} : { binary: b }) }
+      steps.push({ kind: 'go-build', ...on })
+      if (t.strip) steps.push({ kind: 'strip', ...on })
+      // Before UPX, which hides the function table and build info the check reads.
+      const refuseModules = t.env['CGO_ENABLED'] === '1' ? [] : CGO_STUB_MODULES
+      steps.push({ kind: 'check-needs', ...on, refuseModules })
+      if (t.upx.kind === 'pack') steps.push({ kind: 'upx', ...on })
+      steps.push({ kind: 'verify-static', ...on })
+    }
   steps.push({ kind: 'assemble-runtime' })
 
   const result: BuildPlan = {
@@ -60,6 +64,7 @@ export function plan(
     source: { dir: spec.source, main: spec.main, links: spec.allowLinksOutsideSource ? 'follow' : 'confine' },
     go,
     targets,
+    binaries,
     steps,
     runtime: runtimePlan(spec),
     secrets: spec.secrets,

@@ -6,6 +6,7 @@ import { assertNoPathClash } from './path-clash.js'
 import { CA_BUNDLE_PATH, caSource } from './ca-bundle.js'
 import { assertKnownTz } from './tz-env.js'
 import { baseOf, baseRow, NONROOT_UID } from './runtime-bases.js'
+import { BINARIES_ANNOTATION } from './binaries.js'
 
 export { CA_BUNDLE_PATH }
 
@@ -41,7 +42,13 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
   if (tzStrategy(spec) === 'files') files.push({ kind: 'zoneinfo', path: ZONEINFO_PATH, zones: spec.timezones! })
   for (const f of spec.files) files.push({ kind: 'host-file', from: f.from, path: f.to, mode: f.mode ?? null })
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-  assertNoPathClash(spec.name, binaryPath, spec.workdir, files)
+  assertNoPathClash(
+    spec.name,
+    binaryPath,
+    spec.workdir,
+    files,
+    spec.binaries.map((b) => b.path),
+  )
 
   // An image base keeps its own PATH (and the rest of its env) unless overridden.
   const env = [...baseRow(base).env]
@@ -73,7 +80,10 @@ export function runtimePlan(spec: ServiceSpec): RuntimePlan {
       ].sort(),
       labels: sortKeys(labels),
     },
-    annotations: sortKeys(spec.annotations),
+    annotations: sortKeys({
+      ...spec.annotations,
+      ...(spec.binaries.length ? { [BINARIES_ANNOTATION]: JSON.stringify(spec.binaries.map((b) => b.path)) } : {}),
+    }),
   }
 }
 

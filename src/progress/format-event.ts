@@ -8,7 +8,7 @@ export function eventText(e: EngineEvent): string {
     case 'step-start':
       return ''
     case 'step-done':
-      return `${e.step} (${e.ms} ms)${e.detail ? ` ${e.detail}` : ''}`
+      return `${stepName(e)} (${e.ms} ms)${e.detail ? ` ${e.detail}` : ''}`
     case 'warning':
       return `warning: ${e.message}`
     case 'info':
@@ -16,6 +16,11 @@ export function eventText(e: EngineEvent): string {
     case 'cache-damaged':
       return `cache entry ${e.entry} ${e.reason}: discarded, rebuilding it`
   }
+}
+
+/** The step, and the .binary() it works on: 'go-build', 'go-build /usr/local/bin/migrate'. */
+export function stepName(e: Extract<EngineEvent, { kind: 'step-start' | 'step-done' }>): string {
+  return e.binary === undefined ? e.step : `${e.step} ${e.binary}`
 }
 
 export function platformOf(e: EngineEvent): Platform | undefined {

@@ -4,7 +4,7 @@
 // no listed service (the workspace's), would vanish with the live lines, so
 // they are printed as plain lines once the display closes.
 import type { EngineEvent } from '../engines/events.js'
-import { eventText, formatEvent, platformOf } from './format-event.js'
+import { eventText, formatEvent, platformOf, stepName } from './format-event.js'
 import type { Reporter, ReportStream, ServiceDone } from './reporter.js'
 
 export interface TerminalStream extends ReportStream {
@@ -44,7 +44,7 @@ export function liveReporter(services: readonly string[], stream: TerminalStream
       if (l === undefined || l.state === 'ok' || l.state === 'failed') return
       const p = platformOf(e)
       // A starting step says nothing in the plain format; here it shows which step runs.
-      const text = e.kind === 'step-start' ? `${e.step}…` : eventText(e)
+      const text = e.kind === 'step-start' ? `${stepName(e)}…` : eventText(e)
       l.state = 'running'
       l.text = `${p ? `${p}: ` : ''}${text}`
       draw()

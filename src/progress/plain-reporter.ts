@@ -2,8 +2,10 @@
 // colour. A step prints when it starts and when it ends, and one still
 // running says so every HEARTBEAT_MS, so a long UPX pass never looks like a hang.
 import type { EngineEvent } from '../engines/events.js'
-import { formatEvent, platformOf } from './format-event.js'
+import { formatEvent, platformOf, stepName } from './format-event.js'
 import type { Reporter, ReportStream } from './reporter.js'
+
+type StepEvent = Extract<EngineEvent, { kind: 'step-start' | 'step-done' }>
 
 export const HEARTBEAT_MS = 15_000
 
@@ -23,7 +25,7 @@ const systemClock: Clock = {
 export function plainReporter(stream: ReportStream, clock: Clock = systemClock): Reporter {
   // One heartbeat per running step, keyed by service, platform and step.
   const running = new Map<string, unknown>()
-  const keyOf = (e: EngineEvent & { step: string }) => `${e.service}\0${platformOf(e) ?? ''}\0${e.step}`
+  const keyOf = (e: StepEvent) => `${e.service}\0${platformOf(e) ?? ''}\0${stepName(e)}`
   const who = (e: EngineEvent) => `  ${e.service}${platformOf(e) ? ` ${platformOf(e)}` : ''}`
   const stop = (key: string) => {
     if (!running.has(key)) return
@@ -33,11 +35,11 @@ export function plainReporter(stream: ReportStream, clock: Clock = systemClock):
   return {
     onEvent: (e) => {
       if (e.kind === 'step-start') {
-        stream.write(`${who(e)}: ${e.step} ...\n`)
+        stream.write(`${who(e)}: ${stepName(e)} ...\n`)
         const started = clock.now()
         const t = clock.setInterval(() => {
           const s = Math.round((clock.now() - started) / 1000)
-          stream.write(`${who(e)}: still running ${e.step}: ${s} s\n`)
+          stream.write(`${who(e)}: still running ${stepName(e)}: ${s} s\n`)
         }, HEARTBEAT_MS)
         // A heartbeat never keeps the process alive on its own.
         t.unref?.()

@@ -11,6 +11,7 @@ import { installLine, stripLoop } from './builder-shell.js'
 import { contextFiles, runtimeStage } from './runtime-stage.js'
 import { linkageCheck, settingsCheck, stubCheck } from './verify-shell.js'
 import { baseRow } from '../plan/runtime-bases.js'
+import { stepBinaryPath, stepTarget, type BinaryStep } from '../plan/binaries.js'
 
 const CACHE = '--mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build'
 const OUT = '/out'
@@ -18,11 +19,11 @@ const OUT = '/out'
 interface RenderContext {
   readonly plan: BuildPlan
   readonly multi: boolean
-  /** The binary in the builder stage. */
+  /** The main binary in the builder stage. */
   readonly out: string
   readonly secrets: { readonly mounts: string; readonly prefix: string }
-  /** Per-platform step kinds already rendered (for every platform at once). */
-  readonly rendered: Set<StepKind>
+  /** Per-platform steps already rendered (for every platform at once), by kind and binary. */
+  readonly rendered: Set<string>
 }
 
 type Handler<K extends StepKind> = (s: Extract<Step, { kind: K }>, c: RenderContext) => string[]
@@ -38,20 +39,25 @@ const steps: { [K in StepKind]: Handler<K> } = {
       'COPY . .',
     ]
   },
-  'go-build': (_s, c) =>
-    once(c, 'go-build', () => {
+  'go-build': (s, c) =>
+    once(c, s, () => {
       const mounts = `${CACHE}${cgoCacheMount(c.plan)}${c.secrets.mounts}`
-      return [`RUN ${mounts} ${perTargetEnv(c)}${c.secrets.prefix}${targetVars(c)}${goBuild(c)}`]
+      return [`RUN ${mounts} ${perTargetEnv(c)}${c.secrets.prefix}${targetVars(c)}${goBuild(c, s)}`]
     }),
-  strip: (_s, c) => once(c, 'strip', () => [`RUN ${stripLine(targetsWith(c, 'strip'), c.out)}`]),
-  'check-needs': (s, c) => once(c, 'check-needs', () => needsLines(s, c)),
+  strip: (s, c) => once(c, s, () => [`RUN ${stripLine(targetsWith(c, 'strip'), outOf(c, s))}`]),
+  'check-needs': (s, c) => once(c, s, () => needsLines(s, c)),
   // The packed binary hides its build info, so the check runs before UPX, as in the local engine.
-  upx: (_s, c) => [
-    ...verifyLines(c),
-    ...once(c, 'upx', () => [`RUN ${upxLine(targetsWith(c, 'upx'), c.multi, c.out)}`]),
+  upx: (s, c) => [
+    ...verifyLines(c, s),
+    ...once(c, s, () => [`RUN ${upxLine(targetsWith(c, 'upx'), c.multi, outOf(c, s))}`]),
   ],
-  'verify-static': (_s, c) => verifyLines(c),
-  'assemble-runtime': (_s, c) => runtimeStage(c.plan, c.out),
+  'verify-static': (s, c) => verifyLines(c, s),
+  'assemble-runtime': (_s, c) =>
+    runtimeStage(
+      c.plan,
+      c.out,
+      c.plan.binaries.map((b) => ({ out: outOf(c, { platform: c.plan.targets[0]!.platform, binary: b.path }), ...b })),
+    ),
 }
 
 export function renderDockerfile(p: BuildPlan): string {
@@ -83,11 +89,19 @@ export function renderDockerfile(p: BuildPlan): string {
   return L.join('\n') + '\n'
 }
 
-/** A per-platform step's lines the first time its kind comes up, nothing after. */
-function once(c: RenderContext, kind: StepKind, lines: () => string[]): string[] {
-  if (c.rendered.has(kind)) return []
-  c.rendered.add(kind)
+/** A per-platform step's lines the first time its kind comes up for its binary, nothing after. */
+function once(c: RenderContext, s: BinaryStep & { readonly kind: StepKind }, lines: () => string[]): string[] {
+  const key = `${s.kind} ${s.binary ?? ''}`
+  if (c.rendered.has(key)) return []
+  c.rendered.add(key)
   return lines()
+}
+
+/** The step's binary in the builder stage: the plan's output of it, without the platform folder. */
+function outOf(c: RenderContext, s: BinaryStep): string {
+  if (s.binary === undefined) return c.out
+  const output = stepTarget(c.plan, s).output
+  return `${OUT}/${output.slice(output.indexOf('/') + 1)}`
 }
 
 /** The targets the plan gives a step of this kind, in plan order. */
@@ -103,20 +117,20 @@ function targetVars(c: RenderContext): string {
   return `GOOS=${t0.env['GOOS']} GOARCH=${t0.env['GOARCH']}${t0.env['GOARM'] ? ` GOARM=${t0.env['GOARM']}` : ''} `
 }
 
-function goBuild(c: RenderContext): string {
-  const t0 = c.plan.targets[0]!
-  return `go ${shJoin(t0.goArgs)} -o ${c.out} ${shq(t0.package)}`
+function goBuild(c: RenderContext, s: BinaryStep): string {
+  const t0 = stepTarget(c.plan, { ...s, platform: c.plan.targets[0]!.platform })
+  return `go ${shJoin(t0.goArgs)} -o ${outOf(c, s)} ${shq(t0.package)}`
 }
 
-function verifyLines(c: RenderContext): string[] {
-  return once(c, 'verify-static', () => {
+function verifyLines(c: RenderContext, s: BinaryStep): string[] {
+  return once(c, { kind: 'verify-static', platform: s.platform, binary: s.binary }, () => {
     const want = Object.entries(c.plan.targets[0]!.verify.settings).filter(
       ([k]) => k === 'CGO_ENABLED' || k === '-trimpath',
     )
     return [
       '# verify-static: no program interpreter (readelf -lW) and no needed libraries (readelf -dW),',
       `# as the engines check, and the build info must show ${want.map(([k, v]) => `${k}=${v}`).join(' and ')}`,
-      `RUN ${linkageCheck(c.out, c.plan.runtime.binaryPath)} \\\n && ${settingsCheck(c.out, want)}`,
+      `RUN ${linkageCheck(outOf(c, s), stepBinaryPath(c.plan, s))} \\\n && ${settingsCheck(outOf(c, s), want)}`,
     ]
   })
 }
@@ -134,7 +148,7 @@ function needsLines(s: Extract<Step, { kind: 'check-needs' }>, c: RenderContext)
       '# On static the engines also add the files that meet unmet needs (all zones, /etc/services); this',
       "# runtime stage has the plan's files only.",
     )
-  const stubs = stubCheck(c.out, s.refuseModules)
+  const stubs = stubCheck(outOf(c, s), s.refuseModules)
   if (stubs === '') return lines
   return [...lines, '# A cgo stub in the build info fails the build here too.', `RUN ${stubs}`]
 }

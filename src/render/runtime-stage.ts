@@ -84,8 +84,12 @@ export function contextFiles(fs: readonly RuntimeFile[]): string[] {
   return rendered(fs).flatMap((t) => t.context)
 }
 
-/** The builder's rootfs RUN, then the runtime stage: base, files, binary, config. */
-export function runtimeStage(p: BuildPlan, out: string): string[] {
+/** The builder's rootfs RUN, then the runtime stage: base, files, binary (a COPY, so a layer, per binary), config. */
+export function runtimeStage(
+  p: BuildPlan,
+  out: string,
+  further: readonly { readonly out: string; readonly path: string }[] = [],
+): string[] {
   const r = p.runtime
   const parts = rendered(r.files)
   const rootfs = parts.flatMap((t) => t.rootfs)
@@ -94,6 +98,7 @@ export function runtimeStage(p: BuildPlan, out: string): string[] {
   L.push('', `FROM ${baseRow(r.base).from(r.base)}`)
   if (rootfs.length) L.push(`COPY --from=build ${ROOTFS}/ /`)
   L.push(...parts.flatMap((t) => t.copy), `COPY --from=build ${out} ${r.binaryPath}`)
+  for (const b of further) L.push(`COPY --from=build ${b.out} ${b.path}`)
   const c = r.config
   if (c.env.length) L.push(`ENV ${c.env.map(envPair).join(' ')}`)
   for (const [k, v] of Object.entries(c.labels)) L.push(`LABEL ${JSON.stringify(k)}=${JSON.stringify(v)}`)

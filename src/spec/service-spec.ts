@@ -5,6 +5,7 @@ import * as f from './fields.js'
 import { specRules } from './spec-rules.js'
 import { NeedsOptionsSchema } from './needs-options.js'
 import { CgoOptionsSchema } from './cgo-options.js'
+import { BinarySchema } from './binary-spec.js'
 
 const { strict } = f
 const MODE_RULE = 'mode is a permission number from 0 to 0o7777, e.g. 0o644'
@@ -113,6 +114,8 @@ export const ServiceSpecSchema = strict({
   /** Unset: nonroot 65532 on scratch/static, the base image's own user on image bases. */
   user: f.numericUser.optional(),
   binaryPath: f.absFilePath.optional(),
+  /** Further programs in the image (.binary()), each in its own layer; the entrypoint stays the main one. */
+  binaries: z.array(BinarySchema).default([]),
   entrypoint: f.entrypoint.optional(),
   args: z.array(z.string()).default([]),
   runtimeEnv: f.envRecord().default({}),

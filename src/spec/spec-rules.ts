@@ -4,10 +4,13 @@ import { upxPlatformRule } from './upx-platforms.js'
 import type { Platform } from './platform.js'
 import { CGO_PLATFORMS, type CgoOptions } from './cgo-options.js'
 import { hint } from '../hints.js'
+import { binaryRules, type BinarySpec } from './binary-spec.js'
 
 /** The parsed fields these rules read; the schema's own output type would be circular here. */
 interface SpecFields {
   readonly name: string
+  readonly main: string
+  readonly binaries: readonly BinarySpec[]
   readonly env: Readonly<Record<string, string>>
   readonly platforms: readonly Platform[]
   readonly upx?: { readonly policy: { readonly allowArm64: boolean } } | undefined
@@ -44,6 +47,10 @@ export function specRules(s: SpecFields, ctx: z.RefinementCtx): void {
   if (to)
     issue(['files', to.at, 'to'], `two extra files are copied to ${to.value}; give each its own path in the image`)
   const binary = s.binaryPath ?? `/usr/local/bin/${s.name}`
+  binaryRules(s, binary, issue)
+  for (const [i, b] of s.binaries.entries())
+    if (s.files.some((f) => f.to === b.path))
+      issue(['binaries', i, 'path'], `an extra file is copied to ${b.path}; give the binary its own path in the image`)
   const onBinary = s.files.findIndex((f) => f.to === binary)
   if (onBinary >= 0)
     issue(

@@ -21,8 +21,18 @@ const Listed = z.object({
 /** Runs go with the build's env plus the given overrides; the engine's runner. */
 export type GoRunner = (args: readonly string[], env: Readonly<Record<string, string>>) => Promise<ToolRun>
 
+/** Reads a file of a listed package: on this machine, or inside the engine's builder (Dagger). */
+export type TextReader = (path: string) => Promise<string>
+
+const readHost: TextReader = (path) => readFile(path, 'utf8')
+
 /** The cgo packages the names may come from; empty when go list fails (the build's own error stands). */
-export async function cgoPackages(names: readonly UndefinedName[], pkg: string, go: GoRunner): Promise<CgoPackage[]> {
+export async function cgoPackages(
+  names: readonly UndefinedName[],
+  pkg: string,
+  go: GoRunner,
+  read: TextReader = readHost,
+): Promise<CgoPackage[]> {
   const wanted = qualifiers(names)
   const fields = Object.keys(Listed.shape).join(',')
   const r = await go(['list', '-e', '-deps', `-json=${fields}`, pkg], { CGO_ENABLED: '1' })
@@ -33,7 +43,7 @@ export async function cgoPackages(names: readonly UndefinedName[], pkg: string, 
     if (!p.success || p.data.CgoFiles.length === 0) continue
     const own = !p.data.DepOnly
     if (!wanted.has(p.data.Name) && !(own && wanted.has(null))) continue
-    const texts = await Promise.all(p.data.CgoFiles.map((f) => readFile(join(p.data.Dir, f), 'utf8').catch(() => '')))
+    const texts = await Promise.all(p.data.CgoFiles.map((f) => read(join(p.data.Dir, f)).catch(() => '')))
     const module = p.data.Module?.Path ?? null
     out.push({ importPath: p.data.ImportPath, name: p.data.Name, module, own, cgoText: texts.join('\n') })
   }

@@ -2,7 +2,8 @@
 // wrong: a Go version the toolchain refuses is not a network problem.
 import { ErrorCode, ToolError } from '../errors.js'
 import type { ToolRun } from '../util/run-tool.js'
-import { staticLinkProblem } from '../plan/static-link-error.js'
+import { glibcArchiveProblem, staticLinkProblem } from '../plan/static-link-error.js'
+import { missingHeaderNote } from '../plan/missing-c-header.js'
 import { hint } from '../hints.js'
 
 const TOO_OLD = /requires go >= (\S+) \(running go (\S+); GOTOOLCHAIN=([^)]+)\)/
@@ -13,8 +14,12 @@ export function goCommandError(what: string, r: ToolRun, code: ErrorCode = Error
   const stderr = r.stderr.trim()
   const message = `${what}:\n${stderr}`
   // A cgo link that cannot be static is no build failure to retry: it says which library to install.
-  const link = code === ErrorCode.GO_BUILD_FAILED ? staticLinkProblem(stderr) : null
+  const build = code === ErrorCode.GO_BUILD_FAILED
+  const link = build ? (staticLinkProblem(stderr) ?? glibcArchiveProblem(stderr)) : null
   if (link) return new ToolError(ErrorCode.NOT_STATIC, `${what}: ${link.message}:\n${stderr}`, r, { hint: link.hint })
+  // A C header the toolchain lacks: a system library the user must provide (gopacket's pcap.h).
+  const header = build ? missingHeaderNote(stderr) : null
+  if (header) return new ToolError(code, `${message}\n${header.detail}`, r, { hint: header.hint })
   const old = TOO_OLD.exec(stderr)
   if (old)
     return new ToolError(ErrorCode.GO_VERSION, message, r, {

@@ -4,16 +4,17 @@
 import { afterAll, describe, it } from 'vitest'
 import { rmSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { goService, plan, type GoService } from '../../src/index.js'
+import { goService } from '../../src/index.js'
 import { ErrorCode } from '../../src/errors.js'
-import { caseDirs, corpusRoot, expectNothingLeft, expectSdkError, type Expected, withTmpdir } from './harness.js'
+import { corpusRoot } from './harness.js'
+import { expectSpecRefused, type SpecCase } from './spec-cases.js'
 
 const root = corpusRoot('spec')
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 const hello = () => goService({ name: 'hello', source: resolve('examples/hello') })
 const S = ErrorCode.INVALID_SPEC
-type Case = Expected & { readonly name: string; readonly svc: () => GoService | unknown }
+type Case = SpecCase
 
 const cases: Case[] = [
   // Out-of-range values
@@ -83,18 +84,5 @@ const cases: Case[] = [
 ]
 
 describe('bad spec fields: refused before anything is built or written', () => {
-  for (const c of cases) {
-    it(`refuses ${c.name}`, async () => {
-      const d = caseDirs(root, c.name)
-      await withTmpdir(d.tmp, () =>
-        expectSdkError(async () => {
-          const svc = c.svc()
-          const result = svc instanceof Object && 'build' in svc ? await (svc as GoService).build({ engine: 'local' }) : null
-          if (result === null) return plan(svc)
-          await result.exportTarball(d.out)
-        }, c),
-      )
-      expectNothingLeft(d)
-    })
-  }
+  for (const c of cases) it(`refuses ${c.name}`, () => expectSpecRefused(root, c))
 })

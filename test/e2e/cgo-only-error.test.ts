@@ -8,31 +8,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from '../support/cli.js'
-import { SQLITE_MODULE, SQLITE_VERSION, goModule } from '../support/cgo-fixtures.js'
+import { FILE_CONTROL, OWN_CGO, OWN_MAIN, SQLITE_MODULE, SQLITE_VERSION, goModule } from '../support/cgo-fixtures.js'
 import { missing } from '../support/tools.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'gostatic-e2e-cgo-only-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
-
-const FILE_CONTROL = `package main
-
-import (
-	"database/sql"
-	"fmt"
-
-	"github.com/mattn/go-sqlite3"
-)
-
-func main() {
-	sql.Register("sqlite3_fc", &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		return c.SetFileControlInt("main", 5, 0)
-	}})
-	fmt.Println("registered")
-}
-`
-
-const OWN_MAIN = 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println(answer())\n}\n'
-const OWN_CGO = 'package main\n\n// static int answer_c(void) { return 42; }\nimport "C"\n\nfunc answer() int {\n\treturn int(C.answer_c())\n}\n'
 
 describe.skipIf(missing('go'))('a name only cgo files declare, with cgo off', () => {
   it("go-sqlite3's SetFileControlInt: GO_BUILD_FAILED names the module and says --cgo (the CLI's form)", async () => {

@@ -39,6 +39,28 @@ func main() {
 }
 `
 
+/** Calls SQLiteConn.SetFileControlInt, which only go-sqlite3's cgo files declare. */
+export const FILE_CONTROL = `package main
+
+import (
+	"database/sql"
+	"fmt"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+func main() {
+	sql.Register("sqlite3_fc", &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		return c.SetFileControlInt("main", 5, 0)
+	}})
+	fmt.Println("registered")
+}
+`
+
+/** A service whose own package declares answer() in a cgo file only. */
+export const OWN_MAIN = 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println(answer())\n}\n'
+export const OWN_CGO = 'package main\n\n// static int answer_c(void) { return 42; }\nimport "C"\n\nfunc answer() int {\n\treturn int(C.answer_c())\n}\n'
+
 /** A Go module in `dir` with `files`, requiring `requires` (go mod tidy fills go.sum through the module proxy). */
 export async function goModule(dir: string, module: string, files: Record<string, string>, requires: string[] = []): Promise<string> {
   mkdirSync(dir, { recursive: true })

@@ -191,8 +191,8 @@ describe('a failed static link', () => {
         'A shared library (.so) cannot go into a static binary, so no image was written',
     )
     expect(zig.hint).toBe(
-      "install libgreet.a built for musl (the library's -dev or -static package, e.g. Alpine's libgreet-dev; Debian's are built for glibc " +
-        "and may not link with musl) and give its folder with .env({ CGO_LDFLAGS: '-L/path/to/lib' }), or replace the package that links it",
+      "install libgreet.a built for musl (the library's -dev or -static package, e.g. Alpine's libgreet-dev; Debian's -dev packages are built for glibc (with _FORTIFY_SOURCE) " +
+        "and do not link with musl) and give its folder with .env({ CGO_LDFLAGS: '-L/path/to/lib' }), or replace the package that links it",
     )
     expect(staticLinkProblem('error: unable to find static system library "pcap" using strategy no_fallback. searched paths: none')!.message).toContain('found no static archive of it. A shared')
     expect(staticLinkProblem('main.go:3:2: undefined: foo')).toBeNull()

@@ -10,7 +10,7 @@ import type { ResolvedBase } from '../annotations.js'
 import { outPath } from './builder-container.js'
 import { baseContainer, daggerPlatform, filesArchive, runtimeContainer } from './runtime-container.js'
 import { daggerResult, type DaggerTarget } from './dagger-result.js'
-import type { DaggerContext, DaggerTargetState } from './dagger-steps.js'
+import { binaryKey, type DaggerContext, type DaggerTargetState } from './dagger-steps.js'
 import { pulledRef } from '../../plan/runtime-bases.js'
 
 export async function assembleRuntime(c: DaggerContext): Promise<EngineOutput> {
@@ -22,7 +22,13 @@ export async function assembleRuntime(c: DaggerContext): Promise<EngineOutput> {
     const ctx = { sourceDir: c.sourceDir, links: c.plan.source.links, zoneinfoZip, epoch: c.epoch, tmp: c.tmp }
     const files = await filesArchive(done.runtime, t.target, ctx)
     const base = baseContainer(dag, plan, t.target, files ? dag.host().file(files) : null)
-    const container = runtimeContainer(plan, base, done.container.file(outPath(t.target)))
+    const further = plan.binaries.map((b) => {
+      const s = c.binaries.get(binaryKey(t.target.platform, b.path))
+      if (s === undefined) throw new GostaticError(ErrorCode.UNSUPPORTED, `the plan has no state for ${b.path}`)
+      const v = verifiedTarget(c, s)
+      return { path: b.path, file: v.container.file(outPath(s.target)), bytes: v.binary, verified: v.verified }
+    })
+    const container = runtimeContainer(plan, base, done.container.file(outPath(t.target)), further)
     const sizes = {
       built: done.built,
       stripped: t.strip === 'stripped' ? (t.unpacked ?? done.binary).length : null,
@@ -37,6 +43,7 @@ export async function assembleRuntime(c: DaggerContext): Promise<EngineOutput> {
       upx: t.upx,
       needs: done.needs,
       binary: done.binary,
+      binaries: further.map(({ path, bytes, verified }) => ({ path, bytes, verified })),
       base: await resolvedBase(dag, plan, t.target),
       container,
     })

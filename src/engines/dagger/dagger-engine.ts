@@ -13,7 +13,8 @@ import type { EngineOutput } from '../engine-output.js'
 import { sourceDateEpoch } from '../../toolchain/source-date-epoch.js'
 import { makeTempDir } from '../../util/temp-dir.js'
 import { builderBase } from './builder-container.js'
-import { daggerSteps, what, type DaggerContext, type DaggerTargetState } from './dagger-steps.js'
+import { binaryKey, daggerSteps, what, type DaggerContext, type DaggerTargetState } from './dagger-steps.js'
+import { stepTarget } from '../../plan/binaries.js'
 import type { Platform } from '../../spec/platform.js'
 import { translateDaggerError } from './dagger-errors.js'
 import { withDaggerSession } from './dagger-session.js'
@@ -76,6 +77,14 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
       warnings: [...plan.warnings, ...linkWarnings],
       moduleFiles: [],
       targets: new Map(plan.targets.map((t) => [t.platform, newTarget(t)])),
+      binaries: new Map(
+        plan.targets.flatMap((t) =>
+          plan.binaries.map((b) => {
+            const target = stepTarget(plan, { platform: t.platform, binary: b.path })
+            return [binaryKey(t.platform, b.path), newTarget(target)] as const
+          }),
+        ),
+      ),
     }
     const failure = (e: unknown, platform: Platform | undefined) => translateDaggerError(e, what(c, platform))
     await runSteps({ plan, engine: 'dagger', handlers: daggerSteps, context: c, emit, signal: opts.signal, failure })

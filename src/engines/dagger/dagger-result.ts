@@ -23,6 +23,8 @@ export interface DaggerTarget {
   readonly needs: TargetReport['needs']
   /** The binary as it goes into the image (packed when UPX ran). */
   readonly binary: Buffer
+  /** The .binary() programs as they go into the image, each verified. */
+  readonly binaries: BuiltImage['binaries']
   /** The image base as resolved by the engine; null on bases gostatic makes. */
   readonly base: ResolvedBase | null
   /** The runtime container; valid while the Dagger session that made it lives. */
@@ -95,6 +97,7 @@ export async function daggerResult(i: DaggerResultInput): Promise<EngineOutput> 
         t.base,
       ),
       binary: { bytes: t.binary, verified: t.verified },
+      binaries: t.binaries,
     })
     reports.push({
       platform: t.platform,

@@ -9,6 +9,7 @@ import { ErrorCode, GostaticError } from '../../errors.js'
 import type { BuildPlan, RuntimePlan, StepKind, TargetPlan } from '../../plan/build-plan.js'
 import type { Platform } from '../../spec/platform.js'
 import { verifyBinary, type VerifiedBinary } from '../../verify/verify-binary.js'
+import { assertProgram } from '../../verify/program-check.js'
 import { verifyNeeds, type TargetNeeds } from '../../verify/verify-needs.js'
 import type { EventSink } from '../events.js'
 import type { EngineOutput, TargetReport } from '../engine-output.js'
@@ -22,6 +23,8 @@ import { engineBaseFiles } from './dagger-base-files.js'
 import { applyNeeds, warn } from '../step-report.js'
 import { smokeRunner } from '../../toolchain/smoke-runner.js'
 import { pulledRef } from '../../plan/runtime-bases.js'
+import { goBuildFailure } from './dagger-go-failure.js'
+import { stepBinaryPath, stepWhat, type BinaryStep } from '../../plan/binaries.js'
 
 export interface DaggerTargetState {
   readonly target: TargetPlan
@@ -53,6 +56,8 @@ export interface DaggerContext {
   readonly startedAt: number
   readonly warnings: string[]
   readonly targets: ReadonlyMap<Platform, DaggerTargetState>
+  /** The .binary() programs' states, by binaryKey(platform, path). */
+  readonly binaries: ReadonlyMap<string, DaggerTargetState>
   /** The shared builder as the module-file, download and source steps have left it. */
   builder: Container
   /** Files copy-module-files put in /src, kept when copy-sources copies only what it includes. */
@@ -73,18 +78,22 @@ export const daggerSteps: StepHandlers<DaggerContext> = {
     c.builder = await c.builder.withDirectory('/src', c.source, { ...include, exclude: [...s.exclude] }).sync()
   },
   'go-build': async (s, c) => {
-    const t = state(c, s.platform)
+    const t = state(c, s)
     t.container = compiled(c.builder, t.target)
-    t.binary = await bytesOf(t.container.file(outPath(t.target)), hostPath(c, 'built', t))
+    const built = t.container.file(outPath(t.target))
+    t.binary = await bytesOf(built, hostPath(c, 'built', t)).catch(async (e: unknown) => {
+      throw await goBuildFailure(e, c.builder, t.target, stepWhat(c.plan, s))
+    })
+    assertProgram(t.binary, stepWhat(c.plan, s), t.target.package)
     t.built = t.binary.length
     return `${t.built} bytes`
   },
   strip: async (s, c) => {
-    const t = state(c, s.platform)
+    const t = state(c, s)
     const plan = planned(t, 'strip', t.target.strip)
     const { binary: before, container } = builtBinary(t, 'strip')
     const out = outPath(t.target)
-    const r = await stripInDagger(container, plan, out, before, what(c, s.platform), hostPath(c, 'stripped', t))
+    const r = await stripInDagger(container, plan, out, before, stepWhat(c.plan, s), hostPath(c, 'stripped', t))
     t.container = r.container
     t.strip = r.kind
     if (r.kind === 'skipped') {
@@ -95,16 +104,16 @@ export const daggerSteps: StepHandlers<DaggerContext> = {
     return `${before.length} → ${r.after.length} bytes with ${r.tool}`
   },
   upx: async (s, c) => {
-    const t = state(c, s.platform)
+    const t = state(c, s)
     const plan = planned(t, 'upx', t.target.upx.kind === 'pack' ? t.target.upx : null)
     const { binary: unpacked, container } = builtBinary(t, 'upx')
     t.unpacked = unpacked
     // The packed binary hides its build info: check the unpacked one before spending a pack on it.
-    verifyBinary(unpacked, t.target.verify, what(c, s.platform), c.plan.runtime.binaryPath)
+    verifyBinary(unpacked, t.target.verify, stepWhat(c.plan, s), stepBinaryPath(c.plan, s))
     const native = (await c.dag.defaultPlatform()) === daggerPlatform(t.target)
     const runner = smokeRunner(native, plan.emulator, c.env)
     const target = outPath(t.target)
-    const r = await upxInDagger(container, plan, target, what(c, s.platform), daggerRunner(c, runner))
+    const r = await upxInDagger(container, plan, target, stepWhat(c.plan, s), daggerRunner(c, runner))
     t.container = r.container
     t.upx = r.kind
     if (r.kind === 'kept-unpacked') {
@@ -115,16 +124,22 @@ export const daggerSteps: StepHandlers<DaggerContext> = {
     return `${unpacked.length} → ${t.binary.length} bytes`
   },
   'check-needs': async (s, c) => {
-    const t = state(c, s.platform)
+    const t = state(c, s)
     const { binary } = builtBinary(t, 'check-needs')
     const ref = pulledRef(c.plan.runtime.base)
     const base = ref === null ? null : await engineBaseFiles(c.dag, ref, t.target, c.tmp)
-    return applyNeeds(c, t, verifyNeeds(binary, c.plan, base, what(c, s.platform)), s.platform)
+    // A further binary is checked against the image as the binaries before it left it, and adds what it needs.
+    const image = state(c, { platform: s.platform })
+    const plan = s.binary === undefined || image.runtime === null ? c.plan : { ...c.plan, runtime: image.runtime }
+    const r = verifyNeeds(binary, plan, base, stepWhat(c.plan, s))
+    const detail = applyNeeds(c, t, r, s.platform)
+    if (s.binary !== undefined) image.runtime = r.runtime
+    return detail
   },
   'verify-static': async (s, c) => {
-    const t = state(c, s.platform)
+    const t = state(c, s)
     const final = builtBinary(t, 'verify-static').binary
-    const check = (b: Buffer) => verifyBinary(b, t.target.verify, what(c, s.platform), c.plan.runtime.binaryPath)
+    const check = (b: Buffer) => verifyBinary(b, t.target.verify, stepWhat(c.plan, s), stepBinaryPath(c.plan, s))
     let verified: VerifiedBinary
     if (t.upx === 'packed' && t.unpacked) {
       const v = check(t.unpacked)
@@ -143,10 +158,19 @@ export function what(c: DaggerContext, platform: Platform | undefined): string {
   return platform ? `${c.plan.service} (${platform})` : c.plan.service
 }
 
-function state(c: DaggerContext, p: Platform): DaggerTargetState {
-  const t = c.targets.get(p)
-  if (!t) throw new GostaticError(ErrorCode.UNSUPPORTED, `the plan for ${c.plan.service} has steps for ${p}, no target`)
+/** The state of the binary a step works on: the main one's per platform, or a .binary()'s. */
+function state(c: DaggerContext, s: BinaryStep): DaggerTargetState {
+  const t = s.binary === undefined ? c.targets.get(s.platform) : c.binaries.get(binaryKey(s.platform, s.binary))
+  if (!t)
+    throw new GostaticError(
+      ErrorCode.UNSUPPORTED,
+      `the plan for ${c.plan.service} has steps for ${stepWhat(c.plan, s)}`,
+    )
   return t
+}
+
+export function binaryKey(platform: Platform, path: string): string {
+  return `${platform} ${path}`
 }
 
 /** The binary and the builder holding it, once the target's go-build step ran. */

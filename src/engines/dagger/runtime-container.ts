@@ -60,9 +60,16 @@ export function baseContainer(dag: Client, plan: BuildPlan, t: TargetPlan, files
     : base
 }
 
-export function runtimeContainer(plan: BuildPlan, base: Container, binary: File): Container {
+/** `further` are the .binary() programs: each withFile is a layer of its own, after the main binary's. */
+export function runtimeContainer(
+  plan: BuildPlan,
+  base: Container,
+  binary: File,
+  further: readonly { readonly path: string; readonly file: File }[] = [],
+): Container {
   const r = plan.runtime
   let c = base.withFile(r.binaryPath, binary, { permissions: 0o755 })
+  for (const b of further) c = c.withFile(b.path, b.file, { permissions: 0o755 })
   for (const e of r.config.env) {
     const i = e.indexOf('=')
     c = c.withEnvVariable(e.slice(0, i), e.slice(i + 1))

@@ -1,12 +1,12 @@
 // Builds the runtime layers: one for the base files (shared by every platform
 // and service with the same base files), one for the binary and the user's
-// files. A target's base files are the plan's plus what its check-needs step
+// files, one for each .binary(). A target's base files are the plan's plus what its check-needs step
 // added on a static base, so each target assembles the runtime it was checked with.
 import { join } from 'node:path'
 import { ErrorCode, GostaticError } from '../../errors.js'
 import type { RuntimeFile, RuntimePlan } from '../../plan/build-plan.js'
 import type { BuiltImage } from '../engine-output.js'
-import type { LocalContext, TargetState } from './local-engine.js'
+import { binaryKey, type LocalContext, type TargetState } from './local-engine.js'
 import { cachedLayer } from '../../oci/layer-cache.js'
 import type { BuiltLayer } from '../../oci/layer.js'
 import { materialize } from '../runtime-files.js'
@@ -41,9 +41,21 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
     const { bytes, sha256 } = await currentBinary(t)
     const binary = { path: r.binaryPath, type: 'file' as const, mode: 0o755, content: bytes, contentSha256: sha256 }
     const app = await cachedLayer([binary, ...extra], c.epoch, c.cacheDir, c.onCacheDamage)
+    // One layer per .binary(), so a change to one program leaves the others' layers (and digests) alone.
+    const further = await Promise.all(
+      c.plan.binaries.map(async (b) => {
+        const s = c.binaries.get(binaryKey(t.target.platform, b.path))!
+        if (s.verified === null)
+          throw new GostaticError(ErrorCode.UNSUPPORTED, `the plan assembles ${b.path} before its verify-static step`)
+        const { bytes, sha256 } = await currentBinary(s)
+        const entry = { path: b.path, type: 'file' as const, mode: 0o755, content: bytes, contentSha256: sha256 }
+        const layer = await cachedLayer([entry], c.epoch, c.cacheDir, c.onCacheDamage)
+        return { layer, binary: { path: b.path, bytes, verified: s.verified } }
+      }),
+    )
     // An image base's layers go under ours, unchanged (same digests, so registries dedupe them).
     const pulled = c.bases?.get(t.target.platform)
-    const layers = [...(pulled?.layers ?? []), ...(base ? [base, app] : [app])]
+    const layers = [...(pulled?.layers ?? []), ...(base ? [base, app] : [app]), ...further.map((f) => f.layer)]
     const ours = base ? [`gostatic: ${baseName(r.base)} base (${baseFiles.map((f) => f.path).join(', ')})`] : []
     const outcome = {
       machine: t.verified!.elf.machine,
@@ -57,7 +69,12 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
       architecture: t.target.architecture,
       variant: t.target.variant,
       layers,
-      history: [...(pulled?.history ?? []), ...ours, `gostatic: ${r.binaryPath}`],
+      history: [
+        ...(pulled?.history ?? []),
+        ...ours,
+        `gostatic: ${r.binaryPath}`,
+        ...further.map((f) => `gostatic: ${f.binary.path}`),
+      ],
       config: pulled ? configOnBase(pulled.config.config, r.config) : ownConfig(r),
       annotations: imageAnnotations(
         r.annotations,
@@ -66,6 +83,7 @@ export async function assembleImages(c: LocalContext): Promise<BuiltImage[]> {
         pulled ? { name: pulledRef(r.base)!, digest: pulled.resolvedDigest } : null,
       ),
       binary: { bytes, verified: t.verified! },
+      binaries: further.map((f) => f.binary),
     })
   }
   return images

@@ -26,6 +26,7 @@ import type { PullPolicy, RegistryOptions } from '../../registry/registry-option
 import { assembled, runSteps } from '../run-steps.js'
 import { localSteps } from './local-steps.js'
 import { pulledRef } from '../../plan/runtime-bases.js'
+import { stepTarget } from '../../plan/binaries.js'
 
 export type GoRunner = (
   args: readonly string[],
@@ -77,6 +78,8 @@ export interface LocalContext {
   readonly opts: LocalEngineOptions
   readonly emit: EventSink
   readonly targets: Map<Platform, TargetState>
+  /** The .binary() programs' states, by binaryKey(platform, path). */
+  readonly binaries: Map<string, TargetState>
   readonly warnings: string[]
   readonly epoch: number
   readonly cacheDir: string | null
@@ -122,6 +125,14 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       go: goEnv.go,
       goEnv,
       targets: new Map(plan.targets.map((t) => [t.platform, freshTarget(t, join(work, t.output))])),
+      binaries: new Map(
+        plan.targets.flatMap((t) =>
+          plan.binaries.map((b) => {
+            const target = stepTarget(plan, { platform: t.platform, binary: b.path })
+            return [binaryKey(t.platform, b.path), freshTarget(target, join(work, target.output))] as const
+          }),
+        ),
+      ),
     }
     if (c.go.env['GOTOOLCHAIN'])
       emit({
@@ -158,4 +169,8 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
 function freshTarget(target: TargetPlan, binPath: string): TargetState {
   const nothing = { current: null, strip: null, upx: null, unpacked: null, verified: null, needs: null, runtime: null }
   return { target, binPath, built: 0, ...nothing }
+}
+
+export function binaryKey(platform: Platform, path: string): string {
+  return `${platform} ${path}`
 }

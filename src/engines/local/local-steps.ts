@@ -7,7 +7,7 @@ import { constants as fsConstants, existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { ErrorCode, GostaticError } from '../../errors.js'
 import type { TargetPlan } from '../../plan/build-plan.js'
-import type { Platform } from '../../spec/platform.js'
+import { stepBinaryPath, stepWhat, type BinaryStep } from '../../plan/binaries.js'
 import { hostPlatform } from '../../spec/platform.js'
 import { verifyBinary } from '../../verify/verify-binary.js'
 import { verifyNeeds } from '../../verify/verify-needs.js'
@@ -25,7 +25,7 @@ import { checkGoOutput, recordGoOutput } from './go-output-cache.js'
 import { needsBaseOf } from './base-image.js'
 import { applyNeeds, warn } from '../step-report.js'
 import { smokeRunner } from '../../toolchain/smoke-runner.js'
-import type { LocalContext, TargetState } from './local-engine.js'
+import { binaryKey, type LocalContext, type TargetState } from './local-engine.js'
 import type { StepHandlers } from '../run-steps.js'
 import { hint } from '../../hints.js'
 
@@ -44,7 +44,7 @@ export const localSteps: StepHandlers<LocalContext> = {
   // Nothing to copy: the local engine builds in the source folder (a silent step, plan/silent-steps.ts).
   'copy-sources': async () => {},
   'go-build': async (s, c) => {
-    const t = state(c, s.platform)
+    const t = state(c, s)
     // go build skips the link when the output it finds carries the build ID it
     // would produce, so the output lives in the cache between builds; strip
     // and upx then work on a copy.
@@ -58,22 +58,22 @@ export const localSteps: StepHandlers<LocalContext> = {
       // With cgo off, an undefined name may be one only cgo files declare: go list (cgo on) says whose.
       const list = (args: readonly string[], env: Record<string, string>) => runGo(c, args, { ...t.target.env, ...env })
       const go = t.target.env['CGO_ENABLED'] === '1' ? undefined : list
-      throw await goBuildError(`go build failed for ${c.plan.service} (${s.platform})`, r, t.target.package, go)
+      throw await goBuildError(`go build failed for ${stepWhat(c.plan, s)}`, r, t.target.package, go)
     }
     // A reflink where the file system has them (btrfs, xfs), else a plain copy.
     if (out !== t.binPath) await copyFile(out, t.binPath, fsConstants.COPYFILE_FICLONE)
     t.current = null
     if (c.cacheDir !== null && key !== null) await recordGoOutput(c.cacheDir, out, key, await currentBinary(t))
-    assertProgram(await readHead(t.binPath), `${c.plan.service} (${s.platform})`, t.target.package)
+    assertProgram(await readHead(t.binPath), stepWhat(c.plan, s), t.target.package)
     t.built = (await stat(t.binPath)).size
     return `${t.built} bytes`
   },
   strip: async (s, c) => {
-    const t = state(c, s.platform)
+    const t = state(c, s)
     const plan = t.target.strip!
     const recipe = ['strip', plan, await toolIdentity(plan.candidates, c.env)]
     const input = await currentBinary(t)
-    const what = `${c.plan.service} (${s.platform})`
+    const what = stepWhat(c.plan, s)
     const run = () => stripBinary(t.binPath, input.bytes, plan, what, c.env)
     const m = await memoStep(c.cacheDir, recipe, t.binPath, input, run, c.onCacheDamage)
     t.current = m.output
@@ -85,22 +85,17 @@ export const localSteps: StepHandlers<LocalContext> = {
     )
   },
   upx: async (s, c) => {
-    const t = state(c, s.platform)
+    const t = state(c, s)
     if (t.target.upx.kind !== 'pack') return
     const input = await currentBinary(t)
     t.unpacked = input.bytes
     // The packed binary hides its build info, so verify the unpacked one now.
-    t.verified = verifyBinary(
-      t.unpacked,
-      t.target.verify,
-      `${c.plan.service} (${s.platform})`,
-      c.plan.runtime.binaryPath,
-    )
+    t.verified = verifyBinary(t.unpacked, t.target.verify, stepWhat(c.plan, s), stepBinaryPath(c.plan, s))
     const plan = t.target.upx
     const runner = smokeRunner(hostPlatform() === s.platform, plan.emulator, c.env)
     const recipe = ['upx', plan, runner, await toolIdentity(['upx'], c.env)]
     const pack = async () => ({
-      outcome: await upxPack(t.binPath, plan, `${c.plan.service} (${s.platform})`, runner, c.env),
+      outcome: await upxPack(t.binPath, plan, stepWhat(c.plan, s), runner, c.env),
     })
     const m = await memoStep(c.cacheDir, recipe, t.binPath, input, pack, c.onCacheDamage)
     t.current = m.output
@@ -112,20 +107,25 @@ export const localSteps: StepHandlers<LocalContext> = {
     )
   },
   'check-needs': async (s, c) => {
-    const t = state(c, s.platform)
+    const t = state(c, s)
     const pulled = c.bases?.get(s.platform)
     const base = pulled === undefined ? null : await needsBaseOf(pulled)
-    const r = verifyNeeds((await currentBinary(t)).bytes, c.plan, base, `${c.plan.service} (${s.platform})`)
-    return applyNeeds(c, t, r, s.platform)
+    // A further binary is checked against the image as the binaries before it left it, and adds what it needs.
+    const image = state(c, { platform: s.platform })
+    const plan = s.binary === undefined || image.runtime === null ? c.plan : { ...c.plan, runtime: image.runtime }
+    const r = verifyNeeds((await currentBinary(t)).bytes, plan, base, stepWhat(c.plan, s))
+    const detail = applyNeeds(c, t, r, s.platform)
+    if (s.binary !== undefined) image.runtime = r.runtime
+    return detail
   },
   'verify-static': async (s, c) => {
-    const t = state(c, s.platform)
-    const what = `${c.plan.service} (${s.platform})`
+    const t = state(c, s)
+    const what = stepWhat(c.plan, s)
     const final = (await currentBinary(t)).bytes
     if (t.upx?.kind === 'packed') {
-      const elf = verifyBinary(t.unpacked!, t.target.verify, what, c.plan.runtime.binaryPath)
+      const elf = verifyBinary(t.unpacked!, t.target.verify, what, stepBinaryPath(c.plan, s))
       t.verified = { ...elf, elf: { ...elf.elf, ...packedFacts(final) } }
-    } else t.verified = verifyBinary(final, t.target.verify, what, c.plan.runtime.binaryPath)
+    } else t.verified = verifyBinary(final, t.target.verify, what, stepBinaryPath(c.plan, s))
     return `static ${t.verified.elf.machine}, ${t.verified.buildInfo.goVersion}`
   },
   'assemble-runtime': async (_s, c) => {
@@ -140,8 +140,9 @@ function runGo(c: LocalContext, args: readonly string[], planEnv: Readonly<Recor
   return runTool('go', args, { cwd: c.sourceDir, env, ...(signal ? { signal } : {}) })
 }
 
-function state(c: LocalContext, p: Platform): TargetState {
-  return c.targets.get(p)!
+/** The state of the binary a step works on: the main one's per platform, or a .binary()'s. */
+function state(c: LocalContext, s: BinaryStep): TargetState {
+  return s.binary === undefined ? c.targets.get(s.platform)! : c.binaries.get(binaryKey(s.platform, s.binary))!
 }
 
 /** The first bytes of a file: enough to tell a program from a package archive. */
