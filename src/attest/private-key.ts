@@ -6,6 +6,7 @@ import { createPrivateKey, scryptSync, type KeyObject } from 'node:crypto'
 import { createRequire } from 'node:module'
 import type * as Salsa from '@noble/ciphers/salsa.js'
 import { ErrorCode, GostaticError } from '../errors.js'
+import { hint } from '../hints.js'
 
 const COSIGN_PEM =
   /-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----([\s\S]*?)-----END ENCRYPTED \1 PRIVATE KEY-----/
@@ -84,7 +85,7 @@ function decryptCosignKey(body: string, source: string, password: string | undef
     throw new GostaticError(
       ErrorCode.SIGNING_KEY,
       `sign.key (${source}): wrong password for this cosign key (COSIGN_PASSWORD)`,
-      { hint: 'set COSIGN_PASSWORD to the password given to `cosign generate-key-pair`, or pass sign.password' },
+      { hint: hint('sign-password') },
     )
   }
   return createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' })
@@ -92,7 +93,7 @@ function decryptCosignKey(body: string, source: string, password: string | undef
 
 function noPassword(source: string): GostaticError {
   return new GostaticError(ErrorCode.SIGNING_KEY, `sign.key (${source}) is encrypted and no password was given`, {
-    hint: 'set COSIGN_PASSWORD, or pass sign.password',
+    hint: hint('sign-password'),
   })
 }
 

@@ -6,6 +6,7 @@ import { ErrorCode, isGostaticError, ToolError } from '../errors.js'
 import type { ParsedCommand } from './parse-cli.js'
 import { guardProcess, internalError, stackOf } from './internal-error.js'
 import { VERSION } from '../version.js'
+import { useSurface } from '../hints.js'
 
 // Commands load what they need when they run, so `--help` and `plan` start fast.
 const services = async (
@@ -40,6 +41,8 @@ function run<K extends ParsedCommand['kind']>(kind: K, c: Extract<ParsedCommand,
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // Messages name flags from here on, not builder calls (hints.ts).
+  useSurface('cli')
   const unguard = guardProcess((e) => process.stderr.write(formatError(e)))
   try {
     // `--version` alone needs neither the flag parser nor its schemas (zod): answer before loading them.

@@ -6,6 +6,7 @@ import { CA_BUNDLE_PATH, NONROOT_UID, ZONEINFO_PATH } from '../plan/runtime-plan
 import type { Severity, Topic } from './doctor-report.js'
 import type { TzCall } from './tz-scan.js'
 import { baseName, baseRow } from '../plan/runtime-bases.js'
+import { hint } from '../hints.js'
 
 /** A base gostatic makes that has no CA bundle unless asked (scratch). */
 const bareCa = (base: RuntimeBase) => baseRow(base).owned && !baseRow(base).caByDefault
@@ -63,18 +64,21 @@ export const TOPIC_RULES: { readonly [T in Topic]: Rule } = {
     planDoes: baseRow(base).caByDefault
       ? `ships Mozilla's root store (Node's copy) at ${CA_BUNDLE_PATH} and sets SSL_CERT_FILE`
       : bareCa(base)
-        ? `no CA bundle on ${baseName(base)} unless caCertificates(true); the plan warns`
-        : `nothing: ${baseName(base)}'s own bundle is used, if it has one (caCertificates(true) adds ` +
+        ? `no CA bundle on ${baseName(base)} unless ${hint('ca-certificates')}; the plan warns`
+        : `nothing: ${baseName(base)}'s own bundle is used, if it has one (${hint('ca-certificates')} adds ` +
           `${CA_BUNDLE_PATH})`,
     youChoose: bareCa(base)
-      ? "caCertificates(true) or runtime('static') if the service makes outbound TLS calls; nothing if it only serves"
-      : "nothing for public CAs; a private CA goes in with .copy('my-ca.pem', '/etc/ssl/certs/my-ca.pem') (Go " +
+      ? `${hint('ca-certificates')} or ${hint('runtime', { base: 'static' })} if the service makes outbound TLS ` +
+        'calls; nothing if it only serves'
+      : `nothing for public CAs; a private CA goes in with ${hint('copy-ca')} (Go ` +
         'also reads every file in /etc/ssl/certs)',
   }),
   'time.LoadLocation': ({ base, tzCalls, tzdataEmbedded }) => {
     const zones = [...new Set(tzCalls.flatMap((c) => (c.zone ? [c.zone] : [])))].sort()
     const dynamic = tzCalls.some((c) => c.zone === null)
-    const list = zones.length ? `[${zones.map((z) => `'${z}'`).join(', ')}]` : "['Europe/Berlin', ...]"
+    const tz = (z: readonly string[] | 'all') => hint('timezones', { zones: z })
+    const list = tz(zones.length ? zones : ['Europe/Berlin', '...'])
+    const anyZones = hint('timezones', { zones: ['...'] })
     return {
       severity: tzdataEmbedded ? 'info' : 'warning',
       message:
@@ -83,20 +87,19 @@ export const TOPIC_RULES: { readonly [T in Topic]: Rule } = {
       planDoes: tzdataEmbedded
         ? 'nothing needed: the program imports time/tzdata, so the tz database is in the binary'
         : baseRow(base).meetsNeeds
-          ? `ships the zones given to .timezones([...]) under ${ZONEINFO_PATH}; ` +
-            'without .timezones(), the build adds all zones when the binary calls time.LoadLocation'
+          ? `ships the zones given to ${anyZones} under ${ZONEINFO_PATH}; ` +
+            `without ${anyZones}, the build adds all zones when the binary calls time.LoadLocation`
           : baseRow(base).owned
-            ? `ships the zones given to .timezones([...]) under ${ZONEINFO_PATH}; ` +
-              ".timezones('all') embeds the tz database (-tags timetzdata, ~450 KB); without .timezones(), nothing, " +
+            ? `ships the zones given to ${anyZones} under ${ZONEINFO_PATH}; ` +
+              `${tz('all')} embeds the tz database (-tags timetzdata, ~450 KB); without ${anyZones}, nothing, ` +
               'and the build warns'
-            : `.timezones(...) embeds the tz database (-tags timetzdata, ~450 KB) because gostatic does not own ` +
+            : `${anyZones} embeds the tz database (-tags timetzdata, ~450 KB) because gostatic does not own ` +
               `${baseName(base)}'s files; without it, ${baseName(base)}'s own zoneinfo is used, if any`,
       youChoose: tzdataEmbedded
         ? 'nothing'
         : dynamic
-          ? `.timezones('all') (a zone name comes from a variable)` +
-            `${zones.length ? `, or at least .timezones(${list})` : ''}`
-          : `.timezones(${list})`,
+          ? `${tz('all')} (a zone name comes from a variable)${zones.length ? `, or at least ${list}` : ''}`
+          : list,
     }
   },
   plugin: () => ({

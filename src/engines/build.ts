@@ -13,6 +13,7 @@ import { tcpRunnerProblem } from './tcp-runner-probe.js'
 import type { LocalEngineOptions } from './local/local-engine.js'
 // The Dagger SDK is large (gRPC, OpenTelemetry): loadDaggerEngine loads it only when that engine runs.
 import type { DaggerBuildOptions } from './dagger/dagger-options.js'
+import { hint } from '../hints.js'
 
 export type { LocalEngineOptions }
 
@@ -70,9 +71,7 @@ export async function runEngine(plan: BuildPlan, opts: EngineOptions = {}): Prom
   const { buildDagger } = await loadDaggerEngine()
   if (opts.dag === undefined && !daggerReachable(opts.env).ok)
     throw new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, `engine 'dagger': ${daggerReachable(opts.env).why}`, {
-      hint:
-        'start a Dagger engine and export _EXPERIMENTAL_DAGGER_RUNNER_HOST, run under `dagger run`, ' +
-        "or use engine 'local'",
+      hint: hint('dagger-unavailable'),
     })
   const unanswered = opts.dag === undefined ? await tcpRunnerProblem(opts.env ?? process.env) : null
   if (unanswered !== null)

@@ -3,6 +3,7 @@
 // how its own errors read; adding a Step kind is a type error in each map.
 import { ErrorCode, GostaticError } from '../errors.js'
 import type { BuildPlan, Step, StepKind } from '../plan/build-plan.js'
+import { silentStep, type StepEngine } from '../plan/silent-steps.js'
 import type { Platform } from '../spec/platform.js'
 import type { EventSink } from './events.js'
 
@@ -11,6 +12,8 @@ export type StepHandlers<C> = { [K in StepKind]: (s: StepOf<K>, c: C) => Promise
 
 export interface StepLoop<C> {
   readonly plan: BuildPlan
+  /** Which engine runs the steps: the plan says which of its steps it runs silently. */
+  readonly engine: StepEngine
   readonly handlers: StepHandlers<C>
   readonly context: C
   readonly emit: EventSink
@@ -19,11 +22,15 @@ export interface StepLoop<C> {
   readonly failure?: (e: unknown, platform: Platform | undefined) => unknown
 }
 
-/** Runs every step of the plan in order, each reported as step-start and step-done with its time. */
+/**
+ * Runs every step of the plan in order, each reported as step-start and step-done with its time; a step the
+ * engine runs silently (plan/silent-steps.ts) runs unreported.
+ */
 export async function runSteps<C>(loop: StepLoop<C>): Promise<void> {
-  const { plan, emit } = loop
+  const { plan } = loop
   for (const step of plan.steps) {
     if (loop.signal?.aborted) throw new GostaticError(ErrorCode.CANCELLED, `build of ${plan.service} was cancelled`)
+    const emit: EventSink = silentStep(loop.engine, step.kind) ? () => {} : loop.emit
     const platform = 'platform' in step ? step.platform : undefined
     const binary = 'binary' in step ? step.binary : undefined
     const on = { ...(platform ? { platform } : {}), ...(binary !== undefined ? { binary } : {}) }

@@ -9,6 +9,7 @@ import { request, type IncomingMessage } from 'node:http'
 import type { Writable } from 'node:stream'
 import { ErrorCode, GostaticError, ToolError } from '../errors.js'
 import type { TarSink } from '../oci/tar-writer.js'
+import { hint } from '../hints.js'
 
 /** Writes the docker-archive to the sink it is given. */
 export type ArchiveFill = (sink: TarSink) => Promise<unknown>
@@ -31,10 +32,8 @@ const where = (env: NodeJS.ProcessEnv) => `DOCKER_HOST=${env['DOCKER_HOST'] ?? '
 function noDaemon(env: NodeJS.ProcessEnv, why: string): GostaticError {
   return new GostaticError(
     ErrorCode.ENGINE_UNAVAILABLE,
-    `load() found no Docker daemon to load into (${where(env)}): ${why}`,
-    {
-      hint: 'start Docker or point DOCKER_HOST at a running daemon; or use exportTarball() and load it elsewhere',
-    },
+    `${hint('load')} found no Docker daemon to load into (${where(env)}): ${why}`,
+    { hint: `start Docker or point DOCKER_HOST at a running daemon; or ${hint('export-archive')}` },
   )
 }
 
@@ -72,7 +71,10 @@ async function loadOverSocket(socketPath: string, fill: ArchiveFill, env: NodeJS
   const res = await answer.catch((e: NodeJS.ErrnoException) => {
     if (['ENOENT', 'ECONNREFUSED', 'EACCES', 'ENOTSOCK'].includes(e.code ?? ''))
       throw noDaemon(env, `${e.code} on ${socketPath}`)
-    throw new GostaticError(ErrorCode.ENGINE_FAILED, `load(): the Docker daemon at ${socketPath} failed: ${e.message}`)
+    throw new GostaticError(
+      ErrorCode.ENGINE_FAILED,
+      `${hint('load')}: the Docker daemon at ${socketPath} failed: ${e.message}`,
+    )
   })
   const body = await readText(res)
   const failure = daemonError(res.statusCode ?? 0, body)
@@ -150,8 +152,8 @@ async function loadWithCli(fill: ArchiveFill, env: NodeJS.ProcessEnv): Promise<s
     if (e.code === 'ENOENT')
       throw new GostaticError(
         ErrorCode.ENGINE_UNAVAILABLE,
-        'load() needs the docker CLI and a running Docker daemon; docker is not on PATH',
-        { hint: 'install Docker, or use exportTarball() and load the archive where Docker runs' },
+        `${hint('load')} needs the docker CLI and a running Docker daemon; docker is not on PATH`,
+        { hint: `install Docker, or ${hint('export-archive')}` },
       )
     throw e
   })

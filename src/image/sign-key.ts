@@ -8,6 +8,7 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import { rememberSecret } from '../secret-mask.js'
 import { parsePrivateKey } from '../attest/private-key.js'
 import { ecdsaSigner, type Signer } from '../attest/signer.js'
+import { hint } from '../hints.js'
 
 export interface SignOptions {
   /**
@@ -24,7 +25,7 @@ export function loadSigner(opts: SignOptions, env: NodeJS.ProcessEnv): Signer {
     throw new GostaticError(
       ErrorCode.INVALID_CONFIG,
       'sign.key must be a key file path, a PEM string or ' + "'env://NAME'",
-      { hint: "e.g. sign: { key: 'cosign.key' }" },
+      { hint: `e.g. ${hint('sign-key')}` },
     )
   const { pem, source } = keyText(key, env)
   // No error may quote the key or its password (secret-mask.ts).

@@ -2,6 +2,7 @@
 import type { CgoPlan, PlanNote } from './build-plan.js'
 import { CGO_BASE_TAGS } from './cgo-plan.js'
 import { GO_DEFAULT_CFLAGS, MUSL_COMPAT_CFLAGS } from './cgo-cflags.js'
+import { hint } from '../hints.js'
 
 const TOOLCHAIN: Record<CgoPlan['toolchain'], string> = {
   zig:
@@ -18,7 +19,8 @@ export function cgoNotes(cgo: CgoPlan): PlanNote[] {
     {
       topic: 'CGO_ENABLED=1',
       text:
-        '.cgo() asks for cgo. A cgo binary is static only when every C library it links is static and nothing loads ' +
+        `${hint('cgo')} asks for cgo. A cgo binary ` +
+        'is static only when every C library it links is static and nothing loads ' +
         'one at run time; a musl toolchain makes that possible (glibc cannot be linked static safely). Verified ' +
         'after ' +
         "the build: no PT_INTERP, no DT_NEEDED, CGO_ENABLED=1 in the build info, and the C linker's mark in the ELF.",

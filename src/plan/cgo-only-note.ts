@@ -2,6 +2,7 @@
 // declare (go-sqlite3's SQLiteConn.SetFileControlInt, a service's own C
 // wrapper): which package and module that is, and what to do. Pure; the
 // engine lists the packages (go list with cgo on) and reads their cgo files.
+import { hint } from '../hints.js'
 
 /** A package of the build with cgo files, as the engine read it. */
 export interface CgoPackage {
@@ -63,7 +64,7 @@ export function cgoOnlyNote(
       `${lines.join('; ')}: a CGO_ENABLED=0 build leaves those files out` +
       (modules.length === 0 ? '' : `, so ${modules.join(', ')} ${are}`),
     hint:
-      'build with cgo: .cgo() in the API, --cgo on the CLI (a static musl build with zig or musl-gcc); ' +
+      `build with cgo: ${hint('cgo')} (a static musl build with zig or musl-gcc); ` +
       'or use only what the package has without cgo',
   }
 }

@@ -7,6 +7,7 @@ import type { PlannedSpec } from './all-platforms.js'
 import type { BuilderTool, CgoPlan } from './build-plan.js'
 import { KNOWN_CGO_MODULES, isKnownModule, type KnownCgoModule } from './known-cgo-modules.js'
 import { CGO_TOOLS, ZIG_VERSION, chooseToolchain } from './cgo-toolchain.js'
+import { hint } from '../hints.js'
 
 export { ZIG_VERSION, zigTool } from './cgo-toolchain.js'
 
@@ -94,7 +95,7 @@ export function cgoBuilderTools(cgo: CgoPlan, manager: 'apk' | 'apt'): BuilderTo
 export function cgoSuggestion(known: KnownCgoModule | undefined): { call: string; tags: string[]; note: string } {
   const why = known?.cgoTags === undefined ? '' : ` ${known.cgoTags.tags.join(', ')}: ${known.cgoTags.why}.`
   return {
-    call: '.cgo() (gostatic build --cgo)',
+    call: hint('cgo'),
     tags: [...CGO_BASE_TAGS, ...(known?.cgoTags?.tags ?? [])],
     note:
       'a static cgo build with zig or musl-gcc: the plan sets CGO_ENABLED=1, the C toolchain, ' +

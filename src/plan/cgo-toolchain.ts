@@ -6,13 +6,13 @@ import type { CgoFacts, CgoToolchain } from '../spec/cgo-options.js'
 import type { ServiceSpec } from '../spec/service-spec.js'
 import type { PlannedSpec } from './all-platforms.js'
 import type { CgoTool } from './build-plan.js'
+import { hint } from '../hints.js'
 
 /** The ziglang wheel builders install (pip install ziglang==<this>); scripts/zig.sh pins the same. */
 export const ZIG_VERSION = '0.17.1'
 
 const ZIG_INSTALL =
-  `pip install ziglang==${ZIG_VERSION} (then python3 -m ziglang runs it), ` +
-  "or give its path with .cgo({ zig: '/path/to/zig' })"
+  `pip install ziglang==${ZIG_VERSION} (then python3 -m ziglang runs it), ` + `or give its path with ${hint('cgo-zig')}`
 
 /** Where a zig is looked for: .cgo({ zig }), else PATH, else the ziglang wheel. */
 export function zigTool(spec: ServiceSpec): CgoTool {
@@ -51,7 +51,7 @@ export function chooseToolchain(spec: PlannedSpec, facts: CgoFacts | null): Tool
       ErrorCode.INVALID_SPEC,
       `invalid service '${spec.name}': cgo.toolchain musl-gcc compiles for this machine's platform ` +
         `(${facts!.host}) only, not ${foreign.join(', ')}`,
-      { hint: ".cgo({ toolchain: 'zig' }) cross-compiles to linux/amd64 and linux/arm64" },
+      { hint: `${hint('cgo', { toolchain: 'zig' })} cross-compiles to linux/amd64 and linux/arm64` },
     )
   return choice
 }
@@ -59,18 +59,20 @@ export function chooseToolchain(spec: PlannedSpec, facts: CgoFacts | null): Tool
 function pick(spec: PlannedSpec, facts: CgoFacts | null): ToolchainChoice {
   const zig = (why: string): ToolchainChoice => ({ toolchain: 'zig', why })
   const asked = spec.cgo?.toolchain
-  if (asked !== undefined) return { toolchain: asked, why: `.cgo({ toolchain: '${asked}' }) names it.` }
+  if (asked !== undefined) return { toolchain: asked, why: `${hint('cgo', { toolchain: asked })} names it.` }
   if (spec.cgo?.zig !== undefined) return zig(`.cgo({ zig: '${spec.cgo.zig}' }) names a zig.`)
-  if (facts === null) return zig('.cgo() picks zig (no host facts were given, so musl-gcc was not considered).')
-  if (facts.zig !== false) return zig(`.cgo() picks zig${facts.zig ? ', which this machine has' : ''}.`)
+  if (facts === null) return zig(`${hint('cgo')} picks zig (no host facts were given, so musl-gcc was not considered).`)
+  if (facts.zig !== false) return zig(`${hint('cgo')} picks zig${facts.zig ? ', which this machine has' : ''}.`)
   const foreign = spec.platforms.filter((p) => p !== facts.host)
   if (foreign.length > 0)
-    return zig(`.cgo() picks zig although this machine has none: musl-gcc cannot build ${foreign.join(', ')} here.`)
-  if (facts.muslGcc !== true) return zig('.cgo() picks zig: this machine has neither zig nor musl-gcc.')
+    return zig(
+      `${hint('cgo')} picks zig although this machine has none: musl-gcc cannot build ${foreign.join(', ')} here.`,
+    )
+  if (facts.muslGcc !== true) return zig(`${hint('cgo')} picks zig: this machine has neither zig nor musl-gcc.`)
   return {
     toolchain: 'musl-gcc',
     why:
-      '.cgo() picks musl-gcc: this machine has no zig, has musl-gcc, ' +
+      `${hint('cgo')} picks musl-gcc: this machine has no zig, has musl-gcc, ` +
       `and every target is its own platform (${facts.host}).`,
   }
 }

@@ -6,6 +6,7 @@
 import type { NeedId } from '../spec/needs-options.js'
 import type { Index, NeedRule } from './runtime-needs.js'
 import { readTz } from './tz-env.js'
+import { hint } from '../hints.js'
 
 export type ConfigNeedId = Extract<NeedId, 'local-zone' | 'env-paths' | 'home'>
 
@@ -39,8 +40,9 @@ export const CONFIG_NEED_RULES: Record<ConfigNeedId, NeedRule> = {
       '/usr/share/zoneinfo and the other zone directories (not $ZONEINFO); without the file the program runs in UTC, ' +
       'with no error',
     fix: (ev) =>
-      "runtime('static') adds the zone's file; elsewhere list it with " +
-      `.timezones(['${ev[0]!.slice('TZ='.length).replace(/^:/, '')}']) (a file on scratch, embedded on image bases), ` +
+      `${hint('runtime', { base: 'static' })} adds the zone's file; elsewhere list it with ` +
+      `${hint('timezones', { zones: [ev[0]!.slice('TZ='.length).replace(/^:/, '')] })} ` +
+      '(a file on scratch, embedded on image bases), ' +
       'add the zone files to the base, or import _ "time/tzdata"',
   },
   'env-paths': {

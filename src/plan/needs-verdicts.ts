@@ -5,6 +5,7 @@ import { ErrorCode, GostaticError } from '../errors.js'
 import type { NeedsPolicy } from './build-plan.js'
 import type { NeedVerdict } from './needs-check.js'
 import { NEED_RULES } from './runtime-needs.js'
+import { hint } from '../hints.js'
 
 export interface NeedsProblems {
   readonly errors: readonly NeedVerdict[]
@@ -55,9 +56,9 @@ export function needsError(
   }
   const lines = errors.map((v) => `  - ${needLine(v)}`)
   const count = errors.length === 1 ? 'a runtime need' : `${errors.length} runtime needs`
-  const message = `${subject}: the image does not meet ${count} (needs({ strict: true })):\n${lines.join('\n')}`
+  const message = `${subject}: the image does not meet ${count} (${hint('needs-strict')}):\n${lines.join('\n')}`
   return new GostaticError(ErrorCode.NEEDS_UNMET, message, {
-    hint: "meet each need as its fix says, or declare it handled with needs({ ignore: ['<id>'] })",
+    hint: `meet each need as its fix says, or declare it handled with ${hint('needs-ignore')}`,
   })
 }
 
@@ -72,8 +73,9 @@ export function needsUnread(
 ): { readonly error: GostaticError | null; readonly warning: string } {
   const warning = `${subject}: runtime needs not checked: ${reason}`
   if (!policy.strict) return { error: null, warning }
-  const hint = 'build with Go 1.18 or newer, or drop needs({ strict: true }) to build with the needs unchecked'
-  return { error: new GostaticError(ErrorCode.NEEDS_UNMET, `${warning} (needs({ strict: true }))`, { hint }), warning }
+  const strict = hint('needs-strict')
+  const fix = `build with Go 1.18 or newer, or drop ${strict} to build with the needs unchecked`
+  return { error: new GostaticError(ErrorCode.NEEDS_UNMET, `${warning} (${strict})`, { hint: fix }), warning }
 }
 
 /** A cell for a summary table: '4/4 met', 'tz, ca missing', 'cgo stub', 'no needs'. */

@@ -5,6 +5,7 @@ import { tzStrategy } from './runtime-plan.js'
 import { caNote, caSource } from './ca-bundle.js'
 import type { CgoPlan } from './build-plan.js'
 import { cgoNotes } from './cgo-notes.js'
+import { hint } from '../hints.js'
 
 export function planNotes(spec: ServiceSpec, tags: readonly string[], cgo: CgoPlan | null): PlanNote[] {
   const notes: PlanNote[] = [
@@ -82,6 +83,7 @@ const CGO_OFF: PlanNote[] = [
     text:
       'extldflags are passed to the external (C) linker, which CGO_ENABLED=0 never runs; the flag is a no-op and ' +
       'hides ' +
-      'the real question (is cgo off?), so it is not emitted. It is right only with .cgo(), where a C linker does run.',
+      'the real question (is cgo off?), so it is not emitted. It is right only with ' +
+      `${hint('cgo')}, where a C linker does run.`,
   },
 ]

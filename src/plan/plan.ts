@@ -16,6 +16,7 @@ import { cgoBuilderTools, cgoPlan } from './cgo-plan.js'
 import type { CgoPlan } from './build-plan.js'
 import { CGO_STUB_MODULES } from './runtime-needs.js'
 import { choosePlatforms, type BasePlatforms, type PlannedSpec } from './all-platforms.js'
+import { hint } from '../hints.js'
 
 export const DEFAULT_GO_VERSION = '1.26'
 
@@ -152,10 +153,11 @@ function warnings(spec: ServiceSpec, targets: readonly TargetPlan[], facts: Modu
   const need = facts?.go
   if (spec.go !== undefined && need && compareGo(spec.go, need.version) < 0)
     w.push(
-      `.go('${spec.go}') is older than the Go ${need.version} that ${facts.file} line ${need.line} requires: ` +
+      `${hint('go', { version: spec.go })} is older than the Go ${need.version} that ${facts.file} ` +
+        `line ${need.line} requires: ` +
         `go refuses to build the module with an older Go (a host Go older than ${need.version}, or an image builder ` +
         `of Go ${spec.go}). ` +
-        `Drop .go() to take the version from ${facts.file}, or raise it`,
+        `Drop ${hint('go')} to take the version from ${facts.file}, or raise it`,
     )
   if (spec.buildmode === 'pie')
     w.push(

@@ -8,6 +8,7 @@ import { KNOWN_CGO_MODULES } from './known-cgo-modules.js'
 import type { RefusedModule } from './build-plan.js'
 import { CONFIG_NEED_RULES } from './config-needs.js'
 import { envValue } from './image-user.js'
+import { hint } from '../hints.js'
 
 export type { NeedId } from '../spec/needs-options.js'
 
@@ -97,9 +98,9 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
       "time.LoadLocation reads zone files ($ZONEINFO, /usr/share/zoneinfo); without them it fails with 'unknown " +
       "time zone'",
     fix: () =>
-      "list the zones with .timezones(['Europe/Berlin', ...]) (files on scratch and static, embedded on image " +
-      'bases), ' +
-      'use runtime(\'static\') (all zones by default), or import _ "time/tzdata" to embed the database (about 450 KB)',
+      `list the zones with ${hint('timezones', { zones: ['Europe/Berlin', '...'] })} (files on scratch and static, ` +
+      `embedded on image bases), use ${hint('runtime', { base: 'static' })} (all zones by default), ` +
+      'or import _ "time/tzdata" to embed the database (about 450 KB)',
   },
   'ca-roots': {
     severity: 'warning',
@@ -183,7 +184,7 @@ export const NEED_RULES: Record<NeedId, NeedRule> = {
         .join('; '),
     fix: (ev) =>
       ev.map((m) => `replace ${m} with ${STUBS.find((k) => k.module === m)!.replacement}`).join('; ') +
-      ', or build with cgo: .cgo() makes a static cgo build with zig or musl-gcc ' +
+      `, or build with cgo: ${hint('cgo')} makes a static cgo build with zig or musl-gcc ` +
       '(without it gostatic builds with CGO_ENABLED=0, and no image can make the stub work)',
   },
 }

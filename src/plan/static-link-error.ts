@@ -8,6 +8,7 @@
 //   ld.lld: error: undefined symbol: __fprintf_chk
 //   >>> referenced by pcap.o:(pcap_perror) in archive /usr/lib/x86_64-linux-gnu/libpcap.a
 import { KNOWN_CGO_MODULES } from './known-cgo-modules.js'
+import { hint } from '../hints.js'
 
 const LD = /cannot find -l([A-Za-z0-9_+.-]+)/g
 const ZIG = /unable to find static system library "([^"]+)"[^\n]*?searched paths:\s*([^\n]*)/g
@@ -50,7 +51,7 @@ export function staticLinkProblem(stderr: string): StaticLinkProblem | null {
     hint:
       `install ${archives.join(', ')} built for musl (the library's -dev or -static package, e.g. Alpine's ` +
       `${libs.map((l) => `lib${l}-dev`).join(', ')}; ${GLIBC_ONLY}) and give ` +
-      "its folder with .env({ CGO_LDFLAGS: '-L/path/to/lib' }), or replace the package that links it" +
+      `its folder with ${hint('cgo-ldflags')}, or replace the package that links it` +
       known.replace,
   }
 }
@@ -72,7 +73,7 @@ export function glibcArchiveProblem(stderr: string): StaticLinkProblem | null {
       linkedBy(libs).says,
     hint:
       `give ${libs.map((l) => `lib${l}.a`).join(', ')} built for musl instead (Alpine's -dev packages, or the ` +
-      "library built with the target's zig cc or musl-gcc) with .env({ CGO_LDFLAGS: '-L/path/to/lib' }); " +
+      `library built with the target's zig cc or musl-gcc) with ${hint('cgo-ldflags')}; ` +
       `${GLIBC_ONLY}`,
   }
 }

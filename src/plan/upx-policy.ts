@@ -4,6 +4,7 @@ import type { Platform } from '../spec/platform.js'
 import { upxPlatformRule } from '../spec/upx-platforms.js'
 import type { UpxPlan, UpxRule } from './build-plan.js'
 import { emulatorFor } from './emulator.js'
+import { hint } from '../hints.js'
 
 // UPX's own "can't" exceptions: packing is impossible, not broken, so the
 // binary is kept unpacked (with a warning) unless the plan requires packing.
@@ -30,9 +31,7 @@ export function smokeFailure(
       `the UPX-packed ${what} fails its smoke run (${smoke.join(' ') || 'no args'}) with ${envSize} environment ` +
       `variables` +
       `${signal ? `: killed by ${signal}` : ''}; the unpacked binary was not replaced`,
-    hint:
-      "fix the smoke args with .smoke([...]), or drop upx(); .smoke(false) skips the run if the binary can't " +
-      'run bare',
+    hint: `${hint('upx-smoke')}; or drop ${hint('upx')}`,
   }
 }
 
@@ -50,24 +49,24 @@ export function upxVerdict(spec: ServiceSpec, platform: Platform): UpxPlan {
   if (spec.buildmode === 'pie')
     return refuse(
       'buildmode',
-      'UPX cannot pack -buildmode=pie Go binaries (CantPackException); drop buildmode pie or upx()',
+      `UPX cannot pack -buildmode=pie Go binaries (CantPackException); drop buildmode pie or ${hint('upx')}`,
     )
   if (spec.fips)
     return refuse(
       'fips',
-      'a FIPS build must run its validated module unmodified; UPX rewrites it. Remove upx() for FIPS builds',
+      `a FIPS build must run its validated module unmodified; UPX rewrites it. Remove ${hint('upx')} for FIPS builds`,
     )
   if (spec.signing !== undefined)
     return refuse(
       'signing',
       `the binary is signed with ${spec.signing}; UPX rewrites the signed bytes. Packing ` +
-        `must come before signing, so remove upx() or sign the packed output in a later step you own`,
+        `must come before signing, so remove ${hint('upx')} or sign the packed output in a later step you own`,
     )
   if (spec.environment === 'production' && upx.policy.allowProduction === undefined)
     return refuse(
       'environment',
-      'packed binaries are flagged by EDR tools in production; pass upx({ policy: { ' +
-        "allowProduction: { reason: '...' } } }) to pack anyway (the reason is recorded in the image labels)",
+      `packed binaries are flagged by EDR tools in production; set ${hint('upx-production')} to pack anyway ` +
+        '(the reason is recorded in the image labels)',
     )
   const args = [upx.level === 'best' ? '--best' : `-${upx.level}`]
   if (upx.lzma) args.push('--lzma')

@@ -4,6 +4,7 @@ import { ErrorCode, GostaticError, RegistryTimeoutError } from '../errors.js'
 import type { Response } from 'undici'
 import { retryableCode, RETRY_STATUSES } from './retry-policy.js'
 import { SendFailure } from './transport.js'
+import { hint } from '../hints.js'
 
 export { RegistryTimeoutError }
 
@@ -81,7 +82,10 @@ export function networkError(registry: string, url: string, doing: string, e: un
       target,
       timeout,
       ms,
-      { hint: `raise registryTimeouts.${timeout}Ms, or check ${registry}${via ? ' and the proxy' : ''}`, cause: e },
+      {
+        hint: `raise ${hint('registry-timeout', { timeout })}, or check ${registry}${via ? ' and the proxy' : ''}`,
+        cause: e,
+      },
     )
   }
   // fetch refuses the WHATWG "bad ports" (1, 6000, 6666, ...) without trying them.
@@ -131,7 +135,7 @@ export async function responseError(
       {
         hint:
           `log in with \`${login}\` (gostatic reads $DOCKER_CONFIG/config.json or ~/.docker/config.json and its ` +
-          `credential helpers), or pass registryAuth: { '${registry}': { username, password } }`,
+          `credential helpers), ${hint('registry-auth', { registry })}`,
       },
     )
   }

@@ -8,6 +8,7 @@ import type { Challenge } from './www-authenticate.js'
 import type { FoundCredentials } from './credentials.js'
 import type { Response } from 'undici'
 import type { SendInit } from './transport.js'
+import { hint } from '../hints.js'
 
 /** Sends one token request through the client's transport (proxy, timeouts, retries). */
 export type TokenHttp = (url: URL, init: SendInit) => Promise<Response>
@@ -73,8 +74,8 @@ export async function fetchBearerToken(
         : `the token service of ${registry} (${url.origin}) requires credentials (HTTP ${res.status})`,
       {
         hint:
-          `log in with \`docker login${registry === 'docker.io' ? '' : ` ${registry}`}\`, or pass registryAuth: ` +
-          `{ '${registry}': { username, password } }`,
+          `log in with \`docker login${registry === 'docker.io' ? '' : ` ${registry}`}\`, ` +
+          hint('registry-auth', { registry }),
       },
     )
   }

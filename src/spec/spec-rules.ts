@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { upxPlatformRule } from './upx-platforms.js'
 import type { Platform } from './platform.js'
 import { CGO_PLATFORMS, type CgoOptions } from './cgo-options.js'
+import { hint } from '../hints.js'
 import { binaryRules, type BinarySpec } from './binary-spec.js'
 
 /** The parsed fields these rules read; the schema's own output type would be circular here. */
@@ -38,7 +39,7 @@ export function specRules(s: SpecFields, ctx: z.RefinementCtx): void {
   if (s.upx !== undefined && s.platforms !== 'all') {
     const why = s.platforms.map((p) => [p, upxPlatformRule(p, s.upx!.policy.allowArm64)] as const)
     if (why.every(([, w]) => w !== undefined))
-      issue(['upx'], `upx() cannot pack any target platform: ${why.map(([p, w]) => `${p}: ${w}`).join('; ')}`)
+      issue(['upx'], `${hint('upx')} cannot pack any target platform: ${why.map(([p, w]) => `${p}: ${w}`).join('; ')}`)
   }
   // Two targets with one platform would build twice and write one image index entry over the other.
   const twice = s.platforms === 'all' ? undefined : firstRepeat(s.platforms)
@@ -87,14 +88,14 @@ function cgoRules(s: SpecFields, issue: Issue): void {
   if (unsupported.length > 0)
     issue(
       ['platforms'],
-      `.cgo() builds static binaries for ${CGO_PLATFORMS.join(' and ')}; ${unsupported.join(', ')} ` +
+      `${hint('cgo')} builds static binaries for ${CGO_PLATFORMS.join(' and ')}; ${unsupported.join(', ')} ` +
         `${unsupported.length === 1 ? 'is' : 'are'} not supported with cgo`,
     )
   if (s.cgo.toolchain === 'musl-gcc' && s.platforms.length > 1)
     issue(
       ['cgo', 'toolchain'],
       `musl-gcc compiles for the machine it runs on only, and ${s.platforms.join(', ')} are ${s.platforms.length} ` +
-        "platforms; use .cgo({ toolchain: 'zig' }) to cross-compile",
+        `platforms; use ${hint('cgo', { toolchain: 'zig' })} to cross-compile`,
     )
 }
 

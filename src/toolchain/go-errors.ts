@@ -4,6 +4,7 @@ import { ErrorCode, ToolError } from '../errors.js'
 import type { ToolRun } from '../util/run-tool.js'
 import { glibcArchiveProblem, staticLinkProblem } from '../plan/static-link-error.js'
 import { missingHeaderNote } from '../plan/missing-c-header.js'
+import { hint } from '../hints.js'
 
 const TOO_OLD = /requires go >= (\S+) \(running go (\S+); GOTOOLCHAIN=([^)]+)\)/
 const DENIED = /\b(401 Unauthorized|403 Forbidden)\b|terminal prompts disabled|could not read Username/
@@ -23,14 +24,12 @@ export function goCommandError(what: string, r: ToolRun, code: ErrorCode = Error
   if (old)
     return new ToolError(ErrorCode.GO_VERSION, message, r, {
       hint:
-        `the module needs Go ${old[1]} and go ${old[2]} ran (GOTOOLCHAIN=${old[3]}): drop .go() so the version ` +
-        `comes from go.mod, or set .go('${old[1]}') or newer`,
+        `the module needs Go ${old[1]} and go ${old[2]} ran (GOTOOLCHAIN=${old[3]}): ` +
+        hint('go-version', { version: old[1]! }),
     })
   if (DENIED.test(stderr))
     return new ToolError(code, message, r, {
-      hint:
-        'the module server refused the request: give the build its credentials with .secret(...) (e.g. a ' +
-        '.netrc) and name the private modules with .goPrivate(...)',
+      hint: `the module server refused the request: give the build its credentials with ${hint('private-modules')}`,
     })
   if (code !== ErrorCode.TOOL_FAILED || !/\bmod download\b/.test(r.cmd.join(' ')))
     return new ToolError(code, message, r)

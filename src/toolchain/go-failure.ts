@@ -10,6 +10,7 @@ import { goCommandError } from './go-errors.js'
 import { cgoOnlyNote, undefinedNames } from '../plan/cgo-only-note.js'
 import { cgoPackages } from './cgo-only-facts.js'
 import type { GoRunner } from './cgo-only-facts.js'
+import { hint } from '../hints.js'
 
 export interface GoFailureNote {
   /** Appended to the message: what go's output means here. */
@@ -49,18 +50,20 @@ export async function goBuildNote(stderr: string, main: string): Promise<GoFailu
           'and nothing else in the package builds without it',
         hint:
           'rewrite the cgo parts in pure Go or use a pure-Go package, ' +
-          'or build them static with .cgo() (--cgo on the CLI); ' +
+          `or build them static with ${hint('cgo')}; ` +
           '`gostatic doctor` lists the packages that need cgo',
       }
     return {
       hint:
         'every .go file there is excluded by a //go:build line or a file name suffix; check them against ' +
-        'the tags (.tags(...)) and the target platform',
+        `the tags (${hint('tags')}) and the target platform`,
     }
   }
   if (/function main is undeclared in the main package/.test(stderr))
     return {
-      hint: `main '${main}' is package main but has no func main(); add one, or point main at the package that has it`,
+      hint:
+        `main '${main}' is package main but has no func main(); add one, or point ${hint('main-field')} ` +
+        'at the package that has it',
     }
   if (/no Go files in |directory not found|cannot find package|is not in std|does not contain package/.test(stderr))
     return { hint: `main '${main}' must be a folder of package main inside the module, like '.' or './cmd/api'` }

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path'
 import { ErrorCode, GostaticError } from '../errors.js'
 import type { Secret } from '../spec/service-spec.js'
 import { secretValue } from './secret-value.js'
+import { hint } from '../hints.js'
 
 export async function hostSecretEnv(
   secrets: readonly Secret[],
@@ -27,7 +28,9 @@ export async function hostSecretEnv(
         `secret '${s.id}': the local engine cannot mount a file at ` +
           `${s.as.file}; it passes secrets as environment variables or a .netrc`,
         {
-          hint: "use as: { env: 'NAME' } or as: { file: '/root/.netrc' }, or build with engine 'dagger'",
+          hint:
+            "use as: { env: 'NAME' } or as: { file: '/root/.netrc' }, or build with " +
+            hint('engine', { engine: 'dagger' }),
         },
       )
     const dir = join(work, 'secrets', s.id)

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process'
 import { delimiter, join } from 'node:path'
 import { accessSync, constants, statSync } from 'node:fs'
 import { ErrorCode, GostaticError } from '../errors.js'
+import { hint } from '../hints.js'
 
 export interface ToolRun {
   readonly cmd: readonly string[]
@@ -58,7 +59,7 @@ export function runTool(cmd: string, args: readonly string[], opts: RunOptions =
       if (cwd !== undefined && (e.code === 'ENOENT' || e.code === 'ENOTDIR'))
         reject(
           new GostaticError(ErrorCode.INPUT_NOT_FOUND, `cannot run ${cmd} in ${opts.cwd}: ${cwd}`, {
-            hint: 'point source at the folder holding go.mod',
+            hint: hint('module-folder'),
           }),
         )
       else if (e.code === 'ENOENT')

@@ -2,6 +2,7 @@
 // succeeds: it writes the compiled package archive. Said plainly here, that
 // is a wrong `main`, not a malformed ELF.
 import { ErrorCode, GostaticError } from '../errors.js'
+import { hint } from '../hints.js'
 
 const AR_MAGIC = Buffer.from('!<arch>\n')
 
@@ -14,7 +15,9 @@ export function assertProgram(bytes: Uint8Array, what: string, main?: string): v
     ErrorCode.GO_BUILD_FAILED,
     `${what}: ${pkg} is a library, not a program: go build wrote a package archive, not an executable`,
     {
-      hint: "point main at the folder whose files say `package main` and have func main, e.g. main: './cmd/api'",
+      hint:
+        `point ${hint('main-field')} at the folder whose files say \`package main\` and have func main, ` +
+        `e.g. ${hint('main', { main: './cmd/api' })}`,
     },
   )
 }

@@ -2,6 +2,7 @@
 // binary must be the same before and after, byte for byte.
 import { ErrorCode, GostaticError } from '../errors.js'
 import { readElf, type LoadSegment } from '../inspect/elf-reader.js'
+import { hint } from '../hints.js'
 
 /**
  * Throws STRIP_CHANGED_LOAD when `tool` changed what the kernel loads from the binary (`before` → `after`). Every
@@ -14,7 +15,7 @@ export function checkStripKeptLoad(before: Buffer, after: Buffer, tool: string, 
     throw new GostaticError(
       ErrorCode.STRIP_CHANGED_LOAD,
       `${tool} changed what the kernel loads from ${what}: ${diff}`,
-      { hint: 'drop .strip() (-s -w already removed the symbol tables) and report this binary' },
+      { hint: `drop ${hint('strip')} (-s -w already removed the symbol tables) and report this binary` },
     )
 }
 

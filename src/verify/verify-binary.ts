@@ -5,6 +5,7 @@ import { readElf, type ElfInfo } from '../inspect/elf-reader.js'
 import { readGoBuildInfo, type GoBuildInfo } from '../inspect/go-buildinfo.js'
 import { readElfComment } from '../inspect/elf-comment.js'
 import { assertProgram } from './program-check.js'
+import { hint } from '../hints.js'
 
 export interface VerifiedBinary {
   readonly elf: ElfInfo
@@ -71,14 +72,14 @@ export function verifyBinary(bytes: Uint8Array, v: VerifyPlan, what: string, ima
       ErrorCode.BUILD_SETTINGS,
       `${what} was linked by Go's internal linker, but the plan links it with the C linker ` +
         `(${v.externalLink}, -linkmode external -extldflags '-static')`,
-      { hint: 'something overrode -linkmode (an .ldflags({ extra }) entry); remove the override' },
+      { hint: `something overrode -linkmode (${hint('ldflags-extra')}); remove the override` },
     )
   return { elf, buildInfo, cToolchain }
 }
 
 const CGO_OFF_HINT =
   'build with CGO_ENABLED=0 (the plan sets it; check for an override), and replace packages that need cgo ' +
-  '(e.g. github.com/mattn/go-sqlite3 → modernc.org/sqlite), or build them static with .cgo()'
+  `(e.g. github.com/mattn/go-sqlite3 → modernc.org/sqlite), or build them static with ${hint('cgo')}`
 
 /** .cgo() planned a static link, yet the binary needs a loader: name what it links and how to get it static. */
 function cgoDynamicHint(needed: readonly string[]): string {

@@ -7,6 +7,7 @@ import { discover, listWorkspace, locate } from './discover.js'
 import type { WorkspaceBuildOptions, WorkspaceResult } from './build-workspace.js'
 import type { ReporterOptions } from '../progress/reporter.js'
 import { builtDetail, failedDetail, withReporter } from '../progress/report-build.js'
+import { hint } from '../hints.js'
 
 interface Props {
   readonly root: string
@@ -74,7 +75,7 @@ export class GoWorkspace {
         `workspace ${root}: no services; ` +
           `${all ? 'it has no main package' : `nothing matches ${this.#p.patterns.map((p) => `'${p}'`).join(', ')}`}`,
         {
-          hint: "name them with .services([...]) or .discover('cmd/*')",
+          hint: `name them with ${hint('workspace-services')}`,
         },
       )
     const locs = [...new Set(dirs)].map((d) => ({ dir: d, ...locate(listing, d) }))

@@ -10,6 +10,7 @@ import type { EventSink } from '../engines/events.js'
 import { prepareGoEnv } from '../toolchain/go-env.js'
 import { goCommandError } from '../toolchain/go-errors.js'
 import { runTool } from '../util/run-tool.js'
+import { hint } from '../hints.js'
 
 /** One folder to run module commands in (a module, or the go.work root) with one plan's env. */
 export interface ModuleUnit {
@@ -87,7 +88,7 @@ export function vendorUnits(units: readonly ModuleUnit[], ws: ResolvedWorkspace)
         `services ${names.join(' and ')} vendor ${u.dir} but differ ` +
           `in its go environment (env, .goPrivate(), .go() or .secret())`,
         {
-          hint: "give every service of a module the same settings for these, e.g. in the workspace's .defaults()",
+          hint: `give every service of a module the same settings for these, e.g. in ${hint('workspace-defaults')}`,
         },
       )
     }

@@ -132,7 +132,7 @@ func main() { fmt.Println(time.LoadLocation("Europe/Berlin")) }
     })
     const r = await doctor(dir)
     expect(r.findings[0]).toMatchObject({ kind: 'needs-cgo', severity: 'blocker', package: 'example.com/own-c/native', replacement: null, withCgo: { tags: ['netgo', 'osusergo'] } })
-    expect((await cli(dir)).stdout).toContain('build with cgo: .cgo() (gostatic build --cgo), tags netgo,osusergo')
+    expect((await cli(dir)).stdout).toContain('build with cgo: --cgo, tags netgo,osusergo')
   })
 
   it("lists a module whose go.mod needs a newer Go than the host's with that Go, as a build would", async () => {
@@ -162,11 +162,11 @@ func main() { fmt.Println(time.LoadLocation("Europe/Berlin")) }
       chain: ['example.com/sq', 'example.com/sq/store', 'github.com/mattn/go-sqlite3'],
       replacement: { path: 'modernc.org/sqlite' },
       // The other way out: a static cgo build, with the tag go-sqlite3 needs so it never calls dlopen.
-      withCgo: { call: '.cgo() (gostatic build --cgo)', tags: ['netgo', 'osusergo', 'sqlite_omit_load_extension'] },
+      withCgo: { call: '.cgo()', tags: ['netgo', 'osusergo', 'sqlite_omit_load_extension'] },
     })
     const text = await cli(dir)
     expect(text.stdout).toContain('replace with: modernc.org/sqlite')
-    expect(text.stdout).toContain('or build with cgo: .cgo() (gostatic build --cgo), tags')
+    expect(text.stdout).toContain('or build with cgo: --cgo, tags')
     expect(text.stdout).toContain('netgo,osusergo,sqlite_omit_load_extension')
     // Packages only go-sqlite3's cgo files import leave the build with it.
     expect(r.findings.find((f) => f.kind === 'needs-cgo' && f.withoutCgo === 'drops out')).toMatchObject({ severity: 'info', package: 'net/url' })

@@ -36,7 +36,7 @@ describe('known cgo modules', () => {
     expect(knownCgoModule('github.com/mattn/go-sqlite3', 'github.com/mattn/go-sqlite3')).toMatchObject({ replacement: 'modernc.org/sqlite', withoutCgo: 'stub' })
     expect(cgoSuggestion(knownCgoModule('github.com/mattn/go-sqlite3', 'github.com/mattn/go-sqlite3'))).toMatchInlineSnapshot(`
       {
-        "call": ".cgo() (gostatic build --cgo)",
+        "call": ".cgo()",
         "note": "a static cgo build with zig or musl-gcc: the plan sets CGO_ENABLED=1, the C toolchain, -linkmode external -extldflags '-static' and these tags, and verifies the binary is static. sqlite_omit_load_extension: go-sqlite3 then leaves out load_extension, so it never calls dlopen, which a static binary cannot do.",
         "tags": [
           "netgo",

@@ -87,7 +87,7 @@ async function run(dag: Client, plan: BuildPlan, opts: DaggerEngineOptions): Pro
       ),
     }
     const failure = (e: unknown, platform: Platform | undefined) => translateDaggerError(e, what(c, platform))
-    await runSteps({ plan, handlers: daggerSteps, context: c, emit, signal: opts.signal, failure })
+    await runSteps({ plan, engine: 'dagger', handlers: daggerSteps, context: c, emit, signal: opts.signal, failure })
     return assembled(c.result)
   } finally {
     await rm(tmp, { recursive: true, force: true })

@@ -7,12 +7,10 @@
 import { DaggerSDKError, ExecError } from '@dagger.io/dagger'
 import { ErrorCode, GostaticError, ToolError, isGostaticError } from '../../errors.js'
 import { goCommandError } from '../../toolchain/go-errors.js'
+import { hint } from '../../hints.js'
 
 type SdkCode = DaggerSDKError['code']
 type Translate = (e: DaggerSDKError, what: string) => GostaticError
-
-const UNAVAILABLE_HINT =
-  'start it (scripts/dagger-engine.sh up) and export what `scripts/dagger-engine.sh env` prints, or use --engine local'
 
 const byCode: { [C in SdkCode]: Translate } = {
   // GraphQLRequestError: the engine answered with an error (an image it cannot pull, a path that is not there).
@@ -71,7 +69,7 @@ function unavailable(e: Error): GostaticError {
   // NotAwaitedRequestError's own message blames the caller; its cause holds the refused connection.
   const reason = e instanceof DaggerSDKError && e.code === 'D108' && e.cause instanceof Error ? e.cause : e
   const message = `cannot reach the Dagger engine: ${firstLine(reason.message)}`
-  return new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, message, { hint: UNAVAILABLE_HINT, cause: e })
+  return new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, message, { hint: hint('dagger-unavailable'), cause: e })
 }
 
 function failed(e: DaggerSDKError, what: string): GostaticError {

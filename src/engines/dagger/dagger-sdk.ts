@@ -3,6 +3,7 @@
 // its absence is an error that names the package and how to install it.
 import { createRequire } from 'node:module'
 import { ErrorCode, GostaticError } from '../../errors.js'
+import { hint } from '../../hints.js'
 
 export const DAGGER_SDK = '@dagger.io/dagger'
 
@@ -22,7 +23,7 @@ export function missingDaggerSdk(): GostaticError {
   const message =
     `engine 'dagger' needs the Dagger SDK, ${DAGGER_SDK}, an optional peer dependency that is not ` + `installed`
   return new GostaticError(ErrorCode.ENGINE_UNAVAILABLE, message, {
-    hint: `npm install ${DAGGER_SDK}${range ? `@'${range}'` : ''}, or use engine 'local'`,
+    hint: `npm install ${DAGGER_SDK}${range ? `@'${range}'` : ''}, or use ${hint('engine', { engine: 'local' })}`,
   })
 }
 

@@ -10,6 +10,7 @@ import type { StripPlan, UpxPlan } from '../../plan/build-plan.js'
 import { parseStripRecord, stripLoop } from '../../render/builder-shell.js'
 import { checkStripKeptLoad } from '../../verify/strip-check.js'
 import { smokeEnv, smokeFailure, UPX_CANT } from '../../plan/upx-policy.js'
+import { hint } from '../../hints.js'
 
 /** Writes a Dagger file to `path` on the host and reads it back. */
 export async function bytesOf(file: File, path: string): Promise<Buffer> {
@@ -81,7 +82,7 @@ export async function upxInDagger(
       return { kind: 'kept-unpacked', reason: `upx can't pack ${what}: ${cant[0].trim()}`, container: c }
     throw new ToolError(
       ErrorCode.UPX_FAILED,
-      `upx failed on ${what}${cant ? ` (${cant[1]}; upx({ required: true }) makes this fatal)` : ''}`,
+      `upx failed on ${what}${cant ? ` (${cant[1]}; ${hint('upx-required')} makes this fatal)` : ''}`,
       packed,
     )
   }

@@ -170,7 +170,7 @@ export async function buildLocal(plan: BuildPlan, opts: LocalEngineOptions = {})
       const pullOpts = { ...opts, env, cacheDir: c.cacheDir, onCacheDamage: c.onCacheDamage }
       c.bases = await pullBaseImages(ref, plan.targets, plan.service, emit, pullOpts)
     }
-    await runSteps({ plan, handlers: localSteps, context: c, emit, signal: opts.signal })
+    await runSteps({ plan, engine: 'local', handlers: localSteps, context: c, emit, signal: opts.signal })
     const out = assembled(c.result)
     return { ...out, report: { ...out.report, ms: Math.round(performance.now() - t0) } }
   } finally {

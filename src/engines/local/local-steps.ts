@@ -27,21 +27,22 @@ import { applyNeeds, warn } from '../step-report.js'
 import { smokeRunner } from '../../toolchain/smoke-runner.js'
 import { binaryKey, type LocalContext, type TargetState } from './local-engine.js'
 import type { StepHandlers } from '../run-steps.js'
+import { hint } from '../../hints.js'
 
 export const localSteps: StepHandlers<LocalContext> = {
   'copy-module-files': async (s, c) => {
     for (const f of s.files.filter((f) => f === 'go.mod'))
       if (!existsSync(join(c.sourceDir, f)))
         throw new GostaticError(ErrorCode.INPUT_NOT_FOUND, `source ${c.plan.source.dir} has no ${f}`, {
-          hint: 'point source at the folder holding go.mod (run `go mod init` to create one)',
+          hint: `${hint('module-folder')} (run \`go mod init\` to create one)`,
         })
-    return 'building in place (local engine)'
   },
   'mod-download': async (s, c) => {
     const r = await runGo(c, s.args, c.plan.go.moduleEnv)
     if (r.exitCode !== 0) throw goCommandError(`go mod download failed for ${c.plan.service}`, r)
   },
-  'copy-sources': async () => 'building in place (local engine)',
+  // Nothing to copy: the local engine builds in the source folder (a silent step, plan/silent-steps.ts).
+  'copy-sources': async () => {},
   'go-build': async (s, c) => {
     const t = state(c, s)
     // go build skips the link when the output it finds carries the build ID it

@@ -6,6 +6,7 @@ import type { UpxPlan } from '../../plan/build-plan.js'
 import { runTool, type ToolRun } from '../../util/run-tool.js'
 import { smokeEnv, smokeFailure, UPX_CANT } from '../../plan/upx-policy.js'
 import type { StartupCost } from '../engine-output.js'
+import { hint } from '../../hints.js'
 
 export type UpxOutcome =
   | { kind: 'packed'; before: number; after: number; startup: StartupCost | null }
@@ -32,7 +33,7 @@ export async function upxPack(
     if (cant && !plan.required) return { kind: 'kept-unpacked', reason: `upx can't pack ${what}: ${cant[0].trim()}` }
     throw new ToolError(
       ErrorCode.UPX_FAILED,
-      `upx failed on ${what}${cant ? ` (${cant[1]}; upx({ required: true }) makes this fatal)` : ''}`,
+      `upx failed on ${what}${cant ? ` (${cant[1]}; ${hint('upx-required')} makes this fatal)` : ''}`,
       r,
     )
   }
