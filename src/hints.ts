@@ -61,6 +61,10 @@ export const HINTS = {
     (p) => `--runtime ${p.base}`,
     (p) => `runtime('${p.base}')`,
   ),
+  platforms: both<{ readonly platforms: readonly string[] } | void>(
+    (p) => (p ? `--platform ${p.platforms.join(',')}` : '--platform'),
+    (p) => (p ? `.platforms(${p.platforms.map((x) => `'${x}'`).join(', ')})` : '.platforms(...)'),
+  ),
   tags: both(
     () => '--tags',
     () => '.tags(...)',

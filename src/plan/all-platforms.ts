@@ -5,6 +5,7 @@
 // means "as many as can be served"; UPX keeps its per-platform verdicts (a
 // refused platform is built unpacked, with the plan's warning).
 import { ErrorCode, GostaticError } from '../errors.js'
+import { hint } from '../hints.js'
 import { CGO_PLATFORMS } from '../spec/cgo-options.js'
 import { PLATFORM_NAMES, type Platform } from '../spec/platform.js'
 import type { ServiceSpec } from '../spec/service-spec.js'
@@ -47,9 +48,7 @@ export function choosePlatforms(spec: ServiceSpec, base: BasePlatforms | null, h
         `invalid service '${spec.name}': platforms 'all' on the image base ${ref} is every platform its index ` +
           `lists, which build() reads from the registry; plan(), explain() and dockerfile() cannot`,
         {
-          hint:
-            "list the platforms, e.g. .platforms('linux/amd64', 'linux/arm64') " +
-            '(--platform linux/amd64,linux/arm64)',
+          hint: `list the platforms, e.g. ${hint('platforms', { platforms: ['linux/amd64', 'linux/arm64'] })}`,
         },
       )
     const known = new Set<string>(PLATFORM_NAMES)

@@ -8,6 +8,7 @@
 // last: a tag that resolves in the cache has all its blobs there. Layers are
 // files, never buffers: memory stays bounded whatever a registry declares.
 import { ErrorCode, GostaticError } from '../errors.js'
+import { hint } from '../hints.js'
 import type { BuiltLayer } from '../oci/layer.js'
 import type { OciPlatform } from '../oci/oci-types.js'
 import type { OciConfigFile } from '../oci/oci-reader.js'
@@ -152,7 +153,7 @@ class Puller {
             `${platformKey(platform)} image; it has ${pick.available.join(', ') || 'no runnable platforms'}`,
           {
             hint:
-              `build for one of those platforms (.platforms(...)), or pick a base image that has ` +
+              `build for one of those platforms (${hint('platforms')}), or pick a base image that has ` +
               `${platformKey(platform)}`,
           },
         )
