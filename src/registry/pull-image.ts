@@ -246,6 +246,8 @@ class Puller {
     const dest = blobPath(dir, d.digest)
     const get = { digest: d.digest, size: d.size, diffId, doing: `pulling ${what}`, what }
     await downloadLayer(this.#reg, this.#ref.repository, get, dir, dest)
+    // Where it came from, so a push to another repository of this registry mounts it rather than uploading it.
+    await this.store.addSource(d.digest, this.#ref.registry, this.#ref.repository)
     return dest
   }
 

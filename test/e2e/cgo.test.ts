@@ -98,7 +98,8 @@ describe.skipIf(missing('go'))('a go-sqlite3 service without .cgo()', () => {
     expect(cli.code).toBe(1)
     expect(cli.stderr).toContain('[CGO_STUB]')
     expect(cli.stderr).toContain(
-      'replace github.com/mattn/go-sqlite3 with modernc.org/sqlite, or build with cgo: .cgo() makes a static cgo build with zig or musl-gcc ' +
+      // The CLI's form of the hint: --cgo, not .cgo().
+      'replace github.com/mattn/go-sqlite3 with modernc.org/sqlite, or build with cgo: --cgo makes a static cgo build with zig or musl-gcc ' +
         '(without it gostatic builds with CGO_ENABLED=0, and no image can make the stub work)',
     )
     expect(readdirSync(out)).toEqual([])

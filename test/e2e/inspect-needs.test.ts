@@ -12,6 +12,7 @@ import { inspect } from '../../src/index.js'
 import type { ImageReport, NeedVerdict } from '../../src/index.js'
 import { docker, dockerEnv, dockerHost, dockerOk, exec, execOk, importBusyboxImage, missingDocker, runContainer } from '../support/runtime.js'
 import { missing } from '../support/tools.js'
+import { asCli } from '../support/cli-surface.js'
 
 const PROBE = `package main
 
@@ -162,7 +163,7 @@ describe.skipIf(skip)('inspect on images gostatic did not write', () => {
     ])
     const json = await cli('--json')
     const parsed = JSON.parse(json.stdout) as ImageReport
-    expect(parsed.platforms[0]!.needs).toEqual((await inspect(tar) as ImageReport).platforms[0]!.needs)
+    expect(parsed.platforms[0]!.needs).toEqual(((await asCli(() => inspect(tar))) as ImageReport).platforms[0]!.needs)
   })
 })
 

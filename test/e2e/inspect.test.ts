@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { goService } from '../../src/index.js'
 import type { BuildResult } from '../../src/index.js'
 import { inspect, type BinaryReport, type ImageReport } from '../../src/index.js'
+import { asCli } from '../support/cli-surface.js'
 import { missing } from '../support/tools.js'
 
 const exec = promisify(execFile)
@@ -98,7 +99,7 @@ describe.skipIf(missing('go', 'strip'))('inspect an image built by the local eng
 
   it('prints the report as JSON from the CLI', async () => {
     const { stdout } = await exec('node', ['bin/gostatic.js', 'inspect', tar, '--json'], { cwd: repo })
-    expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(await image(tar))))
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(JSON.stringify(await asCli(() => image(tar)))))
   })
 
   it('prints an aligned text report from the CLI, with sizes in human units and bytes', async () => {
