@@ -160,9 +160,14 @@ describe.skipIf(missingDaggerTcp())('a Dagger engine shared over TCP (GOSTATIC_D
     const byFirst = cache.filter((e) => e.mtimeMs >= first.spawnedAt)
     expect(byFirst.filter((e) => e.path.endsWith('-d')).length).toBeGreaterThanOrEqual(3)
     expect(byFirst.filter((e) => e.path.endsWith('-a')).length).toBeGreaterThanOrEqual(3 * 2 + 2)
-    // ... and since the later client started, the volume got its two links' records and no compile's.
+    // ... and since the later client started, the volume got its two links' records, and far less than the
+    // first client's compiles wrote: a miss would compile buildinfo and both mains again, as many entries. (Not an
+    // exact count: Go also touches an entry older than an hour when it reuses it, which moves its mtime.)
     const byLater = cache.filter((e) => e.mtimeMs >= later.spawnedAt).map((e) => e.path)
-    expect(byLater, JSON.stringify(byLater)).toHaveLength(MONOREPO_SERVICES.length)
-    for (const path of byLater) expect(path).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{64}-a$/)
+    const onlyFirst = byFirst.length - byLater.length
+    expect(byLater.filter((p) => /^[0-9a-f]{2}\/[0-9a-f]{64}-a$/.test(p)).length).toBeGreaterThanOrEqual(
+      MONOREPO_SERVICES.length,
+    )
+    expect(byLater.length, JSON.stringify(byLater)).toBeLessThan(onlyFirst)
   })
 })

@@ -16,6 +16,7 @@ const SRC = join(ROOT, 'src')
 const SAMPLES: Record<string, unknown> = {
   cgo: { toolchain: 'zig' },
   timezones: { zones: ['Europe/Berlin', '...'] },
+  platforms: { platforms: ['linux/amd64', 'linux/arm64'] },
 }
 const sample = (id: string) =>
   SAMPLES[id] ?? new Proxy({}, { get: (_t, k) => (typeof k === 'string' ? `<${k}>` : undefined), has: () => true })
