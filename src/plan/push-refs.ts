@@ -123,7 +123,7 @@ function badRef(ref: string, reason: string): GostaticError {
   })
 }
 
-/** `registry/repo:tag@sha256:…` as publish returns it → `registry/repo@sha256:…`, the line --image-refs writes. */
+/** `registry/repo:tag@sha256:…` as publish returns it, as `registry/repo@sha256:…` (an --image-refs line). */
 export function digestRef(pushed: string): string {
   const at = pushed.indexOf('@')
   const name = pushed.slice(0, at)

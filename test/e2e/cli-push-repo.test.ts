@@ -2,7 +2,7 @@
 // over runs it: GOSTATIC_REPO names the repository, --tag is repeatable and
 // 'git' is the short commit, --image-refs lists what was pushed by digest,
 // and every tag resolves to that digest when asked with skopeo.
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
@@ -12,6 +12,7 @@ import { missing } from '../support/tools.js'
 import { runCli } from '../support/cli.js'
 import { REGISTRY, execOk, missingRegistry } from '../support/runtime.js'
 import { uniqueRepo } from './registry-fixtures.js'
+import { committedHello } from '../support/git-hello.js'
 
 const skip = missing('go', 'git', 'skopeo') || (await missingRegistry())
 
@@ -22,14 +23,7 @@ describe.skipIf(skip)('gostatic build --push with a default repository', () => {
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'gostatic-push-repo-'))
     src = join(tmp, 'hello')
-    await mkdir(src)
-    await writeFile(join(src, 'go.mod'), 'module example.com/hello\n\ngo 1.21\n')
-    await writeFile(join(src, 'main.go'), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n')
-    const git = (...a: string[]) => execOk('git', ['-C', src, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a])
-    await git('init', '-q')
-    await git('add', '.')
-    await git('commit', '-qm', 'hello')
-    commit = (await git('rev-parse', 'HEAD')).trim()
+    ;({ commit } = await committedHello(src))
   })
   afterAll(async () => {
     if (tmp) await rm(tmp, { recursive: true, force: true })

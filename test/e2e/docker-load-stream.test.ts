@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { goService, type BuildResult } from '../../src/index.js'
 import { missing } from '../support/tools.js'
 import { docker, dockerEnv, execOk, missingDocker, runContainer } from '../support/runtime.js'
+import { withTmpdir } from '../bad-input/harness.js'
 
 const skip = missing('go') || missingDocker()
 
@@ -37,16 +38,6 @@ describe.skipIf(skip)('load() streams into the Docker daemon', () => {
     if (tmp) await rm(tmp, { recursive: true, force: true })
   })
 
-  const withTmpdir = async <T>(dir: string, fn: () => Promise<T>): Promise<T> => {
-    const saved = process.env.TMPDIR
-    process.env.TMPDIR = dir
-    try {
-      return await fn()
-    } finally {
-      if (saved === undefined) delete process.env.TMPDIR
-      else process.env.TMPDIR = saved
-    }
-  }
   const imageId = async (ref: string) => (await execOk('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { env: dockerEnv() })).trim()
 
   it('over the API: loads and tags the image without a temp file, and it runs', async () => {

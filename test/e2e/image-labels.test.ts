@@ -3,7 +3,7 @@
 // version from --tag, title, --label and --annotation; the base's name and
 // digest on every platform of an image base; and two clean builds of one
 // commit give one digest.
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
@@ -12,6 +12,7 @@ import { missing } from '../support/tools.js'
 import { runCli } from '../support/cli.js'
 import { REGISTRY, execOk, missingRegistry } from '../support/runtime.js'
 import { pushWithSkopeo, uniqueRepo, writeBaseArchive } from './registry-fixtures.js'
+import { committedHello } from '../support/git-hello.js'
 
 const skip = missing('go', 'git', 'skopeo') || (await missingRegistry())
 const ORIGIN = 'https://example.com/acme/hello.git'
@@ -27,15 +28,9 @@ describe.skipIf(skip)('image labels and annotations', () => {
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'gostatic-labels-'))
     src = join(tmp, 'hello')
-    await mkdir(src)
-    await writeFile(join(src, 'go.mod'), 'module example.com/hello\n\ngo 1.21\n')
-    await writeFile(join(src, 'main.go'), 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello") }\n')
-    const git = (...a: string[]) => execOk('git', ['-C', src, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a])
-    await git('init', '-q')
-    await git('remote', 'add', 'origin', ORIGIN)
-    await git('add', '.')
-    await git('commit', '-qm', 'hello')
-    commit = (await git('rev-parse', 'HEAD')).trim()
+    const repo = await committedHello(src, ORIGIN)
+    const git = repo.git
+    commit = repo.commit
     commitTime = new Date(Number((await git('log', '-1', '--format=%ct')).trim()) * 1000).toISOString().replace('.000Z', 'Z')
   })
   afterAll(async () => {

@@ -23,3 +23,14 @@ export function errorOf(p: Promise<unknown>): Promise<GostaticError> {
     },
   )
 }
+
+/** The GostaticError fn throws; fails the test when it returns. */
+export function thrownBy(fn: () => unknown): GostaticError {
+  try {
+    fn()
+  } catch (e) {
+    expect(e).toBeInstanceOf(GostaticError)
+    return e as GostaticError
+  }
+  throw new Error('expected an error')
+}

@@ -3,21 +3,15 @@
 // warning, never an error) to what .cgo() can build; UPX keeps its verdict
 // per platform. Pure: no Go, no registry.
 import { describe, expect, it } from 'vitest'
-import { goService, plan, type GostaticError } from '../../src/index.js'
+import { goService, plan } from '../../src/index.js'
 import { parseCLI, type ServiceFlags } from '../../src/cli/parse-cli.js'
 import { servicesFromFlags } from '../../src/cli/services-from-flags.js'
 import type { CgoFacts } from '../../src/spec/cgo-options.js'
+import { thrownBy } from '../support/errors.js'
 
 const svc = () => goService({ name: 'api', source: '/src/api' })
 const hostFacts: CgoFacts = { host: 'linux/amd64', zig: true, muslGcc: true, requires: [] }
-const errorOf = (fn: () => unknown): GostaticError => {
-  try {
-    fn()
-  } catch (e) {
-    return e as GostaticError
-  }
-  throw new Error('expected an error')
-}
+const errorOf = thrownBy
 const ALL = ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/ppc64le', 'linux/s390x', 'linux/riscv64']
 
 describe("platforms 'all'", () => {

@@ -3,11 +3,12 @@
 // tools, the Dockerfile, and reading a failed static link.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { goService, plan, renderDockerfile, type GostaticError } from '../../src/index.js'
+import { goService, plan, renderDockerfile } from '../../src/index.js'
 import type { CgoFacts } from '../../src/spec/cgo-options.js'
 import { ZIG_VERSION } from '../../src/plan/cgo-plan.js'
 import { staticLinkProblem } from '../../src/plan/static-link-error.js'
 import { goModRequires } from '../../src/spec/go-mod-directives.js'
+import { thrownBy } from '../support/errors.js'
 
 const ZIG_CFLAGS = '-O2 -g -D_LARGEFILE64_SOURCE -fno-sanitize=undefined'
 const GCC_CFLAGS = '-O2 -g -D_LARGEFILE64_SOURCE'
@@ -17,14 +18,7 @@ const facts = (over: Partial<CgoFacts> = {}): CgoFacts => ({
   host: 'linux/amd64', zig: true, muslGcc: true, requires: ['github.com/mattn/go-sqlite3'], ...over,
 })
 const planOf = (s: ReturnType<typeof svc>, f: CgoFacts | null = facts()) => plan(s.toSpec(), null, f)
-const errorOf = (fn: () => unknown): GostaticError => {
-  try {
-    fn()
-  } catch (e) {
-    return e as GostaticError
-  }
-  throw new Error('expected an error')
-}
+const errorOf = thrownBy
 
 describe('.cgo(): the toolchain', () => {
   it.each([
