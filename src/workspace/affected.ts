@@ -11,6 +11,7 @@ import { configFiles } from './config-imports.js'
 import { gitChanges, gitShow } from './git-changes.js'
 import { diffModuleFile, moduleFileKind, type ModuleFileChange } from './module-file-diff.js'
 import { serviceClosures } from './service-closure.js'
+import { planOf } from './plan-of.js'
 
 export interface AffectedOptions {
   /** The git ref to compare with (its merge base with HEAD). */
@@ -59,15 +60,6 @@ export async function affectedServices(services: readonly GoService[], opts: Aff
   }))
   const affected = selectAffected(inputs, { top, files: git.files, moduleFiles })
   return { base: git.base, changed: git.files.length, services: affected }
-}
-
-function planOf(s: GoService): BuildPlan | null {
-  try {
-    const p = s.plan()
-    return { ...p, source: { ...p.source, dir: resolve(p.source.dir) } }
-  } catch {
-    return null // its own build says why
-  }
 }
 
 /** The main package folder relative to the root, as a CI matrix passes it back to `gostatic build`. */

@@ -4,14 +4,12 @@
 import { join, resolve } from 'node:path'
 import { rm } from 'node:fs/promises'
 import { ErrorCode, GostaticError, isGostaticError } from '../errors.js'
-import type { GoService } from '../builder/go-service.js'
 import type { ResolvedWorkspace } from './go-workspace.js'
 import { daggerReachable, decideEngine } from '../engines/build.js'
 import type { BuildOptions } from '../image/build-plan.js'
 import type { BuildResult } from '../image/build-result.js'
 import type { WrittenOciArchive } from '../oci/oci-writer.js'
 import { noEvents, type EventSink } from '../engines/events.js'
-import type { BuildPlan } from '../plan/build-plan.js'
 import { makeTempDir } from '../util/temp-dir.js'
 import { internalFailure } from '../util/internal-failure.js'
 import { runPool } from './run-pool.js'
@@ -25,6 +23,7 @@ import { tcpRunnerProblem } from '../engines/tcp-runner-probe.js'
 import { downloadModules, moduleUnits, unitEnv, vendorUnits } from './module-commands.js'
 import { availableParallelism } from 'node:os'
 import { serviceConcurrency } from '../plan/workspace-concurrency.js'
+import { planOf } from './plan-of.js'
 
 export interface WorkspaceBuildOptions extends BuildOptions {
   /** Services built at once (default: plan/workspace-concurrency.ts, the CPU count on the local engine). */
@@ -172,16 +171,6 @@ async function buildIn(
       for (const r of results) if (r.ok) out.set(r.name, await r.result.exportTarball(join(dir, `${r.name}.tar`)))
       return out
     },
-  }
-}
-
-/** The service's plan with its source made absolute, or null when planning fails (it fails again in its own build). */
-function planOf(s: GoService): BuildPlan | null {
-  try {
-    const p = s.plan()
-    return { ...p, source: { ...p.source, dir: resolve(p.source.dir) } }
-  } catch {
-    return null
   }
 }
 
